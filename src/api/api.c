@@ -1,0 +1,1189 @@
+/* api: route table, per-request authentication and the handlers of the platform routes. Each
+ * handler validates its input, runs one operation through auth_run (one transaction, audited,
+ * retried when busy) and writes JSON. */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "i18n/i18n.h"
+#include "store/store.h"
+#include "util/limits.h"
+#include "util/mem.h"
+#include "util/util.h"
+#include "vault/vault.h"
+
+/* Per-request state, hung on the request by api_before. */
+struct api_req {
+    struct api_app *app;
+    struct store *store;
+    struct auth_principal who;
+    bool authed;
+    struct auth_ctx ctx;
+};
+
+static struct api_req *R(struct http_request *req)
+{
+    return http_request_ctx(req);
+}
+
+static const struct auth_ctx *CTX(struct http_request *req)
+{
+    return &R(req)->ctx;
+}
+
+/* JSON building helpers. */
+
+static json_t *jtime(int64_t ms)
+{
+    if (ms == 0) {
+        return json_null();
+    }
+    char iso[32];
+    util_time_iso(iso, ms);
+    return json_string(iso);
+}
+
+static json_t *jstr_or_omit(json_t *o, const char *key, const char *v)
+{
+    if (v != NULL) {
+        json_object_set_new(o, key, json_string(v));
+    }
+    return o;
+}
+
+static json_t *user_json(const struct auth_user *u, const char *agency_name)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(u->id));
+    json_object_set_new(o, "agency_id", json_integer(u->agency_id));
+    jstr_or_omit(o, "agency_name", agency_name);
+    json_object_set_new(o, "username", json_string(u->username));
+    jstr_or_omit(o, "display_name", u->display_name);
+    jstr_or_omit(o, "email", u->email);
+    json_object_set_new(o, "role", json_string(u->role));
+    json_object_set_new(o, "scope", json_string(auth_scope_name(u->scope)));
+    json_object_set_new(o, "disabled", json_boolean(u->disabled));
+    json_object_set_new(o, "locked", json_boolean(u->locked));
+    json_object_set_new(o, "totp_enabled", json_boolean(u->totp_enabled));
+    json_object_set_new(o, "must_change_password", json_boolean(u->must_change_password));
+    json_object_set_new(o, "last_login_at", jtime(u->last_login_ms));
+    json_object_set_new(o, "created_at", jtime(u->created_at_ms));
+    json_object_set_new(o, "updated_at", jtime(u->updated_at_ms));
+    json_object_set_new(o, "version", json_integer(u->version));
+    return o;
+}
+
+static json_t *agency_json(const struct auth_agency *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(a->id));
+    json_object_set_new(o, "name", json_string(a->name));
+    json_object_set_new(o, "org_type", json_string(a->org_type));
+    json_object_set_new(o, "country", json_string(a->country));
+    json_object_set_new(o, "disabled", json_boolean(a->disabled));
+    json_object_set_new(o, "created_at", jtime(a->created_at_ms));
+    json_object_set_new(o, "updated_at", jtime(a->updated_at_ms));
+    json_object_set_new(o, "version", json_integer(a->version));
+    return o;
+}
+
+static json_t *role_json(const struct auth_role *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(r->id));
+    json_object_set_new(o, "name", json_string(r->name));
+    json_object_set_new(o, "description", json_string(r->description));
+    json_object_set_new(o, "builtin", json_boolean(r->builtin));
+    json_object_set_new(o, "mfa_required", json_boolean(r->mfa_required));
+    json_object_set_new(o, "version", json_integer(r->version));
+    json_t *p = json_array();
+    for (size_t i = 0; i < r->permissions_count; i++) {
+        json_array_append_new(p, json_string(r->permissions[i]));
+    }
+    json_object_set_new(o, "permissions", p);
+    return o;
+}
+
+static json_t *items(json_t *array)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "items", array);
+    return o;
+}
+
+/* Input helpers. */
+
+static enum status path_id(struct http_request *req, int64_t *out)
+{
+    const char *s = http_request_param(req, "id");
+    if (s == NULL || util_parse_i64(out, s) != STATUS_OK || *out <= 0) {
+        return err_set_field(STATUS_NOT_FOUND, "id", "no such record");
+    }
+    return STATUS_OK;
+}
+
+static enum status if_match(struct http_request *req, int64_t *version_out)
+{
+    bool malformed = false;
+    if (!http_request_if_match(req, version_out, &malformed)) {
+        if (malformed) {
+            return err_set_field(STATUS_INVALID, "If-Match", "If-Match: must be the record's version (ETag)");
+        }
+        return err_set_field(STATUS_PRECONDITION, "If-Match",
+                             "If-Match header required: send the version (ETag) you read");
+    }
+    return STATUS_OK;
+}
+
+static void respond(struct http_request *req, enum status st, unsigned ok_status, json_t *body)
+{
+    if (st != STATUS_OK) {
+        json_decref(body);
+        http_respond_status(req, st);
+        return;
+    }
+    http_respond_json(req, ok_status, body);
+}
+
+/* Cookies. */
+
+static void set_cookie(struct http_request *req, const char *name, const char *value, bool http_only,
+                       int64_t max_age_s)
+{
+    bool secure = R(req)->app->tls;
+    char *c = xasprintf("%s=%s; Path=/; Max-Age=%lld; SameSite=Strict%s%s", name, value, (long long)max_age_s,
+                        http_only ? "; HttpOnly" : "", secure ? "; Secure" : "");
+    http_response_header(req, "Set-Cookie", c);
+    free(c);
+}
+
+/* Authentication: the before hook. */
+
+static bool route_allowed_while_pending(const struct http_route *route)
+{
+    static const char *const allowed[] = {
+        "/api/v1/me", "/api/v1/me/password", "/api/v1/session", "/api/v1/session/totp/setup",
+        "/api/v1/session/totp/confirm",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(allowed); i++) {
+        if (strcmp(route->pattern, allowed[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool api_before(struct http_request *req, const struct http_route *route, void *app_ptr)
+{
+    struct api_app *app = app_ptr;
+    struct api_req *r = xcalloc(1, sizeof *r);
+    r->app = app;
+    r->store = store_pool_acquire(app->pool);
+    r->ctx.store = r->store;
+    r->ctx.vault = app->vault;
+    r->ctx.who = &r->who;
+    r->ctx.client = http_request_client(req);
+    http_request_set_ctx(req, r);
+    if (route->flags & HTTP_ROUTE_PUBLIC) {
+        return true;
+    }
+    enum status st;
+    const char *authz = http_request_header(req, "Authorization");
+    if (authz != NULL) {
+        if (strncmp(authz, "Bearer ", 7) != 0) {
+            http_respond_error(req, 401, "unauthenticated", "Authorization must be \"Bearer <token>\"", NULL);
+            return false;
+        }
+        st = auth_token_resolve(r->store, app->vault, authz + 7, &r->who);
+    } else {
+        uint8_t csrf_hash[32] = {0};
+        st = auth_session_resolve(r->store, app->vault, http_request_cookie(req, "ctis_session"), &r->who,
+                                  csrf_hash);
+        enum http_method m = http_request_method(req);
+        bool changes = m != HTTP_GET && m != HTTP_HEAD;
+        if (st == STATUS_OK && changes && !(route->flags & HTTP_ROUTE_NO_CSRF) &&
+            !auth_csrf_valid(app->vault, csrf_hash, http_request_header(req, "X-CSRF-Token"))) {
+            http_respond_error(req, 403, "csrf", "missing or wrong X-CSRF-Token header", "X-CSRF-Token");
+            return false;
+        }
+    }
+    if (st != STATUS_OK) {
+        http_respond_status(req, st);
+        return false;
+    }
+    r->authed = true;
+    if (!route_allowed_while_pending(route)) {
+        if (r->who.mfa_required && !r->who.mfa_ok) {
+            http_respond_error(req, 403, "mfa_required", "set up two-factor login first", NULL);
+            return false;
+        }
+        if (r->who.must_change_password) {
+            http_respond_error(req, 403, "password_change_required", "change your one-time password first",
+                               NULL);
+            return false;
+        }
+    }
+    return true;
+}
+
+void api_after(struct http_request *req, void *app_ptr)
+{
+    struct api_app *app = app_ptr;
+    struct api_req *r = http_request_ctx(req);
+    if (r == NULL) {
+        return;
+    }
+    store_pool_release(app->pool, r->store);
+    auth_principal_clear(&r->who);
+    free(r);
+    http_request_set_ctx(req, NULL);
+}
+
+/* Health and meta. */
+
+static void h_healthz(struct http_request *req, void *app)
+{
+    enum status st = store_exec(R(req)->store, STMT_PING, NULL, 0, NULL);
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_string(st == STATUS_OK ? "ok" : "unavailable"));
+    json_object_set_new(o, "database", json_string(st == STATUS_OK ? "ok" : "unavailable"));
+    http_respond_json(req, st == STATUS_OK ? 200 : 503, o);
+}
+
+static void h_meta(struct http_request *req, void *app)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string("ctis"));
+    json_object_set_new(o, "version", json_string(CTIS_VERSION));
+    size_t n = 0;
+    const char *const *langs = i18n_langs(&n);
+    json_t *l = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(l, json_string(langs[i]));
+    }
+    json_object_set_new(o, "languages", l);
+    json_t *t = json_array();
+    for (size_t i = 0; i < auth_org_types_count; i++) {
+        json_array_append_new(t, json_string(auth_org_types[i]));
+    }
+    json_object_set_new(o, "org_types", t);
+    json_object_set_new(o, "scopes", json_pack("[sss]", "own", "agency", "all"));
+    json_t *fg = json_array();
+    for (int g = AUTH_FG_NONE + 1; g < AUTH_FG__COUNT; g++) {
+        json_array_append_new(fg, json_string(auth_field_group_name((enum auth_field_group)g)));
+    }
+    json_object_set_new(o, "field_groups", fg);
+    http_respond_json(req, 200, o);
+}
+
+/* Session. */
+
+static json_t *me_json(const struct auth_principal *who, const struct auth_user *u, const char *agency_name)
+{
+    json_t *o = user_json(u, agency_name);
+    json_t *p = json_array();
+    for (size_t i = 0; i < who->permissions_count; i++) {
+        json_array_append_new(p, json_string(who->permissions[i]));
+    }
+    json_object_set_new(o, "permissions", p);
+    json_object_set_new(o, "mfa_required", json_boolean(who->mfa_required));
+    json_object_set_new(o, "mfa_ok", json_boolean(who->mfa_ok));
+    json_t *agency = json_object();
+    json_object_set_new(agency, "id", json_integer(u->agency_id));
+    json_object_set_new(agency, "name", json_string(agency_name ? agency_name : ""));
+    json_object_set_new(o, "agency", agency);
+    return o;
+}
+
+struct me_args {
+    struct auth_user *user;
+    char agency_name[NAME_BYTES_MAX + 1];
+};
+
+static enum status op_me(const struct auth_ctx *ctx, void *p)
+{
+    struct me_args *a = p;
+    enum status st = auth_user_self(ctx, &a->user);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct sql_value q[] = {SQLV_I64(a->user->agency_id)};
+    struct store_rows *r = NULL;
+    if (store_exec_one(ctx->store, STMT_AGENCY_GET, q, 1, &r) == STATUS_OK) {
+        snprintf(a->agency_name, sizeof a->agency_name, "%s", store_rows_text(r, 1));
+        store_rows_free(r);
+    }
+    return STATUS_OK;
+}
+
+static void h_me(struct http_request *req, void *app)
+{
+    struct me_args a = {0};
+    enum status st = auth_run(CTX(req), op_me, &a);
+    respond(req, st, 200, st == STATUS_OK ? me_json(&R(req)->who, a.user, a.agency_name) : NULL);
+    auth_user_free(a.user);
+}
+
+static void h_session_get(struct http_request *req, void *app)
+{
+    struct me_args a = {0};
+    enum status st = auth_run(CTX(req), op_me, &a);
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        o = json_object();
+        json_object_set_new(o, "user", me_json(&R(req)->who, a.user, a.agency_name));
+        json_object_set_new(o, "mfa_enroll_required",
+                            json_boolean(R(req)->who.mfa_required && !R(req)->who.totp_enabled));
+    }
+    respond(req, st, 200, o);
+    auth_user_free(a.user);
+}
+
+static void h_login(struct http_request *req, void *app)
+{
+    json_t *body = http_request_json(req);
+    const char *username = NULL, *password = NULL, *totp = NULL;
+    enum status st = http_json_string(body, "username", true, USERNAME_BYTES_MAX, &username);
+    if (st == STATUS_OK) {
+        st = http_json_string(body, "password", true, PASSWORD_BYTES_MAX, &password);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(body, "totp", false, 16, &totp);
+    }
+    if (st != STATUS_OK) {
+        http_respond_status(req, st);
+        return;
+    }
+    struct auth_login login;
+    st = auth_login(R(req)->store, R(req)->app->vault, username, password, totp, http_request_client(req), &login);
+    if (st != STATUS_OK) {
+        if (st == STATUS_UNAUTHENTICATED && strcmp(err_last_field(), "totp") == 0) {
+            http_respond_error(req, 401, "totp_required", err_last(), "totp");
+        } else if (st == STATUS_DENIED && strcmp(err_last_field(), "locked") == 0) {
+            http_respond_error(req, 403, "locked", err_last(), NULL);
+        } else {
+            http_respond_status(req, st);
+        }
+        return;
+    }
+    set_cookie(req, "ctis_session", login.session_token, true, SESSION_ABSOLUTE_S);
+    set_cookie(req, "ctis_csrf", login.csrf_token, false, SESSION_ABSOLUTE_S);
+    struct api_req *r = R(req);
+    struct me_args a = {0};
+    st = auth_principal_load(&r->who, r->store, login.user_id);
+    if (st == STATUS_OK) {
+        r->who.mfa_ok = !login.mfa_enroll_required;
+        r->authed = true;
+        st = auth_run(CTX(req), op_me, &a);
+    }
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        o = json_object();
+        json_object_set_new(o, "user", me_json(&r->who, a.user, a.agency_name));
+        json_object_set_new(o, "mfa_enroll_required", json_boolean(login.mfa_enroll_required));
+        json_object_set_new(o, "csrf_token", json_string(login.csrf_token));
+    }
+    respond(req, st, 200, o);
+    auth_user_free(a.user);
+    auth_login_clear(&login);
+}
+
+static enum status op_logout(const struct auth_ctx *ctx, void *p)
+{
+    return auth_logout(ctx);
+}
+
+static void h_logout(struct http_request *req, void *app)
+{
+    enum status st = auth_run(CTX(req), op_logout, NULL);
+    set_cookie(req, "ctis_session", "", true, 0);
+    set_cookie(req, "ctis_csrf", "", false, 0);
+    respond(req, st, 200, json_pack("{sb}", "ok", 1));
+}
+
+struct totp_args {
+    char *secret;
+    char *uri;
+    const char *code;
+};
+
+static enum status op_totp_setup(const struct auth_ctx *ctx, void *p)
+{
+    struct totp_args *a = p;
+    return auth_totp_setup(ctx, &a->secret, &a->uri);
+}
+
+static void h_totp_setup(struct http_request *req, void *app)
+{
+    struct totp_args a = {0};
+    enum status st = auth_run(CTX(req), op_totp_setup, &a);
+    respond(req, st, 200, st == STATUS_OK ? json_pack("{ssss}", "secret", a.secret, "uri", a.uri) : NULL);
+    if (a.secret) {
+        vault_wipe(a.secret, strlen(a.secret));
+    }
+    free(a.secret);
+    free(a.uri);
+}
+
+static enum status op_totp_confirm(const struct auth_ctx *ctx, void *p)
+{
+    struct totp_args *a = p;
+    return auth_totp_confirm(ctx, a->code);
+}
+
+static void h_totp_confirm(struct http_request *req, void *app)
+{
+    struct totp_args a = {0};
+    enum status st = http_json_string(http_request_json(req), "code", true, 16, &a.code);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_totp_confirm, &a);
+    }
+    respond(req, st, 200, json_pack("{sb}", "ok", 1));
+}
+
+struct password_args {
+    const char *current;
+    const char *next;
+};
+
+static enum status op_password(const struct auth_ctx *ctx, void *p)
+{
+    struct password_args *a = p;
+    return auth_user_change_password(ctx, a->current, a->next);
+}
+
+static void h_password(struct http_request *req, void *app)
+{
+    struct password_args a = {0};
+    json_t *b = http_request_json(req);
+    enum status st = http_json_string(b, "current_password", true, PASSWORD_BYTES_MAX, &a.current);
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "new_password", true, PASSWORD_BYTES_MAX, &a.next);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_password, &a);
+    }
+    respond(req, st, 200, json_pack("{sb}", "ok", 1));
+}
+
+/* Users. */
+
+struct user_args {
+    int64_t id;
+    int64_t version;
+    int64_t limit;
+    int64_t offset;
+    const char *email;
+    struct auth_user_input in;
+    struct auth_user *user;
+    struct auth_user **list;
+    size_t count;
+    char *password;
+    char *csv;
+};
+
+static enum status user_input(json_t *b, struct auth_user_input *in, bool create)
+{
+    in->disabled = -1;
+    enum status st = STATUS_OK;
+    if (create) {
+        st = http_json_string(b, "username", true, USERNAME_BYTES_MAX, &in->username);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "display_name", false, NAME_BYTES_MAX, &in->display_name);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "email", false, 254, &in->email);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_int(b, "agency_id", create, &in->agency_id);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "role", create, ROLE_NAME_BYTES_MAX, &in->role);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "scope", false, 16, &in->scope);
+    }
+    bool disabled = false;
+    if (st == STATUS_OK && json_object_get(b, "disabled") != NULL) {
+        st = http_json_bool(b, "disabled", false, &disabled);
+        in->disabled = disabled ? 1 : 0;
+    }
+    return st;
+}
+
+static enum status op_user_list(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_list(ctx, a->limit, a->offset, &a->list, &a->count);
+}
+
+static json_t *user_list_json(struct user_args *a)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < a->count; i++) {
+        json_array_append_new(arr, user_json(a->list[i], NULL));
+    }
+    return items(arr);
+}
+
+static void h_users_list(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = http_request_page(req, &a.limit, &a.offset);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_list, &a);
+    }
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        o = user_list_json(&a);
+        json_object_set_new(o, "limit", json_integer(a.limit));
+        json_object_set_new(o, "offset", json_integer(a.offset));
+    }
+    respond(req, st, 200, o);
+    auth_user_list_free(a.list, a.count);
+}
+
+static enum status op_user_search(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_search_email(ctx, a->email, &a->list, &a->count);
+}
+
+static void h_users_search(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = http_json_string(http_request_json(req), "email", true, 254, &a.email);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_search, &a);
+    }
+    respond(req, st, 200, st == STATUS_OK ? user_list_json(&a) : NULL);
+    auth_user_list_free(a.list, a.count);
+}
+
+static enum status op_user_create(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_create(ctx, &a->in, &a->user, &a->password);
+}
+
+static void h_users_create(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = user_input(http_request_json(req), &a.in, true);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_create, &a);
+    }
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        o = json_object();
+        json_object_set_new(o, "user", user_json(a.user, NULL));
+        json_object_set_new(o, "one_time_password", json_string(a.password));
+        http_response_etag(req, a.user->version);
+    }
+    respond(req, st, 201, o);
+    auth_user_free(a.user);
+    free(a.password);
+}
+
+static enum status op_user_get(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_get(ctx, a->id, &a->user);
+}
+
+static void h_user_get(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_get, &a);
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.user->version);
+    }
+    respond(req, st, 200, st == STATUS_OK ? user_json(a.user, NULL) : NULL);
+    auth_user_free(a.user);
+}
+
+static enum status op_user_update(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_update(ctx, a->id, a->version, &a->in, &a->user);
+}
+
+static void h_user_patch(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        st = user_input(http_request_json(req), &a.in, false);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_update, &a);
+    }
+    if (st == STATUS_CONFLICT && strstr(err_last(), "changed by someone else") != NULL) {
+        st = STATUS_PRECONDITION;
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.user->version);
+    }
+    respond(req, st, 200, st == STATUS_OK ? user_json(a.user, NULL) : NULL);
+    auth_user_free(a.user);
+}
+
+static enum status op_user_reset_password(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_reset_password(ctx, a->id, &a->password);
+}
+
+static void h_user_reset_password(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_reset_password, &a);
+    }
+    respond(req, st, 200, st == STATUS_OK ? json_pack("{ss}", "one_time_password", a.password) : NULL);
+    free(a.password);
+}
+
+static enum status op_user_reset_2fa(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_reset_2fa(ctx, a->id);
+}
+
+static void h_user_reset_2fa(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_user_reset_2fa, &a);
+    }
+    respond(req, st, 200, json_pack("{sb}", "ok", 1));
+}
+
+static enum status op_user_export(const struct auth_ctx *ctx, void *p)
+{
+    struct user_args *a = p;
+    return auth_user_export_csv(ctx, &a->csv);
+}
+
+static void h_users_export(struct http_request *req, void *app)
+{
+    struct user_args a = {0};
+    enum status st = auth_run(CTX(req), op_user_export, &a);
+    if (st != STATUS_OK) {
+        http_respond_status(req, st);
+        return;
+    }
+    http_response_header(req, "Content-Disposition", "attachment; filename=\"users.csv\"");
+    http_respond_bytes(req, 200, "text/csv; charset=utf-8", a.csv, strlen(a.csv), true);
+    free(a.csv);
+}
+
+/* Agencies. */
+
+struct agency_args {
+    int64_t id;
+    int64_t version;
+    int64_t limit;
+    int64_t offset;
+    struct auth_agency_input in;
+    struct auth_agency *agency;
+    struct auth_agency **list;
+    size_t count;
+};
+
+static enum status agency_input(json_t *b, struct auth_agency_input *in, bool create)
+{
+    in->disabled = -1;
+    enum status st = http_json_string(b, "name", create, NAME_BYTES_MAX, &in->name);
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "org_type", create, 64, &in->org_type);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "country", false, 3, &in->country);
+    }
+    bool disabled = false;
+    if (st == STATUS_OK && json_object_get(b, "disabled") != NULL) {
+        st = http_json_bool(b, "disabled", false, &disabled);
+        in->disabled = disabled ? 1 : 0;
+    }
+    return st;
+}
+
+static enum status op_agency_list(const struct auth_ctx *ctx, void *p)
+{
+    struct agency_args *a = p;
+    return auth_agency_list(ctx, a->limit, a->offset, &a->list, &a->count);
+}
+
+static void h_agencies_list(struct http_request *req, void *app)
+{
+    struct agency_args a = {0};
+    enum status st = http_request_page(req, &a.limit, &a.offset);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_agency_list, &a);
+    }
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < a.count; i++) {
+            json_array_append_new(arr, agency_json(a.list[i]));
+        }
+        o = items(arr);
+        json_object_set_new(o, "limit", json_integer(a.limit));
+        json_object_set_new(o, "offset", json_integer(a.offset));
+    }
+    respond(req, st, 200, o);
+    auth_agency_list_free(a.list, a.count);
+}
+
+static enum status op_agency_create(const struct auth_ctx *ctx, void *p)
+{
+    struct agency_args *a = p;
+    return auth_agency_create(ctx, &a->in, &a->agency);
+}
+
+static void h_agencies_create(struct http_request *req, void *app)
+{
+    struct agency_args a = {0};
+    enum status st = agency_input(http_request_json(req), &a.in, true);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_agency_create, &a);
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.agency->version);
+    }
+    respond(req, st, 201, st == STATUS_OK ? agency_json(a.agency) : NULL);
+    auth_agency_free(a.agency);
+}
+
+static enum status op_agency_get(const struct auth_ctx *ctx, void *p)
+{
+    struct agency_args *a = p;
+    return auth_agency_get(ctx, a->id, &a->agency);
+}
+
+static void h_agency_get(struct http_request *req, void *app)
+{
+    struct agency_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_agency_get, &a);
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.agency->version);
+    }
+    respond(req, st, 200, st == STATUS_OK ? agency_json(a.agency) : NULL);
+    auth_agency_free(a.agency);
+}
+
+static enum status op_agency_update(const struct auth_ctx *ctx, void *p)
+{
+    struct agency_args *a = p;
+    return auth_agency_update(ctx, a->id, a->version, &a->in, &a->agency);
+}
+
+static void h_agency_patch(struct http_request *req, void *app)
+{
+    struct agency_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        st = agency_input(http_request_json(req), &a.in, false);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_agency_update, &a);
+    }
+    if (st == STATUS_CONFLICT && strstr(err_last(), "changed by someone else") != NULL) {
+        st = STATUS_PRECONDITION;
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.agency->version);
+    }
+    respond(req, st, 200, st == STATUS_OK ? agency_json(a.agency) : NULL);
+    auth_agency_free(a.agency);
+}
+
+/* Roles and permissions. */
+
+struct role_args {
+    int64_t id;
+    int64_t version;
+    const char *name;
+    const char *description;
+    bool mfa_required;
+    const char **perms;
+    size_t perms_count;
+    struct auth_role *role;
+    struct auth_role **list;
+    size_t count;
+};
+
+static enum status role_input(json_t *b, struct role_args *a, bool create)
+{
+    enum status st = STATUS_OK;
+    if (create) {
+        st = http_json_string(b, "name", true, ROLE_NAME_BYTES_MAX, &a->name);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_string(b, "description", false, FIELD_TEXT_BYTES_MAX, &a->description);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_bool(b, "mfa_required", false, &a->mfa_required);
+    }
+    json_t *p = json_object_get(b, "permissions");
+    if (st == STATUS_OK && p != NULL && !json_is_array(p)) {
+        st = err_set_field(STATUS_INVALID, "permissions", "permissions: must be an array of names");
+    }
+    size_t n = p ? json_array_size(p) : 0;
+    if (st == STATUS_OK && n > PERMISSIONS_PER_ROLE_MAX) {
+        st = err_set_field(STATUS_TOO_LARGE, "permissions", "permissions: at most %d", PERMISSIONS_PER_ROLE_MAX);
+    }
+    if (st == STATUS_OK) {
+        a->perms = xcalloc(n + 1, sizeof *a->perms);
+        for (size_t i = 0; i < n; i++) {
+            const char *s = json_string_value(json_array_get(p, i));
+            if (s == NULL) {
+                return err_set_field(STATUS_INVALID, "permissions", "permissions: must be an array of names");
+            }
+            a->perms[a->perms_count++] = s;
+        }
+    }
+    return st;
+}
+
+static enum status op_role_list(const struct auth_ctx *ctx, void *p)
+{
+    struct role_args *a = p;
+    return auth_role_list(ctx, &a->list, &a->count);
+}
+
+static void h_roles_list(struct http_request *req, void *app)
+{
+    struct role_args a = {0};
+    enum status st = auth_run(CTX(req), op_role_list, &a);
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < a.count; i++) {
+            json_array_append_new(arr, role_json(a.list[i]));
+        }
+        o = items(arr);
+    }
+    respond(req, st, 200, o);
+    auth_role_list_free(a.list, a.count);
+}
+
+static enum status op_role_create(const struct auth_ctx *ctx, void *p)
+{
+    struct role_args *a = p;
+    return auth_role_create(ctx, a->name, a->description, a->mfa_required, a->perms, a->perms_count, &a->role);
+}
+
+static void h_roles_create(struct http_request *req, void *app)
+{
+    struct role_args a = {0};
+    enum status st = role_input(http_request_json(req), &a, true);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_role_create, &a);
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.role->version);
+    }
+    respond(req, st, 201, st == STATUS_OK ? role_json(a.role) : NULL);
+    auth_role_free(a.role);
+    free(a.perms);
+}
+
+static enum status op_role_update(const struct auth_ctx *ctx, void *p)
+{
+    struct role_args *a = p;
+    return auth_role_update(ctx, a->id, a->version, a->description, a->mfa_required, a->perms, a->perms_count,
+                            &a->role);
+}
+
+static void h_role_put(struct http_request *req, void *app)
+{
+    struct role_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        st = role_input(http_request_json(req), &a, false);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_role_update, &a);
+    }
+    if (st == STATUS_CONFLICT && strstr(err_last(), "changed by someone else") != NULL) {
+        st = STATUS_PRECONDITION;
+    }
+    if (st == STATUS_OK) {
+        http_response_etag(req, a.role->version);
+    }
+    respond(req, st, 200, st == STATUS_OK ? role_json(a.role) : NULL);
+    auth_role_free(a.role);
+    free(a.perms);
+}
+
+static void h_permissions(struct http_request *req, void *app)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < auth_permissions_count; i++) {
+        json_array_append_new(arr, json_pack("{ssss}", "name", auth_permissions[i].name, "description",
+                                             auth_permissions[i].description));
+    }
+    http_respond_json(req, 200, items(arr));
+}
+
+/* Audit. */
+
+struct audit_args {
+    struct audit_filter f;
+    struct audit_entry *list;
+    size_t count;
+    struct audit_verify_result result;
+};
+
+static enum status query_i64(struct http_request *req, const char *name, int64_t *out)
+{
+    const char *s = http_request_query(req, name);
+    if (s == NULL || s[0] == '\0') {
+        return STATUS_OK;
+    }
+    if (util_parse_i64(out, s) != STATUS_OK) {
+        return err_set_field(STATUS_INVALID, name, "%s: not a whole number", name);
+    }
+    return STATUS_OK;
+}
+
+static enum status query_time(struct http_request *req, const char *name, int64_t *out, bool end_of_day)
+{
+    const char *s = http_request_query(req, name);
+    if (s == NULL || s[0] == '\0') {
+        return STATUS_OK;
+    }
+    if (util_time_parse(out, s) != STATUS_OK) {
+        return err_set_field(STATUS_INVALID, name, "%s: a date YYYY-MM-DD or date-time", name);
+    }
+    if (end_of_day && strlen(s) == 10) {
+        *out += 86400000LL - 1;
+    }
+    return STATUS_OK;
+}
+
+static enum status op_audit_list(const struct auth_ctx *ctx, void *p)
+{
+    struct audit_args *a = p;
+    return auth_audit_list(ctx, &a->f, &a->list, &a->count);
+}
+
+static void h_audit_list(struct http_request *req, void *app)
+{
+    struct audit_args a = {0};
+    a.f.limit = PAGE_ROWS_DEFAULT;
+    enum status st = query_i64(req, "user_id", &a.f.user_id);
+    if (st == STATUS_OK) {
+        st = query_i64(req, "record_id", &a.f.record_id);
+    }
+    if (st == STATUS_OK) {
+        st = query_i64(req, "after", &a.f.after_seq);
+    }
+    if (st == STATUS_OK) {
+        st = query_i64(req, "limit", &a.f.limit);
+    }
+    if (st == STATUS_OK && (a.f.limit < 1 || a.f.limit > PAGE_ROWS_MAX)) {
+        st = err_set_field(STATUS_INVALID, "limit", "limit: 1 to %d", PAGE_ROWS_MAX);
+    }
+    if (st == STATUS_OK) {
+        st = query_time(req, "from", &a.f.from_ms, false);
+    }
+    if (st == STATUS_OK) {
+        st = query_time(req, "to", &a.f.to_ms, true);
+    }
+    a.f.record_type = http_request_query(req, "record_type");
+    if (st == STATUS_OK && a.f.record_type && strlen(a.f.record_type) > 64) {
+        st = err_set_field(STATUS_INVALID, "record_type", "record_type: too long");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_audit_list, &a);
+    }
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < a.count; i++) {
+            const struct audit_entry *e = &a.list[i];
+            json_t *x = json_object();
+            json_object_set_new(x, "seq", json_integer(e->seq));
+            json_object_set_new(x, "at", jtime(e->at_ms));
+            json_object_set_new(x, "actor_user_id", e->actor_user_id ? json_integer(e->actor_user_id) : json_null());
+            json_object_set_new(x, "actor", json_string(e->actor));
+            json_object_set_new(x, "action", json_string(e->action));
+            json_object_set_new(x, "record_type", json_string(e->record_type));
+            json_object_set_new(x, "record_id", json_integer(e->record_id));
+            json_object_set_new(x, "field_group", json_string(e->field_group));
+            json_object_set_new(x, "client", json_string(e->client));
+            json_object_set_new(x, "outcome", json_string(e->outcome));
+            json_object_set_new(x, "detail", json_string(e->detail));
+            json_array_append_new(arr, x);
+        }
+        o = items(arr);
+        json_object_set_new(o, "next_after", a.count ? json_integer(a.list[a.count - 1].seq) : json_null());
+    }
+    respond(req, st, 200, o);
+    audit_entries_free(a.list, a.count);
+}
+
+static enum status op_audit_verify(const struct auth_ctx *ctx, void *p)
+{
+    struct audit_args *a = p;
+    enum status st = auth_audit_verify(ctx, &a->result);
+    /* A broken chain is an answer, not a failure of the request. */
+    return st == STATUS_CRYPTO && a->result.first_bad_seq != 0 ? STATUS_OK : st;
+}
+
+static void h_audit_verify(struct http_request *req, void *app)
+{
+    struct audit_args a = {0};
+    enum status st = auth_run(CTX(req), op_audit_verify, &a);
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        o = json_object();
+        json_object_set_new(o, "ok", json_boolean(a.result.first_bad_seq == 0));
+        json_object_set_new(o, "entries", json_integer(a.result.entries));
+        if (a.result.first_bad_seq != 0) {
+            json_object_set_new(o, "first_bad_seq", json_integer(a.result.first_bad_seq));
+            json_object_set_new(o, "reason", json_string(a.result.reason));
+        }
+    }
+    respond(req, st, 200, o);
+}
+
+/* API tokens. */
+
+struct token_args {
+    int64_t id;
+    const char *name;
+    int64_t days;
+    char *token;
+    struct auth_token_info *list;
+    size_t count;
+};
+
+static enum status op_token_list(const struct auth_ctx *ctx, void *p)
+{
+    struct token_args *a = p;
+    return auth_token_list(ctx, &a->list, &a->count);
+}
+
+static void h_tokens_list(struct http_request *req, void *app)
+{
+    struct token_args a = {0};
+    enum status st = auth_run(CTX(req), op_token_list, &a);
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < a.count; i++) {
+            json_t *x = json_object();
+            json_object_set_new(x, "id", json_integer(a.list[i].id));
+            json_object_set_new(x, "name", json_string(a.list[i].name));
+            json_object_set_new(x, "created_at", jtime(a.list[i].created_at_ms));
+            json_object_set_new(x, "expires_at", jtime(a.list[i].expires_at_ms));
+            json_object_set_new(x, "last_used_at", jtime(a.list[i].last_used_ms));
+            json_object_set_new(x, "revoked", json_boolean(a.list[i].revoked));
+            json_array_append_new(arr, x);
+        }
+        o = items(arr);
+    }
+    respond(req, st, 200, o);
+    auth_token_list_free(a.list, a.count);
+}
+
+static enum status op_token_create(const struct auth_ctx *ctx, void *p)
+{
+    struct token_args *a = p;
+    return auth_token_create(ctx, ctx->who->user_id, a->name, a->days, &a->token, &a->id);
+}
+
+static void h_tokens_create(struct http_request *req, void *app)
+{
+    struct token_args a = {.days = 90};
+    json_t *b = http_request_json(req);
+    enum status st = http_json_string(b, "name", true, NAME_BYTES_MAX, &a.name);
+    if (st == STATUS_OK) {
+        st = http_json_int(b, "days", false, &a.days);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_token_create, &a);
+    }
+    respond(req, st, 201, st == STATUS_OK ? json_pack("{sssI}", "token", a.token, "id", (json_int_t)a.id) : NULL);
+    free(a.token);
+}
+
+static enum status op_token_revoke(const struct auth_ctx *ctx, void *p)
+{
+    struct token_args *a = p;
+    return auth_token_revoke(ctx, a->id);
+}
+
+static void h_token_delete(struct http_request *req, void *app)
+{
+    struct token_args a = {0};
+    enum status st = path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(CTX(req), op_token_revoke, &a);
+    }
+    respond(req, st, 200, json_pack("{sb}", "ok", 1));
+}
+
+#define PUB HTTP_ROUTE_PUBLIC
+#define JSON HTTP_ROUTE_JSON_BODY
+
+/* Exact routes come before patterned ones of the same shape (the router takes the first match). */
+const struct http_route api_routes[] = {
+    {HTTP_GET, "/healthz", h_healthz, PUB, NULL},
+    {HTTP_GET, "/api/v1/meta", h_meta, PUB, NULL},
+    {HTTP_POST, "/api/v1/session", h_login, PUB | JSON | HTTP_ROUTE_NO_CSRF, NULL},
+    {HTTP_GET, "/api/v1/session", h_session_get, 0, NULL},
+    {HTTP_DELETE, "/api/v1/session", h_logout, 0, NULL},
+    {HTTP_POST, "/api/v1/session/totp/setup", h_totp_setup, 0, NULL},
+    {HTTP_POST, "/api/v1/session/totp/confirm", h_totp_confirm, JSON, NULL},
+    {HTTP_GET, "/api/v1/me", h_me, 0, NULL},
+    {HTTP_POST, "/api/v1/me/password", h_password, JSON, NULL},
+    {HTTP_GET, "/api/v1/users", h_users_list, 0, "user.read"},
+    {HTTP_POST, "/api/v1/users", h_users_create, JSON, "user.manage"},
+    {HTTP_POST, "/api/v1/users/search", h_users_search, JSON, "user.read"},
+    {HTTP_GET, "/api/v1/users/export", h_users_export, 0, "user.export"},
+    {HTTP_GET, "/api/v1/users/{id}", h_user_get, 0, "user.read"},
+    {HTTP_PATCH, "/api/v1/users/{id}", h_user_patch, JSON, "user.manage"},
+    {HTTP_POST, "/api/v1/users/{id}/reset-password", h_user_reset_password, 0, "user.manage"},
+    {HTTP_POST, "/api/v1/users/{id}/reset-2fa", h_user_reset_2fa, 0, "user.manage"},
+    {HTTP_GET, "/api/v1/agencies", h_agencies_list, 0, "agency.read"},
+    {HTTP_POST, "/api/v1/agencies", h_agencies_create, JSON, "agency.manage"},
+    {HTTP_GET, "/api/v1/agencies/{id}", h_agency_get, 0, "agency.read"},
+    {HTTP_PATCH, "/api/v1/agencies/{id}", h_agency_patch, JSON, "agency.manage"},
+    {HTTP_GET, "/api/v1/roles", h_roles_list, 0, "role.read"},
+    {HTTP_POST, "/api/v1/roles", h_roles_create, JSON, "role.manage"},
+    {HTTP_PUT, "/api/v1/roles/{id}", h_role_put, JSON, "role.manage"},
+    {HTTP_GET, "/api/v1/permissions", h_permissions, 0, NULL},
+    {HTTP_GET, "/api/v1/audit", h_audit_list, 0, "audit.read"},
+    {HTTP_GET, "/api/v1/audit/verify", h_audit_verify, 0, "audit.read"},
+    {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
+    {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
+    {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},
+};
+const size_t api_routes_count = ARRAY_LEN(api_routes);

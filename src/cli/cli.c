@@ -1,0 +1,1411 @@
+/* cli: command table, option parsing, help, exit codes, progress bars, and the subcommands of
+ * the platform: init, migrate, serve, copy, user, agency, audit, keys, backup, restore, token,
+ * demo. Output meant for programs is --json; messages go to stderr. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "http/http.h"
+#include "i18n/i18n.h"
+#include "store/store.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/util.h"
+#include "vault/vault.h"
+#include "web/web.h"
+
+#define OPTS_MAX 16
+#define POS_MAX 4
+
+struct opt {
+    const char *name;   /* without the leading -- */
+    bool value;         /* takes a value */
+    const char *help;
+};
+
+struct args {
+    const char *values[OPTS_MAX];
+    bool set[OPTS_MAX];
+    const char *pos[POS_MAX];
+    int npos;
+};
+
+struct command;
+typedef int (*cmd_fn)(const struct command *cmd, struct args *a);
+
+struct command {
+    const char *name;       /* "user add" */
+    const char *positional; /* "USERNAME" or "" */
+    int npos_min;
+    int npos_max;
+    const char *summary;
+    struct opt opts[OPTS_MAX];
+    cmd_fn fn;
+};
+
+/* Options every command takes, appended after the command's own. */
+static const struct opt common_opts[] = {
+    {"db", true, "database: a file path, sqlite:PATH or postgresql://... (default $CTIS_DB or ctis.db)"},
+    {"key-file", true, "master key file (default $CTIS_KEY_FILE, or beside the database file)"},
+    {"help", false, "show this help"},
+};
+
+static bool json_out;
+
+static int exit_for(enum status st)
+{
+    switch (st) {
+    case STATUS_OK:
+    case STATUS_DONE: return CLI_EXIT_OK;
+    case STATUS_INVALID: return CLI_EXIT_INVALID;
+    case STATUS_NOT_FOUND: return CLI_EXIT_NOT_FOUND;
+    case STATUS_CONFLICT:
+    case STATUS_PRECONDITION: return CLI_EXIT_CONFLICT;
+    case STATUS_DENIED:
+    case STATUS_UNAUTHENTICATED: return CLI_EXIT_DENIED;
+    case STATUS_CRYPTO: return CLI_EXIT_INTEGRITY;
+    case STATUS_BUSY:
+    case STATUS_UNAVAILABLE:
+    case STATUS_THROTTLED: return CLI_EXIT_UNAVAILABLE;
+    case STATUS_TOO_LARGE: return CLI_EXIT_INVALID;
+    case STATUS_IO: return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_ERROR;
+}
+
+static int fail(enum status st)
+{
+    const char *field = err_last_field();
+    fprintf(stderr, "ctis: %s%s%s\n", err_last(), field[0] && !strstr(err_last(), field) ? " (field " : "",
+            field[0] && !strstr(err_last(), field) ? field : "");
+    if (field[0] && !strstr(err_last(), field)) {
+        fputs(")\n", stderr);
+    }
+    return exit_for(st);
+}
+
+/* Finds an option's index in the command's table or the common one (offset OPTS_MAX/2). */
+static int opt_index(const struct command *cmd, const char *name, size_t len, bool *value_out)
+{
+    for (int i = 0; i < OPTS_MAX && cmd->opts[i].name; i++) {
+        if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0) {
+            *value_out = cmd->opts[i].value;
+            return i;
+        }
+    }
+    return -1;
+}
+
+static const char *common_values[ARRAY_LEN(common_opts)];
+static bool common_set[ARRAY_LEN(common_opts)];
+
+static int common_index(const char *name, size_t len)
+{
+    for (size_t i = 0; i < ARRAY_LEN(common_opts); i++) {
+        if (strlen(common_opts[i].name) == len && strncmp(common_opts[i].name, name, len) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void usage(const struct command *cmd, FILE *f)
+{
+    fprintf(f, "Usage: ctis %s%s%s [options]\n\n%s\n\nOptions:\n", cmd->name, cmd->positional[0] ? " " : "",
+            cmd->positional, cmd->summary);
+    for (int i = 0; i < OPTS_MAX && cmd->opts[i].name; i++) {
+        fprintf(f, "  --%s%s\n      %s\n", cmd->opts[i].name, cmd->opts[i].value ? " VALUE" : "", cmd->opts[i].help);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(common_opts); i++) {
+        fprintf(f, "  --%s%s\n      %s\n", common_opts[i].name, common_opts[i].value ? " VALUE" : "",
+                common_opts[i].help);
+    }
+    fprintf(f, "\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict, 5 denied, 6 integrity "
+               "failure, 7 unavailable, 8 invalid input.\n");
+}
+
+static int parse(const struct command *cmd, int argc, char **argv, struct args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+            if (a->npos >= POS_MAX || a->npos >= cmd->npos_max) {
+                fprintf(stderr, "ctis %s: unexpected argument \"%s\"\n", cmd->name, arg);
+                return CLI_EXIT_USAGE;
+            }
+            a->pos[a->npos++] = arg;
+            continue;
+        }
+        const char *name = arg + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        bool takes = false;
+        int idx = opt_index(cmd, name, len, &takes);
+        const char **slot;
+        bool *set;
+        if (idx >= 0) {
+            slot = &a->values[idx];
+            set = &a->set[idx];
+        } else if (len == 4 && strncmp(name, "json", 4) == 0) {
+            json_out = true;
+            continue;
+        } else {
+            int c = common_index(name, len);
+            if (c < 0) {
+                fprintf(stderr, "ctis %s: unknown option --%.*s (see ctis %s --help)\n", cmd->name, (int)len, name,
+                        cmd->name);
+                return CLI_EXIT_USAGE;
+            }
+            takes = common_opts[c].value;
+            slot = &common_values[c];
+            set = &common_set[c];
+        }
+        *set = true;
+        if (takes) {
+            if (eq) {
+                *slot = eq + 1;
+            } else if (i + 1 < argc) {
+                *slot = argv[++i];
+            } else {
+                fprintf(stderr, "ctis %s: --%.*s needs a value\n", cmd->name, (int)len, name);
+                return CLI_EXIT_USAGE;
+            }
+        } else if (eq) {
+            fprintf(stderr, "ctis %s: --%.*s takes no value\n", cmd->name, (int)len, name);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (common_set[2]) {
+        usage(cmd, stdout);
+        return -1;
+    }
+    if (a->npos < cmd->npos_min) {
+        fprintf(stderr, "ctis %s: missing %s (see ctis %s --help)\n", cmd->name, cmd->positional, cmd->name);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static const char *opt(const struct command *cmd, const struct args *a, const char *name)
+{
+    bool takes;
+    int i = opt_index(cmd, name, strlen(name), &takes);
+    ASSERT(i >= 0);
+    return a->values[i];
+}
+
+static bool flag(const struct command *cmd, const struct args *a, const char *name)
+{
+    bool takes;
+    int i = opt_index(cmd, name, strlen(name), &takes);
+    ASSERT(i >= 0);
+    return a->set[i];
+}
+
+static const char *db_url(void)
+{
+    if (common_values[0]) {
+        return common_values[0];
+    }
+    const char *env = getenv("CTIS_DB");
+    return env && env[0] ? env : "ctis.db";
+}
+
+static char *key_path(const char *url)
+{
+    return common_values[1] ? xstrdup(common_values[1]) : vault_key_path_for(url);
+}
+
+/* Progress on a terminal: "\r label  1234 rows". */
+static void progress(const char *label, int64_t done, void *ctx)
+{
+    if (isatty(STDERR_FILENO)) {
+        fprintf(stderr, "\r  %-24s %10lld", label, (long long)done);
+        fflush(stderr);
+    }
+}
+
+static void progress_end(void)
+{
+    if (isatty(STDERR_FILENO)) {
+        fputc('\n', stderr);
+    }
+}
+
+static void rotate_progress(int64_t done, void *ctx)
+{
+    progress("re-sealed values", done, ctx);
+}
+
+/* The operator's environment: store, vault and principal. */
+struct env {
+    struct store *store;
+    struct vault *vault;
+    struct auth_principal who;
+    struct auth_ctx ctx;
+    char *key_path;
+};
+
+static void env_close(struct env *e)
+{
+    vault_close(e->vault);
+    store_close(e->store);
+    free(e->key_path);
+    memset(e, 0, sizeof *e);
+}
+
+/* Opens the database (checking its schema version unless any_version) and the vault. */
+static enum status env_open(struct env *e, bool any_version)
+{
+    memset(e, 0, sizeof *e);
+    const char *url = db_url();
+    enum status st = store_open(&e->store, url);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    int64_t version = 0;
+    st = store_schema_version(e->store, &version);
+    if (st == STATUS_OK && version == 0) {
+        st = err_set(STATUS_NOT_FOUND, "%s is not a ctis database: run `ctis init` first", store_url_display(e->store));
+    } else if (st == STATUS_OK && !any_version && version != store_schema_version_expected()) {
+        st = err_set(STATUS_CONFLICT, "database schema version %lld, this program needs %lld: run `ctis migrate`",
+                     (long long)version, (long long)store_schema_version_expected());
+    }
+    if (st == STATUS_OK) {
+        e->key_path = key_path(url);
+        st = vault_open(&e->vault, e->key_path, e->store);
+    }
+    if (st != STATUS_OK) {
+        env_close(e);
+        return st;
+    }
+    auth_principal_operator(&e->who);
+    e->ctx = (struct auth_ctx){e->store, e->vault, &e->who, "cli"};
+    return STATUS_OK;
+}
+
+/* Reads one line (a password or passphrase) from stdin, without echo on a terminal. */
+static char *read_secret(const char *prompt)
+{
+    bool tty = isatty(STDIN_FILENO);
+    struct termios old, quiet;
+    if (tty) {
+        fprintf(stderr, "%s", prompt);
+        tcgetattr(STDIN_FILENO, &old);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    char line[PASSWORD_BYTES_MAX + 2];
+    char *got = fgets(line, sizeof line, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        fputc('\n', stderr);
+    }
+    if (got == NULL) {
+        return NULL;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    char *s = xstrdup(line);
+    vault_wipe(line, sizeof line);
+    return s;
+}
+
+static void print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0);
+    puts(s);
+    free(s);
+    json_decref(j);
+}
+
+/* init. */
+
+struct init_args {
+    const char *agency;
+    const char *agency_type;
+    const char *country;
+    const char *admin;
+    const char *password;
+    char *one_time;
+    int64_t admin_id;
+};
+
+static enum status op_init(const struct auth_ctx *ctx, void *p)
+{
+    struct init_args *a = p;
+    enum status st = auth_roles_seed(ctx->store);
+    struct auth_agency *agency = NULL;
+    struct auth_agency_input ai = {a->agency, a->agency_type, a->country ? a->country : "", -1};
+    if (st == STATUS_OK) {
+        st = auth_agency_create(ctx, &ai, &agency);
+    }
+    struct auth_user *u = NULL;
+    if (st == STATUS_OK) {
+        struct auth_user_input ui = {.username = a->admin, .display_name = "Administrator", .agency_id = agency->id,
+                                     .role = "administrator", .scope = "all", .disabled = -1,
+                                     .password = a->password};
+        st = auth_user_create(ctx, &ui, &u, &a->one_time);
+    }
+    if (st == STATUS_OK) {
+        a->admin_id = u->id;
+        st = auth_audit(ctx, "system.init", "", 0, "ok", NULL);
+    }
+    auth_agency_free(agency);
+    auth_user_free(u);
+    return st;
+}
+
+static int cmd_init(const struct command *cmd, struct args *args)
+{
+    const char *url = db_url();
+    char *kp = key_path(url);
+    struct env e = {0};
+    char *password = NULL, *demo_password = NULL;
+    int rc = CLI_EXIT_OK;
+    enum status st = store_open(&e.store, url);
+    int64_t version = 0;
+    if (st == STATUS_OK) {
+        st = store_schema_version(e.store, &version);
+    }
+    if (st == STATUS_OK && version > 0) {
+        st = err_set(STATUS_CONFLICT, "%s is already initialised", store_url_display(e.store));
+    }
+    if (st == STATUS_OK && !util_file_exists(kp)) {
+        st = vault_key_file_create(kp);
+        if (st == STATUS_OK) {
+            fprintf(stderr, "ctis: created master key file %s (mode 0600): keep it safe, and export it "
+                            "with `ctis keys export`\n", kp);
+        }
+    }
+    if (st == STATUS_OK) {
+        st = store_migrate(e.store, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = vault_open(&e.vault, kp, e.store);
+    }
+    if (st != STATUS_OK) {
+        rc = fail(st);
+        goto out;
+    }
+    auth_principal_operator(&e.who);
+    e.ctx = (struct auth_ctx){e.store, e.vault, &e.who, "cli"};
+    if (flag(cmd, args, "admin-password-stdin")) {
+        password = read_secret("Administrator password: ");
+        if (password == NULL) {
+            rc = fail(err_set(STATUS_INVALID, "no password on standard input"));
+            goto out;
+        }
+    }
+    struct init_args ia = {
+        .agency = opt(cmd, args, "agency") ? opt(cmd, args, "agency") : "National Coordination Office",
+        .agency_type = opt(cmd, args, "agency-type") ? opt(cmd, args, "agency-type") : "CentralGovernmentOrganisation",
+        .country = opt(cmd, args, "country"),
+        .admin = opt(cmd, args, "admin-user") ? opt(cmd, args, "admin-user") : "admin",
+        .password = password,
+    };
+    st = auth_run(&e.ctx, op_init, &ia);
+    if (st != STATUS_OK) {
+        rc = fail(st);
+        goto out;
+    }
+    if (flag(cmd, args, "demo")) {
+        rc = cli_demo_generate(&e.ctx, 8, 6, &demo_password);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
+        }
+    }
+    if (json_out) {
+        json_t *o = json_pack("{sssssI}", "database", store_url_display(e.store), "key_file", kp, "admin_id",
+                              (json_int_t)ia.admin_id);
+        json_object_set_new(o, "username", json_string(ia.admin));
+        if (ia.one_time) {
+            json_object_set_new(o, "password", json_string(ia.one_time));
+        }
+        if (demo_password) {
+            json_object_set_new(o, "demo_password", json_string(demo_password));
+        }
+        print_json(o);
+    } else {
+        printf("%s\n", i18n_get(i18n_lang_from_env(), "cli.init.done"));
+        printf("database: %s\nkey file: %s\nusername: %s\n", store_url_display(e.store), kp, ia.admin);
+        if (ia.one_time) {
+            printf("password: %s\n", ia.one_time);
+            printf("(a one-time password: it must be changed at first login, and two-factor set up)\n");
+        }
+        if (demo_password) {
+            printf("demo users' password: %s\n", demo_password);
+        }
+    }
+    free(ia.one_time);
+out:
+    if (password) {
+        vault_wipe(password, strlen(password));
+        free(password);
+    }
+    free(demo_password);
+    free(kp);
+    env_close(&e);
+    return rc;
+}
+
+static int cmd_migrate(const struct command *cmd, struct args *args)
+{
+    struct store *s = NULL;
+    enum status st = store_open(&s, db_url());
+    int applied = 0;
+    if (st == STATUS_OK) {
+        st = store_migrate(s, &applied);
+    }
+    if (st == STATUS_OK) {
+        st = store_tx_begin(s, STORE_TX_WRITE);
+        if (st == STATUS_OK) {
+            st = auth_roles_seed(s);
+            st = st == STATUS_OK ? store_tx_commit(s) : (store_tx_rollback(s), st);
+        }
+    }
+    int64_t version = 0;
+    if (st == STATUS_OK) {
+        st = store_schema_version(s, &version);
+    }
+    store_close(s);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    if (json_out) {
+        print_json(json_pack("{sisI}", "applied", applied, "version", (json_int_t)version));
+    } else {
+        printf("applied %d migration(s); schema version %lld\n", applied, (long long)version);
+    }
+    return CLI_EXIT_OK;
+}
+
+static int cmd_serve(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    int64_t port = 8080, threads = HTTP_THREADS_DEFAULT;
+    if (opt(cmd, args, "port") && (util_parse_i64(&port, opt(cmd, args, "port")) != STATUS_OK || port < 0 ||
+                                   port > 65535)) {
+        env_close(&e);
+        fprintf(stderr, "ctis serve: --port must be 0 to 65535\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (opt(cmd, args, "threads") &&
+        (util_parse_i64(&threads, opt(cmd, args, "threads")) != STATUS_OK || threads < 1 || threads > HTTP_THREADS_MAX)) {
+        env_close(&e);
+        fprintf(stderr, "ctis serve: --threads must be 1 to %d\n", HTTP_THREADS_MAX);
+        return CLI_EXIT_USAGE;
+    }
+    struct store_pool *pool = NULL;
+    st = store_pool_open(&pool, db_url(), (size_t)threads + 2);
+    if (st != STATUS_OK) {
+        env_close(&e);
+        return fail(st);
+    }
+    struct api_app app = {pool, e.vault, opt(cmd, args, "tls-cert") != NULL};
+    struct http_config cfg = {
+        .bind_address = opt(cmd, args, "bind") ? opt(cmd, args, "bind") : "127.0.0.1",
+        .port = (uint16_t)port,
+        .threads = (unsigned)threads,
+        .tls_cert_path = opt(cmd, args, "tls-cert"),
+        .tls_key_path = opt(cmd, args, "tls-key"),
+        .routes = api_routes,
+        .routes_count = api_routes_count,
+        .fallback = web_serve,
+        .before = api_before,
+        .after = api_after,
+        .app = &app,
+        .access_log = !flag(cmd, args, "no-access-log"),
+    };
+    if ((cfg.tls_cert_path == NULL) != (cfg.tls_key_path == NULL)) {
+        store_pool_close(pool);
+        env_close(&e);
+        fprintf(stderr, "ctis serve: --tls-cert and --tls-key go together\n");
+        return CLI_EXIT_USAGE;
+    }
+    struct http_server *srv = NULL;
+    st = http_server_start(&srv, &cfg);
+    if (st != STATUS_OK) {
+        store_pool_close(pool);
+        env_close(&e);
+        return fail(st);
+    }
+    int64_t exported = 0;
+    vault_keys_exported_at(&exported, e.store);
+    if (exported == 0) {
+        log_warn("the master key has never been exported: run `ctis keys export FILE` and keep the file safe");
+    }
+    printf("ctis %s serving %s://%s:%u/ (database %s)\n", CTIS_VERSION, cfg.tls_cert_path ? "https" : "http",
+           cfg.bind_address, http_server_port(srv), store_url_display(e.store));
+    fflush(stdout);
+    http_server_wait_signal();
+    log_info("stopping: finishing requests in flight");
+    http_server_stop(srv);
+    store_pool_close(pool);
+    env_close(&e);
+    log_info("stopped");
+    return CLI_EXIT_OK;
+}
+
+static void copy_progress(const char *table, int64_t rows, void *ctx)
+{
+    progress(table, rows, ctx);
+}
+
+static int cmd_copy(const struct command *cmd, struct args *args)
+{
+    const char *from = opt(cmd, args, "from"), *to = opt(cmd, args, "to");
+    if (from == NULL || to == NULL) {
+        fprintf(stderr, "ctis copy: --from URL and --to URL are both needed\n");
+        return CLI_EXIT_USAGE;
+    }
+    struct store *src = NULL, *dst = NULL;
+    struct vault *v = NULL;
+    char *kp = common_values[1] ? xstrdup(common_values[1]) : vault_key_path_for(from);
+    int rc = CLI_EXIT_OK;
+    enum status st = store_open(&src, from);
+    if (st == STATUS_OK) {
+        st = store_open(&dst, to);
+    }
+    if (st == STATUS_OK) {
+        st = store_migrate(dst, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = store_copy(src, dst, copy_progress, NULL);
+        progress_end();
+    }
+    /* The copy carries the wrapped keys: the same key file opens it. Check that, and the chain. */
+    struct audit_verify_result res = {0};
+    if (st == STATUS_OK) {
+        st = vault_open(&v, kp, dst);
+    }
+    if (st == STATUS_OK) {
+        st = audit_verify(dst, v, &res);
+    }
+    if (st != STATUS_OK) {
+        rc = fail(st);
+    } else if (json_out) {
+        print_json(json_pack("{sssssbsI}", "from", store_url_display(src), "to", store_url_display(dst), "verified", 1,
+                             "audit_entries", (json_int_t)res.entries));
+    } else {
+        printf("copied %s to %s; counts and checksums match; audit chain of %lld entries verifies\n",
+               store_url_display(src), store_url_display(dst), (long long)res.entries);
+        printf("the copy opens with the same key file: %s\n", kp);
+    }
+    vault_close(v);
+    store_close(src);
+    store_close(dst);
+    free(kp);
+    return rc;
+}
+
+/* user. */
+
+static enum status agency_lookup(struct env *e, const char *ref, int64_t *id_out)
+{
+    if (ref == NULL) {
+        return err_set_field(STATUS_INVALID, "agency", "--agency is needed (a name or id)");
+    }
+    int64_t id;
+    struct store_rows *r = NULL;
+    if (util_parse_i64(&id, ref) == STATUS_OK) {
+        struct sql_value a[] = {SQLV_I64(id)};
+        enum status st = store_exec_one(e->store, STMT_AGENCY_GET, a, 1, &r);
+        store_rows_free(r);
+        *id_out = id;
+        return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no agency with id %lld", (long long)id) : st;
+    }
+    struct sql_value a[] = {sqlv_text(ref)};
+    enum status st = store_exec_one(e->store, STMT_AGENCY_BY_NAME, a, 1, &r);
+    if (st == STATUS_NOT_FOUND) {
+        return err_set(STATUS_NOT_FOUND, "no agency named \"%s\"", ref);
+    }
+    if (st == STATUS_OK) {
+        *id_out = store_rows_i64(r, 0);
+        store_rows_free(r);
+    }
+    return st;
+}
+
+static enum status user_lookup(struct env *e, const char *username, int64_t *id_out)
+{
+    struct sql_value a[] = {sqlv_text(username)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(e->store, STMT_USER_BY_USERNAME, a, 1, &r);
+    if (st == STATUS_NOT_FOUND) {
+        return err_set(STATUS_NOT_FOUND, "no user named \"%s\"", username);
+    }
+    if (st == STATUS_OK) {
+        *id_out = store_rows_i64(r, 0);
+        store_rows_free(r);
+    }
+    return st;
+}
+
+struct user_op {
+    struct auth_user_input in;
+    int64_t id;
+    struct auth_user *user;
+    struct auth_user **list;
+    size_t count;
+    char *password;
+    char *secret;
+    bool totp;
+    const char *action;
+};
+
+static enum status op_user_add(const struct auth_ctx *ctx, void *p)
+{
+    struct user_op *o = p;
+    enum status st = auth_user_create(ctx, &o->in, &o->user, &o->password);
+    if (st == STATUS_OK && o->totp) {
+        st = auth_totp_enrol(ctx, o->user->id, &o->secret);
+    }
+    return st;
+}
+
+static json_t *user_to_json(const struct auth_user *u)
+{
+    json_t *o = json_pack("{sIsIsssssssbsbsI}", "id", (json_int_t)u->id, "agency_id", (json_int_t)u->agency_id,
+                          "username", u->username, "role", u->role, "scope", auth_scope_name(u->scope), "disabled",
+                          u->disabled, "totp_enabled", u->totp_enabled, "version", (json_int_t)u->version);
+    if (u->display_name) {
+        json_object_set_new(o, "display_name", json_string(u->display_name));
+    }
+    if (u->email) {
+        json_object_set_new(o, "email", json_string(u->email));
+    }
+    return o;
+}
+
+static int cmd_user_add(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct user_op o = {.in = {.username = args->pos[0], .display_name = opt(cmd, args, "display-name"),
+                               .email = opt(cmd, args, "email"), .role = opt(cmd, args, "role"),
+                               .scope = opt(cmd, args, "scope"), .disabled = -1},
+                        .totp = flag(cmd, args, "totp")};
+    char *password = NULL;
+    int rc = CLI_EXIT_OK;
+    st = agency_lookup(&e, opt(cmd, args, "agency"), &o.in.agency_id);
+    if (st == STATUS_OK && flag(cmd, args, "password-stdin")) {
+        password = read_secret("Password: ");
+        if (password == NULL) {
+            st = err_set(STATUS_INVALID, "no password on standard input");
+        }
+        o.in.password = password;
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_user_add, &o);
+    }
+    if (st != STATUS_OK) {
+        rc = fail(st);
+    } else if (json_out) {
+        json_t *j = user_to_json(o.user);
+        if (o.password) {
+            json_object_set_new(j, "one_time_password", json_string(o.password));
+        }
+        if (o.secret) {
+            json_object_set_new(j, "totp_secret", json_string(o.secret));
+        }
+        print_json(j);
+    } else {
+        printf("created user %s (id %lld)\n", o.user->username, (long long)o.user->id);
+        if (o.password) {
+            printf("password: %s\n(a one-time password: it must be changed at first login)\n", o.password);
+        }
+        if (o.secret) {
+            printf("totp secret: %s\n", o.secret);
+        }
+    }
+    if (password) {
+        vault_wipe(password, strlen(password));
+    }
+    free(password);
+    free(o.password);
+    free(o.secret);
+    auth_user_free(o.user);
+    env_close(&e);
+    return rc;
+}
+
+static enum status op_user_list(const struct auth_ctx *ctx, void *p)
+{
+    struct user_op *o = p;
+    return auth_user_list(ctx, PAGE_ROWS_MAX, 0, &o->list, &o->count);
+}
+
+static int cmd_user_list(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct user_op o = {0};
+    st = auth_run(&e.ctx, op_user_list, &o);
+    if (st == STATUS_OK) {
+        if (json_out) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < o.count; i++) {
+                json_array_append_new(arr, user_to_json(o.list[i]));
+            }
+            print_json(arr);
+        } else {
+            printf("%-20s %-22s %-8s %-8s %s\n", "USERNAME", "ROLE", "SCOPE", "2FA", "STATE");
+            for (size_t i = 0; i < o.count; i++) {
+                const struct auth_user *u = o.list[i];
+                printf("%-20s %-22s %-8s %-8s %s\n", u->username, u->role, auth_scope_name(u->scope),
+                       u->totp_enabled ? "yes" : "no", u->disabled ? "disabled" : u->locked ? "locked" : "active");
+            }
+        }
+    }
+    auth_user_list_free(o.list, o.count);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static enum status op_user_change(const struct auth_ctx *ctx, void *p)
+{
+    struct user_op *o = p;
+    if (strcmp(o->action, "reset-2fa") == 0) {
+        return auth_user_reset_2fa(ctx, o->id);
+    }
+    if (strcmp(o->action, "reset-password") == 0) {
+        return auth_user_reset_password(ctx, o->id, &o->password);
+    }
+    if (strcmp(o->action, "set-password") == 0) {
+        return auth_user_set_password(ctx, o->id, o->in.password);
+    }
+    struct auth_user *cur = NULL;
+    enum status st = auth_user_get(ctx, o->id, &cur);
+    if (st == STATUS_OK) {
+        struct auth_user_input in = {.disabled = strcmp(o->action, "disable") == 0 ? 1 : 0};
+        st = auth_user_update(ctx, o->id, cur->version, &in, &o->user);
+    }
+    auth_user_free(cur);
+    return st;
+}
+
+static int user_change(const struct command *cmd, struct args *args, const char *action)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct user_op o = {.action = action};
+    char *password = NULL;
+    st = user_lookup(&e, args->pos[0], &o.id);
+    if (st == STATUS_OK && strcmp(action, "set-password") == 0) {
+        password = read_secret("New password: ");
+        o.in.password = password;
+        if (password == NULL) {
+            st = err_set(STATUS_INVALID, "no password on standard input");
+        }
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_user_change, &o);
+    }
+    if (st == STATUS_OK) {
+        printf("%s: %s done\n", args->pos[0], action);
+        if (o.password) {
+            printf("password: %s\n(a one-time password: it must be changed at first login)\n", o.password);
+        }
+    }
+    if (password) {
+        vault_wipe(password, strlen(password));
+    }
+    free(password);
+    free(o.password);
+    auth_user_free(o.user);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_user_disable(const struct command *cmd, struct args *a) { return user_change(cmd, a, "disable"); }
+static int cmd_user_enable(const struct command *cmd, struct args *a) { return user_change(cmd, a, "enable"); }
+static int cmd_user_reset_2fa(const struct command *cmd, struct args *a) { return user_change(cmd, a, "reset-2fa"); }
+static int cmd_user_reset_password(const struct command *cmd, struct args *a)
+{
+    return user_change(cmd, a, "reset-password");
+}
+static int cmd_user_set_password(const struct command *cmd, struct args *a)
+{
+    return user_change(cmd, a, "set-password");
+}
+
+/* agency. */
+
+struct agency_op {
+    struct auth_agency_input in;
+    struct auth_agency *agency;
+    struct auth_agency **list;
+    size_t count;
+};
+
+static enum status op_agency_add(const struct auth_ctx *ctx, void *p)
+{
+    struct agency_op *o = p;
+    return auth_agency_create(ctx, &o->in, &o->agency);
+}
+
+static enum status op_agency_list(const struct auth_ctx *ctx, void *p)
+{
+    struct agency_op *o = p;
+    return auth_agency_list(ctx, PAGE_ROWS_MAX, 0, &o->list, &o->count);
+}
+
+static json_t *agency_to_json(const struct auth_agency *a)
+{
+    return json_pack("{sIsssssssbsI}", "id", (json_int_t)a->id, "name", a->name, "org_type", a->org_type, "country",
+                     a->country, "disabled", a->disabled, "version", (json_int_t)a->version);
+}
+
+static int cmd_agency_add(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct agency_op o = {.in = {args->pos[0], opt(cmd, args, "type"), opt(cmd, args, "country"), -1}};
+    st = auth_run(&e.ctx, op_agency_add, &o);
+    if (st == STATUS_OK) {
+        if (json_out) {
+            print_json(agency_to_json(o.agency));
+        } else {
+            printf("created agency %s (id %lld)\n", o.agency->name, (long long)o.agency->id);
+        }
+    }
+    auth_agency_free(o.agency);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_agency_list(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct agency_op o = {0};
+    st = auth_run(&e.ctx, op_agency_list, &o);
+    if (st == STATUS_OK) {
+        if (json_out) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < o.count; i++) {
+                json_array_append_new(arr, agency_to_json(o.list[i]));
+            }
+            print_json(arr);
+        } else {
+            printf("%-18s %-40s %-30s %s\n", "ID", "NAME", "TYPE", "COUNTRY");
+            for (size_t i = 0; i < o.count; i++) {
+                printf("%-18lld %-40s %-30s %s\n", (long long)o.list[i]->id, o.list[i]->name, o.list[i]->org_type,
+                       o.list[i]->country);
+            }
+        }
+    }
+    auth_agency_list_free(o.list, o.count);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+/* audit. */
+
+struct audit_op {
+    struct audit_filter f;
+    struct audit_entry *list;
+    size_t count;
+    struct audit_verify_result res;
+};
+
+static enum status op_audit_verify(const struct auth_ctx *ctx, void *p)
+{
+    struct audit_op *o = p;
+    enum status st = auth_audit_verify(ctx, &o->res);
+    return st == STATUS_CRYPTO && o->res.first_bad_seq ? STATUS_OK : st;
+}
+
+static int cmd_audit_verify(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, true);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct audit_op o = {0};
+    st = auth_run(&e.ctx, op_audit_verify, &o);
+    env_close(&e);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    bool ok = o.res.first_bad_seq == 0;
+    if (json_out) {
+        json_t *j = json_pack("{sbsI}", "ok", ok, "entries", (json_int_t)o.res.entries);
+        if (!ok) {
+            json_object_set_new(j, "first_bad_seq", json_integer(o.res.first_bad_seq));
+            json_object_set_new(j, "reason", json_string(o.res.reason));
+        }
+        print_json(j);
+    } else if (ok) {
+        printf("audit chain intact: %lld entries\n", (long long)o.res.entries);
+    } else {
+        printf("audit chain BROKEN at entry %lld: %s\n", (long long)o.res.first_bad_seq, o.res.reason);
+    }
+    return ok ? CLI_EXIT_OK : CLI_EXIT_INTEGRITY;
+}
+
+static enum status op_audit_show(const struct auth_ctx *ctx, void *p)
+{
+    struct audit_op *o = p;
+    return auth_audit_list(ctx, &o->f, &o->list, &o->count);
+}
+
+static int cmd_audit_show(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, true);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct audit_op o = {.f = {.limit = 100}};
+    const char *user = opt(cmd, args, "user");
+    if (user && util_parse_i64(&o.f.user_id, user) != STATUS_OK) {
+        st = user_lookup(&e, user, &o.f.user_id);
+    }
+    o.f.record_type = opt(cmd, args, "record-type");
+    if (st == STATUS_OK && opt(cmd, args, "record-id") &&
+        util_parse_i64(&o.f.record_id, opt(cmd, args, "record-id")) != STATUS_OK) {
+        st = err_set_field(STATUS_INVALID, "record-id", "--record-id: a whole number");
+    }
+    if (st == STATUS_OK && opt(cmd, args, "from")) {
+        st = util_time_parse(&o.f.from_ms, opt(cmd, args, "from"));
+    }
+    if (st == STATUS_OK && opt(cmd, args, "to")) {
+        st = util_time_parse(&o.f.to_ms, opt(cmd, args, "to"));
+        if (st == STATUS_OK && strlen(opt(cmd, args, "to")) == 10) {
+            o.f.to_ms += 86400000LL - 1;
+        }
+    }
+    if (st == STATUS_OK && opt(cmd, args, "limit") &&
+        util_parse_i64(&o.f.limit, opt(cmd, args, "limit")) != STATUS_OK) {
+        st = err_set_field(STATUS_INVALID, "limit", "--limit: a whole number");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_audit_show, &o);
+    }
+    if (st == STATUS_OK) {
+        json_t *arr = json_out ? json_array() : NULL;
+        for (size_t i = 0; i < o.count; i++) {
+            const struct audit_entry *x = &o.list[i];
+            char when[32];
+            util_time_iso(when, x->at_ms);
+            if (arr) {
+                json_array_append_new(arr, json_pack("{sIsssssssssIssssssss}", "seq", (json_int_t)x->seq, "at", when,
+                                                     "actor", x->actor, "action", x->action, "record_type",
+                                                     x->record_type, "record_id", (json_int_t)x->record_id,
+                                                     "field_group", x->field_group, "client", x->client, "outcome",
+                                                     x->outcome, "detail", x->detail));
+            } else {
+                printf("%6lld %s %-16s %-22s %-8s %s%s%lld %s %s %s\n", (long long)x->seq, when, x->actor, x->action,
+                       x->outcome, x->record_type, x->record_type[0] ? ":" : "", (long long)x->record_id,
+                       x->field_group, x->client, x->detail);
+            }
+        }
+        if (arr) {
+            print_json(arr);
+        }
+    }
+    audit_entries_free(o.list, o.count);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+/* keys. */
+
+static char *passphrase_get(bool confirm)
+{
+    char *p = read_secret("Passphrase: ");
+    if (p != NULL && confirm && isatty(STDIN_FILENO)) {
+        char *q = read_secret("Passphrase again: ");
+        if (q == NULL || strcmp(p, q) != 0) {
+            fprintf(stderr, "ctis: the passphrases differ\n");
+            free(p);
+            p = NULL;
+        }
+        free(q);
+    }
+    return p;
+}
+
+static int cmd_keys_export(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, true);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    char *pass = passphrase_get(true);
+    if (pass == NULL) {
+        env_close(&e);
+        return fail(err_set(STATUS_INVALID, "no passphrase given"));
+    }
+    st = vault_keys_export(e.vault, e.store, args->pos[0], pass);
+    if (st == STATUS_OK) {
+        struct auth_ctx *c = &e.ctx;
+        store_tx_begin(e.store, STORE_TX_WRITE);
+        st = auth_audit(c, "keys.export", "", 0, "ok", NULL);
+        st = st == STATUS_OK ? store_tx_commit(e.store) : (store_tx_rollback(e.store), st);
+    }
+    vault_wipe(pass, strlen(pass));
+    free(pass);
+    env_close(&e);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    printf("master key exported to %s (encrypted with the passphrase); store it apart from the database\n",
+           args->pos[0]);
+    return CLI_EXIT_OK;
+}
+
+static int cmd_keys_import(const struct command *cmd, struct args *args)
+{
+    char *kp = key_path(db_url());
+    char *pass = passphrase_get(false);
+    enum status st = pass ? vault_keys_import(args->pos[0], pass, kp) : err_set(STATUS_INVALID, "no passphrase");
+    if (pass) {
+        vault_wipe(pass, strlen(pass));
+    }
+    free(pass);
+    if (st == STATUS_OK) {
+        printf("key file written: %s\n", kp);
+    }
+    free(kp);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_keys_rotate(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    st = vault_keys_rotate(e.vault, e.store, rotate_progress, NULL);
+    progress_end();
+    if (st == STATUS_OK) {
+        store_tx_begin(e.store, STORE_TX_WRITE);
+        st = auth_audit(&e.ctx, "keys.rotate", "", 0, "ok", NULL);
+        st = st == STATUS_OK ? store_tx_commit(e.store) : (store_tx_rollback(e.store), st);
+    }
+    int64_t active = st == STATUS_OK ? vault_active_key_id(e.vault) : 0;
+    env_close(&e);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    printf("rotation complete: every sealed value is under data key %lld\n", (long long)active);
+    return CLI_EXIT_OK;
+}
+
+/* backup and restore. */
+
+static int cmd_backup(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    int64_t exported = 0;
+    vault_keys_exported_at(&exported, e.store);
+    if (exported == 0) {
+        fprintf(stderr, "ctis: warning: the master key has never been exported; a backup is useless without "
+                        "it: run `ctis keys export FILE`\n");
+    }
+    store_tx_begin(e.store, STORE_TX_WRITE);
+    st = auth_audit(&e.ctx, "system.backup", "", 0, "ok", NULL);
+    st = st == STATUS_OK ? store_tx_commit(e.store) : (store_tx_rollback(e.store), st);
+    if (st == STATUS_OK) {
+        st = store_backup(e.store, args->pos[0], copy_progress, NULL);
+        progress_end();
+    }
+    env_close(&e);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    printf("backup written to %s\n", args->pos[0]);
+    return CLI_EXIT_OK;
+}
+
+static int cmd_restore(const struct command *cmd, struct args *args)
+{
+    enum status st = store_backup_verify(args->pos[0]);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct store *s = NULL;
+    st = store_open(&s, db_url());
+    if (st == STATUS_OK) {
+        st = store_migrate(s, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = store_restore(s, args->pos[0], copy_progress, NULL);
+        progress_end();
+    }
+    struct vault *v = NULL;
+    struct audit_verify_result res = {0};
+    char *kp = key_path(db_url());
+    if (st == STATUS_OK) {
+        st = vault_open(&v, kp, s);
+    }
+    if (st == STATUS_OK) {
+        st = audit_verify(s, v, &res);
+    }
+    vault_close(v);
+    free(kp);
+    store_close(s);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    printf("restored %s into %s; audit chain of %lld entries verifies\n", args->pos[0], db_url(),
+           (long long)res.entries);
+    return CLI_EXIT_OK;
+}
+
+/* token. */
+
+struct token_op {
+    int64_t user_id;
+    const char *name;
+    int64_t days;
+    char *token;
+    int64_t id;
+};
+
+static enum status op_token_create(const struct auth_ctx *ctx, void *p)
+{
+    struct token_op *o = p;
+    return auth_token_create(ctx, o->user_id, o->name, o->days, &o->token, &o->id);
+}
+
+static int cmd_token_create(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct token_op o = {.name = opt(cmd, args, "name") ? opt(cmd, args, "name") : "cli", .days = 90};
+    if (opt(cmd, args, "user") == NULL) {
+        st = err_set_field(STATUS_INVALID, "user", "--user USERNAME is needed");
+    } else {
+        st = user_lookup(&e, opt(cmd, args, "user"), &o.user_id);
+    }
+    if (st == STATUS_OK && opt(cmd, args, "days") && util_parse_i64(&o.days, opt(cmd, args, "days")) != STATUS_OK) {
+        st = err_set_field(STATUS_INVALID, "days", "--days: a whole number");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_token_create, &o);
+    }
+    if (st == STATUS_OK) {
+        if (json_out) {
+            print_json(json_pack("{sssI}", "token", o.token, "id", (json_int_t)o.id));
+        } else {
+            printf("token: %s\n(shown once: store it now)\n", o.token);
+        }
+    }
+    free(o.token);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_demo(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    char *password = NULL;
+    int rc = cli_demo_generate(&e.ctx, 8, 6, &password);
+    if (rc == CLI_EXIT_OK) {
+        printf("demo data added; demo users' password: %s\n", password);
+    }
+    free(password);
+    env_close(&e);
+    return rc;
+}
+
+static int cmd_version(const struct command *cmd, struct args *args)
+{
+    if (json_out) {
+        print_json(json_pack("{sssI}", "version", CTIS_VERSION, "schema_version",
+                             (json_int_t)store_schema_version_expected()));
+    } else {
+        printf("ctis %s (schema version %lld)\n", CTIS_VERSION, (long long)store_schema_version_expected());
+    }
+    return CLI_EXIT_OK;
+}
+
+static const struct command commands[] = {
+    {"init", "", 0, 0, "Creates the database (and the master key file if absent), the built-in roles, a first "
+                      "agency and an administrator, and prints the administrator's one-time password.",
+     {{"admin-user", true, "the administrator's username (default admin)"},
+      {"admin-password-stdin", false, "read the administrator's password from standard input instead of "
+                                      "making a one-time one"},
+      {"agency", true, "name of the first agency (default \"National Coordination Office\")"},
+      {"agency-type", true, "its HTCDS organisation type (default CentralGovernmentOrganisation)"},
+      {"country", true, "its ISO 3166-1 alpha-3 country code"},
+      {"demo", false, "also generate demo agencies and users"}},
+     cmd_init},
+    {"migrate", "", 0, 0, "Applies pending schema migrations.", {{0}}, cmd_migrate},
+    {"serve", "", 0, 0, "Serves the web pages and the JSON API until SIGTERM or Ctrl-C.",
+     {{"port", true, "TCP port (default 8080; 0 picks a free one)"},
+      {"bind", true, "address to listen on (default 127.0.0.1)"},
+      {"threads", true, "worker threads (default 4)"},
+      {"tls-cert", true, "PEM certificate: serve HTTPS"},
+      {"tls-key", true, "PEM private key for --tls-cert"},
+      {"no-access-log", false, "do not write the access log"}},
+     cmd_serve},
+    {"copy", "", 0, 0, "Copies a whole database to another (SQLite or PostgreSQL), verified by counts, "
+                       "checksums and the audit chain. The target must be empty.",
+     {{"from", true, "source database URL"}, {"to", true, "target database URL"}},
+     cmd_copy},
+    {"user add", "USERNAME", 1, 1, "Creates a user; prints a one-time password unless --password-stdin.",
+     {{"agency", true, "agency name or id"},
+      {"role", true, "role name (see the web page Roles)"},
+      {"scope", true, "own, agency or all (default: the role's)"},
+      {"display-name", true, "the person's name (stored encrypted)"},
+      {"email", true, "e-mail (stored encrypted, searchable by blind index)"},
+      {"password-stdin", false, "read the password from standard input"},
+      {"totp", false, "enrol two-factor now and print the secret"}},
+     cmd_user_add},
+    {"user list", "", 0, 0, "Lists users.", {{0}}, cmd_user_list},
+    {"user disable", "USERNAME", 1, 1, "Disables a user and ends their sessions.", {{0}}, cmd_user_disable},
+    {"user enable", "USERNAME", 1, 1, "Enables a disabled user.", {{0}}, cmd_user_enable},
+    {"user reset-2fa", "USERNAME", 1, 1, "Removes a user's two-factor secret; they enrol again at next login.",
+     {{0}}, cmd_user_reset_2fa},
+    {"user reset-password", "USERNAME", 1, 1, "Gives a user a new one-time password.", {{0}},
+     cmd_user_reset_password},
+    {"user set-password", "USERNAME", 1, 1, "Sets a user's password, read from standard input.", {{0}},
+     cmd_user_set_password},
+    {"agency add", "NAME", 1, 1, "Creates an agency.",
+     {{"type", true, "HTCDS organisation type, e.g. NGO, LawEnforcement"},
+      {"country", true, "ISO 3166-1 alpha-3 country code"}},
+     cmd_agency_add},
+    {"agency list", "", 0, 0, "Lists agencies.", {{0}}, cmd_agency_list},
+    {"audit verify", "", 0, 0, "Verifies the audit hash chain; exit 6 and the first bad entry if broken.", {{0}},
+     cmd_audit_verify},
+    {"audit show", "", 0, 0, "Shows audit entries.",
+     {{"user", true, "username or user id"},
+      {"record-type", true, "e.g. user, agency"},
+      {"record-id", true, "record id"},
+      {"from", true, "YYYY-MM-DD or date-time"},
+      {"to", true, "YYYY-MM-DD or date-time"},
+      {"limit", true, "at most this many entries (default 100)"}},
+     cmd_audit_show},
+    {"keys export", "FILE", 1, 1, "Writes the master key, encrypted with a passphrase (read from standard "
+                                  "input), for safekeeping.", {{0}}, cmd_keys_export},
+    {"keys import", "FILE", 1, 1, "Writes a key file from an export (passphrase from standard input).", {{0}},
+     cmd_keys_import},
+    {"keys rotate", "", 0, 0, "Re-encrypts every sealed value under a new data key; resumable.", {{0}},
+     cmd_keys_rotate},
+    {"backup", "FILE", 1, 1, "Writes an online, consistent backup that restores onto either engine.", {{0}},
+     cmd_backup},
+    {"restore", "FILE", 1, 1, "Checks a backup's integrity, then loads it into an empty database.", {{0}},
+     cmd_restore},
+    {"token create", "", 0, 0, "Creates an API token for a user (shown once).",
+     {{"user", true, "username"}, {"name", true, "what the token is for"}, {"days", true, "validity (default 90)"}},
+     cmd_token_create},
+    {"demo", "", 0, 0, "Adds generated demo agencies and users.", {{0}}, cmd_demo},
+    {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
+};
+
+static void usage_all(FILE *f)
+{
+    fprintf(f, "ctis %s: the Counter-Trafficking Information System\n\nUsage: ctis COMMAND [options]\n\n"
+               "Commands:\n", CTIS_VERSION);
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+        fprintf(f, "  %-22s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, "."), commands[i].summary);
+    }
+    fprintf(f, "\n`ctis COMMAND --help` describes a command. Common options: --db URL, --key-file PATH, --json.\n"
+               "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict, 5 denied, 6 integrity failure, "
+               "7 unavailable, 8 invalid input.\n");
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (vault_library_init() != STATUS_OK || i18n_init() != STATUS_OK) {
+        fprintf(stderr, "ctis: cannot initialise: %s\n", err_last());
+        return CLI_EXIT_ERROR;
+    }
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage_all(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("ctis %s\n", CTIS_VERSION);
+        return CLI_EXIT_OK;
+    }
+    /* Match the longest command name: "user add" takes two words. */
+    const struct command *cmd = NULL;
+    int used = 0;
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+        const char *name = commands[i].name, *space = strchr(name, ' ');
+        if (space == NULL) {
+            if (strcmp(argv[1], name) == 0 && used < 1) {
+                cmd = &commands[i];
+                used = 1;
+            }
+        } else if (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 &&
+                   argv[1][space - name] == '\0' && strcmp(argv[2], space + 1) == 0) {
+            cmd = &commands[i];
+            used = 2;
+        }
+    }
+    if (cmd == NULL) {
+        bool group = false;
+        for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+            size_t n = strlen(argv[1]);
+            if (strncmp(commands[i].name, argv[1], n) == 0 && commands[i].name[n] == ' ') {
+                if (!group) {
+                    fprintf(stderr, "ctis %s: which one?\n", argv[1]);
+                }
+                group = true;
+                fprintf(stderr, "  ctis %s %s\n", commands[i].name, commands[i].positional);
+            }
+        }
+        if (!group) {
+            fprintf(stderr, "ctis: unknown command \"%s\" (see ctis --help)\n", argv[1]);
+        }
+        return (argc >= 3 && group && (strcmp(argv[2], "--help") == 0)) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    struct args a;
+    int rc = parse(cmd, argc - 1 - used, argv + 1 + used, &a);
+    if (rc != 0) {
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    return cmd->fn(cmd, &a);
+}

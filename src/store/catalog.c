@@ -1,0 +1,38 @@
+/* catalog: the statement table built from catalog.def, and the registries of sealed columns
+ * and tables. Nothing here runs SQL. */
+#include "store/store_catalog.h"
+
+#include "util/mem.h"
+
+#define SAME NULL
+const struct stmt_def store_catalog[STMT__COUNT] = {
+#define STMT(name, sqlite_sql, pg_sql) [STMT_##name] = {#name, sqlite_sql, pg_sql},
+#include "store/catalog.def"
+#undef STMT
+};
+#undef SAME
+
+const struct store_sealed_column store_sealed_columns[] = {
+    {"users", "display_name_enc", STMT_SEALED_SCAN_USERS_DISPLAY_NAME, STMT_SEALED_SET_USERS_DISPLAY_NAME},
+    {"users", "email_enc", STMT_SEALED_SCAN_USERS_EMAIL, STMT_SEALED_SET_USERS_EMAIL},
+    {"users", "totp_secret_enc", STMT_SEALED_SCAN_USERS_TOTP, STMT_SEALED_SET_USERS_TOTP},
+};
+const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
+
+const struct store_table store_tables[] = {
+    {"schema_migrations", "version"},
+    {"agencies", "id"},
+    {"roles", "id"},
+    {"role_permissions", "role_id, permission"},
+    {"users", "id"},
+    {"record_grants", "record_type, record_id, user_id"},
+    {"sessions", "id"},
+    {"api_tokens", "id"},
+    {"login_throttle", "key_hash"},
+    {"audit_log", "seq"},
+    {"audit_head", "id"},
+    {"vault_keys", "id"},
+    {"vault_meta", "name"},
+    {"trusted_peers", "id"},
+};
+const size_t store_tables_count = ARRAY_LEN(store_tables);

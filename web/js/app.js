@@ -1,0 +1,321 @@
+// app: the shell. Loads the language, finds out who is signed in (GET /api/v1/me), draws the
+// navigation the user's permissions allow, and routes location.hash (#/users/12?offset=50)
+// to a view. Views are modules in views/ exporting render(ctx) -> Node.
+import { api } from './api.js';
+import { h, errorBlock, page, notice } from './dom.js';
+import { LANGS, LANG_NAMES, initialLang, setLang, t, currentLang } from './i18n.js';
+import * as login from './views/login.js';
+import * as home from './views/home.js';
+import * as users from './views/users.js';
+import * as agencies from './views/agencies.js';
+import * as roles from './views/roles.js';
+import * as audit from './views/audit.js';
+import * as account from './views/account.js';
+import * as totp from './views/totp.js';
+import * as soon from './views/soon.js';
+
+// Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
+// My account are for everyone signed in. Parts still to come show a "not yet available" page.
+const NAV = [
+  { path: 'home', key: 'nav.home' },
+  { path: 'cases', key: 'nav.cases', perm: 'case.read', soon: true },
+  { path: 'referrals', key: 'nav.referrals', perm: 'referral.read', soon: true },
+  { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
+  { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
+  { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
+  { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
+  { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
+  { path: 'users', key: 'nav.users', perm: 'user.read' },
+  { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
+  { path: 'roles', key: 'nav.roles', perm: 'role.read' },
+  { path: 'audit', key: 'nav.audit', perm: 'audit.read' },
+  { path: 'account', key: 'nav.account' },
+];
+
+// Routes: the first whose pattern matches the hash path wins.
+const ROUTES = [
+  { re: /^login$/, view: login, pub: true },
+  { re: /^home$/, view: home },
+  { re: /^users$/, view: users, fn: 'renderList', perm: 'user.read' },
+  { re: /^users\/new$/, view: users, fn: 'renderNew', perm: 'user.manage' },
+  { re: /^users\/(\d+)$/, view: users, fn: 'renderDetail', perm: 'user.read' },
+  { re: /^agencies$/, view: agencies, fn: 'renderList', perm: 'agency.read' },
+  { re: /^agencies\/new$/, view: agencies, fn: 'renderNew', perm: 'agency.manage' },
+  { re: /^agencies\/(\d+)$/, view: agencies, fn: 'renderDetail', perm: 'agency.read' },
+  { re: /^roles$/, view: roles, fn: 'renderList', perm: 'role.read' },
+  { re: /^roles\/new$/, view: roles, fn: 'renderNew', perm: 'role.manage' },
+  { re: /^roles\/(\d+)$/, view: roles, fn: 'renderDetail', perm: 'role.read' },
+  { re: /^audit$/, view: audit, perm: 'audit.read' },
+  { re: /^account$/, view: account },
+  { re: /^account\/totp$/, view: totp },
+  ...NAV.filter((n) => n.soon).map((n) => ({ re: new RegExp(`^${n.path}$`), view: soon, nav: n, perm: n.perm })),
+];
+
+const state = {
+  me: null, meLoaded: false, renderSeq: 0, firstRender: true, meta: null, flash: null,
+};
+
+// True when the signed-in user holds the permission (or none is needed).
+export function allowed(perm) {
+  if (!perm) return true;
+  return Boolean(state.me && (state.me.permissions || []).includes(perm));
+}
+
+// Before anything else the server insists on a new password, then on two-factor setup.
+function pendingStep() {
+  const me = state.me;
+  if (!me) return null;
+  if (me.must_change_password) return 'account';
+  if (me.mfa_required && !me.mfa_ok) return 'account/totp';
+  return null;
+}
+
+export function navigate(path) {
+  const target = `#/${path}`;
+  if (location.hash === target) route();
+  else location.hash = target;
+}
+
+async function loadMe() {
+  try {
+    state.me = await api.get('/api/v1/me', { quiet401: true });
+  } catch (e) {
+    state.me = null;
+    if (e.status !== 401) throw e;
+  } finally {
+    state.meLoaded = true;
+  }
+  return state.me;
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const q = raw.indexOf('?');
+  const path = decodeURIComponent(q < 0 ? raw : raw.slice(0, q));
+  const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  return { path, query };
+}
+
+// Shell texts: elements with data-i18n="key" get the text; data-i18n-attr="attr:key,...".
+function translateShell() {
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of el.dataset.i18nAttr.split(',')) {
+      const [attr, key] = pair.split(':');
+      el.setAttribute(attr, t(key));
+    }
+  }
+  const sel = document.getElementById('lang');
+  sel.value = currentLang();
+}
+
+function drawLangSwitch() {
+  const sel = document.getElementById('lang');
+  sel.replaceChildren(...LANGS.map((code) => h('option', { value: code, lang: code }, LANG_NAMES[code])));
+  sel.value = currentLang();
+  sel.addEventListener('change', async () => {
+    try {
+      await setLang(sel.value);
+    } catch (e) {
+      showBanner(errorBlock({ code: 'network' }));
+      sel.value = currentLang();
+    }
+  });
+}
+
+function drawNav(activePath) {
+  const nav = document.getElementById('nav');
+  const toggle = document.getElementById('nav-toggle');
+  const list = document.getElementById('nav-list');
+  if (!state.me) {
+    nav.hidden = true;
+    toggle.hidden = true;
+    list.replaceChildren();
+    return;
+  }
+  nav.hidden = false;
+  toggle.hidden = false;
+  const top = activePath.split('/')[0];
+  const items = NAV.filter((n) => allowed(n.perm)).map((n) => {
+    const current = n.path === top;
+    return h('li', { class: n.soon ? 'nav-soon' : null },
+      h('a', { href: `#/${n.path}`, 'aria-current': current ? 'page' : null }, t(n.key),
+        n.soon ? h('span', { class: 'badge' }, t('nav.soon')) : null));
+  });
+  list.replaceChildren(...items);
+}
+
+function drawUser() {
+  const who = document.getElementById('whoami');
+  const out = document.getElementById('logout');
+  if (state.me) {
+    who.textContent = state.me.display_name || state.me.username;
+    who.hidden = false;
+    out.hidden = false;
+  } else {
+    who.textContent = '';
+    who.hidden = true;
+    out.hidden = true;
+  }
+}
+
+function showBanner(node) {
+  const banner = document.getElementById('banner');
+  banner.replaceChildren(...(node ? [node] : []));
+  banner.hidden = !node;
+}
+
+function drawBanner() {
+  if (state.flash) {
+    showBanner(state.flash);
+    state.flash = null;
+  } else if (state.me && state.me.must_change_password) {
+    showBanner(notice('warning', t('account.must_change'), ' ',
+      h('a', { href: '#/account' }, t('account.change_password'))));
+  } else {
+    showBanner(null);
+  }
+}
+
+async function route() {
+  const seq = ++state.renderSeq;
+  const { path, query } = parseHash();
+  if (!state.meLoaded) {
+    try {
+      await loadMe();
+    } catch (e) {
+      state.me = null;
+    }
+  }
+  const r = ROUTES.find((x) => x.re.test(path));
+  if (!r) {
+    // Unknown routes go home; other fragments (such as #main) are in-page anchors.
+    if (path === '' || location.hash.startsWith('#/')) navigate(state.me ? 'home' : 'login');
+    return;
+  }
+  if (!r.pub && !state.me) {
+    try {
+      sessionStorage.setItem('ctis.after_login', path);
+    } catch {
+      // ignore
+    }
+    navigate('login');
+    return;
+  }
+  const pending = pendingStep();
+  if (pending && !r.pub && path !== pending) {
+    navigate(pending);
+    return;
+  }
+  const params = r.re.exec(path).slice(1);
+  const main = document.getElementById('main');
+  drawNav(path);
+  drawUser();
+  drawBanner();
+  main.setAttribute('aria-busy', 'true');
+  let node;
+  const ctx = { params, query, me: state.me, navigate, refreshMe, afterLogin, allowed, meta };
+  try {
+    if (r.perm && !allowed(r.perm)) {
+      node = page(t('page.forbidden'), errorBlock({ code: 'forbidden' }));
+    } else {
+      const fn = r.fn ? r.view[r.fn] : r.view.render;
+      node = await fn({ ...ctx, nav: r.nav });
+    }
+  } catch (e) {
+    node = page(t('page.error'), errorBlock(e));
+  }
+  if (seq !== state.renderSeq) return; // a newer route won the race
+  main.replaceChildren(node);
+  main.removeAttribute('aria-busy');
+  const h1 = main.querySelector('h1');
+  document.title = h1 ? `${h1.textContent} – ${t('app.name')}` : t('app.name');
+  if (!state.firstRender && h1) h1.focus();
+  state.firstRender = false;
+}
+
+async function refreshMe() {
+  await loadMe();
+  drawUser();
+  drawBanner();
+  return state.me;
+}
+
+// Called by the login view once the session exists.
+async function afterLogin(mfaEnroll) {
+  await refreshMe();
+  let next = 'home';
+  try {
+    next = sessionStorage.getItem('ctis.after_login') || 'home';
+    sessionStorage.removeItem('ctis.after_login');
+  } catch {
+    // ignore
+  }
+  navigate(mfaEnroll ? 'account/totp' : next);
+}
+
+// The server's /meta (version, org types, scopes), fetched once.
+async function meta() {
+  if (!state.meta) state.meta = await api.get('/api/v1/meta');
+  return state.meta;
+}
+
+async function logout() {
+  try {
+    await api.del('/api/v1/session');
+  } catch {
+    // the session may already be gone; sign out locally anyway
+  }
+  state.me = null;
+  navigate('login');
+}
+
+function wireShell() {
+  document.querySelector('.skip-link').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('main').focus();
+  });
+  const toggle = document.getElementById('nav-toggle');
+  const nav = document.getElementById('nav');
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('open', open);
+  });
+  document.getElementById('nav-list').addEventListener('click', (ev) => {
+    if (ev.target.closest('a')) {
+      toggle.setAttribute('aria-expanded', 'false');
+      nav.classList.remove('open');
+    }
+  });
+  document.getElementById('logout').addEventListener('click', logout);
+  window.addEventListener('hashchange', route);
+  window.addEventListener('ctis:lang', () => {
+    translateShell();
+    route();
+  });
+  window.addEventListener('ctis:pending', async () => {
+    await refreshMe();
+    route();
+  });
+  window.addEventListener('ctis:unauthenticated', () => {
+    if (!state.me) return;
+    state.me = null;
+    state.flash = notice('info', t('login.session_ended'));
+    navigate('login');
+  });
+}
+
+async function start() {
+  wireShell();
+  drawLangSwitch();
+  try {
+    await setLang(initialLang(), { remember: false });
+  } catch (e) {
+    // The catalogue could not be fetched: the English text in the page stays.
+    state.flash = errorBlock({ code: 'network' });
+    route();
+  }
+}
+
+start();
