@@ -28,27 +28,27 @@ enum {
 };
 
 #define PG_CONNECT_TIMEOUT_S "10"
-#define PG_SESSION_SETUP \
-    "SET application_name = 'ctis'; SET TimeZone = 'UTC'; SET statement_timeout = '60s'; " \
+#define PG_SESSION_SETUP                                                                           \
+    "SET application_name = 'ctis'; SET TimeZone = 'UTC'; SET statement_timeout = '60s'; "         \
     "SET client_encoding = 'UTF8'"
-#define PG_PRIMARY_BYTES_MAX 160   /* the part of a server message we repeat */
+#define PG_PRIMARY_BYTES_MAX 160 /* the part of a server message we repeat */
 
 struct pg_conn {
     PGconn *pg;
-    bool tx_lost;                                  /* the connection dropped inside a transaction */
+    bool tx_lost; /* the connection dropped inside a transaction */
     bool prepared[STMT__COUNT];
     int nparams[STMT__COUNT];
-    Oid ptypes[STMT__COUNT][DB_PARAMS_MAX];        /* as prepared; 0 = inferred by the server */
+    Oid ptypes[STMT__COUNT][DB_PARAMS_MAX]; /* as prepared; 0 = inferred by the server */
 };
 
 struct pg_rows {
     PGresult *res;
     int nrows;
     int ncols;
-    int cur;                 /* -1 before the first row */
-    enum sql_type *types;    /* per column, from PQftype */
+    int cur;              /* -1 before the first row */
+    enum sql_type *types; /* per column, from PQftype */
     bool *is_bool;
-    uint8_t **blob;          /* per column: decoded bytea of the current row (NUL-terminated) */
+    uint8_t **blob; /* per column: decoded bytea of the current row (NUL-terminated) */
     size_t *blob_len;
 };
 
@@ -77,7 +77,7 @@ static const struct {
     {"57014", STATUS_UNAVAILABLE, true, "statement timeout"},
     {"57P", STATUS_UNAVAILABLE, true, "server shutting down"},
     {"53300", STATUS_UNAVAILABLE, true, "too many connections"},
-    {"08P01", STATUS_INVALID, true, "protocol violation"},   /* e.g. wrong parameter count */
+    {"08P01", STATUS_INVALID, true, "protocol violation"}, /* e.g. wrong parameter count */
     {"08", STATUS_UNAVAILABLE, true, "connection failure"},
     {"23", STATUS_CONFLICT, true, "constraint violation"},
     {"22", STATUS_INVALID, false, "invalid data"},
@@ -115,7 +115,8 @@ static enum status pg_error(struct pg_conn *c, const PGresult *res, const char *
         /* A client-side failure: libpq's own text names no values. */
         pg_primary_clean(primary, sizeof primary, PQerrorMessage(c->pg));
         if (PQstatus(c->pg) != CONNECTION_OK) {
-            return err_set(STATUS_UNAVAILABLE, "%s: connection to PostgreSQL lost: %s", what, primary);
+            return err_set(STATUS_UNAVAILABLE, "%s: connection to PostgreSQL lost: %s", what,
+                           primary);
         }
         return err_set(STATUS_IO, "%s: %s", what, primary[0] ? primary : "PostgreSQL error");
     }
@@ -342,8 +343,7 @@ static enum status pg_params_make(struct pg_params *p, const struct sql_value *a
             p->lengths[i] = v->u.blob.ptr ? (int)v->u.blob.len : 0;
             p->formats[i] = 1;
             break;
-        default:
-            return err_set(STATUS_INVALID, "parameter %zu has an unknown type", i + 1);
+        default: return err_set(STATUS_INVALID, "parameter %zu has an unknown type", i + 1);
         }
     }
     return STATUS_OK;
@@ -369,7 +369,8 @@ static enum status pg_result(struct pg_conn *c, PGresult *res, const char *what,
                              int64_t *changes_out)
 {
     ExecStatusType rs = PQresultStatus(res);
-    if (res == NULL || (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && rs != PGRES_EMPTY_QUERY)) {
+    if (res == NULL ||
+        (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && rs != PGRES_EMPTY_QUERY)) {
         enum status st = pg_error(c, res, what);
         PQclear(res);
         return st;
@@ -412,12 +413,13 @@ static enum status pg_exec_script(void *conn, const char *sql)
     struct pg_conn *c = conn;
     bool is_rollback = strcmp(sql, "ROLLBACK") == 0;
     if (c->tx_lost && (is_rollback || strcmp(sql, "COMMIT") == 0)) {
-        /* The transaction died with the connection: reconnect, and say so on COMMIT. */
-        enum status st = pg_reset(c);
-        if (is_rollback || st != STATUS_OK) {
-            return st;
+        /* The transaction died with the connection: the next operation reconnects. */
+        c->tx_lost = false;
+        if (is_rollback) {
+            return STATUS_OK;
         }
-        return err_set(STATUS_UNAVAILABLE, "connection to PostgreSQL lost; transaction rolled back");
+        return err_set(STATUS_UNAVAILABLE,
+                       "connection to PostgreSQL lost; transaction rolled back");
     }
     bool idle;
     enum status st = pg_ready(c, &idle);
@@ -440,7 +442,8 @@ static enum status pg_exec_script(void *conn, const char *sql)
     return st;
 }
 
-static enum status pg_prepare(struct pg_conn *c, enum stmt id, const char *sql, const struct pg_params *p)
+static enum status pg_prepare(struct pg_conn *c, enum stmt id, const char *sql,
+                              const struct pg_params *p)
 {
     char name[32];
     snprintf(name, sizeof name, "s%d", (int)id);
@@ -514,8 +517,8 @@ out:
     return st;
 }
 
-static enum status pg_exec_text(void *conn, const char *sql, const struct sql_value *args, size_t argc,
-                                void **rows_out)
+static enum status pg_exec_text(void *conn, const char *sql, const struct sql_value *args,
+                                size_t argc, void **rows_out)
 {
     struct pg_conn *c = conn;
     if (rows_out != NULL) {

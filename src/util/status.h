@@ -32,7 +32,8 @@ enum status err_set(enum status st, const char *fmt, ...) __attribute__((format(
 /* As err_set, and also names the input field at fault (JSON pointer or CSV column). */
 enum status err_set_field(enum status st, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-enum status err_vset(enum status st, const char *field, const char *fmt, va_list ap);
+enum status err_vset(enum status st, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* The last message and field of this thread; "" when none. Valid until the next err_set. */
 const char *err_last(void);
 const char *err_last_field(void);

@@ -44,8 +44,9 @@ char *vault_key_path_for(const char *db_url);
 
 /* Opens the vault: reads the master key file and loads the data keys from the database,
  * creating the first data key and the signing key pair when the database has none (this
- * writes, in its own transaction). Errors: STATUS_NOT_FOUND (no key file), STATUS_CRYPTO
- * (the key file does not match this database), STATUS_IO. */
+ * writes, in its own transaction, so call it outside one). Errors: STATUS_NOT_FOUND (no key
+ * file), STATUS_INVALID (key file readable by group or others, or not a key file),
+ * STATUS_CRYPTO (the key file does not match this database), STATUS_IO. */
 enum status vault_open(struct vault **out, const char *key_path, struct store *s);
 void vault_close(struct vault *v);
 /* Reloads the data keys from the database (after a rotation by another process). */
@@ -76,8 +77,10 @@ enum status vault_envelope_key_id(int64_t *out, const uint8_t *sealed, size_t se
 int64_t vault_active_key_id(struct vault *v);
 
 /* Normalises text for matching: Unicode NFKC, case-folded, Latin accents removed, Arabic
- * diacritics (harakat, U+064B-U+065F, U+0670) and tatweel (U+0640) removed, runs of white space
- * made one space, trimmed. *out is caller-freed. STATUS_INVALID for invalid UTF-8. */
+ * diacritics (harakat, U+064B-U+065F, U+0670) and tatweel (U+0640) removed, invisible format
+ * marks (zero-width characters, bidi marks, BOM) removed, runs of white space made one space,
+ * trimmed. *out is caller-freed. STATUS_INVALID for invalid UTF-8 or an embedded NUL,
+ * STATUS_TOO_LARGE beyond JSON_STRING_BYTES_MAX. */
 enum status vault_normalise(char **out, const char *text, size_t len);
 /* Keyed BLAKE2b of the normalised value, domain-separated by `domain` (e.g. "users.email"),
  * so equal values in different fields give different indexes. */
@@ -99,8 +102,9 @@ int64_t vault_random_id(void);
 /* A random token of `bytes` bytes, base64url; caller frees. */
 char *vault_token_new(size_t bytes);
 
-/* Hashing. vault_hash is plain BLAKE2b-256; vault_mac is BLAKE2b-256 keyed with a key derived
- * from the master key for `purpose` (e.g. "audit", "token", "throttle"). */
+/* Hashing. vault_hash is plain BLAKE2b-256; vault_mac is BLAKE2b-256 keyed with the MAC root
+ * key (HKDF from the master key) over purpose | 0x00 | data, so each `purpose` (e.g. "audit",
+ * "token", "throttle") gives unrelated values. */
 void vault_hash(uint8_t out[VAULT_HASH_BYTES], const void *data, size_t len);
 void vault_mac(struct vault *v, uint8_t out[VAULT_HASH_BYTES], const char *purpose,
                const void *data, size_t len);
@@ -145,9 +149,12 @@ enum status vault_keys_exported_at(int64_t *out, struct store *s);
 
 /* Rotation: creates a new active data key (unless a rotation is already under way), then
  * re-seals every value of every sealed column (store_sealed_columns) that is under an older
- * key, in batches of DB_COPY_BATCH_ROWS, each batch its own transaction; finally retires the
- * old keys. Interrupted, it loses nothing (old keys stay until no value uses them) and a
- * second call resumes. progress(done, ctx) is called after each batch (may be NULL). */
+ * key, in batches of DB_COPY_BATCH_ROWS, each batch its own transaction, passing over the
+ * columns until a whole pass finds nothing under an older key; finally retires the old keys
+ * (their rows stay, so backups remain readable). Interrupted, it loses nothing and a second
+ * call resumes. progress(done, ctx) is called after each batch with the number of values
+ * re-sealed so far (progress may be NULL). Call it outside a transaction. STATUS_BUSY when
+ * values kept changing for 16 passes (run it again). */
 typedef void (*vault_progress_fn)(int64_t done, void *ctx);
 enum status vault_keys_rotate(struct vault *v, struct store *s, vault_progress_fn progress,
                               void *ctx);

@@ -218,6 +218,7 @@ static void test_normalise(void **state)
     norm_expect("Ana\xe2\x80\x8b Lopez\xe2\x80\x8f", "ana lopez"); /* zero-width, RLM */
     norm_expect("", "");
     norm_expect("   ", "");
+    norm_same("أحمد", "احمد");                            /* hamza above decomposes away */
     norm_same("Zoë", "ZOE");
     norm_same("Ñandú", "nandu");
     /* Invalid UTF-8 and embedded NUL. */
@@ -876,6 +877,11 @@ static void test_rotation_interrupted_and_resumed(void **state)
     assert_string_equal(plain, "during");
     assert_int_equal(hook.calls, 1);
     vault_plain_free(plain, plain_len);
+    /* A key id nobody has: one reload, then not found. */
+    env[8] ^= 0x01;
+    assert_int_equal(vault_unseal(stale, &plain, &plain_len, &ad, env, len), STATUS_NOT_FOUND);
+    assert_int_equal(hook.calls, 2);
+    env[8] ^= 0x01;
     assert_int_equal(vault_active_key_id(stale), new_key);
     free(env);
 

@@ -65,6 +65,9 @@ export async function request(method, path, body, opts = {}) {
     if (res.status === 401 && e.code === 'unauthenticated' && !opts.quiet401) {
       window.dispatchEvent(new CustomEvent('ctis:unauthenticated'));
     }
+    if (res.status === 403 && (e.code === 'password_change_required' || e.code === 'mfa_required')) {
+      window.dispatchEvent(new CustomEvent('ctis:pending', { detail: e.code }));
+    }
     throw e;
   }
   return { status: res.status, data, etag: parseEtag(res.headers.get('ETag')) };

@@ -1,7 +1,7 @@
 // app: the shell. Loads the language, finds out who is signed in (GET /api/v1/me), draws the
 // navigation the user's permissions allow, and routes location.hash (#/users/12?offset=50)
 // to a view. Views are modules in views/ exporting render(ctx) -> Node.
-import { api } from './api.js';
+import { api, cookie } from './api.js';
 import { h, errorBlock, page, notice } from './dom.js';
 import { LANGS, LANG_NAMES, initialLang, setLang, t, currentLang } from './i18n.js';
 import * as login from './views/login.js';
@@ -77,6 +77,12 @@ export function navigate(path) {
 }
 
 async function loadMe() {
+  // No CSRF cookie means no session: skip the request (and its 401) on a fresh start.
+  if (!cookie('ctis_csrf')) {
+    state.me = null;
+    state.meLoaded = true;
+    return null;
+  }
   try {
     state.me = await api.get('/api/v1/me', { quiet401: true });
   } catch (e) {
@@ -214,7 +220,9 @@ async function route() {
   drawBanner();
   main.setAttribute('aria-busy', 'true');
   let node;
-  const ctx = { params, query, me: state.me, navigate, refreshMe, afterLogin, allowed, meta };
+  const ctx = {
+    params, query, me: state.me, navigate, refreshMe, afterLogin, allowed, meta, flash,
+  };
   try {
     if (r.perm && !allowed(r.perm)) {
       node = page(t('page.forbidden'), errorBlock({ code: 'forbidden' }));
@@ -232,6 +240,11 @@ async function route() {
   document.title = h1 ? `${h1.textContent} – ${t('app.name')}` : t('app.name');
   if (!state.firstRender && h1) h1.focus();
   state.firstRender = false;
+}
+
+// A message to show above the next page drawn.
+function flash(node) {
+  state.flash = node;
 }
 
 async function refreshMe() {

@@ -42,7 +42,12 @@ function passwordForm(ctx) {
         await api.post('/api/v1/me/password', { current_password: cur, new_password: next });
         form.reset();
         flash.replaceChildren(notice('success', t('account.password_changed')));
-        await ctx.refreshMe().catch(() => null);
+        const wasForced = ctx.me && ctx.me.must_change_password;
+        const me = await ctx.refreshMe().catch(() => null);
+        if (wasForced && me && !me.must_change_password) {
+          ctx.flash(notice('success', t('account.password_changed')));
+          ctx.navigate('home');
+        }
       } catch (e) {
         showError(form, e);
       }
@@ -143,5 +148,7 @@ export async function render(ctx) {
       me.agency ? [h('dt', {}, t('user.agency')), h('dd', {}, me.agency.name)] : null,
       h('dt', {}, t('user.role')), h('dd', {}, me.role)),
     me.must_change_password ? notice('warning', t('account.must_change')) : null,
-    passwordForm(ctx), totpSection(me), tokensSection());
+    passwordForm(ctx),
+    me.must_change_password ? null : totpSection(me),
+    !me.must_change_password && ctx.allowed('token.manage') ? tokensSection() : null);
 }

@@ -39,7 +39,7 @@ function agencyBody(form) {
   return { name: v.name, org_type: v.org_type, country: v.country };
 }
 
-export async function renderList() {
+export async function renderList(ctx) {
   const data = await api.get('/api/v1/agencies');
   const items = (data && data.items) || [];
   const list = items.length ? table(t('agencies.list'), [
@@ -50,7 +50,8 @@ export async function renderList() {
     { label: t('common.created'), cell: (a) => formatDate(a.created_at) },
   ], items) : h('p', { class: 'empty' }, t('common.none'));
   return page(t('agencies.title'),
-    h('p', { class: 'actions' }, h('a', { href: '#/agencies/new', class: 'button primary' }, t('agencies.new'))),
+    ctx.allowed('agency.manage')
+      ? h('p', { class: 'actions' }, h('a', { href: '#/agencies/new', class: 'button primary' }, t('agencies.new'))) : null,
     list);
 }
 

@@ -14,11 +14,11 @@ export async function render(ctx) {
     [t('user.totp'), me.totp_enabled ? t('common.on') : t('common.off')],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
   const links = [];
-  for (const [path, key, areas] of [
-    ['users', 'nav.users', ['user']], ['agencies', 'nav.agencies', ['agency', 'agencies']],
-    ['roles', 'nav.roles', ['role', 'permission']], ['audit', 'nav.audit', ['audit']],
+  for (const [path, key, perm] of [
+    ['users', 'nav.users', 'user.read'], ['agencies', 'nav.agencies', 'agency.read'],
+    ['roles', 'nav.roles', 'role.read'], ['audit', 'nav.audit', 'audit.read'],
     ['account', 'nav.account', null]]) {
-    if (ctx.allowed(areas)) {
+    if (ctx.allowed(perm)) {
       links.push(h('li', {}, h('a', { href: `#/${path}`, class: 'tile' }, t(key),
         h('span', { class: 'tile-hint' }, t(`home.hint.${path}`)))));
     }

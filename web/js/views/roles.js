@@ -15,7 +15,7 @@ function permList(perms) {
   return h('ul', { class: 'perm-list' }, perms.map((p) => h('li', {}, h('code', { dir: 'ltr' }, p))));
 }
 
-export async function renderList() {
+export async function renderList(ctx) {
   const items = await lookups.roles();
   const cards = items.map((r) => h('section', { class: 'card role' },
     h('h2', {}, h('a', { href: `#/roles/${r.id}` }, r.name),
@@ -25,7 +25,8 @@ export async function renderList() {
     h('details', {}, h('summary', {}, t('roles.permissions_count', { count: (r.permissions || []).length })),
       permList(r.permissions))));
   return page(t('roles.title'),
-    h('p', { class: 'actions' }, h('a', { href: '#/roles/new', class: 'button primary' }, t('roles.new'))),
+    ctx.allowed('role.manage')
+      ? h('p', { class: 'actions' }, h('a', { href: '#/roles/new', class: 'button primary' }, t('roles.new'))) : null,
     items.length ? cards : h('p', { class: 'empty' }, t('common.none')));
 }
 

@@ -72,7 +72,8 @@ export async function renderList(ctx) {
   });
   showPage();
   return page(t('users.title'),
-    h('p', { class: 'actions' }, h('a', { href: '#/users/new', class: 'button primary' }, t('users.new'))),
+    ctx.allowed('user.manage')
+      ? h('p', { class: 'actions' }, h('a', { href: '#/users/new', class: 'button primary' }, t('users.new'))) : null,
     search, results);
 }
 

@@ -1,0 +1,63 @@
+# ctis: the two commands that matter are `make run` and `make test` (see README.md).
+#   make            build the release binary build/ctis
+#   make run        install what is missing, build, create ctis.db with an administrator and
+#                   demo data if absent, serve http://127.0.0.1:8080
+#   make test       build release, ASan+UBSan and fuzz builds, run every test suite
+#   make test-long  longer suites: fuzzing for minutes, load and soak
+#   make bench      benchmarks with ratios against baselines measured in the same run
+#   make format     clang-format the C sources
+
+BUILD ?= build
+ASAN ?= build-asan
+FUZZ ?= build-fuzz
+PORT ?= 8080
+DB ?= ctis.db
+
+.PHONY: all deps build asan fuzz run test test-long bench format format-check clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=release -Db_ndebug=false
+	@ninja -C $(BUILD)
+
+asan: deps
+	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) --buildtype=debug \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+	@ninja -C $(ASAN)
+
+fuzz: deps
+	@test -f $(FUZZ)/build.ninja || CC=clang meson setup $(FUZZ) --buildtype=debug -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	@ninja -C $(FUZZ)
+
+run: build
+	@if [ ! -f "$(DB)" ]; then \
+		$(BUILD)/ctis init --db "$(DB)" --demo; \
+	else \
+		echo "ctis: $(DB) exists; to get a new administrator password: $(BUILD)/ctis user reset-password admin --db $(DB)"; \
+	fi
+	@exec $(BUILD)/ctis serve --db "$(DB)" --port $(PORT)
+
+test: build asan fuzz
+	@tests/run.sh
+
+test-long: build asan fuzz
+	@tests/run-long.sh
+
+bench: deps
+	@test -f build-bench/build.ninja || meson setup build-bench --buildtype=release -Dbench=true -Dtests=false
+	@ninja -C build-bench
+	@bench/run.sh build-bench
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) build-bench
