@@ -171,6 +171,11 @@ static enum status login_write_tx(struct store *s, void *p)
     }
     struct sql_value u[] = {SQLV_I64(ls->user_id), SQLV_I64(now)};
     st = store_exec(s, STMT_USER_LOGIN_OK, u, 2, NULL);
+    if (st == STATUS_OK) {
+        /* Expired sessions go at each login, so the table holds only live ones. */
+        struct sql_value pa[] = {SQLV_I64(now), SQLV_I64(now - SESSION_IDLE_S * 1000LL)};
+        st = store_exec(s, STMT_SESSION_PURGE, pa, 2, NULL);
+    }
     if (st != STATUS_OK) {
         return st;
     }

@@ -491,6 +491,17 @@ static int cmd_migrate(const struct command *cmd, struct args *args)
     return CLI_EXIT_OK;
 }
 
+/* The vault meets a key id it does not know (rotated by another process): reload the keys on
+ * a spare pool connection (the pool has two more connections than worker threads). */
+static enum status serve_reload(struct vault *v, void *ctx)
+{
+    struct store_pool *pool = ctx;
+    struct store *s = store_pool_acquire(pool);
+    enum status st = vault_reload(v, s);
+    store_pool_release(pool, s);
+    return st;
+}
+
 static int cmd_serve(const struct command *cmd, struct args *args)
 {
     struct env e;
@@ -517,6 +528,7 @@ static int cmd_serve(const struct command *cmd, struct args *args)
         env_close(&e);
         return fail(st);
     }
+    vault_reloader_set(e.vault, serve_reload, pool);
     struct api_app app = {pool, e.vault, opt(cmd, args, "tls-cert") != NULL};
     struct http_config cfg = {
         .bind_address = opt(cmd, args, "bind") ? opt(cmd, args, "bind") : "127.0.0.1",

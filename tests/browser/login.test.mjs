@@ -29,6 +29,7 @@ const SKIP = !BASE || !PASSWORD ? 'CTIS_URL and CTIS_ADMIN_PASSWORD are not set'
 const TIMEOUT = 120000;
 
 let browser;
+let enSession = null; // the signed-in English page of (a), reused by later tests
 const offOrigin = [];   // (c) requests that left the origin
 const consoleErrors = []; // (d) console errors, page errors, CSP violations
 
@@ -140,6 +141,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (enSession) await enSession.context.close();
   if (browser) await browser.close();
 });
 
@@ -154,8 +156,17 @@ test('(a) sign in in English, land on home, nav shows Users', { skip: SKIP, time
   const users = page.locator('#nav a[href="#/users"]');
   assert.equal((await users.textContent()).trim(), en['nav.users']);
   await page.screenshot({ path: join(OUT, 'en.png'), fullPage: true });
-  await context.close();
+  enSession = { context, page };
 });
+
+// The English session of (a), or a new one when (a) did not leave it.
+async function englishPage() {
+  if (enSession) return enSession.page;
+  enSession = await newPage('en-US');
+  await enSession.page.goto(`${BASE}/#/login`);
+  await signIn(enSession.page);
+  return enSession.page;
+}
 
 test('(b) Arabic: chosen before sign-in, remembered, right-to-left', { skip: SKIP, timeout: TIMEOUT }, async () => {
   const { context, page } = await newPage('en-US');
@@ -186,9 +197,7 @@ test('(b) Arabic: chosen before sign-in, remembered, right-to-left', { skip: SKI
 });
 
 test('(e) create an agency and a user through the pages', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newPage('en-US');
-  await page.goto(`${BASE}/#/login`);
-  await signIn(page);
+  const page = await englishPage();
   const stamp = Date.now().toString(36);
   const agency = `Test Shelter ${stamp}`;
 
@@ -237,7 +246,48 @@ test('(e) create an agency and a user through the pages', { skip: SKIP, timeout:
   await page.fill('main form[role="search"] input[name="email"]', email);
   await page.click('main form[role="search"] button[type="submit"]');
   await page.waitForSelector(`main .results table a:text-is("${username}")`);
-  await context.close();
+
+  // Its page opens, and an edit saves with the version it read (If-Match).
+  await page.click(`main .results table a:text-is("${username}")`);
+  await page.waitForFunction((u) => document.querySelector('main h1')?.textContent === u, username);
+  await page.fill('main input[name="display_name"]', `Tester ${stamp} (edited)`);
+  await page.click('main form button[type="submit"]');
+  await page.waitForSelector('main .notice-success');
+  assert.equal(await page.inputValue('main input[name="display_name"]'), `Tester ${stamp} (edited)`);
+});
+
+test('(g) the other pages work: roles, audit chain, API tokens', { skip: SKIP, timeout: TIMEOUT }, async () => {
+  const page = await englishPage();
+  await page.click('#nav a[href="#/roles"]');
+  await page.waitForSelector('main .role h2 a');
+  await page.click('main .role h2 a');
+  await page.waitForSelector('main fieldset.perms input[type="checkbox"]');
+
+  await page.click('#nav a[href="#/audit"]');
+  await page.waitForSelector('main table');
+  await page.click('main .card button');
+  const verdict = await page.textContent('main .card .notice', { timeout: 30000 });
+  assert.match(verdict, new RegExp(en['audit.verify_ok'].split(':')[0]));
+
+  await page.click('#nav a[href="#/account"]');
+  const name = `browser-test-${Date.now().toString(36)}`;
+  await page.fill('main form.inline input[name="name"]', name);
+  await page.fill('main form.inline input[name="days"]', '7');
+  await page.click('main form.inline button[type="submit"]');
+  const token = (await page.textContent('main .secret .secret-value')).trim();
+  assert.ok(token.length > 20, 'the token is shown once');
+  page.once('dialog', (d) => d.accept());
+  await page.click(`main button[aria-label="${en['tokens.revoke_named'].replace('{name}', name)}"]`);
+  await page.waitForSelector(`main .notice-success >> text=${name}`);
+
+  // Every page in the navigation renders a heading and no error.
+  const links = await page.$$eval('#nav a', (as) => as.map((a) => a.getAttribute('href')));
+  for (const href of links) {
+    await page.click(`#nav a[href="${href}"]`);
+    await page.waitForFunction((h) => location.hash === h && !document.querySelector('main[aria-busy]'), href);
+    assert.ok(await page.textContent('main h1'), `${href} has a heading`);
+    assert.equal(await page.locator('main .notice-error').count(), 0, `${href} shows no error`);
+  }
 });
 
 test('(f) keyboard: Tab reaches the skip link first, and it moves focus to main', { skip: SKIP, timeout: TIMEOUT }, async () => {

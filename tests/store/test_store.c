@@ -1073,13 +1073,6 @@ static void test_store__copy(void **state)
     db_drop(&dc);
 }
 
-static char *file_read(const char *path, size_t *len)
-{
-    char *data = NULL;
-    ASSERT_OK(util_file_read(&data, len, path, FILE_BYTES_MAX));
-    return data;
-}
-
 static void file_write(const char *path, const char *data, size_t len)
 {
     FILE *fp = fopen(path, "wb");
@@ -1088,11 +1081,12 @@ static void file_write(const char *path, const char *data, size_t len)
     assert_int_equal(fclose(fp), 0);
 }
 
-/* The {"end":...} lines of a backup except schema_migrations' (its applied_at_ms differ), sorted. */
+/* The sorted {"end":...} lines of a backup, but schema_migrations' (applied_at_ms differ). */
 static char *end_lines(const char *path)
 {
     size_t len = 0;
-    char *data = file_read(path, &len);
+    char *data = NULL;
+    ASSERT_OK(util_file_read(&data, &len, path, FILE_BYTES_MAX));
     char *lines[64];
     size_t n = 0;
     for (char *l = strtok(data, "\n"); l != NULL; l = strtok(NULL, "\n")) {
@@ -1134,7 +1128,8 @@ static void test_store__backup_restore(void **state)
 
     /* The header line. */
     size_t len = 0;
-    char *data = file_read(p1, &len);
+    char *data = NULL;
+    ASSERT_OK(util_file_read(&data, &len, p1, FILE_BYTES_MAX));
     json_t *hdr = json_loadb(data, strcspn(data, "\n"), 0, NULL);
     assert_non_null(hdr);
     assert_string_equal(json_string_value(json_object_get(hdr, "format")), "ctis-backup-v1");
@@ -1200,7 +1195,8 @@ static void test_store__backup_corrupt(void **state)
     char *good = xasprintf("%s/good.jsonl", tmp_dir), *bad = xasprintf("%s/bad.jsonl", tmp_dir);
     ASSERT_OK(store_backup(a, good, NULL, NULL));
     size_t len = 0;
-    char *data = file_read(good, &len);
+    char *data = NULL;
+    ASSERT_OK(util_file_read(&data, &len, good, FILE_BYTES_MAX));
     char *copy = xmalloc(len + 1);
 
     /* One character changed inside a row: the JSON stays valid, the checksums do not. */
@@ -1353,32 +1349,27 @@ static void test_store__pg_commit_after_error(void **state)
     assert_false(agency_exists(s, 2));
 }
 
-#define STORE_TESTS(b)                                                                             \
-    cmocka_unit_test_prestate_setup_teardown(test_store__migrate, fx_setup, fx_teardown, b),       \
-        cmocka_unit_test_prestate_setup_teardown(test_store__agencies, fx_setup, fx_teardown, b),  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__rows_done, fx_setup, fx_teardown, b), \
-        cmocka_unit_test_prestate_setup_teardown(test_store__not_found, fx_setup, fx_teardown, b), \
-        cmocka_unit_test_prestate_setup_teardown(test_store__conflict, fx_setup, fx_teardown, b),  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__optimistic, fx_setup, fx_teardown,    \
-                                                 b),                                               \
-        cmocka_unit_test_prestate_setup_teardown(test_store__transactions, fx_setup, fx_teardown,  \
-                                                 b),                                               \
-        cmocka_unit_test_prestate_setup_teardown(test_store__tx_retry, fx_setup, fx_teardown, b),  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__concurrent_writers, fx_setup,         \
-                                                 fx_teardown, b),                                  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__concurrent_rmw, fx_setup,             \
-                                                 fx_teardown, b),                                  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__blobs_and_nulls, fx_setup,            \
-                                                 fx_teardown, b),                                  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__values, fx_setup, fx_teardown, b),    \
-        cmocka_unit_test_prestate_setup_teardown(test_store__audit_filter_nulls, fx_setup,         \
-                                                 fx_teardown, b),                                  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__pool, fx_setup, fx_teardown, b),      \
-        cmocka_unit_test_prestate_setup_teardown(test_store__copy, fx_setup, fx_teardown, b),      \
-        cmocka_unit_test_prestate_setup_teardown(test_store__backup_restore, fx_setup,             \
-                                                 fx_teardown, b),                                  \
-        cmocka_unit_test_prestate_setup_teardown(test_store__backup_corrupt, fx_setup,             \
-                                                 fx_teardown, b)
+/* clang-format off */
+#define STORE_TEST(f, b) cmocka_unit_test_prestate_setup_teardown(f, fx_setup, fx_teardown, b)
+#define STORE_TESTS(b) \
+    STORE_TEST(test_store__migrate, b), \
+    STORE_TEST(test_store__agencies, b), \
+    STORE_TEST(test_store__rows_done, b), \
+    STORE_TEST(test_store__not_found, b), \
+    STORE_TEST(test_store__conflict, b), \
+    STORE_TEST(test_store__optimistic, b), \
+    STORE_TEST(test_store__transactions, b), \
+    STORE_TEST(test_store__tx_retry, b), \
+    STORE_TEST(test_store__concurrent_writers, b), \
+    STORE_TEST(test_store__concurrent_rmw, b), \
+    STORE_TEST(test_store__blobs_and_nulls, b), \
+    STORE_TEST(test_store__values, b), \
+    STORE_TEST(test_store__audit_filter_nulls, b), \
+    STORE_TEST(test_store__pool, b), \
+    STORE_TEST(test_store__copy, b), \
+    STORE_TEST(test_store__backup_restore, b), \
+    STORE_TEST(test_store__backup_corrupt, b)
+/* clang-format on */
 
 int main(void)
 {
@@ -1397,12 +1388,9 @@ int main(void)
     if (pg_url != NULL) {
         const struct CMUnitTest pg_tests[] = {
             STORE_TESTS(&backend_pg),
-            cmocka_unit_test_prestate_setup_teardown(test_store__pg_messages, fx_setup, fx_teardown,
-                                                     &backend_pg),
-            cmocka_unit_test_prestate_setup_teardown(test_store__pg_reconnect, fx_setup,
-                                                     fx_teardown, &backend_pg),
-            cmocka_unit_test_prestate_setup_teardown(test_store__pg_commit_after_error, fx_setup,
-                                                     fx_teardown, &backend_pg),
+            STORE_TEST(test_store__pg_messages, &backend_pg),
+            STORE_TEST(test_store__pg_reconnect, &backend_pg),
+            STORE_TEST(test_store__pg_commit_after_error, &backend_pg),
         };
         failed += cmocka_run_group_tests_name("store_postgres", pg_tests, NULL, NULL);
     } else {

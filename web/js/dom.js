@@ -167,13 +167,13 @@ export function page(title, ...children) {
   return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, title), ...children);
 }
 
-// A table with a caption; columns: [{ label, cell: (row) => node|string }].
+// A table with a caption; columns: [{ label, cell: (row) => node|string, cls }].
 export function table(caption, columns, rows) {
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h('table', {},
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', {}, c.cell(r))))))));
+      h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.cls || null }, c.cell(r))))))));
 }
 
 // A one-time secret shown once, selectable, with a warning.

@@ -9,11 +9,11 @@ const PAGE = 100;
 function entriesTable(items) {
   return table(t('audit.list'), [
     { label: t('audit.seq'), cell: (e) => String(e.seq) },
-    { label: t('audit.at'), cell: (e) => formatDate(e.at) },
+    { label: t('audit.at'), cell: (e) => formatDate(e.at), cls: 'nowrap' },
     { label: t('audit.actor'), cell: (e) => e.actor },
     { label: t('audit.action'), cell: (e) => h('code', { dir: 'ltr' }, e.action) },
     { label: t('audit.record_type'), cell: (e) => e.record_type || '—' },
-    { label: t('audit.record_id'), cell: (e) => (e.record_id ? String(e.record_id) : '—') },
+    { label: t('audit.record_id'), cell: (e) => (e.record_id ? String(e.record_id) : '—'), cls: 'nowrap' },
     { label: t('audit.field_group'), cell: (e) => e.field_group || '—' },
     { label: t('audit.client'), cell: (e) => e.client || '—' },
     { label: t('audit.outcome'), cell: (e) => e.outcome },
@@ -40,7 +40,7 @@ export async function render() {
     const data = await api.get(`/api/v1/audit${query({ ...filter, limit: PAGE, after: append ? nextAfter : '' })}`);
     const got = (data && data.items) || [];
     items = append ? items.concat(got) : got;
-    nextAfter = data ? data.next_after : null;
+    nextAfter = data && got.length >= PAGE ? data.next_after : null;
     results.replaceChildren(
       items.length ? entriesTable(items) : h('p', { class: 'empty' }, t('common.none')),
       nextAfter ? h('p', { class: 'actions' }, more) : '');

@@ -13,25 +13,38 @@ function statusText(u) {
   return u.disabled ? t('common.disabled') : t('common.active');
 }
 
-function usersTable(items) {
+// Agency names by id (the user objects carry only agency_id unless the server adds the name).
+async function agencyNames(ctx) {
+  if (!ctx.allowed('agency.read')) return new Map();
+  const list = await lookups.agencies().catch(() => []);
+  return new Map(list.map((a) => [String(a.id), a.name]));
+}
+
+function agencyOf(u, names) {
+  return u.agency_name ?? names.get(String(u.agency_id)) ?? String(u.agency_id ?? '');
+}
+
+function usersTable(items, names) {
   if (!items.length) return h('p', { class: 'empty' }, t('common.none'));
   return table(t('users.list'), [
     { label: t('user.username'), cell: (u) => h('a', { href: `#/users/${u.id}` }, u.username) },
     { label: t('user.display_name'), cell: (u) => u.display_name ?? '—' },
     { label: t('user.email'), cell: (u) => u.email ?? '—' },
-    { label: t('user.agency'), cell: (u) => u.agency_name ?? String(u.agency_id ?? '') },
+    { label: t('user.agency'), cell: (u) => agencyOf(u, names) },
     { label: t('user.role'), cell: (u) => u.role },
     { label: t('user.scope'), cell: (u) => t(`scope.${u.scope}`) },
     { label: t('common.status'), cell: (u) => statusText(u) },
     { label: t('user.totp'), cell: (u) => (u.totp_enabled ? t('common.on') : t('common.off')) },
-    { label: t('user.last_login'), cell: (u) => formatDate(u.last_login_at) },
+    { label: t('user.last_login'), cell: (u) => formatDate(u.last_login_at), cls: 'nowrap' },
   ], items);
 }
 
 export async function renderList(ctx) {
   const offset = Math.max(0, Number(ctx.query.get('offset')) || 0);
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
-  const data = await api.get(`/api/v1/users${query({ limit: PAGE, offset })}`);
+  const [data, names] = await Promise.all([
+    api.get(`/api/v1/users${query({ limit: PAGE, offset })}`), agencyNames(ctx),
+  ]);
   const items = (data && data.items) || [];
 
   const pager = h('nav', { class: 'pager', 'aria-label': t('common.pages') },
@@ -39,7 +52,7 @@ export async function renderList(ctx) {
     h('span', {}, items.length
       ? t('common.showing', { from: offset + 1, to: offset + items.length }) : ''),
     items.length === PAGE ? h('a', { href: `#/users?offset=${offset + PAGE}` }, t('common.next')) : null);
-  const showPage = () => results.replaceChildren(usersTable(items), pager);
+  const showPage = () => results.replaceChildren(usersTable(items, names), pager);
 
   const search = h('form', { class: 'form inline', role: 'search', novalidate: true },
     field({ name: 'email', label: t('users.search_email'), type: 'email',
@@ -60,7 +73,7 @@ export async function renderList(ctx) {
         const found = await api.post('/api/v1/users/search', { email });
         const list = (found && found.items) || [];
         results.replaceChildren(h('p', { class: 'count' }, t('users.found', { count: list.length })),
-          usersTable(list));
+          usersTable(list, names));
       } catch (e) {
         showError(search, e);
       }
@@ -129,24 +142,24 @@ export async function renderNew(ctx) {
 export async function renderDetail(ctx) {
   const id = ctx.params[0];
   const body = h('div', {});
-  const [{ data: user, version }, roles] = await Promise.all([
-    api.getWithVersion(`/api/v1/users/${id}`), lookups.roles().catch(() => []),
+  const [{ data: user, version }, roles, names] = await Promise.all([
+    api.getWithVersion(`/api/v1/users/${id}`), lookups.roles().catch(() => []), agencyNames(ctx),
   ]);
   const title = h('h1', { tabindex: '-1' }, user.username);
-  const draw = (u, ver, flash) => body.replaceChildren(...detail(u, ver, roles, flash, draw));
+  const draw = (u, ver, flash) => body.replaceChildren(...detail(u, ver, roles, names, flash, draw));
   draw(user, version, null);
   return h('div', { class: 'page' }, h('p', { class: 'crumb' }, h('a', { href: '#/users' }, t('users.back'))),
     title, body);
 }
 
-function detail(u, version, roles, flash, draw) {
+function detail(u, version, roles, names, flash, draw) {
   const reload = async (message) => {
     const r = await api.getWithVersion(`/api/v1/users/${u.id}`);
     draw(r.data, r.version, message);
   };
   const facts = h('dl', { class: 'facts' },
     [
-      [t('user.agency'), u.agency_name ?? ''],
+      [t('user.agency'), agencyOf(u, names)],
       [t('common.status'), statusText(u)],
       [t('user.totp'), u.totp_enabled ? t('common.on') : t('common.off')],
       [t('user.must_change_password'), u.must_change_password ? t('common.yes') : t('common.no')],

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The long suites (`make test-long`): each fuzzer for FUZZ_LONG_SECONDS (default 300) with its
+# corpus kept in build-fuzz/corpus/, then the HTTP integration suite 5 times against the ASan
+# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s.
+# Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${FUZZ_LONG_SECONDS:-300}
+PASSED=0
+FAILED=0
+export CTIS_PWHASH=fast
+mkdir -p build-fuzz/corpus build/test-logs
+for f in build-fuzz/tests/fuzz/fuzz_*; do
+    [ -f "$f" ] && [ -x "$f" ] || continue
+    name=$(basename "$f")
+    mkdir -p "build-fuzz/corpus/$name"
+    [ -d "tests/fuzz/corpus/$name" ] && cp -rn "tests/fuzz/corpus/$name/." "build-fuzz/corpus/$name/"
+    echo "fuzzing $name for ${SECONDS_EACH}s"
+    if "$f" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "build-fuzz/corpus/$name" \
+        >"build/test-logs/long-$name.log" 2>&1; then
+        PASSED=$((PASSED + 1))
+    else
+        FAILED=$((FAILED + 1))
+        echo "  $name found a problem: see build/test-logs/long-$name.log"
+    fi
+done
+PG_DIR=$(mktemp -d /tmp/ctis-pg.XXXXXX)
+if [ -z "${TEST_PG_URL:-}" ]; then
+    TEST_PG_URL=$(bash tests/pg.sh start "$PG_DIR" | tail -n 1)
+    trap 'bash tests/pg.sh stop "$PG_DIR" >/dev/null 2>&1' EXIT
+fi
+export TEST_PG_URL
+for i in 1 2 3 4 5; do
+    echo "HTTP integration under ASan, round $i"
+    if CTIS_BIN="$(pwd)/build-asan/ctis" node --test --test-concurrency=1 tests/http/ \
+        >"build/test-logs/long-http-$i.log" 2>&1; then
+        PASSED=$((PASSED + 1))
+    else
+        FAILED=$((FAILED + 1))
+        echo "  round $i failed: see build/test-logs/long-http-$i.log"
+    fi
+done
+echo "load: 60 s of wrk against the release server"
+if DURATION=60s bash bench/bench_http.sh >build/test-logs/long-load.log 2>&1; then
+    PASSED=$((PASSED + 1))
+    tail -n 3 build/test-logs/long-load.log
+else
+    FAILED=$((FAILED + 1))
+    echo "  load run failed: see build/test-logs/long-load.log"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
