@@ -221,7 +221,7 @@ enum status audit_verify(struct store *s, struct vault *v, struct audit_verify_r
     }
     /* The head must name the last entry: otherwise entries were removed from the end. */
     struct store_rows *r = NULL;
-    st = store_exec_one(s, STMT_AUDIT_HEAD_LOCK, NULL, 0, &r);
+    st = store_exec_one(s, STMT_AUDIT_HEAD_GET, NULL, 0, &r);
     if (st == STATUS_NOT_FOUND) {
         st = out->entries == 0 ? STATUS_OK : verify_fail(out, out->entries, "chain head is missing");
         goto out;

@@ -445,10 +445,7 @@ static enum status role_perms_set(struct store *s, int64_t role_id, const char *
                                  perms[i]);
         }
         struct sql_value p[] = {SQLV_I64(role_id), sqlv_text(perms[i])};
-        st = store_exec(s, STMT_ROLE_PERM_INSERT, p, 2, NULL);
-        if (st == STATUS_CONFLICT) {
-            st = STATUS_OK; /* a permission listed twice */
-        }
+        st = store_exec(s, STMT_ROLE_PERM_INSERT, p, 2, NULL); /* a duplicate is ignored */
     }
     return st;
 }

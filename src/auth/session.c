@@ -147,14 +147,9 @@ static enum status login_write_tx(struct store *s, void *p)
         }
     }
     if (w->outcome != LOGIN_OK && w->count_failure) {
-        int64_t start = ls->throttle_start_ms, failures = ls->throttle_failures;
-        if (now - start > LOGIN_CLIENT_WINDOW_S * 1000LL) {
-            start = now;
-            failures = 0;
-        }
-        struct sql_value t[] = {SQLV_BLOB(ls->throttle_key, VAULT_HASH_BYTES), SQLV_I64(start),
-                                SQLV_I64(failures + 1)};
-        st = store_exec(s, STMT_THROTTLE_SET, t, 3, NULL);
+        struct sql_value t[] = {SQLV_BLOB(ls->throttle_key, VAULT_HASH_BYTES), SQLV_I64(now),
+                                SQLV_I64(LOGIN_CLIENT_WINDOW_S * 1000LL)};
+        st = store_exec(s, STMT_THROTTLE_FAIL, t, 3, NULL);
         if (st == STATUS_OK && ls->user_id != 0) {
             struct sql_value u[] = {SQLV_I64(ls->user_id), SQLV_I64(LOGIN_FAILURES_LOCK),
                                     SQLV_I64(now + LOGIN_LOCK_S * 1000LL)};

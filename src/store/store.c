@@ -151,9 +151,11 @@ enum status store_tx_begin(struct store *s, enum store_tx mode)
     ASSERT(!s->in_tx);
     const char *sql;
     if (s->dialect == STORE_SQLITE) {
-        sql = mode == STORE_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
+        sql = mode == STORE_TX_READ ? "BEGIN" : "BEGIN IMMEDIATE";
     } else {
-        sql = mode == STORE_TX_WRITE ? "BEGIN" : "BEGIN READ ONLY";
+        sql = mode == STORE_TX_READ    ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+              : mode == STORE_TX_WRITE ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                       : "BEGIN ISOLATION LEVEL SERIALIZABLE";
     }
     enum status st = s->driver->exec_script(s->conn, sql);
     if (st == STATUS_OK) {

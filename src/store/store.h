@@ -55,9 +55,16 @@ const char *store_url_display(const struct store *s);
 /* The dialect a URL names, without connecting. */
 enum status store_url_dialect(enum store_dialect *out, const char *url);
 
-/* Transactions. STORE_TX_WRITE is BEGIN IMMEDIATE on SQLite; STORE_TX_READ is read-only on
- * PostgreSQL. Nested begin is a programming error. rollback never fails from the caller's view. */
-enum store_tx { STORE_TX_READ, STORE_TX_WRITE };
+/* Transactions. Nested begin is a programming error; rollback never fails from the caller's view.
+ * - STORE_TX_READ: BEGIN on SQLite; REPEATABLE READ READ ONLY on PostgreSQL (one snapshot).
+ * - STORE_TX_WRITE: BEGIN IMMEDIATE on SQLite (writers serialised); READ COMMITTED on PostgreSQL.
+ *   Code that reads a row and then writes it must lock it (SELECT ... FOR UPDATE statements, as
+ *   the audit head does) or update it atomically (UPDATE ... WHERE version = ?, counters as
+ *   col = col + 1), so that it is correct on both engines without serialization failures under
+ *   load.
+ * - STORE_TX_SERIAL: BEGIN IMMEDIATE on SQLite; SERIALIZABLE on PostgreSQL, for logic that cannot
+ *   lock what it reads; conflicts come back as STATUS_BUSY and store_tx_run retries them. */
+enum store_tx { STORE_TX_READ, STORE_TX_WRITE, STORE_TX_SERIAL };
 enum status store_tx_begin(struct store *s, enum store_tx mode);
 enum status store_tx_commit(struct store *s);
 void store_tx_rollback(struct store *s);

@@ -228,6 +228,9 @@ static enum status sqlite_rows_next(void *rows)
         return STATUS_OK;
     }
     if (rc == SQLITE_DONE) {
+        /* Stay at the end: stepping a finished statement again would run it again. */
+        r->first_done = false;
+        r->first_rc = SQLITE_DONE;
         return STATUS_DONE;
     }
     return map_rc(r->conn->db, rc, "step");

@@ -364,10 +364,11 @@ static void fill_sample(struct store *s, int audit_rows)
     struct sql_value tok[] = {SQLV_I64(600),           SQLV_I64(100),   sqlv_text("ci token"),
                               SQLV_BLOB(all + 90, 32), SQLV_I64(10000), SQLV_I64(20000)};
     ASSERT_OK(store_exec(s, STMT_APITOKEN_INSERT, tok, 6, NULL));
-    struct sql_value th1[] = {SQLV_BLOB(all + 3, 16), SQLV_I64(1), SQLV_I64(2)};
-    struct sql_value th2[] = {SQLV_BLOB(all + 200, 16), SQLV_I64(3), SQLV_I64(4)};
-    ASSERT_OK(store_exec(s, STMT_THROTTLE_SET, th1, 3, NULL));
-    ASSERT_OK(store_exec(s, STMT_THROTTLE_SET, th2, 3, NULL));
+    struct sql_value th1[] = {SQLV_BLOB(all + 3, 16), SQLV_I64(1), SQLV_I64(60000)};
+    struct sql_value th2[] = {SQLV_BLOB(all + 200, 16), SQLV_I64(3), SQLV_I64(60000)};
+    ASSERT_OK(store_exec(s, STMT_THROTTLE_FAIL, th1, 3, NULL));
+    ASSERT_OK(store_exec(s, STMT_THROTTLE_FAIL, th2, 3, NULL));
+    ASSERT_OK(store_exec(s, STMT_THROTTLE_FAIL, th2, 3, NULL)); /* the same window: failures 2 */
 
     struct sql_value head[] = {SQLV_BLOB(all, 32)};
     ASSERT_OK(store_exec(s, STMT_AUDIT_HEAD_INIT, head, 1, NULL));
@@ -762,7 +763,7 @@ static void *rmw_thread_main(void *arg)
     struct store *s = NULL;
     t->st = store_open(&s, t->url);
     for (int i = 0; i < t->iterations && t->st == STATUS_OK; i++) {
-        t->st = store_tx_run(s, STORE_TX_WRITE, counter_rmw, NULL);
+        t->st = store_tx_run(s, STORE_TX_SERIAL, counter_rmw, NULL);
     }
     if (t->st != STATUS_OK) {
         snprintf(t->err, sizeof t->err, "%s", err_last());

@@ -595,6 +595,9 @@ static void test_auth__api_tokens(void **state)
 static void test_auth__sealed_at_rest(void **state)
 {
     struct world *w = *state;
+    if (strcmp(test_engine, "sqlite") != 0) {
+        skip(); /* reads the database file; sealing happens before binding, whatever the engine */
+    }
     make_user(w, "sealed-user", w->agency_a, "analyst", "all", "secret.person@example.org");
     /* Neither the name nor the e-mail appears in the database file in clear. */
     store_exec_script(w->t.store, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -629,5 +632,5 @@ int main(void)
         cmocka_unit_test(test_auth__sealed_at_rest),
         cmocka_unit_test(test_auth__password_policy),
     };
-    return cmocka_run_group_tests_name("auth", tests, world_setup, world_teardown);
+    TEST_RUN_BOTH("auth", tests, world_setup, world_teardown);
 }

@@ -15,9 +15,14 @@
 #include "util/util.h"
 #include "vault/vault.h"
 
+/* The engine the next test_env_open uses: "sqlite" (default) or "postgres" (needs TEST_PG_URL;
+ * each environment gets a database of its own, created on that server and dropped after). */
+static const char *test_engine = "sqlite";
+
 struct test_env {
     char dir[256];
-    char db[300];
+    char db[600];
+    char pg_name[64];
     char key[300];
     struct store *store;
     struct vault *vault;
@@ -38,6 +43,25 @@ static inline void test_env_open(struct test_env *t)
     }
     snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
     snprintf(t->key, sizeof t->key, "%s/t.key", t->dir);
+    if (strcmp(test_engine, "postgres") == 0) {
+        static int serial;
+        const char *url = getenv("TEST_PG_URL");
+        struct store *admin = NULL;
+        if (url == NULL || store_open(&admin, url) != STATUS_OK) {
+            fprintf(stderr, "test_env_open: cannot reach TEST_PG_URL: %s\n", err_last());
+            abort();
+        }
+        snprintf(t->pg_name, sizeof t->pg_name, "ctis_unit_%ld_%d", (long)getpid(), ++serial);
+        char sql[128];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->pg_name);
+        if (store_exec_script(admin, sql) != STATUS_OK) {
+            fprintf(stderr, "test_env_open: %s\n", err_last());
+            abort();
+        }
+        store_close(admin);
+        const char *slash = strrchr(url, '/');
+        snprintf(t->db, sizeof t->db, "%.*s/%s", (int)(slash - url), url, t->pg_name);
+    }
     if (store_open(&t->store, t->db) != STATUS_OK || store_migrate(t->store, NULL) != STATUS_OK ||
         vault_key_file_create(t->key) != STATUS_OK || vault_open(&t->vault, t->key, t->store) != STATUS_OK) {
         fprintf(stderr, "test_env_open: %s\n", err_last());
@@ -56,11 +80,35 @@ static inline void test_env_close(struct test_env *t)
 {
     vault_close(t->vault);
     store_close(t->store);
+    if (t->pg_name[0] != '\0') {
+        struct store *admin = NULL;
+        if (store_open(&admin, getenv("TEST_PG_URL")) == STATUS_OK) {
+            char sql[128];
+            snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", t->pg_name);
+            store_exec_script(admin, sql);
+            store_close(admin);
+        }
+    }
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
     if (system(cmd) != 0) {
         fprintf(stderr, "cannot remove %s\n", t->dir);
     }
 }
+
+/* Runs a cmocka group on SQLite, then on PostgreSQL when TEST_PG_URL is set. */
+#define TEST_RUN_BOTH(name, tests, setup, teardown)                                                  \
+    do {                                                                                             \
+        int failures_ = 0;                                                                           \
+        test_engine = "sqlite";                                                                      \
+        failures_ += cmocka_run_group_tests_name(name " (sqlite)", tests, setup, teardown);          \
+        if (getenv("TEST_PG_URL") && getenv("TEST_PG_URL")[0]) {                                     \
+            test_engine = "postgres";                                                                \
+            failures_ += cmocka_run_group_tests_name(name " (postgresql)", tests, setup, teardown);  \
+        } else {                                                                                     \
+            printf("skipping PostgreSQL: TEST_PG_URL not set\n");                                    \
+        }                                                                                            \
+        return failures_;                                                                            \
+    } while (0)
 
 #endif

@@ -1,0 +1,424 @@
+// matrix: the access matrix over HTTP. "A user of agency A cannot read, list, search or export a
+// record of agency B through any route"; nobody grants what they do not hold; and a literal
+// role × route table of expected statuses, written from the role definitions in src/auth/auth.c.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { eachEngine, isErrorShape, startServer } from './lib.mjs';
+
+function assertError(r, status, code, field) {
+    assert.equal(r.status, status, `expected ${status} ${code ?? ''}, got ${r.status} ${r.text}`);
+    assert.ok(isErrorShape(r.json), r.text);
+    if (code) {
+        assert.equal(r.json.error.code, code, r.text);
+    }
+    if (field) {
+        assert.equal(r.json.error.field, field, r.text);
+    }
+}
+
+/** Parses the users CSV export (RFC 4180 quoting) into objects keyed by the header row. */
+function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (ch === '"') {
+                quoted = false;
+            } else {
+                field += ch;
+            }
+        } else if (ch === '"') {
+            quoted = true;
+        } else if (ch === ',') {
+            row.push(field);
+            field = '';
+        } else if (ch === '\r' && text[i + 1] === '\n') {
+            row.push(field);
+            rows.push(row);
+            row = [];
+            field = '';
+            i++;
+        } else {
+            field += ch;
+        }
+    }
+    if (field !== '' || row.length > 0) {
+        row.push(field);
+        rows.push(row);
+    }
+    const [head, ...body] = rows;
+    return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+// Expected statuses per built-in role, each with its default scope, written literally from the
+// permission lists in src/auth/auth.c (not computed from the server):
+//   users    GET  /api/v1/users          user.read
+//   agencies GET  /api/v1/agencies       agency.read
+//   roles    GET  /api/v1/roles          role.read
+//   audit    GET  /api/v1/audit          audit.read and scope all
+//   newAgency POST /api/v1/agencies      agency.manage and scope all (a new agency is outside
+//                                        every agency scope)
+//   tokens   GET  /api/v1/tokens         token.manage
+//   export   GET  /api/v1/users/export   user.export
+//   perms    GET  /api/v1/permissions    (any logged-in user)
+const ROLE_TABLE = [
+    //  role                   scope     users agencies roles audit newAgency tokens export perms
+    ['caseworker',           'own',    403,  403,     403,  403,  403,      200,   403,   200],
+    ['case_supervisor',      'agency', 200,  403,     403,  403,  403,      200,   403,   200],
+    ['investigator',         'agency', 403,  403,     403,  403,  403,      200,   403,   200],
+    ['prosecutor',           'agency', 403,  403,     403,  403,  403,      200,   403,   200],
+    ['analyst',              'all',    403,  403,     403,  403,  403,      200,   403,   200],
+    ['national_coordinator', 'all',    200,  200,     200,  403,  403,      200,   403,   200],
+    ['fund_manager',         'all',    403,  200,     403,  403,  403,      200,   403,   200],
+    ['trustee',              'all',    403,  403,     403,  403,  403,      403,   403,   200],
+    ['auditor',              'all',    200,  200,     200,  200,  403,      403,   403,   200],
+    ['administrator',        'agency', 200,  200,     200,  403,  403,      200,   200,   200],
+    // Not a default, for contrast: an administrator of scope all may read the audit trail and
+    // create agencies.
+    ['administrator',        'all',    200,  200,     200,  200,  201,      200,   200,   200],
+];
+
+eachEngine((engine) => {
+    let s;
+    let adminA; // administrator, scope agency, agency A
+    let adminB;
+    let a1; // caseworker in A with e-mail
+    let a2;
+    let b1; // caseworker in B with e-mail and name
+    let b2;
+    let analystU;
+    let auditorU;
+    let supervisorA;
+    let cAdminA;
+    let cAdminB;
+    let cRoot;
+    let cAnalyst;
+    let cAuditor;
+    let cSupervisor;
+
+    before(async () => {
+        s = await startServer({ engine });
+        adminA = s.addUser({ username: 'admin-a', agency: 'A', role: 'administrator', scope: 'agency', email: 'admin-a@a.example.org', displayName: 'Admin of A' });
+        adminB = s.addUser({ username: 'admin-b', agency: 'B', role: 'administrator', scope: 'agency', email: 'admin-b@b.example.org', displayName: 'Admin of B' });
+        a1 = s.addUser({ username: 'a1-worker', agency: 'A', role: 'caseworker', scope: 'own', email: 'a1@a.example.org', displayName: 'Ama One' });
+        a2 = s.addUser({ username: 'a2-analyst', agency: 'A', role: 'analyst', totp: false, email: 'a2@a.example.org' });
+        b1 = s.addUser({ username: 'b1-worker', agency: 'B', role: 'caseworker', scope: 'own', email: 'b1@b.example.org', displayName: 'Bea One' });
+        b2 = s.addUser({ username: 'b2-analyst', agency: 'B', role: 'analyst', totp: false, email: 'shared-looking@b.example.org', displayName: 'Bo Two' });
+        analystU = s.addUser({ username: 'stat-a', agency: 'A', role: 'analyst', scope: 'all' });
+        auditorU = s.addUser({ username: 'audit-a', agency: 'A', role: 'auditor', scope: 'all' });
+        supervisorA = s.addUser({ username: 'sup-a', agency: 'A', role: 'case_supervisor', scope: 'agency' });
+        [cAdminA, cAdminB, cRoot, cAnalyst, cAuditor, cSupervisor] = await Promise.all([
+            s.clientFor(adminA),
+            s.clientFor(adminB),
+            s.rootClient(),
+            s.clientFor(analystU),
+            s.clientFor(auditorU),
+            s.clientFor(supervisorA),
+        ]);
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    const bUsers = () => [adminB, b1, b2];
+
+    describe("agency A's administrator (scope agency) cannot reach agency B", () => {
+        it('GET /users lists only A users (all pages)', async () => {
+            const r = await cAdminA.get('/api/v1/users?limit=500');
+            assert.equal(r.status, 200, r.text);
+            const ids = r.json.items.map((u) => u.id);
+            assert.ok(ids.includes(adminA.id) && ids.includes(a1.id) && ids.includes(a2.id), r.text);
+            for (const u of r.json.items) {
+                assert.equal(u.agency_id, s.agencyA.id, `user ${u.username} of another agency listed`);
+            }
+            for (const b of bUsers()) {
+                assert.ok(!ids.includes(b.id), `${b.username} listed`);
+                assert.ok(!r.text.includes(b.username), `${b.username} appears`);
+            }
+            // Paging one by one never reaches B either.
+            const seen = [];
+            for (let off = 0; off < 20; off++) {
+                const p = await cAdminA.get(`/api/v1/users?limit=1&offset=${off}`);
+                assert.equal(p.status, 200);
+                if (p.json.items.length === 0) {
+                    break;
+                }
+                seen.push(...p.json.items.map((u) => u.id));
+            }
+            assert.deepEqual(seen.sort(), ids.slice().sort());
+        });
+
+        it('GET /users/{B user} → 404, the same answer as for an id that does not exist', async () => {
+            const absent = await cAdminA.get('/api/v1/users/4242424242');
+            assertError(absent, 404, 'not_found');
+            for (const b of bUsers()) {
+                const r = await cAdminA.get(`/api/v1/users/${b.id}`);
+                assertError(r, 404, 'not_found');
+                assert.deepEqual(r.json, absent.json);
+                assert.equal(r.headers.get('etag'), null);
+            }
+            assert.equal((await cAdminA.get(`/api/v1/users/${a1.id}`)).status, 200);
+        });
+
+        it('PATCH /users/{B user} → 404', async () => {
+            const absent = await cAdminA.patch('/api/v1/users/4242424242', { display_name: 'x' }, { headers: { 'If-Match': '"1"' } });
+            assertError(absent, 404, 'not_found');
+            for (const b of bUsers()) {
+                for (const im of ['"1"', '"2"', '7']) {
+                    const r = await cAdminA.patch(`/api/v1/users/${b.id}`, { display_name: 'Hijacked', disabled: true }, { headers: { 'If-Match': im } });
+                    assertError(r, 404, 'not_found');
+                    assert.deepEqual(r.json, absent.json);
+                }
+            }
+            const check = await cRoot.get(`/api/v1/users/${b1.id}`);
+            assert.equal(check.json.display_name, 'Bea One');
+            assert.equal(check.json.disabled, false);
+        });
+
+        it('reset-password and reset-2fa of a B user → 404, and nothing changes', async () => {
+            for (const b of bUsers()) {
+                assertError(await cAdminA.post(`/api/v1/users/${b.id}/reset-password`, undefined), 404, 'not_found');
+                assertError(await cAdminA.post(`/api/v1/users/${b.id}/reset-2fa`, undefined), 404, 'not_found');
+            }
+            const after1 = await cRoot.get(`/api/v1/users/${b1.id}`);
+            assert.equal(after1.json.must_change_password, false);
+            assert.equal(after1.json.totp_enabled, true);
+            assert.equal(after1.json.version, 2, 'only the TOTP enrolment changed it');
+        });
+
+        it('POST /users/search with a B e-mail → no items (A e-mail found)', async () => {
+            for (const b of bUsers()) {
+                const r = await cAdminA.post('/api/v1/users/search', { email: b.email });
+                assert.equal(r.status, 200, r.text);
+                assert.deepEqual(r.json.items, [], `${b.email}: ${r.text}`);
+            }
+            const upper = await cAdminA.post('/api/v1/users/search', { email: 'B1@B.EXAMPLE.ORG' });
+            assert.deepEqual(upper.json.items, []);
+            const own = await cAdminA.post('/api/v1/users/search', { email: 'a1@a.example.org' });
+            assert.equal(own.status, 200);
+            assert.deepEqual(own.json.items.map((u) => u.id), [a1.id]);
+            assert.equal(own.json.items[0].email, 'a1@a.example.org');
+        });
+
+        it('GET /users/export contains no B user (ids, usernames, e-mails, names)', async () => {
+            const r = await cAdminA.get('/api/v1/users/export');
+            assert.equal(r.status, 200, r.text);
+            assert.match(r.headers.get('content-type'), /^text\/csv/);
+            const rows = parseCsv(r.text);
+            const ids = rows.map((x) => Number(x.id));
+            assert.ok(ids.includes(a1.id) && ids.includes(adminA.id), r.text);
+            for (const row of rows) {
+                assert.equal(Number(row.agency_id), s.agencyA.id, `row ${row.username}`);
+            }
+            for (const b of bUsers()) {
+                assert.ok(!ids.includes(b.id));
+                assert.ok(!rows.some((x) => x.username === b.username));
+                assert.ok(!r.text.includes(b.username), `${b.username} in export`);
+                assert.ok(!r.text.includes(String(b.id)), `${b.id} in export`);
+                if (b.email) {
+                    assert.ok(!r.text.includes(b.email));
+                }
+            }
+            assert.ok(!r.text.includes('Bea One') && !r.text.includes('Bo Two'));
+            assert.ok(!r.text.includes(String(s.agencyB.id)));
+        });
+
+        it('GET /agencies lists only A; GET /agencies/{B} → 404 like an absent id', async () => {
+            const list = await cAdminA.get('/api/v1/agencies');
+            assert.equal(list.status, 200, list.text);
+            assert.deepEqual(list.json.items.map((a) => a.id), [s.agencyA.id]);
+            const page2 = await cAdminA.get('/api/v1/agencies?offset=1');
+            assert.deepEqual(page2.json.items, []);
+            const absent = await cAdminA.get('/api/v1/agencies/4242424242');
+            assertError(absent, 404, 'not_found');
+            const r = await cAdminA.get(`/api/v1/agencies/${s.agencyB.id}`);
+            assertError(r, 404, 'not_found');
+            assert.deepEqual(r.json, absent.json);
+        });
+
+        it('PATCH /agencies/{B} → 404 or 403, and B is unchanged', async () => {
+            const r = await cAdminA.patch(`/api/v1/agencies/${s.agencyB.id}`, { name: 'Taken over' }, { headers: { 'If-Match': '"1"' } });
+            assert.ok([403, 404].includes(r.status), `${r.status} ${r.text}`);
+            assert.ok(isErrorShape(r.json));
+            const b = await cRoot.get(`/api/v1/agencies/${s.agencyB.id}`);
+            assert.equal(b.json.name, 'Agency B');
+            assert.equal(b.json.version, 1);
+        });
+
+        // Known issue: auth_agency_update answers 403 for an existing agency out of scope and 404
+        // for an absent one, so PATCH tells which agency ids exist (GET /agencies/{id} does not).
+        // tests/unit/test_auth.c accepts DENIED there, so this stays a TODO until decided.
+        it('PATCH /agencies/{B} answers exactly like PATCH of an absent agency (no existence oracle)', {
+            todo: 'PATCH /agencies/{id} out of scope → 403, absent → 404 (existence oracle); see report',
+        }, async () => {
+            const absent = await cAdminA.patch('/api/v1/agencies/4242424242', { name: 'x' }, { headers: { 'If-Match': '"1"' } });
+            const r = await cAdminA.patch(`/api/v1/agencies/${s.agencyB.id}`, { name: 'x' }, { headers: { 'If-Match': '"1"' } });
+            assert.equal(r.status, absent.status, `B: ${r.status} ${r.text}; absent: ${absent.status} ${absent.text}`);
+            assert.deepEqual(r.json, absent.json);
+        });
+
+        it('creating a user in agency B → 403/404, and no such user appears', async () => {
+            const r = await cAdminA.post('/api/v1/users', { username: 'planted-b', agency_id: s.agencyB.id, role: 'auditor', scope: 'agency' });
+            assert.ok([403, 404].includes(r.status), `${r.status} ${r.text}`);
+            assert.ok(isErrorShape(r.json));
+            const all = await cRoot.get('/api/v1/users?limit=500');
+            assert.ok(!all.json.items.some((u) => u.username === 'planted-b'));
+        });
+
+        it('moving an A user into agency B → 403/404', async () => {
+            const cur = await cAdminA.get(`/api/v1/users/${a2.id}`);
+            const r = await cAdminA.patch(`/api/v1/users/${a2.id}`, { agency_id: s.agencyB.id }, { headers: { 'If-Match': cur.etag } });
+            assert.ok([403, 404].includes(r.status), `${r.status} ${r.text}`);
+            assert.equal((await cRoot.get(`/api/v1/users/${a2.id}`)).json.agency_id, s.agencyA.id);
+        });
+
+        it('no escalation: scope all → 403 (scope); a role with permissions the granter lacks → 403 (role)', async () => {
+            const wide = await cAdminA.post('/api/v1/users', { username: 'wide-one', agency_id: s.agencyA.id, role: 'auditor', scope: 'all' });
+            assertError(wide, 403, 'forbidden', 'scope');
+            // caseworker holds case.*, referral.*, task.* and the health/narrative/... field groups,
+            // which administrator lacks.
+            const cw = await cAdminA.post('/api/v1/users', { username: 'cw-one', agency_id: s.agencyA.id, role: 'caseworker', scope: 'own' });
+            assertError(cw, 403, 'forbidden', 'role');
+            const an = await cAdminA.post('/api/v1/users', { username: 'an-one', agency_id: s.agencyA.id, role: 'analyst', scope: 'agency' });
+            assertError(an, 403, 'forbidden', 'role');
+            // Upgrading an existing user the same ways.
+            const cur = await cAdminA.get(`/api/v1/users/${a2.id}`);
+            assertError(await cAdminA.patch(`/api/v1/users/${a2.id}`, { scope: 'all' }, { headers: { 'If-Match': cur.etag } }), 403, 'forbidden', 'scope');
+            assertError(await cAdminA.patch(`/api/v1/users/${a2.id}`, { role: 'caseworker' }, { headers: { 'If-Match': cur.etag } }), 403, 'forbidden', 'role');
+            // Roles are shared by all agencies: only scope all changes them.
+            assertError(await cAdminA.post('/api/v1/roles', { name: 'mine', permissions: ['user.read'] }), 403, 'forbidden');
+            // Positive control: a role within the granter's permissions, scope agency.
+            const ok = await cAdminA.post('/api/v1/users', { username: 'aud-agency', agency_id: s.agencyA.id, role: 'auditor', scope: 'agency' });
+            assert.equal(ok.status, 201, ok.text);
+            assert.equal(ok.json.user.scope, 'agency');
+            const none = await cRoot.get('/api/v1/users?limit=500');
+            for (const n of ['wide-one', 'cw-one', 'an-one']) {
+                assert.ok(!none.json.items.some((u) => u.username === n), `${n} was created`);
+            }
+        });
+
+        it('the audit trail needs scope all: 403 for the agency administrator', async () => {
+            assertError(await cAdminA.get('/api/v1/audit'), 403, 'forbidden');
+            assertError(await cAdminA.get('/api/v1/audit/verify'), 403, 'forbidden');
+        });
+
+        it("B's administrator sees only B, symmetrically", async () => {
+            const r = await cAdminB.get('/api/v1/users?limit=500');
+            assert.equal(r.status, 200);
+            assert.ok(r.json.items.length >= 3);
+            assert.ok(r.json.items.every((u) => u.agency_id === s.agencyB.id), r.text);
+            assertError(await cAdminB.get(`/api/v1/users/${a1.id}`), 404, 'not_found');
+            assert.deepEqual((await cAdminB.post('/api/v1/users/search', { email: 'a1@a.example.org' })).json.items, []);
+        });
+
+        it('a case supervisor (scope agency) lists only A users and gets 404 for B', async () => {
+            const r = await cSupervisor.get('/api/v1/users?limit=500');
+            assert.equal(r.status, 200, r.text);
+            assert.ok(r.json.items.every((u) => u.agency_id === s.agencyA.id));
+            assertError(await cSupervisor.get(`/api/v1/users/${b1.id}`), 404, 'not_found');
+            assert.deepEqual((await cSupervisor.post('/api/v1/users/search', { email: 'b1@b.example.org' })).json.items, []);
+            assertError(await cSupervisor.get('/api/v1/users/export'), 403, 'forbidden');
+        });
+
+        it('an own-scope user with user.read sees only themselves (custom role)', async () => {
+            const role = await cRoot.post('/api/v1/roles', { name: 'self-viewer', mfa_required: false, permissions: ['user.read', 'fg.contact.read'] });
+            assert.equal(role.status, 201, role.text);
+            const u = s.addUser({ username: 'self-only', agency: 'A', role: 'self-viewer', scope: 'own', totp: false, email: 'self@a.example.org' });
+            const c = await s.clientFor(u);
+            const list = await c.get('/api/v1/users?limit=500');
+            assert.equal(list.status, 200, list.text);
+            assert.deepEqual(list.json.items.map((x) => x.id), [u.id]);
+            assertError(await c.get(`/api/v1/users/${a1.id}`), 404, 'not_found');
+            assert.deepEqual((await c.post('/api/v1/users/search', { email: 'a1@a.example.org' })).json.items, []);
+            assert.equal((await c.post('/api/v1/users/search', { email: 'self@a.example.org' })).json.items.length, 1);
+        });
+    });
+
+    describe('wider and narrower principals', () => {
+        it('an administrator of scope all sees B: list, get, search, export, agencies', async () => {
+            const list = await cRoot.get('/api/v1/users?limit=500');
+            const ids = list.json.items.map((u) => u.id);
+            for (const b of bUsers()) {
+                assert.ok(ids.includes(b.id), `${b.username} not listed for scope all`);
+            }
+            const one = await cRoot.get(`/api/v1/users/${b1.id}`);
+            assert.equal(one.status, 200);
+            assert.equal(one.json.email, 'b1@b.example.org');
+            assert.equal(one.json.display_name, 'Bea One');
+            const found = await cRoot.post('/api/v1/users/search', { email: 'b1@b.example.org' });
+            assert.deepEqual(found.json.items.map((u) => u.id), [b1.id]);
+            const csv = await cRoot.get('/api/v1/users/export');
+            assert.ok(parseCsv(csv.text).some((x) => Number(x.id) === b1.id && x.email === 'b1@b.example.org'));
+            const ag = await cRoot.get('/api/v1/agencies');
+            assert.deepEqual(ag.json.items.map((a) => a.id).sort(), [s.agencyA.id, s.agencyB.id].sort());
+            assert.equal((await cRoot.get(`/api/v1/agencies/${s.agencyB.id}`)).status, 200);
+        });
+
+        it('an analyst (no user.read) → 403 on every user route; 403, not 404, for single records', async () => {
+            assertError(await cAnalyst.get('/api/v1/users'), 403, 'forbidden');
+            assertError(await cAnalyst.get(`/api/v1/users/${a1.id}`), 403, 'forbidden');
+            assertError(await cAnalyst.get(`/api/v1/users/${b1.id}`), 403, 'forbidden');
+            assertError(await cAnalyst.post('/api/v1/users/search', { email: 'a1@a.example.org' }), 403, 'forbidden');
+            assertError(await cAnalyst.get('/api/v1/users/export'), 403, 'forbidden');
+            assertError(await cAnalyst.post('/api/v1/users', { username: 'nope-x', agency_id: s.agencyA.id, role: 'analyst' }), 403, 'forbidden');
+        });
+
+        it('an auditor (scope all) reads /audit and /audit/verify but cannot POST /users', async () => {
+            const audit = await cAuditor.get('/api/v1/audit?limit=10');
+            assert.equal(audit.status, 200, audit.text);
+            assert.ok(audit.json.items.length > 0);
+            const v = await cAuditor.get('/api/v1/audit/verify');
+            assert.equal(v.status, 200, v.text);
+            assert.equal(v.json.ok, true);
+            assertError(await cAuditor.post('/api/v1/users', { username: 'by-auditor', agency_id: s.agencyA.id, role: 'auditor' }), 403, 'forbidden');
+            assertError(await cAuditor.get('/api/v1/users/export'), 403, 'forbidden');
+            // user.read without the identity and contact field groups: no names, no e-mails.
+            const one = await cAuditor.get(`/api/v1/users/${b1.id}`);
+            assert.equal(one.status, 200, one.text);
+            assert.equal(one.json.username, 'b1-worker');
+            assert.equal(one.json.email, undefined);
+            assert.equal(one.json.display_name, undefined);
+            const list = await cAuditor.get('/api/v1/users?limit=500');
+            assert.ok(!list.text.includes('b1@b.example.org') && !list.text.includes('Bea One'));
+            // Searching by e-mail reads the contact group.
+            assertError(await cAuditor.post('/api/v1/users/search', { email: 'b1@b.example.org' }), 403, 'forbidden');
+        });
+    });
+
+    describe('role × route table (literal expectations from src/auth/auth.c)', () => {
+        const clients = new Map();
+        before(async () => {
+            await Promise.all(
+                ROLE_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `m${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                    assert.equal(u.scope, scope);
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        ROLE_TABLE.forEach(([role, scope, users, agencies, roles, audit, newAgency, tokens, exp, perms], i) => {
+            it(`${role} (scope ${scope}): users ${users}, agencies ${agencies}, roles ${roles}, audit ${audit}, POST agencies ${newAgency}, tokens ${tokens}, export ${exp}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    users: (await c.get('/api/v1/users')).status,
+                    agencies: (await c.get('/api/v1/agencies')).status,
+                    roles: (await c.get('/api/v1/roles')).status,
+                    audit: (await c.get('/api/v1/audit?limit=1')).status,
+                    newAgency: (await c.post('/api/v1/agencies', { name: `Agency by ${role} ${scope}`, org_type: 'NGO', country: 'NGA' })).status,
+                    tokens: (await c.get('/api/v1/tokens')).status,
+                    export: (await c.get('/api/v1/users/export')).status,
+                    perms: (await c.get('/api/v1/permissions')).status,
+                };
+                assert.deepEqual(got, { users, agencies, roles, audit, newAgency, tokens, export: exp, perms });
+            });
+        });
+    });
+});
