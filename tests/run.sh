@@ -39,6 +39,8 @@ run_cmocka() { # name binary
     local p f ran
     p=$(grep -aoE '^\[  PASSED  \] [0-9]+' "$log" | awk '{s += $4} END {print s + 0}')
     f=$(grep -aoE '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s += $4} END {print s + 0}')
+    local sk
+    sk=$(grep -aoE '^\[  SKIPPED \] [0-9]+ test' "$log" | awk '{s += $4} END {print s + 0}')
     ran=$(grep -acE '^\[==========\] [0-9]+ test\(s\) run' "$log")
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1 # crashed, or a sanitizer stopped it
@@ -46,7 +48,7 @@ run_cmocka() { # name binary
     if [ "$ran" -eq 0 ] && [ "$f" -eq 0 ]; then
         f=1
     fi
-    add "$name" "$p" "$f"
+    add "$name" "$p" "$f" "$sk"
     if [ "$f" -ne 0 ]; then
         note "    see $log:"
         grep -aE 'FAILED|ERROR|error|Sanitizer|runtime error|Assertion|assertion' "$log" | head -20 | sed 's/^/      /'

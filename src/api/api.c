@@ -115,6 +115,33 @@ static json_t *items(json_t *array)
     return o;
 }
 
+/* Agency names for user JSON, looked up once per request. Names of agencies are not personal
+ * data, and the users shown are already within the principal's scope. */
+struct agency_names {
+    int64_t id[16];
+    char name[16][NAME_BYTES_MAX + 1];
+    size_t count;
+};
+
+static const char *agency_name(struct store *s, struct agency_names *c, int64_t id)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        if (c->id[i] == id) {
+            return c->name[i];
+        }
+    }
+    size_t slot = c->count < ARRAY_LEN(c->id) ? c->count++ : ARRAY_LEN(c->id) - 1;
+    struct sql_value q[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    c->id[slot] = id;
+    c->name[slot][0] = '\0';
+    if (store_exec_one(s, STMT_AGENCY_GET, q, 1, &r) == STATUS_OK) {
+        snprintf(c->name[slot], sizeof c->name[slot], "%s", store_rows_text(r, 1));
+        store_rows_free(r);
+    }
+    return c->name[slot];
+}
+
 /* Input helpers. */
 
 static enum status path_id(struct http_request *req, int64_t *out)
@@ -522,13 +549,20 @@ static enum status op_user_list(const struct auth_ctx *ctx, void *p)
     return auth_user_list(ctx, a->limit, a->offset, &a->list, &a->count);
 }
 
-static json_t *user_list_json(struct user_args *a)
+static json_t *user_list_json(struct http_request *req, struct user_args *a)
 {
+    struct agency_names names = {.count = 0};
     json_t *arr = json_array();
     for (size_t i = 0; i < a->count; i++) {
-        json_array_append_new(arr, user_json(a->list[i], NULL));
+        json_array_append_new(arr, user_json(a->list[i], agency_name(R(req)->store, &names, a->list[i]->agency_id)));
     }
     return items(arr);
+}
+
+static json_t *one_user_json(struct http_request *req, const struct auth_user *u)
+{
+    struct agency_names names = {.count = 0};
+    return user_json(u, agency_name(R(req)->store, &names, u->agency_id));
 }
 
 static void h_users_list(struct http_request *req, void *app)
@@ -540,7 +574,7 @@ static void h_users_list(struct http_request *req, void *app)
     }
     json_t *o = NULL;
     if (st == STATUS_OK) {
-        o = user_list_json(&a);
+        o = user_list_json(req, &a);
         json_object_set_new(o, "limit", json_integer(a.limit));
         json_object_set_new(o, "offset", json_integer(a.offset));
     }
@@ -561,7 +595,7 @@ static void h_users_search(struct http_request *req, void *app)
     if (st == STATUS_OK) {
         st = auth_run(CTX(req), op_user_search, &a);
     }
-    respond(req, st, 200, st == STATUS_OK ? user_list_json(&a) : NULL);
+    respond(req, st, 200, st == STATUS_OK ? user_list_json(req, &a) : NULL);
     auth_user_list_free(a.list, a.count);
 }
 
@@ -581,7 +615,7 @@ static void h_users_create(struct http_request *req, void *app)
     json_t *o = NULL;
     if (st == STATUS_OK) {
         o = json_object();
-        json_object_set_new(o, "user", user_json(a.user, NULL));
+        json_object_set_new(o, "user", one_user_json(req, a.user));
         json_object_set_new(o, "one_time_password", json_string(a.password));
         http_response_etag(req, a.user->version);
     }
@@ -606,7 +640,7 @@ static void h_user_get(struct http_request *req, void *app)
     if (st == STATUS_OK) {
         http_response_etag(req, a.user->version);
     }
-    respond(req, st, 200, st == STATUS_OK ? user_json(a.user, NULL) : NULL);
+    respond(req, st, 200, st == STATUS_OK ? one_user_json(req, a.user) : NULL);
     auth_user_free(a.user);
 }
 
@@ -635,7 +669,7 @@ static void h_user_patch(struct http_request *req, void *app)
     if (st == STATUS_OK) {
         http_response_etag(req, a.user->version);
     }
-    respond(req, st, 200, st == STATUS_OK ? user_json(a.user, NULL) : NULL);
+    respond(req, st, 200, st == STATUS_OK ? one_user_json(req, a.user) : NULL);
     auth_user_free(a.user);
 }
 
@@ -826,6 +860,8 @@ struct role_args {
     const char *name;
     const char *description;
     bool mfa_required;
+    bool mfa_given;
+    bool perms_given;
     const char **perms;
     size_t perms_count;
     struct auth_role *role;
@@ -842,16 +878,18 @@ static enum status role_input(json_t *b, struct role_args *a, bool create)
     if (st == STATUS_OK) {
         st = http_json_string(b, "description", false, FIELD_TEXT_BYTES_MAX, &a->description);
     }
+    a->mfa_given = json_object_get(b, "mfa_required") != NULL;
     if (st == STATUS_OK) {
         st = http_json_bool(b, "mfa_required", false, &a->mfa_required);
     }
     json_t *p = json_object_get(b, "permissions");
+    a->perms_given = p != NULL;
     if (st == STATUS_OK && p != NULL && !json_is_array(p)) {
         st = err_set_field(STATUS_INVALID, "permissions", "permissions: must be an array of names");
     }
     size_t n = p ? json_array_size(p) : 0;
     if (st == STATUS_OK && n > PERMISSIONS_PER_ROLE_MAX) {
-        st = err_set_field(STATUS_TOO_LARGE, "permissions", "permissions: at most %d", PERMISSIONS_PER_ROLE_MAX);
+        st = err_set_field(STATUS_INVALID, "permissions", "permissions: at most %d", PERMISSIONS_PER_ROLE_MAX);
     }
     if (st == STATUS_OK) {
         a->perms = xcalloc(n + 1, sizeof *a->perms);
@@ -912,8 +950,9 @@ static void h_roles_create(struct http_request *req, void *app)
 static enum status op_role_update(const struct auth_ctx *ctx, void *p)
 {
     struct role_args *a = p;
-    return auth_role_update(ctx, a->id, a->version, a->description, a->mfa_required, a->perms, a->perms_count,
-                            &a->role);
+    /* Fields left out of the body stay as they are. */
+    return auth_role_update(ctx, a->id, a->version, a->description, a->mfa_given ? a->mfa_required : -1,
+                            a->perms_given ? a->perms : NULL, a->perms_count, &a->role);
 }
 
 static void h_role_put(struct http_request *req, void *app)

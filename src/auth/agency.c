@@ -134,6 +134,9 @@ enum status auth_agency_update(const struct auth_ctx *ctx, int64_t id, int64_t e
     }
     struct auth_record rec = {.type = "agency", .id = id, .agency_id = id};
     st = auth_check(ctx, "agency.manage", &rec, AUTH_FG_NONE, true, "update");
+    if (st == STATUS_DENIED && auth_has(ctx->who, "agency.manage")) {
+        st = err_set(STATUS_NOT_FOUND, "no such agency"); /* out of scope looks absent */
+    }
     if (st != STATUS_OK) {
         goto out;
     }

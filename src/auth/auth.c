@@ -595,7 +595,7 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
         return st;
     }
     if (count > PERMISSIONS_PER_ROLE_MAX) {
-        return err_set_field(STATUS_TOO_LARGE, "permissions", "permissions: at most %d",
+        return err_set_field(STATUS_INVALID, "permissions", "permissions: at most %d",
                              PERMISSIONS_PER_ROLE_MAX);
     }
     if (description && strlen(description) > FIELD_TEXT_BYTES_MAX) {
@@ -626,40 +626,46 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
 }
 
 enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
-                             const char *description, bool mfa_required, const char *const *permissions,
+                             const char *description, int mfa_required, const char *const *permissions,
                              size_t count, struct auth_role **out)
 {
     *out = NULL;
     if (count > PERMISSIONS_PER_ROLE_MAX) {
-        return err_set_field(STATUS_TOO_LARGE, "permissions", "permissions: at most %d",
-                             PERMISSIONS_PER_ROLE_MAX);
+        return err_set_field(STATUS_INVALID, "permissions", "permissions: at most %d", PERMISSIONS_PER_ROLE_MAX);
     }
-    struct auth_record rec = {.type = "role", .id = id, .agency_id = ctx->who->agency_id};
-    enum status st = auth_check(ctx, "role.manage", &rec, AUTH_FG_NONE, true, "update");
+    if (description && strlen(description) > FIELD_TEXT_BYTES_MAX) {
+        return err_set_field(STATUS_INVALID, "description", "description: too long");
+    }
+    struct auth_role *cur = NULL;
+    enum status st = role_get(ctx->store, id, &cur);
     if (st != STATUS_OK) {
         return st;
     }
-    if (!ctx->who->operator && ctx->who->scope != AUTH_SCOPE_ALL) {
-        return err_set(STATUS_DENIED, "roles can be changed only with scope all");
+    struct auth_record rec = {.type = "role", .id = id, .agency_id = ctx->who->agency_id};
+    st = auth_check(ctx, "role.manage", &rec, AUTH_FG_NONE, true, "update");
+    if (st == STATUS_OK && !ctx->who->operator && ctx->who->scope != AUTH_SCOPE_ALL) {
+        st = err_set(STATUS_DENIED, "roles can be changed only with scope all");
     }
-    struct sql_value a[] = {SQLV_I64(id), sqlv_text(description ? description : ""), SQLV_BOOL(mfa_required),
+    if (st != STATUS_OK) {
+        goto out;
+    }
+    struct sql_value a[] = {SQLV_I64(id), sqlv_text(description ? description : cur->description),
+                            SQLV_BOOL(mfa_required < 0 ? cur->mfa_required : mfa_required != 0),
                             SQLV_I64(util_now_ms()), SQLV_I64(expected_version)};
     struct store_rows *r = NULL;
     st = store_exec_one(ctx->store, STMT_ROLE_UPDATE, a, ARRAY_LEN(a), &r);
     store_rows_free(r);
     if (st == STATUS_NOT_FOUND) {
-        struct auth_role *cur = NULL;
-        st = role_get(ctx->store, id, &cur);
-        auth_role_free(cur);
-        return st == STATUS_OK ? err_set(STATUS_CONFLICT, "the role was changed by someone else; reload it")
-                               : st;
+        st = err_set(STATUS_CONFLICT, "the role was changed by someone else; reload it");
     }
-    if (st == STATUS_OK) {
+    if (st == STATUS_OK && permissions != NULL) {
         st = role_perms_set(ctx->store, id, permissions, count);
     }
     if (st == STATUS_OK) {
         st = role_get(ctx->store, id, out);
     }
+out:
+    auth_role_free(cur);
     return st;
 }
 

@@ -182,8 +182,9 @@ enum status auth_role_list(const struct auth_ctx *ctx, struct auth_role ***out, 
 enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description,
                              bool mfa_required, const char *const *permissions, size_t count,
                              struct auth_role **out);
+/* Changes a role; description NULL, mfa_required -1 and permissions NULL leave each unchanged. */
 enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
-                             const char *description, bool mfa_required, const char *const *permissions,
+                             const char *description, int mfa_required, const char *const *permissions,
                              size_t count, struct auth_role **out);
 void auth_role_free(struct auth_role *r);
 void auth_role_list_free(struct auth_role **list, size_t count);

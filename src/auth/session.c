@@ -675,6 +675,7 @@ enum status auth_token_resolve(struct store *s, struct vault *v, const char *tok
     }
     int64_t id = store_rows_i64(r, 0), user_id = store_rows_i64(r, 1), expires = store_rows_i64(r, 2);
     bool revoked = store_rows_i64(r, 3) != 0;
+    int64_t last_used = store_rows_i64(r, 4);
     store_rows_free(r);
     if (revoked || expires <= util_now_ms()) {
         return err_set(STATUS_UNAUTHENTICATED, "API token revoked or expired");
@@ -685,6 +686,15 @@ enum status auth_token_resolve(struct store *s, struct vault *v, const char *tok
     }
     /* A token was made by a session that passed two-factor; it stands for it. */
     out->mfa_ok = true;
-    (void)id;
+    int64_t now = util_now_ms();
+    if (now - last_used > 60 * 1000) {
+        /* Last use to the minute, for the owner's token list; not on every request. */
+        struct sql_value t[] = {SQLV_I64(id), SQLV_I64(now)};
+        st = store_exec(s, STMT_APITOKEN_TOUCH, t, 2, NULL);
+        if (st != STATUS_OK) {
+            auth_principal_clear(out);
+            return st;
+        }
+    }
     return STATUS_OK;
 }

@@ -270,7 +270,18 @@ static enum status env_open(struct env *e, bool any_version)
 {
     memset(e, 0, sizeof *e);
     const char *url = db_url();
-    enum status st = store_open(&e->store, url);
+    enum store_dialect dialect;
+    enum status st = store_url_dialect(&dialect, url);
+    if (st == STATUS_OK && dialect == STORE_SQLITE) {
+        /* Opening a SQLite path creates the file: a mistyped --db would make an empty database. */
+        const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+        if (!util_file_exists(path)) {
+            return err_set(STATUS_NOT_FOUND, "no database at %s: run `ctis init` first, or give --db", path);
+        }
+    }
+    if (st == STATUS_OK) {
+        st = store_open(&e->store, url);
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -687,6 +698,7 @@ static enum status op_user_add(const struct auth_ctx *ctx, void *p)
     enum status st = auth_user_create(ctx, &o->in, &o->user, &o->password);
     if (st == STATUS_OK && o->totp) {
         st = auth_totp_enrol(ctx, o->user->id, &o->secret);
+        o->user->totp_enabled = st == STATUS_OK;
     }
     return st;
 }
@@ -760,10 +772,27 @@ static int cmd_user_add(const struct command *cmd, struct args *args)
     return rc;
 }
 
+/* Every page, not only the first. */
 static enum status op_user_list(const struct auth_ctx *ctx, void *p)
 {
     struct user_op *o = p;
-    return auth_user_list(ctx, PAGE_ROWS_MAX, 0, &o->list, &o->count);
+    enum status st = STATUS_OK;
+    for (int64_t offset = 0; st == STATUS_OK; offset += PAGE_ROWS_MAX) {
+        struct auth_user **page = NULL;
+        size_t n = 0;
+        st = auth_user_list(ctx, PAGE_ROWS_MAX, offset, &page, &n);
+        if (st != STATUS_OK) {
+            break;
+        }
+        o->list = xrealloc(o->list, (o->count + n + 1) * sizeof *o->list);
+        memcpy(o->list + o->count, page, n * sizeof *page);
+        o->count += n;
+        free(page);
+        if (n < PAGE_ROWS_MAX) {
+            break;
+        }
+    }
+    return st;
 }
 
 static int cmd_user_list(const struct command *cmd, struct args *args)
@@ -884,7 +913,23 @@ static enum status op_agency_add(const struct auth_ctx *ctx, void *p)
 static enum status op_agency_list(const struct auth_ctx *ctx, void *p)
 {
     struct agency_op *o = p;
-    return auth_agency_list(ctx, PAGE_ROWS_MAX, 0, &o->list, &o->count);
+    enum status st = STATUS_OK;
+    for (int64_t offset = 0; st == STATUS_OK; offset += PAGE_ROWS_MAX) {
+        struct auth_agency **page = NULL;
+        size_t n = 0;
+        st = auth_agency_list(ctx, PAGE_ROWS_MAX, offset, &page, &n);
+        if (st != STATUS_OK) {
+            break;
+        }
+        o->list = xrealloc(o->list, (o->count + n + 1) * sizeof *o->list);
+        memcpy(o->list + o->count, page, n * sizeof *page);
+        o->count += n;
+        free(page);
+        if (n < PAGE_ROWS_MAX) {
+            break;
+        }
+    }
+    return st;
 }
 
 static json_t *agency_to_json(const struct auth_agency *a)
@@ -1174,6 +1219,17 @@ static int cmd_restore(const struct command *cmd, struct args *args)
 {
     enum status st = store_backup_verify(args->pos[0]);
     if (st != STATUS_OK) {
+        fail(st);
+        return st == STATUS_NOT_FOUND ? CLI_EXIT_NOT_FOUND : CLI_EXIT_INTEGRITY;
+    }
+    char *key_needed = key_path(db_url());
+    bool have_key = util_file_exists(key_needed);
+    if (!have_key) {
+        st = err_set(STATUS_NOT_FOUND, "the key file %s is needed to read the restored data: give --key-file, "
+                                       "or `ctis keys import` the exported key first", key_needed);
+    }
+    free(key_needed);
+    if (!have_key) {
         return fail(st);
     }
     struct store *s = NULL;

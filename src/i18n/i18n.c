@@ -4,15 +4,18 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/assets.h"
+#include "util/buf.h"
 #include "util/mem.h"
 
-#define LANG_CODE_BYTES_MAX 8
+#define LANG_CODE_BYTES_MAX 8       /* "ar" to "zh": longer codes are not ours */
+#define I18N_FORMAT_BYTES_MAX 65536 /* a formatted message: a few lines of text */
 
 struct i18n_entry {
     char *key;
@@ -90,7 +93,9 @@ static enum status i18n_catalogue_load(struct i18n_catalogue *cat, const char *l
         goto out;
     }
     cat->entries = xcalloc(json_object_size(root) + 1, sizeof *cat->entries);
-    json_object_foreach(root, key, value) {
+    for (void *it = json_object_iter(root); it != NULL; it = json_object_iter_next(root, it)) {
+        key = json_object_iter_key(it);
+        value = json_object_iter_value(it);
         if (!json_is_string(value)) {
             st = err_set(STATUS_INVALID, "catalogue %s: %s is not a string", path, key);
             goto out;
@@ -177,6 +182,58 @@ const char *i18n_get(const char *lang, const char *key)
     return msg != NULL ? msg : key;
 }
 
+static bool i18n_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The value paired with the placeholder name[0..len) in the NULL-ended name, value list. */
+static const char *i18n_param(va_list ap, const char *name, size_t len)
+{
+    va_list aq;
+    const char *found = NULL;
+    const char *n;
+
+    va_copy(aq, ap);
+    while ((n = va_arg(aq, const char *)) != NULL) {
+        const char *v = va_arg(aq, const char *);
+        if (strlen(n) == len && strncmp(n, name, len) == 0) {
+            found = v != NULL ? v : "";
+            break;
+        }
+    }
+    va_end(aq);
+    return found;
+}
+
+char *i18n_format(const char *lang, const char *key, ...)
+{
+    struct buf b = BUF_INIT(I18N_FORMAT_BYTES_MAX);
+    const char *p = i18n_get(lang, key);
+    va_list ap;
+
+    va_start(ap, key);
+    while (*p != '\0') {
+        if (*p == '{') {
+            const char *end = p + 1;
+            while (i18n_name_char(*end)) {
+                end++;
+            }
+            const char *value = *end == '}' && end > p + 1 ? i18n_param(ap, p + 1, (size_t)(end - p - 1)) : NULL;
+            if (value != NULL) {
+                /* Too long: the message is cut, never overrun. */
+                (void)buf_puts(&b, value);
+                p = end + 1;
+                continue;
+            }
+        }
+        (void)buf_append(&b, p, 1);
+        p++;
+    }
+    va_end(ap);
+    return buf_take(&b);
+}
+
 const char *i18n_lang_from_env(void)
 {
     static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
@@ -196,8 +253,7 @@ const char *i18n_lang_from_env(void)
         return i18n_codes[I18N_EN];
     }
     /* The language is the leading letters: "fr_FR.UTF-8", "ar@latin", "zh-CN". */
-    while (value[n] != '\0' && value[n] != '_' && value[n] != '.' && value[n] != '@'
-           && value[n] != '-') {
+    while (value[n] != '\0' && value[n] != '_' && value[n] != '.' && value[n] != '@' && value[n] != '-') {
         if (n + 1 >= sizeof code) {
             return i18n_codes[I18N_EN];
         }

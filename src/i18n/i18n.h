@@ -20,6 +20,11 @@ void i18n_shutdown(void);
  * unknown lang means English. Never NULL (NULL key gives ""). Valid until i18n_shutdown. */
 const char *i18n_get(const char *lang, const char *key);
 
+/* The message with {name} placeholders replaced: the arguments after key are name, value
+ * pairs ending with NULL, e.g. i18n_format("fr", "cli.error", "message", msg, NULL). A
+ * placeholder with no pair is left as it is. The caller frees the result. */
+char *i18n_format(const char *lang, const char *key, ...) __attribute__((sentinel));
+
 /* The language from LC_ALL, else LC_MESSAGES, else LANG (the first that is set and not
  * empty): "fr_FR.UTF-8" gives "fr". Unknown, "C", "POSIX" or unset give "en". */
 const char *i18n_lang_from_env(void);

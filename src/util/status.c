@@ -33,13 +33,14 @@ const char *status_name(enum status st)
 
 enum status err_vset(enum status st, const char *field, const char *fmt, va_list ap)
 {
+    /* Format into locals first: callers may pass err_last() or err_last_field() as arguments,
+     * which point into the buffers being written. */
+    char msg[ERR_MESSAGE_BYTES_MAX], fld[ERR_FIELD_BYTES_MAX];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    snprintf(fld, sizeof fld, "%s", field != NULL ? field : "");
+    memcpy(err_msg, msg, sizeof err_msg);
+    memcpy(err_field, fld, sizeof err_field);
     err_status = st;
-    vsnprintf(err_msg, sizeof err_msg, fmt, ap);
-    if (field != NULL) {
-        snprintf(err_field, sizeof err_field, "%s", field);
-    } else {
-        err_field[0] = '\0';
-    }
     return st;
 }
 

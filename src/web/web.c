@@ -25,8 +25,8 @@ static bool web_path_safe(const char *path)
     }
     for (size_t i = 0; i < len; i++) {
         char c = path[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                  || c == '.' || c == '_' || c == '-' || c == '/';
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-' || c == '/';
         if (!ok) {
             return false;
         }

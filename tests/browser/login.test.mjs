@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,7 +227,11 @@ test('(e) create an agency and a user through the pages', { skip: SKIP, timeout:
   await page.fill('main input[name="display_name"]', `Tester ${stamp}`);
   await page.fill('main input[name="email"]', email);
   await page.selectOption('main select[name="agency_id"]', { label: agency });
-  const role = await page.$eval('main select[name="role"]', (s) => [...s.options].find((o) => o.value)?.value);
+  // A role the administrator may grant (one may not grant permissions one lacks).
+  const role = await page.$eval('main select[name="role"]', (s) => {
+    const values = [...s.options].map((o) => o.value).filter(Boolean);
+    return ['auditor', 'administrator'].find((r) => values.includes(r)) || values[0];
+  });
   assert.ok(role, 'at least one role to choose');
   await page.selectOption('main select[name="role"]', role);
   await page.selectOption('main select[name="scope"]', 'agency');
@@ -296,6 +301,15 @@ test('(g) the other pages work: roles, audit chain, API tokens', { skip: SKIP, t
     assert.ok(await page.textContent('main h1'), `${href} has a heading`);
     assert.equal(await page.locator('main .notice-error').count(), 0, `${href} shows no error`);
   }
+
+  // Sign out: back to the sign-in page, and the pages need a session again.
+  await page.click('#logout');
+  await page.waitForFunction(() => location.hash === '#/login');
+  assert.equal(await page.isHidden('#nav'), true);
+  await page.goto(`${BASE}/#/users`);
+  await page.waitForFunction(() => location.hash === '#/login');
+  await enSession.context.close();
+  enSession = null;
 });
 
 test('(f) keyboard: Tab reaches the skip link first, and it moves focus to main', { skip: SKIP, timeout: TIMEOUT }, async () => {
@@ -313,6 +327,38 @@ test('(f) keyboard: Tab reaches the skip link first, and it moves focus to main'
   assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
   assert.equal(await page.evaluate(() => location.hash), '#/login', 'the route did not change');
   await context.close();
+});
+
+// GET path exactly as written (no URL normalisation) -> { status, type, cache }.
+function rawGet(path) {
+  const url = new URL(BASE);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({
+        status: res.statusCode, type: res.headers['content-type'] || '', cache: res.headers['cache-control'] || '',
+        csp: res.headers['content-security-policy'] || '',
+      }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('(h) the server serves the embedded pages, no-cache, and nothing else', { skip: SKIP || (BASE.startsWith('https:') && 'https') }, async () => {
+  for (const [path, type] of [['/', 'text/html'], ['/index.html', 'text/html'], ['/js/app.js', 'text/javascript'],
+    ['/css/app.css', 'text/css'], ['/i18n/ar.json', 'application/json'], ['/favicon.svg', 'image/svg+xml']]) {
+    const r = await rawGet(path);
+    assert.equal(r.status, 200, path);
+    assert.ok(r.type.startsWith(type), `${path}: ${r.type}`);
+    assert.equal(r.cache, 'no-cache', path);
+    assert.match(r.csp, /script-src 'self'/, path);
+  }
+  for (const path of ['/i18n/xx.json', '/../i18n/en.json', '/js/../index.html', '/%2e%2e/i18n/en.json',
+    '/web/index.html', '/migrations/sqlite/0001_platform.sql', '//etc/passwd', '/.hidden', '/js/', '/i18n/',
+    '/nothing-here']) {
+    assert.equal((await rawGet(path)).status, 404, path);
+  }
 });
 
 test('(c) no request left the origin', { skip: SKIP }, () => {

@@ -356,6 +356,47 @@ eachEngine((engine) => {
             assert.equal((await new Client(s.url, { token: rootTok.json.token }).get('/api/v1/me')).status, 200);
         });
 
+        it('a session cookie chosen by the client before login is not adopted (no fixation)', async () => {
+            const c = s.client();
+            c.cookies.set('ctis_session', 'attacker-chosen-session-value-0123456789');
+            await c.loginOk('alice', PASSWORD);
+            assert.notEqual(c.cookies.get('ctis_session'), 'attacker-chosen-session-value-0123456789');
+            const forged = await rawRequest(s.url + '/api/v1/me', { headers: { Cookie: 'ctis_session=attacker-chosen-session-value-0123456789' } });
+            assert.equal(forged.status, 401);
+        });
+
+        it("changing one's password ends one's other sessions, not this one; an admin reset ends all", async () => {
+            const u = s.addUser({ username: 'pw-changer', role: 'analyst', totp: false });
+            const c1 = s.client();
+            const c2 = s.client();
+            await c1.loginOk(u.username, PASSWORD);
+            await c2.loginOk(u.username, PASSWORD);
+            const r = await c1.post('/api/v1/me/password', { current_password: PASSWORD, new_password: 'Changed-Pass-4567' });
+            assert.equal(r.status, 200, r.text);
+            assert.equal((await c1.get('/api/v1/me')).status, 200);
+            assertError(await c2.get('/api/v1/me'), 401, 'unauthenticated');
+            assertError(await s.client().login(u.username, PASSWORD), 401);
+            const reset = await root.post(`/api/v1/users/${u.id}/reset-password`, undefined);
+            assert.equal(reset.status, 200, reset.text);
+            assertError(await c1.get('/api/v1/me'), 401, 'unauthenticated');
+            assertError(await s.client().login(u.username, 'Changed-Pass-4567'), 401);
+        });
+
+        it('an admin reset of two-factor ends the sessions; the next login must enrol again', async () => {
+            const u = s.addUser({ username: 'reset-2fa-me', role: 'auditor', totp: true });
+            const c = await s.clientFor(u);
+            assert.equal((await c.get('/api/v1/audit?limit=1')).status, 200);
+            const r = await root.post(`/api/v1/users/${u.id}/reset-2fa`, undefined);
+            assert.equal(r.status, 200, r.text);
+            assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
+            const again = s.client();
+            const login = await again.login(u.username, PASSWORD);
+            assert.equal(login.status, 200, login.text);
+            assert.equal(login.json.mfa_enroll_required, true);
+            assertError(await again.get('/api/v1/audit'), 403, 'mfa_required');
+            assert.equal((await root.get(`/api/v1/users/${u.id}`)).json.totp_enabled, false);
+        });
+
         it('20 failures from one client address within a minute → 429 throttled for that client only', async () => {
             const from = '127.0.0.9';
             const login = (username, password) =>

@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { describe } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,19 +49,28 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const PG_SKIP_MESSAGE = 'TEST_PG_URL is not set: the PostgreSQL half is skipped';
 let pgSkipLogged = false;
 
-/** Runs body(engine) inside describe('sqlite') and describe('postgres'). */
+/**
+ * Runs body(engine) inside describe('sqlite') and describe('postgres'). Without TEST_PG_URL the
+ * PostgreSQL half is one skipped test (counted under "# skipped", never as a pass).
+ */
 export function eachEngine(body) {
-    for (const engine of ['sqlite', 'postgres']) {
-        let skip = false;
-        if (engine === 'postgres' && !PG_URL) {
-            skip = PG_SKIP_MESSAGE;
-            if (!pgSkipLogged) {
-                pgSkipLogged = true;
-                process.stderr.write(`# ${PG_SKIP_MESSAGE}\n`);
-            }
-        }
-        describe(engine, { skip }, () => body(engine));
+    describe('sqlite', () => body('sqlite'));
+    if (PG_URL) {
+        describe('postgres', () => body('postgres'));
+    } else {
+        skipWithoutPg('postgres');
     }
+}
+
+/** A describe(name) holding one skipped test that says why; logs the reason once per file. */
+export function skipWithoutPg(name, message = PG_SKIP_MESSAGE) {
+    if (!pgSkipLogged) {
+        pgSkipLogged = true;
+        process.stderr.write(`${message}\n`);
+    }
+    describe(name, () => {
+        it(message, { skip: message }, () => {});
+    });
 }
 
 // ---- PostgreSQL ----------------------------------------------------------------------------
@@ -373,13 +382,19 @@ export function etagVersion(etag) {
  *   client(), rootClient(); stop() (SIGTERM, exit code 0, directory and database removed).
  */
 export class Server {
-    constructor(engine, { fastHash = true } = {}) {
+    /**
+     * engine 'sqlite' | 'postgres'. Without opts.db a fresh database is made (and removed by
+     * stop()); with opts.db (and opts.keyFile) an existing database is served and left alone.
+     */
+    constructor(engine, { fastHash = true, db, keyFile } = {}) {
         this.engine = engine;
         this.fastHash = fastHash;
         this.dir = mkdtempSync(path.join(os.tmpdir(), 'ctis-http-'));
-        this.keyFile = path.join(this.dir, 'ctis.key');
+        this.keyFile = keyFile ?? path.join(this.dir, 'ctis.key');
         this.pgName = null;
-        if (engine === 'postgres') {
+        if (db) {
+            this.db = db;
+        } else if (engine === 'postgres') {
             if (!PG_URL) {
                 throw new Error('engine postgres needs TEST_PG_URL');
             }

@@ -304,6 +304,17 @@ eachEngine((engine) => {
             }
         });
 
+        it('no takeover of a wider account: an agency administrator cannot reset the password or two-factor of a scope-all user of their agency', async () => {
+            // Resetting both and logging in with the one-time password would give the agency
+            // administrator scope all (audit trail, every agency): a grant of a scope they do not
+            // hold, which src/auth/user.c says nobody may make.
+            const wide = s.addUser({ username: 'wide-admin', agency: 'A', role: 'administrator', scope: 'all' });
+            const pw = await cAdminA.post(`/api/v1/users/${wide.id}/reset-password`, undefined);
+            const tfa = await cAdminA.post(`/api/v1/users/${wide.id}/reset-2fa`, undefined);
+            assert.ok([403, 404].includes(pw.status), `POST /users/{scope-all user}/reset-password by a scope-agency admin: expected 403/404, got ${pw.status} ${pw.text}`);
+            assert.ok([403, 404].includes(tfa.status), `POST /users/{scope-all user}/reset-2fa by a scope-agency admin: expected 403/404, got ${tfa.status} ${tfa.text}`);
+        });
+
         it('the audit trail needs scope all: 403 for the agency administrator', async () => {
             assertError(await cAdminA.get('/api/v1/audit'), 403, 'forbidden');
             assertError(await cAdminA.get('/api/v1/audit/verify'), 403, 'forbidden');

@@ -360,6 +360,42 @@ eachEngine((engine) => {
         }
     });
 
+    it('stalled uploads do not block others; 200 parallel requests are all answered', async () => {
+        const u = new URL(s.url);
+        const stalled = [];
+        for (let i = 0; i < 16; i++) {
+            const k = net.connect({ host: u.hostname, port: Number(u.port) });
+            k.on('error', () => {});
+            k.write('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user');
+            stalled.push(k);
+        }
+        try {
+            await new Promise((r) => setTimeout(r, 200));
+            const t0 = Date.now();
+            await healthy();
+            assert.ok(Date.now() - t0 < 3000, 'healthz was slow behind stalled uploads');
+            const statuses = await Promise.all(
+                Array.from({ length: 200 }, (_, i) =>
+                    rawRequest(s.url + (i % 2 ? '/healthz' : '/api/v1/meta')).then((r) => r.status, (e) => e.code || e.message),
+                ),
+            );
+            assert.deepEqual([...new Set(statuses)], [200]);
+        } finally {
+            for (const k of stalled) {
+                k.destroy();
+            }
+        }
+    });
+
+    it('paths outside the pages do not reach the file system', async () => {
+        for (const p of ['/%2e%2e/%2e%2e/etc/passwd', '/../../etc/passwd', '/js/..%2f..%2f..%2fetc/passwd', '/css/../../../../etc/passwd', '/%2fetc%2fpasswd']) {
+            const r = await rawRequest(s.url + p);
+            assert.ok(!r.text.includes('root:'), `${p} leaked a file`);
+            assert.ok(r.status === 404 || (r.status === 200 && /text\/html/.test(r.headers['content-type'])), `${p}: ${r.status}`);
+            assertSecurityHeaders(r.headers, p);
+        }
+    });
+
     it('after all of it: /healthz is 200 and a login works', async () => {
         await healthy();
         const r = await post('/api/v1/session', JSON.stringify({ username: 'rob', password: PASSWORD }));

@@ -142,7 +142,9 @@ function drawNav(activePath) {
   nav.hidden = false;
   toggle.hidden = false;
   const top = activePath.split('/')[0];
-  const items = NAV.filter((n) => allowed(n.perm)).map((n) => {
+  // Until the server's first steps are done (new password, two-factor) only they are open.
+  const pending = pendingStep();
+  const items = NAV.filter((n) => (pending ? n.path === 'account' : allowed(n.perm))).map((n) => {
     const current = n.path === top;
     return h('li', { class: n.soon ? 'nav-soon' : null },
       h('a', { href: `#/${n.path}`, 'aria-current': current ? 'page' : null }, t(n.key),
@@ -176,8 +178,9 @@ function drawBanner() {
     showBanner(state.flash);
     state.flash = null;
   } else if (state.me && state.me.must_change_password) {
-    showBanner(notice('warning', t('account.must_change'), ' ',
-      h('a', { href: '#/account' }, t('account.change_password'))));
+    showBanner(notice('warning', t('account.must_change')));
+  } else if (pendingStep()) {
+    showBanner(notice('warning', t('error.mfa_required')));
   } else {
     showBanner(null);
   }

@@ -47,10 +47,6 @@ export function currentLang() {
   return lang;
 }
 
-export function isRtl() {
-  return document.documentElement.dir === 'rtl';
-}
-
 // Loads a language, makes it current and remembers it. Listeners of 'ctis:lang' re-render.
 export async function setLang(code, { remember = true } = {}) {
   if (!LANGS.includes(code)) code = 'en';
@@ -79,10 +75,6 @@ export function t(key, params) {
   return msg;
 }
 
-export function has(key) {
-  return key in messages || key in fallback;
-}
-
 // Dates: epoch milliseconds or ISO text; 0, null and '' show as a dash.
 export function formatDate(value, { time = true } = {}) {
   if (value === null || value === undefined || value === '' || value === 0) return '—';
@@ -90,8 +82,4 @@ export function formatDate(value, { time = true } = {}) {
   if (Number.isNaN(d.getTime())) return String(value);
   const opts = time ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' };
   return new Intl.DateTimeFormat(lang, opts).format(d);
-}
-
-export function formatNumber(n) {
-  return new Intl.NumberFormat(lang).format(n);
 }

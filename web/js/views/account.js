@@ -147,7 +147,6 @@ export async function render(ctx) {
       h('dt', {}, t('user.username')), h('dd', {}, me.username),
       me.agency ? [h('dt', {}, t('user.agency')), h('dd', {}, me.agency.name)] : null,
       h('dt', {}, t('user.role')), h('dd', {}, me.role)),
-    me.must_change_password ? notice('warning', t('account.must_change')) : null,
     passwordForm(ctx),
     me.must_change_password ? null : totpSection(me),
     !me.must_change_password && ctx.allowed('token.manage') ? tokensSection() : null);

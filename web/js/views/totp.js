@@ -70,7 +70,9 @@ function confirmForm(ctx) {
         await ctx.refreshMe();
         form.replaceWith(notice('success', t('totp.done'), ' ', h('a', { href: '#/home' }, t('nav.home'))));
       } catch (e) {
-        showError(form, { ...e, field: e.field || 'code' });
+        // A refused code comes back as invalid (or, on some servers, as totp_required).
+        const refused = e.code === 'invalid' || e.code === 'totp_required' || e.code === 'unauthenticated';
+        showError(form, { ...e, field: 'code' }, refused ? t('error.totp_required') : undefined);
       }
     });
   });
