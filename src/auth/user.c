@@ -341,21 +341,55 @@ out:
     return st;
 }
 
-enum status auth_user_get(const struct auth_ctx *ctx, int64_t id, struct auth_user **out)
+/* Changing an account (its password, two-factor, role, state) is as good as holding it: the
+ * account's role and scope must be within the changer's own, as for granting them. */
+static enum status target_within(const struct auth_ctx *ctx, const char *role, enum auth_scope scope)
 {
-    *out = NULL;
+    int64_t role_id;
+    enum auth_scope default_scope;
+    enum status st = role_grantable(ctx, role, &role_id, &default_scope);
+    if (st == STATUS_OK) {
+        st = scope_grantable(ctx, scope);
+    }
+    if (st == STATUS_DENIED) {
+        /* Keep the field ("role" or "scope") that says which access is wider. */
+        return err_set_field(STATUS_DENIED, err_last_field(), "%s: this account has access you do not have",
+                             err_last_field());
+    }
+    return st;
+}
+
+/* Checks `permission` on user `id` (audited) and fills *rec. A user the principal holds the
+ * permission for but cannot reach answers STATUS_NOT_FOUND, as if absent, so ids cannot be
+ * probed. */
+static enum status user_reachable(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write,
+                                  const char *detail, struct auth_record *rec)
+{
     struct auth_user *u = NULL;
     enum status st = user_load(ctx, id, false, false, &u);
     if (st != STATUS_OK) {
         return st;
     }
-    struct auth_record rec = user_record(u->id, u->agency_id);
+    *rec = user_record(u->id, u->agency_id);
+    char role[ROLE_NAME_BYTES_MAX + 1];
+    snprintf(role, sizeof role, "%s", u->role);
+    enum auth_scope scope = u->scope;
     auth_user_free(u);
-    st = auth_check(ctx, "user.read", &rec, AUTH_FG_NONE, false, NULL);
-    if (st == STATUS_DENIED && auth_has(ctx->who, "user.read")) {
-        /* Out of scope looks the same as absent. */
+    st = auth_check(ctx, permission, rec, AUTH_FG_NONE, write, detail);
+    if (st == STATUS_DENIED && auth_has(ctx->who, permission)) {
         return err_set(STATUS_NOT_FOUND, "no such user");
     }
+    if (st == STATUS_OK && write) {
+        st = target_within(ctx, role, scope);
+    }
+    return st;
+}
+
+enum status auth_user_get(const struct auth_ctx *ctx, int64_t id, struct auth_user **out)
+{
+    *out = NULL;
+    struct auth_record rec;
+    enum status st = user_reachable(ctx, id, "user.read", false, NULL, &rec);
     bool name = false, email = false;
     if (st == STATUS_OK) {
         st = fields_readable(ctx, &rec, &name, &email, NULL);
@@ -419,6 +453,9 @@ enum status auth_user_update(const struct auth_ctx *ctx, int64_t id, int64_t exp
     st = auth_check(ctx, "user.manage", &rec, AUTH_FG_NONE, true, "update");
     if (st == STATUS_DENIED && auth_has(ctx->who, "user.manage")) {
         st = err_set(STATUS_NOT_FOUND, "no such user");
+    }
+    if (st == STATUS_OK) {
+        st = target_within(ctx, cur->role, cur->scope);
     }
     if (st == STATUS_OK && in->display_name) {
         st = auth_check(ctx, "user.manage", &rec, AUTH_FG_IDENTITY, true, "update");
@@ -613,18 +650,8 @@ enum status auth_user_search_email(const struct auth_ctx *ctx, const char *email
 /* Loads a user the principal may manage; out of scope looks like absent. */
 static enum status user_manageable(const struct auth_ctx *ctx, int64_t id, const char *detail)
 {
-    struct auth_user *u = NULL;
-    enum status st = user_load(ctx, id, false, false, &u);
-    if (st != STATUS_OK) {
-        return st;
-    }
-    struct auth_record rec = user_record(u->id, u->agency_id);
-    auth_user_free(u);
-    st = auth_check(ctx, "user.manage", &rec, AUTH_FG_NONE, true, detail);
-    if (st == STATUS_DENIED && auth_has(ctx->who, "user.manage")) {
-        return err_set(STATUS_NOT_FOUND, "no such user");
-    }
-    return st;
+    struct auth_record rec;
+    return user_reachable(ctx, id, "user.manage", true, detail, &rec);
 }
 
 static enum status password_store(const struct auth_ctx *ctx, int64_t id, const char *password, bool must_change)

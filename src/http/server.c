@@ -771,8 +771,10 @@ enum status http_server_start(struct http_server **out, const struct http_config
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
     const struct sockaddr *addr;
-    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    /* poll(), not epoll: libmicrohttpd 0.9.75 with epoll and a thread pool can abort in
+     * MHD_quiesce_daemon ("Failed to remove listen FD from epoll set") during shutdown; with at
+     * most HTTP_CONNECTIONS_MAX connections poll costs nothing measurable. */
+    unsigned flags = MHD_USE_POLL | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 
     ASSERT(out != NULL && cfg != NULL);
     *out = NULL;

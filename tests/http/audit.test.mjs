@@ -2,11 +2,11 @@
 // verifies over HTTP and on the command line, and tampering with the stored rows (an altered row,
 // a deleted middle row, a deleted last row) is detected and named.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-
-import { PASSWORD, PG_URL, Server, ctis, eachEngine, isErrorShape, psql, pgDropDb, pgUrlFor, sqlOn, startServer } from './lib.mjs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { PASSWORD, PG_URL, Server, ctis, eachEngine, isErrorShape, pgDropDb, pgUrlFor, psql, sqlOn, startServer } from './lib.mjs';
 
 function assertError(r, status, code) {
     assert.equal(r.status, status, `expected ${status}, got ${r.status} ${r.text}`);

@@ -13,7 +13,6 @@ import {
     rawRequest,
     startServer,
     totp,
-    totpStep,
 } from './lib.mjs';
 
 function assertError(r, status, code, field) {
@@ -438,4 +437,3 @@ eachEngine((engine) => {
     });
 });
 
-export { totpStep };

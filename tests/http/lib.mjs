@@ -18,7 +18,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,18 +118,32 @@ export function sqlOn(engine, db, text) {
 
 // ---- the ctis command line -----------------------------------------------------------------
 
+/** Errors of exec while the binary is being rewritten by a concurrent build. */
+const BINARY_BUSY = new Set(['EACCES', 'ETXTBSY']);
+
+function sleepSync(ms) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Runs ctis with args; returns {code, stdout, stderr, json}. json is stdout parsed when it is
  * JSON, else undefined. opts.input goes to standard input.
  */
 export function ctis(args, { input, env, fastHash = true } = {}) {
-    const r = spawnSync(CTIS_BIN, args, {
-        input: input ?? '',
-        encoding: 'utf8',
-        env: ctisEnv(env, { fastHash }),
-        timeout: 120_000,
-        maxBuffer: 64 * 1024 * 1024,
-    });
+    let r;
+    for (let attempt = 0; ; attempt++) {
+        r = spawnSync(CTIS_BIN, args, {
+            input: input ?? '',
+            encoding: 'utf8',
+            env: ctisEnv(env, { fastHash }),
+            timeout: 120_000,
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        if (!(r.error && BINARY_BUSY.has(r.error.code) && attempt < 40)) {
+            break;
+        }
+        sleepSync(250); // the binary is being relinked (a build in the same tree): wait for it
+    }
     if (r.error) {
         throw r.error;
     }
@@ -203,11 +217,6 @@ export async function nextTotp(secret) {
         }
         await sleep((step + 1) * 30_000 - Date.now() + 50);
     }
-}
-
-/** Marks every step up to now + 1 as used (after a test replays or wastes codes on purpose). */
-export function markTotpUsed(secret, step) {
-    totpUsed.set(secret, Math.max(totpUsed.get(secret) ?? -1, step));
 }
 
 export const totpStep = (timeMs = Date.now()) => Math.floor(timeMs / 30_000);
@@ -474,16 +483,38 @@ export class Server {
     }
 
     async serve() {
+        for (let attempt = 0; ; attempt++) {
+            try {
+                return await this.serveOnce();
+            } catch (e) {
+                if (!(BINARY_BUSY.has(e.code) && attempt < 40)) {
+                    throw e;
+                }
+                await sleep(250); // the binary is being relinked: wait for the build
+            }
+        }
+    }
+
+    async serveOnce() {
+        this.exitCode = undefined;
         const proc = spawn(CTIS_BIN, ['serve', '--db', this.db, '--key-file', this.keyFile, '--port', '0'], {
             env: ctisEnv({}, { fastHash: this.fastHash }),
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         this.proc = proc;
+        let spawnError = null;
         this.exited = new Promise((resolve) => {
             proc.on('exit', (code, signal) => {
                 this.exitCode = code;
                 this.exitSignal = signal;
                 resolve({ code, signal });
+            });
+            proc.on('error', (e) => {
+                // The process could not be started: no 'exit' is guaranteed to follow.
+                spawnError = e;
+                this.exitCode = null;
+                this.exitSignal = null;
+                resolve({ code: null, signal: null, error: e });
             });
         });
         proc.stderr.setEncoding('utf8');
@@ -495,21 +526,30 @@ export class Server {
         });
         proc.stdout.setEncoding('utf8');
         let out = '';
-        this.url = await new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`ctis serve did not start:\n${out}\n${this.stderr}`)), 30_000);
-            proc.stdout.on('data', (d) => {
-                out += d;
-                const m = /serving (http:\/\/[^\s/]+)\//.exec(out);
-                if (m) {
+        try {
+            this.url = await new Promise((resolve, reject) => {
+                const timer = setTimeout(() => reject(new Error(`ctis serve did not start within 30 s:\n${out}\n${this.stderr}`)), 30_000);
+                proc.stdout.on('data', (d) => {
+                    out += d;
+                    const m = /serving (http:\/\/[^\s/]+)\//.exec(out);
+                    if (m) {
+                        clearTimeout(timer);
+                        resolve(m[1]);
+                    }
+                });
+                this.exited.then(() => {
                     clearTimeout(timer);
-                    resolve(m[1]);
-                }
+                    reject(spawnError ?? new Error(`ctis serve exited ${this.exitCode} before serving:\n${out}\n${this.stderr}`));
+                });
             });
-            proc.on('exit', (code) => {
-                clearTimeout(timer);
-                reject(new Error(`ctis serve exited ${code} before serving:\n${out}\n${this.stderr}`));
-            });
-        });
+        } catch (e) {
+            if (this.exitCode === undefined) {
+                proc.kill('SIGKILL');
+                await this.exited;
+            }
+            this.proc = null;
+            throw e;
+        }
     }
 
     client(opts) {
@@ -601,8 +641,3 @@ export function isErrorShape(json) {
     );
 }
 
-export function describeRes(r) {
-    return `${r.status} ${r.text?.slice(0, 300)}`;
-}
-
-export { writeFileSync, existsSync };

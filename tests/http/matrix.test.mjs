@@ -288,10 +288,16 @@ eachEngine((engine) => {
             assertError(cw, 403, 'forbidden', 'role');
             const an = await cAdminA.post('/api/v1/users', { username: 'an-one', agency_id: s.agencyA.id, role: 'analyst', scope: 'agency' });
             assertError(an, 403, 'forbidden', 'role');
-            // Upgrading an existing user the same ways.
-            const cur = await cAdminA.get(`/api/v1/users/${a2.id}`);
-            assertError(await cAdminA.patch(`/api/v1/users/${a2.id}`, { scope: 'all' }, { headers: { 'If-Match': cur.etag } }), 403, 'forbidden', 'scope');
-            assertError(await cAdminA.patch(`/api/v1/users/${a2.id}`, { role: 'caseworker' }, { headers: { 'If-Match': cur.etag } }), 403, 'forbidden', 'role');
+            // Upgrading an existing user the same ways: one the admin may manage (an auditor with
+            // scope own) ...
+            const mine = await cAdminA.post('/api/v1/users', { username: 'aud-own', agency_id: s.agencyA.id, role: 'auditor', scope: 'own' });
+            assert.equal(mine.status, 201, mine.text);
+            const cur = await cAdminA.get(`/api/v1/users/${mine.json.user.id}`);
+            assertError(await cAdminA.patch(`/api/v1/users/${mine.json.user.id}`, { scope: 'all' }, { headers: { 'If-Match': cur.etag } }), 403, 'forbidden', 'scope');
+            assertError(await cAdminA.patch(`/api/v1/users/${mine.json.user.id}`, { role: 'caseworker' }, { headers: { 'If-Match': cur.etag } }), 403, 'forbidden', 'role');
+            // ... and one with access the admin lacks (an analyst, scope all): not manageable at all.
+            const cur2 = await cAdminA.get(`/api/v1/users/${a2.id}`);
+            assertError(await cAdminA.patch(`/api/v1/users/${a2.id}`, { display_name: 'x' }, { headers: { 'If-Match': cur2.etag } }), 403, 'forbidden', 'role');
             // Roles are shared by all agencies: only scope all changes them.
             assertError(await cAdminA.post('/api/v1/roles', { name: 'mine', permissions: ['user.read'] }), 403, 'forbidden');
             // Positive control: a role within the granter's permissions, scope agency.
