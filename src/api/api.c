@@ -105,6 +105,11 @@ static json_t *role_json(const struct auth_role *r)
         json_array_append_new(p, json_string(r->permissions[i]));
     }
     json_object_set_new(o, "permissions", p);
+    json_t *as = json_array();
+    for (size_t i = 0; i < r->assignable_count; i++) {
+        json_array_append_new(as, json_string(r->assignable[i]));
+    }
+    json_object_set_new(o, "assignable_roles", as);
     return o;
 }
 
@@ -864,10 +869,42 @@ struct role_args {
     bool perms_given;
     const char **perms;
     size_t perms_count;
+    bool assignable_given;
+    const char **assignable;
+    size_t assignable_count;
     struct auth_role *role;
     struct auth_role **list;
     size_t count;
 };
+
+/* An optional array of names (at most max), borrowed from the body; *given says it was there. */
+static enum status name_array(json_t *b, const char *key, size_t max, const char ***out, size_t *count_out,
+                              bool *given)
+{
+    json_t *p = json_object_get(b, key);
+    *given = p != NULL;
+    *out = NULL;
+    *count_out = 0;
+    if (p == NULL) {
+        return STATUS_OK;
+    }
+    if (!json_is_array(p)) {
+        return err_set_field(STATUS_INVALID, key, "%s: must be an array of names", key);
+    }
+    size_t n = json_array_size(p);
+    if (n > max) {
+        return err_set_field(STATUS_INVALID, key, "%s: at most %zu", key, max);
+    }
+    *out = xcalloc(n + 1, sizeof **out);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(p, i));
+        if (s == NULL) {
+            return err_set_field(STATUS_INVALID, key, "%s: must be an array of names", key);
+        }
+        (*out)[(*count_out)++] = s;
+    }
+    return STATUS_OK;
+}
 
 static enum status role_input(json_t *b, struct role_args *a, bool create)
 {
@@ -882,24 +919,12 @@ static enum status role_input(json_t *b, struct role_args *a, bool create)
     if (st == STATUS_OK) {
         st = http_json_bool(b, "mfa_required", false, &a->mfa_required);
     }
-    json_t *p = json_object_get(b, "permissions");
-    a->perms_given = p != NULL;
-    if (st == STATUS_OK && p != NULL && !json_is_array(p)) {
-        st = err_set_field(STATUS_INVALID, "permissions", "permissions: must be an array of names");
-    }
-    size_t n = p ? json_array_size(p) : 0;
-    if (st == STATUS_OK && n > PERMISSIONS_PER_ROLE_MAX) {
-        st = err_set_field(STATUS_INVALID, "permissions", "permissions: at most %d", PERMISSIONS_PER_ROLE_MAX);
+    if (st == STATUS_OK) {
+        st = name_array(b, "permissions", PERMISSIONS_PER_ROLE_MAX, &a->perms, &a->perms_count, &a->perms_given);
     }
     if (st == STATUS_OK) {
-        a->perms = xcalloc(n + 1, sizeof *a->perms);
-        for (size_t i = 0; i < n; i++) {
-            const char *s = json_string_value(json_array_get(p, i));
-            if (s == NULL) {
-                return err_set_field(STATUS_INVALID, "permissions", "permissions: must be an array of names");
-            }
-            a->perms[a->perms_count++] = s;
-        }
+        st = name_array(b, "assignable_roles", PERMISSIONS_PER_ROLE_MAX, &a->assignable, &a->assignable_count,
+                        &a->assignable_given);
     }
     return st;
 }
@@ -929,7 +954,8 @@ static void h_roles_list(struct http_request *req, void *app)
 static enum status op_role_create(const struct auth_ctx *ctx, void *p)
 {
     struct role_args *a = p;
-    return auth_role_create(ctx, a->name, a->description, a->mfa_required, a->perms, a->perms_count, &a->role);
+    return auth_role_create(ctx, a->name, a->description, a->mfa_required, a->perms, a->perms_count,
+                            a->assignable_given ? a->assignable : NULL, a->assignable_count, &a->role);
 }
 
 static void h_roles_create(struct http_request *req, void *app)
@@ -945,6 +971,7 @@ static void h_roles_create(struct http_request *req, void *app)
     respond(req, st, 201, st == STATUS_OK ? role_json(a.role) : NULL);
     auth_role_free(a.role);
     free(a.perms);
+    free(a.assignable);
 }
 
 static enum status op_role_update(const struct auth_ctx *ctx, void *p)
@@ -952,7 +979,8 @@ static enum status op_role_update(const struct auth_ctx *ctx, void *p)
     struct role_args *a = p;
     /* Fields left out of the body stay as they are. */
     return auth_role_update(ctx, a->id, a->version, a->description, a->mfa_given ? a->mfa_required : -1,
-                            a->perms_given ? a->perms : NULL, a->perms_count, &a->role);
+                            a->perms_given ? a->perms : NULL, a->perms_count,
+                            a->assignable_given ? a->assignable : NULL, a->assignable_count, &a->role);
 }
 
 static void h_role_put(struct http_request *req, void *app)
@@ -977,6 +1005,7 @@ static void h_role_put(struct http_request *req, void *app)
     respond(req, st, 200, st == STATUS_OK ? role_json(a.role) : NULL);
     auth_role_free(a.role);
     free(a.perms);
+    free(a.assignable);
 }
 
 static void h_permissions(struct http_request *req, void *app)

@@ -99,19 +99,24 @@ static const char *const perms_admin[] = {
     "role.manage", "audit.read", "token.manage", "fg.identity.read", "fg.identity.write",
     "fg.contact.read", "fg.contact.write", NULL};
 
+/* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
+static const char *const assign_admin[] = {
+    "caseworker", "case_supervisor", "investigator", "prosecutor", "analyst", "national_coordinator",
+    "fund_manager", "trustee", "auditor", "administrator", NULL};
+
 const struct auth_builtin_role auth_builtin_roles[] = {
     {"caseworker", "Frontline caseworker: cases, referrals and tasks of their own", true, AUTH_SCOPE_OWN,
-     perms_caseworker},
-    {"case_supervisor", "Supervises the caseworkers of an agency", true, AUTH_SCOPE_AGENCY, perms_supervisor},
-    {"investigator", "Police or labour investigator", true, AUTH_SCOPE_AGENCY, perms_investigator},
-    {"prosecutor", "Prosecutor", true, AUTH_SCOPE_AGENCY, perms_prosecutor},
-    {"analyst", "Statistician: aggregate data only", false, AUTH_SCOPE_ALL, perms_analyst},
+     perms_caseworker, NULL},
+    {"case_supervisor", "Supervises the caseworkers of an agency", true, AUTH_SCOPE_AGENCY, perms_supervisor, NULL},
+    {"investigator", "Police or labour investigator", true, AUTH_SCOPE_AGENCY, perms_investigator, NULL},
+    {"prosecutor", "Prosecutor", true, AUTH_SCOPE_AGENCY, perms_prosecutor, NULL},
+    {"analyst", "Statistician: aggregate data only", false, AUTH_SCOPE_ALL, perms_analyst, NULL},
     {"national_coordinator", "National anti-trafficking coordinator", true, AUTH_SCOPE_ALL,
-     perms_coordinator},
-    {"fund_manager", "Manager of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_fund_manager},
-    {"trustee", "Trustee of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_trustee},
-    {"auditor", "Reads the audit trail", true, AUTH_SCOPE_ALL, perms_auditor},
-    {"administrator", "Manages users, agencies and roles", true, AUTH_SCOPE_AGENCY, perms_admin},
+     perms_coordinator, NULL},
+    {"fund_manager", "Manager of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_fund_manager, NULL},
+    {"trustee", "Trustee of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_trustee, NULL},
+    {"auditor", "Reads the audit trail", true, AUTH_SCOPE_ALL, perms_auditor, NULL},
+    {"administrator", "Manages users, agencies and roles", true, AUTH_SCOPE_AGENCY, perms_admin, assign_admin},
 };
 const size_t auth_builtin_roles_count = ARRAY_LEN(auth_builtin_roles);
 
@@ -174,6 +179,7 @@ enum status auth_principal_load(struct auth_principal *out, struct store *s, int
     out->agency_id = store_rows_i64(r, 1);
     snprintf(out->username, sizeof out->username, "%s", store_rows_text(r, 2));
     int64_t role_id = store_rows_i64(r, 6);
+    out->role_id = role_id;
     enum status sc = auth_scope_parse(&out->scope, store_rows_text(r, 7));
     bool disabled = store_rows_i64(r, 8) != 0;
     out->must_change_password = store_rows_i64(r, 9) != 0;
@@ -450,9 +456,49 @@ static enum status role_perms_set(struct store *s, int64_t role_id, const char *
     return st;
 }
 
+static enum status role_id_by_name(struct store *s, const char *name, int64_t *out)
+{
+    struct sql_value n[] = {sqlv_text(name)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(s, STMT_ROLE_BY_NAME, n, 1, &r);
+    if (st == STATUS_OK) {
+        *out = store_rows_i64(r, 0);
+        store_rows_free(r);
+    } else if (st == STATUS_NOT_FOUND) {
+        st = err_set_field(STATUS_INVALID, "assignable_roles", "assignable_roles: no role named \"%.64s\"", name);
+    }
+    return st;
+}
+
+static enum status role_assignable_set(struct store *s, int64_t role_id, const char *const *names, size_t count)
+{
+    struct sql_value a[] = {SQLV_I64(role_id)};
+    enum status st = store_exec(s, STMT_ROLE_ASSIGNABLE_CLEAR, a, 1, NULL);
+    for (size_t i = 0; st == STATUS_OK && i < count; i++) {
+        int64_t other = 0;
+        st = role_id_by_name(s, names[i], &other);
+        if (st == STATUS_OK) {
+            struct sql_value p[] = {SQLV_I64(role_id), SQLV_I64(other)};
+            st = store_exec(s, STMT_ROLE_ASSIGNABLE_INSERT, p, 2, NULL);
+        }
+    }
+    return st;
+}
+
+static size_t null_terminated_count(const char *const *list)
+{
+    size_t n = 0;
+    while (list != NULL && list[n] != NULL) {
+        n++;
+    }
+    return n;
+}
+
 enum status auth_roles_seed(struct store *s)
 {
     enum status st = STATUS_OK;
+    bool created[32] = {false};
+    ASSERT(auth_builtin_roles_count <= ARRAY_LEN(created));
     for (size_t i = 0; st == STATUS_OK && i < auth_builtin_roles_count; i++) {
         const struct auth_builtin_role *b = &auth_builtin_roles[i];
         struct sql_value n[] = {sqlv_text(b->name)};
@@ -469,12 +515,17 @@ enum status auth_roles_seed(struct store *s)
         struct sql_value a[] = {SQLV_I64(id), sqlv_text(b->name), sqlv_text(b->description), SQLV_BOOL(true),
                                 SQLV_BOOL(b->mfa_required), SQLV_I64(util_now_ms())};
         st = store_exec(s, STMT_ROLE_INSERT, a, ARRAY_LEN(a), NULL);
-        size_t count = 0;
-        while (b->permissions[count] != NULL) {
-            count++;
-        }
         if (st == STATUS_OK) {
-            st = role_perms_set(s, id, b->permissions, count);
+            st = role_perms_set(s, id, b->permissions, null_terminated_count(b->permissions));
+            created[i] = true;
+        }
+    }
+    /* Assignable roles once all exist; only for roles made now, so a configured list stays. */
+    for (size_t i = 0; st == STATUS_OK && i < auth_builtin_roles_count; i++) {
+        const struct auth_builtin_role *b = &auth_builtin_roles[i];
+        int64_t id = 0;
+        if (created[i] && b->assignable != NULL && (st = role_id_by_name(s, b->name, &id)) == STATUS_OK) {
+            st = role_assignable_set(s, id, b->assignable, null_terminated_count(b->assignable));
         }
     }
     return st;
@@ -491,6 +542,27 @@ static enum status role_read(struct store *s, struct store_rows *r, struct auth_
     role->version = store_rows_i64(r, 5);
     *out = role;
     return STATUS_OK;
+}
+
+static enum status role_assignable_load(struct store *s, struct auth_role *role)
+{
+    struct sql_value a[] = {SQLV_I64(role->id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec(s, STMT_ROLE_ASSIGNABLE_LIST, a, 1, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    size_t cap = 4;
+    role->assignable = xcalloc(cap, sizeof *role->assignable);
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        if (role->assignable_count == cap) {
+            cap *= 2;
+            role->assignable = xrealloc(role->assignable, cap * sizeof *role->assignable);
+        }
+        role->assignable[role->assignable_count++] = xstrdup(store_rows_text(r, 0));
+    }
+    store_rows_free(r);
+    return st == STATUS_DONE ? STATUS_OK : st;
 }
 
 static enum status role_perms_load(struct store *s, struct auth_role *role)
@@ -511,7 +583,7 @@ static enum status role_perms_load(struct store *s, struct auth_role *role)
         role->permissions[role->permissions_count++] = xstrdup(store_rows_text(r, 0));
     }
     store_rows_free(r);
-    return st == STATUS_DONE ? STATUS_OK : st;
+    return st == STATUS_DONE ? role_assignable_load(s, role) : st;
 }
 
 enum status auth_role_list(const struct auth_ctx *ctx, struct auth_role ***out, size_t *count_out)
@@ -587,7 +659,7 @@ static enum status role_name_check(const char *name)
 
 enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description,
                              bool mfa_required, const char *const *permissions, size_t count,
-                             struct auth_role **out)
+                             const char *const *assignable, size_t assignable_count, struct auth_role **out)
 {
     *out = NULL;
     enum status st = role_name_check(name);
@@ -619,6 +691,9 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
     if (st == STATUS_OK) {
         st = role_perms_set(ctx->store, id, permissions, count);
     }
+    if (st == STATUS_OK && assignable != NULL) {
+        st = role_assignable_set(ctx->store, id, assignable, assignable_count);
+    }
     if (st == STATUS_OK) {
         st = role_get(ctx->store, id, out);
     }
@@ -627,7 +702,8 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
 
 enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                              const char *description, int mfa_required, const char *const *permissions,
-                             size_t count, struct auth_role **out)
+                             size_t count, const char *const *assignable, size_t assignable_count,
+                             struct auth_role **out)
 {
     *out = NULL;
     if (count > PERMISSIONS_PER_ROLE_MAX) {
@@ -661,6 +737,9 @@ enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t exp
     if (st == STATUS_OK && permissions != NULL) {
         st = role_perms_set(ctx->store, id, permissions, count);
     }
+    if (st == STATUS_OK && assignable != NULL) {
+        st = role_assignable_set(ctx->store, id, assignable, assignable_count);
+    }
     if (st == STATUS_OK) {
         st = role_get(ctx->store, id, out);
     }
@@ -678,6 +757,10 @@ void auth_role_free(struct auth_role *r)
         free(r->permissions[i]);
     }
     free(r->permissions);
+    for (size_t i = 0; i < r->assignable_count; i++) {
+        free(r->assignable[i]);
+    }
+    free(r->assignable);
     free(r->name);
     free(r->description);
     free(r);

@@ -54,6 +54,7 @@ struct auth_builtin_role {
     bool mfa_required;
     enum auth_scope default_scope;
     const char *const *permissions; /* NULL-terminated */
+    const char *const *assignable;  /* roles its holders may give to others; NULL-terminated or NULL */
 };
 extern const struct auth_builtin_role auth_builtin_roles[];
 extern const size_t auth_builtin_roles_count;
@@ -66,6 +67,7 @@ struct auth_principal {
     bool operator;          /* the CLI: holds the database and key file; may do everything */
     char username[72];      /* or "os:<name>" */
     char role[72];
+    int64_t role_id;
     char **permissions;     /* sorted */
     size_t permissions_count;
     int64_t session_id;     /* 0 when not from a session */
@@ -175,17 +177,23 @@ struct auth_role {
     int64_t version;
     char **permissions;
     size_t permissions_count;
+    char **assignable;      /* names of the roles its holders may assign */
+    size_t assignable_count;
 };
 /* Creates the built-in roles that do not exist yet (init and migrate call it). */
 enum status auth_roles_seed(struct store *s);
 enum status auth_role_list(const struct auth_ctx *ctx, struct auth_role ***out, size_t *count_out);
+/* Who may give a role to a user (and so manage the accounts holding it): a principal whose role
+ * lists it as assignable, or whose permissions include all of the role's. `assignable` names the
+ * roles this role's holders may assign (NULL: none on create, unchanged on update). */
 enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description,
                              bool mfa_required, const char *const *permissions, size_t count,
-                             struct auth_role **out);
+                             const char *const *assignable, size_t assignable_count, struct auth_role **out);
 /* Changes a role; description NULL, mfa_required -1 and permissions NULL leave each unchanged. */
 enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                              const char *description, int mfa_required, const char *const *permissions,
-                             size_t count, struct auth_role **out);
+                             size_t count, const char *const *assignable, size_t assignable_count,
+                             struct auth_role **out);
 void auth_role_free(struct auth_role *r);
 void auth_role_list_free(struct auth_role **list, size_t count);
 

@@ -149,6 +149,15 @@ static enum status role_grantable(const struct auth_ctx *ctx, const char *role, 
     if (ctx->who->operator) {
         return STATUS_OK;
     }
+    /* Either the principal's role lists it as assignable ... */
+    struct sql_value c[] = {SQLV_I64(ctx->who->role_id), SQLV_I64(*role_id_out)};
+    st = store_exec_one(ctx->store, STMT_ROLE_ASSIGNABLE_CHECK, c, 2, &r);
+    store_rows_free(r);
+    r = NULL;
+    if (st != STATUS_NOT_FOUND) {
+        return st;
+    }
+    /* ... or it gives nothing the principal does not hold already. */
     struct sql_value a[] = {SQLV_I64(*role_id_out)};
     st = store_exec(ctx->store, STMT_ROLE_PERM_LIST, a, 1, &r);
     if (st != STATUS_OK) {
@@ -157,7 +166,7 @@ static enum status role_grantable(const struct auth_ctx *ctx, const char *role, 
     while ((st = store_rows_next(r)) == STATUS_OK) {
         if (!auth_has(ctx->who, store_rows_text(r, 0))) {
             store_rows_free(r);
-            return err_set_field(STATUS_DENIED, "role", "role: it holds permissions you do not have");
+            return err_set_field(STATUS_DENIED, "role", "role: your role may not assign it");
         }
     }
     store_rows_free(r);

@@ -24,6 +24,7 @@ const struct store_table store_tables[] = {
     {"agencies", "id"},
     {"roles", "id"},
     {"role_permissions", "role_id, permission"},
+    {"role_assignable", "role_id, assignable_role_id"},
     {"users", "id"},
     {"record_grants", "record_type, record_id, user_id"},
     {"sessions", "id"},

@@ -267,6 +267,7 @@ enum status store__exec_text(struct store *s, const char *sql, const struct sql_
 enum status store_exec_one(struct store *s, enum stmt id, const struct sql_value *args, size_t argc,
                            struct store_rows **rows_out)
 {
+    *rows_out = NULL;
     struct store_rows *r = NULL;
     enum status st = store_exec(s, id, args, argc, &r);
     if (st != STATUS_OK) {

@@ -85,7 +85,8 @@ enum status store_exec(struct store *s, enum stmt id, const struct sql_value *ar
 /* Rows changed by the last store_exec without RETURNING. */
 int64_t store_changes(const struct store *s);
 
-/* Runs a statement expected to return at most one row; STATUS_NOT_FOUND when none. */
+/* Runs a statement expected to return at most one row; STATUS_NOT_FOUND when none. *rows_out is
+ * NULL unless STATUS_OK. */
 enum status store_exec_one(struct store *s, enum stmt id, const struct sql_value *args, size_t argc,
                            struct store_rows **rows_out);
 

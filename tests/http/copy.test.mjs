@@ -138,6 +138,36 @@ if (!PG_URL) {
         assert.deepEqual(userList(target), srcUsers);
     });
 
+    /** A key file that belongs to another database. */
+    function otherKey() {
+        const other = path.join(dir, 'other.db');
+        const k = path.join(dir, 'other.db.key');
+        ctisOk(['init', '--admin-password-stdin', '--db', other], { input: ADMIN_PASSWORD + '\n' });
+        return k;
+    }
+
+    it('restoring or copying with the key file of another database fails (exit 6)', () => {
+        const wrong = otherKey();
+        const target = newPg();
+        const r = ctis(['restore', backup, '--db', target, '--key-file', wrong]);
+        assert.equal(r.code, 6, r.stdout + r.stderr);
+        assert.match(r.stderr, /key file does not match/);
+        const c = ctis(['copy', '--from', src, '--to', newPg(), '--key-file', wrong]);
+        assert.equal(c.code, 6, c.stdout + c.stderr);
+        const v = ctis(['audit', 'verify', '--json', '--db', pgCopy, '--key-file', wrong]);
+        assert.notEqual(v.code, 0);
+    });
+
+    // docs/cli.md: with a key that does not fit, "the rows are loaded but the last step fails, and
+    // running restore again then finds the database not empty". Checking the key against the
+    // backup's vault_keys before loading would avoid that.
+    it('a restore refused for a wrong key leaves the target empty', { todo: 'restore loads the rows before checking the key (documented in docs/cli.md)' }, () => {
+        const target = newPg();
+        const r = ctis(['restore', backup, '--db', target, '--key-file', path.join(dir, 'other.db.key')]);
+        assert.notEqual(r.code, 0);
+        assert.equal(Number(psql(target, 'SELECT count(*) FROM users').trim()), 0);
+    });
+
     it('a corrupted backup is refused (non-zero exit) and the target stays empty', () => {
         const good = readFileSync(backup, 'utf8');
         const lines = good.split('\n');

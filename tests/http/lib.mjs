@@ -381,6 +381,19 @@ export function etagVersion(etag) {
 
 // ---- the server ----------------------------------------------------------------------------
 
+// Servers still running when this test process ends (a failed hook, a cancelled file) are
+// killed, so no ctis process outlives the suite.
+const liveProcs = new Set();
+process.on('exit', () => {
+    for (const p of liveProcs) {
+        try {
+            p.kill('SIGKILL');
+        } catch {
+            // already gone
+        }
+    }
+});
+
 /**
  * A running `ctis serve` on a fresh database.
  *   url, db, keyFile, dir, engine, agencyA {id,name}, agencyB {id,name}, admin {username,
@@ -502,6 +515,8 @@ export class Server {
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         this.proc = proc;
+        liveProcs.add(proc);
+        proc.on('exit', () => liveProcs.delete(proc));
         let spawnError = null;
         this.exited = new Promise((resolve) => {
             proc.on('exit', (code, signal) => {

@@ -182,7 +182,7 @@ static enum status op_role_create(const struct auth_ctx *c, void *p)
     char name[32];
     snprintf(name, sizeof name, "custom-%d", ++n);
     const char *perms[] = {"stats.read"};
-    return auth_role_create(c, name, "test", false, perms, 1, &o->role);
+    return auth_role_create(c, name, "test", false, perms, 1, NULL, 0, &o->role);
 }
 static enum status op_audit(const struct auth_ctx *c, void *p)
 {
@@ -458,10 +458,21 @@ static enum status op_create_as(const struct auth_ctx *c, void *p)
     return st;
 }
 
+static enum status op_make_role(const struct auth_ctx *c, void *p)
+{
+    struct auth_role *r = NULL;
+    const char *perms[] = {"case.read", "fg.health.read"};
+    enum status st = auth_role_create(c, (const char *)p, "not assignable by administrators", true, perms, 2, NULL,
+                                      0, &r);
+    auth_role_free(r);
+    return st;
+}
+
 static void test_auth__no_escalation(void **state)
 {
     struct world *w = *state;
     int64_t admin = make_user(w, "agency-admin", w->agency_a, "administrator", "agency", NULL);
+    assert_int_equal(auth_run(&w->t.ctx, op_make_role, "health-reader"), STATUS_OK);
     struct auth_principal who;
     assert_int_equal(auth_principal_load(&who, w->t.store, admin), STATUS_OK);
     who.mfa_ok = true;
@@ -469,14 +480,21 @@ static void test_auth__no_escalation(void **state)
     struct auth_user_input in = {.username = "esc1", .agency_id = w->agency_a, .role = "administrator",
                                  .scope = "all", .disabled = -1, .password = "correct horse battery"};
     assert_int_equal(auth_run(&ctx, op_create_as, &in), STATUS_DENIED); /* wider scope */
+    assert_string_equal(err_last_field(), "scope");
     in.scope = "agency";
-    in.role = "caseworker"; /* holds case.* which an administrator lacks */
+    in.role = "health-reader"; /* neither assignable by administrators nor within their permissions */
     assert_int_equal(auth_run(&ctx, op_create_as, &in), STATUS_DENIED);
+    assert_string_equal(err_last_field(), "role");
     in.role = "administrator";
     in.agency_id = w->agency_b; /* another agency */
     assert_int_equal(auth_run(&ctx, op_create_as, &in), STATUS_DENIED);
     in.agency_id = w->agency_a;
     assert_int_equal(auth_run(&ctx, op_create_as, &in), STATUS_OK);
+    /* Administrators onboard caseworkers although they cannot read cases themselves: the role is
+     * assignable by theirs. */
+    struct auth_user_input cw = {.username = "new-caseworker", .agency_id = w->agency_a, .role = "caseworker",
+                                 .disabled = -1, .password = "correct horse battery"};
+    assert_int_equal(auth_run(&ctx, op_create_as, &cw), STATUS_OK);
     auth_principal_clear(&who);
 }
 

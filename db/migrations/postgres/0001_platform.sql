@@ -33,6 +33,13 @@ CREATE TABLE role_permissions (
     PRIMARY KEY (role_id, permission)
 );
 
+-- The roles a role's holders may give to others (and so manage the accounts that hold them).
+CREATE TABLE role_assignable (
+    role_id BIGINT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    assignable_role_id BIGINT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    PRIMARY KEY (role_id, assignable_role_id)
+);
+
 CREATE TABLE users (
     id BIGINT PRIMARY KEY,
     agency_id BIGINT NOT NULL REFERENCES agencies(id),
