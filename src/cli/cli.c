@@ -603,6 +603,10 @@ static int cmd_copy(const struct command *cmd, struct args *args)
     int rc = CLI_EXIT_OK;
     enum status st = store_open(&src, from);
     if (st == STATUS_OK) {
+        /* A key file that cannot open the source would make a copy nobody can read: refuse first. */
+        st = vault_key_file_check(kp, src);
+    }
+    if (st == STATUS_OK) {
         st = store_open(&dst, to);
     }
     if (st == STATUS_OK) {
@@ -1215,6 +1219,11 @@ static int cmd_backup(const struct command *cmd, struct args *args)
     return CLI_EXIT_OK;
 }
 
+static enum status restore_key_check(struct store *s, void *key_path)
+{
+    return vault_key_file_check(key_path, s);
+}
+
 static int cmd_restore(const struct command *cmd, struct args *args)
 {
     enum status st = store_backup_verify(args->pos[0]);
@@ -1222,14 +1231,11 @@ static int cmd_restore(const struct command *cmd, struct args *args)
         fail(st);
         return st == STATUS_NOT_FOUND ? CLI_EXIT_NOT_FOUND : CLI_EXIT_INTEGRITY;
     }
-    char *key_needed = key_path(db_url());
-    bool have_key = util_file_exists(key_needed);
-    if (!have_key) {
+    char *kp = key_path(db_url());
+    if (!util_file_exists(kp)) {
         st = err_set(STATUS_NOT_FOUND, "the key file %s is needed to read the restored data: give --key-file, "
-                                       "or `ctis keys import` the exported key first", key_needed);
-    }
-    free(key_needed);
-    if (!have_key) {
+                                       "or `ctis keys import` the exported key first", kp);
+        free(kp);
         return fail(st);
     }
     struct store *s = NULL;
@@ -1238,12 +1244,13 @@ static int cmd_restore(const struct command *cmd, struct args *args)
         st = store_migrate(s, NULL);
     }
     if (st == STATUS_OK) {
-        st = store_restore(s, args->pos[0], copy_progress, NULL);
+        /* The key is checked against the restored keys before COMMIT: a wrong key file keeps
+         * nothing, and the restore can simply be run again with the right one. */
+        st = store_restore(s, args->pos[0], copy_progress, NULL, restore_key_check, kp);
         progress_end();
     }
     struct vault *v = NULL;
     struct audit_verify_result res = {0};
-    char *kp = key_path(db_url());
     if (st == STATUS_OK) {
         st = vault_open(&v, kp, s);
     }

@@ -1056,7 +1056,8 @@ enum status store_backup_verify(const char *path)
     return backup_read(path, NULL, NULL, NULL);
 }
 
-enum status store_restore(struct store *s, const char *path, store_progress_fn progress, void *ctx)
+enum status store_restore(struct store *s, const char *path, store_progress_fn progress, void *ctx,
+                          store_tx_fn check, void *check_ctx)
 {
     ASSERT(!store_tx_active(s));
     /* The whole file is checked before the database is touched. */
@@ -1076,6 +1077,9 @@ enum status store_restore(struct store *s, const char *path, store_progress_fn p
     if (st == STATUS_OK) {
         /* Read again and load; the checks run again, so a file changed since is refused too. */
         st = backup_read(path, s, progress, ctx);
+    }
+    if (st == STATUS_OK && check != NULL) {
+        st = check(s, check_ctx);
     }
     if (st == STATUS_OK) {
         return store_tx_commit(s);

@@ -610,6 +610,20 @@ out:
     return st;
 }
 
+enum status vault_key_file_check(const char *key_path, struct store *s)
+{
+    uint8_t *master = secret_alloc(VAULT_KEY_BYTES);
+    enum status st = vault__key_file_read(master, key_path);
+    struct vault *v = NULL;
+    if (st == STATUS_OK) {
+        v = vault_new(master);
+        st = vault_reload(v, s); /* unwraps every key: a wrong master key fails here */
+    }
+    sodium_free(master);
+    vault_close(v);
+    return st;
+}
+
 enum status vault__open_memory(struct vault **out, const uint8_t master[VAULT_KEY_BYTES])
 {
     struct vault *v = vault_new(master);

@@ -49,6 +49,10 @@ char *vault_key_path_for(const char *db_url);
  * STATUS_CRYPTO (the key file does not match this database), STATUS_IO. */
 enum status vault_open(struct vault **out, const char *key_path, struct store *s);
 void vault_close(struct vault *v);
+/* Checks that the key file opens every key held in the database (inside the caller's
+ * transaction, if any), writing nothing. STATUS_CRYPTO when it does not, STATUS_NOT_FOUND when
+ * there is no key file. */
+enum status vault_key_file_check(const char *key_path, struct store *s);
 /* Reloads the data keys from the database (after a rotation by another process). */
 enum status vault_reload(struct vault *v, struct store *s);
 /* vault_unseal has no store, so when it meets an unknown key id it calls this hook once (if

@@ -158,14 +158,17 @@ if (!PG_URL) {
         assert.notEqual(v.code, 0);
     });
 
-    // docs/cli.md: with a key that does not fit, "the rows are loaded but the last step fails, and
-    // running restore again then finds the database not empty". Checking the key against the
-    // backup's vault_keys before loading would avoid that.
-    it('a restore refused for a wrong key leaves the target empty', { todo: 'restore loads the rows before checking the key (documented in docs/cli.md)' }, () => {
+    // The key file is checked against the restored keys inside the restore transaction, before
+    // COMMIT: a wrong key keeps nothing, exits 6, and the same target takes the restore again.
+    it('a restore refused for a wrong key leaves the target empty, and can be run again', () => {
         const target = newPg();
         const r = ctis(['restore', backup, '--db', target, '--key-file', path.join(dir, 'other.db.key')]);
-        assert.notEqual(r.code, 0);
+        assert.equal(r.code, 6, r.stderr);
         assert.equal(Number(psql(target, 'SELECT count(*) FROM users').trim()), 0);
+        assert.equal(Number(psql(target, 'SELECT count(*) FROM audit_log').trim()), 0);
+        const again = ctis(['restore', backup, '--db', target, '--key-file', key]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.ok(Number(psql(target, 'SELECT count(*) FROM users').trim()) > 0);
     });
 
     it('a corrupted backup is refused (non-zero exit) and the target stays empty', () => {

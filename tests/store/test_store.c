@@ -1141,12 +1141,12 @@ static void test_store__backup_restore(void **state)
     free(data);
 
     memset(&pl, 0, sizeof pl);
-    ASSERT_OK(store_restore(f->s, p1, progress_cb, &pl));
+    ASSERT_OK(store_restore(f->s, p1, progress_cb, &pl, NULL, NULL));
     assert_int_equal(pl.audit_rows, AUDIT_ROWS_BIG);
     assert_same_contents(a, f->s);
 
     ASSERT_OK(store_backup(f->s, p2, NULL, NULL));
-    ASSERT_OK(store_restore(c, p2, NULL, NULL));
+    ASSERT_OK(store_restore(c, p2, NULL, NULL, NULL, NULL));
     assert_same_contents(a, c);
     /* Same per-table counts and checksums, whichever engine wrote the file. */
     char *e1 = end_lines(p1), *e2 = end_lines(p2);
@@ -1155,7 +1155,7 @@ static void test_store__backup_restore(void **state)
     free(e2);
 
     /* Restoring into a database that has data is refused, and changes nothing. */
-    ASSERT_ST(store_restore(f->s, p1, NULL, NULL), STATUS_CONFLICT);
+    ASSERT_ST(store_restore(f->s, p1, NULL, NULL, NULL, NULL), STATUS_CONFLICT);
     assert_non_null(strstr(err_last(), "not empty"));
     assert_same_contents(a, f->s);
 
@@ -1179,7 +1179,7 @@ static void corrupt_check(struct store *target, const char *path, const char *da
     if (st == STATUS_OK) {
         fail_msg("verify accepted a backup with %s", what);
     }
-    st = store_restore(target, path, NULL, NULL);
+    st = store_restore(target, path, NULL, NULL, NULL, NULL);
     if (st == STATUS_OK) {
         fail_msg("restore accepted a backup with %s", what);
     }
@@ -1248,7 +1248,7 @@ static void test_store__backup_corrupt(void **state)
     free(longer);
 
     /* The untouched file still restores, into the same (still empty) database. */
-    ASSERT_OK(store_restore(f->s, good, NULL, NULL));
+    ASSERT_OK(store_restore(f->s, good, NULL, NULL, NULL, NULL));
     assert_same_contents(a, f->s);
 
     unlink(good);
