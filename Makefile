@@ -20,18 +20,23 @@ all: build
 deps:
 	@./scripts/install-deps.sh
 
+# Each build directory is reconfigured on every run: the build lists files that exist, so a new
+# source or test file is picked up without a manual `meson setup --reconfigure`.
 build: deps
-	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=release -Db_ndebug=false
+	@if [ -f $(BUILD)/build.ninja ]; then meson setup --reconfigure $(BUILD) >/dev/null; \
+	else meson setup $(BUILD) --buildtype=release -Db_ndebug=false; fi
 	@ninja -C $(BUILD)
 
 asan: deps
-	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) --buildtype=debug \
-		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+	@if [ -f $(ASAN)/build.ninja ]; then meson setup --reconfigure $(ASAN) >/dev/null; \
+	else meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=all; fi
 	@ninja -C $(ASAN)
 
 fuzz: deps
-	@test -f $(FUZZ)/build.ninja || CC=clang meson setup $(FUZZ) --buildtype=debug -Dfuzz=true -Dtests=false \
-		-Db_sanitize=address,undefined -Db_lundef=false
+	@if [ -f $(FUZZ)/build.ninja ]; then meson setup --reconfigure $(FUZZ) >/dev/null; \
+	else CC=clang meson setup $(FUZZ) --buildtype=debug -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false; fi
 	@ninja -C $(FUZZ)
 
 run: build
@@ -49,7 +54,8 @@ test-long: build asan fuzz
 	@tests/run-long.sh
 
 bench: deps
-	@test -f build-bench/build.ninja || meson setup build-bench --buildtype=release -Dbench=true -Dtests=false
+	@if [ -f build-bench/build.ninja ]; then meson setup --reconfigure build-bench >/dev/null; \
+	else meson setup build-bench --buildtype=release -Dbench=true -Dtests=false; fi
 	@ninja -C build-bench
 	@bench/run.sh build-bench
 

@@ -269,6 +269,57 @@ test('(e) create an agency and a user through the pages', { skip: SKIP, timeout:
   assert.equal(await page.inputValue('main input[name="display_name"]'), `Tester ${stamp} (edited)`);
 });
 
+// The names a role's card in the roles list gives as assignable.
+async function listedAssignable(page, role) {
+  const card = page.locator(`main .role:has(h2 a:text-is("${role}"))`);
+  await card.waitFor();
+  return card.locator('.assignable-list code').allTextContents();
+}
+
+// The assignable-role checkboxes, found by the fieldset's legend and each checkbox's label.
+function assignableBox(page, role) {
+  return page.getByRole('group', { name: en['roles.assignable'] }).getByLabel(role, { exact: true });
+}
+
+test('(i) roles: assignable roles are listed, and set when creating and editing a role', { skip: SKIP, timeout: TIMEOUT }, async () => {
+  const page = await englishPage();
+  await page.goto(`${BASE}/#/roles`);
+  assert.ok((await listedAssignable(page, 'administrator')).includes('caseworker'),
+    'the administrator may assign caseworker');
+
+  // Create a custom role that may assign caseworker (built-in roles stay as they are).
+  const name = `browser_${Date.now().toString(36)}`;
+  await page.click('main a[href="#/roles/new"]');
+  await page.fill('main input[name="name"]', name);
+  await assignableBox(page, 'caseworker').check();
+  await page.click('main form button[type="submit"]');
+  await page.waitForFunction(() => location.hash === '#/roles');
+  assert.deepEqual(await listedAssignable(page, name), ['caseworker']);
+
+  // Edit it: the form starts from the role; swap caseworker for analyst and save (If-Match).
+  await page.click(`main .role h2 a:text-is("${name}")`);
+  await page.waitForFunction((n) => document.querySelector('main h1')?.textContent === n, name);
+  assert.equal(await assignableBox(page, 'caseworker').isChecked(), true);
+  assert.equal(await assignableBox(page, 'analyst').isChecked(), false);
+  await assignableBox(page, 'caseworker').uncheck();
+  await assignableBox(page, 'analyst').check();
+  await page.click('main form button[type="submit"]');
+  await page.waitForSelector('main .notice-success');
+
+  // The change persisted: in the API, in the list, and in the form opened again.
+  const stored = await page.evaluate(async (n) => {
+    const res = await fetch('/api/v1/roles', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    return ((await res.json()).items.find((r) => r.name === n) || {}).assignable_roles;
+  }, name);
+  assert.deepEqual(stored, ['analyst']);
+  await page.goto(`${BASE}/#/roles`);
+  assert.deepEqual(await listedAssignable(page, name), ['analyst']);
+  await page.click(`main .role h2 a:text-is("${name}")`);
+  await page.waitForFunction((n) => document.querySelector('main h1')?.textContent === n, name);
+  assert.equal(await assignableBox(page, 'analyst').isChecked(), true);
+  assert.equal(await assignableBox(page, 'caseworker').isChecked(), false);  await page.screenshot({ path: join(OUT, 'role-edit.png'), fullPage: true });
+});
+
 test('(g) the other pages work: roles, audit chain, API tokens', { skip: SKIP, timeout: TIMEOUT }, async () => {
   const page = await englishPage();
   await page.click('#nav a[href="#/roles"]');

@@ -1,5 +1,6 @@
-// Roles: each role with its permissions and whether two-factor is required; create a role;
-// edit a role's description, two-factor rule and permissions (checkboxes, If-Match).
+// Roles: each role with its permissions, the roles its holders may assign and whether
+// two-factor is required; create a role; edit a role's description, two-factor rule,
+// permissions and assignable roles (checkboxes, If-Match).
 import { api } from '../api.js';
 import { h, field, page, showError, clearErrors, busy, formValues, notice } from '../dom.js';
 import { t } from '../i18n.js';
@@ -15,6 +16,18 @@ function permList(perms) {
   return h('ul', { class: 'perm-list' }, perms.map((p) => h('li', {}, h('code', { dir: 'ltr' }, p))));
 }
 
+// The names of the roles a role's holders may assign (assignable_roles), labelled.
+function assignableList(r) {
+  const names = r.assignable_roles || [];
+  const labelId = `assignable-${r.id}`;
+  return h('div', { class: 'assignable' },
+    h('p', { class: 'assignable-label', id: labelId }, t('roles.assignable')),
+    names.length
+      ? h('ul', { class: 'perm-list assignable-list', 'aria-labelledby': labelId },
+        names.map((n) => h('li', {}, h('code', { dir: 'ltr' }, n))))
+      : h('p', { class: 'empty' }, t('roles.assignable_none')));
+}
+
 export async function renderList(ctx) {
   const items = await lookups.roles();
   const cards = items.map((r) => h('section', { class: 'card role' },
@@ -22,6 +35,7 @@ export async function renderList(ctx) {
       r.builtin ? h('span', { class: 'badge' }, t('roles.builtin')) : null),
     r.description ? h('p', {}, r.description) : null,
     h('p', {}, r.mfa_required ? t('roles.mfa_yes') : t('roles.mfa_no')),
+    assignableList(r),
     h('details', {}, h('summary', {}, t('roles.permissions_count', { count: (r.permissions || []).length })),
       permList(r.permissions))));
   return page(t('roles.title'),
@@ -54,17 +68,37 @@ function permFieldset(all, chosen) {
       }))));
 }
 
+// One checkbox per existing role: the roles this role's holders may assign.
+function assignableFieldset(roles, chosen) {
+  const hintId = 'assignable-hint';
+  return h('fieldset', { class: 'perms assignable-roles', 'aria-describedby': hintId },
+    h('legend', {}, t('roles.assignable')),
+    h('p', { class: 'hint', id: hintId }, t('roles.assignable_hint')),
+    h('div', { class: 'role-choices' }, roles.map((r, i) => {
+      const id = `assign-${i + 1}`;
+      return h('div', { class: 'field-check' },
+        h('input', { type: 'checkbox', id, name: 'assignable_roles', value: r.name, 'data-group': 'assignable_roles',
+          checked: chosen.includes(r.name) || null }),
+        h('label', { for: id }, h('code', { dir: 'ltr' }, r.name)));
+    })));
+}
+
+function checked(form, name) {
+  return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((el) => el.value);
+}
+
 function chosenPerms(form) {
-  return [...form.querySelectorAll('input[name="permissions"]:checked')].map((el) => el.value);
+  return checked(form, 'permissions');
 }
 
 export async function renderNew(ctx) {
-  const all = await permissions();
+  const [all, roles] = await Promise.all([permissions(), lookups.roles()]);
   const form = h('form', { class: 'form', novalidate: true },
     field({ name: 'name', label: t('role.name'), required: true, attrs: { maxlength: '64', spellcheck: 'false' } }),
     field({ name: 'description', label: t('role.description'), type: 'textarea' }),
     field({ name: 'mfa_required', label: t('role.mfa_required'), type: 'checkbox' }),
     permFieldset(all, []),
+    assignableFieldset(roles, []),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, t('roles.create')),
       h('a', { href: '#/roles', class: 'button secondary' }, t('common.cancel'))));
@@ -80,6 +114,7 @@ export async function renderNew(ctx) {
       try {
         await api.post('/api/v1/roles', {
           name: v.name, description: v.description, mfa_required: v.mfa_required, permissions: chosenPerms(form),
+          assignable_roles: checked(form, 'assignable_roles'),
         });
         ctx.navigate('roles');
       } catch (e) {
@@ -104,6 +139,7 @@ export async function renderDetail(ctx) {
     field({ name: 'description', label: t('role.description'), type: 'textarea', value: role.description }),
     field({ name: 'mfa_required', label: t('role.mfa_required'), type: 'checkbox', value: role.mfa_required }),
     permFieldset(all, role.permissions || []),
+    assignableFieldset(items, role.assignable_roles || []),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.save'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -114,6 +150,7 @@ export async function renderDetail(ctx) {
       try {
         const updated = await api.put(`/api/v1/roles/${role.id}`, {
           description: v.description, mfa_required: v.mfa_required, permissions: chosenPerms(form),
+          assignable_roles: checked(form, 'assignable_roles'),
         }, role.version);
         if (updated && updated.version !== undefined) {
           role = updated;
