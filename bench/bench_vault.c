@@ -34,10 +34,10 @@ struct bench {
     uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
     uint8_t *plain;
     size_t len;
-    uint8_t *env;        /* a vault envelope of plain */
+    uint8_t *env; /* a vault envelope of plain */
     size_t env_len;
-    uint8_t *ct;         /* bare ciphertext of plain */
-    uint8_t *out;        /* scratch */
+    uint8_t *ct;  /* bare ciphertext of plain */
+    uint8_t *out; /* scratch */
 };
 
 static volatile uint64_t sink;
@@ -63,9 +63,8 @@ static void run_op(struct bench *b, enum op op)
         break;
     }
     case OP_BARE_ENCRYPT:
-        crypto_aead_xchacha20poly1305_ietf_encrypt(b->out, &n, b->plain, b->len,
-                                                   (const uint8_t *)b->ad_text, strlen(b->ad_text),
-                                                   NULL, b->nonce, b->key);
+        crypto_aead_xchacha20poly1305_ietf_encrypt(b->out, &n, b->plain, b->len, (const uint8_t *)b->ad_text,
+                                                   strlen(b->ad_text), NULL, b->nonce, b->key);
         sink += b->out[n - 1];
         break;
     case OP_BARE_DECRYPT:
@@ -80,7 +79,7 @@ static void run_op(struct bench *b, enum op op)
 static double ops_per_second(struct bench *b, enum op op)
 {
     for (int i = 0; i < BENCH_CHUNK; i++) {
-        run_op(b, op);     /* warm up */
+        run_op(b, op); /* warm up */
     }
     uint64_t ops = 0;
     double start = now_s(), elapsed = 0;
@@ -97,7 +96,7 @@ static double ops_per_second(struct bench *b, enum op op)
 static void bench_size(struct vault *v, size_t len, const char *label)
 {
     struct bench b = {.v = v, .ad = {"users", "email_enc", 123456789}, .len = len};
-    b.ad_text = "ctis|1|users|email_enc|123456789";   /* the AD vault_seal builds for b.ad */
+    b.ad_text = "ctis|1|users|email_enc|123456789"; /* the AD vault_seal builds for b.ad */
     randombytes_buf(b.key, sizeof b.key);
     randombytes_buf(b.nonce, sizeof b.nonce);
     b.plain = xmalloc(len);
@@ -105,18 +104,16 @@ static void bench_size(struct vault *v, size_t len, const char *label)
     b.out = xmalloc(len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
     b.ct = xmalloc(len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
     unsigned long long n = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(b.ct, &n, b.plain, len, (const uint8_t *)b.ad_text,
-                                               strlen(b.ad_text), NULL, b.nonce, b.key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(b.ct, &n, b.plain, len, (const uint8_t *)b.ad_text, strlen(b.ad_text),
+                                               NULL, b.nonce, b.key);
     ASSERT(vault_seal(v, &b.env, &b.env_len, &b.ad, b.plain, len) == STATUS_OK);
 
     double seal = ops_per_second(&b, OP_VAULT_SEAL);
     double enc = ops_per_second(&b, OP_BARE_ENCRYPT);
-    printf("vault_seal %s: %.0f ops/s, bare: %.0f ops/s, ratio %.2f\n", label, seal, enc,
-           seal / enc);
+    printf("vault_seal %s: %.0f ops/s, bare: %.0f ops/s, ratio %.2f\n", label, seal, enc, seal / enc);
     double unseal = ops_per_second(&b, OP_VAULT_UNSEAL);
     double dec = ops_per_second(&b, OP_BARE_DECRYPT);
-    printf("vault_unseal %s: %.0f ops/s, bare: %.0f ops/s, ratio %.2f\n", label, unseal, dec,
-           unseal / dec);
+    printf("vault_unseal %s: %.0f ops/s, bare: %.0f ops/s, ratio %.2f\n", label, unseal, dec, unseal / dec);
     free(b.plain);
     free(b.out);
     free(b.ct);

@@ -107,6 +107,28 @@ if [ -z "${TEST_PG_URL:-}" ]; then
 fi
 export TEST_PG_URL
 
+note "style:"
+if command -v clang-format >/dev/null 2>&1; then
+    unformatted=$(for f in $(git ls-files '*.c' '*.h' 2>/dev/null); do
+        clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || echo "$f"
+    done)
+    if [ -z "$unformatted" ]; then
+        add "clang-format" 1 0
+    else
+        add "clang-format" 0 1
+        note "    not formatted (run make format): $(echo $unformatted | head -c 300)"
+    fi
+fi
+layer_hits=$(grep -rlE '#include[[:space:]]*[<"](sqlite3|libpq-fe|sodium|microhttpd)\.h[>"]' \
+    src/cases src/referral src/tasks src/justice src/stats src/link src/fund src/plan src/api src/web src/cli \
+    src/auth src/audit src/i18n src/util 2>/dev/null)
+if [ -z "$layer_hits" ]; then
+    add "layering (platform headers)" 1 0
+else
+    add "layering (platform headers)" 0 1
+    note "    only store, vault and http may include sqlite3.h, libpq-fe.h, sodium.h, microhttpd.h: $layer_hits"
+fi
+
 note "unit and store suites (release build):"
 for t in build/tests/test_*; do
     [ -f "$t" ] && [ -x "$t" ] || continue

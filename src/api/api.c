@@ -183,8 +183,7 @@ static void respond(struct http_request *req, enum status st, unsigned ok_status
 
 /* Cookies. */
 
-static void set_cookie(struct http_request *req, const char *name, const char *value, bool http_only,
-                       int64_t max_age_s)
+static void set_cookie(struct http_request *req, const char *name, const char *value, bool http_only, int64_t max_age_s)
 {
     bool secure = R(req)->app->tls;
     char *c = xasprintf("%s=%s; Path=/; Max-Age=%lld; SameSite=Strict%s%s", name, value, (long long)max_age_s,
@@ -198,7 +197,10 @@ static void set_cookie(struct http_request *req, const char *name, const char *v
 static bool route_allowed_while_pending(const struct http_route *route)
 {
     static const char *const allowed[] = {
-        "/api/v1/me", "/api/v1/me/password", "/api/v1/session", "/api/v1/session/totp/setup",
+        "/api/v1/me",
+        "/api/v1/me/password",
+        "/api/v1/session",
+        "/api/v1/session/totp/setup",
         "/api/v1/session/totp/confirm",
     };
     for (size_t i = 0; i < ARRAY_LEN(allowed); i++) {
@@ -233,8 +235,7 @@ bool api_before(struct http_request *req, const struct http_route *route, void *
         st = auth_token_resolve(r->store, app->vault, authz + 7, &r->who);
     } else {
         uint8_t csrf_hash[32] = {0};
-        st = auth_session_resolve(r->store, app->vault, http_request_cookie(req, "ctis_session"), &r->who,
-                                  csrf_hash);
+        st = auth_session_resolve(r->store, app->vault, http_request_cookie(req, "ctis_session"), &r->who, csrf_hash);
         enum http_method m = http_request_method(req);
         bool changes = m != HTTP_GET && m != HTTP_HEAD;
         if (st == STATUS_OK && changes && !(route->flags & HTTP_ROUTE_NO_CSRF) &&
@@ -254,8 +255,7 @@ bool api_before(struct http_request *req, const struct http_route *route, void *
             return false;
         }
         if (r->who.must_change_password) {
-            http_respond_error(req, 403, "password_change_required", "change your one-time password first",
-                               NULL);
+            http_respond_error(req, 403, "password_change_required", "change your one-time password first", NULL);
             return false;
         }
     }
@@ -878,8 +878,7 @@ struct role_args {
 };
 
 /* An optional array of names (at most max), borrowed from the body; *given says it was there. */
-static enum status name_array(json_t *b, const char *key, size_t max, const char ***out, size_t *count_out,
-                              bool *given)
+static enum status name_array(json_t *b, const char *key, size_t max, const char ***out, size_t *count_out, bool *given)
 {
     json_t *p = json_object_get(b, key);
     *given = p != NULL;
@@ -1012,8 +1011,8 @@ static void h_permissions(struct http_request *req, void *app)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < auth_permissions_count; i++) {
-        json_array_append_new(arr, json_pack("{ssss}", "name", auth_permissions[i].name, "description",
-                                             auth_permissions[i].description));
+        json_array_append_new(
+            arr, json_pack("{ssss}", "name", auth_permissions[i].name, "description", auth_permissions[i].description));
     }
     http_respond_json(req, 200, items(arr));
 }

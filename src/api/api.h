@@ -16,7 +16,7 @@ struct vault;
 struct api_app {
     struct store_pool *pool;
     struct vault *vault;
-    bool tls;            /* cookies get Secure */
+    bool tls; /* cookies get Secure */
 };
 
 extern const struct http_route api_routes[];

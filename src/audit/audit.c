@@ -248,8 +248,7 @@ out:
     return st;
 }
 
-enum status audit_list(struct audit_entry **out, size_t *count_out, struct store *s,
-                       const struct audit_filter *f)
+enum status audit_list(struct audit_entry **out, size_t *count_out, struct store *s, const struct audit_filter *f)
 {
     *out = NULL;
     *count_out = 0;

@@ -49,14 +49,13 @@ struct audit_filter {
     const char *record_type;
     int64_t record_id;
     int64_t from_ms;
-    int64_t to_ms;        /* 0: now */
+    int64_t to_ms; /* 0: now */
     int64_t after_seq;
-    int64_t limit;        /* 1..AUDIT_SHOW_ROWS_MAX */
+    int64_t limit; /* 1..AUDIT_SHOW_ROWS_MAX */
 };
 /* Lists entries matching f in seq order. Returns an array of *count_out entries whose strings
  * are owned by the array; free with audit_entries_free. */
-enum status audit_list(struct audit_entry **out, size_t *count_out, struct store *s,
-                       const struct audit_filter *f);
+enum status audit_list(struct audit_entry **out, size_t *count_out, struct store *s, const struct audit_filter *f);
 void audit_entries_free(struct audit_entry *entries, size_t count);
 
 #endif

@@ -11,9 +11,16 @@
 #include "vault/vault.h"
 
 const char *const auth_org_types[] = {
-    "NGO", "LawEnforcement", "HealthServiceOrganisation", "CentralGovernmentOrganisation",
-    "LocalGovernmentOrganisation", "ImmigrationService", "LegalService", "CorporateBusiness",
-    "SchoolOrCollege", "InternationalOrganisation",
+    "NGO",
+    "LawEnforcement",
+    "HealthServiceOrganisation",
+    "CentralGovernmentOrganisation",
+    "LocalGovernmentOrganisation",
+    "ImmigrationService",
+    "LegalService",
+    "CorporateBusiness",
+    "SchoolOrCollege",
+    "InternationalOrganisation",
 };
 const size_t auth_org_types_count = ARRAY_LEN(auth_org_types);
 
@@ -36,8 +43,7 @@ static enum status agency_validate(const struct auth_agency_input *in, bool crea
     }
     if (in->country != NULL && in->country[0] != '\0') {
         const char *c = in->country;
-        if (strlen(c) != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] < 'A' ||
-            c[2] > 'Z') {
+        if (strlen(c) != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] < 'A' || c[2] > 'Z') {
             return err_set_field(STATUS_INVALID, "country", "country: an ISO 3166-1 alpha-3 code, e.g. NGA");
         }
     }
@@ -71,8 +77,7 @@ static enum status agency_load(struct store *s, int64_t id, struct auth_agency *
     return STATUS_OK;
 }
 
-enum status auth_agency_create(const struct auth_ctx *ctx, const struct auth_agency_input *in,
-                               struct auth_agency **out)
+enum status auth_agency_create(const struct auth_ctx *ctx, const struct auth_agency_input *in, struct auth_agency **out)
 {
     *out = NULL;
     enum status st = agency_validate(in, true);
@@ -111,9 +116,8 @@ enum status auth_agency_get(const struct auth_ctx *ctx, int64_t id, struct auth_
     if (st != STATUS_OK) {
         auth_agency_free(a);
         /* Out of scope looks the same as absent, so ids cannot be probed. */
-        return st == STATUS_DENIED && auth_has(ctx->who, "agency.read")
-                   ? err_set(STATUS_NOT_FOUND, "no such agency")
-                   : st;
+        return st == STATUS_DENIED && auth_has(ctx->who, "agency.read") ? err_set(STATUS_NOT_FOUND, "no such agency")
+                                                                        : st;
     }
     *out = a;
     return STATUS_OK;
@@ -170,8 +174,8 @@ out:
     return st;
 }
 
-enum status auth_agency_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset,
-                             struct auth_agency ***out, size_t *count_out)
+enum status auth_agency_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset, struct auth_agency ***out,
+                             size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;

@@ -68,41 +68,42 @@ bool auth_permission_known(const char *name)
     return false;
 }
 
-#define FG_ALL_READ "fg.identity.read", "fg.contact.read", "fg.narrative.read", "fg.legal.read", \
-    "fg.health.read", "fg.location.read"
-#define FG_ALL_WRITE "fg.identity.write", "fg.contact.write", "fg.narrative.write", "fg.legal.write", \
-    "fg.health.write", "fg.location.write"
+#define FG_ALL_READ                                                                                                    \
+    "fg.identity.read", "fg.contact.read", "fg.narrative.read", "fg.legal.read", "fg.health.read", "fg.location.read"
+#define FG_ALL_WRITE                                                                                                   \
+    "fg.identity.write", "fg.contact.write", "fg.narrative.write", "fg.legal.write", "fg.health.write",                \
+        "fg.location.write"
 
-static const char *const perms_caseworker[] = {
-    "case.read", "case.write", "referral.read", "referral.write", "task.read", "task.write",
-    "token.manage", FG_ALL_READ, FG_ALL_WRITE, NULL};
-static const char *const perms_supervisor[] = {
-    "case.read", "case.write", "case.export", "referral.read", "referral.write", "task.read",
-    "task.write", "user.read", "token.manage", FG_ALL_READ, FG_ALL_WRITE, NULL};
+static const char *const perms_caseworker[] = {"case.read",  "case.write", "referral.read", "referral.write",
+                                               "task.read",  "task.write", "token.manage",  FG_ALL_READ,
+                                               FG_ALL_WRITE, NULL};
+static const char *const perms_supervisor[] = {"case.read",      "case.write", "case.export", "referral.read",
+                                               "referral.write", "task.read",  "task.write",  "user.read",
+                                               "token.manage",   FG_ALL_READ,  FG_ALL_WRITE,  NULL};
 static const char *const perms_investigator[] = {
-    "case.read", "justice.read", "justice.write", "link.run", "referral.read", "task.read",
-    "task.write", "token.manage", "fg.identity.read", "fg.legal.read", "fg.legal.write",
-    "fg.narrative.read", NULL};
+    "case.read",  "justice.read", "justice.write",    "link.run",      "referral.read",  "task.read",
+    "task.write", "token.manage", "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read",
+    NULL};
 static const char *const perms_prosecutor[] = {
-    "case.read", "justice.read", "justice.write", "task.read", "task.write", "token.manage",
+    "case.read",        "justice.read",  "justice.write",  "task.read",         "task.write", "token.manage",
     "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read", NULL};
 static const char *const perms_analyst[] = {"stats.read", "token.manage", NULL};
-static const char *const perms_coordinator[] = {
-    "stats.read", "stats.publish", "plan.read", "plan.write", "agency.read", "user.read",
-    "role.read", "referral.read", "justice.read", "fund.read", "token.manage", NULL};
-static const char *const perms_fund_manager[] = {"fund.read", "fund.write", "stats.read", "agency.read",
-                                                 "token.manage", NULL};
+static const char *const perms_coordinator[] = {"stats.read",   "stats.publish", "plan.read",    "plan.write",
+                                                "agency.read",  "user.read",     "role.read",    "referral.read",
+                                                "justice.read", "fund.read",     "token.manage", NULL};
+static const char *const perms_fund_manager[] = {"fund.read",   "fund.write",   "stats.read",
+                                                 "agency.read", "token.manage", NULL};
 static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};
 static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", NULL};
 static const char *const perms_admin[] = {
-    "user.read", "user.manage", "user.export", "agency.read", "agency.manage", "role.read",
-    "role.manage", "audit.read", "token.manage", "fg.identity.read", "fg.identity.write",
-    "fg.contact.read", "fg.contact.write", NULL};
+    "user.read",        "user.manage", "user.export",  "agency.read",      "agency.manage",     "role.read",
+    "role.manage",      "audit.read",  "token.manage", "fg.identity.read", "fg.identity.write", "fg.contact.read",
+    "fg.contact.write", NULL};
 
 /* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
 static const char *const assign_admin[] = {
-    "caseworker", "case_supervisor", "investigator", "prosecutor", "analyst", "national_coordinator",
-    "fund_manager", "trustee", "auditor", "administrator", NULL};
+    "caseworker",   "case_supervisor", "investigator", "prosecutor",    "analyst", "national_coordinator",
+    "fund_manager", "trustee",         "auditor",      "administrator", NULL};
 
 const struct auth_builtin_role auth_builtin_roles[] = {
     {"caseworker", "Frontline caseworker: cases, referrals and tasks of their own", true, AUTH_SCOPE_OWN,
@@ -111,8 +112,7 @@ const struct auth_builtin_role auth_builtin_roles[] = {
     {"investigator", "Police or labour investigator", true, AUTH_SCOPE_AGENCY, perms_investigator, NULL},
     {"prosecutor", "Prosecutor", true, AUTH_SCOPE_AGENCY, perms_prosecutor, NULL},
     {"analyst", "Statistician: aggregate data only", false, AUTH_SCOPE_ALL, perms_analyst, NULL},
-    {"national_coordinator", "National anti-trafficking coordinator", true, AUTH_SCOPE_ALL,
-     perms_coordinator, NULL},
+    {"national_coordinator", "National anti-trafficking coordinator", true, AUTH_SCOPE_ALL, perms_coordinator, NULL},
     {"fund_manager", "Manager of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_fund_manager, NULL},
     {"trustee", "Trustee of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_trustee, NULL},
     {"auditor", "Reads the audit trail", true, AUTH_SCOPE_ALL, perms_auditor, NULL},
@@ -146,8 +146,8 @@ enum status auth_scope_parse(enum auth_scope *out, const char *name)
 
 const char *auth_field_group_name(enum auth_field_group fg)
 {
-    static const char *const names[AUTH_FG__COUNT] = {"", "identity", "contact", "narrative", "legal",
-                                                       "health", "location"};
+    static const char *const names[AUTH_FG__COUNT] = {"",      "identity", "contact", "narrative",
+                                                      "legal", "health",   "location"};
     return fg < AUTH_FG__COUNT ? names[fg] : "";
 }
 
@@ -159,7 +159,7 @@ static int cmp_str(const void *a, const void *b)
 void auth_principal_operator(struct auth_principal *out)
 {
     memset(out, 0, sizeof *out);
-    out->operator = true;
+    out->operator= true;
     out->scope = AUTH_SCOPE_ALL;
     out->mfa_ok = true;
     snprintf(out->username, sizeof out->username, "os:%s", util_os_user());
@@ -257,7 +257,7 @@ void auth_scope_filter(const struct auth_principal *who, int64_t *agency_id_out,
 {
     *agency_id_out = 0;
     *owner_id_out = 0;
-    if (who->operator || who->scope == AUTH_SCOPE_ALL) {
+    if (who->operator|| who->scope == AUTH_SCOPE_ALL) {
         return;
     }
     if (who->scope == AUTH_SCOPE_AGENCY) {
@@ -352,8 +352,8 @@ enum status auth_check(const struct auth_ctx *ctx, const char *permission, const
     const char *why;
     enum status st = decide(ctx, permission, rec, fg, write, &why);
     if (st == STATUS_OK) {
-        return audit_write(ctx, permission, rec ? rec->type : NULL, rec ? rec->id : 0,
-                           auth_field_group_name(fg), "ok", detail);
+        return audit_write(ctx, permission, rec ? rec->type : NULL, rec ? rec->id : 0, auth_field_group_name(fg), "ok",
+                           detail);
     }
     if (st == STATUS_DENIED) {
         pending.set = true;
@@ -408,8 +408,8 @@ enum status auth_run(const struct auth_ctx *ctx, auth_op_fn fn, void *arg)
     return st;
 }
 
-enum status auth_audit(const struct auth_ctx *ctx, const char *action, const char *record_type,
-                       int64_t record_id, const char *outcome, const char *detail)
+enum status auth_audit(const struct auth_ctx *ctx, const char *action, const char *record_type, int64_t record_id,
+                       const char *outcome, const char *detail)
 {
     return audit_write(ctx, action, record_type, record_id, "", outcome, detail);
 }
@@ -417,7 +417,7 @@ enum status auth_audit(const struct auth_ctx *ctx, const char *action, const cha
 static enum status audit_readable(const struct auth_ctx *ctx, const char *detail)
 {
     enum status st = auth_check(ctx, "audit.read", NULL, AUTH_FG_NONE, false, detail);
-    if (st == STATUS_OK && !ctx->who->operator && ctx->who->scope != AUTH_SCOPE_ALL) {
+    if (st == STATUS_OK && !ctx->who->operator&& ctx->who->scope != AUTH_SCOPE_ALL) {
         st = err_set(STATUS_DENIED, "reading the audit trail needs scope all");
     }
     return st;
@@ -447,8 +447,7 @@ static enum status role_perms_set(struct store *s, int64_t role_id, const char *
     enum status st = store_exec(s, STMT_ROLE_PERM_CLEAR, a, 1, NULL);
     for (size_t i = 0; st == STATUS_OK && i < count; i++) {
         if (!auth_permission_known(perms[i])) {
-            return err_set_field(STATUS_INVALID, "permissions", "permissions: unknown permission \"%.64s\"",
-                                 perms[i]);
+            return err_set_field(STATUS_INVALID, "permissions", "permissions: unknown permission \"%.64s\"", perms[i]);
         }
         struct sql_value p[] = {SQLV_I64(role_id), sqlv_text(perms[i])};
         st = store_exec(s, STMT_ROLE_PERM_INSERT, p, 2, NULL); /* a duplicate is ignored */
@@ -512,8 +511,8 @@ enum status auth_roles_seed(struct store *s)
             break;
         }
         int64_t id = vault_random_id();
-        struct sql_value a[] = {SQLV_I64(id), sqlv_text(b->name), sqlv_text(b->description), SQLV_BOOL(true),
-                                SQLV_BOOL(b->mfa_required), SQLV_I64(util_now_ms())};
+        struct sql_value a[] = {SQLV_I64(id),    sqlv_text(b->name),         sqlv_text(b->description),
+                                SQLV_BOOL(true), SQLV_BOOL(b->mfa_required), SQLV_I64(util_now_ms())};
         st = store_exec(s, STMT_ROLE_INSERT, a, ARRAY_LEN(a), NULL);
         if (st == STATUS_OK) {
             st = role_perms_set(s, id, b->permissions, null_terminated_count(b->permissions));
@@ -657,9 +656,9 @@ static enum status role_name_check(const char *name)
     return STATUS_OK;
 }
 
-enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description,
-                             bool mfa_required, const char *const *permissions, size_t count,
-                             const char *const *assignable, size_t assignable_count, struct auth_role **out)
+enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description, bool mfa_required,
+                             const char *const *permissions, size_t count, const char *const *assignable,
+                             size_t assignable_count, struct auth_role **out)
 {
     *out = NULL;
     enum status st = role_name_check(name);
@@ -667,8 +666,7 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
         return st;
     }
     if (count > PERMISSIONS_PER_ROLE_MAX) {
-        return err_set_field(STATUS_INVALID, "permissions", "permissions: at most %d",
-                             PERMISSIONS_PER_ROLE_MAX);
+        return err_set_field(STATUS_INVALID, "permissions", "permissions: at most %d", PERMISSIONS_PER_ROLE_MAX);
     }
     if (description && strlen(description) > FIELD_TEXT_BYTES_MAX) {
         return err_set_field(STATUS_INVALID, "description", "description: too long");
@@ -678,11 +676,11 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
     if (st != STATUS_OK) {
         return st;
     }
-    if (!ctx->who->operator && ctx->who->scope != AUTH_SCOPE_ALL) {
+    if (!ctx->who->operator&& ctx->who->scope != AUTH_SCOPE_ALL) {
         /* Roles are shared by every agency: only a system-wide administrator changes them. */
         return err_set(STATUS_DENIED, "roles can be changed only with scope all");
     }
-    struct sql_value a[] = {SQLV_I64(id), sqlv_text(name), sqlv_text(description ? description : ""),
+    struct sql_value a[] = {SQLV_I64(id),     sqlv_text(name),         sqlv_text(description ? description : ""),
                             SQLV_BOOL(false), SQLV_BOOL(mfa_required), SQLV_I64(util_now_ms())};
     st = store_exec(ctx->store, STMT_ROLE_INSERT, a, ARRAY_LEN(a), NULL);
     if (st == STATUS_CONFLICT) {
@@ -700,10 +698,9 @@ enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const
     return st;
 }
 
-enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
-                             const char *description, int mfa_required, const char *const *permissions,
-                             size_t count, const char *const *assignable, size_t assignable_count,
-                             struct auth_role **out)
+enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, const char *description,
+                             int mfa_required, const char *const *permissions, size_t count,
+                             const char *const *assignable, size_t assignable_count, struct auth_role **out)
 {
     *out = NULL;
     if (count > PERMISSIONS_PER_ROLE_MAX) {
@@ -719,7 +716,7 @@ enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t exp
     }
     struct auth_record rec = {.type = "role", .id = id, .agency_id = ctx->who->agency_id};
     st = auth_check(ctx, "role.manage", &rec, AUTH_FG_NONE, true, "update");
-    if (st == STATUS_OK && !ctx->who->operator && ctx->who->scope != AUTH_SCOPE_ALL) {
+    if (st == STATUS_OK && !ctx->who->operator&& ctx->who->scope != AUTH_SCOPE_ALL) {
         st = err_set(STATUS_DENIED, "roles can be changed only with scope all");
     }
     if (st != STATUS_OK) {

@@ -27,12 +27,12 @@ enum auth_sensitivity { AUTH_SENSITIVITY_NORMAL, AUTH_SENSITIVITY_RESTRICTED };
 /* Field groups: sets of fields granted separately ("fg.<group>.read", "fg.<group>.write"). */
 enum auth_field_group {
     AUTH_FG_NONE,
-    AUTH_FG_IDENTITY,   /* names, birth dates, document numbers */
-    AUTH_FG_CONTACT,    /* addresses, phones, e-mail */
-    AUTH_FG_NARRATIVE,  /* free-text accounts */
-    AUTH_FG_LEGAL,      /* legal status, proceedings */
-    AUTH_FG_HEALTH,     /* medical and psychological information */
-    AUTH_FG_LOCATION,   /* current whereabouts, shelters */
+    AUTH_FG_IDENTITY,  /* names, birth dates, document numbers */
+    AUTH_FG_CONTACT,   /* addresses, phones, e-mail */
+    AUTH_FG_NARRATIVE, /* free-text accounts */
+    AUTH_FG_LEGAL,     /* legal status, proceedings */
+    AUTH_FG_HEALTH,    /* medical and psychological information */
+    AUTH_FG_LOCATION,  /* current whereabouts, shelters */
     AUTH_FG__COUNT
 };
 const char *auth_field_group_name(enum auth_field_group fg);
@@ -61,17 +61,17 @@ extern const size_t auth_builtin_roles_count;
 
 /* Who is acting. */
 struct auth_principal {
-    int64_t user_id;        /* 0 for the local operator */
-    int64_t agency_id;      /* 0 for the local operator */
+    int64_t user_id;   /* 0 for the local operator */
+    int64_t agency_id; /* 0 for the local operator */
     enum auth_scope scope;
-    bool operator;          /* the CLI: holds the database and key file; may do everything */
-    char username[72];      /* or "os:<name>" */
+    bool operator;     /* the CLI: holds the database and key file; may do everything */
+    char username[72]; /* or "os:<name>" */
     char role[72];
     int64_t role_id;
-    char **permissions;     /* sorted */
+    char **permissions; /* sorted */
     size_t permissions_count;
-    int64_t session_id;     /* 0 when not from a session */
-    bool mfa_ok;            /* the session passed two-factor (or none is required) */
+    int64_t session_id; /* 0 when not from a session */
+    bool mfa_ok;        /* the session passed two-factor (or none is required) */
     bool mfa_required;
     bool totp_enabled;
     bool must_change_password;
@@ -88,15 +88,15 @@ struct auth_ctx {
     struct store *store;
     struct vault *vault;
     const struct auth_principal *who;
-    const char *client;     /* client address for the audit; "cli" for the CLI */
+    const char *client; /* client address for the audit; "cli" for the CLI */
 };
 
 /* A record as auth_check sees it. */
 struct auth_record {
-    const char *type;       /* "user", "agency", later "case", ... */
+    const char *type; /* "user", "agency", later "case", ... */
     int64_t id;
-    int64_t agency_id;      /* the agency that holds it */
-    int64_t owner_id;       /* the user who owns it (for users: the user itself) */
+    int64_t agency_id; /* the agency that holds it */
+    int64_t owner_id;  /* the user who owns it (for users: the user itself) */
     enum auth_sensitivity sensitivity;
 };
 
@@ -125,8 +125,8 @@ bool auth_field_allowed(const struct auth_principal *who, enum auth_field_group 
 /* The list filters for who's scope: agency_id (0 = any) and owner_id (0 = any). */
 void auth_scope_filter(const struct auth_principal *who, int64_t *agency_id_out, int64_t *owner_id_out);
 /* Records an audit entry for an action that is not a record access (login, logout ...). */
-enum status auth_audit(const struct auth_ctx *ctx, const char *action, const char *record_type,
-                       int64_t record_id, const char *outcome, const char *detail);
+enum status auth_audit(const struct auth_ctx *ctx, const char *action, const char *record_type, int64_t record_id,
+                       const char *outcome, const char *detail);
 
 /* The audit trail, read through auth: needs audit.read and scope all (entries name users and
  * records of every agency). The reading is itself audited. */
@@ -144,7 +144,7 @@ struct auth_agency {
     int64_t id;
     char *name;
     char *org_type;
-    char *country;          /* ISO 3166-1 alpha-3, "" when unknown */
+    char *country; /* ISO 3166-1 alpha-3, "" when unknown */
     bool disabled;
     int64_t created_at_ms;
     int64_t updated_at_ms;
@@ -154,7 +154,7 @@ struct auth_agency_input {
     const char *name;
     const char *org_type;
     const char *country;
-    int disabled;           /* -1: unchanged */
+    int disabled; /* -1: unchanged */
 };
 enum status auth_agency_create(const struct auth_ctx *ctx, const struct auth_agency_input *in,
                                struct auth_agency **out);
@@ -162,8 +162,8 @@ enum status auth_agency_get(const struct auth_ctx *ctx, int64_t id, struct auth_
 /* STATUS_CONFLICT when expected_version is stale. */
 enum status auth_agency_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                                const struct auth_agency_input *in, struct auth_agency **out);
-enum status auth_agency_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset,
-                             struct auth_agency ***out, size_t *count_out);
+enum status auth_agency_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset, struct auth_agency ***out,
+                             size_t *count_out);
 void auth_agency_free(struct auth_agency *a);
 void auth_agency_list_free(struct auth_agency **list, size_t count);
 
@@ -177,7 +177,7 @@ struct auth_role {
     int64_t version;
     char **permissions;
     size_t permissions_count;
-    char **assignable;      /* names of the roles its holders may assign */
+    char **assignable; /* names of the roles its holders may assign */
     size_t assignable_count;
 };
 /* Creates the built-in roles that do not exist yet (init and migrate call it). */
@@ -186,14 +186,13 @@ enum status auth_role_list(const struct auth_ctx *ctx, struct auth_role ***out, 
 /* Who may give a role to a user (and so manage the accounts holding it): a principal whose role
  * lists it as assignable, or whose permissions include all of the role's. `assignable` names the
  * roles this role's holders may assign (NULL: none on create, unchanged on update). */
-enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description,
-                             bool mfa_required, const char *const *permissions, size_t count,
-                             const char *const *assignable, size_t assignable_count, struct auth_role **out);
+enum status auth_role_create(const struct auth_ctx *ctx, const char *name, const char *description, bool mfa_required,
+                             const char *const *permissions, size_t count, const char *const *assignable,
+                             size_t assignable_count, struct auth_role **out);
 /* Changes a role; description NULL, mfa_required -1 and permissions NULL leave each unchanged. */
-enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
-                             const char *description, int mfa_required, const char *const *permissions,
-                             size_t count, const char *const *assignable, size_t assignable_count,
-                             struct auth_role **out);
+enum status auth_role_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, const char *description,
+                             int mfa_required, const char *const *permissions, size_t count,
+                             const char *const *assignable, size_t assignable_count, struct auth_role **out);
 void auth_role_free(struct auth_role *r);
 void auth_role_list_free(struct auth_role **list, size_t count);
 
@@ -217,30 +216,30 @@ struct auth_user {
     bool locked;
 };
 struct auth_user_input {
-    const char *username;       /* create only */
-    const char *display_name;   /* NULL: unchanged */
-    const char *email;          /* NULL: unchanged; "" clears */
-    int64_t agency_id;          /* 0: unchanged (create: required) */
-    const char *role;           /* NULL: unchanged */
-    const char *scope;          /* NULL: unchanged (create: the role's default) */
-    int disabled;               /* -1: unchanged */
-    const char *password;       /* create only: NULL makes a one-time password */
+    const char *username;     /* create only */
+    const char *display_name; /* NULL: unchanged */
+    const char *email;        /* NULL: unchanged; "" clears */
+    int64_t agency_id;        /* 0: unchanged (create: required) */
+    const char *role;         /* NULL: unchanged */
+    const char *scope;        /* NULL: unchanged (create: the role's default) */
+    int disabled;             /* -1: unchanged */
+    const char *password;     /* create only: NULL makes a one-time password */
 };
 /* Creates a user; when in->password is NULL a one-time password is generated, returned in
  * *one_time_password_out (caller frees) and must be changed at first login. */
-enum status auth_user_create(const struct auth_ctx *ctx, const struct auth_user_input *in,
-                             struct auth_user **out, char **one_time_password_out);
+enum status auth_user_create(const struct auth_ctx *ctx, const struct auth_user_input *in, struct auth_user **out,
+                             char **one_time_password_out);
 enum status auth_user_get(const struct auth_ctx *ctx, int64_t id, struct auth_user **out);
 /* The acting user's own account, with their own name and e-mail (audited as "user.self"). */
 enum status auth_user_self(const struct auth_ctx *ctx, struct auth_user **out);
 enum status auth_user_by_username(const struct auth_ctx *ctx, const char *username, struct auth_user **out);
 enum status auth_user_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                              const struct auth_user_input *in, struct auth_user **out);
-enum status auth_user_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset,
-                           struct auth_user ***out, size_t *count_out);
+enum status auth_user_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset, struct auth_user ***out,
+                           size_t *count_out);
 /* Exact search by e-mail through the blind index (no plaintext comparison in the database). */
-enum status auth_user_search_email(const struct auth_ctx *ctx, const char *email,
-                                   struct auth_user ***out, size_t *count_out);
+enum status auth_user_search_email(const struct auth_ctx *ctx, const char *email, struct auth_user ***out,
+                                   size_t *count_out);
 /* Sets a new one-time password (returned) and ends the user's sessions. */
 enum status auth_user_reset_password(const struct auth_ctx *ctx, int64_t id, char **one_time_password_out);
 enum status auth_user_reset_2fa(const struct auth_ctx *ctx, int64_t id);
@@ -258,8 +257,8 @@ enum status auth_password_policy(const char *password, const char *username);
 
 /* Sessions and login. */
 struct auth_login {
-    char *session_token;    /* for the cookie; caller frees */
-    char *csrf_token;       /* for the readable cookie and X-CSRF-Token */
+    char *session_token; /* for the cookie; caller frees */
+    char *csrf_token;    /* for the readable cookie and X-CSRF-Token */
     int64_t user_id;
     bool mfa_enroll_required; /* the role requires two-factor and none is enrolled yet */
 };
@@ -268,14 +267,14 @@ struct auth_login {
  * err field "totp" when a code is needed). Errors: STATUS_UNAUTHENTICATED (bad credentials, same
  * message whether the user exists or not), STATUS_THROTTLED, STATUS_DENIED (locked or disabled).
  * Audited. Runs its own transactions: call outside one. */
-enum status auth_login(struct store *s, struct vault *v, const char *username, const char *password,
-                       const char *totp, const char *client, struct auth_login *out);
+enum status auth_login(struct store *s, struct vault *v, const char *username, const char *password, const char *totp,
+                       const char *client, struct auth_login *out);
 void auth_login_clear(struct auth_login *l);
 /* Resolves a session token into a principal, checking idle and absolute expiry; touches the
  * session. STATUS_UNAUTHENTICATED when invalid or expired. *csrf_hash_out (32 bytes) receives
  * the session's CSRF hash when not NULL. */
-enum status auth_session_resolve(struct store *s, struct vault *v, const char *token,
-                                 struct auth_principal *out, uint8_t csrf_hash_out[32]);
+enum status auth_session_resolve(struct store *s, struct vault *v, const char *token, struct auth_principal *out,
+                                 uint8_t csrf_hash_out[32]);
 /* True when the CSRF token matches the session's hash. */
 bool auth_csrf_valid(struct vault *v, const uint8_t csrf_hash[32], const char *csrf_token);
 enum status auth_logout(const struct auth_ctx *ctx);

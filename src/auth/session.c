@@ -19,8 +19,21 @@
 #define TOTP_DIGITS 6
 
 enum {
-    U_ID, U_AGENCY, U_USERNAME, U_NAME_ENC, U_EMAIL_ENC, U_PWHASH, U_ROLE_ID, U_SCOPE, U_DISABLED,
-    U_MUST_CHANGE, U_TOTP_ENC, U_TOTP_ENABLED, U_TOTP_COUNTER, U_FAILED, U_LOCKED_UNTIL
+    U_ID,
+    U_AGENCY,
+    U_USERNAME,
+    U_NAME_ENC,
+    U_EMAIL_ENC,
+    U_PWHASH,
+    U_ROLE_ID,
+    U_SCOPE,
+    U_DISABLED,
+    U_MUST_CHANGE,
+    U_TOTP_ENC,
+    U_TOTP_ENABLED,
+    U_TOTP_COUNTER,
+    U_FAILED,
+    U_LOCKED_UNTIL
 };
 
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
@@ -160,9 +173,10 @@ static enum status login_write_tx(struct store *s, void *p)
         return st;
     }
     if (w->outcome != LOGIN_OK) {
-        return login_audit(s, w, w->outcome == LOGIN_THROTTLED ? "throttled"
-                                 : w->outcome == LOGIN_DENY    ? "denied"
-                                                               : "failed");
+        return login_audit(s, w,
+                           w->outcome == LOGIN_THROTTLED ? "throttled"
+                           : w->outcome == LOGIN_DENY    ? "denied"
+                                                         : "failed");
     }
     struct sql_value u[] = {SQLV_I64(ls->user_id), SQLV_I64(now)};
     st = store_exec(s, STMT_USER_LOGIN_OK, u, 2, NULL);
@@ -179,9 +193,13 @@ static enum status login_write_tx(struct store *s, void *p)
     vault_mac(w->v, token_hash, "session", token, strlen(token));
     vault_mac(w->v, csrf_hash, "csrf", csrf, strlen(csrf));
     bool mfa_ok = ls->totp_enabled || !ls->mfa_required;
-    struct sql_value a[] = {SQLV_I64(vault_random_id()), SQLV_BLOB(token_hash, sizeof token_hash),
-                            SQLV_BLOB(csrf_hash, sizeof csrf_hash), SQLV_I64(ls->user_id), SQLV_BOOL(mfa_ok),
-                            SQLV_I64(now), SQLV_I64(now + SESSION_ABSOLUTE_S * 1000LL)};
+    struct sql_value a[] = {SQLV_I64(vault_random_id()),
+                            SQLV_BLOB(token_hash, sizeof token_hash),
+                            SQLV_BLOB(csrf_hash, sizeof csrf_hash),
+                            SQLV_I64(ls->user_id),
+                            SQLV_BOOL(mfa_ok),
+                            SQLV_I64(now),
+                            SQLV_I64(now + SESSION_ABSOLUTE_S * 1000LL)};
     st = store_exec(s, STMT_SESSION_INSERT, a, ARRAY_LEN(a), NULL);
     if (st == STATUS_OK) {
         st = login_audit(s, w, "ok");
@@ -200,8 +218,8 @@ static enum status login_write_tx(struct store *s, void *p)
     return STATUS_OK;
 }
 
-static enum status totp_secret_open(struct vault *v, int64_t user_id, const uint8_t *enc, size_t len,
-                                    char **secret_out, size_t *secret_len_out)
+static enum status totp_secret_open(struct vault *v, int64_t user_id, const uint8_t *enc, size_t len, char **secret_out,
+                                    size_t *secret_len_out)
 {
     struct vault_ad ad = {"users", "totp_secret_enc", user_id};
     return vault_unseal(v, secret_out, secret_len_out, &ad, enc, len);
@@ -222,8 +240,7 @@ static bool totp_match(const char *secret, size_t secret_len, const char *code, 
     int pos = 0;
     uint64_t counter = 0;
     time_t now = (time_t)(util_now_ms() / 1000);
-    int rc = oath_totp_validate4(secret, secret_len, now, TOTP_STEP_S, 0, TOTP_WINDOW_STEPS, &pos, &counter, 0,
-                                 code);
+    int rc = oath_totp_validate4(secret, secret_len, now, TOTP_STEP_S, 0, TOTP_WINDOW_STEPS, &pos, &counter, 0, code);
     if (rc < 0) {
         return false;
     }
@@ -231,8 +248,8 @@ static bool totp_match(const char *secret, size_t secret_len, const char *code, 
     return true;
 }
 
-enum status auth_login(struct store *s, struct vault *v, const char *username, const char *password,
-                       const char *totp, const char *client, struct auth_login *out)
+enum status auth_login(struct store *s, struct vault *v, const char *username, const char *password, const char *totp,
+                       const char *client, struct auth_login *out)
 {
     memset(out, 0, sizeof *out);
     struct login_state ls;
@@ -270,8 +287,9 @@ enum status auth_login(struct store *s, struct vault *v, const char *username, c
     } else if (ls.locked_until_ms > now) {
         w.outcome = LOGIN_DENY;
         w.detail = "account locked";
-        result = err_set_field(STATUS_DENIED, "locked", "account locked after repeated failures; try later "
-                                                        "or ask an administrator");
+        result = err_set_field(STATUS_DENIED, "locked",
+                               "account locked after repeated failures; try later "
+                               "or ask an administrator");
     } else if (vault_password_verify(ls.pwhash, password, strlen(password)) != STATUS_OK) {
         w.outcome = LOGIN_FAIL;
         w.count_failure = true;
@@ -313,8 +331,9 @@ enum status auth_login(struct store *s, struct vault *v, const char *username, c
         goto out;
     }
     if (w.replayed) {
-        st = err_set_field(STATUS_UNAUTHENTICATED, "totp", "this one-time code was already used; wait for "
-                                                           "the next one");
+        st = err_set_field(STATUS_UNAUTHENTICATED, "totp",
+                           "this one-time code was already used; wait for "
+                           "the next one");
     } else if (result != STATUS_OK) {
         st = err_set_field(result, field[0] ? field : NULL, "%s", msg);
     }
@@ -408,8 +427,7 @@ enum status auth_logout(const struct auth_ctx *ctx)
     return st;
 }
 
-static enum status totp_store(const struct auth_ctx *ctx, int64_t user_id, const uint8_t *raw, size_t len,
-                              bool enabled)
+static enum status totp_store(const struct auth_ctx *ctx, int64_t user_id, const uint8_t *raw, size_t len, bool enabled)
 {
     uint8_t *enc = NULL;
     size_t enc_len = 0;
@@ -444,7 +462,7 @@ enum status auth_totp_setup(const struct auth_ctx *ctx, char **secret_out, char 
 {
     *secret_out = NULL;
     *uri_out = NULL;
-    if (ctx->who->operator || ctx->who->user_id == 0) {
+    if (ctx->who->operator|| ctx->who->user_id == 0) {
         return err_set(STATUS_INVALID, "the local operator has no account");
     }
     if (ctx->who->totp_enabled) {
@@ -467,7 +485,7 @@ enum status auth_totp_setup(const struct auth_ctx *ctx, char **secret_out, char 
 
 enum status auth_totp_confirm(const struct auth_ctx *ctx, const char *code)
 {
-    if (ctx->who->operator || ctx->who->user_id == 0) {
+    if (ctx->who->operator|| ctx->who->user_id == 0) {
         return err_set(STATUS_INVALID, "the local operator has no account");
     }
     struct sql_value a[] = {SQLV_I64(ctx->who->user_id)};
@@ -563,7 +581,7 @@ enum status auth_token_create(const struct auth_ctx *ctx, int64_t user_id, const
     if (days < 1 || days > API_TOKEN_DAYS_MAX) {
         return err_set_field(STATUS_INVALID, "days", "days: 1 to %d", API_TOKEN_DAYS_MAX);
     }
-    if (!ctx->who->operator && user_id != ctx->who->user_id) {
+    if (!ctx->who->operator&& user_id != ctx->who->user_id) {
         return err_set(STATUS_DENIED, "tokens can be made only for oneself");
     }
     struct auth_record rec = {.type = "user", .id = user_id, .agency_id = ctx->who->agency_id, .owner_id = user_id};
@@ -577,8 +595,9 @@ enum status auth_token_create(const struct auth_ctx *ctx, int64_t user_id, const
     uint8_t hash[VAULT_HASH_BYTES];
     vault_mac(ctx->vault, hash, "token", token, strlen(token));
     int64_t id = vault_random_id(), now = util_now_ms();
-    struct sql_value a[] = {SQLV_I64(id), SQLV_I64(user_id), sqlv_text(name), SQLV_BLOB(hash, sizeof hash),
-                            SQLV_I64(now), SQLV_I64(now + days * 86400000LL)};
+    struct sql_value a[] = {SQLV_I64(id),    SQLV_I64(user_id),
+                            sqlv_text(name), SQLV_BLOB(hash, sizeof hash),
+                            SQLV_I64(now),   SQLV_I64(now + days * 86400000LL)};
     st = store_exec(ctx->store, STMT_APITOKEN_INSERT, a, ARRAY_LEN(a), NULL);
     if (st != STATUS_OK) {
         free(token);
@@ -595,8 +614,8 @@ enum status auth_token_list(const struct auth_ctx *ctx, struct auth_token_info *
 {
     *out = NULL;
     *count_out = 0;
-    struct auth_record rec = {.type = "user", .id = ctx->who->user_id, .agency_id = ctx->who->agency_id,
-                              .owner_id = ctx->who->user_id};
+    struct auth_record rec = {
+        .type = "user", .id = ctx->who->user_id, .agency_id = ctx->who->agency_id, .owner_id = ctx->who->user_id};
     enum status st = auth_check(ctx, "token.manage", &rec, AUTH_FG_NONE, false, "list tokens");
     if (st != STATUS_OK) {
         return st;
@@ -634,8 +653,8 @@ enum status auth_token_list(const struct auth_ctx *ctx, struct auth_token_info *
 
 enum status auth_token_revoke(const struct auth_ctx *ctx, int64_t id)
 {
-    struct auth_record rec = {.type = "user", .id = ctx->who->user_id, .agency_id = ctx->who->agency_id,
-                              .owner_id = ctx->who->user_id};
+    struct auth_record rec = {
+        .type = "user", .id = ctx->who->user_id, .agency_id = ctx->who->agency_id, .owner_id = ctx->who->user_id};
     enum status st = auth_check(ctx, "token.manage", &rec, AUTH_FG_NONE, true, "revoke token");
     if (st != STATUS_OK) {
         return st;

@@ -15,13 +15,30 @@
 #include "vault/vault.h"
 
 enum {
-    U_ID, U_AGENCY, U_USERNAME, U_NAME_ENC, U_EMAIL_ENC, U_PWHASH, U_ROLE_ID, U_SCOPE, U_DISABLED,
-    U_MUST_CHANGE, U_TOTP_ENC, U_TOTP_ENABLED, U_TOTP_COUNTER, U_FAILED, U_LOCKED_UNTIL, U_LAST_LOGIN,
-    U_CREATED, U_UPDATED, U_VERSION, U_ROLE_NAME
+    U_ID,
+    U_AGENCY,
+    U_USERNAME,
+    U_NAME_ENC,
+    U_EMAIL_ENC,
+    U_PWHASH,
+    U_ROLE_ID,
+    U_SCOPE,
+    U_DISABLED,
+    U_MUST_CHANGE,
+    U_TOTP_ENC,
+    U_TOTP_ENABLED,
+    U_TOTP_COUNTER,
+    U_FAILED,
+    U_LOCKED_UNTIL,
+    U_LAST_LOGIN,
+    U_CREATED,
+    U_UPDATED,
+    U_VERSION,
+    U_ROLE_NAME
 };
 
-static enum status unseal_field(struct vault *v, char **out, const char *column, int64_t id,
-                                struct store_rows *r, size_t col)
+static enum status unseal_field(struct vault *v, char **out, const char *column, int64_t id, struct store_rows *r,
+                                size_t col)
 {
     *out = NULL;
     size_t len = 0;
@@ -118,8 +135,8 @@ static enum status email_check(const char *email)
         return STATUS_OK;
     }
     const char *at = strchr(email, '@');
-    if (strlen(email) > 254 || at == NULL || at == email || strchr(at + 1, '.') == NULL ||
-        strchr(email, ' ') != NULL || !util_utf8_valid(email, strlen(email))) {
+    if (strlen(email) > 254 || at == NULL || at == email || strchr(at + 1, '.') == NULL || strchr(email, ' ') != NULL ||
+        !util_utf8_valid(email, strlen(email))) {
         return err_set_field(STATUS_INVALID, "email", "email: not an e-mail address");
     }
     return STATUS_OK;
@@ -175,14 +192,14 @@ static enum status role_grantable(const struct auth_ctx *ctx, const char *role, 
 
 static enum status scope_grantable(const struct auth_ctx *ctx, enum auth_scope scope)
 {
-    if (!ctx->who->operator && scope > ctx->who->scope) {
+    if (!ctx->who->operator&& scope> ctx->who->scope) {
         return err_set_field(STATUS_DENIED, "scope", "scope: wider than your own");
     }
     return STATUS_OK;
 }
 
-static enum status seal_text(const struct auth_ctx *ctx, uint8_t **out, size_t *len_out, const char *column,
-                             int64_t id, const char *value)
+static enum status seal_text(const struct auth_ctx *ctx, uint8_t **out, size_t *len_out, const char *column, int64_t id,
+                             const char *value)
 {
     *out = NULL;
     *len_out = 0;
@@ -212,8 +229,8 @@ static enum status user_load(const struct auth_ctx *ctx, int64_t id, bool name, 
 }
 
 /* Audits the reading of the identity and contact groups and says which may be shown. */
-static enum status fields_readable(const struct auth_ctx *ctx, const struct auth_record *rec, bool *name,
-                                   bool *email, const char *detail)
+static enum status fields_readable(const struct auth_ctx *ctx, const struct auth_record *rec, bool *name, bool *email,
+                                   const char *detail)
 {
     *name = auth_field_allowed(ctx->who, AUTH_FG_IDENTITY, false);
     *email = auth_field_allowed(ctx->who, AUTH_FG_CONTACT, false);
@@ -227,8 +244,8 @@ static enum status fields_readable(const struct auth_ctx *ctx, const struct auth
     return st;
 }
 
-enum status auth_user_create(const struct auth_ctx *ctx, const struct auth_user_input *in,
-                             struct auth_user **out, char **one_time_password_out)
+enum status auth_user_create(const struct auth_ctx *ctx, const struct auth_user_input *in, struct auth_user **out,
+                             char **one_time_password_out)
 {
     *out = NULL;
     if (one_time_password_out) {
@@ -256,7 +273,7 @@ enum status auth_user_create(const struct auth_ctx *ctx, const struct auth_user_
     int64_t id = vault_random_id();
     struct auth_record rec = user_record(id, in->agency_id);
     st = auth_check(ctx, "user.manage", &rec, AUTH_FG_NONE, true, "create");
-    if (st == STATUS_OK && !ctx->who->operator && ctx->who->scope == AUTH_SCOPE_OWN) {
+    if (st == STATUS_OK && !ctx->who->operator&& ctx->who->scope == AUTH_SCOPE_OWN) {
         st = err_set(STATUS_DENIED, "creating users needs agency or all scope");
     }
     if (st == STATUS_OK && in->display_name && in->display_name[0]) {
@@ -586,8 +603,8 @@ static enum status user_list_rows(const struct auth_ctx *ctx, struct store_rows 
     return STATUS_OK;
 }
 
-enum status auth_user_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset,
-                           struct auth_user ***out, size_t *count_out)
+enum status auth_user_list(const struct auth_ctx *ctx, int64_t limit, int64_t offset, struct auth_user ***out,
+                           size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
@@ -735,7 +752,7 @@ enum status auth_user_set_password(const struct auth_ctx *ctx, int64_t id, const
 
 enum status auth_user_change_password(const struct auth_ctx *ctx, const char *current, const char *next)
 {
-    if (ctx->who->operator || ctx->who->user_id == 0) {
+    if (ctx->who->operator|| ctx->who->user_id == 0) {
         return err_set(STATUS_INVALID, "the local operator has no password");
     }
     struct sql_value a[] = {SQLV_I64(ctx->who->user_id)};
@@ -839,8 +856,8 @@ enum status auth_user_export_csv(const struct auth_ctx *ctx, char **out)
             util_time_iso(login, u->last_login_ms);
             buf_printf(&b, "%lld,%lld,", (long long)u->id, (long long)u->agency_id);
             csv_field(&b, u->username);
-            buf_printf(&b, ",%s,%s,%d,%d,%s,%s", u->role, auth_scope_name(u->scope), u->disabled,
-                       u->totp_enabled, created, u->last_login_ms ? login : "");
+            buf_printf(&b, ",%s,%s,%d,%d,%s,%s", u->role, auth_scope_name(u->scope), u->disabled, u->totp_enabled,
+                       created, u->last_login_ms ? login : "");
             if (name) {
                 buf_puts(&b, ",");
                 csv_field(&b, u->display_name ? u->display_name : "");

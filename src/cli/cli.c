@@ -29,8 +29,8 @@
 #define POS_MAX 4
 
 struct opt {
-    const char *name;   /* without the leading -- */
-    bool value;         /* takes a value */
+    const char *name; /* without the leading -- */
+    bool value;       /* takes a value */
     const char *help;
 };
 
@@ -364,8 +364,12 @@ static enum status op_init(const struct auth_ctx *ctx, void *p)
     }
     struct auth_user *u = NULL;
     if (st == STATUS_OK) {
-        struct auth_user_input ui = {.username = a->admin, .display_name = "Administrator", .agency_id = agency->id,
-                                     .role = "administrator", .scope = "all", .disabled = -1,
+        struct auth_user_input ui = {.username = a->admin,
+                                     .display_name = "Administrator",
+                                     .agency_id = agency->id,
+                                     .role = "administrator",
+                                     .scope = "all",
+                                     .disabled = -1,
                                      .password = a->password};
         st = auth_user_create(ctx, &ui, &u, &a->one_time);
     }
@@ -396,8 +400,10 @@ static int cmd_init(const struct command *cmd, struct args *args)
     if (st == STATUS_OK && !util_file_exists(kp)) {
         st = vault_key_file_create(kp);
         if (st == STATUS_OK) {
-            fprintf(stderr, "ctis: created master key file %s (mode 0600): keep it safe, and export it "
-                            "with `ctis keys export`\n", kp);
+            fprintf(stderr,
+                    "ctis: created master key file %s (mode 0600): keep it safe, and export it "
+                    "with `ctis keys export`\n",
+                    kp);
         }
     }
     if (st == STATUS_OK) {
@@ -521,14 +527,14 @@ static int cmd_serve(const struct command *cmd, struct args *args)
         return fail(st);
     }
     int64_t port = 8080, threads = HTTP_THREADS_DEFAULT;
-    if (opt(cmd, args, "port") && (util_parse_i64(&port, opt(cmd, args, "port")) != STATUS_OK || port < 0 ||
-                                   port > 65535)) {
+    if (opt(cmd, args, "port") &&
+        (util_parse_i64(&port, opt(cmd, args, "port")) != STATUS_OK || port < 0 || port > 65535)) {
         env_close(&e);
         fprintf(stderr, "ctis serve: --port must be 0 to 65535\n");
         return CLI_EXIT_USAGE;
     }
-    if (opt(cmd, args, "threads") &&
-        (util_parse_i64(&threads, opt(cmd, args, "threads")) != STATUS_OK || threads < 1 || threads > HTTP_THREADS_MAX)) {
+    if (opt(cmd, args, "threads") && (util_parse_i64(&threads, opt(cmd, args, "threads")) != STATUS_OK || threads < 1 ||
+                                      threads > HTTP_THREADS_MAX)) {
         env_close(&e);
         fprintf(stderr, "ctis serve: --threads must be 1 to %d\n", HTTP_THREADS_MAX);
         return CLI_EXIT_USAGE;
@@ -728,9 +734,12 @@ static int cmd_user_add(const struct command *cmd, struct args *args)
     if (st != STATUS_OK) {
         return fail(st);
     }
-    struct user_op o = {.in = {.username = args->pos[0], .display_name = opt(cmd, args, "display-name"),
-                               .email = opt(cmd, args, "email"), .role = opt(cmd, args, "role"),
-                               .scope = opt(cmd, args, "scope"), .disabled = -1},
+    struct user_op o = {.in = {.username = args->pos[0],
+                               .display_name = opt(cmd, args, "display-name"),
+                               .email = opt(cmd, args, "email"),
+                               .role = opt(cmd, args, "role"),
+                               .scope = opt(cmd, args, "scope"),
+                               .disabled = -1},
                         .totp = flag(cmd, args, "totp")};
     char *password = NULL;
     int rc = CLI_EXIT_OK;
@@ -820,7 +829,10 @@ static int cmd_user_list(const struct command *cmd, struct args *args)
             for (size_t i = 0; i < o.count; i++) {
                 const struct auth_user *u = o.list[i];
                 printf("%-20s %-22s %-8s %-8s %s\n", u->username, u->role, auth_scope_name(u->scope),
-                       u->totp_enabled ? "yes" : "no", u->disabled ? "disabled" : u->locked ? "locked" : "active");
+                       u->totp_enabled ? "yes" : "no",
+                       u->disabled ? "disabled"
+                       : u->locked ? "locked"
+                                   : "active");
             }
         }
     }
@@ -887,9 +899,18 @@ static int user_change(const struct command *cmd, struct args *args, const char 
     return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
 
-static int cmd_user_disable(const struct command *cmd, struct args *a) { return user_change(cmd, a, "disable"); }
-static int cmd_user_enable(const struct command *cmd, struct args *a) { return user_change(cmd, a, "enable"); }
-static int cmd_user_reset_2fa(const struct command *cmd, struct args *a) { return user_change(cmd, a, "reset-2fa"); }
+static int cmd_user_disable(const struct command *cmd, struct args *a)
+{
+    return user_change(cmd, a, "disable");
+}
+static int cmd_user_enable(const struct command *cmd, struct args *a)
+{
+    return user_change(cmd, a, "enable");
+}
+static int cmd_user_reset_2fa(const struct command *cmd, struct args *a)
+{
+    return user_change(cmd, a, "reset-2fa");
+}
 static int cmd_user_reset_password(const struct command *cmd, struct args *a)
 {
     return user_change(cmd, a, "reset-password");
@@ -1083,11 +1104,11 @@ static int cmd_audit_show(const struct command *cmd, struct args *args)
             char when[32];
             util_time_iso(when, x->at_ms);
             if (arr) {
-                json_array_append_new(arr, json_pack("{sIsssssssssIssssssss}", "seq", (json_int_t)x->seq, "at", when,
-                                                     "actor", x->actor, "action", x->action, "record_type",
-                                                     x->record_type, "record_id", (json_int_t)x->record_id,
-                                                     "field_group", x->field_group, "client", x->client, "outcome",
-                                                     x->outcome, "detail", x->detail));
+                json_array_append_new(arr,
+                                      json_pack("{sIsssssssssIssssssss}", "seq", (json_int_t)x->seq, "at", when,
+                                                "actor", x->actor, "action", x->action, "record_type", x->record_type,
+                                                "record_id", (json_int_t)x->record_id, "field_group", x->field_group,
+                                                "client", x->client, "outcome", x->outcome, "detail", x->detail));
             } else {
                 printf("%6lld %s %-16s %-22s %-8s %s%s%lld %s %s %s\n", (long long)x->seq, when, x->actor, x->action,
                        x->outcome, x->record_type, x->record_type[0] ? ":" : "", (long long)x->record_id,
@@ -1233,8 +1254,10 @@ static int cmd_restore(const struct command *cmd, struct args *args)
     }
     char *kp = key_path(db_url());
     if (!util_file_exists(kp)) {
-        st = err_set(STATUS_NOT_FOUND, "the key file %s is needed to read the restored data: give --key-file, "
-                                       "or `ctis keys import` the exported key first", kp);
+        st = err_set(STATUS_NOT_FOUND,
+                     "the key file %s is needed to read the restored data: give --key-file, "
+                     "or `ctis keys import` the exported key first",
+                     kp);
         free(kp);
         return fail(st);
     }
@@ -1344,18 +1367,27 @@ static int cmd_version(const struct command *cmd, struct args *args)
 }
 
 static const struct command commands[] = {
-    {"init", "", 0, 0, "Creates the database (and the master key file if absent), the built-in roles, a first "
-                      "agency and an administrator, and prints the administrator's one-time password.",
+    {"init",
+     "",
+     0,
+     0,
+     "Creates the database (and the master key file if absent), the built-in roles, a first "
+     "agency and an administrator, and prints the administrator's one-time password.",
      {{"admin-user", true, "the administrator's username (default admin)"},
-      {"admin-password-stdin", false, "read the administrator's password from standard input instead of "
-                                      "making a one-time one"},
+      {"admin-password-stdin", false,
+       "read the administrator's password from standard input instead of "
+       "making a one-time one"},
       {"agency", true, "name of the first agency (default \"National Coordination Office\")"},
       {"agency-type", true, "its HTCDS organisation type (default CentralGovernmentOrganisation)"},
       {"country", true, "its ISO 3166-1 alpha-3 country code"},
       {"demo", false, "also generate demo agencies and users"}},
      cmd_init},
     {"migrate", "", 0, 0, "Applies pending schema migrations.", {{0}}, cmd_migrate},
-    {"serve", "", 0, 0, "Serves the web pages and the JSON API until SIGTERM or Ctrl-C.",
+    {"serve",
+     "",
+     0,
+     0,
+     "Serves the web pages and the JSON API until SIGTERM or Ctrl-C.",
      {{"port", true, "TCP port (default 8080; 0 picks a free one)"},
       {"bind", true, "address to listen on (default 127.0.0.1)"},
       {"threads", true, "worker threads (default 4)"},
@@ -1363,11 +1395,19 @@ static const struct command commands[] = {
       {"tls-key", true, "PEM private key for --tls-cert"},
       {"no-access-log", false, "do not write the access log"}},
      cmd_serve},
-    {"copy", "", 0, 0, "Copies a whole database to another (SQLite or PostgreSQL), verified by counts, "
-                       "checksums and the audit chain. The target must be empty.",
+    {"copy",
+     "",
+     0,
+     0,
+     "Copies a whole database to another (SQLite or PostgreSQL), verified by counts, "
+     "checksums and the audit chain. The target must be empty.",
      {{"from", true, "source database URL"}, {"to", true, "target database URL"}},
      cmd_copy},
-    {"user add", "USERNAME", 1, 1, "Creates a user; prints a one-time password unless --password-stdin.",
+    {"user add",
+     "USERNAME",
+     1,
+     1,
+     "Creates a user; prints a one-time password unless --password-stdin.",
      {{"agency", true, "agency name or id"},
       {"role", true, "role name (see the web page Roles)"},
       {"scope", true, "own, agency or all (default: the role's)"},
@@ -1379,20 +1419,42 @@ static const struct command commands[] = {
     {"user list", "", 0, 0, "Lists users.", {{0}}, cmd_user_list},
     {"user disable", "USERNAME", 1, 1, "Disables a user and ends their sessions.", {{0}}, cmd_user_disable},
     {"user enable", "USERNAME", 1, 1, "Enables a disabled user.", {{0}}, cmd_user_enable},
-    {"user reset-2fa", "USERNAME", 1, 1, "Removes a user's two-factor secret; they enrol again at next login.",
-     {{0}}, cmd_user_reset_2fa},
-    {"user reset-password", "USERNAME", 1, 1, "Gives a user a new one-time password.", {{0}},
-     cmd_user_reset_password},
-    {"user set-password", "USERNAME", 1, 1, "Sets a user's password, read from standard input.", {{0}},
+    {"user reset-2fa",
+     "USERNAME",
+     1,
+     1,
+     "Removes a user's two-factor secret; they enrol again at next login.",
+     {{0}},
+     cmd_user_reset_2fa},
+    {"user reset-password", "USERNAME", 1, 1, "Gives a user a new one-time password.", {{0}}, cmd_user_reset_password},
+    {"user set-password",
+     "USERNAME",
+     1,
+     1,
+     "Sets a user's password, read from standard input.",
+     {{0}},
      cmd_user_set_password},
-    {"agency add", "NAME", 1, 1, "Creates an agency.",
+    {"agency add",
+     "NAME",
+     1,
+     1,
+     "Creates an agency.",
      {{"type", true, "HTCDS organisation type, e.g. NGO, LawEnforcement"},
       {"country", true, "ISO 3166-1 alpha-3 country code"}},
      cmd_agency_add},
     {"agency list", "", 0, 0, "Lists agencies.", {{0}}, cmd_agency_list},
-    {"audit verify", "", 0, 0, "Verifies the audit hash chain; exit 6 and the first bad entry if broken.", {{0}},
+    {"audit verify",
+     "",
+     0,
+     0,
+     "Verifies the audit hash chain; exit 6 and the first bad entry if broken.",
+     {{0}},
      cmd_audit_verify},
-    {"audit show", "", 0, 0, "Shows audit entries.",
+    {"audit show",
+     "",
+     0,
+     0,
+     "Shows audit entries.",
      {{"user", true, "username or user id"},
       {"record-type", true, "e.g. user, agency"},
       {"record-id", true, "record id"},
@@ -1400,17 +1462,41 @@ static const struct command commands[] = {
       {"to", true, "YYYY-MM-DD or date-time"},
       {"limit", true, "at most this many entries (default 100)"}},
      cmd_audit_show},
-    {"keys export", "FILE", 1, 1, "Writes the master key, encrypted with a passphrase (read from standard "
-                                  "input), for safekeeping.", {{0}}, cmd_keys_export},
-    {"keys import", "FILE", 1, 1, "Writes a key file from an export (passphrase from standard input).", {{0}},
+    {"keys export",
+     "FILE",
+     1,
+     1,
+     "Writes the master key, encrypted with a passphrase (read from standard "
+     "input), for safekeeping.",
+     {{0}},
+     cmd_keys_export},
+    {"keys import",
+     "FILE",
+     1,
+     1,
+     "Writes a key file from an export (passphrase from standard input).",
+     {{0}},
      cmd_keys_import},
-    {"keys rotate", "", 0, 0, "Re-encrypts every sealed value under a new data key; resumable.", {{0}},
+    {"keys rotate",
+     "",
+     0,
+     0,
+     "Re-encrypts every sealed value under a new data key; resumable.",
+     {{0}},
      cmd_keys_rotate},
-    {"backup", "FILE", 1, 1, "Writes an online, consistent backup that restores onto either engine.", {{0}},
+    {"backup",
+     "FILE",
+     1,
+     1,
+     "Writes an online, consistent backup that restores onto either engine.",
+     {{0}},
      cmd_backup},
-    {"restore", "FILE", 1, 1, "Checks a backup's integrity, then loads it into an empty database.", {{0}},
-     cmd_restore},
-    {"token create", "", 0, 0, "Creates an API token for a user (shown once).",
+    {"restore", "FILE", 1, 1, "Checks a backup's integrity, then loads it into an empty database.", {{0}}, cmd_restore},
+    {"token create",
+     "",
+     0,
+     0,
+     "Creates an API token for a user (shown once).",
      {{"user", true, "username"}, {"name", true, "what the token is for"}, {"days", true, "validity (default 90)"}},
      cmd_token_create},
     {"demo", "", 0, 0, "Adds generated demo agencies and users.", {{0}}, cmd_demo},
@@ -1419,8 +1505,10 @@ static const struct command commands[] = {
 
 static void usage_all(FILE *f)
 {
-    fprintf(f, "ctis %s: the Counter-Trafficking Information System\n\nUsage: ctis COMMAND [options]\n\n"
-               "Commands:\n", CTIS_VERSION);
+    fprintf(f,
+            "ctis %s: the Counter-Trafficking Information System\n\nUsage: ctis COMMAND [options]\n\n"
+            "Commands:\n",
+            CTIS_VERSION);
     for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
         fprintf(f, "  %-22s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, "."), commands[i].summary);
     }
@@ -1453,8 +1541,8 @@ int cli_main(int argc, char **argv)
                 cmd = &commands[i];
                 used = 1;
             }
-        } else if (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 &&
-                   argv[1][space - name] == '\0' && strcmp(argv[2], space + 1) == 0) {
+        } else if (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 && argv[1][space - name] == '\0' &&
+                   strcmp(argv[2], space + 1) == 0) {
             cmd = &commands[i];
             used = 2;
         }

@@ -8,14 +8,14 @@
 /* Exit codes (docs/cli.md). */
 enum cli_exit {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_ERROR = 1,        /* anything else: I/O, internal */
-    CLI_EXIT_USAGE = 2,        /* wrong command line */
+    CLI_EXIT_ERROR = 1, /* anything else: I/O, internal */
+    CLI_EXIT_USAGE = 2, /* wrong command line */
     CLI_EXIT_NOT_FOUND = 3,
-    CLI_EXIT_CONFLICT = 4,     /* exists already, changed meanwhile, not empty */
+    CLI_EXIT_CONFLICT = 4, /* exists already, changed meanwhile, not empty */
     CLI_EXIT_DENIED = 5,
-    CLI_EXIT_INTEGRITY = 6,    /* audit chain broken, backup damaged, wrong key or passphrase */
-    CLI_EXIT_UNAVAILABLE = 7,  /* database or port unreachable, busy */
-    CLI_EXIT_INVALID = 8,      /* bad input data */
+    CLI_EXIT_INTEGRITY = 6,   /* audit chain broken, backup damaged, wrong key or passphrase */
+    CLI_EXIT_UNAVAILABLE = 7, /* database or port unreachable, busy */
+    CLI_EXIT_INVALID = 8,     /* bad input data */
 };
 
 int cli_main(int argc, char **argv);

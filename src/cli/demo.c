@@ -31,11 +31,30 @@ static const struct {
 };
 
 static const char *const demo_names[] = {
-    "Amina Bello", "Chukwuemeka Okafor", "ليلى حداد", "محمد العلي", "María Fernanda López",
-    "José Hernández", "Олена Коваленко", "Дмитрий Иванов", "Айгерим Нурланова", "Fatou Diop",
-    "Mamadou Ndiaye", "王芳", "李伟", "Somchai Wongsakul", "Maria Santos", "Juan dela Cruz",
-    "Ngozi Adeyemi", "سارة يوسف", "Camille Dubois", "Ahmed Hassan", "Anna Petrova", "Luis García",
-    "张敏", "Nadia Rahman",
+    "Amina Bello",
+    "Chukwuemeka Okafor",
+    "ليلى حداد",
+    "محمد العلي",
+    "María Fernanda López",
+    "José Hernández",
+    "Олена Коваленко",
+    "Дмитрий Иванов",
+    "Айгерим Нурланова",
+    "Fatou Diop",
+    "Mamadou Ndiaye",
+    "王芳",
+    "李伟",
+    "Somchai Wongsakul",
+    "Maria Santos",
+    "Juan dela Cruz",
+    "Ngozi Adeyemi",
+    "سارة يوسف",
+    "Camille Dubois",
+    "Ahmed Hassan",
+    "Anna Petrova",
+    "Luis García",
+    "张敏",
+    "Nadia Rahman",
 };
 
 static void slug(char *out, size_t n, const char *prefix, int i, int j)
@@ -63,8 +82,7 @@ static enum status op_demo_agency(const struct auth_ctx *ctx, void *p)
         return STATUS_OK; /* run twice: the agency is there already */
     }
     for (int j = 0; st == STATUS_OK && j < d->users; j++) {
-        const struct auth_builtin_role *role =
-            &auth_builtin_roles[(d->index + (size_t)j) % auth_builtin_roles_count];
+        const struct auth_builtin_role *role = &auth_builtin_roles[(d->index + (size_t)j) % auth_builtin_roles_count];
         char username[64], email[96];
         slug(username, sizeof username, role->name, (int)d->index, j);
         for (char *q = username; *q; q++) {

@@ -13,9 +13,7 @@
 
 #include "util/status.h"
 
-enum http_method {
-    HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_METHOD__COUNT
-};
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_METHOD__COUNT };
 
 struct http_request;
 struct http_route;
@@ -31,23 +29,23 @@ typedef bool (*http_before_fn)(struct http_request *req, const struct http_route
 typedef void (*http_after_fn)(struct http_request *req, void *app);
 
 /* Route flags. */
-#define HTTP_ROUTE_PUBLIC 0x1u       /* no session needed (login, healthz) */
-#define HTTP_ROUTE_JSON_BODY 0x2u    /* a JSON object body is required */
-#define HTTP_ROUTE_NO_CSRF 0x4u      /* state-changing but exempt from CSRF (login) */
+#define HTTP_ROUTE_PUBLIC 0x1u    /* no session needed (login, healthz) */
+#define HTTP_ROUTE_JSON_BODY 0x2u /* a JSON object body is required */
+#define HTTP_ROUTE_NO_CSRF 0x4u   /* state-changing but exempt from CSRF (login) */
 
 struct http_route {
     enum http_method method;
-    const char *pattern;      /* "/api/v1/users/{id}": {name} matches one non-empty segment */
+    const char *pattern; /* "/api/v1/users/{id}": {name} matches one non-empty segment */
     http_handler_fn handler;
     unsigned flags;
-    const char *permission;   /* informative: the permission the handler checks (for docs) */
+    const char *permission; /* informative: the permission the handler checks (for docs) */
 };
 
 struct http_config {
-    const char *bind_address;     /* "127.0.0.1" by default */
-    uint16_t port;                /* 0 picks a free port (see http_server_port) */
-    unsigned threads;             /* HTTP_THREADS_DEFAULT when 0 */
-    const char *tls_cert_path;    /* both set: HTTPS */
+    const char *bind_address;  /* "127.0.0.1" by default */
+    uint16_t port;             /* 0 picks a free port (see http_server_port) */
+    unsigned threads;          /* HTTP_THREADS_DEFAULT when 0 */
+    const char *tls_cert_path; /* both set: HTTPS */
     const char *tls_key_path;
     const struct http_route *routes;
     size_t routes_count;
@@ -93,8 +91,7 @@ bool http_request_if_match(const struct http_request *req, int64_t *out, bool *m
 /* The same for a header value (exposed for tests). "*" is treated as no header. */
 bool http_if_match_parse(const char *value, int64_t *out, bool *malformed_out);
 /* Page parameters ?limit=&offset= checked against PAGE_ROWS_MAX. */
-enum status http_request_page(const struct http_request *req, int64_t *limit_out,
-                              int64_t *offset_out);
+enum status http_request_page(const struct http_request *req, int64_t *limit_out, int64_t *offset_out);
 /* Per-request slot for the application (e.g. the authenticated principal). */
 void http_request_set_ctx(struct http_request *req, void *ctx);
 void *http_request_ctx(const struct http_request *req);
@@ -107,11 +104,11 @@ void http_response_etag(struct http_request *req, int64_t version);
 void http_respond_json(struct http_request *req, unsigned status, json_t *body);
 /* Sends {"error":{"code","message","field"}} for a status, using err_last()/err_last_field(). */
 void http_respond_status(struct http_request *req, enum status st);
-void http_respond_error(struct http_request *req, unsigned http_status, const char *code,
-                        const char *message, const char *field);
+void http_respond_error(struct http_request *req, unsigned http_status, const char *code, const char *message,
+                        const char *field);
 /* Sends bytes; when copy is false the data must outlive the request (static assets). */
-void http_respond_bytes(struct http_request *req, unsigned status, const char *content_type,
-                        const void *data, size_t len, bool copy);
+void http_respond_bytes(struct http_request *req, unsigned status, const char *content_type, const void *data,
+                        size_t len, bool copy);
 /* True when path matches a route pattern: exact segments, and {name} segments that match one
  * non-empty segment (exposed for tests). */
 bool http_route_match(const char *pattern, const char *path);
@@ -129,8 +126,7 @@ enum status http_json_parse(json_t **out, const char *text, size_t len);
 
 /* Field getters for handler input: each names the field in its error. A missing optional field
  * leaves *out untouched and returns STATUS_OK; a wrong type is STATUS_INVALID. */
-enum status http_json_string(const json_t *obj, const char *key, bool required, size_t max_bytes,
-                             const char **out);
+enum status http_json_string(const json_t *obj, const char *key, bool required, size_t max_bytes, const char **out);
 enum status http_json_int(const json_t *obj, const char *key, bool required, int64_t *out);
 enum status http_json_bool(const json_t *obj, const char *key, bool required, bool *out);
 

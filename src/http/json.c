@@ -53,15 +53,13 @@ enum status http_json_depth_check(const char *text, size_t len, size_t max)
             depth++;
         } else if (c == ']' || c == '}') {
             if (depth == 0) {
-                return err_set(STATUS_INVALID,
-                               "body is not valid JSON: unbalanced '%c' at byte %zu", c, i + 1);
+                return err_set(STATUS_INVALID, "body is not valid JSON: unbalanced '%c' at byte %zu", c, i + 1);
             }
             depth--;
             if (depth < DEPTH_KIND_BITS) {
                 bool object = (kinds[depth / 8] >> (depth % 8)) & 1u;
                 if (object != (c == '}')) {
-                    return err_set(STATUS_INVALID,
-                                   "body is not valid JSON: mismatched '%c' at byte %zu", c, i + 1);
+                    return err_set(STATUS_INVALID, "body is not valid JSON: mismatched '%c' at byte %zu", c, i + 1);
                 }
             }
         }
@@ -92,8 +90,7 @@ static enum status check_text(const char *s, size_t len, const char *path, const
 {
     const char *field = path[0] != '\0' ? path : "(root)";
     if (len > JSON_STRING_BYTES_MAX) {
-        return err_set_field(STATUS_TOO_LARGE, path, "%s: %s longer than %d bytes", field, what,
-                             JSON_STRING_BYTES_MAX);
+        return err_set_field(STATUS_TOO_LARGE, path, "%s: %s longer than %d bytes", field, what, JSON_STRING_BYTES_MAX);
     }
     if (!util_utf8_valid(s, len)) {
         return err_set_field(STATUS_INVALID, path, "%s: %s holds a control character", field, what);
@@ -117,7 +114,8 @@ static enum status json_walk(const json_t *v, char *path, size_t cap, size_t len
         }
         const char *key;
         const json_t *child;
-        json_object_foreach((json_t *)v, key, child) {
+        json_object_foreach((json_t *)v, key, child)
+        {
             size_t keylen = strlen(key);
             size_t sub = len;
             path_push(path, cap, &sub, key);
@@ -178,8 +176,8 @@ enum status http_json_parse(json_t **out, const char *text, size_t len)
         if (near != NULL) {
             *near = '\0';
         }
-        st = err_set(STATUS_INVALID, "body is not valid JSON at line %d, column %d: %s", jerr.line,
-                     jerr.column, jerr.text);
+        st = err_set(STATUS_INVALID, "body is not valid JSON at line %d, column %d: %s", jerr.line, jerr.column,
+                     jerr.text);
         goto out;
     }
     if (!json_is_object(root)) {
@@ -199,8 +197,7 @@ out:
 }
 
 /* The value of key, or NULL when it is absent or JSON null; reports a missing required field. */
-static enum status field_get(const json_t **v_out, const json_t *obj, const char *key,
-                             bool required)
+static enum status field_get(const json_t **v_out, const json_t *obj, const char *key, bool required)
 {
     ASSERT(key != NULL);
     const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
@@ -214,8 +211,7 @@ static enum status field_get(const json_t **v_out, const json_t *obj, const char
     return STATUS_OK;
 }
 
-enum status http_json_string(const json_t *obj, const char *key, bool required, size_t max_bytes,
-                             const char **out)
+enum status http_json_string(const json_t *obj, const char *key, bool required, size_t max_bytes, const char **out)
 {
     const json_t *v;
     enum status st = field_get(&v, obj, key, required);
@@ -232,8 +228,7 @@ enum status http_json_string(const json_t *obj, const char *key, bool required, 
         goto out;
     }
     if (!util_utf8_valid(json_string_value(v), len)) {
-        st = err_set_field(STATUS_INVALID, key, "%s: must be UTF-8 text without control characters",
-                           key);
+        st = err_set_field(STATUS_INVALID, key, "%s: must be UTF-8 text without control characters", key);
         goto out;
     }
     *out = json_string_value(v);
@@ -332,17 +327,14 @@ void http_respond_status(struct http_request *req, enum status st)
     http_respond_error(req, code, status_name(st), message, field);
 }
 
-enum status http_request_page(const struct http_request *req, int64_t *limit_out,
-                              int64_t *offset_out)
+enum status http_request_page(const struct http_request *req, int64_t *limit_out, int64_t *offset_out)
 {
     enum status st = STATUS_OK;
     int64_t limit = PAGE_ROWS_DEFAULT;
     int64_t offset = 0;
     const char *s = http_request_query(req, "limit");
-    if (s != NULL && (util_parse_i64(&limit, s) != STATUS_OK || limit < 1 ||
-                      limit > PAGE_ROWS_MAX)) {
-        st = err_set_field(STATUS_INVALID, "limit", "limit: a whole number from 1 to %d",
-                           PAGE_ROWS_MAX);
+    if (s != NULL && (util_parse_i64(&limit, s) != STATUS_OK || limit < 1 || limit > PAGE_ROWS_MAX)) {
+        st = err_set_field(STATUS_INVALID, "limit", "limit: a whole number from 1 to %d", PAGE_ROWS_MAX);
         goto out;
     }
     s = http_request_query(req, "offset");

@@ -28,11 +28,11 @@
 #include "util/mem.h"
 #include "util/util.h"
 
-#define TLS_FILE_BYTES_MAX (1024 * 1024)      /* a PEM certificate chain or key */
+#define TLS_FILE_BYTES_MAX (1024 * 1024) /* a PEM certificate chain or key */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define HSTS_VALUE "max-age=31536000"
-#define STOP_POLL_MS 10                       /* how often stop looks at requests in flight */
-#define MHD_MESSAGE_BYTES_MAX 200             /* a libmicrohttpd message kept for errors */
+#define STOP_POLL_MS 10           /* how often stop looks at requests in flight */
+#define MHD_MESSAGE_BYTES_MAX 200 /* a libmicrohttpd message kept for errors */
 
 struct header_pair {
     char *name;
@@ -40,7 +40,7 @@ struct header_pair {
 };
 
 struct route_param {
-    const char *name;     /* inside the route pattern, not NUL-terminated */
+    const char *name; /* inside the route pattern, not NUL-terminated */
     size_t name_len;
     char *value;
 };
@@ -54,16 +54,16 @@ struct http_server {
     uint16_t port;
     bool tls;
     atomic_bool stopping;
-    atomic_uint inflight;       /* requests from their first call to their completion */
+    atomic_uint inflight; /* requests from their first call to their completion */
 };
 
 struct http_request {
     struct http_server *srv;
     struct MHD_Connection *conn;
-    enum http_method method;    /* HTTP_METHOD__COUNT when not one of ours */
-    char *path;                 /* decoded, without the query string */
+    enum http_method method; /* HTTP_METHOD__COUNT when not one of ours */
+    char *path;              /* decoded, without the query string */
     const struct http_route *route;
-    http_handler_fn handler;    /* the route's handler or cfg.fallback */
+    http_handler_fn handler; /* the route's handler or cfg.fallback */
     struct route_param params[HTTP_ROUTE_PARAMS_MAX];
     size_t params_count;
     struct buf body;
@@ -72,25 +72,24 @@ struct http_request {
     struct header_pair *headers;
     size_t headers_count;
     int64_t start_us;
-    unsigned status;            /* 0 until a response is queued */
+    unsigned status; /* 0 until a response is queued */
     size_t bytes;
     bool responded;
     bool body_too_large;
-    bool dispatched;            /* before/handler of a route ran: cfg.after is due */
+    bool dispatched; /* before/handler of a route ran: cfg.after is due */
     bool queue_failed;
     char client[INET6_ADDRSTRLEN];
 };
 
 static const char *const method_names[HTTP_METHOD__COUNT] = {
-    [HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_POST] = "POST",
+    [HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD",   [HTTP_POST] = "POST",
     [HTTP_PUT] = "PUT", [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
 };
 
 static const struct header_pair security_headers[] = {
-    {"Content-Security-Policy",
-     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-     "form-action 'self'; frame-ancestors 'none'"},
+    {"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+                                "form-action 'self'; frame-ancestors 'none'"},
     {"X-Content-Type-Options", "nosniff"},
     {"X-Frame-Options", "DENY"},
     {"Referrer-Policy", "no-referrer"},
@@ -108,8 +107,7 @@ static int64_t monotonic_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-__attribute__((format(printf, 2, 0)))
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     vsnprintf(mhd_message, sizeof mhd_message, fmt, ap);
@@ -125,8 +123,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* Matches path against pattern segment by segment; a {name} segment matches one non-empty
  * segment. When params is not NULL, records up to HTTP_ROUTE_PARAMS_MAX borrowed values. */
-static bool route_match(const char *pattern, const char *path, struct route_param *params,
-                        const char **values, size_t *value_lens, size_t *count_out)
+static bool route_match(const char *pattern, const char *path, struct route_param *params, const char **values,
+                        size_t *value_lens, size_t *count_out)
 {
     size_t count = 0;
     const char *p = pattern;
@@ -190,8 +188,8 @@ static bool path_is_api(const char *path)
 
 /* Finds the route for the request; *allow_out gets the methods of every route whose pattern
  * matches the path (a bit per enum http_method), for 405. */
-static const struct http_route *route_find(const struct http_server *srv, const char *path,
-                                           enum http_method method, unsigned *allow_out)
+static const struct http_route *route_find(const struct http_server *srv, const char *path, enum http_method method,
+                                           unsigned *allow_out)
 {
     const struct http_route *exact = NULL;
     const struct http_route *as_get = NULL;
@@ -236,8 +234,8 @@ static void header_add(struct MHD_Response *resp, const char *name, const char *
 }
 
 /* Queues the one response of a request. data is copied, freed (with free) or kept as given. */
-static void respond(struct http_request *req, unsigned status, const char *content_type,
-                    const void *data, size_t len, enum MHD_ResponseMemoryMode mode)
+static void respond(struct http_request *req, unsigned status, const char *content_type, const void *data, size_t len,
+                    enum MHD_ResponseMemoryMode mode)
 {
     ASSERT(!req->responded);
     req->responded = true;
@@ -320,8 +318,8 @@ static json_t *json_text(const char *s)
     return v != NULL ? v : json_string("?");
 }
 
-void http_respond_error(struct http_request *req, unsigned http_status, const char *code,
-                        const char *message, const char *field)
+void http_respond_error(struct http_request *req, unsigned http_status, const char *code, const char *message,
+                        const char *field)
 {
     ASSERT(req != NULL && code != NULL);
     json_t *err = json_object();
@@ -335,12 +333,11 @@ void http_respond_error(struct http_request *req, unsigned http_status, const ch
     http_respond_json(req, http_status, body);
 }
 
-void http_respond_bytes(struct http_request *req, unsigned status, const char *content_type,
-                        const void *data, size_t len, bool copy)
+void http_respond_bytes(struct http_request *req, unsigned status, const char *content_type, const void *data,
+                        size_t len, bool copy)
 {
     ASSERT(req != NULL && (data != NULL || len == 0));
-    respond(req, status, content_type, len > 0 ? data : "", len,
-            copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+    respond(req, status, content_type, len > 0 ? data : "", len, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
 }
 
 /* ---- request accessors ----------------------------------------------------------------- */
@@ -429,7 +426,7 @@ bool http_if_match_parse(const char *value, int64_t *out, bool *malformed_out)
         len--;
     }
     if (len == 1 && s[0] == '*') {
-        goto out;     /* any version: no precondition on a record that exists */
+        goto out; /* any version: no precondition on a record that exists */
     }
     if (len >= 2 && s[0] == 'W' && s[1] == '/') {
         s += 2;
@@ -482,8 +479,7 @@ struct value_tally {
     size_t bytes;
 };
 
-static enum MHD_Result tally_value(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+static enum MHD_Result tally_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     struct value_tally *t = cls;
     (void)kind;
@@ -509,8 +505,8 @@ static bool content_type_is_json(const char *ct)
     return c == '\0' || c == ';' || c == ' ' || c == '\t';
 }
 
-static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *conn,
-                                        const char *url, const char *method)
+static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *conn, const char *url,
+                                        const char *method)
 {
     struct http_request *req = xcalloc(1, sizeof *req);
     req->srv = srv;
@@ -519,15 +515,13 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
     req->method = method_parse(method);
     req->path = xstrdup(url != NULL ? url : "/");
     buf_init(&req->body, HTTP_BODY_BYTES_MAX);
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
     if (sa != NULL && sa->sa_family == AF_INET) {
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  req->client, sizeof req->client);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->client, sizeof req->client);
     } else if (sa != NULL && sa->sa_family == AF_INET6) {
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  req->client, sizeof req->client);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, req->client,
+                  sizeof req->client);
     }
     return req;
 }
@@ -554,8 +548,7 @@ static void respond_405(struct http_request *req, unsigned allow)
     size_t len = 0;
     for (int m = 0; m < HTTP_METHOD__COUNT; m++) {
         if (allow & (1u << m)) {
-            int n = snprintf(text + len, sizeof text - len, "%s%s", len > 0 ? ", " : "",
-                             method_names[m]);
+            int n = snprintf(text + len, sizeof text - len, "%s%s", len > 0 ? ", " : "", method_names[m]);
             ASSERT(n > 0 && (size_t)n < sizeof text - len);
             len += (size_t)n;
         }
@@ -567,8 +560,7 @@ static void respond_405(struct http_request *req, unsigned allow)
 static void respond_413(struct http_request *req)
 {
     char message[80];
-    snprintf(message, sizeof message, "the body is larger than the limit of %d bytes",
-             HTTP_BODY_BYTES_MAX);
+    snprintf(message, sizeof message, "the body is larger than the limit of %d bytes", HTTP_BODY_BYTES_MAX);
     http_respond_error(req, 413, status_name(STATUS_TOO_LARGE), message, NULL);
 }
 
@@ -586,8 +578,7 @@ static void request_begin(struct http_request *req)
         return;
     }
     if (query.count > HTTP_QUERY_PARAMS_MAX) {
-        http_respond_error(req, 400, status_name(STATUS_INVALID), "too many query parameters",
-                           NULL);
+        http_respond_error(req, 400, status_name(STATUS_INVALID), "too many query parameters", NULL);
         return;
     }
     if (headers.bytes > HTTP_HEADER_BYTES_MAX) {
@@ -612,8 +603,7 @@ static void request_begin(struct http_request *req)
     } else {
         const char *values[HTTP_ROUTE_PARAMS_MAX];
         size_t lens[HTTP_ROUTE_PARAMS_MAX];
-        bool ok = route_match(route->pattern, req->path, req->params, values, lens,
-                              &req->params_count);
+        bool ok = route_match(route->pattern, req->path, req->params, values, lens, &req->params_count);
         ASSERT(ok);
         for (size_t i = 0; i < req->params_count; i++) {
             req->params[i].value = xstrndup(values[i], lens[i]);
@@ -633,8 +623,7 @@ static void request_begin(struct http_request *req)
     }
     if (req->route != NULL && (req->route->flags & HTTP_ROUTE_JSON_BODY) &&
         !content_type_is_json(http_request_header(req, "Content-Type"))) {
-        http_respond_error(req, 415, "unsupported_media_type",
-                           "the body must be sent as application/json", NULL);
+        http_respond_error(req, 415, "unsupported_media_type", "the body must be sent as application/json", NULL);
         return;
     }
 }
@@ -660,8 +649,8 @@ static void request_dispatch(struct http_request *req)
         req->dispatched = true;
         if (srv->cfg.before != NULL && !srv->cfg.before(req, req->route, srv->cfg.app)) {
             if (!req->responded) {
-                log_error("http: before hook refused %s %s without a response",
-                          method_names[req->method], req->route->pattern);
+                log_error("http: before hook refused %s %s without a response", method_names[req->method],
+                          req->route->pattern);
                 http_respond_error(req, 500, status_name(STATUS_IO), "internal error", NULL);
             }
             return;
@@ -678,9 +667,8 @@ static void request_dispatch(struct http_request *req)
     }
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **req_cls)
 {
     struct http_server *srv = cls;
@@ -723,8 +711,7 @@ static void log_safe(char *out, size_t cap, const char *text)
     out[i] = '\0';
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-                         enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
     struct http_server *srv = cls;
     struct http_request *req = *req_cls;
@@ -742,8 +729,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         log_safe(path, sizeof path, req->path);
         int64_t us = monotonic_us() - req->start_us;
         log_info("http %s %s %u %zu %lld.%03lldms",
-                 req->method < HTTP_METHOD__COUNT ? method_names[req->method] : "OTHER", path,
-                 req->status, req->bytes, (long long)(us / 1000), (long long)(us % 1000));
+                 req->method < HTTP_METHOD__COUNT ? method_names[req->method] : "OTHER", path, req->status, req->bytes,
+                 (long long)(us / 1000), (long long)(us % 1000));
     }
     request_free(req);
     atomic_fetch_sub(&srv->inflight, 1);
@@ -790,8 +777,7 @@ enum status http_server_start(struct http_server **out, const struct http_config
     }
     for (size_t i = 0; i < cfg->routes_count; i++) {
         const struct http_route *r = &cfg->routes[i];
-        if (r->pattern == NULL || r->pattern[0] != '/' || r->handler == NULL ||
-            r->method >= HTTP_METHOD__COUNT) {
+        if (r->pattern == NULL || r->pattern[0] != '/' || r->handler == NULL || r->method >= HTTP_METHOD__COUNT) {
             st = err_set(STATUS_INVALID, "route %zu: needs a method, a /pattern and a handler", i);
             goto out;
         }
@@ -800,8 +786,7 @@ enum status http_server_start(struct http_server **out, const struct http_config
             params++;
         }
         if (params > HTTP_ROUTE_PARAMS_MAX) {
-            st = err_set(STATUS_INVALID, "route %s: more than %d {name} segments", r->pattern,
-                         HTTP_ROUTE_PARAMS_MAX);
+            st = err_set(STATUS_INVALID, "route %s: more than %d {name} segments", r->pattern, HTTP_ROUTE_PARAMS_MAX);
             goto out;
         }
     }
@@ -812,7 +797,7 @@ enum status http_server_start(struct http_server **out, const struct http_config
 
     srv = xcalloc(1, sizeof *srv);
     srv->cfg = *cfg;
-    srv->cfg.bind_address = NULL;   /* borrowed strings are not kept past start */
+    srv->cfg.bind_address = NULL; /* borrowed strings are not kept past start */
     srv->cfg.tls_cert_path = NULL;
     srv->cfg.tls_key_path = NULL;
     atomic_init(&srv->stopping, false);
@@ -830,8 +815,7 @@ enum status http_server_start(struct http_server **out, const struct http_config
         addr = (const struct sockaddr *)&sin6;
         flags |= MHD_USE_IPv6;
     } else {
-        st = err_set_field(STATUS_INVALID, "bind_address",
-                           "bind_address: not an IPv4 or IPv6 address");
+        st = err_set_field(STATUS_INVALID, "bind_address", "bind_address: not an IPv4 or IPv6 address");
         goto out;
     }
 
@@ -840,13 +824,11 @@ enum status http_server_start(struct http_server **out, const struct http_config
             st = err_set(STATUS_INVALID, "this libmicrohttpd has no TLS support");
             goto out;
         }
-        if (util_file_read(&srv->tls_cert, NULL, cfg->tls_cert_path, TLS_FILE_BYTES_MAX) !=
-            STATUS_OK) {
+        if (util_file_read(&srv->tls_cert, NULL, cfg->tls_cert_path, TLS_FILE_BYTES_MAX) != STATUS_OK) {
             st = err_set(STATUS_IO, "cannot read the TLS certificate: %s", err_last());
             goto out;
         }
-        if (util_file_read(&srv->tls_key, &srv->tls_key_len, cfg->tls_key_path,
-                           TLS_FILE_BYTES_MAX) != STATUS_OK) {
+        if (util_file_read(&srv->tls_key, &srv->tls_key_len, cfg->tls_key_path, TLS_FILE_BYTES_MAX) != STATUS_OK) {
             st = err_set(STATUS_IO, "cannot read the TLS key: %s", err_last());
             goto out;
         }
@@ -860,14 +842,12 @@ enum status http_server_start(struct http_server **out, const struct http_config
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)addr};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_CONNECTIONS_MAX, NULL};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
-                                        HTTP_CONNECTION_TIMEOUT_S, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_CONNECTION_TIMEOUT_S, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
     if (srv->tls) {
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key};
-        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
-                                            (void *)TLS_PRIORITIES};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES};
     }
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     ASSERT(n <= ARRAY_LEN(opts));
@@ -881,12 +861,12 @@ enum status http_server_start(struct http_server **out, const struct http_config
     sigaddset(&block, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     mhd_message[0] = '\0';
-    srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_request, srv,
-                                   MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    srv->daemon =
+        MHD_start_daemon(flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (srv->daemon == NULL) {
-        st = err_set(STATUS_UNAVAILABLE, "cannot serve on %s port %u: %s", bind_address,
-                     (unsigned)cfg->port, mhd_message[0] != '\0' ? mhd_message : "failed");
+        st = err_set(STATUS_UNAVAILABLE, "cannot serve on %s port %u: %s", bind_address, (unsigned)cfg->port,
+                     mhd_message[0] != '\0' ? mhd_message : "failed");
         goto out;
     }
     srv->port = cfg->port;
@@ -894,8 +874,8 @@ enum status http_server_start(struct http_server **out, const struct http_config
     if (di != NULL && di->port != 0) {
         srv->port = di->port;
     }
-    log_info("http: serving %s on %s port %u with %u threads", srv->tls ? "HTTPS" : "HTTP",
-             bind_address, (unsigned)srv->port, threads);
+    log_info("http: serving %s on %s port %u with %u threads", srv->tls ? "HTTPS" : "HTTP", bind_address,
+             (unsigned)srv->port, threads);
     *out = srv;
     srv = NULL;
 out:

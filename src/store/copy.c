@@ -146,15 +146,13 @@ static enum status collist_add(struct collist *c, const char *table, const char 
         return err_set(STATUS_TOO_LARGE, "table %s has more than %d columns", table, DB_PARAMS_MAX);
     }
     if (!ident_ok(name)) {
-        return err_set(STATUS_INVALID, "table %s: column %zu has an unusable name", table,
-                       c->n + 1);
+        return err_set(STATUS_INVALID, "table %s: column %zu has an unusable name", table, c->n + 1);
     }
     c->names[c->n++] = xstrdup(name);
     return STATUS_OK;
 }
 
-static enum status collist_from_rows(struct collist *c, const char *table,
-                                     const struct store_rows *r)
+static enum status collist_from_rows(struct collist *c, const char *table, const struct store_rows *r)
 {
     enum status st = STATUS_OK;
     size_t n = store_rows_columns(r);
@@ -203,8 +201,7 @@ static enum status sql_select(struct buf *b, const struct store_table *t, const 
     return st;
 }
 
-static enum status sql_insert(struct buf *b, enum store_dialect d, const struct store_table *t,
-                              const struct collist *c)
+static enum status sql_insert(struct buf *b, enum store_dialect d, const struct store_table *t, const struct collist *c)
 {
     enum status st = buf_printf(b, "INSERT INTO %s (", t->name);
     for (size_t i = 0; i < c->n && st == STATUS_OK; i++) {
@@ -313,8 +310,8 @@ static enum status reader_close(struct reader *rd)
 }
 
 /* Counts and checksums a table as the database holds it, columns in the given order. */
-static enum status table_sum(struct store *s, const struct store_table *t, const struct collist *c,
-                             int64_t *rows_out, uint64_t *sum_out)
+static enum status table_sum(struct store *s, const struct store_table *t, const struct collist *c, int64_t *rows_out,
+                             uint64_t *sum_out)
 {
     *rows_out = 0;
     *sum_out = 0;
@@ -370,8 +367,7 @@ static enum status schema_check(struct store *s, const char *which)
     }
     int64_t want = store_schema_version_expected();
     if (v != want) {
-        return err_set(STATUS_CONFLICT,
-                       "%s database is at schema version %lld, not %lld (migrate it first)", which,
+        return err_set(STATUS_CONFLICT, "%s database is at schema version %lld, not %lld (migrate it first)", which,
                        (long long)v, (long long)want);
     }
     return STATUS_OK;
@@ -392,8 +388,7 @@ static enum status target_empty(struct store *s)
         if (st == STATUS_OK) {
             st = store_rows_next(r);
             if (st == STATUS_OK && store_rows_i64(r, 0) != 0) {
-                st = err_set(STATUS_CONFLICT, "target database is not empty (table %s has rows)",
-                             t->name);
+                st = err_set(STATUS_CONFLICT, "target database is not empty (table %s has rows)", t->name);
             } else if (st == STATUS_DONE) {
                 st = err_set(STATUS_IO, "count of table %s returned no row", t->name);
             }
@@ -418,8 +413,7 @@ static enum status migrations_equal(struct store *a, struct store *b)
         enum status sa = store_rows_next(ra), sb = store_rows_next(rb);
         if (sa < 0 || sb < 0) {
             st = sa < 0 ? sa : sb;
-        } else if (sa != sb ||
-                   (sa == STATUS_OK && store_rows_i64(ra, 0) != store_rows_i64(rb, 0))) {
+        } else if (sa != sb || (sa == STATUS_OK && store_rows_i64(ra, 0) != store_rows_i64(rb, 0))) {
             st = err_set(STATUS_CONFLICT, "the databases have different applied migrations");
         } else if (sa == STATUS_DONE) {
             break;
@@ -447,8 +441,7 @@ static enum status copy_table(struct store *from, struct store *to, const struct
         st = table_columns(to, t, &ct);
     }
     if (st == STATUS_OK && !collist_equal(&cf, &ct)) {
-        st = err_set(STATUS_CONFLICT, "table %s has different columns in the two databases",
-                     t->name);
+        st = err_set(STATUS_CONFLICT, "table %s has different columns in the two databases", t->name);
     }
     if (st == STATUS_OK) {
         st = sql_select(&sel, t, &cf);
@@ -552,8 +545,7 @@ static enum status bw_line(struct bwriter *w, json_t *obj)
     }
     size_t n = strlen(s);
     if (n + 1 > BACKUP_LINE_BYTES_MAX) {
-        st =
-            err_set(STATUS_TOO_LARGE, "a backup line would exceed %d bytes", BACKUP_LINE_BYTES_MAX);
+        st = err_set(STATUS_TOO_LARGE, "a backup line would exceed %d bytes", BACKUP_LINE_BYTES_MAX);
         goto out;
     }
     w->fnv = fnv_update(w->fnv, s, n);
@@ -570,11 +562,10 @@ static json_t *value_to_json(const struct sql_value *v)
 {
     switch (v->type) {
     case SQL_I64: return json_integer((json_int_t)v->u.i64);
-    case SQL_F64: return json_real(v->u.f64); /* NULL for NaN and infinities */
+    case SQL_F64: return json_real(v->u.f64);                         /* NULL for NaN and infinities */
     case SQL_TEXT: return json_stringn(v->u.text.ptr, v->u.text.len); /* NULL unless UTF-8 */
     case SQL_BLOB: {
-        char *b =
-            util_b64url_encode(v->u.blob.ptr ? v->u.blob.ptr : (const uint8_t *)"", v->u.blob.len);
+        char *b = util_b64url_encode(v->u.blob.ptr ? v->u.blob.ptr : (const uint8_t *)"", v->u.blob.len);
         json_t *o = json_pack("{s:s}", "b64", b);
         free(b);
         return o;
@@ -640,8 +631,7 @@ static enum status backup_table(struct store *s, struct bwriter *w, const struct
     if (st == STATUS_OK) {
         char hex[17];
         snprintf(hex, sizeof hex, "%016" PRIx64, sum);
-        st = bw_line(
-            w, json_pack("{s:s,s:I,s:s}", "end", t->name, "rows", (json_int_t)rows, "fnv", hex));
+        st = bw_line(w, json_pack("{s:s,s:I,s:s}", "end", t->name, "rows", (json_int_t)rows, "fnv", hex));
     }
     if (st == STATUS_OK && progress != NULL) {
         progress(t->name, rows, ctx);
@@ -676,17 +666,16 @@ enum status store_backup(struct store *s, const char *path, store_progress_fn pr
     }
     in_tx = true;
     st = bw_line(&w, json_pack("{s:s,s:I,s:I,s:s}", "format", BACKUP_FORMAT, "schema_version",
-                               (json_int_t)store_schema_version_expected(), "created_at_ms",
-                               (json_int_t)util_now_ms(), "dialect",
-                               store_dialect_of(s) == STORE_POSTGRES ? "postgres" : "sqlite"));
+                               (json_int_t)store_schema_version_expected(), "created_at_ms", (json_int_t)util_now_ms(),
+                               "dialect", store_dialect_of(s) == STORE_POSTGRES ? "postgres" : "sqlite"));
     for (size_t i = 0; i < store_tables_count && st == STATUS_OK; i++) {
         st = backup_table(s, &w, &store_tables[i], progress, ctx);
     }
     if (st == STATUS_OK) {
         char hex[17];
         snprintf(hex, sizeof hex, "%016" PRIx64, w.fnv);
-        st = bw_line(&w, json_pack("{s:b,s:I,s:s}", "trailer", 1, "tables",
-                                   (json_int_t)store_tables_count, "fnv_file", hex));
+        st = bw_line(
+            &w, json_pack("{s:b,s:I,s:s}", "trailer", 1, "tables", (json_int_t)store_tables_count, "fnv_file", hex));
     }
     if (st == STATUS_OK && (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0)) {
         st = err_set(STATUS_IO, "cannot write %s: %s", tmp, strerror(errno));
@@ -745,23 +734,22 @@ static enum status bl_read_line(struct bloader *l)
         chunk[n++] = (char)c;
         if (n == sizeof chunk) {
             if (buf_append(&l->line, chunk, n) != STATUS_OK) {
-                return err_set(STATUS_TOO_LARGE, "backup file line %zu is longer than %d bytes",
-                               l->line_no + 1, BACKUP_LINE_BYTES_MAX);
+                return err_set(STATUS_TOO_LARGE, "backup file line %zu is longer than %d bytes", l->line_no + 1,
+                               BACKUP_LINE_BYTES_MAX);
             }
             n = 0;
         }
     }
     if (n > 0 && buf_append(&l->line, chunk, n) != STATUS_OK) {
-        return err_set(STATUS_TOO_LARGE, "backup file line %zu is longer than %d bytes",
-                       l->line_no + 1, BACKUP_LINE_BYTES_MAX);
+        return err_set(STATUS_TOO_LARGE, "backup file line %zu is longer than %d bytes", l->line_no + 1,
+                       BACKUP_LINE_BYTES_MAX);
     }
     if (ferror(l->f)) {
         return err_set(STATUS_IO, "cannot read %s: %s", l->path, strerror(errno));
     }
     if (c == EOF) {
         if (l->line.len > 0) {
-            return err_set(STATUS_INVALID, "backup file is truncated (line %zu has no end)",
-                           l->line_no + 1);
+            return err_set(STATUS_INVALID, "backup file is truncated (line %zu has no end)", l->line_no + 1);
         }
         return STATUS_DONE;
     }
@@ -782,14 +770,13 @@ static enum status bl_header(struct bloader *l, json_t *o)
     if (format == NULL || strcmp(format, BACKUP_FORMAT) != 0) {
         return bl_bad(l, "not a ctis backup (format " BACKUP_FORMAT " expected)");
     }
-    if (!json_is_integer(version) || !json_is_integer(json_object_get(o, "created_at_ms")) ||
-        dialect == NULL || (strcmp(dialect, "sqlite") != 0 && strcmp(dialect, "postgres") != 0)) {
+    if (!json_is_integer(version) || !json_is_integer(json_object_get(o, "created_at_ms")) || dialect == NULL ||
+        (strcmp(dialect, "sqlite") != 0 && strcmp(dialect, "postgres") != 0)) {
         return bl_bad(l, "bad header");
     }
     if (json_integer_value(version) != store_schema_version_expected()) {
         return err_set(STATUS_CONFLICT, "backup is of schema version %lld; this program needs %lld",
-                       (long long)json_integer_value(version),
-                       (long long)store_schema_version_expected());
+                       (long long)json_integer_value(version), (long long)store_schema_version_expected());
     }
     return STATUS_OK;
 }
@@ -798,8 +785,7 @@ static enum status bl_table_start(struct bloader *l, json_t *o)
 {
     const char *name = json_string_value(json_object_get(o, "table"));
     json_t *cols = json_object_get(o, "columns");
-    if (l->table >= store_tables_count || name == NULL ||
-        strcmp(name, store_tables[l->table].name) != 0) {
+    if (l->table >= store_tables_count || name == NULL || strcmp(name, store_tables[l->table].name) != 0) {
         return bl_bad(l, "table missing or out of order");
     }
     const struct store_table *t = &store_tables[l->table];
@@ -834,8 +820,7 @@ static enum status bl_table_start(struct bloader *l, json_t *o)
     struct collist have = {0};
     st = table_columns(l->s, t, &have);
     if (st == STATUS_OK && !collist_equal(&have, &l->cols)) {
-        st = err_set(STATUS_CONFLICT,
-                     "table %s has other columns in the backup than in the database", t->name);
+        st = err_set(STATUS_CONFLICT, "table %s has other columns in the backup than in the database", t->name);
     }
     collist_free(&have);
     buf_reset(&l->ins);
@@ -857,12 +842,10 @@ static enum status bl_value(struct bloader *l, json_t *j, struct sql_value *out,
         *out = SQLV_F64(json_real_value(j));
     } else if (json_is_string(j)) {
         *out = SQLV_TEXTN(json_string_value(j), json_string_length(j));
-    } else if (json_is_object(j) && json_object_size(j) == 1 &&
-               json_is_string(json_object_get(j, "b64"))) {
+    } else if (json_is_object(j) && json_object_size(j) == 1 && json_is_string(json_object_get(j, "b64"))) {
         json_t *b = json_object_get(j, "b64");
         size_t len = 0;
-        if (util_b64url_decode(owned, &len, json_string_value(b), json_string_length(b)) !=
-            STATUS_OK) {
+        if (util_b64url_decode(owned, &len, json_string_value(b), json_string_length(b)) != STATUS_OK) {
             return bl_bad(l, "bad base64url");
         }
         *out = SQLV_BLOB(*owned, len);
@@ -886,8 +869,7 @@ static enum status bl_migration_check(struct bloader *l, const struct sql_value 
     if (st == STATUS_OK) {
         st = store_rows_next(r);
         if (st == STATUS_OK && store_rows_i64(r, 0) != 1) {
-            st = err_set(STATUS_CONFLICT,
-                         "backup has migration %lld, which the database has not applied",
+            st = err_set(STATUS_CONFLICT, "backup has migration %lld, which the database has not applied",
                          (long long)version->u.i64);
         } else if (st == STATUS_DONE) {
             st = err_set(STATUS_IO, "migration count returned no row");
@@ -917,8 +899,7 @@ static enum status bl_row(struct bloader *l, json_t *arr)
             st = store__exec_text(l->s, buf_str(&l->ins), vals, l->cols.n, NULL);
         }
     }
-    if (st == STATUS_OK && l->s != NULL && l->progress != NULL &&
-        l->rows % DB_COPY_BATCH_ROWS == 0) {
+    if (st == STATUS_OK && l->s != NULL && l->progress != NULL && l->rows % DB_COPY_BATCH_ROWS == 0) {
         l->progress(store_tables[l->table].name, l->rows, l->ctx);
     }
     for (size_t i = 0; i < l->cols.n; i++) {
@@ -939,17 +920,14 @@ static enum status bl_table_end(struct bloader *l, json_t *o)
         return bl_bad(l, "bad end of table");
     }
     if (json_integer_value(rows) != l->rows || strcmp(fnv, hex) != 0) {
-        return err_set(STATUS_INVALID,
-                       "backup file: table %s does not match its count and checksum", t->name);
+        return err_set(STATUS_INVALID, "backup file: table %s does not match its count and checksum", t->name);
     }
     enum status st = STATUS_OK;
     if (l->s != NULL && l->migrations) {
         struct store_rows *r = NULL;
         st = store__exec_text(l->s, "SELECT count(*) FROM " MIGRATIONS_TABLE, NULL, 0, &r);
-        if (st == STATUS_OK && (st = store_rows_next(r)) == STATUS_OK &&
-            store_rows_i64(r, 0) != l->rows) {
-            st = err_set(STATUS_CONFLICT,
-                         "the database has other migrations applied than the backup");
+        if (st == STATUS_OK && (st = store_rows_next(r)) == STATUS_OK && store_rows_i64(r, 0) != l->rows) {
+            st = err_set(STATUS_CONFLICT, "the database has other migrations applied than the backup");
         }
         if (st == STATUS_DONE) {
             st = err_set(STATUS_IO, "migration count returned no row");
@@ -980,8 +958,7 @@ static enum status bl_trailer(struct bloader *l, json_t *o)
     if (!json_is_true(json_object_get(o, "trailer")) || !json_is_integer(tables) || fnv == NULL) {
         return bl_bad(l, "bad trailer");
     }
-    if (l->table != store_tables_count ||
-        json_integer_value(tables) != (json_int_t)store_tables_count) {
+    if (l->table != store_tables_count || json_integer_value(tables) != (json_int_t)store_tables_count) {
         return bl_bad(l, "tables missing");
     }
     if (strcmp(fnv, hex) != 0) {
@@ -992,8 +969,7 @@ static enum status bl_trailer(struct bloader *l, json_t *o)
 }
 
 /* Reads the whole file, checking it line by line; with a store, loads the rows as it goes. */
-static enum status backup_read(const char *path, struct store *s, store_progress_fn progress,
-                               void *ctx)
+static enum status backup_read(const char *path, struct store *s, store_progress_fn progress, void *ctx)
 {
     struct bloader l = {.path = path, .s = s, .progress = progress, .ctx = ctx, .fnv = FNV_OFFSET};
     buf_init(&l.line, BACKUP_LINE_BYTES_MAX);
@@ -1001,8 +977,7 @@ static enum status backup_read(const char *path, struct store *s, store_progress
     enum status st = STATUS_OK;
     l.f = fopen(path, "rb");
     if (l.f == NULL) {
-        st = err_set(errno == ENOENT ? STATUS_NOT_FOUND : STATUS_IO, "cannot open %s: %s", path,
-                     strerror(errno));
+        st = err_set(errno == ENOENT ? STATUS_NOT_FOUND : STATUS_IO, "cannot open %s: %s", path, strerror(errno));
         goto out;
     }
     while ((st = bl_read_line(&l)) == STATUS_OK) {
@@ -1011,8 +986,7 @@ static enum status backup_read(const char *path, struct store *s, store_progress
             break;
         }
         json_error_t jerr;
-        json_t *o = json_loadb(buf_str(&l.line), l.line.len,
-                               JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+        json_t *o = json_loadb(buf_str(&l.line), l.line.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
         if (!json_is_object(o)) {
             json_decref(o);
             st = bl_bad(&l, "not a JSON object");
@@ -1056,8 +1030,8 @@ enum status store_backup_verify(const char *path)
     return backup_read(path, NULL, NULL, NULL);
 }
 
-enum status store_restore(struct store *s, const char *path, store_progress_fn progress, void *ctx,
-                          store_tx_fn check, void *check_ctx)
+enum status store_restore(struct store *s, const char *path, store_progress_fn progress, void *ctx, store_tx_fn check,
+                          void *check_ctx)
 {
     ASSERT(!store_tx_active(s));
     /* The whole file is checked before the database is touched. */

@@ -141,10 +141,22 @@ void store_close(struct store *s)
     free(s);
 }
 
-enum store_dialect store_dialect_of(const struct store *s) { return s->dialect; }
-const char *store_url_display(const struct store *s) { return s->url_display; }
-bool store_tx_active(const struct store *s) { return s->in_tx; }
-int64_t store_changes(const struct store *s) { return s->changes; }
+enum store_dialect store_dialect_of(const struct store *s)
+{
+    return s->dialect;
+}
+const char *store_url_display(const struct store *s)
+{
+    return s->url_display;
+}
+bool store_tx_active(const struct store *s)
+{
+    return s->in_tx;
+}
+int64_t store_changes(const struct store *s)
+{
+    return s->changes;
+}
 
 enum status store_tx_begin(struct store *s, enum store_tx mode)
 {
@@ -291,8 +303,14 @@ enum status store_exec_script(struct store *s, const char *sql)
     return s->driver->exec_script(s->conn, sql);
 }
 
-enum status store_rows_next(struct store_rows *r) { return r->store->driver->rows_next(r->rows); }
-size_t store_rows_columns(const struct store_rows *r) { return r->store->driver->rows_columns(r->rows); }
+enum status store_rows_next(struct store_rows *r)
+{
+    return r->store->driver->rows_next(r->rows);
+}
+size_t store_rows_columns(const struct store_rows *r)
+{
+    return r->store->driver->rows_columns(r->rows);
+}
 const char *store_rows_name(const struct store_rows *r, size_t col)
 {
     return r->store->driver->rows_name(r->rows, col);

@@ -130,8 +130,8 @@ enum status store_copy(struct store *from, struct store *to, store_progress_fn p
 enum status store_backup(struct store *s, const char *path, store_progress_fn progress, void *ctx);
 /* check (may be NULL) runs inside the restore transaction after the rows are loaded and before
  * COMMIT, with check_ctx; when it fails nothing is kept (the caller checks the key file so). */
-enum status store_restore(struct store *s, const char *path, store_progress_fn progress, void *ctx,
-                          store_tx_fn check, void *check_ctx);
+enum status store_restore(struct store *s, const char *path, store_progress_fn progress, void *ctx, store_tx_fn check,
+                          void *check_ctx);
 /* Checks a backup file without loading it. */
 enum status store_backup_verify(const char *path);
 

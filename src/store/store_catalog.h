@@ -15,7 +15,7 @@ enum stmt {
 struct stmt_def {
     const char *name;
     const char *sqlite_sql;
-    const char *pg_sql;   /* NULL: derived from sqlite_sql by writing ?N as $N */
+    const char *pg_sql; /* NULL: derived from sqlite_sql by writing ?N as $N */
 };
 
 extern const struct stmt_def store_catalog[STMT__COUNT];
@@ -25,8 +25,8 @@ extern const struct stmt_def store_catalog[STMT__COUNT];
 struct store_sealed_column {
     const char *table;
     const char *column;
-    enum stmt scan;      /* ?1 after id, ?2 limit -> (id, blob) */
-    enum stmt set;       /* ?1 id, ?2 old blob, ?3 new blob */
+    enum stmt scan; /* ?1 after id, ?2 limit -> (id, blob) */
+    enum stmt set;  /* ?1 id, ?2 old blob, ?3 new blob */
 };
 extern const struct store_sealed_column store_sealed_columns[];
 extern const size_t store_sealed_columns_count;

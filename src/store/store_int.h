@@ -15,8 +15,8 @@ struct store_driver {
     enum status (*exec_script)(void *conn, const char *sql);
     /* Prepares (cached per statement id) and runs a statement with bound args. On success
      * *rows_out is a driver row cursor (or NULL if rows_out is NULL: run to completion). */
-    enum status (*exec)(void *conn, enum stmt id, const char *sql, const struct sql_value *args,
-                        size_t argc, void **rows_out, int64_t *changes_out);
+    enum status (*exec)(void *conn, enum stmt id, const char *sql, const struct sql_value *args, size_t argc,
+                        void **rows_out, int64_t *changes_out);
     enum status (*rows_next)(void *rows);
     size_t (*rows_columns)(void *rows);
     const char *(*rows_name)(void *rows, size_t col);
@@ -27,8 +27,7 @@ struct store_driver {
     const uint8_t *(*rows_blob)(void *rows, size_t col, size_t *len_out);
     void (*rows_free)(void *rows);
     /* Runs raw SQL text with bound args (copy and backup only: SQL built from store_tables). */
-    enum status (*exec_text)(void *conn, const char *sql, const struct sql_value *args, size_t argc,
-                             void **rows_out);
+    enum status (*exec_text)(void *conn, const char *sql, const struct sql_value *args, size_t argc, void **rows_out);
 };
 
 extern const struct store_driver store_driver_sqlite;
@@ -39,7 +38,7 @@ struct store {
     void *conn;
     enum store_dialect dialect;
     char *url_display;
-    const char *sql[STMT__COUNT];   /* the text for this dialect, $N-translated for PostgreSQL */
+    const char *sql[STMT__COUNT]; /* the text for this dialect, $N-translated for PostgreSQL */
     char *pg_sql_owned[STMT__COUNT];
     bool in_tx;
     int64_t changes;

@@ -28,8 +28,8 @@ enum {
 };
 
 #define PG_CONNECT_TIMEOUT_S "10"
-#define PG_SESSION_SETUP                                                                           \
-    "SET application_name = 'ctis'; SET TimeZone = 'UTC'; SET statement_timeout = '60s'; "         \
+#define PG_SESSION_SETUP                                                                                               \
+    "SET application_name = 'ctis'; SET TimeZone = 'UTC'; SET statement_timeout = '60s'; "                             \
     "SET client_encoding = 'UTF8'"
 #define PG_PRIMARY_BYTES_MAX 160 /* the part of a server message we repeat */
 
@@ -115,8 +115,7 @@ static enum status pg_error(struct pg_conn *c, const PGresult *res, const char *
         /* A client-side failure: libpq's own text names no values. */
         pg_primary_clean(primary, sizeof primary, PQerrorMessage(c->pg));
         if (PQstatus(c->pg) != CONNECTION_OK) {
-            return err_set(STATUS_UNAVAILABLE, "%s: connection to PostgreSQL lost: %s", what,
-                           primary);
+            return err_set(STATUS_UNAVAILABLE, "%s: connection to PostgreSQL lost: %s", what, primary);
         }
         return err_set(STATUS_IO, "%s: %s", what, primary[0] ? primary : "PostgreSQL error");
     }
@@ -129,8 +128,7 @@ static enum status pg_error(struct pg_conn *c, const PGresult *res, const char *
     } else {
         snprintf(primary, sizeof primary, "%s", pg_errors[i].what);
     }
-    return err_set(pg_errors[i].st, "%s: %s (SQLSTATE %s)", what,
-                   primary[0] ? primary : pg_errors[i].what, state);
+    return err_set(pg_errors[i].st, "%s: %s (SQLSTATE %s)", what, primary[0] ? primary : pg_errors[i].what, state);
 }
 
 /* Replaces every occurrence of secret (len n > 0) in msg by "***". */
@@ -365,12 +363,10 @@ static enum sql_type pg_type_map(Oid oid)
 }
 
 /* Takes res: a successful result becomes a row cursor (or is discarded), a failure a status. */
-static enum status pg_result(struct pg_conn *c, PGresult *res, const char *what, void **rows_out,
-                             int64_t *changes_out)
+static enum status pg_result(struct pg_conn *c, PGresult *res, const char *what, void **rows_out, int64_t *changes_out)
 {
     ExecStatusType rs = PQresultStatus(res);
-    if (res == NULL ||
-        (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && rs != PGRES_EMPTY_QUERY)) {
+    if (res == NULL || (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && rs != PGRES_EMPTY_QUERY)) {
         enum status st = pg_error(c, res, what);
         PQclear(res);
         return st;
@@ -418,8 +414,7 @@ static enum status pg_exec_script(void *conn, const char *sql)
         if (is_rollback) {
             return STATUS_OK;
         }
-        return err_set(STATUS_UNAVAILABLE,
-                       "connection to PostgreSQL lost; transaction rolled back");
+        return err_set(STATUS_UNAVAILABLE, "connection to PostgreSQL lost; transaction rolled back");
     }
     bool idle;
     enum status st = pg_ready(c, &idle);
@@ -434,16 +429,14 @@ static enum status pg_exec_script(void *conn, const char *sql)
         }
         st = pg_result(c, res, "script", NULL, NULL);
         /* Only BEGIN is repeated after a reconnect: other scripts may have run in part. */
-        if (st == STATUS_OK || attempt > 0 || !pg_recover(c, idle) ||
-            strncmp(sql, "BEGIN", 5) != 0) {
+        if (st == STATUS_OK || attempt > 0 || !pg_recover(c, idle) || strncmp(sql, "BEGIN", 5) != 0) {
             break;
         }
     }
     return st;
 }
 
-static enum status pg_prepare(struct pg_conn *c, enum stmt id, const char *sql,
-                              const struct pg_params *p)
+static enum status pg_prepare(struct pg_conn *c, enum stmt id, const char *sql, const struct pg_params *p)
 {
     char name[32];
     snprintf(name, sizeof name, "s%d", (int)id);
@@ -482,8 +475,8 @@ static bool pg_sql_reads_only(const char *sql)
     return strncmp(sql, "SELECT", 6) == 0 && strstr(sql, "FOR UPDATE") == NULL;
 }
 
-static enum status pg_exec(void *conn, enum stmt id, const char *sql, const struct sql_value *args,
-                           size_t argc, void **rows_out, int64_t *changes_out)
+static enum status pg_exec(void *conn, enum stmt id, const char *sql, const struct sql_value *args, size_t argc,
+                           void **rows_out, int64_t *changes_out)
 {
     struct pg_conn *c = conn;
     ASSERT(id < STMT__COUNT);
@@ -517,8 +510,7 @@ out:
     return st;
 }
 
-static enum status pg_exec_text(void *conn, const char *sql, const struct sql_value *args,
-                                size_t argc, void **rows_out)
+static enum status pg_exec_text(void *conn, const char *sql, const struct sql_value *args, size_t argc, void **rows_out)
 {
     struct pg_conn *c = conn;
     if (rows_out != NULL) {
@@ -620,8 +612,7 @@ static const uint8_t *pg_rows_bytea(struct pg_rows *r, size_t col, size_t *len_o
 {
     if (r->blob[col] == NULL) {
         size_t n = 0;
-        unsigned char *d =
-            PQunescapeBytea((const unsigned char *)PQgetvalue(r->res, r->cur, (int)col), &n);
+        unsigned char *d = PQunescapeBytea((const unsigned char *)PQgetvalue(r->res, r->cur, (int)col), &n);
         ASSERT(d != NULL);
         r->blob[col] = xmalloc(n + 1);
         memcpy(r->blob[col], d, n);

@@ -18,8 +18,8 @@ struct sqlite_conn {
 struct sqlite_rows {
     struct sqlite_conn *conn;
     sqlite3_stmt *stmt;
-    bool owned;       /* finalize on free (exec_text) rather than reset (cached) */
-    bool first_done;  /* the first step has been taken by exec */
+    bool owned;      /* finalize on free (exec_text) rather than reset (cached) */
+    bool first_done; /* the first step has been taken by exec */
     int first_rc;
 };
 
@@ -65,8 +65,8 @@ static enum status sqlite_open(void **out, const char *target)
     char *msg = NULL;
     rc = sqlite3_exec(c->db, setup, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        st = err_set(rc == SQLITE_NOTADB ? STATUS_UNAVAILABLE : STATUS_IO, "cannot set up database %s: %s",
-                     target, msg ? msg : sqlite3_errstr(rc));
+        st = err_set(rc == SQLITE_NOTADB ? STATUS_UNAVAILABLE : STATUS_IO, "cannot set up database %s: %s", target,
+                     msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         goto fail;
     }
@@ -115,13 +115,12 @@ static enum status bind_all(sqlite3 *db, sqlite3_stmt *stmt, const struct sql_va
         case SQL_I64: rc = sqlite3_bind_int64(stmt, idx, v->u.i64); break;
         case SQL_F64: rc = sqlite3_bind_double(stmt, idx, v->u.f64); break;
         case SQL_TEXT:
-            rc = sqlite3_bind_text64(stmt, idx, v->u.text.ptr ? v->u.text.ptr : "", v->u.text.len,
-                                     SQLITE_STATIC, SQLITE_UTF8);
+            rc = sqlite3_bind_text64(stmt, idx, v->u.text.ptr ? v->u.text.ptr : "", v->u.text.len, SQLITE_STATIC,
+                                     SQLITE_UTF8);
             break;
         case SQL_BLOB:
             rc = v->u.blob.ptr == NULL ? sqlite3_bind_zeroblob(stmt, idx, 0)
-                                       : sqlite3_bind_blob64(stmt, idx, v->u.blob.ptr, v->u.blob.len,
-                                                             SQLITE_STATIC);
+                                       : sqlite3_bind_blob64(stmt, idx, v->u.blob.ptr, v->u.blob.len, SQLITE_STATIC);
             break;
         default: rc = SQLITE_MISUSE; break;
         }
@@ -133,8 +132,8 @@ static enum status bind_all(sqlite3 *db, sqlite3_stmt *stmt, const struct sql_va
 }
 
 /* Steps once; SQLITE_ROW leaves a row cursor for the caller, SQLITE_DONE an empty one. */
-static enum status run(struct sqlite_conn *c, sqlite3_stmt *stmt, bool owned, const char *name,
-                       void **rows_out, int64_t *changes_out)
+static enum status run(struct sqlite_conn *c, sqlite3_stmt *stmt, bool owned, const char *name, void **rows_out,
+                       int64_t *changes_out)
 {
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -177,8 +176,8 @@ static enum status run(struct sqlite_conn *c, sqlite3_stmt *stmt, bool owned, co
     return STATUS_OK;
 }
 
-static enum status sqlite_exec(void *conn, enum stmt id, const char *sql, const struct sql_value *args,
-                               size_t argc, void **rows_out, int64_t *changes_out)
+static enum status sqlite_exec(void *conn, enum stmt id, const char *sql, const struct sql_value *args, size_t argc,
+                               void **rows_out, int64_t *changes_out)
 {
     struct sqlite_conn *c = conn;
     sqlite3_stmt *stmt = c->cache[id];

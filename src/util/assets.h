@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 struct asset {
-    const char *path;          /* e.g. "web/index.html", "i18n/ar.json" */
+    const char *path; /* e.g. "web/index.html", "i18n/ar.json" */
     const char *content_type;
-    const char *data;          /* NUL-terminated copy of the file */
+    const char *data; /* NUL-terminated copy of the file */
     size_t len;
 };
 

@@ -8,13 +8,16 @@
 #include "util/status.h"
 
 struct buf {
-    char *data;      /* NUL-terminated; NULL until the first append */
+    char *data; /* NUL-terminated; NULL until the first append */
     size_t len;
     size_t cap;
-    size_t max;      /* bytes the buffer may hold, not counting the NUL */
+    size_t max; /* bytes the buffer may hold, not counting the NUL */
 };
 
-#define BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+#define BUF_INIT(maxbytes)                                                                                             \
+    {                                                                                                                  \
+        NULL, 0, 0, (maxbytes)                                                                                         \
+    }
 
 void buf_init(struct buf *b, size_t max);
 enum status buf_append(struct buf *b, const void *data, size_t len);

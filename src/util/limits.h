@@ -4,26 +4,26 @@
 #define CTIS_UTIL_LIMITS_H
 
 /* Errors. */
-#define ERR_MESSAGE_BYTES_MAX 256       /* one line of detail */
-#define ERR_FIELD_BYTES_MAX 128         /* a JSON pointer or column name */
+#define ERR_MESSAGE_BYTES_MAX 256 /* one line of detail */
+#define ERR_FIELD_BYTES_MAX 128   /* a JSON pointer or column name */
 
 /* HTTP requests. */
-#define HTTP_BODY_BYTES_MAX (1024 * 1024)   /* 1 MiB: largest JSON body the API accepts */
+#define HTTP_BODY_BYTES_MAX (1024 * 1024) /* 1 MiB: largest JSON body the API accepts */
 #define HTTP_URL_BYTES_MAX 2048
 #define HTTP_HEADER_BYTES_MAX 8192
-#define HTTP_CONNECTIONS_MAX 512            /* simultaneous connections per server */
-#define HTTP_CONNECTION_TIMEOUT_S 30        /* idle connection timeout */
+#define HTTP_CONNECTIONS_MAX 512     /* simultaneous connections per server */
+#define HTTP_CONNECTION_TIMEOUT_S 30 /* idle connection timeout */
 #define HTTP_THREADS_DEFAULT 4
 #define HTTP_THREADS_MAX 64
-#define HTTP_ROUTE_PARAMS_MAX 4             /* {id} segments in one route pattern */
+#define HTTP_ROUTE_PARAMS_MAX 4 /* {id} segments in one route pattern */
 #define HTTP_QUERY_PARAMS_MAX 32
 
 /* JSON. */
-#define JSON_DEPTH_MAX 16                   /* nesting deeper than this is refused before parsing */
-#define JSON_STRING_BYTES_MAX 65536         /* one string value (a narrative may be long) */
-#define JSON_KEYS_MAX 256                   /* keys in one object */
-#define FIELD_TEXT_BYTES_MAX 4096           /* an ordinary text field (name, title, code) */
-#define NAME_BYTES_MAX 200                  /* agency names, display names */
+#define JSON_DEPTH_MAX 16           /* nesting deeper than this is refused before parsing */
+#define JSON_STRING_BYTES_MAX 65536 /* one string value (a narrative may be long) */
+#define JSON_KEYS_MAX 256           /* keys in one object */
+#define FIELD_TEXT_BYTES_MAX 4096   /* an ordinary text field (name, title, code) */
+#define NAME_BYTES_MAX 200          /* agency names, display names */
 #define USERNAME_BYTES_MAX 64
 #define PASSWORD_BYTES_MIN 12
 #define PASSWORD_BYTES_MAX 1024
@@ -42,20 +42,20 @@
 #define BACKUP_LINE_BYTES_MAX (1024 * 1024) /* one line (one row) of a backup file */
 
 /* Vault. */
-#define VAULT_PWHASH_CONCURRENT_MAX 2       /* Argon2id hashes at once: each takes 64 MiB */
+#define VAULT_PWHASH_CONCURRENT_MAX 2 /* Argon2id hashes at once: each takes 64 MiB */
 #define VAULT_SEALED_BYTES_MAX (JSON_STRING_BYTES_MAX + 64)
 #define VAULT_PEERS_MAX 1024
 #define VAULT_PASSPHRASE_BYTES_MIN 12
 
 /* Auth. */
-#define SESSION_IDLE_S (30 * 60)            /* a session unused for 30 minutes ends */
-#define SESSION_ABSOLUTE_S (12 * 60 * 60)   /* and any session ends after 12 hours */
-#define LOGIN_FAILURES_LOCK 5               /* consecutive failures that lock an account */
-#define LOGIN_LOCK_S (15 * 60)              /* for this long */
-#define LOGIN_CLIENT_WINDOW_S 60            /* per client address: at most ... */
-#define LOGIN_CLIENT_ATTEMPTS_MAX 20        /* ... failed attempts per window */
+#define SESSION_IDLE_S (30 * 60)          /* a session unused for 30 minutes ends */
+#define SESSION_ABSOLUTE_S (12 * 60 * 60) /* and any session ends after 12 hours */
+#define LOGIN_FAILURES_LOCK 5             /* consecutive failures that lock an account */
+#define LOGIN_LOCK_S (15 * 60)            /* for this long */
+#define LOGIN_CLIENT_WINDOW_S 60          /* per client address: at most ... */
+#define LOGIN_CLIENT_ATTEMPTS_MAX 20      /* ... failed attempts per window */
 #define TOTP_STEP_S 30
-#define TOTP_WINDOW_STEPS 1                 /* accept codes one step either side */
+#define TOTP_WINDOW_STEPS 1 /* accept codes one step either side */
 #define API_TOKEN_DAYS_MAX 366
 #define PERMISSIONS_PER_ROLE_MAX 128
 #define ROLE_NAME_BYTES_MAX 64
@@ -65,7 +65,7 @@
 #define AUDIT_SHOW_ROWS_MAX 10000
 
 /* Files. */
-#define FILE_BYTES_MAX (64 * 1024 * 1024)   /* largest file read whole (catalogue, key file) */
+#define FILE_BYTES_MAX (64 * 1024 * 1024) /* largest file read whole (catalogue, key file) */
 
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");

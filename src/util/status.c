@@ -62,9 +62,18 @@ enum status err_set_field(enum status st, const char *field, const char *fmt, ..
     return st;
 }
 
-const char *err_last(void) { return err_msg; }
-const char *err_last_field(void) { return err_field; }
-enum status err_last_status(void) { return err_status; }
+const char *err_last(void)
+{
+    return err_msg;
+}
+const char *err_last_field(void)
+{
+    return err_field;
+}
+enum status err_last_status(void)
+{
+    return err_status;
+}
 
 void err_clear(void)
 {

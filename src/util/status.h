@@ -8,19 +8,19 @@
 
 enum status {
     STATUS_OK = 0,
-    STATUS_DONE = 1,            /* iteration finished: no more rows */
-    STATUS_INVALID = -1,        /* bad input: caller's fault, message names the field */
+    STATUS_DONE = 1,     /* iteration finished: no more rows */
+    STATUS_INVALID = -1, /* bad input: caller's fault, message names the field */
     STATUS_NOT_FOUND = -2,
-    STATUS_CONFLICT = -3,       /* unique key taken, or a stale version */
-    STATUS_DENIED = -4,         /* authenticated but not allowed */
-    STATUS_BUSY = -5,           /* retryable: lock, serialization failure, deadlock */
-    STATUS_TOO_LARGE = -6,      /* a limit from limits.h was hit */
-    STATUS_UNAVAILABLE = -7,    /* a server or file is not reachable */
-    STATUS_CRYPTO = -8,         /* authentication tag or signature failed */
-    STATUS_IO = -9,             /* anything else from below */
+    STATUS_CONFLICT = -3,         /* unique key taken, or a stale version */
+    STATUS_DENIED = -4,           /* authenticated but not allowed */
+    STATUS_BUSY = -5,             /* retryable: lock, serialization failure, deadlock */
+    STATUS_TOO_LARGE = -6,        /* a limit from limits.h was hit */
+    STATUS_UNAVAILABLE = -7,      /* a server or file is not reachable */
+    STATUS_CRYPTO = -8,           /* authentication tag or signature failed */
+    STATUS_IO = -9,               /* anything else from below */
     STATUS_UNAUTHENTICATED = -10, /* no valid session or credentials */
-    STATUS_PRECONDITION = -11,  /* If-Match did not match */
-    STATUS_THROTTLED = -12,     /* too many attempts; try later */
+    STATUS_PRECONDITION = -11,    /* If-Match did not match */
+    STATUS_THROTTLED = -12,       /* too many attempts; try later */
 };
 
 /* A short stable name for the status, e.g. "not_found"; used in JSON errors. */

@@ -35,8 +35,7 @@ enum status util_file_read(char **out, size_t *len_out, const char *path, size_t
     char *data = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        return err_set(errno == ENOENT ? STATUS_NOT_FOUND : STATUS_IO, "cannot open %s: %s", path,
-                       strerror(errno));
+        return err_set(errno == ENOENT ? STATUS_NOT_FOUND : STATUS_IO, "cannot open %s: %s", path, strerror(errno));
     }
     size_t cap = 4096, len = 0;
     data = xmalloc(cap + 1);
@@ -153,8 +152,7 @@ bool util_utf8_valid(const char *str, size_t len)
             }
             cp = (cp << 6) | (s[i + k] & 0x3f);
         }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff)) {
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) {
             return false;
         }
         i += n + 1;
@@ -298,8 +296,8 @@ void util_time_iso(char out[32], int64_t ms)
     if (year < 0 || year > 9999) {
         year = year < 0 ? 0 : 9999;
     }
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year % 10000, (tm.tm_mon + 1) % 100,
-             tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, milli % 1000);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
+             tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, milli % 1000);
 }
 
 enum status util_time_parse(int64_t *out, const char *s)

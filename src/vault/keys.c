@@ -77,8 +77,7 @@ static enum status key_file_write(const char *key_path, const uint8_t master[VAU
     char *text = NULL;
     size_t len = 0;
     if (util_file_exists(key_path)) {
-        return err_set(STATUS_CONFLICT, "key file %s exists already; it is never overwritten",
-                       key_path);
+        return err_set(STATUS_CONFLICT, "key file %s exists already; it is never overwritten", key_path);
     }
     vault__key_file_text(&text, &len, master);
     enum status st = util_file_write_atomic(key_path, text, len, 0600);
@@ -97,8 +96,7 @@ enum status vault_key_file_create(const char *key_path)
 }
 
 /* Parses the key file text: the magic line, then 64 hex digits, then optional white space. */
-static enum status key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size_t len,
-                                  const char *key_path)
+static enum status key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size_t len, const char *key_path)
 {
     size_t magic = sizeof KEY_FILE_MAGIC - 1;
     size_t pos = magic;
@@ -113,8 +111,8 @@ static enum status key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size
     }
     pos++;
     size_t end = len;
-    while (end > pos && (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ' ||
-                         text[end - 1] == '\t')) {
+    while (end > pos &&
+           (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t')) {
         end--;
     }
     text[end] = '\0';
@@ -123,8 +121,7 @@ static enum status key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size
     }
     return STATUS_OK;
 bad:
-    return err_set(STATUS_INVALID, "%s is not a ctis master key file (%s)", key_path,
-                   KEY_FILE_MAGIC);
+    return err_set(STATUS_INVALID, "%s is not a ctis master key file (%s)", key_path, KEY_FILE_MAGIC);
 }
 
 enum status vault__key_file_read(uint8_t out[VAULT_KEY_BYTES], const char *key_path)
@@ -134,8 +131,8 @@ enum status vault__key_file_read(uint8_t out[VAULT_KEY_BYTES], const char *key_p
     size_t len = 0;
     int fd = open(key_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        st = err_set(errno == ENOENT ? STATUS_NOT_FOUND : STATUS_IO,
-                     "cannot open key file %s: %s", key_path, strerror(errno));
+        st = err_set(errno == ENOENT ? STATUS_NOT_FOUND : STATUS_IO, "cannot open key file %s: %s", key_path,
+                     strerror(errno));
         goto out;
     }
     /* Checked on the open file itself, so the file read is the file checked. */
@@ -149,8 +146,10 @@ enum status vault__key_file_read(uint8_t out[VAULT_KEY_BYTES], const char *key_p
         goto out;
     }
     if ((sb.st_mode & 077) != 0) {
-        st = err_set(STATUS_INVALID, "key file %s is readable by group or others (mode %03o); "
-                     "run chmod 600 on it", key_path, (unsigned)(sb.st_mode & 0777));
+        st = err_set(STATUS_INVALID,
+                     "key file %s is readable by group or others (mode %03o); "
+                     "run chmod 600 on it",
+                     key_path, (unsigned)(sb.st_mode & 0777));
         goto out;
     }
     for (;;) {
@@ -198,27 +197,23 @@ static void export_limits(unsigned long long *ops, size_t *mem)
 static enum status passphrase_check(const char *passphrase)
 {
     if (passphrase == NULL || strlen(passphrase) < VAULT_PASSPHRASE_BYTES_MIN) {
-        return err_set(STATUS_INVALID, "the passphrase must be at least %d bytes",
-                       VAULT_PASSPHRASE_BYTES_MIN);
+        return err_set(STATUS_INVALID, "the passphrase must be at least %d bytes", VAULT_PASSPHRASE_BYTES_MIN);
     }
     return STATUS_OK;
 }
 
 /* The key that protects an export: Argon2id of the passphrase. */
 static enum status export_kek(uint8_t kek[VAULT_KEY_BYTES], const char *passphrase,
-                              const uint8_t salt[EXPORT_SALT_BYTES], unsigned long long ops,
-                              size_t mem)
+                              const uint8_t salt[EXPORT_SALT_BYTES], unsigned long long ops, size_t mem)
 {
     if (crypto_pwhash(kek, VAULT_KEY_BYTES, passphrase, strlen(passphrase), salt, ops, mem,
                       crypto_pwhash_ALG_ARGON2ID13) != 0) {
-        return err_set(STATUS_IO, "Argon2id failed (not enough memory for %zu MiB?)",
-                       mem / (1024 * 1024));
+        return err_set(STATUS_IO, "Argon2id failed (not enough memory for %zu MiB?)", mem / (1024 * 1024));
     }
     return STATUS_OK;
 }
 
-enum status vault_keys_export(struct vault *v, struct store *s, const char *path,
-                              const char *passphrase)
+enum status vault_keys_export(struct vault *v, struct store *s, const char *path, const char *passphrase)
 {
     ASSERT(v != NULL && s != NULL && path != NULL);
     json_t *doc = NULL;
@@ -240,17 +235,16 @@ enum status vault_keys_export(struct vault *v, struct store *s, const char *path
     }
     unsigned long long clen = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(sealed, &clen, v->secrets->master, VAULT_KEY_BYTES,
-                                               (const unsigned char *)EXPORT_FORMAT,
-                                               strlen(EXPORT_FORMAT), NULL, nonce, kek);
+                                               (const unsigned char *)EXPORT_FORMAT, strlen(EXPORT_FORMAT), NULL, nonce,
+                                               kek);
     ASSERT(clen == sizeof sealed);
     char salt_hex[2 * sizeof salt + 1], nonce_hex[2 * sizeof nonce + 1];
     char sealed_hex[2 * sizeof sealed + 1];
     util_hex_encode(salt_hex, salt, sizeof salt);
     util_hex_encode(nonce_hex, nonce, sizeof nonce);
     util_hex_encode(sealed_hex, sealed, sizeof sealed);
-    doc = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s}", "format", EXPORT_FORMAT, "salt", salt_hex,
-                    "opslimit", (json_int_t)ops, "memlimit", (json_int_t)mem, "nonce", nonce_hex,
-                    "sealed", sealed_hex);
+    doc = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s}", "format", EXPORT_FORMAT, "salt", salt_hex, "opslimit",
+                    (json_int_t)ops, "memlimit", (json_int_t)mem, "nonce", nonce_hex, "sealed", sealed_hex);
     ASSERT(doc != NULL);
     text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     ASSERT(text != NULL);
@@ -278,14 +272,12 @@ static enum status json_hex(uint8_t *out, size_t len, const json_t *doc, const c
 {
     const char *hex = json_string_value(json_object_get(doc, name));
     if (hex == NULL || util_hex_decode(out, len, hex) != STATUS_OK) {
-        return err_set_field(STATUS_INVALID, name, "key export: \"%s\" must be %zu bytes of hex",
-                             name, len);
+        return err_set_field(STATUS_INVALID, name, "key export: \"%s\" must be %zu bytes of hex", name, len);
     }
     return STATUS_OK;
 }
 
-enum status vault_keys_import(const char *export_path, const char *passphrase,
-                              const char *key_path)
+enum status vault_keys_import(const char *export_path, const char *passphrase, const char *key_path)
 {
     ASSERT(export_path != NULL && key_path != NULL);
     char *text = NULL;
@@ -298,8 +290,7 @@ enum status vault_keys_import(const char *export_path, const char *passphrase,
         goto out;
     }
     if (util_file_exists(key_path)) {
-        st = err_set(STATUS_CONFLICT, "key file %s exists already; it is never overwritten",
-                     key_path);
+        st = err_set(STATUS_CONFLICT, "key file %s exists already; it is never overwritten", key_path);
         goto out;
     }
     st = util_file_read(&text, &len, export_path, EXPORT_BYTES_MAX);
@@ -309,8 +300,7 @@ enum status vault_keys_import(const char *export_path, const char *passphrase,
     doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
     const char *format = json_string_value(json_object_get(doc, "format"));
     if (!json_is_object(doc) || format == NULL || strcmp(format, EXPORT_FORMAT) != 0) {
-        st = err_set(STATUS_INVALID, "%s is not a ctis key export (%s)", export_path,
-                     EXPORT_FORMAT);
+        st = err_set(STATUS_INVALID, "%s is not a ctis key export (%s)", export_path, EXPORT_FORMAT);
         goto out;
     }
     json_t *ops_j = json_object_get(doc, "opslimit");
@@ -321,8 +311,7 @@ enum status vault_keys_import(const char *export_path, const char *passphrase,
     }
     json_int_t ops = json_integer_value(ops_j), mem = json_integer_value(mem_j);
     if (ops < (json_int_t)crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > EXPORT_OPSLIMIT_MAX ||
-        mem < (json_int_t)crypto_pwhash_argon2id_MEMLIMIT_MIN ||
-        mem > (json_int_t)EXPORT_MEMLIMIT_MAX) {
+        mem < (json_int_t)crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > (json_int_t)EXPORT_MEMLIMIT_MAX) {
         st = err_set(STATUS_INVALID, "key export: Argon2id limits out of range");
         goto out;
     }
@@ -338,8 +327,8 @@ enum status vault_keys_import(const char *export_path, const char *passphrase,
     }
     unsigned long long mlen = 0;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(master, &mlen, NULL, sealed, sizeof sealed,
-                                                   (const unsigned char *)EXPORT_FORMAT,
-                                                   strlen(EXPORT_FORMAT), nonce, kek) != 0) {
+                                                   (const unsigned char *)EXPORT_FORMAT, strlen(EXPORT_FORMAT), nonce,
+                                                   kek) != 0) {
         st = err_set(STATUS_CRYPTO, "wrong passphrase, or the key export is damaged");
         goto out;
     }
@@ -413,11 +402,11 @@ struct rotate_batch {
     struct vault *v;
     const struct store_sealed_column *col;
     int64_t target;
-    int64_t after;          /* scan rows with id > after */
-    int64_t last_id;        /* out: the last id scanned */
-    int64_t rows;           /* out: rows scanned */
-    int64_t old;            /* out: values found under another key */
-    int64_t resealed;       /* out: values replaced */
+    int64_t after;    /* scan rows with id > after */
+    int64_t last_id;  /* out: the last id scanned */
+    int64_t rows;     /* out: rows scanned */
+    int64_t old;      /* out: values found under another key */
+    int64_t resealed; /* out: values replaced */
 };
 
 static enum status rotate_batch_tx(struct store *s, void *ctx)
@@ -461,8 +450,8 @@ static enum status rotate_batch_tx(struct store *s, void *ctx)
         b->rows++;
         int64_t key_id = 0;
         if (vault_envelope_key_id(&key_id, blobs[i], lens[i]) != STATUS_OK) {
-            st = err_set(STATUS_INVALID, "%s.%s of row %" PRId64 " is not a sealed value",
-                         b->col->table, b->col->column, ids[i]);
+            st = err_set(STATUS_INVALID, "%s.%s of row %" PRId64 " is not a sealed value", b->col->table,
+                         b->col->column, ids[i]);
             goto out;
         }
         if (key_id == b->target) {
@@ -485,8 +474,7 @@ static enum status rotate_batch_tx(struct store *s, void *ctx)
         }
         /* Replaced only if unchanged since the scan; a value written meanwhile is left for the
          * next pass. */
-        struct sql_value set_args[] = {SQLV_I64(ids[i]), SQLV_BLOB(blobs[i], lens[i]),
-                                       SQLV_BLOB(fresh, fresh_len)};
+        struct sql_value set_args[] = {SQLV_I64(ids[i]), SQLV_BLOB(blobs[i], lens[i]), SQLV_BLOB(fresh, fresh_len)};
         st = store_exec(s, b->col->set, set_args, ARRAY_LEN(set_args), NULL);
         free(fresh);
         if (st != STATUS_OK) {
@@ -547,8 +535,8 @@ out:
     return st;
 }
 
-enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_progress_fn progress,
-                                       void *ctx, int64_t max_batches)
+enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_progress_fn progress, void *ctx,
+                                       int64_t max_batches)
 {
     ASSERT(v != NULL && s != NULL);
     struct rotate_begin begin = {.v = v};
@@ -566,8 +554,7 @@ enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_p
     if (st != STATUS_OK) {
         goto out;
     }
-    log_info("vault: rotation to data key %" PRId64 " %s", begin.target,
-             begin.resumed ? "resumed" : "started");
+    log_info("vault: rotation to data key %" PRId64 " %s", begin.target, begin.resumed ? "resumed" : "started");
     for (int pass = 0;; pass++) {
         if (pass == ROTATE_PASSES_MAX) {
             st = err_set(STATUS_BUSY, "sealed values kept changing during rotation; run it again");
@@ -575,12 +562,13 @@ enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_p
         }
         int64_t old = 0;
         for (size_t c = 0; c < store_sealed_columns_count; c++) {
-            struct rotate_batch b = {.v = v, .col = &store_sealed_columns[c],
-                                     .target = begin.target, .after = 0};
+            struct rotate_batch b = {.v = v, .col = &store_sealed_columns[c], .target = begin.target, .after = 0};
             for (;;) {
                 if (max_batches > 0 && batches >= max_batches) {
-                    st = err_set(STATUS_BUSY, "rotation stopped after %" PRId64 " batches; run "
-                                 "it again to resume", batches);
+                    st = err_set(STATUS_BUSY,
+                                 "rotation stopped after %" PRId64 " batches; run "
+                                 "it again to resume",
+                                 batches);
                     goto out;
                 }
                 st = store_tx_run(s, STORE_TX_WRITE, rotate_batch_tx, &b);
@@ -600,7 +588,7 @@ enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_p
             }
         }
         if (old == 0) {
-            break;       /* a whole pass found nothing under an older key */
+            break; /* a whole pass found nothing under an older key */
         }
     }
     st = store_tx_run(s, STORE_TX_WRITE, rotate_finish_tx, &begin.target);
@@ -609,15 +597,13 @@ enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_p
     }
     st = vault_reload(v, s);
     if (st == STATUS_OK) {
-        log_info("vault: rotation to data key %" PRId64 " finished: %" PRId64 " values re-sealed",
-                 begin.target, done);
+        log_info("vault: rotation to data key %" PRId64 " finished: %" PRId64 " values re-sealed", begin.target, done);
     }
 out:
     return st;
 }
 
-enum status vault_keys_rotate(struct vault *v, struct store *s, vault_progress_fn progress,
-                              void *ctx)
+enum status vault_keys_rotate(struct vault *v, struct store *s, vault_progress_fn progress, void *ctx)
 {
     return vault__keys_rotate_batches(v, s, progress, ctx, 0);
 }

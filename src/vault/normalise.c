@@ -18,14 +18,14 @@
  * it is. */
 static bool dropped(ucs4_t c)
 {
-    return (c >= 0x0300 && c <= 0x036f) ||   /* combining diacritical marks (Latin accents) */
-           (c >= 0x064b && c <= 0x065f) ||   /* Arabic harakat: tanwin, fatha .. sukun, etc. */
-           c == 0x0670 ||                    /* Arabic superscript alef */
-           c == 0x0640 ||                    /* Arabic tatweel (kashida) */
-           (c >= 0x200b && c <= 0x200f) ||   /* zero-width space, ZWNJ, ZWJ, LRM, RLM */
-           (c >= 0x202a && c <= 0x202e) ||   /* bidirectional embeddings and overrides */
-           (c >= 0x2060 && c <= 0x2064) ||   /* word joiner, invisible operators */
-           c == 0xfeff;                      /* byte order mark, zero-width no-break space */
+    return (c >= 0x0300 && c <= 0x036f) || /* combining diacritical marks (Latin accents) */
+           (c >= 0x064b && c <= 0x065f) || /* Arabic harakat: tanwin, fatha .. sukun, etc. */
+           c == 0x0670 ||                  /* Arabic superscript alef */
+           c == 0x0640 ||                  /* Arabic tatweel (kashida) */
+           (c >= 0x200b && c <= 0x200f) || /* zero-width space, ZWNJ, ZWJ, LRM, RLM */
+           (c >= 0x202a && c <= 0x202e) || /* bidirectional embeddings and overrides */
+           (c >= 0x2060 && c <= 0x2064) || /* word joiner, invisible operators */
+           c == 0xfeff;                    /* byte order mark, zero-width no-break space */
 }
 
 enum status vault_normalise(char **out, const char *text, size_t len)
@@ -36,8 +36,7 @@ enum status vault_normalise(char **out, const char *text, size_t len)
     uint8_t *once = NULL, *folded = NULL, *stripped = NULL, *nfkc = NULL;
     const uint8_t *s = (const uint8_t *)(text != NULL ? text : "");
     if (len > JSON_STRING_BYTES_MAX) {
-        st = err_set(STATUS_TOO_LARGE, "text to normalise is longer than %d bytes",
-                     JSON_STRING_BYTES_MAX);
+        st = err_set(STATUS_TOO_LARGE, "text to normalise is longer than %d bytes", JSON_STRING_BYTES_MAX);
         goto out;
     }
     if (u8_check(s, len) != NULL || memchr(s, '\0', len) != NULL) {

@@ -78,8 +78,8 @@ void vault_hash(uint8_t out[VAULT_HASH_BYTES], const void *data, size_t len)
 
 /* BLAKE2b-256 keyed with `key` over label || 0x00 || data: the NUL ends the label, so distinct
  * (label, data) pairs never give the same input. */
-static void keyed_hash(uint8_t out[VAULT_HASH_BYTES], const uint8_t key[VAULT_KEY_BYTES],
-                       const char *label, const void *data, size_t len)
+static void keyed_hash(uint8_t out[VAULT_HASH_BYTES], const uint8_t key[VAULT_KEY_BYTES], const char *label,
+                       const void *data, size_t len)
 {
     crypto_generichash_state st;
     crypto_generichash_init(&st, key, VAULT_KEY_BYTES, VAULT_HASH_BYTES);
@@ -89,15 +89,14 @@ static void keyed_hash(uint8_t out[VAULT_HASH_BYTES], const uint8_t key[VAULT_KE
     sodium_memzero(&st, sizeof st);
 }
 
-void vault_mac(struct vault *v, uint8_t out[VAULT_HASH_BYTES], const char *purpose,
-               const void *data, size_t len)
+void vault_mac(struct vault *v, uint8_t out[VAULT_HASH_BYTES], const char *purpose, const void *data, size_t len)
 {
     ASSERT(v != NULL && purpose != NULL && purpose[0] != '\0');
     keyed_hash(out, v->secrets->mac, purpose, data, len);
 }
 
-enum status vault_blind_index(struct vault *v, uint8_t out[VAULT_BIDX_BYTES], const char *domain,
-                              const char *text, size_t len)
+enum status vault_blind_index(struct vault *v, uint8_t out[VAULT_BIDX_BYTES], const char *domain, const char *text,
+                              size_t len)
 {
     ASSERT(v != NULL && domain != NULL && domain[0] != '\0');
     char *norm = NULL;
@@ -113,8 +112,8 @@ out:
     return st;
 }
 
-enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len,
-                       const uint8_t *salt, size_t salt_len, const char *info)
+enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
+                       size_t salt_len, const char *info)
 {
     enum status st = STATUS_OK;
     uint8_t zeros[crypto_auth_hmacsha256_BYTES] = {0};
@@ -190,12 +189,12 @@ static struct vault *vault_new(const uint8_t master[VAULT_KEY_BYTES])
     struct vault_secrets *k = v->secrets;
     const uint8_t *salt = (const uint8_t *)HKDF_SALT;
     memcpy(k->master, master, VAULT_KEY_BYTES);
-    ASSERT(vault_hkdf(k->wrap, VAULT_KEY_BYTES, master, VAULT_KEY_BYTES, salt, strlen(HKDF_SALT),
-                      HKDF_INFO_WRAP) == STATUS_OK);
-    ASSERT(vault_hkdf(k->bidx, VAULT_KEY_BYTES, master, VAULT_KEY_BYTES, salt, strlen(HKDF_SALT),
-                      HKDF_INFO_BIDX) == STATUS_OK);
-    ASSERT(vault_hkdf(k->mac, VAULT_KEY_BYTES, master, VAULT_KEY_BYTES, salt, strlen(HKDF_SALT),
-                      HKDF_INFO_MAC) == STATUS_OK);
+    ASSERT(vault_hkdf(k->wrap, VAULT_KEY_BYTES, master, VAULT_KEY_BYTES, salt, strlen(HKDF_SALT), HKDF_INFO_WRAP) ==
+           STATUS_OK);
+    ASSERT(vault_hkdf(k->bidx, VAULT_KEY_BYTES, master, VAULT_KEY_BYTES, salt, strlen(HKDF_SALT), HKDF_INFO_BIDX) ==
+           STATUS_OK);
+    ASSERT(vault_hkdf(k->mac, VAULT_KEY_BYTES, master, VAULT_KEY_BYTES, salt, strlen(HKDF_SALT), HKDF_INFO_MAC) ==
+           STATUS_OK);
     sodium_mprotect_readonly(v->secrets);
     return v;
 }
@@ -232,32 +231,29 @@ static void key_ad(char *buf, size_t size, int64_t id)
     ASSERT(n > 0 && (size_t)n < size);
 }
 
-void vault__key_wrap(const struct vault *v, uint8_t *wrapped, int64_t id, const uint8_t *key,
-                     size_t key_len)
+void vault__key_wrap(const struct vault *v, uint8_t *wrapped, int64_t id, const uint8_t *key, size_t key_len)
 {
     char ad[64];
     key_ad(ad, sizeof ad, id);
     unsigned long long clen = 0;
     randombytes_buf(wrapped, VAULT_NONCE_BYTES);
     crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped + VAULT_NONCE_BYTES, &clen, key, key_len,
-                                               (const unsigned char *)ad, strlen(ad), NULL,
-                                               wrapped, v->secrets->wrap);
+                                               (const unsigned char *)ad, strlen(ad), NULL, wrapped, v->secrets->wrap);
     ASSERT(clen == key_len + VAULT_TAG_BYTES);
 }
 
-enum status vault__key_unwrap(const struct vault *v, uint8_t *key, size_t key_len, int64_t id,
-                              const uint8_t *wrapped, size_t wrapped_len)
+enum status vault__key_unwrap(const struct vault *v, uint8_t *key, size_t key_len, int64_t id, const uint8_t *wrapped,
+                              size_t wrapped_len)
 {
     char ad[64];
     key_ad(ad, sizeof ad, id);
     unsigned long long klen = 0;
     if (wrapped_len != VAULT_NONCE_BYTES + key_len + VAULT_TAG_BYTES ||
         crypto_aead_xchacha20poly1305_ietf_decrypt(key, &klen, NULL, wrapped + VAULT_NONCE_BYTES,
-                                                   wrapped_len - VAULT_NONCE_BYTES,
-                                                   (const unsigned char *)ad, strlen(ad), wrapped,
-                                                   v->secrets->wrap) != 0) {
-        return err_set(STATUS_CRYPTO, "the key file does not match this database (key %" PRId64
-                       " cannot be unwrapped)", id);
+                                                   wrapped_len - VAULT_NONCE_BYTES, (const unsigned char *)ad,
+                                                   strlen(ad), wrapped, v->secrets->wrap) != 0) {
+        return err_set(STATUS_CRYPTO, "the key file does not match this database (key %" PRId64 " cannot be unwrapped)",
+                       id);
     }
     return STATUS_OK;
 }
@@ -379,8 +375,8 @@ static void key_append(struct vault *v, int64_t id, uint8_t *key, int64_t create
         v->keys = xrealloc(v->keys, v->keys_cap * sizeof *v->keys);
     }
     sodium_mprotect_readonly(key);
-    v->keys[v->keys_count++] = (struct vault_data_key){
-        .id = id, .created_at_ms = created_at_ms, .active = false, .key = key};
+    v->keys[v->keys_count++] =
+        (struct vault_data_key){.id = id, .created_at_ms = created_at_ms, .active = false, .key = key};
 }
 
 enum status vault_reload(struct vault *v, struct store *s)
@@ -388,7 +384,7 @@ enum status vault_reload(struct vault *v, struct store *s)
     ASSERT(v != NULL && s != NULL);
     struct key_row *rows = NULL;
     size_t count = 0;
-    uint8_t **fresh = NULL;     /* unwrapped keys not yet loaded, by row index */
+    uint8_t **fresh = NULL; /* unwrapped keys not yet loaded, by row index */
     uint8_t *sign_sk = NULL;
     const struct key_row *sign_row = NULL;
     int64_t target = 0;
@@ -412,12 +408,11 @@ enum status vault_reload(struct vault *v, struct store *s)
     for (size_t i = 0; i < count && st == STATUS_OK; i++) {
         if (rows[i].sign) {
             if (rows[i].active) {
-                sign_row = &rows[i];     /* rows are oldest first: keep the newest */
+                sign_row = &rows[i]; /* rows are oldest first: keep the newest */
             }
         } else if (!known[i]) {
             fresh[i] = secret_alloc(VAULT_KEY_BYTES);
-            st = vault__key_unwrap(v, fresh[i], VAULT_KEY_BYTES, rows[i].id, rows[i].wrapped,
-                                   rows[i].wrapped_len);
+            st = vault__key_unwrap(v, fresh[i], VAULT_KEY_BYTES, rows[i].id, rows[i].wrapped, rows[i].wrapped_len);
         }
     }
     free(known);
@@ -426,17 +421,14 @@ enum status vault_reload(struct vault *v, struct store *s)
     }
     if (need_sign && sign_row != NULL) {
         sign_sk = secret_alloc(VAULT_SIGN_SK_BYTES);
-        st = vault__key_unwrap(v, sign_sk, VAULT_SIGN_SK_BYTES, sign_row->id, sign_row->wrapped,
-                               sign_row->wrapped_len);
+        st = vault__key_unwrap(v, sign_sk, VAULT_SIGN_SK_BYTES, sign_row->id, sign_row->wrapped, sign_row->wrapped_len);
         if (st != STATUS_OK) {
             goto out;
         }
         /* An Ed25519 secret key in libsodium ends with its public key. */
         if (!sign_row->has_pk ||
-            sodium_memcmp(sign_sk + VAULT_SIGN_SK_BYTES - VAULT_PUBKEY_BYTES, sign_row->pk,
-                          VAULT_PUBKEY_BYTES) != 0) {
-            st = err_set(STATUS_CRYPTO, "the signing key %" PRId64 " does not match its public key",
-                         sign_row->id);
+            sodium_memcmp(sign_sk + VAULT_SIGN_SK_BYTES - VAULT_PUBKEY_BYTES, sign_row->pk, VAULT_PUBKEY_BYTES) != 0) {
+            st = err_set(STATUS_CRYPTO, "the signing key %" PRId64 " does not match its public key", sign_row->id);
             goto out;
         }
     }
@@ -456,7 +448,7 @@ enum status vault_reload(struct vault *v, struct store *s)
         struct vault_data_key *k = rows[i].sign ? NULL : key_find(v, rows[i].id);
         if (k != NULL && rows[i].active) {
             k->active = true;
-            active = k->id;      /* oldest first: the last active one is the newest */
+            active = k->id; /* oldest first: the last active one is the newest */
         }
     }
     /* During a rotation the target is the key to seal under, whatever the order says. */
@@ -510,8 +502,8 @@ enum status vault__data_key_insert(struct vault *v, struct store *s, int64_t *id
     randombytes_buf(key, VAULT_KEY_BYTES);
     uint8_t wrapped[VAULT_WRAPPED_DATA_BYTES];
     vault__key_wrap(v, wrapped, id, key, VAULT_KEY_BYTES);
-    struct sql_value args[] = {SQLV_I64(id), sqlv_text("data"), sqlv_text("active"),
-                               SQLV_BLOB(wrapped, sizeof wrapped), SQLV_NULL, SQLV_I64(created)};
+    struct sql_value args[] = {SQLV_I64(id), sqlv_text("data"), sqlv_text("active"), SQLV_BLOB(wrapped, sizeof wrapped),
+                               SQLV_NULL,    SQLV_I64(created)};
     st = store_exec(s, STMT_VAULT_KEY_INSERT, args, ARRAY_LEN(args), NULL);
     if (st == STATUS_OK) {
         *id_out = id;
@@ -533,8 +525,11 @@ static enum status sign_key_insert(struct vault *v, struct store *s)
     int64_t id = vault_random_id();
     vault__key_wrap(v, wrapped, id, sk, VAULT_SIGN_SK_BYTES);
     sodium_free(sk);
-    struct sql_value args[] = {SQLV_I64(id), sqlv_text("sign"), sqlv_text("active"),
-                               SQLV_BLOB(wrapped, sizeof wrapped), SQLV_BLOB(pk, sizeof pk),
+    struct sql_value args[] = {SQLV_I64(id),
+                               sqlv_text("sign"),
+                               sqlv_text("active"),
+                               SQLV_BLOB(wrapped, sizeof wrapped),
+                               SQLV_BLOB(pk, sizeof pk),
                                SQLV_I64(util_now_ms())};
     return store_exec(s, STMT_VAULT_KEY_INSERT, args, ARRAY_LEN(args), NULL);
 }
@@ -595,8 +590,7 @@ enum status vault_open(struct vault **out, const char *key_path, struct store *s
         if (st != STATUS_OK) {
             goto out;
         }
-        log_info("vault: created keys (data key %" PRId64 ", signing key %" PRId64 ")",
-                 v->active_id, v->sign_id);
+        log_info("vault: created keys (data key %" PRId64 ", signing key %" PRId64 ")", v->active_id, v->sign_id);
     }
     if (v->active_id == 0 || v->sign_sk == NULL) {
         st = err_set(STATUS_IO, "vault keys are missing after creation");
@@ -657,8 +651,8 @@ static void ad_format(char buf[VAULT_AD_BYTES_MAX], const struct vault_ad *ad)
 {
     ASSERT(ad != NULL && ad->table != NULL && ad->column != NULL);
     ASSERT(strchr(ad->table, '|') == NULL && strchr(ad->column, '|') == NULL);
-    int n = snprintf(buf, VAULT_AD_BYTES_MAX, "ctis|%d|%s|%s|%" PRId64, VAULT_ENVELOPE_VERSION,
-                     ad->table, ad->column, ad->row_id);
+    int n = snprintf(buf, VAULT_AD_BYTES_MAX, "ctis|%d|%s|%s|%" PRId64, VAULT_ENVELOPE_VERSION, ad->table, ad->column,
+                     ad->row_id);
     ASSERT(n > 0 && n < VAULT_AD_BYTES_MAX);
 }
 
@@ -679,8 +673,8 @@ static uint64_t get_be64(const uint8_t *p)
     return x;
 }
 
-enum status vault__seal_with(struct vault *v, int64_t key_id, uint8_t **out, size_t *out_len,
-                             const struct vault_ad *ad, const void *plain, size_t plain_len)
+enum status vault__seal_with(struct vault *v, int64_t key_id, uint8_t **out, size_t *out_len, const struct vault_ad *ad,
+                             const void *plain, size_t plain_len)
 {
     ASSERT(v != NULL && out != NULL && out_len != NULL && (plain != NULL || plain_len == 0));
     *out = NULL;
@@ -688,8 +682,7 @@ enum status vault__seal_with(struct vault *v, int64_t key_id, uint8_t **out, siz
     char adtext[VAULT_AD_BYTES_MAX];
     ad_format(adtext, ad);
     if (plain_len > VAULT_SEALED_BYTES_MAX) {
-        return err_set(STATUS_TOO_LARGE, "value to seal is larger than %d bytes",
-                       VAULT_SEALED_BYTES_MAX);
+        return err_set(STATUS_TOO_LARGE, "value to seal is larger than %d bytes", VAULT_SEALED_BYTES_MAX);
     }
     enum status st = STATUS_OK;
     size_t len = VAULT_ENVELOPE_OVERHEAD + plain_len;
@@ -701,9 +694,9 @@ enum status vault__seal_with(struct vault *v, int64_t key_id, uint8_t **out, siz
     pthread_rwlock_rdlock(&v->lock);
     struct vault_data_key *k = key_find(v, key_id);
     if (k != NULL) {
-        crypto_aead_xchacha20poly1305_ietf_encrypt(env + VAULT_HEADER_BYTES, &clen, plain,
-                                                   plain_len, (const unsigned char *)adtext,
-                                                   strlen(adtext), NULL, env + 9, k->key);
+        crypto_aead_xchacha20poly1305_ietf_encrypt(env + VAULT_HEADER_BYTES, &clen, plain, plain_len,
+                                                   (const unsigned char *)adtext, strlen(adtext), NULL, env + 9,
+                                                   k->key);
     }
     pthread_rwlock_unlock(&v->lock);
     if (k == NULL) {
@@ -719,8 +712,8 @@ out:
     return st;
 }
 
-enum status vault_seal(struct vault *v, uint8_t **out, size_t *out_len, const struct vault_ad *ad,
-                       const void *plain, size_t plain_len)
+enum status vault_seal(struct vault *v, uint8_t **out, size_t *out_len, const struct vault_ad *ad, const void *plain,
+                       size_t plain_len)
 {
     int64_t id = vault_active_key_id(v);
     if (id == 0) {
@@ -762,17 +755,16 @@ static enum status unseal_once(struct vault *v, uint8_t *plain, int64_t key_id, 
     if (k == NULL) {
         st = STATUS_NOT_FOUND;
     } else if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-                   plain, &plen, NULL, sealed + VAULT_HEADER_BYTES,
-                   sealed_len - VAULT_HEADER_BYTES, (const unsigned char *)adtext, strlen(adtext),
-                   sealed + 9, k->key) != 0) {
+                   plain, &plen, NULL, sealed + VAULT_HEADER_BYTES, sealed_len - VAULT_HEADER_BYTES,
+                   (const unsigned char *)adtext, strlen(adtext), sealed + 9, k->key) != 0) {
         st = STATUS_CRYPTO;
     }
     pthread_rwlock_unlock(&v->lock);
     return st;
 }
 
-enum status vault_unseal(struct vault *v, char **out, size_t *out_len, const struct vault_ad *ad,
-                         const uint8_t *sealed, size_t sealed_len)
+enum status vault_unseal(struct vault *v, char **out, size_t *out_len, const struct vault_ad *ad, const uint8_t *sealed,
+                         size_t sealed_len)
 {
     ASSERT(v != NULL && out != NULL && out_len != NULL);
     *out = NULL;
@@ -802,9 +794,10 @@ enum status vault_unseal(struct vault *v, char **out, size_t *out_len, const str
         goto out;
     }
     if (st == STATUS_CRYPTO) {
-        st = err_set(STATUS_CRYPTO, "sealed %s.%s of row %" PRId64 " failed authentication "
-                     "(altered, or moved from another row or column)", ad->table, ad->column,
-                     ad->row_id);
+        st = err_set(STATUS_CRYPTO,
+                     "sealed %s.%s of row %" PRId64 " failed authentication "
+                     "(altered, or moved from another row or column)",
+                     ad->table, ad->column, ad->row_id);
         goto out;
     }
     plain[plain_len] = '\0';
@@ -956,8 +949,8 @@ void vault_sign(struct vault *v, uint8_t sig[VAULT_SIG_BYTES], const void *msg, 
     pthread_rwlock_unlock(&v->lock);
 }
 
-enum status vault_verify(const uint8_t pk[VAULT_PUBKEY_BYTES], const uint8_t sig[VAULT_SIG_BYTES],
-                         const void *msg, size_t len)
+enum status vault_verify(const uint8_t pk[VAULT_PUBKEY_BYTES], const uint8_t sig[VAULT_SIG_BYTES], const void *msg,
+                         size_t len)
 {
     if (crypto_sign_verify_detached(sig, msg, len, pk) != 0) {
         return err_set(STATUS_CRYPTO, "signature does not verify");
@@ -974,8 +967,7 @@ static enum status peer_name_check(const char *name)
         return err_set_field(STATUS_INVALID, "name", "peer name is empty");
     }
     if (len > NAME_BYTES_MAX) {
-        return err_set_field(STATUS_TOO_LARGE, "name", "peer name is longer than %d bytes",
-                             NAME_BYTES_MAX);
+        return err_set_field(STATUS_TOO_LARGE, "name", "peer name is longer than %d bytes", NAME_BYTES_MAX);
     }
     if (!util_utf8_valid(name, len)) {
         return err_set_field(STATUS_INVALID, "name", "peer name is not valid UTF-8 text");
@@ -1007,8 +999,8 @@ static enum status peer_add_tx(struct store *s, void *ctx)
         st = err_set(STATUS_TOO_LARGE, "at most %d trusted peers", VAULT_PEERS_MAX);
         goto out;
     }
-    struct sql_value args[] = {SQLV_I64(vault_random_id()), sqlv_text(c->name),
-                               SQLV_BLOB(c->pk, VAULT_PUBKEY_BYTES), SQLV_I64(util_now_ms())};
+    struct sql_value args[] = {SQLV_I64(vault_random_id()), sqlv_text(c->name), SQLV_BLOB(c->pk, VAULT_PUBKEY_BYTES),
+                               SQLV_I64(util_now_ms())};
     st = store_exec(s, STMT_PEER_INSERT, args, ARRAY_LEN(args), NULL);
     if (st == STATUS_CONFLICT) {
         st = err_set(STATUS_CONFLICT, "a trusted peer with this name or public key exists");
@@ -1063,8 +1055,7 @@ static enum status peer_from_row(struct vault_peer *p, struct store_rows *r)
     size_t len = 0;
     const uint8_t *pk = store_rows_blob(r, 2, &len);
     if (pk == NULL || len != VAULT_PUBKEY_BYTES) {
-        return err_set(STATUS_INVALID, "trusted peer %" PRId64 " has a malformed public key",
-                       store_rows_i64(r, 0));
+        return err_set(STATUS_INVALID, "trusted peer %" PRId64 " has a malformed public key", store_rows_i64(r, 0));
     }
     p->id = store_rows_i64(r, 0);
     p->name = xstrdup(store_rows_text(r, 1));
@@ -1109,8 +1100,8 @@ out:
     return st;
 }
 
-enum status vault_peer_verify(struct store *s, const char *name, const uint8_t sig[VAULT_SIG_BYTES],
-                              const void *msg, size_t len)
+enum status vault_peer_verify(struct store *s, const char *name, const uint8_t sig[VAULT_SIG_BYTES], const void *msg,
+                              size_t len)
 {
     struct store_rows *r = NULL;
     struct vault_peer p = {0};

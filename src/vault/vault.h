@@ -70,11 +70,11 @@ struct vault_ad {
 };
 
 /* Seals plaintext under the active data key. *out (caller frees) holds the envelope. */
-enum status vault_seal(struct vault *v, uint8_t **out, size_t *out_len, const struct vault_ad *ad,
-                       const void *plain, size_t plain_len);
+enum status vault_seal(struct vault *v, uint8_t **out, size_t *out_len, const struct vault_ad *ad, const void *plain,
+                       size_t plain_len);
 /* Opens an envelope. *out is NUL-terminated (caller frees with vault_plain_free, which wipes). */
-enum status vault_unseal(struct vault *v, char **out, size_t *out_len, const struct vault_ad *ad,
-                         const uint8_t *sealed, size_t sealed_len);
+enum status vault_unseal(struct vault *v, char **out, size_t *out_len, const struct vault_ad *ad, const uint8_t *sealed,
+                         size_t sealed_len);
 void vault_plain_free(char *plain, size_t len);
 /* The key id an envelope was sealed under (for rotation). STATUS_INVALID if malformed. */
 enum status vault_envelope_key_id(int64_t *out, const uint8_t *sealed, size_t sealed_len);
@@ -88,8 +88,8 @@ int64_t vault_active_key_id(struct vault *v);
 enum status vault_normalise(char **out, const char *text, size_t len);
 /* Keyed BLAKE2b of the normalised value, domain-separated by `domain` (e.g. "users.email"),
  * so equal values in different fields give different indexes. */
-enum status vault_blind_index(struct vault *v, uint8_t out[VAULT_BIDX_BYTES], const char *domain,
-                              const char *text, size_t len);
+enum status vault_blind_index(struct vault *v, uint8_t out[VAULT_BIDX_BYTES], const char *domain, const char *text,
+                              size_t len);
 
 /* Argon2id password hashing; at most VAULT_PWHASH_CONCURRENT_MAX run at once (each uses
  * 64 MiB), further callers wait. CTIS_PWHASH=fast in the environment selects the minimum
@@ -110,11 +110,10 @@ char *vault_token_new(size_t bytes);
  * key (HKDF from the master key) over purpose | 0x00 | data, so each `purpose` (e.g. "audit",
  * "token", "throttle") gives unrelated values. */
 void vault_hash(uint8_t out[VAULT_HASH_BYTES], const void *data, size_t len);
-void vault_mac(struct vault *v, uint8_t out[VAULT_HASH_BYTES], const char *purpose,
-               const void *data, size_t len);
+void vault_mac(struct vault *v, uint8_t out[VAULT_HASH_BYTES], const char *purpose, const void *data, size_t len);
 /* HKDF-SHA256 (RFC 5869): extract with salt, expand with info into out_len bytes (<= 8160). */
-enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len,
-                       const uint8_t *salt, size_t salt_len, const char *info);
+enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
+                       size_t salt_len, const char *info);
 /* Constant-time comparison. */
 bool vault_equal(const void *a, const void *b, size_t len);
 void vault_wipe(void *buf, size_t len);
@@ -122,8 +121,8 @@ void vault_wipe(void *buf, size_t len);
 /* Signing with the agency's own Ed25519 key pair, and verification against any public key. */
 void vault_public_key(struct vault *v, uint8_t out[VAULT_PUBKEY_BYTES]);
 void vault_sign(struct vault *v, uint8_t sig[VAULT_SIG_BYTES], const void *msg, size_t len);
-enum status vault_verify(const uint8_t pk[VAULT_PUBKEY_BYTES], const uint8_t sig[VAULT_SIG_BYTES],
-                         const void *msg, size_t len);
+enum status vault_verify(const uint8_t pk[VAULT_PUBKEY_BYTES], const uint8_t sig[VAULT_SIG_BYTES], const void *msg,
+                         size_t len);
 
 /* The register of trusted peer agencies' public keys (table trusted_peers). */
 struct vault_peer {
@@ -138,16 +137,14 @@ enum status vault_peer_remove(struct store *s, const char *name);
 enum status vault_peer_list(struct vault_peer **out, size_t *count_out, struct store *s);
 void vault_peers_free(struct vault_peer *peers, size_t count);
 /* Verifies a signature by the named trusted peer. STATUS_NOT_FOUND if not trusted. */
-enum status vault_peer_verify(struct store *s, const char *name, const uint8_t sig[VAULT_SIG_BYTES],
-                              const void *msg, size_t len);
+enum status vault_peer_verify(struct store *s, const char *name, const uint8_t sig[VAULT_SIG_BYTES], const void *msg,
+                              size_t len);
 
 /* Key safekeeping. export writes the master key to `path`, encrypted under a key derived from
  * the passphrase (Argon2id, sensitive limits), and records the time in vault_meta
  * ("key_exported_at_ms"). import reads such a file back into a new key file. */
-enum status vault_keys_export(struct vault *v, struct store *s, const char *path,
-                              const char *passphrase);
-enum status vault_keys_import(const char *export_path, const char *passphrase,
-                              const char *key_path);
+enum status vault_keys_export(struct vault *v, struct store *s, const char *path, const char *passphrase);
+enum status vault_keys_import(const char *export_path, const char *passphrase, const char *key_path);
 /* Epoch ms of the last export, 0 when never exported. */
 enum status vault_keys_exported_at(int64_t *out, struct store *s);
 
@@ -160,7 +157,6 @@ enum status vault_keys_exported_at(int64_t *out, struct store *s);
  * re-sealed so far (progress may be NULL). Call it outside a transaction. STATUS_BUSY when
  * values kept changing for 16 passes (run it again). */
 typedef void (*vault_progress_fn)(int64_t done, void *ctx);
-enum status vault_keys_rotate(struct vault *v, struct store *s, vault_progress_fn progress,
-                              void *ctx);
+enum status vault_keys_rotate(struct vault *v, struct store *s, vault_progress_fn progress, void *ctx);
 
 #endif

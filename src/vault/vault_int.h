@@ -30,27 +30,27 @@ _Static_assert(VAULT_ENVELOPE_OVERHEAD == VAULT_HEADER_BYTES + VAULT_TAG_BYTES, 
 struct vault_data_key {
     int64_t id;
     int64_t created_at_ms;
-    bool active;           /* state 'active' in vault_keys */
-    uint8_t *key;          /* VAULT_KEY_BYTES */
+    bool active;  /* state 'active' in vault_keys */
+    uint8_t *key; /* VAULT_KEY_BYTES */
 };
 
 /* Secrets derived from the master key: one sodium_malloc region, read-only after open. */
 struct vault_secrets {
     uint8_t master[VAULT_KEY_BYTES];
-    uint8_t wrap[VAULT_KEY_BYTES];     /* wraps data keys and the signing key */
-    uint8_t bidx[VAULT_KEY_BYTES];     /* blind indexes */
-    uint8_t mac[VAULT_KEY_BYTES];      /* root of vault_mac */
+    uint8_t wrap[VAULT_KEY_BYTES]; /* wraps data keys and the signing key */
+    uint8_t bidx[VAULT_KEY_BYTES]; /* blind indexes */
+    uint8_t mac[VAULT_KEY_BYTES];  /* root of vault_mac */
 };
 
 struct vault {
-    pthread_rwlock_t lock;             /* guards everything below except `secrets` */
-    struct vault_secrets *secrets;     /* immutable after open: read without the lock */
-    struct vault_data_key *keys;       /* every data key ever loaded, active or retired */
+    pthread_rwlock_t lock;         /* guards everything below except `secrets` */
+    struct vault_secrets *secrets; /* immutable after open: read without the lock */
+    struct vault_data_key *keys;   /* every data key ever loaded, active or retired */
     size_t keys_count;
     size_t keys_cap;
-    int64_t active_id;                 /* the key new values are sealed under; 0 = none */
-    int64_t sign_id;                   /* 0 until the signing key is loaded */
-    uint8_t *sign_sk;                  /* VAULT_SIGN_SK_BYTES, sodium_malloc, read-only */
+    int64_t active_id; /* the key new values are sealed under; 0 = none */
+    int64_t sign_id;   /* 0 until the signing key is loaded */
+    uint8_t *sign_sk;  /* VAULT_SIGN_SK_BYTES, sodium_malloc, read-only */
     uint8_t sign_pk[VAULT_PUBKEY_BYTES];
     vault_reload_fn reload_fn;
     void *reload_ctx;
@@ -64,18 +64,17 @@ void vault__key_file_text(char **out, size_t *len, const uint8_t master[VAULT_KE
 
 /* Wraps and unwraps a key under the wrap key, with AD "ctis|key|<id>". wrapped holds
  * VAULT_NONCE_BYTES + key_len + VAULT_TAG_BYTES bytes. */
-void vault__key_wrap(const struct vault *v, uint8_t *wrapped, int64_t id, const uint8_t *key,
-                     size_t key_len);
-enum status vault__key_unwrap(const struct vault *v, uint8_t *key, size_t key_len, int64_t id,
-                              const uint8_t *wrapped, size_t wrapped_len);
+void vault__key_wrap(const struct vault *v, uint8_t *wrapped, int64_t id, const uint8_t *key, size_t key_len);
+enum status vault__key_unwrap(const struct vault *v, uint8_t *key, size_t key_len, int64_t id, const uint8_t *wrapped,
+                              size_t wrapped_len);
 
 /* vault_meta values that are whole numbers: get gives 0 when absent or empty. */
 enum status vault__meta_get_i64(struct store *s, const char *name, int64_t *out);
 enum status vault__meta_set_i64(struct store *s, const char *name, int64_t value);
 
 /* Seals under the given data key (which must be loaded). */
-enum status vault__seal_with(struct vault *v, int64_t key_id, uint8_t **out, size_t *out_len,
-                             const struct vault_ad *ad, const void *plain, size_t plain_len);
+enum status vault__seal_with(struct vault *v, int64_t key_id, uint8_t **out, size_t *out_len, const struct vault_ad *ad,
+                             const void *plain, size_t plain_len);
 /* Inserts a new active data key row (created after every existing key) inside the caller's
  * transaction; *id_out is its id. */
 enum status vault__data_key_insert(struct vault *v, struct store *s, int64_t *id_out);
@@ -86,8 +85,8 @@ enum status vault__open_memory(struct vault **out, const uint8_t master[VAULT_KE
 
 /* Rotation, stopping with STATUS_BUSY after max_batches batches when max_batches > 0 (tests
  * simulate an interruption with it). vault_keys_rotate is this with max_batches 0. */
-enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_progress_fn progress,
-                                       void *ctx, int64_t max_batches);
+enum status vault__keys_rotate_batches(struct vault *v, struct store *s, vault_progress_fn progress, void *ctx,
+                                       int64_t max_batches);
 
 /* Tests: the most password hashes ever in flight at once, and resetting that figure. */
 int vault__pwhash_peak(void);

@@ -37,13 +37,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const char *key;
     json_t *value;
-    json_object_foreach(root, key, value) {
+    json_object_foreach(root, key, value)
+    {
         const char *s = NULL;
         int64_t i = 0;
         bool b = false;
         enum status st = http_json_string(root, key, false, FIELD_TEXT_BYTES_MAX, &s);
-        ASSERT(st == STATUS_OK || !json_is_string(value) ||
-               json_string_length(value) > FIELD_TEXT_BYTES_MAX);
+        ASSERT(st == STATUS_OK || !json_is_string(value) || json_string_length(value) > FIELD_TEXT_BYTES_MAX);
         st = http_json_int(root, key, true, &i);
         ASSERT((st == STATUS_OK) == json_is_integer(value));
         st = http_json_bool(root, key, true, &b);

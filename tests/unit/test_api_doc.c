@@ -21,14 +21,14 @@
 #include "api/api.h"
 #include "http/http.h"
 
-#define REF_DEPTH_MAX 8        /* a $ref that leads to another $ref, at most this often */
+#define REF_DEPTH_MAX 8 /* a $ref that leads to another $ref, at most this often */
 #define DOC_PATH_BYTES_MAX 1024
 
-static json_t *doc;            /* the parsed document, loaded once for the group */
+static json_t *doc; /* the parsed document, loaded once for the group */
 static char doc_path[DOC_PATH_BYTES_MAX];
 
 static const char *const method_keys[HTTP_METHOD__COUNT] = {
-    [HTTP_GET] = "get", [HTTP_HEAD] = "head", [HTTP_POST] = "post",
+    [HTTP_GET] = "get", [HTTP_HEAD] = "head",   [HTTP_POST] = "post",
     [HTTP_PUT] = "put", [HTTP_PATCH] = "patch", [HTTP_DELETE] = "delete",
 };
 
@@ -158,10 +158,12 @@ static size_t each_operation(op_fn fn)
     size_t count = 0;
     const char *path;
     json_t *item;
-    json_object_foreach(json_object_get(doc, "paths"), path, item) {
+    json_object_foreach(json_object_get(doc, "paths"), path, item)
+    {
         const char *key;
         json_t *op;
-        json_object_foreach(item, key, op) {
+        json_object_foreach(item, key, op)
+        {
             if (!is_operation_key(key)) {
                 continue;
             }
@@ -205,7 +207,10 @@ static void test_permissions_match(void **state)
         bool ok = r->permission == NULL ? xp == NULL : documented != NULL && strcmp(documented, r->permission) == 0;
         if (!ok) {
             fprintf(stderr, "%s: %s %s: x-permission is %s, the route checks %s\n", doc_path, method_keys[r->method],
-                    r->pattern, xp == NULL ? "absent" : documented != NULL ? documented : "not a string",
+                    r->pattern,
+                    xp == NULL           ? "absent"
+                    : documented != NULL ? documented
+                                         : "not a string",
                     r->permission != NULL ? r->permission : "none");
             wrong++;
         }
@@ -254,7 +259,8 @@ static void check_responses(const char *path, const char *method, json_t *op, co
     bool success = false, error = false;
     const char *code;
     json_t *resp;
-    json_object_foreach(responses, code, resp) {
+    json_object_foreach(responses, code, resp)
+    {
         if (deref(resp) == NULL) {
             fprintf(stderr, "%s: %s %s: response %s: unresolved $ref\n", doc_path, method, path, code);
             bad_responses++;
@@ -301,7 +307,8 @@ static bool documents_path_param(json_t *op, const char *name)
 {
     size_t i;
     json_t *p;
-    json_array_foreach(json_object_get(op, "parameters"), i, p) {
+    json_array_foreach(json_object_get(op, "parameters"), i, p)
+    {
         json_t *param = deref(p);
         const char *in = json_string_value(json_object_get(param, "in"));
         const char *pname = json_string_value(json_object_get(param, "name"));
@@ -329,8 +336,10 @@ static void check_flags(const char *path, const char *method, json_t *op, const 
     if (route->flags & HTTP_ROUTE_JSON_BODY) {
         json_t *media = json_object_get(json_object_get(body, "content"), "application/json");
         if (media == NULL || !json_is_true(json_object_get(body, "required")) || !has_response(op, "415")) {
-            fprintf(stderr, "%s: %s %s: a JSON-body route needs a required application/json requestBody and a 415 "
-                    "response\n", doc_path, method, path);
+            fprintf(stderr,
+                    "%s: %s %s: a JSON-body route needs a required application/json requestBody and a 415 "
+                    "response\n",
+                    doc_path, method, path);
             bad_flags++;
         }
     } else if (body != NULL) {

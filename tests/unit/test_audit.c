@@ -17,8 +17,14 @@ static enum status op_append(const struct auth_ctx *c, void *p)
     int *n = p;
     char detail[32];
     snprintf(detail, sizeof detail, "n=%d", *n);
-    struct audit_entry e = {.actor_user_id = 7, .actor = "tester", .action = "test.write", .record_type = "thing",
-                            .record_id = *n, .field_group = "identity", .client = "127.0.0.1", .outcome = "ok",
+    struct audit_entry e = {.actor_user_id = 7,
+                            .actor = "tester",
+                            .action = "test.write",
+                            .record_type = "thing",
+                            .record_id = *n,
+                            .field_group = "identity",
+                            .client = "127.0.0.1",
+                            .outcome = "ok",
                             .detail = detail};
     return audit_append(c->store, c->vault, &e);
 }
@@ -43,7 +49,8 @@ static void raw_exec(struct test_env *t, const char *sql)
                 o += (size_t)snprintf(pg + o, sizeof pg - o, "decode(repeat('00', 32), 'hex')");
                 p += 12;
             } else if (strncmp(p, "randomblob(32)", 14) == 0) {
-                o += (size_t)snprintf(pg + o, sizeof pg - o, "decode(md5(random()::text) || md5(random()::text), 'hex')");
+                o += (size_t)snprintf(pg + o, sizeof pg - o,
+                                      "decode(md5(random()::text) || md5(random()::text), 'hex')");
                 p += 14;
             } else {
                 pg[o++] = *p++;
@@ -89,18 +96,12 @@ static void test_audit__intact_chain_verifies(void **state)
 static void test_audit__every_column_change_is_found(void **state)
 {
     static const char *const changes[] = {
-        "UPDATE audit_log SET at_ms = at_ms + 1",
-        "UPDATE audit_log SET actor_user_id = 8",
-        "UPDATE audit_log SET actor = 'someone'",
-        "UPDATE audit_log SET action = 'test.read'",
-        "UPDATE audit_log SET record_type = 'other'",
-        "UPDATE audit_log SET record_id = 999",
-        "UPDATE audit_log SET field_group = ''",
-        "UPDATE audit_log SET client = '10.0.0.1'",
-        "UPDATE audit_log SET outcome = 'denied'",
-        "UPDATE audit_log SET detail = 'n=0'",
-        "UPDATE audit_log SET prev_hash = zeroblob(32)",
-        "UPDATE audit_log SET hash = randomblob(32)",
+        "UPDATE audit_log SET at_ms = at_ms + 1",        "UPDATE audit_log SET actor_user_id = 8",
+        "UPDATE audit_log SET actor = 'someone'",        "UPDATE audit_log SET action = 'test.read'",
+        "UPDATE audit_log SET record_type = 'other'",    "UPDATE audit_log SET record_id = 999",
+        "UPDATE audit_log SET field_group = ''",         "UPDATE audit_log SET client = '10.0.0.1'",
+        "UPDATE audit_log SET outcome = 'denied'",       "UPDATE audit_log SET detail = 'n=0'",
+        "UPDATE audit_log SET prev_hash = zeroblob(32)", "UPDATE audit_log SET hash = randomblob(32)",
     };
     for (size_t i = 0; i < ARRAY_LEN(changes); i++) {
         struct test_env t;

@@ -67,8 +67,13 @@ static int64_t make_user(struct world *w, const char *username, int64_t agency, 
                          const char *email)
 {
     struct auth_user *u = NULL;
-    struct auth_user_input in = {.username = username, .display_name = "Test Person", .email = email,
-                                 .agency_id = agency, .role = role, .scope = scope, .disabled = -1,
+    struct auth_user_input in = {.username = username,
+                                 .display_name = "Test Person",
+                                 .email = email,
+                                 .agency_id = agency,
+                                 .role = role,
+                                 .scope = scope,
+                                 .disabled = -1,
                                  .password = "correct horse battery"};
     store_tx_begin(w->t.store, STORE_TX_WRITE);
     enum status st = auth_user_create(&w->t.ctx, &in, &u, NULL);
@@ -221,11 +226,11 @@ static bool list_has(struct op *o, int64_t id)
     return false;
 }
 
-#define CHECK(cond, ...)                                                                                  \
-    do {                                                                                                  \
-        if (!(cond)) {                                                                                    \
-            fail_msg(__VA_ARGS__);                                                                        \
-        }                                                                                                 \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            fail_msg(__VA_ARGS__);                                                                                     \
+        }                                                                                                              \
     } while (0)
 
 /* One role with one scope against the three targets: itself, a user of its agency, a user of
@@ -259,7 +264,8 @@ static void matrix_one(struct world *w, const char *role, const char *scope_name
     for (size_t t = 0; t < ARRAY_LEN(targets); t++) {
         bool in_scope = scope == AUTH_SCOPE_ALL || (scope == AUTH_SCOPE_AGENCY && targets[t].agency == w->agency_a) ||
                         (scope == AUTH_SCOPE_OWN && targets[t].id == self);
-        bool agency_in_scope = scope == AUTH_SCOPE_ALL || (scope == AUTH_SCOPE_AGENCY && targets[t].agency == w->agency_a);
+        bool agency_in_scope =
+            scope == AUTH_SCOPE_ALL || (scope == AUTH_SCOPE_AGENCY && targets[t].agency == w->agency_a);
         struct op o = {.id = targets[t].id, .email = targets[t].email};
         enum status st;
 
@@ -331,8 +337,8 @@ static void matrix_one(struct world *w, const char *role, const char *scope_name
         o.id = targets[t].agency;
         st = auth_run(&ctx, op_agency_update, &o);
         want = !expect_has(role, "agency.manage") ? STATUS_DENIED : agency_in_scope ? STATUS_OK : STATUS_NOT_FOUND;
-        CHECK(st == want, "%s/%s agency update %s: got %s want %s", role, scope_name, targets[t].name,
-              status_name(st), status_name(want));
+        CHECK(st == want, "%s/%s agency update %s: got %s want %s", role, scope_name, targets[t].name, status_name(st),
+              status_name(want));
         op_clear(&o);
         (*cases)++;
     }
@@ -348,8 +354,7 @@ static void matrix_one(struct world *w, const char *role, const char *scope_name
           scope_name, status_name(st));
     op_clear(&o);
     st = auth_run(&ctx, op_token, &o);
-    CHECK((st == STATUS_OK) == expect_has(role, "token.manage"), "%s/%s token: %s", role, scope_name,
-          status_name(st));
+    CHECK((st == STATUS_OK) == expect_has(role, "token.manage"), "%s/%s token: %s", role, scope_name, status_name(st));
     op_clear(&o);
     *cases += 3;
     auth_principal_clear(&who);
@@ -372,8 +377,9 @@ static void test_auth__matrix(void **state)
 static void test_auth__builtin_roles_match_expectations(void **state)
 {
     /* Every permission of the expectation table, and none beyond it among the audited ones. */
-    static const char *const audited[] = {"user.read", "user.manage", "user.export", "agency.read", "agency.manage",
-                                          "role.manage", "audit.read", "token.manage", "fg.contact.read"};
+    static const char *const audited[] = {"user.read",   "user.manage",   "user.export",
+                                          "agency.read", "agency.manage", "role.manage",
+                                          "audit.read",  "token.manage",  "fg.contact.read"};
     for (size_t r = 0; r < auth_builtin_roles_count; r++) {
         const struct auth_builtin_role *b = &auth_builtin_roles[r];
         for (size_t a = 0; a < ARRAY_LEN(audited); a++) {
@@ -420,8 +426,8 @@ static void test_auth__restricted_records_and_grants(void **state)
     assert_int_equal(auth_principal_load(&who, w->t.store, b), STATUS_OK);
     who.mfa_ok = true;
     struct auth_ctx ctx = {w->t.store, w->t.vault, &who, "test"};
-    struct auth_record rec = {.type = "case", .id = 42, .agency_id = w->agency_a, .owner_id = a,
-                              .sensitivity = AUTH_SENSITIVITY_RESTRICTED};
+    struct auth_record rec = {
+        .type = "case", .id = 42, .agency_id = w->agency_a, .owner_id = a, .sensitivity = AUTH_SENSITIVITY_RESTRICTED};
     /* In scope, permitted, but restricted to named users: denied until granted. */
     assert_int_equal(auth_decide(&ctx, "case.read", &rec, AUTH_FG_NONE, false), STATUS_DENIED);
     rec.sensitivity = AUTH_SENSITIVITY_NORMAL;
@@ -462,8 +468,8 @@ static enum status op_make_role(const struct auth_ctx *c, void *p)
 {
     struct auth_role *r = NULL;
     const char *perms[] = {"case.read", "fg.health.read"};
-    enum status st = auth_role_create(c, (const char *)p, "not assignable by administrators", true, perms, 2, NULL,
-                                      0, &r);
+    enum status st =
+        auth_role_create(c, (const char *)p, "not assignable by administrators", true, perms, 2, NULL, 0, &r);
     auth_role_free(r);
     return st;
 }
@@ -477,8 +483,12 @@ static void test_auth__no_escalation(void **state)
     assert_int_equal(auth_principal_load(&who, w->t.store, admin), STATUS_OK);
     who.mfa_ok = true;
     struct auth_ctx ctx = {w->t.store, w->t.vault, &who, "test"};
-    struct auth_user_input in = {.username = "esc1", .agency_id = w->agency_a, .role = "administrator",
-                                 .scope = "all", .disabled = -1, .password = "correct horse battery"};
+    struct auth_user_input in = {.username = "esc1",
+                                 .agency_id = w->agency_a,
+                                 .role = "administrator",
+                                 .scope = "all",
+                                 .disabled = -1,
+                                 .password = "correct horse battery"};
     assert_int_equal(auth_run(&ctx, op_create_as, &in), STATUS_DENIED); /* wider scope */
     assert_string_equal(err_last_field(), "scope");
     in.scope = "agency";
@@ -492,8 +502,11 @@ static void test_auth__no_escalation(void **state)
     assert_int_equal(auth_run(&ctx, op_create_as, &in), STATUS_OK);
     /* Administrators onboard caseworkers although they cannot read cases themselves: the role is
      * assignable by theirs. */
-    struct auth_user_input cw = {.username = "new-caseworker", .agency_id = w->agency_a, .role = "caseworker",
-                                 .disabled = -1, .password = "correct horse battery"};
+    struct auth_user_input cw = {.username = "new-caseworker",
+                                 .agency_id = w->agency_a,
+                                 .role = "caseworker",
+                                 .disabled = -1,
+                                 .password = "correct horse battery"};
     assert_int_equal(auth_run(&ctx, op_create_as, &cw), STATUS_OK);
     auth_principal_clear(&who);
 }
@@ -592,8 +605,9 @@ static void test_auth__totp_and_replay(void **state)
     assert_string_equal(err_last_field(), "totp");
     char code[16];
     assert_int_equal(auth_totp_code(code, secret, util_now_ms()), STATUS_OK);
-    assert_int_equal(auth_login(w->t.store, w->t.vault, "totp-user", "correct horse battery", "000000x", "10.1.0.1", &l),
-                     STATUS_UNAUTHENTICATED);
+    assert_int_equal(
+        auth_login(w->t.store, w->t.vault, "totp-user", "correct horse battery", "000000x", "10.1.0.1", &l),
+        STATUS_UNAUTHENTICATED);
     assert_int_equal(auth_login(w->t.store, w->t.vault, "totp-user", "correct horse battery", code, "10.1.0.1", &l),
                      STATUS_OK);
     auth_login_clear(&l);

@@ -39,10 +39,10 @@
 #define CLIENT_TIMEOUT_S 10
 
 struct reply {
-    int status;         /* 0 when no HTTP response came back */
-    char *raw;          /* everything read, NUL-terminated */
+    int status; /* 0 when no HTTP response came back */
+    char *raw;  /* everything read, NUL-terminated */
     size_t raw_len;
-    const char *body;   /* inside raw */
+    const char *body; /* inside raw */
     size_t head_len;
 };
 
@@ -107,12 +107,12 @@ static void client_exchange(int fd, const char *raw, size_t len, struct reply *r
 }
 
 /* One request: method, target, extra header lines ("Name: v\r\n"...) and a body. */
-static void request(uint16_t port, const char *method, const char *target, const char *headers,
-                    const char *body, size_t body_len, struct reply *r)
+static void request(uint16_t port, const char *method, const char *target, const char *headers, const char *body,
+                    size_t body_len, struct reply *r)
 {
     struct buf b = BUF_INIT(8 * 1024 * 1024);
-    assert_int_equal(buf_printf(&b, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n",
-                                method, target), STATUS_OK);
+    assert_int_equal(buf_printf(&b, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n", method, target),
+                     STATUS_OK);
     if (body != NULL) {
         assert_int_equal(buf_printf(&b, "Content-Length: %zu\r\n", body_len), STATUS_OK);
     }
@@ -158,8 +158,7 @@ static const char *reply_error_code(const struct reply *r, char *out, size_t cap
     json_error_t jerr;
     json_t *root = json_loads(r->body, 0, &jerr);
     assert_non_null(root);
-    const char *code = json_string_value(json_object_get(json_object_get(root, "error"),
-                                                         "code"));
+    const char *code = json_string_value(json_object_get(json_object_get(root, "error"), "code"));
     assert_non_null(code);
     snprintf(out, cap, "%s", code);
     json_decref(root);
@@ -311,8 +310,8 @@ static void test_parse_limits(void **state)
 static void test_getters(void **state)
 {
     (void)state;
-    json_t *obj = json_pack("{s:s, s:I, s:b, s:f, s:n, s:s#}", "name", "Ana", "n", (json_int_t)42,
-                            "flag", 1, "real", 1.5, "nil", "ctl", "a\x01", (size_t)2);
+    json_t *obj = json_pack("{s:s, s:I, s:b, s:f, s:n, s:s#}", "name", "Ana", "n", (json_int_t)42, "flag", 1, "real",
+                            1.5, "nil", "ctl", "a\x01", (size_t)2);
     assert_non_null(obj);
     const char *s = NULL;
     int64_t i = 0;
@@ -366,8 +365,8 @@ static void test_if_match_parse(void **state)
     assert_int_equal(v, 9);
     assert_false(http_if_match_parse("*", &v, &bad));
     assert_false(bad);
-    const char *malformed[] = {"", "abc", "\"3", "3\"", "-1", "+1", "1.5", "\"\"", "W/3",
-                               "99999999999999999999", "\"1\", \"2\"", "W/\"x\""};
+    const char *malformed[] = {
+        "", "abc", "\"3", "3\"", "-1", "+1", "1.5", "\"\"", "W/3", "99999999999999999999", "\"1\", \"2\"", "W/\"x\""};
     for (size_t k = 0; k < ARRAY_LEN(malformed); k++) {
         bad = false;
         assert_false(http_if_match_parse(malformed[k], &v, &bad));
@@ -391,7 +390,7 @@ static void test_status_mapping(void **state)
     assert_int_equal(http_status_for(STATUS_CRYPTO), 500);
     assert_int_equal(http_status_for(STATUS_BUSY), 503);
     assert_int_equal(http_status_for(STATUS_UNAVAILABLE), 503);
-    assert_int_equal(http_status_for((enum status)-99), 500);
+    assert_int_equal(http_status_for((enum status) - 99), 500);
 }
 
 /* ---- the in-process server ------------------------------------------------------------- */
@@ -426,8 +425,7 @@ static void h_item(struct http_request *req, void *app)
     bool malformed = false;
     bool present = http_request_if_match(req, &version, &malformed);
     if (malformed) {
-        http_respond_status(req, err_set_field(STATUS_INVALID, "If-Match",
-                                               "If-Match: not a version"));
+        http_respond_status(req, err_set_field(STATUS_INVALID, "If-Match", "If-Match: not a version"));
         return;
     }
     json_t *out = json_pack("{s:s}", "id", http_request_param(req, "id"));
@@ -462,8 +460,7 @@ static void h_page(struct http_request *req, void *app)
         http_respond_status(req, st);
         return;
     }
-    http_respond_json(req, 200, json_pack("{s:I,s:I}", "limit", (json_int_t)limit, "offset",
-                                          (json_int_t)offset));
+    http_respond_json(req, 200, json_pack("{s:I,s:I}", "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
 static void h_slow(struct http_request *req, void *app)
@@ -582,8 +579,7 @@ static void test_server_port_and_headers(void **state)
     assert_string_equal(reply_header(&r, "X-Frame-Options", v, sizeof v), "DENY");
     assert_string_equal(reply_header(&r, "Referrer-Policy", v, sizeof v), "no-referrer");
     assert_string_equal(reply_header(&r, "Cache-Control", v, sizeof v), "no-store");
-    assert_string_equal(reply_header(&r, "Cross-Origin-Opener-Policy", v, sizeof v),
-                        "same-origin");
+    assert_string_equal(reply_header(&r, "Cross-Origin-Opener-Policy", v, sizeof v), "same-origin");
     assert_string_equal(reply_header(&r, "Permissions-Policy", v, sizeof v),
                         "camera=(), microphone=(), geolocation=()");
     assert_null(reply_header(&r, "Strict-Transport-Security", v, sizeof v));
@@ -611,8 +607,7 @@ static void test_server_params_query_cookie(void **state)
     uint16_t port = port_of(state);
     struct reply r;
     char v[64];
-    request(port, "GET", "/api/v1/items/abc-7?q=hello%20world", "Cookie: ctis_session=s1\r\n",
-            NULL, 0, &r);
+    request(port, "GET", "/api/v1/items/abc-7?q=hello%20world", "Cookie: ctis_session=s1\r\n", NULL, 0, &r);
     assert_int_equal(r.status, 200);
     json_t *root = json_loads(r.body, 0, NULL);
     assert_non_null(root);
@@ -676,8 +671,7 @@ static void test_server_json_errors(void **state)
     const char *ct = "Content-Type: application/json\r\n";
 
     const char *good = "{\"name\":\"Ana\",\"list\":[1,2]}";
-    request(port, "POST", "/api/v1/echo", "Content-Type: application/json; charset=utf-8\r\n",
-            good, strlen(good), &r);
+    request(port, "POST", "/api/v1/echo", "Content-Type: application/json; charset=utf-8\r\n", good, strlen(good), &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, good);
     reply_free(&r);
@@ -728,8 +722,7 @@ static void test_server_json_errors(void **state)
     request(port, "POST", "/api/v1/echo", NULL, good, strlen(good), &r);
     assert_int_equal(r.status, 415);
     reply_free(&r);
-    request(port, "POST", "/api/v1/echo", "Content-Type: application/jsonx\r\n", good,
-            strlen(good), &r);
+    request(port, "POST", "/api/v1/echo", "Content-Type: application/jsonx\r\n", good, strlen(good), &r);
     assert_int_equal(r.status, 415);
     reply_free(&r);
 }
@@ -961,12 +954,10 @@ static void test_server_access_log(void **state)
     dup2(logfd, 2);
     log_level_set(LOG_INFO);
 
-    request(port, "GET", "/api/v1/items/77?q=PERSONAL", "Cookie: ctis_session=COOKIE\r\n", NULL, 0,
-            &r);
+    request(port, "GET", "/api/v1/items/77?q=PERSONAL", "Cookie: ctis_session=COOKIE\r\n", NULL, 0, &r);
     assert_int_equal(r.status, 200);
     reply_free(&r);
-    request(port, "POST", "/api/v1/echo", "Content-Type: application/json\r\n",
-            "{\"name\":\"BODYDATA\"}", 19, &r);
+    request(port, "POST", "/api/v1/echo", "Content-Type: application/json\r\n", "{\"name\":\"BODYDATA\"}", 19, &r);
     assert_int_equal(r.status, 200);
     reply_free(&r);
 
@@ -1047,7 +1038,8 @@ static bool tls_make(struct tls_dir *t)
     char cmd[512];
     snprintf(cmd, sizeof cmd,
              "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-             "-subj /CN=localhost -keyout %s -out %s >/dev/null 2>&1", t->key, t->cert);
+             "-subj /CN=localhost -keyout %s -out %s >/dev/null 2>&1",
+             t->key, t->cert);
     return system(cmd) == 0;
 }
 
@@ -1085,7 +1077,8 @@ static void test_server_tls(void **state)
     snprintf(cmd, sizeof cmd,
              "printf 'GET /api/v1/ping HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close"
              "\\r\\n\\r\\n' | timeout 10 openssl s_client -connect 127.0.0.1:%u -quiet -ign_eof "
-             "2>/dev/null", (unsigned)port);
+             "2>/dev/null",
+             (unsigned)port);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     char out[8192];
@@ -1154,12 +1147,9 @@ int main(void)
 {
     log_level_set(LOG_WARN);
     const struct CMUnitTest unit[] = {
-        cmocka_unit_test(test_route_match),
-        cmocka_unit_test(test_depth_check),
-        cmocka_unit_test(test_parse_limits),
-        cmocka_unit_test(test_getters),
-        cmocka_unit_test(test_if_match_parse),
-        cmocka_unit_test(test_status_mapping),
+        cmocka_unit_test(test_route_match),    cmocka_unit_test(test_depth_check),
+        cmocka_unit_test(test_parse_limits),   cmocka_unit_test(test_getters),
+        cmocka_unit_test(test_if_match_parse), cmocka_unit_test(test_status_mapping),
     };
     const struct CMUnitTest server[] = {
         cmocka_unit_test(test_server_port_and_headers),

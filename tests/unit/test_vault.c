@@ -85,15 +85,15 @@ static struct vault *db_vault(struct db *d)
     return v;
 }
 
-static void seal_ok(struct vault *v, uint8_t **env, size_t *len, const char *table, const char *col,
-                    int64_t row, const char *text)
+static void seal_ok(struct vault *v, uint8_t **env, size_t *len, const char *table, const char *col, int64_t row,
+                    const char *text)
 {
     struct vault_ad ad = {table, col, row};
     assert_int_equal(vault_seal(v, env, len, &ad, text, strlen(text)), STATUS_OK);
 }
 
-static void unseal_expect(struct vault *v, const char *table, const char *col, int64_t row,
-                          const uint8_t *env, size_t len, const char *want)
+static void unseal_expect(struct vault *v, const char *table, const char *col, int64_t row, const uint8_t *env,
+                          size_t len, const char *want)
 {
     struct vault_ad ad = {table, col, row};
     char *plain = NULL;
@@ -132,14 +132,11 @@ static void test_hkdf_rfc5869(void **state)
     memset(ikm, 0x0b, sizeof ikm);
     hex_to(salt, sizeof salt, "000102030405060708090a0b0c");
     const char info[] = "\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9";
-    hex_to(want, sizeof want,
-           "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
-    assert_int_equal(vault_hkdf(okm, sizeof okm, ikm, sizeof ikm, salt, sizeof salt, info),
-                     STATUS_OK);
+    hex_to(want, sizeof want, "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+    assert_int_equal(vault_hkdf(okm, sizeof okm, ikm, sizeof ikm, salt, sizeof salt, info), STATUS_OK);
     assert_memory_equal(okm, want, sizeof want);
     /* RFC 5869 A.3: zero-length salt and info. */
-    hex_to(want, sizeof want,
-           "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+    hex_to(want, sizeof want, "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
     assert_int_equal(vault_hkdf(okm, sizeof okm, ikm, sizeof ikm, NULL, 0, NULL), STATUS_OK);
     assert_memory_equal(okm, want, sizeof want);
     /* Output length limits. */
@@ -158,7 +155,7 @@ static void test_random_and_tokens(void **state)
     }
     assert_true(vault_random_id() != vault_random_id());
     char *a = vault_token_new(32), *b = vault_token_new(32);
-    assert_int_equal(strlen(a), 43);      /* 32 bytes in unpadded base64url */
+    assert_int_equal(strlen(a), 43); /* 32 bytes in unpadded base64url */
     assert_string_not_equal(a, b);
     const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     for (const char *p = a; *p; p++) {
@@ -181,9 +178,9 @@ static void test_hash_and_mac(void **state)
     vault_mac(v1, m2, "token", "data", 4);
     vault_mac(v2, m3, "audit", "data", 4);
     vault_mac(v1b, m4, "audit", "data", 4);
-    assert_memory_not_equal(m1, m2, 32);      /* purposes are separated */
-    assert_memory_not_equal(m1, m3, 32);      /* keyed by the master key */
-    assert_memory_equal(m1, m4, 32);          /* deterministic */
+    assert_memory_not_equal(m1, m2, 32); /* purposes are separated */
+    assert_memory_not_equal(m1, m3, 32); /* keyed by the master key */
+    assert_memory_equal(m1, m4, 32);     /* deterministic */
     assert_true(vault_equal(m1, m4, 32));
     assert_false(vault_equal(m1, m2, 32));
     /* "a" + "bc" must not collide with "ab" + "c" across purpose and data. */
@@ -206,19 +203,19 @@ static void test_normalise(void **state)
     norm_same("José", "jose");
     norm_same("JOSÉ", "jose");
     norm_expect("José", "jose");
-    norm_expect("ＡＢＣ", "abc");                          /* fullwidth */
-    norm_expect("Straße", "strasse");                      /* full case folding */
-    norm_same("مُحَمَّد", "محمد");                            /* harakat and shadda */
-    norm_same("مـحـمـد", "محمد");                          /* tatweel */
+    norm_expect("ＡＢＣ", "abc");     /* fullwidth */
+    norm_expect("Straße", "strasse"); /* full case folding */
+    norm_same("مُحَمَّد", "محمد");        /* harakat and shadda */
+    norm_same("مـحـمـد", "محمد");     /* tatweel */
     norm_expect("مُحَمَّد", "محمد");
-    norm_expect("  Anna \t\n  Maria  ", "anna maria");     /* white space collapsed, trimmed */
-    norm_expect("Anna\xc2\xa0Maria", "anna maria");        /* no-break space */
-    norm_expect("\xef\xac\x81le", "file");                 /* ligature fi */
-    norm_expect("\xe2\x84\x8c", "h");                      /* black-letter H: NFKD then fold */
+    norm_expect("  Anna \t\n  Maria  ", "anna maria");             /* white space collapsed, trimmed */
+    norm_expect("Anna\xc2\xa0Maria", "anna maria");                /* no-break space */
+    norm_expect("\xef\xac\x81le", "file");                         /* ligature fi */
+    norm_expect("\xe2\x84\x8c", "h");                              /* black-letter H: NFKD then fold */
     norm_expect("Ana\xe2\x80\x8b Lopez\xe2\x80\x8f", "ana lopez"); /* zero-width, RLM */
     norm_expect("", "");
     norm_expect("   ", "");
-    norm_same("أحمد", "احمد");                            /* hamza above decomposes away */
+    norm_same("أحمد", "احمد"); /* hamza above decomposes away */
     norm_same("Zoë", "ZOE");
     norm_same("Ñandú", "nandu");
     /* Invalid UTF-8 and embedded NUL. */
@@ -239,11 +236,11 @@ static void test_blind_index(void **state)
     assert_int_equal(vault_blind_index(v, b, "users.email", e2, strlen(e2)), STATUS_OK);
     assert_memory_equal(a, b, 32);
     assert_int_equal(vault_blind_index(v, c, "people.name", e3, strlen(e3)), STATUS_OK);
-    assert_memory_not_equal(a, c, 32);        /* domains separated */
+    assert_memory_not_equal(a, c, 32); /* domains separated */
     assert_int_equal(vault_blind_index(v, c, "users.email", e3, strlen(e3)), STATUS_OK);
     assert_memory_equal(a, c, 32);
     assert_int_equal(vault_blind_index(w, d, "users.email", e3, strlen(e3)), STATUS_OK);
-    assert_memory_not_equal(a, d, 32);        /* keyed */
+    assert_memory_not_equal(a, d, 32); /* keyed */
     const char *m1 = "مُحَمَّد", *m2 = "مـحـمـد";
     assert_int_equal(vault_blind_index(v, a, "people.name", m1, strlen(m1)), STATUS_OK);
     assert_int_equal(vault_blind_index(v, b, "people.name", m2, strlen(m2)), STATUS_OK);
@@ -289,8 +286,7 @@ static void test_seal_round_trip(void **state)
     memset(big, 'x', VAULT_SEALED_BYTES_MAX + 1);
     big[VAULT_SEALED_BYTES_MAX + 1] = '\0';
     struct vault_ad ad = {"t", "c", 1};
-    assert_int_equal(vault_seal(v, &env, &len, &ad, big, VAULT_SEALED_BYTES_MAX + 1),
-                     STATUS_TOO_LARGE);
+    assert_int_equal(vault_seal(v, &env, &len, &ad, big, VAULT_SEALED_BYTES_MAX + 1), STATUS_TOO_LARGE);
     assert_null(env);
     big[VAULT_SEALED_BYTES_MAX] = '\0';
     assert_int_equal(vault_seal(v, &env, &len, &ad, big, VAULT_SEALED_BYTES_MAX), STATUS_OK);
@@ -352,13 +348,12 @@ static void test_seal_tamper(void **state)
     assert_int_equal(vault_unseal(v, &plain, &plain_len, &ad, env, len), STATUS_NOT_FOUND);
     env[8] ^= 0x01;
     /* Lengths. */
-    assert_int_equal(vault_unseal(v, &plain, &plain_len, &ad, env, VAULT_ENVELOPE_OVERHEAD - 1),
-                     STATUS_INVALID);
+    assert_int_equal(vault_unseal(v, &plain, &plain_len, &ad, env, VAULT_ENVELOPE_OVERHEAD - 1), STATUS_INVALID);
     assert_int_equal(vault_unseal(v, &plain, &plain_len, &ad, env, 0), STATUS_INVALID);
     assert_int_equal(vault_unseal(v, &plain, &plain_len, &ad, env, len - 1), STATUS_CRYPTO);
-    assert_int_equal(vault_unseal(v, &plain, &plain_len, &ad, env,
-                                  VAULT_ENVELOPE_OVERHEAD + VAULT_SEALED_BYTES_MAX + 1),
-                     STATUS_INVALID);
+    assert_int_equal(
+        vault_unseal(v, &plain, &plain_len, &ad, env, VAULT_ENVELOPE_OVERHEAD + VAULT_SEALED_BYTES_MAX + 1),
+        STATUS_INVALID);
     int64_t kid = 0;
     assert_int_equal(vault_envelope_key_id(&kid, env, 10), STATUS_INVALID);
     uint8_t zero_id[VAULT_ENVELOPE_OVERHEAD] = {1};
@@ -562,7 +557,7 @@ static void test_open_creates_keys(void **state)
         rows++;
     }
     store_rows_free(r);
-    assert_int_equal(rows, 2);    /* one data key, one signing key */
+    assert_int_equal(rows, 2); /* one data key, one signing key */
     vault_close(v);
     free(env);
     db_close(&d);
@@ -601,8 +596,8 @@ static void test_peers(void **state)
     vault_public_key(b, pkb);
     assert_int_equal(vault_peer_add(d.s, "Agency A", pka), STATUS_OK);
     assert_int_equal(vault_peer_add(d.s, "وكالة ب", pkb), STATUS_OK);
-    assert_int_equal(vault_peer_add(d.s, "Agency A", pkb), STATUS_CONFLICT);   /* name */
-    assert_int_equal(vault_peer_add(d.s, "Agency C", pka), STATUS_CONFLICT);   /* key */
+    assert_int_equal(vault_peer_add(d.s, "Agency A", pkb), STATUS_CONFLICT); /* name */
+    assert_int_equal(vault_peer_add(d.s, "Agency C", pka), STATUS_CONFLICT); /* key */
     assert_int_equal(vault_peer_add(d.s, "", pka), STATUS_INVALID);
     char longname[NAME_BYTES_MAX + 2];
     memset(longname, 'n', sizeof longname - 1);
@@ -610,7 +605,7 @@ static void test_peers(void **state)
     assert_int_equal(vault_peer_add(d.s, longname, pka), STATUS_TOO_LARGE);
     longname[NAME_BYTES_MAX] = '\0';
     uint8_t bad[VAULT_PUBKEY_BYTES] = {0};
-    assert_int_equal(vault_peer_add(d.s, longname, bad), STATUS_INVALID);      /* not a point */
+    assert_int_equal(vault_peer_add(d.s, longname, bad), STATUS_INVALID); /* not a point */
     assert_int_equal(vault_peer_add(d.s, "bad\xff", pka), STATUS_INVALID);
     struct vault_peer *peers = NULL;
     size_t n = 0;
@@ -725,11 +720,11 @@ static void rot_users_insert(struct vault *v, struct store *s)
 {
     int64_t now = util_now_ms();
     assert_int_equal(store_tx_begin(s, STORE_TX_WRITE), STATUS_OK);
-    struct sql_value ag[] = {SQLV_I64(ROT_AGENCY), sqlv_text("Agency"), sqlv_text("NGO"),
-                             sqlv_text("GB"), SQLV_I64(now)};
+    struct sql_value ag[] = {SQLV_I64(ROT_AGENCY), sqlv_text("Agency"), sqlv_text("NGO"), sqlv_text("GB"),
+                             SQLV_I64(now)};
     assert_int_equal(store_exec(s, STMT_AGENCY_INSERT, ag, ARRAY_LEN(ag), NULL), STATUS_OK);
-    struct sql_value ro[] = {SQLV_I64(ROT_ROLE), sqlv_text("role"), sqlv_text(""), SQLV_I64(0),
-                             SQLV_I64(0), SQLV_I64(now)};
+    struct sql_value ro[] = {SQLV_I64(ROT_ROLE), sqlv_text("role"), sqlv_text(""),
+                             SQLV_I64(0),        SQLV_I64(0),       SQLV_I64(now)};
     assert_int_equal(store_exec(s, STMT_ROLE_INSERT, ro, ARRAY_LEN(ro), NULL), STATUS_OK);
     for (int64_t id = 1; id <= ROT_USERS; id++) {
         char name[64], email[64], totp[64], username[32];
@@ -742,9 +737,9 @@ static void rot_users_insert(struct vault *v, struct store *s)
         seal_ok(v, &e1, &l1, "users", "display_name_enc", id, name);
         seal_ok(v, &e2, &l2, "users", "email_enc", id, email);
         seal_ok(v, &e3, &l3, "users", "totp_secret_enc", id, totp);
-        struct sql_value u[] = {SQLV_I64(id), SQLV_I64(ROT_AGENCY), sqlv_text(username),
-                                SQLV_BLOB(e1, l1), SQLV_BLOB(e2, l2), SQLV_NULL, sqlv_text("x"),
-                                SQLV_I64(ROT_ROLE), sqlv_text("own"), SQLV_I64(0), SQLV_I64(now)};
+        struct sql_value u[] = {
+            SQLV_I64(id),   SQLV_I64(ROT_AGENCY), sqlv_text(username), SQLV_BLOB(e1, l1), SQLV_BLOB(e2, l2), SQLV_NULL,
+            sqlv_text("x"), SQLV_I64(ROT_ROLE),   sqlv_text("own"),    SQLV_I64(0),       SQLV_I64(now)};
         assert_int_equal(store_exec(s, STMT_USER_INSERT, u, ARRAY_LEN(u), NULL), STATUS_OK);
         struct sql_value t[] = {SQLV_I64(id), SQLV_BLOB(e3, l3), SQLV_I64(1), SQLV_I64(now)};
         assert_int_equal(store_exec(s, STMT_USER_SET_TOTP, t, ARRAY_LEN(t), NULL), STATUS_OK);
@@ -948,8 +943,7 @@ static void rewrite_progress(int64_t done, void *ctx)
     seal_ok(c->stale, &env, &len, "users", "display_name_enc", 1, want);
     struct store_rows *r = NULL;
     struct sql_value scan[] = {SQLV_I64(0), SQLV_I64(1)};
-    assert_int_equal(store_exec(c->s2, STMT_SEALED_SCAN_USERS_DISPLAY_NAME, scan, 2, &r),
-                     STATUS_OK);
+    assert_int_equal(store_exec(c->s2, STMT_SEALED_SCAN_USERS_DISPLAY_NAME, scan, 2, &r), STATUS_OK);
     assert_int_equal(store_rows_next(r), STATUS_OK);
     size_t cur_len = 0;
     const uint8_t *cur = store_rows_blob(r, 1, &cur_len);
@@ -957,8 +951,7 @@ static void rewrite_progress(int64_t done, void *ctx)
     memcpy(cur_copy, cur, cur_len);
     store_rows_free(r);
     struct sql_value set[] = {SQLV_I64(1), SQLV_BLOB(cur_copy, cur_len), SQLV_BLOB(env, len)};
-    assert_int_equal(store_exec(c->s2, STMT_SEALED_SET_USERS_DISPLAY_NAME, set, 3, NULL),
-                     STATUS_OK);
+    assert_int_equal(store_exec(c->s2, STMT_SEALED_SET_USERS_DISPLAY_NAME, set, 3, NULL), STATUS_OK);
     assert_int_equal(store_changes(c->s2), 1);
     free(cur_copy);
     free(env);
@@ -1013,8 +1006,7 @@ static void *seal_thread_main(void *arg)
         char *plain = NULL;
         size_t plain_len = 0;
         if (vault_seal(t->v, &env, &len, &ad, text, strlen(text)) != STATUS_OK ||
-            vault_unseal(t->v, &plain, &plain_len, &ad, env, len) != STATUS_OK ||
-            strcmp(plain, text) != 0) {
+            vault_unseal(t->v, &plain, &plain_len, &ad, env, len) != STATUS_OK || strcmp(plain, text) != 0) {
             t->failures++;
         }
         vault_plain_free(plain, plain_len);

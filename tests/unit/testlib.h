@@ -97,18 +97,18 @@ static inline void test_env_close(struct test_env *t)
 }
 
 /* Runs a cmocka group on SQLite, then on PostgreSQL when TEST_PG_URL is set. */
-#define TEST_RUN_BOTH(name, tests, setup, teardown)                                                  \
-    do {                                                                                             \
-        int failures_ = 0;                                                                           \
-        test_engine = "sqlite";                                                                      \
-        failures_ += cmocka_run_group_tests_name(name " (sqlite)", tests, setup, teardown);          \
-        if (getenv("TEST_PG_URL") && getenv("TEST_PG_URL")[0]) {                                     \
-            test_engine = "postgres";                                                                \
-            failures_ += cmocka_run_group_tests_name(name " (postgresql)", tests, setup, teardown);  \
-        } else {                                                                                     \
-            printf("skipping PostgreSQL: TEST_PG_URL not set\n");                                    \
-        }                                                                                            \
-        return failures_;                                                                            \
+#define TEST_RUN_BOTH(name, tests, setup, teardown)                                                                    \
+    do {                                                                                                               \
+        int failures_ = 0;                                                                                             \
+        test_engine = "sqlite";                                                                                        \
+        failures_ += cmocka_run_group_tests_name(name " (sqlite)", tests, setup, teardown);                            \
+        if (getenv("TEST_PG_URL") && getenv("TEST_PG_URL")[0]) {                                                       \
+            test_engine = "postgres";                                                                                  \
+            failures_ += cmocka_run_group_tests_name(name " (postgresql)", tests, setup, teardown);                    \
+        } else {                                                                                                       \
+            printf("skipping PostgreSQL: TEST_PG_URL not set\n");                                                      \
+        }                                                                                                              \
+        return failures_;                                                                                              \
     } while (0)
 
 #endif
