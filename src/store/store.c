@@ -39,6 +39,20 @@ static char *sql_to_pg(const char *sql)
     return out;
 }
 
+/* SQLite allows one writer. Writers of this process queue on a mutex before BEGIN IMMEDIATE
+ * instead of in SQLite's busy handler, which sleeps in steps of up to 100 ms and so turns a
+ * short wait into a long tail. Other processes (the CLI beside a server) still meet the busy
+ * timeout. One mutex for every SQLite database of the process: servers open one. */
+static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+static void writer_release(struct store *s)
+{
+    if (s->holds_writer_lock) {
+        s->holds_writer_lock = false;
+        pthread_mutex_unlock(&sqlite_writer);
+    }
+}
+
 enum status store_url_dialect(enum store_dialect *out, const char *url)
 {
     if (url == NULL || url[0] == '\0') {
@@ -131,6 +145,8 @@ void store_close(struct store *s)
     if (s->conn != NULL) {
         if (s->in_tx) {
             s->driver->exec_script(s->conn, "ROLLBACK");
+            s->in_tx = false;
+            writer_release(s);
         }
         s->driver->close(s->conn);
     }
@@ -161,6 +177,11 @@ int64_t store_changes(const struct store *s)
 enum status store_tx_begin(struct store *s, enum store_tx mode)
 {
     ASSERT(!s->in_tx);
+    ASSERT(!s->holds_writer_lock);
+    if (s->dialect == STORE_SQLITE && mode != STORE_TX_READ) {
+        pthread_mutex_lock(&sqlite_writer);
+        s->holds_writer_lock = true;
+    }
     const char *sql;
     if (s->dialect == STORE_SQLITE) {
         sql = mode == STORE_TX_READ ? "BEGIN" : "BEGIN IMMEDIATE";
@@ -172,6 +193,8 @@ enum status store_tx_begin(struct store *s, enum store_tx mode)
     enum status st = s->driver->exec_script(s->conn, sql);
     if (st == STATUS_OK) {
         s->in_tx = true;
+    } else {
+        writer_release(s);
     }
     return st;
 }
@@ -186,6 +209,7 @@ enum status store_tx_commit(struct store *s)
         s->driver->exec_script(s->conn, "ROLLBACK");
     }
     s->in_tx = false;
+    writer_release(s);
     return st;
 }
 
@@ -196,6 +220,7 @@ void store_tx_rollback(struct store *s)
     }
     s->driver->exec_script(s->conn, "ROLLBACK");
     s->in_tx = false;
+    writer_release(s);
 }
 
 enum status store_tx_run(struct store *s, enum store_tx mode, store_tx_fn fn, void *ctx)

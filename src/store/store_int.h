@@ -41,6 +41,7 @@ struct store {
     const char *sql[STMT__COUNT]; /* the text for this dialect, $N-translated for PostgreSQL */
     char *pg_sql_owned[STMT__COUNT];
     bool in_tx;
+    bool holds_writer_lock;  /* SQLite: this connection holds the process's writer mutex */
     int64_t changes;
 };
 
