@@ -2,6 +2,8 @@
  * and tables. Nothing here runs SQL. */
 #include "store/store_catalog.h"
 
+#include "case_sql.h" /* generated from src/cases/fields.def */
+
 #include "util/mem.h"
 
 #define SAME NULL
@@ -16,6 +18,21 @@ const struct store_sealed_column store_sealed_columns[] = {
     {"users", "display_name_enc", STMT_SEALED_SCAN_USERS_DISPLAY_NAME, STMT_SEALED_SET_USERS_DISPLAY_NAME},
     {"users", "email_enc", STMT_SEALED_SCAN_USERS_EMAIL, STMT_SEALED_SET_USERS_EMAIL},
     {"users", "totp_secret_enc", STMT_SEALED_SCAN_USERS_TOTP, STMT_SEALED_SET_USERS_TOTP},
+#define SEALED(tname, col, TAG) {#tname, #col, STMT_SEALED_SCAN_##TAG, STMT_SEALED_SET_##TAG},
+    SEALED(cases, given_name_enc, CASES_GIVEN_NAME)
+    SEALED(cases, middle_name_enc, CASES_MIDDLE_NAME)
+    SEALED(cases, family_name_enc, CASES_FAMILY_NAME)
+    SEALED(cases, birth_date_enc, CASES_BIRTH_DATE)
+    SEALED(cases, identity_number_enc, CASES_IDENTITY_NUMBER)
+    SEALED(cases, phone_enc, CASES_PHONE)
+    SEALED(cases, email_enc, CASES_EMAIL)
+    SEALED(cases, address_enc, CASES_ADDRESS)
+    SEALED(cases, narrative_enc, CASES_NARRATIVE)
+    SEALED(cases, closure_reason_enc, CASES_CLOSURE_REASON)
+    SEALED(case_events, place_enc, CASE_EVENTS_PLACE)
+    SEALED(case_events, description_enc, CASE_EVENTS_DESCRIPTION)
+    SEALED(case_comments, body_enc, CASE_COMMENTS_BODY)
+#undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
 
@@ -35,5 +52,11 @@ const struct store_table store_tables[] = {
     {"vault_keys", "id"},
     {"vault_meta", "name"},
     {"trusted_peers", "id"},
+    {"vocab_extensions", "vocab, code"},
+    {"cases", "id"},
+    {"case_name_index", "bidx, case_id"},
+    {"case_versions", "id"},
+    {"case_events", "id"},
+    {"case_comments", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

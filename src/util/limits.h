@@ -36,7 +36,7 @@
 #define DB_URL_BYTES_MAX 1024
 #define DB_TX_RETRIES_MAX 8                 /* retries on busy, serialization failure, deadlock */
 #define DB_BUSY_TIMEOUT_MS 5000             /* SQLite waits this long for a lock before BUSY */
-#define DB_PARAMS_MAX 32                    /* bound parameters in one statement */
+#define DB_PARAMS_MAX 96                   /* bound parameters in one statement (a case row has ~60) */
 #define DB_POOL_MAX 64                      /* connections in one pool */
 #define DB_COPY_BATCH_ROWS 1000             /* rows per transaction when copying or rotating */
 #define BACKUP_LINE_BYTES_MAX (1024 * 1024) /* one line (one row) of a backup file */

@@ -1,0 +1,181 @@
+/* cases: the victim case registry after IOM's Human Trafficking Case Data Standard (HTCDS v2).
+ * Every field is described once in fields.def; records, validation, JSON, CSV, import, export
+ * and statistics work from that registry. Personal fields are sealed by the vault and found by
+ * blind indexes; every read and write passes auth_check ("case.read", "case.write", field
+ * groups) and every change is kept as a version. Missing values stay distinct: not collected
+ * (no value), unknown, not applicable. */
+#ifndef CTIS_CASES_CASES_H
+#define CTIS_CASES_CASES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "util/status.h"
+
+enum case_field_type { CF_CODE, CF_MULTI, CF_INT, CF_BOOL, CF_DATE, CF_TEXT, CF_SEALED, CF_SEALED_DATE };
+enum case_bidx { CB_NONE, CB_EXACT, CB_TOKENS };
+
+enum case_field_id {
+#define FIELD(name, htcds, type, vocab, group, bidx, max) CASE_F_##name,
+#include "cases/fields.def"
+#undef FIELD
+    CASE_F__COUNT
+};
+_Static_assert(CASE_F__COUNT <= 62, "the missing-value masks hold 62 fields");
+
+struct case_field {
+    const char *name;   /* JSON and CSV name */
+    const char *htcds;  /* HTCDS v2 name, "" when none */
+    enum case_field_type type;
+    const char *vocab;  /* CF_CODE, CF_MULTI */
+    enum auth_field_group group;
+    enum case_bidx bidx;
+    size_t max_bytes;
+};
+extern const struct case_field case_fields[CASE_F__COUNT];
+/* The field named name (JSON name or HTCDS name, any case), or -1. */
+int case_field_find(const char *name);
+bool case_field_sealed(enum case_field_id f);
+
+/* A value's state. NOT_COLLECTED is the default: the field was not asked or not answered. */
+enum case_state { CASE_NOT_COLLECTED = 0, CASE_SET, CASE_UNKNOWN, CASE_NOT_APPLICABLE };
+
+struct case_value {
+    enum case_state state;
+    int64_t i;       /* CF_INT, CF_BOOL (0/1), CF_MULTI (bit i = vocabulary entry i) */
+    char *text;      /* CF_CODE (the code), CF_TEXT, CF_DATE, CF_SEALED*, owned */
+};
+
+/* The lifecycle (HTCDS cas_Status). */
+#define CASE_STATUS_ACTIVE "Active"
+
+struct case_record {
+    int64_t id;
+    int64_t agency_id;
+    int64_t owner_id;            /* the case owner (a user) */
+    bool restricted;             /* only the owner and named users see it */
+    char status[24];             /* Active, FollowUp, Closed, ClosedReferred */
+    int64_t opened_at_ms;
+    int64_t closed_at_ms;
+    int64_t created_at_ms;
+    int64_t updated_at_ms;
+    int64_t version;
+    char *source_key;            /* import key "sha256:<hex>:<line>", NULL when entered by hand */
+    struct case_value v[CASE_F__COUNT];
+    /* After a read: the field groups that were decrypted (others are NOT_COLLECTED-looking but
+     * withheld: `withheld` says which fields had a value the reader may not see). */
+    bool withheld[CASE_F__COUNT];
+};
+
+void case_record_init(struct case_record *r);
+void case_record_clear(struct case_record *r);
+void case_record_free(struct case_record *r);
+/* Sets field f from text as a user or a file would write it (vocabulary codes, labels and
+ * aliases in any case; "unknown", "not applicable" and "" for the missing states; multi values
+ * separated by ';' or ','). Errors name the field: STATUS_INVALID. */
+enum status case_value_parse(struct case_record *r, enum case_field_id f, const char *text);
+/* Formats field f as export text: codes, ';'-joined sorted multi codes, "unknown",
+ * "not applicable", "" when not collected. Caller frees. */
+char *case_value_format(const struct case_record *r, enum case_field_id f);
+
+/* JSON: {"id":..,"version":..,"status":..,"fields":{"gender":"Feminine","exploitation_types":
+ * ["ForcedLabour"],"age":{"missing":"unknown"},...}}. from_json reads "fields" only, checks
+ * every value, and with partial=true leaves fields absent from the object untouched. */
+enum status case_record_from_json(struct case_record *r, const json_t *fields, bool partial);
+json_t *case_record_to_json(const struct case_record *r);
+
+/* Operations. Each runs inside the caller's write transaction (auth_run). */
+/* Creates a case in the principal's agency, owned by the principal unless in->owner_id is set.
+ * Derived fields (age and majority from the birth date, regions from countries) are filled
+ * when absent. When in->source_key is set and a case with that key exists, nothing is created
+ * and STATUS_CONFLICT is returned (imports use it to add nothing twice). */
+enum status case_create(const struct auth_ctx *ctx, struct case_record *in, struct case_record **out);
+/* Reads a case; personal fields are decrypted only for the field groups the principal may read.
+ * Out of scope: STATUS_NOT_FOUND. */
+enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record **out);
+/* Changes the fields whose bit is set in `mask` (bit f = field f) to their values in `changes`.
+ * STATUS_CONFLICT when expected_version is stale. Writes a version entry. */
+enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
+                        const struct case_record *changes, uint64_t mask, struct case_record **out);
+enum status case_assign(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, int64_t owner_id);
+/* status: Closed or ClosedReferred; reason may be NULL. */
+enum status case_close(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, const char *status,
+                       const char *reason);
+enum status case_reopen(const struct auth_ctx *ctx, int64_t id, int64_t expected_version);
+enum status case_set_restricted(const struct auth_ctx *ctx, int64_t id, bool restricted);
+
+/* Listing and search. Zero/NULL members do not filter. `name` matches any word of the given,
+ * middle or family name through the blind index (so "محمد" finds "مُحَمَّد", "jose" finds
+ * "José"); birth_date, identity_number and phone match exactly through theirs. */
+struct case_filter {
+    const char *name;
+    const char *birth_date;
+    const char *identity_number;
+    const char *phone;
+    const char *status;
+    const char *citizenship;
+    const char *exploitation_country;
+    int64_t opened_from_ms;
+    int64_t opened_to_ms;
+    int64_t owner_id;
+    int64_t limit;
+    int64_t offset;
+};
+enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, struct case_record ***out,
+                      size_t *count_out);
+void case_list_free(struct case_record **list, size_t count);
+
+/* History: one entry per change, newest first: who, when, which fields (names only for sealed
+ * fields; old and new values for the others). */
+struct case_change {
+    int64_t version;
+    int64_t at_ms;
+    char *actor;
+    char *action;      /* create, update, assign, close, reopen, restrict, import */
+    json_t *changes;   /* {"field": {"from": .., "to": ..}} or {"field": "changed"} */
+};
+enum status case_history(const struct auth_ctx *ctx, int64_t id, struct case_change **out, size_t *count_out);
+void case_history_free(struct case_change *h, size_t count);
+
+/* Historic trafficking events (HTCDS hte_): recruitment, transit, exploitation. */
+struct case_event {
+    int64_t id;
+    char type[16];       /* Recruitment, Transit, Exploitation */
+    char country[4];     /* ISO 3166 alpha-3 or "" */
+    char *place;         /* city or place, sealed (location group); NULL when withheld */
+    char date[11];       /* approximate: YYYY, YYYY-MM or YYYY-MM-DD, or "" */
+    char *description;   /* sealed (narrative group) */
+};
+enum status case_event_add(const struct auth_ctx *ctx, int64_t case_id, const struct case_event *e, int64_t *id_out);
+enum status case_events(const struct auth_ctx *ctx, int64_t case_id, struct case_event **out, size_t *count_out);
+void case_events_free(struct case_event *e, size_t count);
+
+/* Comments (HTCDS cco_CaseComment): sealed, narrative group. */
+struct case_comment {
+    int64_t id;
+    int64_t at_ms;
+    char *author;
+    char *body;
+};
+enum status case_comment_add(const struct auth_ctx *ctx, int64_t case_id, const char *body, int64_t *id_out);
+enum status case_comments(const struct auth_ctx *ctx, int64_t case_id, struct case_comment **out,
+                          size_t *count_out);
+void case_comments_free(struct case_comment *c, size_t count);
+
+/* Statistics on victims: counts grouped by up to 3 dimensions among gender, age_group,
+ * majority_status, exploitation, citizenship, citizenship_region, exploitation_country, year.
+ * Missing values count as "unknown". A case with several exploitation types counts once in each.
+ * Needs stats.read; exact counts (disclosure control belongs to published releases). */
+struct case_stat_row {
+    char *keys[3];
+    int64_t count;
+};
+enum status case_stats_victims(const struct auth_ctx *ctx, const char *const *by, size_t by_count,
+                               int64_t from_ms, int64_t to_ms, struct case_stat_row **out, size_t *count_out);
+void case_stats_free(struct case_stat_row *rows, size_t count);
+bool case_stats_dimension_known(const char *name);
+
+#endif

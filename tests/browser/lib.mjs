@@ -1,0 +1,127 @@
+// Shared by the browser tests that run against a real ctis server (login.test.mjs,
+// a11y.test.mjs): the environment, chromium's launch, RFC 6238 one-time codes, and signing in
+// through the login page. Not a test file itself (node --test runs only *.test.mjs).
+// Environment: CTIS_URL (e.g. http://127.0.0.1:8080), CTIS_ADMIN_USER, CTIS_ADMIN_PASSWORD,
+// optionally CTIS_ADMIN_TOTP_SECRET (base32) and CHROMIUM_PATH.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const OUT = join(HERE, 'out');
+export const ROOT = join(HERE, '..', '..');
+export const BASE = (process.env.CTIS_URL || '').replace(/\/+$/, '');
+export const USER = process.env.CTIS_ADMIN_USER || 'admin';
+export const PASSWORD = process.env.CTIS_ADMIN_PASSWORD || '';
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// The reason to skip the tests that need a server, or false.
+export const SKIP = !BASE || !PASSWORD ? 'CTIS_URL and CTIS_ADMIN_PASSWORD are not set' : false;
+
+let totpSecret = process.env.CTIS_ADMIN_TOTP_SECRET || '';
+let lastCounter = 0;
+
+// The message catalogue of a language, as the pages load it.
+export const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'i18n', `${lang}.json`), 'utf8'));
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// RFC 4648 base32 without padding.
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error(`not base32: ${c}`);
+    value = ((value << 5) | i) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// RFC 6238 TOTP: HMAC-SHA1, 30-second steps, 6 digits.
+export function totp(secret, counter, digits = 6) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+// A code the server has not seen yet: it refuses a step already used (also by another test
+// file of the same run), and accepts one step either side of now, so use the next unused step
+// and wait only when that is too far ahead.
+export async function freshCode() {
+  let now = Math.floor(Date.now() / 30000);
+  const counter = Math.max(now, lastCounter + 1);
+  while (counter > now + 1) {
+    await new Promise((r) => setTimeout(r, 1000));
+    now = Math.floor(Date.now() / 30000);
+  }
+  lastCounter = counter;
+  return totp(totpSecret, counter);
+}
+
+export async function visibleLogin(page) {
+  await page.waitForSelector('form input[name="username"]', { state: 'visible' });
+}
+
+// Enrols two-factor through the setup page (the role demands it and none is set up).
+async function enrolTotp(page) {
+  await page.waitForFunction(() => location.hash === '#/account/totp');
+  await page.click('main .actions button.primary');
+  await page.waitForSelector('main svg.qr-code');
+  const secret = (await page.textContent('main dd code.secret-value')).replace(/\s+/g, '');
+  assert.match(secret, /^[A-Z2-7]+$/);
+  totpSecret = secret;
+  await page.fill('main input[name="code"]', await freshCode());
+  await page.click('main form button[type="submit"]');
+  await page.waitForSelector('main .notice-success');
+}
+
+// Signs in through the form (already on the login page); lands on #/home.
+export async function signIn(page) {
+  await visibleLogin(page);
+  await page.fill('input[name="username"]', USER);
+  await page.fill('input[name="password"]', PASSWORD);
+  await page.click('main form button[type="submit"]');
+  const which = await Promise.race([
+    page.waitForFunction(() => location.hash === '#/home').then(() => 'home'),
+    page.waitForFunction(() => location.hash === '#/account/totp').then(() => 'enrol'),
+    page.waitForSelector('input[name="totp"]', { state: 'visible' }).then(() => 'code'),
+  ]);
+  if (which === 'code') {
+    assert.ok(totpSecret, 'the server asks for a one-time code: set CTIS_ADMIN_TOTP_SECRET');
+    // A code of a step the server has already seen (used elsewhere) is refused: try the next.
+    let status = 0;
+    for (let attempt = 0; attempt < 3 && status !== 200; attempt++) {
+      await page.fill('input[name="totp"]', await freshCode());
+      const answer = page.waitForResponse((r) => r.url() === `${BASE}/api/v1/session`
+        && r.request().method() === 'POST');
+      await page.click('main form button[type="submit"]');
+      status = (await answer).status();
+    }
+    assert.equal(status, 200, 'the one-time code was accepted');
+    await page.waitForFunction(() => location.hash === '#/home');
+  } else if (which === 'enrol') {
+    await enrolTotp(page);
+    await page.goto(`${BASE}/#/home`);
+    await page.waitForFunction(() => location.hash === '#/home');
+  }
+  await page.waitForSelector('#nav:not([hidden]) a[href="#/home"]');
+}
