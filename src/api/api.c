@@ -2,6 +2,7 @@
  * handler validates its input, runs one operation through auth_run (one transaction, audited,
  * retried when busy) and writes JSON. */
 #include "api/api.h"
+#include "api/api_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,18 @@ static void respond(struct http_request *req, enum status st, unsigned ok_status
     }
     http_respond_json(req, ok_status, body);
 }
+
+/* Shared with the other files of the module (api_int.h). */
+const struct auth_ctx *api__ctx(struct http_request *req) { return CTX(req); }
+struct store *api__store(struct http_request *req) { return R(req)->store; }
+void api__respond(struct http_request *req, enum status st, unsigned ok_status, json_t *body)
+{
+    respond(req, st, ok_status, body);
+}
+enum status api__path_id(struct http_request *req, int64_t *out) { return path_id(req, out); }
+enum status api__if_match(struct http_request *req, int64_t *version_out) { return if_match(req, version_out); }
+json_t *api__items(json_t *array) { return items(array); }
+json_t *api__time(int64_t ms) { return jtime(ms); }
 
 /* Cookies. */
 
@@ -1249,6 +1262,22 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/permissions", h_permissions, 0, NULL},
     {HTTP_GET, "/api/v1/audit", h_audit_list, 0, "audit.read"},
     {HTTP_GET, "/api/v1/audit/verify", h_audit_verify, 0, "audit.read"},
+    {HTTP_GET, "/api/v1/cases/fields", api_case_fields, 0, "case.read"},
+    {HTTP_GET, "/api/v1/cases", api_cases_list, 0, "case.read"},
+    {HTTP_POST, "/api/v1/cases", api_cases_create, JSON, "case.write"},
+    {HTTP_POST, "/api/v1/cases/search", api_cases_search, JSON, "case.read"},
+    {HTTP_GET, "/api/v1/cases/{id}", api_case_get, 0, "case.read"},
+    {HTTP_PATCH, "/api/v1/cases/{id}", api_case_patch, JSON, "case.write"},
+    {HTTP_POST, "/api/v1/cases/{id}/assign", api_case_assign, JSON, "case.write"},
+    {HTTP_POST, "/api/v1/cases/{id}/close", api_case_close, JSON, "case.write"},
+    {HTTP_POST, "/api/v1/cases/{id}/reopen", api_case_reopen, 0, "case.write"},
+    {HTTP_POST, "/api/v1/cases/{id}/restrict", api_case_restrict, JSON, "case.write"},
+    {HTTP_GET, "/api/v1/cases/{id}/history", api_case_history, 0, "case.read"},
+    {HTTP_GET, "/api/v1/cases/{id}/events", api_case_events, 0, "case.read"},
+    {HTTP_POST, "/api/v1/cases/{id}/events", api_case_event_add, JSON, "case.write"},
+    {HTTP_GET, "/api/v1/cases/{id}/comments", api_case_comments, 0, "case.read"},
+    {HTTP_POST, "/api/v1/cases/{id}/comments", api_case_comment_add, JSON, "case.write"},
+    {HTTP_GET, "/api/v1/stats/victims", api_stats_victims, 0, "stats.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -16,8 +16,12 @@
 struct store;
 
 /* Loads the built-in vocabularies (embedded) and, when s is not NULL, the extensions stored in
- * the database. Safe to call again (reloads extensions). Thread-safe for readers after it. */
+ * the database (with s NULL, none). Safe to call again (reloads extensions). Thread-safe for
+ * readers after it.
+ * (The readers below load the built-in vocabularies themselves when vocab_init was not called.) */
 enum status vocab_init(struct store *s);
+/* Frees everything; no reader may run during or after it (tests, shutdown). */
+void vocab_shutdown(void);
 
 /* The names of all vocabularies; *count set. */
 const char *const *vocab_names(size_t *count);
@@ -26,6 +30,8 @@ bool vocab_exists(const char *vocab);
 const char *vocab_version(const char *vocab);
 /* Number of codes; the code at position i (NULL past the end). */
 size_t vocab_size(const char *vocab);
+/* Number of built-in codes (extensions come after them). */
+size_t vocab_builtin_size(const char *vocab);
 const char *vocab_code(const char *vocab, size_t i);
 /* Position of an exact code, or -1. */
 int vocab_index(const char *vocab, const char *code);
@@ -38,12 +44,25 @@ enum status vocab_parse(const char *vocab, const char *text, const char **code_o
  * code. Never NULL. */
 const char *vocab_label(const char *vocab, const char *code, const char *lang);
 /* For a country code (alpha-3): its M49 region code name (e.g. "Africa") and subregion
- * ("Western Africa"); NULL when unknown. */
+ * ("Western Africa"); NULL when unknown. The subregion is the M49 intermediate region in
+ * Sub-Saharan Africa and Latin America and the Caribbean (as CTDC and UNODC use them: "Western
+ * Africa", "Central America"), and the M49 sub-region elsewhere ("Eastern Europe"). */
 const char *vocab_country_region(const char *iso3);
 const char *vocab_country_subregion(const char *iso3);
+/* The M49 sub-region as M49 names it ("Sub-Saharan Africa") and the intermediate region
+ * ("Western Africa"; NULL where M49 has none). */
+const char *vocab_country_m49_subregion(const char *iso3);
+const char *vocab_country_m49_intermediate(const char *iso3);
+/* ISO 3166-1 alpha-2 ("NG") and numeric ("566") codes of a built-in country; NULL when unknown. */
+const char *vocab_country_alpha2(const char *iso3);
+const char *vocab_country_numeric(const char *iso3);
 
 /* Adds a code to a vocabulary (stored in vocab_extensions; must run in a write transaction).
- * STATUS_CONFLICT when the code exists. labels_json: {"en":"..","fr":"..",...}. */
+ * STATUS_CONFLICT when the code exists. labels_json: {"en":"..","fr":"..",...}.
+ * The code is visible in this process at once (even if the caller's transaction later rolls
+ * back, until the next vocab_init); other processes see it after their next vocab_init.
+ * Codes: ISO-shaped for country ("XKX") and language ("qaa"), else 1 to 64 of [A-Za-z0-9_+.-];
+ * a vocabulary other than country and language holds at most 64 codes (STATUS_TOO_LARGE). */
 enum status vocab_extend(struct store *s, const char *vocab, const char *code, const char *labels_json);
 
 #endif

@@ -15,6 +15,9 @@
 #include "api/api.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "cases/cases.h"
+#include "cases/import.h"
+#include "cases/vocab.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
 #include "store/store.h"
@@ -87,10 +90,10 @@ static int exit_for(enum status st)
 static int fail(enum status st)
 {
     const char *field = err_last_field();
-    fprintf(stderr, "ctis: %s%s%s\n", err_last(), field[0] && !strstr(err_last(), field) ? " (field " : "",
-            field[0] && !strstr(err_last(), field) ? field : "");
     if (field[0] && !strstr(err_last(), field)) {
-        fputs(")\n", stderr);
+        fprintf(stderr, "ctis: %s (field %s)\n", err_last(), field);
+    } else {
+        fprintf(stderr, "ctis: %s\n", err_last());
     }
     return exit_for(st);
 }
@@ -296,6 +299,9 @@ static enum status env_open(struct env *e, bool any_version)
     if (st == STATUS_OK) {
         e->key_path = key_path(url);
         st = vault_open(&e->vault, e->key_path, e->store);
+    }
+    if (st == STATUS_OK) {
+        st = vocab_init(e->store);
     }
     if (st != STATUS_OK) {
         env_close(e);
@@ -1355,6 +1361,490 @@ static int cmd_demo(const struct command *cmd, struct args *args)
     return rc;
 }
 
+
+/* cases. */
+
+struct case_op {
+    int64_t id;
+    int64_t version;
+    struct case_record in;
+    uint64_t mask;
+    struct case_record *out;
+    struct case_filter f;
+    struct case_record **list;
+    size_t count;
+    int64_t owner;
+    const char *status;
+    const char *reason;
+    const char *by[3];
+    size_t by_count;
+    int64_t from_ms, to_ms;
+    struct case_stat_row *rows;
+    struct case_change *history;
+};
+
+/* Reads --fields JSON: inline text, @FILE, or - for standard input. */
+static enum status fields_json_read(const char *arg, json_t **out)
+{
+    json_error_t jerr;
+    if (arg == NULL) {
+        return err_set_field(STATUS_INVALID, "fields", "--fields '{\"gender\": \"Feminine\", ...}' is needed");
+    }
+    if (strcmp(arg, "-") == 0) {
+        *out = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+    } else if (arg[0] == '@') {
+        *out = json_load_file(arg + 1, JSON_REJECT_DUPLICATES, &jerr);
+    } else {
+        *out = json_loads(arg, JSON_REJECT_DUPLICATES, &jerr);
+    }
+    if (*out == NULL || !json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        return err_set_field(STATUS_INVALID, "fields", "--fields: a JSON object of fields (line %d: %s)", jerr.line,
+                             jerr.text);
+    }
+    return STATUS_OK;
+}
+
+static void case_print(const struct case_record *r)
+{
+    if (json_out) {
+        print_json(case_record_to_json(r));
+        return;
+    }
+    char t[32];
+    util_time_iso(t, r->opened_at_ms);
+    printf("case %lld  status %s  version %lld  opened %s%s\n", (long long)r->id, r->status, (long long)r->version, t,
+           r->restricted ? "  restricted" : "");
+    for (int f = 0; f < CASE_F__COUNT; f++) {
+        if (r->withheld[f]) {
+            printf("  %-28s (withheld)\n", case_fields[f].name);
+        } else if (r->v[f].state != CASE_NOT_COLLECTED) {
+            char *v = case_value_format(r, (enum case_field_id)f);
+            printf("  %-28s %s\n", case_fields[f].name, v);
+            free(v);
+        }
+    }
+}
+
+static enum status op_case_add(const struct auth_ctx *ctx, void *p)
+{
+    struct case_op *o = p;
+    return case_create(ctx, &o->in, &o->out);
+}
+
+static int cmd_case_add(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct case_op o = {0};
+    case_record_init(&o.in);
+    json_t *fields = NULL;
+    st = fields_json_read(opt(cmd, args, "fields"), &fields);
+    if (st == STATUS_OK) {
+        st = case_record_from_json(&o.in, fields, false);
+    }
+    if (st == STATUS_OK && opt(cmd, args, "agency")) {
+        st = agency_lookup(&e, opt(cmd, args, "agency"), &o.in.agency_id);
+    }
+    o.in.restricted = flag(cmd, args, "restricted");
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_add, &o);
+    }
+    if (st == STATUS_OK) {
+        case_print(o.out);
+    }
+    json_decref(fields);
+    case_record_clear(&o.in);
+    case_record_free(o.out);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static enum status op_case_show(const struct auth_ctx *ctx, void *p)
+{
+    struct case_op *o = p;
+    enum status st = case_get(ctx, o->id, &o->out);
+    if (st == STATUS_OK && o->status != NULL) {
+        st = case_history(ctx, o->id, &o->history, &o->count);
+    }
+    return st;
+}
+
+static int cmd_case_show(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct case_op o = {0};
+    st = util_parse_i64(&o.id, args->pos[0]);
+    if (st != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    }
+    o.status = flag(cmd, args, "history") ? "history" : NULL;
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_show, &o);
+    }
+    if (st == STATUS_OK) {
+        case_print(o.out);
+        for (size_t i = 0; !json_out && i < o.count; i++) {
+            char t[32], *c = json_dumps(o.history[i].changes, JSON_COMPACT | JSON_SORT_KEYS);
+            util_time_iso(t, o.history[i].at_ms);
+            printf("  v%-3lld %s %-16s %-8s %s\n", (long long)o.history[i].version, t, o.history[i].actor,
+                   o.history[i].action, c ? c : "");
+            free(c);
+        }
+    }
+    case_history_free(o.history, o.count);
+    case_record_free(o.out);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static enum status op_case_list(const struct auth_ctx *ctx, void *p)
+{
+    struct case_op *o = p;
+    return case_list(ctx, &o->f, &o->list, &o->count);
+}
+
+static int cmd_case_list(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct case_op o = {.f = {.limit = PAGE_ROWS_DEFAULT}};
+    o.f.name = opt(cmd, args, "name");
+    o.f.birth_date = opt(cmd, args, "birth-date");
+    o.f.identity_number = opt(cmd, args, "identity-number");
+    o.f.phone = opt(cmd, args, "phone");
+    o.f.status = opt(cmd, args, "status");
+    o.f.citizenship = opt(cmd, args, "citizenship");
+    if (opt(cmd, args, "limit") && util_parse_i64(&o.f.limit, opt(cmd, args, "limit")) != STATUS_OK) {
+        st = err_set_field(STATUS_INVALID, "limit", "--limit: a number");
+    }
+    if (st == STATUS_OK && opt(cmd, args, "offset") && util_parse_i64(&o.f.offset, opt(cmd, args, "offset")) != STATUS_OK) {
+        st = err_set_field(STATUS_INVALID, "offset", "--offset: a number");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_list, &o);
+    }
+    if (st == STATUS_OK) {
+        json_t *arr = json_out ? json_array() : NULL;
+        if (!json_out) {
+            printf("%-18s %-14s %-8s %-22s %-4s %s\n", "ID", "STATUS", "VERSION", "GENDER", "CIT", "NAME");
+        }
+        for (size_t i = 0; i < o.count; i++) {
+            const struct case_record *r = o.list[i];
+            if (arr) {
+                json_array_append_new(arr, case_record_to_json(r));
+                continue;
+            }
+            printf("%-18lld %-14s %-8lld %-22s %-4s %s %s\n", (long long)r->id, r->status, (long long)r->version,
+                   r->v[CASE_F_gender].text ? r->v[CASE_F_gender].text : "",
+                   r->v[CASE_F_citizenship].text ? r->v[CASE_F_citizenship].text : "",
+                   r->v[CASE_F_given_name].text ? r->v[CASE_F_given_name].text : "",
+                   r->v[CASE_F_family_name].text ? r->v[CASE_F_family_name].text : "");
+        }
+        if (arr) {
+            print_json(arr);
+        }
+    }
+    case_list_free(o.list, o.count);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static enum status op_case_change(const struct auth_ctx *ctx, void *p)
+{
+    struct case_op *o = p;
+    enum status st;
+    if (o->status != NULL && strcmp(o->status, "assign") == 0) {
+        st = case_assign(ctx, o->id, o->version, o->owner);
+    } else if (o->status != NULL && strcmp(o->status, "reopen") == 0) {
+        st = case_reopen(ctx, o->id, o->version);
+    } else if (o->status != NULL) {
+        st = case_close(ctx, o->id, o->version, o->status, o->reason);
+    } else {
+        return case_update(ctx, o->id, o->version, &o->in, o->mask, &o->out);
+    }
+    return st == STATUS_OK ? case_get(ctx, o->id, &o->out) : st;
+}
+
+/* update, assign, close, reopen: CASE_ID and --version, then what changes. */
+static int case_change(const struct command *cmd, struct args *args, const char *what)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct case_op o = {0};
+    case_record_init(&o.in);
+    json_t *fields = NULL;
+    if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    } else if (opt(cmd, args, "version") == NULL || util_parse_i64(&o.version, opt(cmd, args, "version")) != STATUS_OK) {
+        st = err_set_field(STATUS_INVALID, "version", "--version: the version you read (ctis case show)");
+    }
+    if (st == STATUS_OK && strcmp(what, "update") == 0) {
+        st = fields_json_read(opt(cmd, args, "fields"), &fields);
+        if (st == STATUS_OK) {
+            st = case_record_from_json(&o.in, fields, true); /* refuses unknown fields */
+        }
+        const char *key;
+        json_t *v;
+        json_object_foreach(st == STATUS_OK ? fields : NULL, key, v)
+        {
+            o.mask |= (uint64_t)1 << case_field_find(key);
+        }
+    } else if (st == STATUS_OK && strcmp(what, "assign") == 0) {
+        o.status = "assign";
+        const char *owner = opt(cmd, args, "owner");
+        if (owner == NULL) {
+            st = err_set_field(STATUS_INVALID, "owner", "--owner USERNAME is needed");
+        } else if (util_parse_i64(&o.owner, owner) != STATUS_OK) {
+            st = user_lookup(&e, owner, &o.owner);
+        }
+    } else if (st == STATUS_OK && strcmp(what, "reopen") == 0) {
+        o.status = "reopen";
+    } else if (st == STATUS_OK) {
+        o.status = opt(cmd, args, "status") ? opt(cmd, args, "status") : "Closed";
+        o.reason = opt(cmd, args, "reason");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_change, &o);
+    }
+    if (st == STATUS_OK) {
+        case_print(o.out);
+    }
+    json_decref(fields);
+    case_record_clear(&o.in);
+    case_record_free(o.out);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_case_update(const struct command *cmd, struct args *a) { return case_change(cmd, a, "update"); }
+static int cmd_case_assign(const struct command *cmd, struct args *a) { return case_change(cmd, a, "assign"); }
+static int cmd_case_close(const struct command *cmd, struct args *a) { return case_change(cmd, a, "close"); }
+static int cmd_case_reopen(const struct command *cmd, struct args *a) { return case_change(cmd, a, "reopen"); }
+
+static enum status op_stats_victims(const struct auth_ctx *ctx, void *p)
+{
+    struct case_op *o = p;
+    return case_stats_victims(ctx, o->by, o->by_count, o->from_ms, o->to_ms, &o->rows, &o->count);
+}
+
+static int cmd_stats_victims(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct case_op o = {0};
+    char by[128];
+    snprintf(by, sizeof by, "%s", opt(cmd, args, "by") ? opt(cmd, args, "by") : "gender");
+    char *save = NULL;
+    for (char *t = strtok_r(by, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+        if (o.by_count == 3) {
+            st = err_set_field(STATUS_INVALID, "by", "--by: at most three dimensions");
+            break;
+        }
+        o.by[o.by_count++] = t;
+    }
+    if (st == STATUS_OK && opt(cmd, args, "from")) {
+        st = util_time_parse(&o.from_ms, opt(cmd, args, "from"));
+    }
+    if (st == STATUS_OK && opt(cmd, args, "to")) {
+        st = util_time_parse(&o.to_ms, opt(cmd, args, "to"));
+        if (st == STATUS_OK && strlen(opt(cmd, args, "to")) == 10) {
+            o.to_ms += 86400000LL - 1;
+        }
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_stats_victims, &o);
+    }
+    if (st == STATUS_OK) {
+        if (json_out) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < o.count; i++) {
+                json_t *keys = json_object();
+                for (size_t d = 0; d < o.by_count; d++) {
+                    json_object_set_new(keys, o.by[d], json_string(o.rows[i].keys[d]));
+                }
+                json_array_append_new(arr, json_pack("{sosI}", "keys", keys, "count", (json_int_t)o.rows[i].count));
+            }
+            print_json(arr);
+        } else {
+            /* CSV: a header row, the data model's codes, "unknown" for missing, plain integers. */
+            for (size_t d = 0; d < o.by_count; d++) {
+                printf("%s,", o.by[d]);
+            }
+            printf("count\n");
+            for (size_t i = 0; i < o.count; i++) {
+                for (size_t d = 0; d < o.by_count; d++) {
+                    printf("%s,", o.rows[i].keys[d]);
+                }
+                printf("%lld\n", (long long)o.rows[i].count);
+            }
+        }
+    }
+    case_stats_free(o.rows, o.count);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_vocab_list(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    const char *lang = opt(cmd, args, "lang") ? opt(cmd, args, "lang") : i18n_lang_from_env();
+    json_t *arr = json_out ? json_array() : NULL;
+    if (args->npos == 0) {
+        size_t n = 0;
+        const char *const *names = vocab_names(&n);
+        for (size_t i = 0; i < n; i++) {
+            if (arr) {
+                json_array_append_new(arr, json_pack("{sssssI}", "name", names[i], "version", vocab_version(names[i]),
+                                                     "size", (json_int_t)vocab_size(names[i])));
+            } else {
+                printf("%-24s %-20s %zu codes\n", names[i], vocab_version(names[i]), vocab_size(names[i]));
+            }
+        }
+    } else if (!vocab_exists(args->pos[0])) {
+        st = err_set(STATUS_NOT_FOUND, "no vocabulary named \"%s\"", args->pos[0]);
+    } else {
+        for (size_t i = 0; i < vocab_size(args->pos[0]); i++) {
+            const char *code = vocab_code(args->pos[0], i);
+            if (arr) {
+                json_array_append_new(arr, json_pack("{ssss}", "code", code, "label", vocab_label(args->pos[0], code, lang)));
+            } else {
+                printf("%-40s %s\n", code, vocab_label(args->pos[0], code, lang));
+            }
+        }
+    }
+    if (arr && st == STATUS_OK) {
+        print_json(arr);
+    } else {
+        json_decref(arr);
+    }
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+struct vocab_op {
+    const char *vocab, *code, *labels;
+};
+
+static enum status op_vocab_add(const struct auth_ctx *ctx, void *p)
+{
+    struct vocab_op *o = p;
+    enum status st = vocab_extend(ctx->store, o->vocab, o->code, o->labels);
+    if (st == STATUS_OK) {
+        st = auth_audit(ctx, "vocab.extend", "", 0, "ok", o->vocab);
+    }
+    return st;
+}
+
+static int cmd_vocab_add(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct vocab_op o = {args->pos[0], args->pos[1], opt(cmd, args, "labels") ? opt(cmd, args, "labels") : "{}"};
+    st = auth_run(&e.ctx, op_vocab_add, &o);
+    if (st == STATUS_OK) {
+        printf("added %s to %s\n", o.code, o.vocab);
+    }
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+
+/* import. */
+
+/* A progress bar on a terminal: "  importing [#########           ]  45%   123456 rows". */
+static void import_progress(int64_t rows, int64_t bytes, int64_t total, void *arg)
+{
+    if (!isatty(STDERR_FILENO)) {
+        return;
+    }
+    int pct = total > 0 ? (int)(bytes * 100 / total) : 0;
+    char bar[31];
+    int fill = pct * 30 / 100;
+    for (int i = 0; i < 30; i++) {
+        bar[i] = i < fill ? '#' : ' ';
+    }
+    bar[30] = '\0';
+    fprintf(stderr, "\r  %s [%s] %3d%% %10lld rows", (const char *)arg, bar, pct, (long long)rows);
+    fflush(stderr);
+}
+
+static int cmd_import(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    const char *format = args->pos[0], *path = args->pos[1];
+    struct case_import_options o = {
+        .skip_bad = flag(cmd, args, "skip-bad"),
+        .rejects_path = opt(cmd, args, "rejects"),
+        .ignore_unknown_columns = flag(cmd, args, "ignore-unknown-columns"),
+        .progress = import_progress,
+        .progress_arg = "importing",
+    };
+    struct case_import_summary sum = {0};
+    if (!case_import_format_known(format)) {
+        st = err_set_field(STATUS_INVALID, "format", "unknown format \"%s\": ctdc-vp, htcds-csv or htcds-json", format);
+    } else if (opt(cmd, args, "agency")) {
+        st = agency_lookup(&e, opt(cmd, args, "agency"), &o.agency_id);
+    } else {
+        /* The operator belongs to no agency: the cases go to the first one (made by ctis init). */
+        struct store_rows *r = NULL;
+        st = store_exec_one(e.store, STMT_AGENCY_FIRST, NULL, 0, &r);
+        if (st == STATUS_OK) {
+            o.agency_id = store_rows_i64(r, 0);
+        }
+        store_rows_free(r);
+    }
+    if (st == STATUS_OK) {
+        st = case_import(&e.ctx, format, path, &o, &sum);
+        progress_end();
+    }
+    if (st == STATUS_OK || sum.read > 0) {
+        if (json_out) {
+            print_json(json_pack("{sssIsIsIsIss}", "file", path, "read", (json_int_t)sum.read, "imported",
+                                 (json_int_t)sum.imported, "already_imported", (json_int_t)sum.already_imported,
+                                 "rejected", (json_int_t)sum.rejected, "sha256", sum.sha256));
+        } else {
+            printf("%s: read %lld, imported %lld, already imported %lld, rejected %lld\n", path, (long long)sum.read,
+                   (long long)sum.imported, (long long)sum.already_imported, (long long)sum.rejected);
+        }
+        if (sum.rejected > 0) {
+            char *rp = case_import_rejects_path(path, &o);
+            printf("rejected rows, with line numbers and reasons: %s\n", rp);
+            free(rp);
+        }
+    }
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
 static int cmd_version(const struct command *cmd, struct args *args)
 {
     if (json_out) {
@@ -1500,6 +1990,56 @@ static const struct command commands[] = {
      {{"user", true, "username"}, {"name", true, "what the token is for"}, {"days", true, "validity (default 90)"}},
      cmd_token_create},
     {"demo", "", 0, 0, "Adds generated demo agencies and users.", {{0}}, cmd_demo},
+    {"case add", "", 0, 0, "Creates a victim case from a JSON object of fields (see ctis vocab list).",
+     {{"fields", true, "the fields: JSON text, @FILE, or - for standard input"},
+      {"agency", true, "the agency that holds it (the operator must say)"},
+      {"restricted", false, "only the owner and named users may see it"}},
+     cmd_case_add},
+    {"case show", "CASE_ID", 1, 1, "Shows a case.", {{"history", false, "also every change: who, when, what"}},
+     cmd_case_show},
+    {"case list", "", 0, 0, "Lists and searches cases (names match any word, across accents and scripts).",
+     {{"name", true, "a name or words of it"},
+      {"birth-date", true, "YYYY, YYYY-MM or YYYY-MM-DD"},
+      {"identity-number", true, "an identity document number"},
+      {"phone", true, "a phone number"},
+      {"status", true, "Active, FollowUp, Closed, ClosedReferred"},
+      {"citizenship", true, "ISO 3166 alpha-3"},
+      {"limit", true, "at most this many (default 50)"},
+      {"offset", true, "skip this many"}},
+     cmd_case_list},
+    {"case update", "CASE_ID", 1, 1, "Changes fields of a case.",
+     {{"version", true, "the version you read"}, {"fields", true, "JSON object of the fields to change"}},
+     cmd_case_update},
+    {"case assign", "CASE_ID", 1, 1, "Gives a case a new owner.",
+     {{"version", true, "the version you read"}, {"owner", true, "username or user id"}},
+     cmd_case_assign},
+    {"case close", "CASE_ID", 1, 1, "Closes a case.",
+     {{"version", true, "the version you read"},
+      {"status", true, "Closed (default) or ClosedReferred"},
+      {"reason", true, "reason for closure (stored encrypted)"}},
+     cmd_case_close},
+    {"case reopen", "CASE_ID", 1, 1, "Reopens a closed case.", {{"version", true, "the version you read"}},
+     cmd_case_reopen},
+    {"stats victims", "", 0, 0, "Counts victims by up to three dimensions (CSV, or --json).",
+     {{"by", true, "gender, age_group, majority_status, exploitation, citizenship, citizenship_region, "
+                   "exploitation_country, year (comma-separated)"},
+      {"from", true, "cases opened from this date"},
+      {"to", true, "cases opened up to this date"},
+      {"csv", false, "CSV output (the default)"}},
+     cmd_stats_victims},
+    {"vocab list", "[VOCABULARY]", 0, 1, "Lists the vocabularies, or the codes of one with their labels.",
+     {{"lang", true, "label language: ar, en, es, fr, ru, zh"}},
+     cmd_vocab_list},
+    {"vocab add", "VOCABULARY CODE", 2, 2, "Adds a code to a vocabulary (after the built-in ones).",
+     {{"labels", true, "JSON labels by language: {\"en\": \"...\", \"fr\": \"...\"}"}},
+     cmd_vocab_add},
+    {"import", "FORMAT FILE", 2, 2, "Imports cases: ctdc-vp, htcds-csv or htcds-json. All or nothing unless --skip-bad; "
+                                    "a file imported twice adds nothing.",
+     {{"skip-bad", false, "import the good rows and write the bad ones, with line and reason, to --rejects"},
+      {"rejects", true, "where the rejected rows go (default FILE.rejects.csv)"},
+      {"agency", true, "the agency that holds the cases (default: the first agency)"},
+      {"ignore-unknown-columns", false, "skip columns ctis does not know instead of refusing the file"}},
+     cmd_import},
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
 };
 

@@ -36,7 +36,7 @@
 #define DB_URL_BYTES_MAX 1024
 #define DB_TX_RETRIES_MAX 8                 /* retries on busy, serialization failure, deadlock */
 #define DB_BUSY_TIMEOUT_MS 5000             /* SQLite waits this long for a lock before BUSY */
-#define DB_PARAMS_MAX 96                   /* bound parameters in one statement (a case row has ~60) */
+#define DB_PARAMS_MAX 96                    /* bound parameters in one statement (a case row has ~60) */
 #define DB_POOL_MAX 64                      /* connections in one pool */
 #define DB_COPY_BATCH_ROWS 1000             /* rows per transaction when copying or rotating */
 #define BACKUP_LINE_BYTES_MAX (1024 * 1024) /* one line (one row) of a backup file */
@@ -67,10 +67,18 @@
 /* Files. */
 #define FILE_BYTES_MAX (64 * 1024 * 1024) /* largest file read whole (catalogue, key file) */
 
+/* CSV and JSON-lines files (case import and export), read as streams. */
+#define CSV_FIELD_BYTES_MAX (JSON_STRING_BYTES_MAX + 1) /* one cell: a narrative, plus a formula guard */
+#define CSV_FIELDS_MAX 512                              /* cells in one record (HTCDS has ~150 fields) */
+#define CSV_LINE_BYTES_MAX (1024 * 1024)                /* one record, all its cells and lines */
+#define IMPORT_JSON_RECORD_BYTES_MAX (1024 * 1024)      /* one case object of a JSON-lines file */
+#define IMPORT_BATCH_ROWS 1000                          /* rows per transaction when skipping bad rows */
+
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");
 _Static_assert(JSON_STRING_BYTES_MAX < HTTP_BODY_BYTES_MAX, "a string fits in a body");
 _Static_assert(SESSION_IDLE_S <= SESSION_ABSOLUTE_S, "idle expiry before absolute expiry");
 _Static_assert(HTTP_THREADS_DEFAULT <= HTTP_THREADS_MAX, "default threads within the maximum");
+_Static_assert(CSV_FIELD_BYTES_MAX <= CSV_LINE_BYTES_MAX, "a cell fits in a record");
 
 #endif

@@ -76,6 +76,24 @@ void vault_hash(uint8_t out[VAULT_HASH_BYTES], const void *data, size_t len)
     crypto_generichash(out, VAULT_HASH_BYTES, data, len, NULL, 0);
 }
 
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(struct vault_sha256), "SHA-256 state fits");
+_Static_assert(VAULT_SHA256_BYTES == crypto_hash_sha256_BYTES, "SHA-256 size");
+
+void vault_sha256_init(struct vault_sha256 *h)
+{
+    crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)h->opaque);
+}
+
+void vault_sha256_update(struct vault_sha256 *h, const void *data, size_t len)
+{
+    crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)h->opaque, data, len);
+}
+
+void vault_sha256_final(struct vault_sha256 *h, uint8_t out[VAULT_SHA256_BYTES])
+{
+    crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)h->opaque, out);
+}
+
 /* BLAKE2b-256 keyed with `key` over label || 0x00 || data: the NUL ends the label, so distinct
  * (label, data) pairs never give the same input. */
 static void keyed_hash(uint8_t out[VAULT_HASH_BYTES], const uint8_t key[VAULT_KEY_BYTES], const char *label,

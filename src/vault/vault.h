@@ -111,6 +111,15 @@ char *vault_token_new(size_t bytes);
  * "token", "throttle") gives unrelated values. */
 void vault_hash(uint8_t out[VAULT_HASH_BYTES], const void *data, size_t len);
 void vault_mac(struct vault *v, uint8_t out[VAULT_HASH_BYTES], const char *purpose, const void *data, size_t len);
+/* Streaming SHA-256 (file fingerprints, e.g. the source keys of imports). The state is opaque
+ * here so that this header does not need sodium.h. */
+#define VAULT_SHA256_BYTES 32
+struct vault_sha256 {
+    _Alignas(16) uint8_t opaque[128];
+};
+void vault_sha256_init(struct vault_sha256 *h);
+void vault_sha256_update(struct vault_sha256 *h, const void *data, size_t len);
+void vault_sha256_final(struct vault_sha256 *h, uint8_t out[VAULT_SHA256_BYTES]);
 /* HKDF-SHA256 (RFC 5869): extract with salt, expand with info into out_len bytes (<= 8160). */
 enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
                        size_t salt_len, const char *info);

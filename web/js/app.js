@@ -13,12 +13,15 @@ import * as audit from './views/audit.js';
 import * as account from './views/account.js';
 import * as totp from './views/totp.js';
 import * as soon from './views/soon.js';
+import * as cases from './views/cases.js';
+import * as caseView from './views/case.js';
+import * as caseForm from './views/caseform.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
 const NAV = [
   { path: 'home', key: 'nav.home' },
-  { path: 'cases', key: 'nav.cases', perm: 'case.read', soon: true },
+  { path: 'cases', key: 'nav.cases', perm: 'case.read' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read', soon: true },
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
@@ -45,6 +48,10 @@ const ROUTES = [
   { re: /^roles$/, view: roles, fn: 'renderList', perm: 'role.read' },
   { re: /^roles\/new$/, view: roles, fn: 'renderNew', perm: 'role.manage' },
   { re: /^roles\/(\d+)$/, view: roles, fn: 'renderDetail', perm: 'role.read' },
+  { re: /^cases$/, view: cases, fn: 'renderList', perm: 'case.read' },
+  { re: /^cases\/new$/, view: caseForm, fn: 'renderNew', perm: 'case.write' },
+  { re: /^cases\/(\d+)$/, view: caseView, perm: 'case.read' },
+  { re: /^cases\/(\d+)\/edit$/, view: caseForm, fn: 'renderEdit', perm: 'case.write' },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^account$/, view: account },
   { re: /^account\/totp$/, view: totp },
@@ -186,7 +193,10 @@ function drawBanner() {
   }
 }
 
-async function route() {
+// Draws the page of location.hash. Focus moves to its heading after navigation, but not on
+// the first load, and not when the language changed (keepFocus): the language switch keeps
+// focus, so a keyboard user can go on choosing (WCAG 3.2.2, no change of context on input).
+async function route({ keepFocus = false } = {}) {
   const seq = ++state.renderSeq;
   const { path, query } = parseHash();
   if (!state.meLoaded) {
@@ -218,6 +228,7 @@ async function route() {
   }
   const params = r.re.exec(path).slice(1);
   const main = document.getElementById('main');
+  const view = document.getElementById('view');
   drawNav(path);
   drawUser();
   drawBanner();
@@ -237,11 +248,11 @@ async function route() {
     node = page(t('page.error'), errorBlock(e));
   }
   if (seq !== state.renderSeq) return; // a newer route won the race
-  main.replaceChildren(node);
+  view.replaceChildren(node);
   main.removeAttribute('aria-busy');
-  const h1 = main.querySelector('h1');
+  const h1 = view.querySelector('h1');
   document.title = h1 ? `${h1.textContent} – ${t('app.name')}` : t('app.name');
-  if (!state.firstRender && h1) h1.focus();
+  if (!state.firstRender && !keepFocus && h1) h1.focus();
   state.firstRender = false;
 }
 
@@ -305,10 +316,10 @@ function wireShell() {
     }
   });
   document.getElementById('logout').addEventListener('click', logout);
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => route());
   window.addEventListener('ctis:lang', () => {
     translateShell();
-    route();
+    route({ keepFocus: true });
   });
   window.addEventListener('ctis:pending', async () => {
     await refreshMe();

@@ -123,6 +123,14 @@ export function showError(form, err, text) {
   box.focus();
 }
 
+// Moves focus to a message that replaced the control the user was on (which is gone), so
+// keyboard and screen-reader users go on from there, not from the top of the page.
+export function focusOn(el) {
+  el.tabIndex = -1;
+  el.focus();
+  return el;
+}
+
 // A status or alert message block.
 export function notice(kind, ...children) {
   return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' },

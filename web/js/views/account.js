@@ -2,7 +2,7 @@
 // token shown once, revoke).
 import { api } from '../api.js';
 import {
-  h, field, page, showError, clearErrors, busy, formValues, table, notice, errorBlock, secretBox,
+  h, field, page, showError, clearErrors, busy, formValues, table, notice, errorBlock, secretBox, focusOn,
 } from '../dom.js';
 import { t, formatDate } from '../i18n.js';
 
@@ -94,8 +94,10 @@ function tokensSection() {
       b.disabled = true;
       try {
         await api.del(`/api/v1/tokens/${k.id}`);
-        out.replaceChildren(notice('success', t('tokens.revoked_done', { name: k.name })));
+        const done = notice('success', t('tokens.revoked_done', { name: k.name }));
+        out.replaceChildren(done);
         await draw();
+        focusOn(done); // the button is gone with the redrawn list
       } catch (e) {
         out.replaceChildren(errorBlock(e));
         b.disabled = false;

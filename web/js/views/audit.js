@@ -16,8 +16,9 @@ function entriesTable(items) {
     { label: t('audit.record_id'), cell: (e) => (e.record_id ? String(e.record_id) : '—'), cls: 'nowrap' },
     { label: t('audit.field_group'), cell: (e) => e.field_group || '—' },
     { label: t('audit.client'), cell: (e) => e.client || '—' },
-    { label: t('audit.outcome'), cell: (e) => e.outcome },
-    { label: t('audit.detail'), cell: (e) => e.detail || '' },
+    // The outcome and the detail are the server's words, in English (WCAG 3.1.2).
+    { label: t('audit.outcome'), cell: (e) => h('span', { lang: 'en', dir: 'ltr' }, e.outcome) },
+    { label: t('audit.detail'), cell: (e) => (e.detail ? h('span', { lang: 'en', dir: 'ltr' }, e.detail) : '') },
   ], items);
 }
 
@@ -53,6 +54,9 @@ export async function render() {
       results.append(errorBlock(e));
     } finally {
       more.disabled = false;
+      // The list was drawn again: keep focus on the button, or on the table once all is shown.
+      const next = more.isConnected ? more : results.querySelector('.table-wrap');
+      if (next) next.focus();
     }
   });
   form.addEventListener('submit', async (ev) => {

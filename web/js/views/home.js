@@ -15,7 +15,7 @@ export async function render(ctx) {
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
   const links = [];
   for (const [path, key, perm] of [
-    ['users', 'nav.users', 'user.read'], ['agencies', 'nav.agencies', 'agency.read'],
+    ['cases', 'nav.cases', 'case.read'], ['users', 'nav.users', 'user.read'], ['agencies', 'nav.agencies', 'agency.read'],
     ['roles', 'nav.roles', 'role.read'], ['audit', 'nav.audit', 'audit.read'],
     ['account', 'nav.account', null]]) {
     if (ctx.allowed(perm)) {

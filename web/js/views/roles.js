@@ -55,8 +55,10 @@ function permFieldset(all, chosen) {
   let n = 0;
   return h('fieldset', { class: 'perms' },
     h('legend', {}, t('roles.permissions')),
-    [...groups.entries()].map(([area, list]) => h('div', { class: 'perm-group' },
-      h('h3', {}, h('code', { dir: 'ltr' }, area)),
+    // Each area is a group of its own (not a heading: a heading after the legend would skip
+    // a level below the page's h1), so a screen reader names the area with each checkbox.
+    [...groups.entries()].map(([area, list]) => h('fieldset', { class: 'perm-group' },
+      h('legend', { class: 'perm-area' }, h('code', { dir: 'ltr' }, area)),
       list.map((p) => {
         n += 1;
         const id = `perm-${n}`;
@@ -64,7 +66,9 @@ function permFieldset(all, chosen) {
           h('input', { type: 'checkbox', id, name: 'permissions', value: p.name, 'data-group': 'permissions',
             checked: chosen.includes(p.name) || null }),
           h('label', { for: id }, h('code', { dir: 'ltr' }, p.name),
-            p.description ? h('span', { class: 'perm-desc' }, ` — ${p.description}`) : null));
+            // The server describes permissions in English: say so (WCAG 3.1.2).
+            p.description ? h('span', { class: 'perm-desc' }, ' — ',
+              h('span', { lang: 'en', dir: 'ltr' }, p.description)) : null));
       }))));
 }
 

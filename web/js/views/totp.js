@@ -1,7 +1,7 @@
 // Two-factor setup: ask the server for a new secret, show it (grouped base32, the otpauth URI
 // and a QR code drawn here, no outside service), then confirm with a code from the app.
 import { api } from '../api.js';
-import { h, field, page, showError, clearErrors, busy, notice, errorBlock } from '../dom.js';
+import { h, field, page, showError, clearErrors, busy, notice, errorBlock, focusOn } from '../dom.js';
 import { t } from '../i18n.js';
 import { qrSvg } from '../qr.js';
 
@@ -68,7 +68,9 @@ function confirmForm(ctx) {
       try {
         await api.post('/api/v1/session/totp/confirm', { code });
         await ctx.refreshMe();
-        form.replaceWith(notice('success', t('totp.done'), ' ', h('a', { href: '#/home' }, t('nav.home'))));
+        const done = notice('success', t('totp.done'), ' ', h('a', { href: '#/home' }, t('nav.home')));
+        form.replaceWith(done);
+        focusOn(done);
       } catch (e) {
         // A refused code comes back as invalid (or, on some servers, as totp_required).
         const refused = e.code === 'invalid' || e.code === 'totp_required' || e.code === 'unauthenticated';

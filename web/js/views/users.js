@@ -2,7 +2,7 @@
 // once) and the detail page (edit with If-Match, disable/enable, reset two-factor/password).
 import { api, query } from '../api.js';
 import {
-  h, field, page, showError, clearErrors, busy, formValues, table, notice, errorBlock, secretBox,
+  h, field, page, showError, clearErrors, busy, formValues, table, notice, errorBlock, secretBox, focusOn,
 } from '../dom.js';
 import { t, formatDate } from '../i18n.js';
 import * as lookups from '../lookups.js';
@@ -124,12 +124,14 @@ export async function renderNew(ctx) {
       try {
         const data = await api.post('/api/v1/users', body);
         const u = data.user || {};
+        const done = notice('success', t('users.created', { username: u.username || body.username }));
         form.replaceWith(
-          notice('success', t('users.created', { username: u.username || body.username })),
+          done,
           secretBox(t('users.otp'), data.one_time_password, t('users.otp_warning')),
           h('p', { class: 'actions' },
             u.id ? h('a', { href: `#/users/${u.id}`, class: 'button' }, t('users.open')) : null,
             h('a', { href: '#/users', class: 'button secondary' }, t('users.back'))));
+        focusOn(done);
       } catch (e) {
         showError(form, e);
       }
@@ -146,7 +148,12 @@ export async function renderDetail(ctx) {
     api.getWithVersion(`/api/v1/users/${id}`), lookups.roles().catch(() => []), agencyNames(ctx),
   ]);
   const title = h('h1', { tabindex: '-1' }, user.username);
-  const draw = (u, ver, flash) => body.replaceChildren(...detail(u, ver, roles, names, flash, draw));
+  const draw = (u, ver, flash) => {
+    body.replaceChildren(...detail(u, ver, roles, names, flash, draw));
+    // After an action the page is drawn again: focus its message, not the top of the page.
+    const done = flash ? body.querySelector('.notice-success') : null;
+    if (done) focusOn(done);
+  };
   draw(user, version, null);
   return h('div', { class: 'page' }, h('p', { class: 'crumb' }, h('a', { href: '#/users' }, t('users.back'))),
     title, body);
@@ -239,7 +246,11 @@ function detail(u, version, roles, names, flash, draw) {
     await reload(null);
     // reload() redrew the page: show the password in the new action box.
     const box = document.querySelector('.action-out');
-    if (box) box.replaceChildren(secretBox(t('users.otp'), data.one_time_password, t('users.otp_warning')));
+    if (box) {
+      const secret = secretBox(t('users.otp'), data.one_time_password, t('users.otp_warning'));
+      box.replaceChildren(secret);
+      focusOn(secret);
+    }
   }));
 
   return [

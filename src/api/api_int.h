@@ -1,0 +1,44 @@
+/* api_int: what the files of the api module share: the request's operation context and the
+ * response helpers of api.c. Nothing outside src/api includes it. */
+#ifndef CTIS_API_INT_H
+#define CTIS_API_INT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "util/status.h"
+
+struct auth_ctx;
+struct store;
+
+const struct auth_ctx *api__ctx(struct http_request *req);
+struct store *api__store(struct http_request *req);
+/* Sends body (stolen) with ok_status when st is STATUS_OK, else the JSON error for st. */
+void api__respond(struct http_request *req, enum status st, unsigned ok_status, json_t *body);
+/* The {id} of the route as a positive integer; STATUS_NOT_FOUND otherwise. */
+enum status api__path_id(struct http_request *req, int64_t *out);
+/* The If-Match version; STATUS_PRECONDITION when absent, STATUS_INVALID when malformed. */
+enum status api__if_match(struct http_request *req, int64_t *version_out);
+json_t *api__items(json_t *array);
+json_t *api__time(int64_t ms);
+
+/* The case routes (api_cases.c). */
+void api_case_fields(struct http_request *req, void *app);
+void api_cases_list(struct http_request *req, void *app);
+void api_cases_search(struct http_request *req, void *app);
+void api_cases_create(struct http_request *req, void *app);
+void api_case_get(struct http_request *req, void *app);
+void api_case_patch(struct http_request *req, void *app);
+void api_case_assign(struct http_request *req, void *app);
+void api_case_close(struct http_request *req, void *app);
+void api_case_reopen(struct http_request *req, void *app);
+void api_case_restrict(struct http_request *req, void *app);
+void api_case_history(struct http_request *req, void *app);
+void api_case_events(struct http_request *req, void *app);
+void api_case_event_add(struct http_request *req, void *app);
+void api_case_comments(struct http_request *req, void *app);
+void api_case_comment_add(struct http_request *req, void *app);
+void api_stats_victims(struct http_request *req, void *app);
+
+#endif

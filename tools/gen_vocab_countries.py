@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Writes data/vocab/countries.tsv, the country vocabulary of ctis (src/cases/vocab.c).
+
+Sources: Debian's iso-codes package (apt-get install -y iso-codes) for the ISO 3166-1 codes and
+names (/usr/share/iso-codes/json/iso_3166-1.json) and their translations
+(/usr/share/locale/<lang>/LC_MESSAGES/iso_3166-1.mo, read with gettext); tools/m49.tsv for the UN
+M49 region, sub-region and intermediate region of each code (M49 is not in iso-codes).
+
+Usage: tools/gen_vocab_countries.py [--data-date YYYY-MM-DD] [OUTPUT]
+OUTPUT defaults to data/vocab/countries.tsv. The version is "iso3166-<date of the iso-codes
+release>", read from the package changelog unless --data-date gives it. The output is committed,
+so the build does not need iso-codes."""
+import argparse
+import gettext
+import gzip
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ISO_DIR = "/usr/share/iso-codes/json"
+LOCALE_DIR = "/usr/share/locale"
+CHANGELOG = "/usr/share/doc/iso-codes/changelog.gz"
+# The five other UN languages and the iso-codes catalogue each is read from.
+LANGS = [("ar", "ar"), ("es", "es"), ("fr", "fr"), ("ru", "ru"), ("zh", "zh_CN")]
+
+# Common English spellings that are neither the ISO short name nor an iso-codes alternative name.
+EXTRA_ALIASES = {
+    "ALA": ["Aland Islands"],
+    "ARE": ["UAE"],
+    "BES": ["Caribbean Netherlands"],
+    "BHS": ["The Bahamas"],
+    "BLM": ["Saint Barthelemy", "St Barthelemy"],
+    "BRN": ["Brunei"],
+    "CCK": ["Cocos Islands", "Keeling Islands"],
+    "CIV": ["Ivory Coast", "Cote d'Ivoire"],
+    "COD": ["Democratic Republic of the Congo", "DR Congo", "DRC", "Congo-Kinshasa", "Congo (Kinshasa)"],
+    "COG": ["Republic of the Congo", "Congo-Brazzaville", "Congo (Brazzaville)"],
+    "CPV": ["Cape Verde"],
+    "CUW": ["Curacao"],
+    "CZE": ["Czech Republic"],
+    "FLK": ["Falkland Islands"],
+    "GBR": ["UK", "Great Britain", "Britain", "United Kingdom of Great Britain and Northern Ireland"],
+    "GMB": ["The Gambia"],
+    "HKG": ["Hong Kong SAR", "Hong Kong, China"],
+    "KGZ": ["Kyrgyz Republic"],
+    "KNA": ["St Kitts and Nevis"],
+    "KOR": ["Republic of Korea"],
+    "LAO": ["Lao PDR"],
+    "LCA": ["St Lucia"],
+    "MAC": ["Macau", "Macao SAR", "Macao, China"],
+    "MAF": ["Saint Martin", "St Martin"],
+    "MKD": ["Macedonia", "Republic of North Macedonia"],
+    "MMR": ["Burma"],
+    "NLD": ["The Netherlands"],
+    "PRK": ["DPRK"],
+    "PSE": ["Palestine", "Occupied Palestinian Territory"],
+    "REU": ["Reunion"],
+    "RUS": ["Russia"],
+    "SHN": ["Saint Helena", "St Helena"],
+    "SJM": ["Svalbard"],
+    "SVK": ["Slovak Republic"],
+    "SWZ": ["Swaziland"],
+    "SXM": ["Sint Maarten"],
+    "TLS": ["East Timor"],
+    "TUR": ["Turkey", "Turkiye"],
+    "USA": ["US", "United States of America"],
+    "VAT": ["Vatican", "Vatican City", "Holy See"],
+    "VCT": ["St Vincent and the Grenadines"],
+    "VGB": ["British Virgin Islands"],
+    "VIR": ["US Virgin Islands", "United States Virgin Islands"],
+}
+
+
+# Names iso-codes has not translated (its catalogues lack the 2022 name Türkiye): the UN names.
+MISSING_TRANSLATIONS = {"TUR": {"ar": "تركيا", "es": "Türkiye", "fr": "Türkiye", "ru": "Турция", "zh": "土耳其"}}
+
+
+def iso_codes_date():
+    """The release date of the installed iso-codes data, from its changelog."""
+    try:
+        with gzip.open(CHANGELOG, "rt", encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"## \[[0-9.]+\] \S+ (\d{4}-\d{2}-\d{2})", line)
+                if m:
+                    return m.group(1)
+    except OSError:
+        pass
+    sys.exit("gen_vocab_countries: cannot read the iso-codes release date from %s; pass --data-date" % CHANGELOG)
+
+
+def clean(text):
+    if "\t" in text or "\n" in text or "|" in text:
+        sys.exit("gen_vocab_countries: a name holds a tab, newline or '|': %r" % text)
+    return text
+
+
+def read_m49(path):
+    table = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 4:
+                sys.exit("gen_vocab_countries: %s: short line %r" % (path, line))
+            table[cols[0]] = cols[1:4]
+    return table
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-date")
+    ap.add_argument("output", nargs="?", default=os.path.join(ROOT, "data", "vocab", "countries.tsv"))
+    args = ap.parse_args()
+    date = args.data_date or iso_codes_date()
+
+    with open(os.path.join(ISO_DIR, "iso_3166-1.json"), encoding="utf-8") as f:
+        countries = json.load(f)["3166-1"]
+    m49 = read_m49(os.path.join(ROOT, "tools", "m49.tsv"))
+    trans = [gettext.translation("iso_3166-1", LOCALE_DIR, [loc]) for _, loc in LANGS]
+
+    lines = [
+        "# countries.tsv: ISO 3166-1 countries and territories with their UN M49 regions.",
+        "# Generated by tools/gen_vocab_countries.py from Debian iso-codes (names and translations)",
+        "# and tools/m49.tsv (UN M49 region, sub-region, intermediate region). Do not edit.",
+        "# Columns: code (alpha-3), alpha2, numeric, en, region, subregion, intermediate, ar, es, fr,",
+        "# ru, zh (empty when iso-codes has no translation), aliases ('|'-separated English names).",
+        "@vocab\tcountry\tiso3166-%s" % date,
+        "@columns\tcode\talpha2\tnumeric\ten\tregion\tsubregion\tintermediate\tar\tes\tfr\tru\tzh\taliases",
+    ]
+    seen = set()
+    for c in sorted(countries, key=lambda e: e["alpha_3"]):
+        a3 = c["alpha_3"]
+        if a3 not in m49:
+            sys.exit("gen_vocab_countries: %s is not in tools/m49.tsv" % a3)
+        seen.add(a3)
+        name = clean(c["name"])
+        region, subregion, intermediate = m49[a3]
+        labels = []
+        for (lang, _), t in zip(LANGS, trans):
+            tr = t.gettext(name)
+            if tr == name:
+                tr = MISSING_TRANSLATIONS.get(a3, {}).get(lang, name)
+            labels.append("" if tr == name else clean(tr))
+        aliases = []
+        for alt in [c.get("common_name"), c.get("official_name")] + EXTRA_ALIASES.get(a3, []):
+            if alt and alt != name and alt not in aliases:
+                aliases.append(clean(alt))
+        lines.append("\t".join([a3, c["alpha_2"], c["numeric"], name, region, subregion, intermediate] + labels +
+                               ["|".join(aliases)]))
+    extra = sorted(set(m49) - seen)
+    if extra:
+        sys.exit("gen_vocab_countries: tools/m49.tsv names codes iso-codes lacks: %s" % " ".join(extra))
+    unknown = sorted((set(EXTRA_ALIASES) | set(MISSING_TRANSLATIONS)) - seen)
+    if unknown:
+        sys.exit("gen_vocab_countries: aliases for unknown codes: %s" % " ".join(unknown))
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print("gen_vocab_countries: %d countries, version iso3166-%s -> %s" % (len(seen), date, args.output))
+
+
+if __name__ == "__main__":
+    main()
