@@ -25,7 +25,8 @@ struct export_run {
     enum export_format fmt;
     bool include[CASE_F__COUNT]; /* the fields written */
     bool personal;               /* some personal field group is included */
-    int64_t opened_to_ms;        /* cases opened after the export started are left out */
+    int64_t opened_from_ms;      /* the range of opening times of this pass (0: open) */
+    int64_t opened_to_ms;
     int64_t offset;
     size_t page_count; /* cases in the last page read */
     char *page;        /* the last page, formatted */
@@ -122,7 +123,10 @@ static enum status export_page(const struct auth_ctx *ctx, void *arg)
     run->page = NULL;
     run->page_len = 0;
     run->page_count = 0;
-    struct case_filter filter = {.opened_to_ms = run->opened_to_ms, .limit = PAGE_ROWS_MAX, .offset = run->offset};
+    struct case_filter filter = {.opened_from_ms = run->opened_from_ms,
+                                 .opened_to_ms = run->opened_to_ms,
+                                 .limit = PAGE_ROWS_MAX,
+                                 .offset = run->offset};
     struct case_record **list = NULL;
     size_t count = 0;
     enum status st = case_list(ctx, &filter, &list, &count);
@@ -196,7 +200,6 @@ enum status case_export(const struct auth_ctx *ctx, const char *format, FILE *ou
     struct export_run run;
     memset(&run, 0, sizeof run);
     run.fmt = strcmp(format, "htcds-csv") == 0 ? EXP_HTCDS_CSV : EXP_HTCDS_JSON;
-    run.opened_to_ms = util_now_ms();
     for (int f = 0; f < CASE_F__COUNT; f++) {
         enum auth_field_group g = case_fields[f].group;
         bool personal = g != AUTH_FG_NONE || case_field_sealed((enum case_field_id)f);
@@ -208,7 +211,11 @@ enum status case_export(const struct auth_ctx *ctx, const char *format, FILE *ou
     }
     enum status st = STATUS_OK;
     int64_t written = 0;
-    for (;;) {
+    /* Pages by offset in two passes: the cases opened up to the start of the export (cases added
+     * meanwhile do not shift them, as they sort first), then those opened after it. */
+    int64_t start = util_now_ms();
+    run.opened_to_ms = start;
+    for (int pass = 0; pass < 2 && st == STATUS_OK;) {
         st = auth_run(ctx, export_page, &run);
         if (st != STATUS_OK) {
             break;
@@ -223,7 +230,10 @@ enum status case_export(const struct auth_ctx *ctx, const char *format, FILE *ou
             opt->progress(written, opt->progress_arg);
         }
         if (run.page_count < PAGE_ROWS_MAX) {
-            break;
+            pass++;
+            run.offset = 0;
+            run.opened_from_ms = start + 1;
+            run.opened_to_ms = 0;
         }
     }
     if (st == STATUS_OK && (fflush(out) != 0 || ferror(out))) {

@@ -26,11 +26,9 @@
 #include "vault/vault.h"
 
 #define IMPORT_PROGRESS_ROWS 256 /* rows between progress reports */
-#define IMPORT_REDO_MAX 16       /* batches run again for cases that failed in them, per batch */
 #define IMPORT_READ_CHUNK 65536
-#define COLUMN_NAME_BYTES 64
 
-enum import_format { FMT_CTDC_VP, FMT_HTCDS_CSV, FMT_HTCDS_JSON };
+enum import_format { FMT_CTDC_VP, FMT_HTCDS_CSV, FMT_HTCDS_JSON, FMT_ODK_CSV };
 
 static const struct {
     const char *name;
@@ -39,6 +37,7 @@ static const struct {
     {"ctdc-vp", FMT_CTDC_VP},
     {"htcds-csv", FMT_HTCDS_CSV},
     {"htcds-json", FMT_HTCDS_JSON},
+    {"odk-csv", FMT_ODK_CSV},
 };
 
 bool case_import_format_known(const char *format)
@@ -75,7 +74,8 @@ enum col_kind {
 struct column {
     enum col_kind kind;
     int field;
-    char name[COLUMN_NAME_BYTES]; /* as the header writes it, for messages */
+    bool odk_known;                 /* an ODK column ctis knows and leaves out (metadata, option columns) */
+    char name[ERR_FIELD_BYTES_MAX]; /* as the header writes it, for messages */
 };
 
 static const struct {
@@ -100,6 +100,82 @@ static const struct {
     {"IP_TransactionProcess", COL_FIELD, CASE_F_perp_transaction},
     {"IP_ControlAbuseKidnap", COL_FIELD, CASE_F_perp_control_abuse_kidnap},
 };
+
+/* Columns of ODK Central and KoBoToolbox exports that describe the submission, not the case. */
+static const char *const odk_meta[] = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "audit",
+    "instanceID",
+    "instanceName",
+    "uuid",
+    "__version__",
+    "version",
+    "KEY",
+    "SubmissionDate",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+};
+
+/* Questions of the HTCDS XLSForm (toolkit/htcds_xlsform.xlsx, sheet survey) that ctis has no field
+ * for: their answers would be lost, so they count as unknown columns. */
+static const char *const odk_unmapped[] = {
+    "con_Consent",
+    "prs_Salutation",
+    "prs_Title",
+    "prs_HomePhone",
+    "prs_MailingCity",
+    "prs_MailingState",
+    "prs_MailingPostalCode",
+    "vic_LocationOfRecruitment",
+    "vic_LocationOfExploitation",
+    "cas_ReferringPrimaryCaseWorker",
+    "cas_ReasonForIncomingReferral",
+    "cas_IncomingReferralDetails",
+};
+
+static bool name_in(const char *const *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(list[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The field of an XLSForm question name: an HTCDS or ctis name, also as the XLSForm spells some
+ * (prs_First_Name for prs_FirstName, vic_Methods_of_Control for vic_MethodsOfControl). */
+static int odk_field(const char *name)
+{
+    int f = case_field_find(name);
+    const char *under = strchr(name, '_');
+    if (f >= 0 || under == NULL) {
+        return f;
+    }
+    char squeezed[ERR_FIELD_BYTES_MAX];
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < sizeof squeezed; p++) {
+        if (*p != '_' || p == under) {
+            squeezed[n++] = *p;
+        }
+    }
+    squeezed[n] = '\0';
+    return case_field_find(squeezed);
+}
 
 /* ---- the JSON scanner ---------------------------------------------------------------------- */
 
@@ -444,6 +520,15 @@ static enum status opened_parse(const char *text, int64_t *out)
     if (util_time_parse(out, text) != STATUS_OK || *out <= 0) {
         return err_set_field(STATUS_INVALID, "opened_at", "opened_at: an ISO 8601 date or date-time");
     }
+    /* util_time_parse reads whole seconds; the milliseconds case_export writes are kept too, so
+     * that cases come back in the same order. */
+    if (strlen(text) > 20 && text[19] == '.') {
+        int64_t ms = 0;
+        for (int i = 20, k = 0; k < 3; k++) {
+            ms = ms * 10 + (text[i] >= '0' && text[i] <= '9' ? text[i++] - '0' : 0);
+        }
+        *out += ms;
+    }
     return STATUS_OK;
 }
 
@@ -462,7 +547,19 @@ static enum status record_from_cells(struct import_run *run, struct case_record 
         enum status st = STATUS_OK;
         switch (col->kind) {
         case COL_IGNORE: break;
-        case COL_FIELD: st = cell_parse(r, col, run->fmt == FMT_HTCDS_CSV ? csv_cell_unguard(text) : text); break;
+        case COL_FIELD:
+            if (run->fmt == FMT_ODK_CSV && case_fields[col->field].type == CF_MULTI) {
+                /* ODK separates the answers of a select_multiple with spaces. */
+                char *codes = xstrdup(text);
+                for (char *p = codes; *p; p++) {
+                    *p = *p == ' ' ? ';' : *p;
+                }
+                st = cell_parse(r, col, codes);
+                free(codes);
+            } else {
+                st = cell_parse(r, col, run->fmt == FMT_HTCDS_CSV ? csv_cell_unguard(text) : text);
+            }
+            break;
         case COL_STATUS:
             if (text[0] != '\0') {
                 st = status_parse(text, status);
@@ -728,9 +825,68 @@ static enum status file_digest(struct import_run *run)
     return STATUS_OK;
 }
 
-static void column_name_copy(char out[COLUMN_NAME_BYTES], const char *text)
+static void column_name_copy(char out[ERR_FIELD_BYTES_MAX], const char *text)
 {
-    snprintf(out, COLUMN_NAME_BYTES, "%s", text);
+    snprintf(out, ERR_FIELD_BYTES_MAX, "%s", text);
+}
+
+/* An ODK or KoBoToolbox column: "group/question" (KoBo), "group-question" (ODK Central),
+ * "question/option" for the 0/1 columns of a select_multiple (left out: the question's own column
+ * has the same answers), or metadata. */
+static void odk_column(struct column *col, bool *dup, bool field_seen[CASE_F__COUNT], bool *status_seen)
+{
+    char prefix[ERR_FIELD_BYTES_MAX];
+    const char *base = col->name;
+    const char *slash = strrchr(col->name, '/');
+    prefix[0] = '\0';
+    if (slash != NULL) {
+        snprintf(prefix, sizeof prefix, "%.*s", (int)(slash - col->name), col->name);
+        base = slash + 1;
+        const char *inner = strrchr(prefix, '/');
+        int pf = odk_field(inner ? inner + 1 : prefix);
+        if (pf >= 0 && case_fields[pf].type == CF_MULTI) {
+            col->odk_known = true;
+            return;
+        }
+    }
+    const char *dash = strrchr(base, '-');
+    for (int pass = 0; pass < 2; pass++) {
+        if (base[0] == '_' || name_in(odk_meta, ARRAY_LEN(odk_meta), base)) {
+            col->odk_known = true;
+            return;
+        }
+        if (strcasecmp(base, "cas_Status") == 0) {
+            *dup = *status_seen;
+            *status_seen = true;
+            col->kind = COL_STATUS;
+            return;
+        }
+        int f = odk_field(base);
+        if (f >= 0) {
+            *dup = field_seen[f];
+            field_seen[f] = true;
+            col->kind = COL_FIELD;
+            col->field = f;
+            return;
+        }
+        if (dash == NULL) {
+            break;
+        }
+        /* "question-option": a select_multiple's 0/1 column in ODK Central's naming. */
+        char before[ERR_FIELD_BYTES_MAX];
+        snprintf(before, sizeof before, "%.*s", (int)(dash - base), base);
+        const char *inner = strrchr(before, '-');
+        int pf = odk_field(inner ? inner + 1 : before);
+        if (pf >= 0 && case_fields[pf].type == CF_MULTI) {
+            col->odk_known = true;
+            return;
+        }
+        base = dash + 1;
+    }
+    /* Unknown: the caller decides; messages use the question's own name. */
+    if (base != col->name) {
+        memmove(col->name, base, strlen(base) + 1);
+    }
 }
 
 /* Reads the header row of a CSV format and decides what each column feeds. */
@@ -742,6 +898,17 @@ static enum status header_read(struct import_run *run)
     }
     if (st != STATUS_OK) {
         return err_set(st, "%s: header: %s", run->name, err_last());
+    }
+    if (run->fmt == FMT_ODK_CSV && csv_reader_count(run->csv) == 1 && strchr(csv_reader_field(run->csv, 0), ';')) {
+        /* KoBoToolbox can export with ';' between cells. */
+        csv_reader_set_separator(run->csv, ';');
+        st = csv_reader_seek(run->csv, 0, 1);
+        if (st == STATUS_OK) {
+            st = csv_next_nonblank(run);
+        }
+        if (st != STATUS_OK) {
+            return err_set(st == STATUS_DONE ? STATUS_INVALID : st, "%s: header: %s", run->name, err_last());
+        }
     }
     run->ncols = csv_reader_count(run->csv);
     run->cols = xcalloc(run->ncols, sizeof *run->cols);
@@ -770,6 +937,8 @@ static enum status header_read(struct import_run *run)
                     col->field = (int)ctdc_columns[k].field;
                 }
             }
+        } else if (run->fmt == FMT_ODK_CSV) {
+            odk_column(col, &dup, field_seen, &status_seen);
         } else if (strcasecmp(col->name, "id") == 0) {
             dup = id_seen;
             id_seen = true;
@@ -795,7 +964,14 @@ static enum status header_read(struct import_run *run)
             return err_set_field(STATUS_INVALID, col->name, "%s: header: column %s appears twice", run->name,
                                  col->name);
         }
-        bool known = col->kind != COL_IGNORE || (run->fmt != FMT_CTDC_VP && id_seen && strcasecmp(col->name, "id") == 0);
+        bool known = col->kind != COL_IGNORE || col->odk_known ||
+                     (run->fmt == FMT_HTCDS_CSV && id_seen && strcasecmp(col->name, "id") == 0);
+        if (!known && !run->opt->ignore_unknown_columns && run->fmt == FMT_ODK_CSV &&
+            name_in(odk_unmapped, ARRAY_LEN(odk_unmapped), col->name)) {
+            return err_set_field(STATUS_INVALID, col->name,
+                                 "%s: header: ctis has no field for column %s (ignore unknown columns to leave it out)",
+                                 run->name, col->name);
+        }
         if (!known && !run->opt->ignore_unknown_columns) {
             return err_set_field(STATUS_INVALID, col->name,
                                  "%s: header: unknown column %s (check its spelling, or ignore unknown columns)",
@@ -874,7 +1050,7 @@ enum status case_import(const struct auth_ctx *ctx, const char *format, const ch
         fi++;
     }
     if (fi == ARRAY_LEN(formats)) {
-        return err_set_field(STATUS_INVALID, "format", "format: ctdc-vp, htcds-csv or htcds-json");
+        return err_set_field(STATUS_INVALID, "format", "format: ctdc-vp, htcds-csv, htcds-json or odk-csv");
     }
     run.fmt = formats[fi].fmt;
     if (auth_decide(ctx, "case.write", NULL, AUTH_FG_NONE, true) != STATUS_OK) {

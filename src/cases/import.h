@@ -7,7 +7,14 @@
  *   htcds-csv  a header row of HTCDS names (prs_Gender, ...) or ctis field names in any case, plus
  *              the columns id (ignored), status and opened_at written by case_export;
  *   htcds-json JSON lines (or one JSON array) of objects as case_record_to_json and case_export
- *              write them: "fields" (required), "status" and "opened_at" (optional), others ignored.
+ *              write them: "fields" (required), "status" and "opened_at" (optional), others ignored;
+ *   odk-csv    an ODK Central or KoBoToolbox CSV export of the HTCDS XLSForm
+ *              (toolkit/htcds_xlsform.xlsx): group paths ("person/prs_Gender", "person-prs_Gender")
+ *              and submission metadata are understood, select_multiple answers are space-separated
+ *              (their 0/1 option columns are left out), ';' between cells is detected; questions
+ *              ctis has no field for (con_Consent, prs_Salutation, ...) are unknown columns.
+ * A status (a CSV column or a JSON key) may be Active, Closed or ClosedReferred (case_create opens
+ * every case Active; the others are reached with case_close); FollowUp cannot be imported yet.
  *
  * Every record becomes a case through case_create with the source key
  * "sha256:<SHA-256 of the whole file, hex>:<line>", so importing the same file again adds nothing
@@ -52,7 +59,7 @@ struct case_import_summary {
     char sha256[65];          /* of the file, hex */
 };
 
-/* Imports `path` in `format` ("ctdc-vp", "htcds-csv" or "htcds-json"). opt may be NULL (the
+/* Imports `path` in `format` ("ctdc-vp", "htcds-csv", "htcds-json" or "odk-csv"). opt may be NULL (the
  * defaults). *out is filled whatever the result (on failure: what was read before it; with
  * skip_bad, what the committed batches hold). Errors: STATUS_INVALID (a bad row, a bad header,
  * an unknown format or column), STATUS_TOO_LARGE (a record past the CSV or JSON limits),

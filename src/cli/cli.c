@@ -16,6 +16,8 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "cases/cases.h"
+#include "cases/export.h"
+#include "cases/generate.h"
 #include "cases/import.h"
 #include "cases/vocab.h"
 #include "http/http.h"
@@ -1845,6 +1847,88 @@ static int cmd_import(const struct command *cmd, struct args *args)
     return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
 
+
+/* export and generate. */
+
+static void export_progress(int64_t rows, void *arg)
+{
+    progress((const char *)arg, rows, NULL);
+}
+
+static int cmd_export(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    const char *format = args->pos[0], *path = opt(cmd, args, "out");
+    FILE *out = stdout;
+    char *tmp = NULL;
+    if (!case_export_format_known(format)) {
+        st = err_set_field(STATUS_INVALID, "format", "unknown format \"%s\": htcds-csv or htcds-json", format);
+    } else if (path != NULL) {
+        /* Written beside, renamed when complete: a failed export leaves no half file. */
+        tmp = xasprintf("%s.partial", path);
+        out = fopen(tmp, "wb");
+        if (out == NULL) {
+            st = err_set(STATUS_IO, "cannot create %s", tmp);
+        }
+    }
+    struct case_export_options o = {.with_personal = flag(cmd, args, "with-personal"),
+                                    .progress = export_progress,
+                                    .progress_arg = "exported cases"};
+    int64_t count = 0;
+    if (st == STATUS_OK) {
+        st = case_export(&e.ctx, format, out, &o, &count);
+        progress_end();
+    }
+    if (path != NULL && out != NULL) {
+        if (fclose(out) != 0 && st == STATUS_OK) {
+            st = err_set(STATUS_IO, "cannot write %s", tmp);
+        }
+        if (st == STATUS_OK && rename(tmp, path) != 0) {
+            st = err_set(STATUS_IO, "cannot rename into %s", path);
+        }
+        if (st != STATUS_OK) {
+            unlink(tmp);
+        }
+    }
+    if (st == STATUS_OK && path != NULL) {
+        fprintf(stderr, "exported %lld cases to %s%s\n", (long long)count, path,
+                o.with_personal ? " (with personal fields: keep it safe)" : "");
+    }
+    free(tmp);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_generate(const struct command *cmd, struct args *args)
+{
+    int64_t rows = 1000, seed = 1;
+    if (strcmp(args->pos[0], "htcds-csv") != 0) {
+        fprintf(stderr, "ctis generate: only htcds-csv\n");
+        return CLI_EXIT_USAGE;
+    }
+    if ((opt(cmd, args, "rows") && (util_parse_i64(&rows, opt(cmd, args, "rows")) != STATUS_OK || rows < 0)) ||
+        (opt(cmd, args, "seed") && util_parse_i64(&seed, opt(cmd, args, "seed")) != STATUS_OK)) {
+        fprintf(stderr, "ctis generate: --rows and --seed take whole numbers\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (vocab_init(NULL) != STATUS_OK) {
+        return fail(err_last_status());
+    }
+    FILE *out = stdout;
+    if (opt(cmd, args, "out") && (out = fopen(opt(cmd, args, "out"), "wb")) == NULL) {
+        return fail(err_set(STATUS_IO, "cannot create %s", opt(cmd, args, "out")));
+    }
+    enum status st = case_generate_csv(out, rows, (uint64_t)seed);
+    if (out != stdout && fclose(out) != 0 && st == STATUS_OK) {
+        st = err_set(STATUS_IO, "cannot write %s", opt(cmd, args, "out"));
+    }
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
 static int cmd_version(const struct command *cmd, struct args *args)
 {
     if (json_out) {
@@ -2040,6 +2124,15 @@ static const struct command commands[] = {
       {"agency", true, "the agency that holds the cases (default: the first agency)"},
       {"ignore-unknown-columns", false, "skip columns ctis does not know instead of refusing the file"}},
      cmd_import},
+    {"export", "FORMAT", 1, 1, "Exports cases as htcds-csv or htcds-json (JSON lines). Non-identifying unless "
+                               "--with-personal (needs case.export and the field groups); audited.",
+     {{"out", true, "the file to write (default: standard output)"},
+      {"with-personal", false, "include names, contacts, narratives and other personal fields"}},
+     cmd_export},
+    {"generate", "FORMAT", 1, 1, "Writes realistic invented cases (htcds-csv) for demonstrations and benchmarks.",
+     {{"rows", true, "how many (default 1000)"}, {"seed", true, "the random seed (default 1)"},
+      {"out", true, "the file (default: standard output)"}},
+     cmd_generate},
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
 };
 

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "cases/cases.h"
+#include "cases/generate.h"
 #include "cli/cli.h"
 #include "util/mem.h"
 #include "util/status.h"
@@ -69,6 +71,19 @@ struct demo_agency {
     const char *password;
 };
 
+/* All agencies, NULL-terminated. */
+static enum status op_demo_find(const struct auth_ctx *ctx, void *p)
+{
+    struct auth_agency ***out = p;
+    size_t n = 0;
+    enum status st = auth_agency_list(ctx, 500, 0, out, &n);
+    if (st == STATUS_OK) {
+        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        (*out)[n] = NULL;
+    }
+    return st;
+}
+
 /* One agency and its users, in one transaction. */
 static enum status op_demo_agency(const struct auth_ctx *ctx, void *p)
 {
@@ -108,6 +123,31 @@ static enum status op_demo_agency(const struct auth_ctx *ctx, void *p)
     return st;
 }
 
+#define DEMO_CASES_PER_AGENCY 40
+
+struct demo_cases {
+    int64_t agency_id;
+    uint64_t seed;
+};
+
+/* Generated cases for one agency (invented people, from the project's own generator). */
+static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
+{
+    struct demo_cases *d = p;
+    enum status st = STATUS_OK;
+    for (int i = 0; st == STATUS_OK && i < DEMO_CASES_PER_AGENCY; i++) {
+        struct case_record r;
+        case_record_init(&r);
+        case_generate_row(&r, d->seed + (uint64_t)i);
+        r.agency_id = d->agency_id;
+        struct case_record *out = NULL;
+        st = case_create(ctx, &r, &out);
+        case_record_free(out);
+        case_record_clear(&r);
+    }
+    return st;
+}
+
 int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_agency, char **password_out)
 {
     *password_out = NULL;
@@ -117,6 +157,19 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     for (size_t i = 0; i < (size_t)agencies && i < na; i++) {
         struct demo_agency d = {i, users_per_agency, &name_i, password};
         enum status st = auth_run(ctx, op_demo_agency, &d);
+        struct auth_agency **list = NULL;
+        size_t n = 0;
+        if (st == STATUS_OK) {
+            st = auth_run(ctx, op_demo_find, &list);
+        }
+        for (size_t k = 0; st == STATUS_OK && list && list[k] != NULL; k++) {
+            if (strcmp(list[k]->name, demo_agencies[i].name) == 0) {
+                struct demo_cases dc = {list[k]->id, 1000 * (uint64_t)(i + 1)};
+                st = auth_run(ctx, op_demo_cases, &dc);
+            }
+            n = k + 1;
+        }
+        auth_agency_list_free(list, n);
         if (st != STATUS_OK) {
             free(password);
             fprintf(stderr, "ctis demo: %s\n", err_last());

@@ -239,7 +239,12 @@ static bool ctdc_path(char *out, size_t size)
 {
     const char *env = getenv("CTIS_SHARED_DATA");
     if (env != NULL && env[0] != '\0') {
+        /* The data folder itself, or the shared folder that holds it. */
         snprintf(out, size, "%s/%s", env, CTDC_FILE);
+        if (util_file_exists(out)) {
+            return true;
+        }
+        snprintf(out, size, "%s/data/%s", env, CTDC_FILE);
         return util_file_exists(out);
     }
     static const char *const roots[] = {"../shared/data", "../../shared/data", "../../../shared/data"};
@@ -543,7 +548,7 @@ static void fill_world(struct world *w)
         case_record_init(&r);
         case_generate_row(&r, 77 + (uint64_t)i);
         r.agency_id = w->agency;
-        r.opened_at_ms = INT64_C(1600000000000) + (int64_t)i * 60000; /* distinct: the export order */
+        r.opened_at_ms = INT64_C(1600000000123) + (int64_t)i * 60007; /* distinct: the export order */
         if (i == 0) {
             /* Text that needs quoting, escaping and the formula guard. */
             assert_int_equal(case_value_parse(&r, CASE_F_narrative, "She said \"go\",\nthen =left"), STATUS_OK);
@@ -667,6 +672,112 @@ static void test_export__json_round_trip(void **state)
     test_env_close(&other.t);
 }
 
+/* A KoBoToolbox export of the HTCDS XLSForm: group paths, metadata, select_multiple answers
+ * separated by spaces with their 0/1 option columns, alpha-2 countries; then the same with ';'
+ * between cells, and an ODK Central header with '-' group paths. */
+static void test_import__odk_csv(void **state)
+{
+    struct world *w = *state;
+    char path[700];
+    snprintf(path, sizeof path, "%s/kobo.csv", w->t.dir);
+    write_file(path, "start,end,person/prs_First_Name,person/prs_Second_Name,person/prs_Birthdate,person/prs_Gender,"
+                     "person/prs_Citizenship,victim/vic_TypeOfExploitation,victim/vic_TypeOfExploitation/ForcedLabour,"
+                     "victim/vic_TypeOfExploitation/SexualExploitation,victim/vic_Methods_of_Control,cas_Status,"
+                     "meta/instanceID,_id,_uuid,_submission_time,_index\n"
+                     "2024-01-02T10:00:00.000+01:00,2024-01-02T10:20:00.000+01:00,Ana,Pérez,1999-04-03,Feminine,MX,"
+                     "ForcedLabour SexualExploitation,1,1,DebtBondage WithholdsDocuments,Active,uuid:1,1,u1,"
+                     "2024-01-02T09:21:00,1\n");
+    struct case_import_options opt = {.agency_id = w->agency};
+    struct case_import_summary s;
+    enum status st = case_import(&w->t.ctx, "odk-csv", path, &opt, &s);
+    if (st != STATUS_OK) {
+        fail_msg("odk import: %s", err_last());
+    }
+    assert_int_equal(s.imported, 1);
+    assert_int_equal(stat_of(&w->t, "exploitation", "SexualExploitation"), 1);
+    assert_int_equal(stat_of(&w->t, "citizenship", "MEX"), 1);
+
+    snprintf(path, sizeof path, "%s/kobo-semicolon.csv", w->t.dir);
+    write_file(path, "prs_Gender;prs_Citizenship;con_Consent\nMasculine;UA;TRUE\n");
+    assert_int_equal(case_import(&w->t.ctx, "odk-csv", path, &opt, &s), STATUS_INVALID);
+    assert_non_null(strstr(err_last(), "con_Consent"));
+    opt.ignore_unknown_columns = true;
+    assert_int_equal(case_import(&w->t.ctx, "odk-csv", path, &opt, &s), STATUS_OK);
+    assert_int_equal(s.imported, 1);
+    assert_int_equal(stat_of(&w->t, "citizenship", "UKR"), 1);
+
+    opt.ignore_unknown_columns = false;
+    snprintf(path, sizeof path, "%s/central.csv", w->t.dir);
+    write_file(path, "SubmissionDate,person-prs_Gender,victim-vic_TypeOfExploitation,meta-instanceID,KEY\n"
+                     "2024-01-02,NonConforming,ForcedBegging,uuid:2,uuid:2\n");
+    st = case_import(&w->t.ctx, "odk-csv", path, &opt, &s);
+    if (st != STATUS_OK) {
+        fail_msg("odk central import: %s", err_last());
+    }
+    assert_int_equal(stat_of(&w->t, "exploitation", "ForcedBegging"), 1);
+    assert_int_equal(case_count(&w->t), 3);
+}
+
+/* JSON lines with bad records: the first stops the import and is named; skipped, both are in the
+ * rejects file and the good ones are imported. A file that is not JSON lines stops it anyway. */
+static void test_import__json_errors(void **state)
+{
+    struct world *w = *state;
+    char path[700];
+    snprintf(path, sizeof path, "%s/cases.jsonl", w->t.dir);
+    write_file(path, "{\"fields\":{\"gender\":\"Feminine\"}}\n"
+                     "{\"fields\":{\"gender\":\"Centaur\"}}\n"
+                     "\n"
+                     "{\"fields\":{\"gender\": nope}}\n"
+                     "{\"status\":\"Closed\",\"opened_at\":\"2020-02-03T04:05:06.007Z\",\n"
+                     " \"fields\":{\"gender\":\"Masculine\",\"exploitation_types\":[\"ForcedLabour\"]}}\n");
+    struct case_import_options opt = {.agency_id = w->agency};
+    struct case_import_summary s;
+    assert_int_equal(case_import(&w->t.ctx, "htcds-json", path, &opt, &s), STATUS_INVALID);
+    assert_non_null(strstr(err_last(), "line 2"));
+    assert_non_null(strstr(err_last(), "gender"));
+    assert_int_equal(case_count(&w->t), 0);
+    opt.skip_bad = true;
+    assert_int_equal(case_import(&w->t.ctx, "htcds-json", path, &opt, &s), STATUS_OK);
+    assert_int_equal(s.read, 4);
+    assert_int_equal(s.imported, 2);
+    assert_int_equal(s.rejected, 2);
+    assert_int_equal(stat_of(&w->t, "exploitation", "ForcedLabour"), 1);
+    char rejects[720];
+    snprintf(rejects, sizeof rejects, "%s.rejects.csv", path);
+    FILE *f = fopen(rejects, "rb");
+    assert_non_null(f);
+    struct csv_reader *r = csv_reader_new(f);
+    assert_int_equal(csv_reader_next(r), STATUS_OK);
+    assert_string_equal(csv_reader_field(r, 3), "record");
+    assert_int_equal(csv_reader_next(r), STATUS_OK);
+    assert_string_equal(csv_reader_field(r, 0), "2");
+    assert_int_equal(csv_reader_next(r), STATUS_OK);
+    assert_string_equal(csv_reader_field(r, 0), "4");
+    assert_int_equal(csv_reader_next(r), STATUS_DONE);
+    csv_reader_free(r);
+    fclose(f);
+
+    /* The closed case was closed, at the time the file gives for its opening. */
+    struct case_filter filter = {.status = "Closed"};
+    struct case_record **list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_tx_begin(w->t.store, STORE_TX_WRITE), STATUS_OK);
+    assert_int_equal(case_list(&w->t.ctx, &filter, &list, &n), STATUS_OK);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0]->opened_at_ms, INT64_C(1580702706007));
+    case_list_free(list, n);
+
+    snprintf(path, sizeof path, "%s/array.json", w->t.dir);
+    write_file(path, "[{\"fields\":{}}, {\"fields\":{}}] trailing");
+    assert_int_equal(case_import(&w->t.ctx, "htcds-json", path, &opt, &s), STATUS_INVALID);
+    assert_non_null(strstr(err_last(), "after the end of the array"));
+    write_file(path, "[{\"fields\":{}} {\"fields\":{}}]");
+    assert_int_equal(case_import(&w->t.ctx, "htcds-json", path, &opt, &s), STATUS_INVALID);
+    assert_non_null(strstr(err_last(), "line 1"));
+}
+
 static void test_import__permissions(void **state)
 {
     struct world *w = *state;
@@ -735,6 +846,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_generate__rows, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__header_errors, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__permissions, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_import__odk_csv, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_import__json_errors, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_export__json_round_trip, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__bad_row, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__ctdc_vp, world_setup, world_teardown),

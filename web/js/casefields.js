@@ -2,7 +2,7 @@
 // language), its sections, field and vocabulary labels, and how case values read on screen:
 // vocabulary codes as their labels, approximate dates (YYYY, YYYY-MM, YYYY-MM-DD), the missing
 // states ({"missing":"unknown"|"not_applicable"}) and withheld personal fields.
-import { api, query } from './api.js';
+import { api, query, ApiError } from './api.js';
 import { h } from './dom.js';
 import { t, currentLang } from './i18n.js';
 
@@ -45,8 +45,9 @@ function sectionsOf(fields) {
 
 async function load(lang) {
   const data = await api.get(`/api/v1/cases/fields${query({ lang })}`);
-  const fields = (data && data.fields) || [];
+  const fields = ((data && data.fields) || []).filter((f) => f && typeof f.name === 'string');
   const vocabularies = (data && data.vocabularies) || {};
+  if (!fields.length) throw new ApiError(0, 'unavailable', 'the case field registry is empty');
   const labels = new Map();
   for (const [name, v] of Object.entries(vocabularies)) {
     labels.set(name, new Map(((v && v.codes) || []).map((c) => [c.code, c.label || c.code])));

@@ -24,11 +24,6 @@ function actionLabel(action) {
   return s === key ? String(action) : s;
 }
 
-// Field errors named "/owner_id" or "owner_id" land under the field; others at the top.
-function actionError(form, e) {
-  showError(form, e);
-}
-
 // --- Summary and fields -----------------------------------------------------------------------
 
 function summary(c, ctx, names) {
@@ -85,7 +80,7 @@ async function actions(c, version, ctx, reload) {
       await fn();
     } catch (e) {
       if (e.status === 412) await conflict();
-      else actionError(form, e);
+      else showError(form, e); // under the field it names (owner_id), else at the top
     }
   });
 

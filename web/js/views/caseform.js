@@ -5,7 +5,7 @@
 // Personal fields the user may not read are withheld and left alone; those the user may not
 // write are shown read-only.
 import { api } from '../api.js';
-import { h, page, showError, clearErrors, busy, notice } from '../dom.js';
+import { h, showError, clearErrors, busy, notice } from '../dom.js';
 import { t } from '../i18n.js';
 import {
   registry, sectionTitle, fieldLabel, textarea, codeOptions, isMissing, APPROX_DATE, unwrap,
