@@ -37,7 +37,7 @@ void api_case_fields(struct http_request *req, void *app)
     json_t *fields = json_array(), *vocabs = json_object();
     for (int f = 0; f < CASE_F__COUNT; f++) {
         const struct case_field *cf = &case_fields[f];
-        json_array_append_new(fields, json_pack("{ssssssssssI}", "name", cf->name, "htcds", cf->htcds, "type",
+        json_array_append_new(fields, json_pack("{sssssssssssI}", "name", cf->name, "htcds", cf->htcds, "type",
                                                 type_name(cf->type), "vocab", cf->vocab, "group",
                                                 auth_field_group_name(cf->group), "max_bytes", (json_int_t)cf->max_bytes));
         if (cf->vocab[0] != '\0' && json_object_get(vocabs, cf->vocab) == NULL) {

@@ -72,11 +72,32 @@ static const char *clip(char *dst, size_t n, const char *s)
     return dst;
 }
 
-enum status audit_append(struct store *s, struct vault *v, const struct audit_entry *in)
+/* The chain head of the transaction under way on this thread: read (and locked) by the first
+ * entry of a transaction, then kept here, and written back once just before COMMIT. Updating the
+ * one head row for every entry makes a large transaction quadratic on PostgreSQL (every update
+ * leaves a row version the next must step over). */
+struct head_cache {
+    struct store *store;
+    uint64_t tx_serial;
+    int64_t seq;
+    uint8_t hash[HASH_BYTES];
+};
+static _Thread_local struct head_cache head;
+
+static enum status head_flush(struct store *s, void *ctx)
 {
-    ASSERT(store_tx_active(s));
-    ASSERT(in->action != NULL);
+    struct head_cache *h = ctx;
+    ASSERT(h->store == s && h->tx_serial == store_tx_serial(s));
+    struct sql_value a[] = {SQLV_I64(h->seq), SQLV_BLOB(h->hash, HASH_BYTES)};
+    return store_exec(s, STMT_AUDIT_HEAD_SET, a, 2, NULL);
+}
+
+static enum status head_load(struct store *s)
+{
     static const uint8_t zero[HASH_BYTES] = {0};
+    if (head.store == s && head.tx_serial == store_tx_serial(s)) {
+        return STATUS_OK;
+    }
     struct store_rows *r = NULL;
     enum status st = store_exec_one(s, STMT_AUDIT_HEAD_LOCK, NULL, 0, &r);
     if (st == STATUS_NOT_FOUND) {
@@ -89,16 +110,32 @@ enum status audit_append(struct store *s, struct vault *v, const struct audit_en
     if (st != STATUS_OK) {
         return st;
     }
-    int64_t head_seq = store_rows_i64(r, 0);
     size_t hlen = 0;
     const uint8_t *hp = store_rows_blob(r, 1, &hlen);
-    uint8_t prev[HASH_BYTES];
     if (hlen != HASH_BYTES) {
         store_rows_free(r);
         return err_set(STATUS_CRYPTO, "audit chain head is damaged");
     }
-    memcpy(prev, hp, HASH_BYTES);
+    head.store = s;
+    head.tx_serial = store_tx_serial(s);
+    head.seq = store_rows_i64(r, 0);
+    memcpy(head.hash, hp, HASH_BYTES);
     store_rows_free(r);
+    store_tx_before_commit(s, head_flush, &head);
+    return STATUS_OK;
+}
+
+enum status audit_append(struct store *s, struct vault *v, const struct audit_entry *in)
+{
+    ASSERT(store_tx_active(s));
+    ASSERT(in->action != NULL);
+    enum status st = head_load(s);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    int64_t head_seq = head.seq;
+    uint8_t prev[HASH_BYTES];
+    memcpy(prev, head.hash, HASH_BYTES);
 
     char actor[80], action[80], rtype[64], fg[32], client[64], outcome[16], detail[AUDIT_DETAIL_BYTES_MAX];
     struct audit_entry e = {
@@ -135,8 +172,9 @@ enum status audit_append(struct store *s, struct vault *v, const struct audit_en
     if (st != STATUS_OK) {
         return st;
     }
-    struct sql_value h[] = {SQLV_I64(e.seq), SQLV_BLOB(hash, HASH_BYTES)};
-    return store_exec(s, STMT_AUDIT_HEAD_SET, h, 2, NULL);
+    head.seq = e.seq;
+    memcpy(head.hash, hash, HASH_BYTES);
+    return STATUS_OK;
 }
 
 /* Reads the entry at the cursor; strings borrowed from the cursor. */
@@ -219,21 +257,29 @@ enum status audit_verify(struct store *s, struct vault *v, struct audit_verify_r
             break;
         }
     }
-    /* The head must name the last entry: otherwise entries were removed from the end. */
-    struct store_rows *r = NULL;
-    st = store_exec_one(s, STMT_AUDIT_HEAD_GET, NULL, 0, &r);
-    if (st == STATUS_NOT_FOUND) {
-        st = out->entries == 0 ? STATUS_OK : verify_fail(out, out->entries, "chain head is missing");
-        goto out;
+    /* The head must name the last entry: otherwise entries were removed from the end. Inside a
+     * transaction that has appended entries, the head is the one kept for it, not yet written. */
+    int64_t head_seq;
+    bool ok;
+    if (head.store == s && store_tx_active(s) && head.tx_serial == store_tx_serial(s)) {
+        head_seq = head.seq;
+        ok = head_seq == out->entries && vault_equal(head.hash, prev, HASH_BYTES);
+    } else {
+        struct store_rows *r = NULL;
+        st = store_exec_one(s, STMT_AUDIT_HEAD_GET, NULL, 0, &r);
+        if (st == STATUS_NOT_FOUND) {
+            st = out->entries == 0 ? STATUS_OK : verify_fail(out, out->entries, "chain head is missing");
+            goto out;
+        }
+        if (st != STATUS_OK) {
+            goto out;
+        }
+        head_seq = store_rows_i64(r, 0);
+        size_t hlen = 0;
+        const uint8_t *h = store_rows_blob(r, 1, &hlen);
+        ok = head_seq == out->entries && hlen == HASH_BYTES && vault_equal(h, prev, HASH_BYTES);
+        store_rows_free(r);
     }
-    if (st != STATUS_OK) {
-        goto out;
-    }
-    int64_t head_seq = store_rows_i64(r, 0);
-    size_t hlen = 0;
-    const uint8_t *h = store_rows_blob(r, 1, &hlen);
-    bool ok = head_seq == out->entries && hlen == HASH_BYTES && vault_equal(h, prev, HASH_BYTES);
-    store_rows_free(r);
     if (!ok) {
         st = verify_fail(out, head_seq > out->entries ? out->entries + 1 : head_seq,
                          head_seq > out->entries ? "missing (deleted from the end of the chain)"

@@ -4,6 +4,7 @@
 #include "store/store_int.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ static char *sql_to_pg(const char *sql)
  * short wait into a long tail. Other processes (the CLI beside a server) still meet the busy
  * timeout. One mutex for every SQLite database of the process: servers open one. */
 static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t tx_serials;
 
 static void writer_release(struct store *s)
 {
@@ -193,16 +195,50 @@ enum status store_tx_begin(struct store *s, enum store_tx mode)
     enum status st = s->driver->exec_script(s->conn, sql);
     if (st == STATUS_OK) {
         s->in_tx = true;
+        /* Unique in the process, not only per connection: a store freed and another opened at the
+         * same address must not look like the same transaction to anyone caching by it. */
+        s->tx_serial = atomic_fetch_add(&tx_serials, 1) + 1;
+        s->before_commit_count = 0;
     } else {
         writer_release(s);
     }
     return st;
 }
 
+void store_tx_before_commit(struct store *s, store_commit_fn fn, void *ctx)
+{
+    ASSERT(s->in_tx);
+    for (size_t i = 0; i < s->before_commit_count; i++) {
+        if (s->before_commit[i] == fn) {
+            s->before_commit_ctx[i] = ctx;
+            return;
+        }
+    }
+    ASSERT(s->before_commit_count < ARRAY_LEN(s->before_commit));
+    s->before_commit[s->before_commit_count] = fn;
+    s->before_commit_ctx[s->before_commit_count++] = ctx;
+}
+
+uint64_t store_tx_serial(const struct store *s)
+{
+    return s->tx_serial;
+}
+
 enum status store_tx_commit(struct store *s)
 {
     ASSERT(s->in_tx);
-    enum status st = s->driver->exec_script(s->conn, "COMMIT");
+    enum status st = STATUS_OK;
+    for (size_t i = 0; st == STATUS_OK && i < s->before_commit_count; i++) {
+        st = s->before_commit[i](s, s->before_commit_ctx[i]);
+    }
+    s->before_commit_count = 0;
+    if (st != STATUS_OK) {
+        char msg[ERR_MESSAGE_BYTES_MAX];
+        snprintf(msg, sizeof msg, "%s", err_last());
+        store_tx_rollback(s);
+        return err_set(st, "%s", msg);
+    }
+    st = s->driver->exec_script(s->conn, "COMMIT");
     if (st != STATUS_OK) {
         /* A failed COMMIT leaves SQLite in the transaction and PostgreSQL out of it; make both
          * end it, so that the caller can retry from the start. */
@@ -220,6 +256,7 @@ void store_tx_rollback(struct store *s)
     }
     s->driver->exec_script(s->conn, "ROLLBACK");
     s->in_tx = false;
+    s->before_commit_count = 0;
     writer_release(s);
 }
 

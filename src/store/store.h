@@ -70,6 +70,14 @@ enum status store_tx_commit(struct store *s);
 void store_tx_rollback(struct store *s);
 bool store_tx_active(const struct store *s);
 
+/* A callback run inside the current transaction just before its COMMIT (for work that is cheaper
+ * once per transaction than once per statement, such as the audit chain head). Registering the
+ * same fn again in one transaction only replaces ctx. If it fails, the transaction rolls back. */
+typedef enum status (*store_commit_fn)(struct store *s, void *ctx);
+void store_tx_before_commit(struct store *s, store_commit_fn fn, void *ctx);
+/* A number that identifies the transaction under way: unique in the process. */
+uint64_t store_tx_serial(const struct store *s);
+
 /* Runs fn inside a transaction, committing when it returns STATUS_OK and rolling back
  * otherwise; retries the whole function (up to DB_TX_RETRIES_MAX times, with back-off) when
  * the database says busy, serialization failure or deadlock. fn must not have side effects

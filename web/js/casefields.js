@@ -152,9 +152,8 @@ export function valueNode(reg, f, v) {
     case 'code':
       return codeLabel(reg, f.vocab, v);
     case 'multi':
-      return Array.isArray(v) && v.length
-        ? listText(v.map((c) => codeLabel(reg, f.vocab, c)))
-        : h('span', { class: 'muted' }, t('case.not_recorded'));
+      if (!Array.isArray(v)) return String(v);
+      return v.length ? listText(v.map((c) => codeLabel(reg, f.vocab, c))) : t('case.none_of_them');
     case 'date':
     case 'sealed_date':
       return approxDate(v);

@@ -1,7 +1,7 @@
 // Case page: the fields by section (withheld personal fields say so), status, owner and
 // version; the actions (edit, assign owner, close, reopen, restrict; all but restrict with
 // If-Match); the timeline of trafficking events; comments; and the history of changes.
-import { api, query } from '../api.js';
+import { api, query, request } from '../api.js';
 import {
   h, field, showError, clearErrors, busy, formValues, notice, errorBlock, table,
 } from '../dom.js';
@@ -95,7 +95,7 @@ async function actions(c, version, ctx, reload) {
       ev.preventDefault();
       clearErrors(reopen);
       guard(reopen, async () => {
-        await api.post(`/api/v1/cases/${id}/reopen`, {}, { ifMatch: version });
+        await request('POST', `/api/v1/cases/${id}/reopen`, undefined, { ifMatch: version });
         await done(t('case.reopened'));
       });
     });
@@ -138,7 +138,10 @@ async function actions(c, version, ctx, reload) {
     const close = h('form', { class: 'form', novalidate: true },
       field({ name: 'status', label: t('case.close_as'), value: 'Closed',
         options: CLOSED.map((s) => ({ value: s, label: statusLabel(s) })) }),
-      field({ name: 'reason', label: t('case.close_reason'), type: 'textarea', attrs: { maxlength: '4000' } }),
+      // The reason is sealed in the narrative group.
+      ctx.allowed('fg.narrative.write')
+        ? field({ name: 'reason', label: t('case.close_reason'), type: 'textarea', attrs: { maxlength: '4000' } })
+        : null,
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, t('case.close'))));
     close.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -159,15 +162,14 @@ async function actions(c, version, ctx, reload) {
 
 // --- Timeline of trafficking events ------------------------------------------------------------
 
+// As the server orders them: undated first, then dates compared as text (2024 before 2024-06).
 function sortEvents(items) {
-  return [...items].sort((a, b) => {
+  return items.map((e, i) => [e, i]).sort(([a, i], [b, j]) => {
     const da = a.date || '';
     const db = b.date || '';
-    if (da && !db) return -1;
-    if (db && !da) return 1;
     if (da !== db) return da < db ? -1 : 1;
-    return Number(a.id || 0) - Number(b.id || 0);
-  });
+    return i - j;
+  }).map(([e]) => e);
 }
 
 function timeline(reg, items) {
@@ -199,10 +201,16 @@ function eventsSection(reg, c, ctx) {
       field({ name: 'type', label: t('case.event.type'), required: true,
         options: choose(EVENT_TYPES.map((x) => ({ value: x, label: eventTypeLabel(x) }))) }),
       field({ name: 'country', label: t('case.event.country'), options: choose(codeOptions(reg, 'country')) }),
-      field({ name: 'place', label: t('case.event.place'), attrs: { autocomplete: 'off', maxlength: '200' } }),
+      // The place is sealed in the location group, the description in the narrative group.
+      ctx.allowed('fg.location.write')
+        ? field({ name: 'place', label: t('case.event.place'), attrs: { autocomplete: 'off', maxlength: '1000' } })
+        : null,
       field({ name: 'date', label: t('case.event.date'), hint: t('case.date_hint'),
         attrs: { autocomplete: 'off', dir: 'ltr', maxlength: '10', class: 'short' } }),
-      field({ name: 'description', label: t('case.event.description'), type: 'textarea', attrs: { maxlength: '4000' } }),
+      ctx.allowed('fg.narrative.write')
+        ? field({ name: 'description', label: t('case.event.description'), type: 'textarea',
+          attrs: { maxlength: '8000' } })
+        : null,
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('case.event.add'))));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -242,7 +250,8 @@ function eventsSection(reg, c, ctx) {
 function commentList(items) {
   if (!items.length) return h('p', { class: 'empty' }, t('case.comments_none'));
   const sorted = [...items].sort((a, b) => String(a.at).localeCompare(String(b.at)));
-  return h('ul', { class: 'comments', 'aria-labelledby': 'case-comments' }, sorted.map((m) => h('li', { class: 'comment' },
+  return h('ul', { class: 'comments', 'aria-labelledby': 'case-comments' }, sorted.map((m) => h('li',
+    { class: 'comment' },
     h('p', { class: 'comment-meta' }, h('strong', {}, m.author || '—'), ' · ', formatDate(m.at)),
     h('p', { class: 'comment-body' }, m.body ?? t('case.withheld')))));
 }
@@ -258,10 +267,11 @@ function commentsSection(c, ctx) {
     }
   };
   let form = null;
-  if (ctx.allowed('case.write')) {
+  if (ctx.allowed('case.write') && ctx.allowed('fg.narrative.write')) {
     const status = h('div', { 'aria-live': 'polite' });
     const f = h('form', { class: 'form', novalidate: true },
-      field({ name: 'body', label: t('case.comment.body'), type: 'textarea', required: true, attrs: { maxlength: '10000' } }),
+      field({ name: 'body', label: t('case.comment.body'), type: 'textarea', required: true,
+        attrs: { maxlength: '16000' } }),
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('case.comment.add'))), status);
     f.addEventListener('submit', async (ev) => {
       ev.preventDefault();

@@ -38,7 +38,10 @@ function fieldControl(reg, f, value, { withheld, readOnly }) {
   const hintId = hints.length ? `${id}-hint` : null;
   const describedBy = [hintId, errId].filter(Boolean).join(' ');
   const locked = withheld || readOnly;
-  const missing = isMissing(value) ? value.missing : '';
+  const isMulti = f.type === 'multi';
+  // For a multi-select, [] means "known: none of them": a state of its own beside the missing ones.
+  const none = isMulti && Array.isArray(value) && value.length === 0;
+  const missing = isMissing(value) ? value.missing : none ? 'none' : '';
   const plain = isMissing(value) ? undefined : value;
   const hint = hints.length ? h('p', { class: 'hint', id: hintId }, hints.join(' ')) : null;
   const err = h('p', { class: 'field-error', id: errId, 'aria-live': 'polite' });
@@ -50,10 +53,12 @@ function fieldControl(reg, f, value, { withheld, readOnly }) {
     disabled: locked || null, title: t('case.missing.label', { field: label }),
   },
   h('option', { value: '' }, '—'),
+  isMulti ? h('option', { value: 'none', selected: missing === 'none' || null }, t('case.none_of_them')) : null,
   isBool ? null : h('option', { value: 'unknown', selected: missing === 'unknown' || null }, t('case.missing.unknown')),
   h('option', { value: 'not_applicable', selected: missing === 'not_applicable' || null },
     t('case.missing.not_applicable')));
-  const missLabel = h('label', { for: missSel.id, class: 'visually-hidden' }, t('case.missing.label', { field: label }));
+  const missLabel = h('label', { for: missSel.id, class: 'visually-hidden' },
+    t('case.missing.label', { field: label }));
   const missBox = h('span', { class: 'missing-box' }, missLabel, missSel);
 
   let controls = [];
@@ -81,8 +86,9 @@ function fieldControl(reg, f, value, { withheld, readOnly }) {
       controls.map((c, i) => h('div', { class: 'field-check' }, c, h('label', { for: c.id }, options[i].label))));
     let clear = null;
     if (isBool && !locked) {
-      clear = h('button', { type: 'button', class: 'small secondary', 'aria-label': t('case.clear_named', { field: label }) },
-        t('case.clear'));
+      clear = h('button', {
+        type: 'button', class: 'small secondary', 'aria-label': t('case.clear_named', { field: label }),
+      }, t('case.clear'));
       clear.addEventListener('click', () => {
         for (const c of controls) c.checked = false;
         controls[0].focus();
@@ -134,7 +140,9 @@ function fieldControl(reg, f, value, { withheld, readOnly }) {
         maxlength: f.max_bytes ? String(f.max_bytes) : null, autocomplete: 'off',
       };
       if (isDate) {
-        control = h('input', { ...attrs, type: 'text', class: 'short', dir: 'ltr', spellcheck: 'false', maxlength: '10' });
+        control = h('input', {
+          ...attrs, type: 'text', class: 'short', dir: 'ltr', spellcheck: 'false', maxlength: '10',
+        });
       } else if (textarea(f)) {
         control = h('textarea', { ...attrs, rows: f.name === 'narrative' ? 8 : 3 }, attrs.value);
       } else {
@@ -152,7 +160,8 @@ function fieldControl(reg, f, value, { withheld, readOnly }) {
       };
     }
     controls = [control];
-    wrap = h('div', { class: `field case-field case-${f.type}${textarea(f) ? ' case-wide' : ''}`, 'data-field': f.name },
+    const cls = `field case-field case-${f.type}${textarea(f) ? ' case-wide' : ''}`;
+    wrap = h('div', { class: cls, 'data-field': f.name },
       h('label', { for: id }, label), hint,
       h('div', { class: 'case-input' }, control, missBox), err);
   }
@@ -170,13 +179,17 @@ function fieldControl(reg, f, value, { withheld, readOnly }) {
     f,
     wrap,
     locked,
-    read: () => (missSel.value ? { missing: missSel.value } : read()),
+    read: () => {
+      if (missSel.value === 'none') return [];
+      return missSel.value ? { missing: missSel.value } : read();
+    },
   };
 }
 
-// Canonical text of a value for comparing (multi values in any order are equal).
+// Canonical text of a value for comparing (multi values in any order are equal; "" is not
+// collected, as null).
 function canon(v) {
-  if (v === undefined || v === null) return '';
+  if (v === undefined || v === null || v === '') return '';
   if (Array.isArray(v)) return JSON.stringify([...v].map(String).sort());
   return JSON.stringify(v);
 }
@@ -191,7 +204,8 @@ function caseForm(ctx, reg, c, submitLabel, cancelHref, extra) {
     return h('section', { class: 'card case-section', 'aria-labelledby': headId },
       h('h2', { id: headId, tabindex: '-1' }, sectionTitle(s.key)),
       h('div', { class: 'case-grid' }, s.fields.map((f) => {
-        const ctl = fieldControl(reg, f, fields[f.name], { withheld: withheld.has(f.name), readOnly: !writable(ctx, f) });
+        const ctl = fieldControl(reg, f, fields[f.name],
+          { withheld: withheld.has(f.name), readOnly: !writable(ctx, f) });
         controls.set(f.name, ctl);
         return ctl.wrap;
       })));
@@ -245,7 +259,9 @@ function fail(form, e, controls) {
 export async function renderNew(ctx) {
   const reg = await registry();
   const restricted = h('div', { class: 'field field-check' },
-    h('input', { type: 'checkbox', id: 'case-restricted', name: 'restricted', 'aria-describedby': 'case-restricted-hint' }),
+    h('input', {
+      type: 'checkbox', id: 'case-restricted', name: 'restricted', 'aria-describedby': 'case-restricted-hint',
+    }),
     h('label', { for: 'case-restricted' }, t('case.restricted_label')),
     h('p', { class: 'hint', id: 'case-restricted-hint' }, t('case.restricted_hint')));
   const { form, controls } = caseForm(ctx, reg, null, t('cases.create'), '#/cases',

@@ -33,7 +33,10 @@ function nameText(c) {
 function casesTable(ctx, reg, names, items, caption) {
   if (!items.length) return h('p', { class: 'empty' }, t('common.none'));
   return table(caption, [
-    { label: t('cases.id'), cell: (c) => h('a', { href: `#/cases/${c.id}`, class: 'case-link' }, String(c.id)), cls: 'nowrap' },
+    {
+      label: t('cases.id'), cell: (c) => h('a', { href: `#/cases/${c.id}`, class: 'case-link' }, String(c.id)),
+      cls: 'nowrap',
+    },
     { label: t('cases.name'), cell: (c) => nameText(c) },
     { label: t('common.status'), cell: (c) => statusLabel(c.status) },
     { label: fieldLabel('gender'), cell: (c) => fieldText(reg, c, 'gender') },
@@ -64,12 +67,15 @@ export async function renderList(ctx) {
   const showPage = () => results.replaceChildren(casesTable(ctx, reg, names, items, listCaption), pager);
 
   const countries = choose(codeOptions(reg, 'country'));
-  const search = h('form', { class: 'form grid case-search', role: 'search', novalidate: true, 'aria-labelledby': 'cases-search' },
+  const search = h('form', {
+    class: 'form grid case-search', role: 'search', novalidate: true, 'aria-labelledby': 'cases-search',
+  },
     field({ name: 'name', label: t('cases.search_name'), hint: t('cases.search_name_hint'),
       attrs: { autocomplete: 'off', spellcheck: 'false' } }),
     field({ name: 'birth_date', label: fieldLabel('birth_date'), hint: t('case.date_hint'),
       attrs: { autocomplete: 'off', dir: 'ltr', maxlength: '10', class: 'short' } }),
-    field({ name: 'identity_number', label: fieldLabel('identity_number'), attrs: { autocomplete: 'off', dir: 'ltr' } }),
+    field({ name: 'identity_number', label: fieldLabel('identity_number'),
+      attrs: { autocomplete: 'off', dir: 'ltr' } }),
     field({ name: 'phone', label: fieldLabel('phone'), type: 'tel', attrs: { autocomplete: 'off', dir: 'ltr' } }),
     field({ name: 'status', label: t('common.status'), options: statusOptions(), value: status }),
     field({ name: 'citizenship', label: fieldLabel('citizenship'), options: countries }),
@@ -82,16 +88,22 @@ export async function renderList(ctx) {
 
   let found = [];
   let criteria = null;
+  let nextOffset = 0;
   const more = h('button', { type: 'button', class: 'secondary' }, t('common.more'));
   const showFound = (hasMore) => results.replaceChildren(
     h('p', { class: 'count', role: 'status' }, t('cases.found', { count: found.length })),
     casesTable(ctx, reg, names, found, t('cases.results')),
     hasMore ? h('p', { class: 'actions' }, more) : '');
+  // A name of several words can give a page shorter than the limit while more follow, so
+  // "Show more" stays until a page comes back empty (or, for other searches, short).
   const runSearch = async (append) => {
-    const got = await api.post('/api/v1/cases/search', { ...criteria, limit: PAGE, offset: append ? found.length : 0 });
+    const offset = append ? nextOffset : 0;
+    const got = await api.post('/api/v1/cases/search', { ...criteria, limit: PAGE, offset });
     const list = (got && got.items) || [];
     found = append ? found.concat(list) : list;
-    showFound(list.length === PAGE);
+    nextOffset = offset + PAGE;
+    const severalWords = Boolean(criteria.name && /\s/.test(criteria.name.trim()));
+    showFound(list.length === PAGE || (severalWords && list.length > 0));
   };
   more.addEventListener('click', async () => {
     more.disabled = true;
@@ -117,9 +129,8 @@ export async function renderList(ctx) {
       return;
     }
     const body = {};
-    for (const k of ['name', 'birth_date', 'identity_number', 'phone', 'status', 'citizenship', 'exploitation_country']) {
-      if (v[k]) body[k] = v[k];
-    }
+    const terms = ['name', 'birth_date', 'identity_number', 'phone', 'status', 'citizenship', 'exploitation_country'];
+    for (const k of terms) if (v[k]) body[k] = v[k];
     // Whole days (YYYY-MM-DD): the server counts the last one to its end.
     if (v.opened_from) body.opened_from = v.opened_from;
     if (v.opened_to) body.opened_to = v.opened_to;
