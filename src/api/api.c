@@ -183,16 +183,34 @@ static void respond(struct http_request *req, enum status st, unsigned ok_status
 }
 
 /* Shared with the other files of the module (api_int.h). */
-const struct auth_ctx *api__ctx(struct http_request *req) { return CTX(req); }
-struct store *api__store(struct http_request *req) { return R(req)->store; }
+const struct auth_ctx *api__ctx(struct http_request *req)
+{
+    return CTX(req);
+}
+struct store *api__store(struct http_request *req)
+{
+    return R(req)->store;
+}
 void api__respond(struct http_request *req, enum status st, unsigned ok_status, json_t *body)
 {
     respond(req, st, ok_status, body);
 }
-enum status api__path_id(struct http_request *req, int64_t *out) { return path_id(req, out); }
-enum status api__if_match(struct http_request *req, int64_t *version_out) { return if_match(req, version_out); }
-json_t *api__items(json_t *array) { return items(array); }
-json_t *api__time(int64_t ms) { return jtime(ms); }
+enum status api__path_id(struct http_request *req, int64_t *out)
+{
+    return path_id(req, out);
+}
+enum status api__if_match(struct http_request *req, int64_t *version_out)
+{
+    return if_match(req, version_out);
+}
+json_t *api__items(json_t *array)
+{
+    return items(array);
+}
+json_t *api__time(int64_t ms)
+{
+    return jtime(ms);
+}
 
 /* Cookies. */
 

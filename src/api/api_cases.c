@@ -28,8 +28,8 @@ void api_case_fields(struct http_request *req, void *app)
     if (lang == NULL || !i18n_lang_valid(lang)) {
         lang = "en";
     }
-    enum status st = auth_has(api__ctx(req)->who, "case.read") ? STATUS_OK
-                                                                 : err_set(STATUS_DENIED, "not permitted: case.read");
+    enum status st =
+        auth_has(api__ctx(req)->who, "case.read") ? STATUS_OK : err_set(STATUS_DENIED, "not permitted: case.read");
     if (st != STATUS_OK) {
         http_respond_status(req, st);
         return;
@@ -37,17 +37,19 @@ void api_case_fields(struct http_request *req, void *app)
     json_t *fields = json_array(), *vocabs = json_object();
     for (int f = 0; f < CASE_F__COUNT; f++) {
         const struct case_field *cf = &case_fields[f];
-        json_array_append_new(fields, json_pack("{sssssssssssI}", "name", cf->name, "htcds", cf->htcds, "type",
-                                                type_name(cf->type), "vocab", cf->vocab, "group",
-                                                auth_field_group_name(cf->group), "max_bytes", (json_int_t)cf->max_bytes));
+        json_array_append_new(fields,
+                              json_pack("{sssssssssssI}", "name", cf->name, "htcds", cf->htcds, "type",
+                                        type_name(cf->type), "vocab", cf->vocab, "group",
+                                        auth_field_group_name(cf->group), "max_bytes", (json_int_t)cf->max_bytes));
         if (cf->vocab[0] != '\0' && json_object_get(vocabs, cf->vocab) == NULL) {
             json_t *codes = json_array();
             for (size_t i = 0; i < vocab_size(cf->vocab); i++) {
                 const char *code = vocab_code(cf->vocab, i);
-                json_array_append_new(codes, json_pack("{ssss}", "code", code, "label",
-                                                       vocab_label(cf->vocab, code, lang)));
+                json_array_append_new(codes,
+                                      json_pack("{ssss}", "code", code, "label", vocab_label(cf->vocab, code, lang)));
             }
-            json_object_set_new(vocabs, cf->vocab, json_pack("{ssso}", "version", vocab_version(cf->vocab), "codes", codes));
+            json_object_set_new(vocabs, cf->vocab,
+                                json_pack("{ssso}", "version", vocab_version(cf->vocab), "codes", codes));
         }
     }
     http_respond_json(req, 200, json_pack("{soso}", "fields", fields, "vocabularies", vocabs));
@@ -402,8 +404,8 @@ void api_case_history(struct http_request *req, void *app)
         json_t *arr = json_array();
         for (size_t i = 0; i < a.count; i++) {
             json_array_append_new(arr, json_pack("{sIsosssssO}", "version", (json_int_t)a.history[i].version, "at",
-                                                 api__time(a.history[i].at_ms), "actor", a.history[i].actor,
-                                                 "action", a.history[i].action, "changes", a.history[i].changes));
+                                                 api__time(a.history[i].at_ms), "actor", a.history[i].actor, "action",
+                                                 a.history[i].action, "changes", a.history[i].changes));
         }
         o = api__items(arr);
     }
@@ -429,8 +431,8 @@ void api_case_events(struct http_request *req, void *app)
         json_t *arr = json_array();
         for (size_t i = 0; i < a.count; i++) {
             const struct case_event *e = &a.events[i];
-            json_t *x = json_pack("{sIssssss}", "id", (json_int_t)e->id, "type", e->type, "country", e->country,
-                                  "date", e->date);
+            json_t *x = json_pack("{sIssssss}", "id", (json_int_t)e->id, "type", e->type, "country", e->country, "date",
+                                  e->date);
             json_object_set_new(x, "place", e->place ? json_string(e->place) : json_null());
             json_object_set_new(x, "description", e->description ? json_string(e->description) : json_null());
             json_array_append_new(arr, x);
@@ -559,8 +561,9 @@ void api_stats_victims(struct http_request *req, void *app)
         }
         a.by[a.by_count++] = t;
     }
-    enum status st = a.by_count >= 1 && a.by_count <= 3 ? STATUS_OK
-                                                         : err_set_field(STATUS_INVALID, "by", "by: one to three dimensions");
+    enum status st = a.by_count >= 1 && a.by_count <= 3
+                         ? STATUS_OK
+                         : err_set_field(STATUS_INVALID, "by", "by: one to three dimensions");
     const char *from = http_request_query(req, "from"), *to = http_request_query(req, "to");
     if (st == STATUS_OK && from && from[0] && util_time_parse(&a.from_ms, from) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "from", "from: a date YYYY-MM-DD");

@@ -550,9 +550,12 @@ enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected
     static const struct {
         enum case_field_id source, derived;
     } derived_from[] = {
-        {CASE_F_citizenship, CASE_F_citizenship_region}, {CASE_F_exploitation_country, CASE_F_exploitation_region},
-        {CASE_F_birth_date, CASE_F_age},                 {CASE_F_birth_date, CASE_F_age_estimated},
-        {CASE_F_birth_date, CASE_F_majority_status},     {CASE_F_age, CASE_F_majority_status},
+        {CASE_F_citizenship, CASE_F_citizenship_region},
+        {CASE_F_exploitation_country, CASE_F_exploitation_region},
+        {CASE_F_birth_date, CASE_F_age},
+        {CASE_F_birth_date, CASE_F_age_estimated},
+        {CASE_F_birth_date, CASE_F_majority_status},
+        {CASE_F_age, CASE_F_majority_status},
     };
     uint64_t history_mask = mask;
     for (size_t i = 0; i < ARRAY_LEN(derived_from); i++) {

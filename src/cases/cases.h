@@ -27,10 +27,10 @@ enum case_field_id {
 _Static_assert(CASE_F__COUNT <= 62, "the missing-value masks hold 62 fields");
 
 struct case_field {
-    const char *name;   /* JSON and CSV name */
-    const char *htcds;  /* HTCDS v2 name, "" when none */
+    const char *name;  /* JSON and CSV name */
+    const char *htcds; /* HTCDS v2 name, "" when none */
     enum case_field_type type;
-    const char *vocab;  /* CF_CODE, CF_MULTI */
+    const char *vocab; /* CF_CODE, CF_MULTI */
     enum auth_field_group group;
     enum case_bidx bidx;
     size_t max_bytes;
@@ -45,8 +45,8 @@ enum case_state { CASE_NOT_COLLECTED = 0, CASE_SET, CASE_UNKNOWN, CASE_NOT_APPLI
 
 struct case_value {
     enum case_state state;
-    int64_t i;       /* CF_INT, CF_BOOL (0/1), CF_MULTI (bit i = vocabulary entry i) */
-    char *text;      /* CF_CODE (the code), CF_TEXT, CF_DATE, CF_SEALED*, owned */
+    int64_t i;  /* CF_INT, CF_BOOL (0/1), CF_MULTI (bit i = vocabulary entry i) */
+    char *text; /* CF_CODE (the code), CF_TEXT, CF_DATE, CF_SEALED*, owned */
 };
 
 /* The lifecycle (HTCDS cas_Status). */
@@ -55,15 +55,15 @@ struct case_value {
 struct case_record {
     int64_t id;
     int64_t agency_id;
-    int64_t owner_id;            /* the case owner (a user) */
-    bool restricted;             /* only the owner and named users see it */
-    char status[24];             /* Active, FollowUp, Closed, ClosedReferred */
+    int64_t owner_id; /* the case owner (a user) */
+    bool restricted;  /* only the owner and named users see it */
+    char status[24];  /* Active, FollowUp, Closed, ClosedReferred */
     int64_t opened_at_ms;
     int64_t closed_at_ms;
     int64_t created_at_ms;
     int64_t updated_at_ms;
     int64_t version;
-    char *source_key;            /* import key "sha256:<hex>:<line>", NULL when entered by hand */
+    char *source_key; /* import key "sha256:<hex>:<line>", NULL when entered by hand */
     struct case_value v[CASE_F__COUNT];
     /* After a read: the field groups that were decrypted (others are NOT_COLLECTED-looking but
      * withheld: `withheld` says which fields had a value the reader may not see). */
@@ -134,8 +134,8 @@ struct case_change {
     int64_t version;
     int64_t at_ms;
     char *actor;
-    char *action;      /* create, update, assign, close, reopen, restrict, import */
-    json_t *changes;   /* {"field": {"from": .., "to": ..}} or {"field": "changed"} */
+    char *action;    /* create, update, assign, close, reopen, restrict, import */
+    json_t *changes; /* {"field": {"from": .., "to": ..}} or {"field": "changed"} */
 };
 enum status case_history(const struct auth_ctx *ctx, int64_t id, struct case_change **out, size_t *count_out);
 void case_history_free(struct case_change *h, size_t count);
@@ -143,11 +143,11 @@ void case_history_free(struct case_change *h, size_t count);
 /* Historic trafficking events (HTCDS hte_): recruitment, transit, exploitation. */
 struct case_event {
     int64_t id;
-    char type[16];       /* Recruitment, Transit, Exploitation */
-    char country[4];     /* ISO 3166 alpha-3 or "" */
-    char *place;         /* city or place, sealed (location group); NULL when withheld */
-    char date[11];       /* approximate: YYYY, YYYY-MM or YYYY-MM-DD, or "" */
-    char *description;   /* sealed (narrative group) */
+    char type[16];     /* Recruitment, Transit, Exploitation */
+    char country[4];   /* ISO 3166 alpha-3 or "" */
+    char *place;       /* city or place, sealed (location group); NULL when withheld */
+    char date[11];     /* approximate: YYYY, YYYY-MM or YYYY-MM-DD, or "" */
+    char *description; /* sealed (narrative group) */
 };
 enum status case_event_add(const struct auth_ctx *ctx, int64_t case_id, const struct case_event *e, int64_t *id_out);
 enum status case_events(const struct auth_ctx *ctx, int64_t case_id, struct case_event **out, size_t *count_out);
@@ -161,8 +161,7 @@ struct case_comment {
     char *body;
 };
 enum status case_comment_add(const struct auth_ctx *ctx, int64_t case_id, const char *body, int64_t *id_out);
-enum status case_comments(const struct auth_ctx *ctx, int64_t case_id, struct case_comment **out,
-                          size_t *count_out);
+enum status case_comments(const struct auth_ctx *ctx, int64_t case_id, struct case_comment **out, size_t *count_out);
 void case_comments_free(struct case_comment *c, size_t count);
 
 /* Statistics on victims: counts grouped by up to 3 dimensions among gender, age_group,
@@ -173,8 +172,8 @@ struct case_stat_row {
     char *keys[3];
     int64_t count;
 };
-enum status case_stats_victims(const struct auth_ctx *ctx, const char *const *by, size_t by_count,
-                               int64_t from_ms, int64_t to_ms, struct case_stat_row **out, size_t *count_out);
+enum status case_stats_victims(const struct auth_ctx *ctx, const char *const *by, size_t by_count, int64_t from_ms,
+                               int64_t to_ms, struct case_stat_row **out, size_t *count_out);
 void case_stats_free(struct case_stat_row *rows, size_t count);
 bool case_stats_dimension_known(const char *name);
 

@@ -1363,7 +1363,6 @@ static int cmd_demo(const struct command *cmd, struct args *args)
     return rc;
 }
 
-
 /* cases. */
 
 struct case_op {
@@ -1531,7 +1530,8 @@ static int cmd_case_list(const struct command *cmd, struct args *args)
     if (opt(cmd, args, "limit") && util_parse_i64(&o.f.limit, opt(cmd, args, "limit")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "limit", "--limit: a number");
     }
-    if (st == STATUS_OK && opt(cmd, args, "offset") && util_parse_i64(&o.f.offset, opt(cmd, args, "offset")) != STATUS_OK) {
+    if (st == STATUS_OK && opt(cmd, args, "offset") &&
+        util_parse_i64(&o.f.offset, opt(cmd, args, "offset")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "offset", "--offset: a number");
     }
     if (st == STATUS_OK) {
@@ -1592,7 +1592,8 @@ static int case_change(const struct command *cmd, struct args *args, const char 
     json_t *fields = NULL;
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
         st = err_set(STATUS_INVALID, "CASE_ID: a number");
-    } else if (opt(cmd, args, "version") == NULL || util_parse_i64(&o.version, opt(cmd, args, "version")) != STATUS_OK) {
+    } else if (opt(cmd, args, "version") == NULL ||
+               util_parse_i64(&o.version, opt(cmd, args, "version")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "version", "--version: the version you read (ctis case show)");
     }
     if (st == STATUS_OK && strcmp(what, "update") == 0) {
@@ -1633,10 +1634,22 @@ static int case_change(const struct command *cmd, struct args *args, const char 
     return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
 
-static int cmd_case_update(const struct command *cmd, struct args *a) { return case_change(cmd, a, "update"); }
-static int cmd_case_assign(const struct command *cmd, struct args *a) { return case_change(cmd, a, "assign"); }
-static int cmd_case_close(const struct command *cmd, struct args *a) { return case_change(cmd, a, "close"); }
-static int cmd_case_reopen(const struct command *cmd, struct args *a) { return case_change(cmd, a, "reopen"); }
+static int cmd_case_update(const struct command *cmd, struct args *a)
+{
+    return case_change(cmd, a, "update");
+}
+static int cmd_case_assign(const struct command *cmd, struct args *a)
+{
+    return case_change(cmd, a, "assign");
+}
+static int cmd_case_close(const struct command *cmd, struct args *a)
+{
+    return case_change(cmd, a, "close");
+}
+static int cmd_case_reopen(const struct command *cmd, struct args *a)
+{
+    return case_change(cmd, a, "reopen");
+}
 
 static enum status op_stats_victims(const struct auth_ctx *ctx, void *p)
 {
@@ -1730,7 +1743,8 @@ static int cmd_vocab_list(const struct command *cmd, struct args *args)
         for (size_t i = 0; i < vocab_size(args->pos[0]); i++) {
             const char *code = vocab_code(args->pos[0], i);
             if (arr) {
-                json_array_append_new(arr, json_pack("{ssss}", "code", code, "label", vocab_label(args->pos[0], code, lang)));
+                json_array_append_new(
+                    arr, json_pack("{ssss}", "code", code, "label", vocab_label(args->pos[0], code, lang)));
             } else {
                 printf("%-40s %s\n", code, vocab_label(args->pos[0], code, lang));
             }
@@ -1774,7 +1788,6 @@ static int cmd_vocab_add(const struct command *cmd, struct args *args)
     env_close(&e);
     return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
-
 
 /* import. */
 
@@ -1846,7 +1859,6 @@ static int cmd_import(const struct command *cmd, struct args *args)
     env_close(&e);
     return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
-
 
 /* export and generate. */
 
@@ -2074,14 +2086,27 @@ static const struct command commands[] = {
      {{"user", true, "username"}, {"name", true, "what the token is for"}, {"days", true, "validity (default 90)"}},
      cmd_token_create},
     {"demo", "", 0, 0, "Adds generated demo agencies and users.", {{0}}, cmd_demo},
-    {"case add", "", 0, 0, "Creates a victim case from a JSON object of fields (see ctis vocab list).",
+    {"case add",
+     "",
+     0,
+     0,
+     "Creates a victim case from a JSON object of fields (see ctis vocab list).",
      {{"fields", true, "the fields: JSON text, @FILE, or - for standard input"},
       {"agency", true, "the agency that holds it (the operator must say)"},
       {"restricted", false, "only the owner and named users may see it"}},
      cmd_case_add},
-    {"case show", "CASE_ID", 1, 1, "Shows a case.", {{"history", false, "also every change: who, when, what"}},
+    {"case show",
+     "CASE_ID",
+     1,
+     1,
+     "Shows a case.",
+     {{"history", false, "also every change: who, when, what"}},
      cmd_case_show},
-    {"case list", "", 0, 0, "Lists and searches cases (names match any word, across accents and scripts).",
+    {"case list",
+     "",
+     0,
+     0,
+     "Lists and searches cases (names match any word, across accents and scripts).",
      {{"name", true, "a name or words of it"},
       {"birth-date", true, "YYYY, YYYY-MM or YYYY-MM-DD"},
       {"identity-number", true, "an identity document number"},
@@ -2091,46 +2116,89 @@ static const struct command commands[] = {
       {"limit", true, "at most this many (default 50)"},
       {"offset", true, "skip this many"}},
      cmd_case_list},
-    {"case update", "CASE_ID", 1, 1, "Changes fields of a case.",
+    {"case update",
+     "CASE_ID",
+     1,
+     1,
+     "Changes fields of a case.",
      {{"version", true, "the version you read"}, {"fields", true, "JSON object of the fields to change"}},
      cmd_case_update},
-    {"case assign", "CASE_ID", 1, 1, "Gives a case a new owner.",
+    {"case assign",
+     "CASE_ID",
+     1,
+     1,
+     "Gives a case a new owner.",
      {{"version", true, "the version you read"}, {"owner", true, "username or user id"}},
      cmd_case_assign},
-    {"case close", "CASE_ID", 1, 1, "Closes a case.",
+    {"case close",
+     "CASE_ID",
+     1,
+     1,
+     "Closes a case.",
      {{"version", true, "the version you read"},
       {"status", true, "Closed (default) or ClosedReferred"},
       {"reason", true, "reason for closure (stored encrypted)"}},
      cmd_case_close},
-    {"case reopen", "CASE_ID", 1, 1, "Reopens a closed case.", {{"version", true, "the version you read"}},
+    {"case reopen",
+     "CASE_ID",
+     1,
+     1,
+     "Reopens a closed case.",
+     {{"version", true, "the version you read"}},
      cmd_case_reopen},
-    {"stats victims", "", 0, 0, "Counts victims by up to three dimensions (CSV, or --json).",
-     {{"by", true, "gender, age_group, majority_status, exploitation, citizenship, citizenship_region, "
-                   "exploitation_country, year (comma-separated)"},
+    {"stats victims",
+     "",
+     0,
+     0,
+     "Counts victims by up to three dimensions (CSV, or --json).",
+     {{"by", true,
+       "gender, age_group, majority_status, exploitation, citizenship, citizenship_region, "
+       "exploitation_country, year (comma-separated)"},
       {"from", true, "cases opened from this date"},
       {"to", true, "cases opened up to this date"},
       {"csv", false, "CSV output (the default)"}},
      cmd_stats_victims},
-    {"vocab list", "[VOCABULARY]", 0, 1, "Lists the vocabularies, or the codes of one with their labels.",
+    {"vocab list",
+     "[VOCABULARY]",
+     0,
+     1,
+     "Lists the vocabularies, or the codes of one with their labels.",
      {{"lang", true, "label language: ar, en, es, fr, ru, zh"}},
      cmd_vocab_list},
-    {"vocab add", "VOCABULARY CODE", 2, 2, "Adds a code to a vocabulary (after the built-in ones).",
+    {"vocab add",
+     "VOCABULARY CODE",
+     2,
+     2,
+     "Adds a code to a vocabulary (after the built-in ones).",
      {{"labels", true, "JSON labels by language: {\"en\": \"...\", \"fr\": \"...\"}"}},
      cmd_vocab_add},
-    {"import", "FORMAT FILE", 2, 2, "Imports cases: ctdc-vp, htcds-csv or htcds-json. All or nothing unless --skip-bad; "
-                                    "a file imported twice adds nothing.",
+    {"import",
+     "FORMAT FILE",
+     2,
+     2,
+     "Imports cases: ctdc-vp, htcds-csv or htcds-json. All or nothing unless --skip-bad; "
+     "a file imported twice adds nothing.",
      {{"skip-bad", false, "import the good rows and write the bad ones, with line and reason, to --rejects"},
       {"rejects", true, "where the rejected rows go (default FILE.rejects.csv)"},
       {"agency", true, "the agency that holds the cases (default: the first agency)"},
       {"ignore-unknown-columns", false, "skip columns ctis does not know instead of refusing the file"}},
      cmd_import},
-    {"export", "FORMAT", 1, 1, "Exports cases as htcds-csv or htcds-json (JSON lines). Non-identifying unless "
-                               "--with-personal (needs case.export and the field groups); audited.",
+    {"export",
+     "FORMAT",
+     1,
+     1,
+     "Exports cases as htcds-csv or htcds-json (JSON lines). Non-identifying unless "
+     "--with-personal (needs case.export and the field groups); audited.",
      {{"out", true, "the file to write (default: standard output)"},
       {"with-personal", false, "include names, contacts, narratives and other personal fields"}},
      cmd_export},
-    {"generate", "FORMAT", 1, 1, "Writes realistic invented cases (htcds-csv) for demonstrations and benchmarks.",
-     {{"rows", true, "how many (default 1000)"}, {"seed", true, "the random seed (default 1)"},
+    {"generate",
+     "FORMAT",
+     1,
+     1,
+     "Writes realistic invented cases (htcds-csv) for demonstrations and benchmarks.",
+     {{"rows", true, "how many (default 1000)"},
+      {"seed", true, "the random seed (default 1)"},
       {"out", true, "the file (default: standard output)"}},
      cmd_generate},
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},

@@ -19,19 +19,15 @@ const struct store_sealed_column store_sealed_columns[] = {
     {"users", "email_enc", STMT_SEALED_SCAN_USERS_EMAIL, STMT_SEALED_SET_USERS_EMAIL},
     {"users", "totp_secret_enc", STMT_SEALED_SCAN_USERS_TOTP, STMT_SEALED_SET_USERS_TOTP},
 #define SEALED(tname, col, TAG) {#tname, #col, STMT_SEALED_SCAN_##TAG, STMT_SEALED_SET_##TAG},
-    SEALED(cases, given_name_enc, CASES_GIVEN_NAME)
-    SEALED(cases, middle_name_enc, CASES_MIDDLE_NAME)
-    SEALED(cases, family_name_enc, CASES_FAMILY_NAME)
-    SEALED(cases, birth_date_enc, CASES_BIRTH_DATE)
-    SEALED(cases, identity_number_enc, CASES_IDENTITY_NUMBER)
-    SEALED(cases, phone_enc, CASES_PHONE)
-    SEALED(cases, email_enc, CASES_EMAIL)
-    SEALED(cases, address_enc, CASES_ADDRESS)
-    SEALED(cases, narrative_enc, CASES_NARRATIVE)
-    SEALED(cases, closure_reason_enc, CASES_CLOSURE_REASON)
-    SEALED(case_events, place_enc, CASE_EVENTS_PLACE)
-    SEALED(case_events, description_enc, CASE_EVENTS_DESCRIPTION)
-    SEALED(case_comments, body_enc, CASE_COMMENTS_BODY)
+    SEALED(cases, given_name_enc, CASES_GIVEN_NAME) SEALED(cases, middle_name_enc, CASES_MIDDLE_NAME)
+        SEALED(cases, family_name_enc, CASES_FAMILY_NAME) SEALED(cases, birth_date_enc, CASES_BIRTH_DATE)
+            SEALED(cases, identity_number_enc, CASES_IDENTITY_NUMBER) SEALED(cases, phone_enc, CASES_PHONE)
+                SEALED(cases, email_enc, CASES_EMAIL) SEALED(cases, address_enc, CASES_ADDRESS)
+                    SEALED(cases, narrative_enc, CASES_NARRATIVE)
+                        SEALED(cases, closure_reason_enc, CASES_CLOSURE_REASON)
+                            SEALED(case_events, place_enc, CASE_EVENTS_PLACE)
+                                SEALED(case_events, description_enc, CASE_EVENTS_DESCRIPTION)
+                                    SEALED(case_comments, body_enc, CASE_COMMENTS_BODY)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);

@@ -41,8 +41,8 @@ struct store {
     const char *sql[STMT__COUNT]; /* the text for this dialect, $N-translated for PostgreSQL */
     char *pg_sql_owned[STMT__COUNT];
     bool in_tx;
-    bool holds_writer_lock;  /* SQLite: this connection holds the process's writer mutex */
-    uint64_t tx_serial;      /* incremented at each begin */
+    bool holds_writer_lock; /* SQLite: this connection holds the process's writer mutex */
+    uint64_t tx_serial;     /* incremented at each begin */
     store_commit_fn before_commit[4];
     void *before_commit_ctx[4];
     size_t before_commit_count;

@@ -36,8 +36,12 @@ static int64_t agency(struct world *w, const char *name)
 static int64_t user(struct world *w, const char *name, int64_t agency_id, const char *role, const char *scope)
 {
     struct auth_user *u = NULL;
-    struct auth_user_input in = {.username = name, .agency_id = agency_id, .role = role, .scope = scope,
-                                 .disabled = -1, .password = "correct horse battery"};
+    struct auth_user_input in = {.username = name,
+                                 .agency_id = agency_id,
+                                 .role = role,
+                                 .scope = scope,
+                                 .disabled = -1,
+                                 .password = "correct horse battery"};
     store_tx_begin(w->t.store, STORE_TX_WRITE);
     if (auth_user_create(&w->t.ctx, &in, &u, NULL) != STATUS_OK) {
         fail_msg("user %s: %s", name, err_last());
@@ -173,8 +177,8 @@ static void test_cases__create_read_update_history(void **state)
     assert_string_equal(r->v[CASE_F_gender].text, "Feminine");
     assert_string_equal(r->v[CASE_F_citizenship].text, "NGA");
     assert_string_equal(r->v[CASE_F_citizenship_region].text, "Africa"); /* derived */
-    assert_int_equal(r->v[CASE_F_age].state, CASE_SET);                   /* derived from the birth date */
-    assert_true(r->v[CASE_F_age_estimated].i);                            /* from a year and month only */
+    assert_int_equal(r->v[CASE_F_age].state, CASE_SET);                  /* derived from the birth date */
+    assert_true(r->v[CASE_F_age_estimated].i);                           /* from a year and month only */
     assert_string_equal(r->v[CASE_F_majority_status].text, "Adult");
     assert_int_equal(r->version, 1);
     assert_int_equal(r->owner_id, w->worker_a);
@@ -409,9 +413,12 @@ static void test_cases__stats_golden(void **state)
     assert_int_equal(vocab_init(fresh.store), STATUS_OK);
     static const char *const rows[][4] = {
         /* gender, age, exploitation, citizenship */
-        {"Feminine", "25", "SexualExploitation", "NGA"}, {"Feminine", "16", "ForcedLabour;SexualExploitation", "NGA"},
-        {"Masculine", "34", "ForcedLabour", "UKR"},       {"Masculine", "", "ForcedLabour", ""},
-        {"", "52", "", "MEX"},                            {"Feminine", "", "", "unknown"},
+        {"Feminine", "25", "SexualExploitation", "NGA"},
+        {"Feminine", "16", "ForcedLabour;SexualExploitation", "NGA"},
+        {"Masculine", "34", "ForcedLabour", "UKR"},
+        {"Masculine", "", "ForcedLabour", ""},
+        {"", "52", "", "MEX"},
+        {"Feminine", "", "", "unknown"},
     };
     struct auth_agency *ag = NULL;
     struct auth_agency_input ai = {"Stats Agency", "NGO", "", -1};
@@ -480,9 +487,9 @@ static const struct {
     bool read;
     bool write;
 } case_perms[] = {
-    {"caseworker", true, true},  {"case_supervisor", true, true}, {"investigator", true, false},
-    {"prosecutor", true, false}, {"analyst", false, false},       {"national_coordinator", false, false},
-    {"fund_manager", false, false}, {"trustee", false, false},    {"auditor", false, false},
+    {"caseworker", true, true},      {"case_supervisor", true, true}, {"investigator", true, false},
+    {"prosecutor", true, false},     {"analyst", false, false},       {"national_coordinator", false, false},
+    {"fund_manager", false, false},  {"trustee", false, false},       {"auditor", false, false},
     {"administrator", false, false},
 };
 
@@ -511,7 +518,9 @@ static void test_cases__access_matrix(void **state)
                 case_record_init(&o.in);
                 o.id = targets[t].id;
                 enum status st = auth_run(&a.ctx, op_get, &o);
-                enum status want = !case_perms[r].read ? STATUS_DENIED : targets[t].in_scope ? STATUS_OK : STATUS_NOT_FOUND;
+                enum status want = !case_perms[r].read   ? STATUS_DENIED
+                                   : targets[t].in_scope ? STATUS_OK
+                                                         : STATUS_NOT_FOUND;
                 if (st != want) {
                     fail_msg("%s/%s read case %zu: %s, want %s", case_perms[r].role, scopes[s], t, status_name(st),
                              status_name(want));
@@ -520,7 +529,8 @@ static void test_cases__access_matrix(void **state)
                 op_clear(&o);
                 o.id = targets[t].id;
                 o.version = version;
-                assert_int_equal(case_value_parse(&o.in, CASE_F_trafficking_status, "ActualVictimOfTrafficking"), STATUS_OK);
+                assert_int_equal(case_value_parse(&o.in, CASE_F_trafficking_status, "ActualVictimOfTrafficking"),
+                                 STATUS_OK);
                 o.mask = (uint64_t)1 << CASE_F_trafficking_status;
                 st = auth_run(&a.ctx, op_update, &o);
                 want = !case_perms[r].write ? STATUS_DENIED : targets[t].in_scope ? STATUS_OK : STATUS_NOT_FOUND;
