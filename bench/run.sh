@@ -11,3 +11,7 @@ echo "== vault: seal and open per second vs bare crypto_aead_xchacha20poly1305_i
 echo
 echo "== http: authenticated JSON GET /api/v1/me vs GET /healthz (wrk, loopback)"
 CTIS="$build/ctis" bash "$root/bench/bench_http.sh"
+
+echo
+echo "== import: ${IMPORT_ROWS:-1000000} generated HTCDS rows, encrypted, vs sqlite3 .import of the same CSV"
+CTIS="$build/ctis" ROWS="${IMPORT_ROWS:-1000000}" bash "$root/bench/bench_import.sh"
