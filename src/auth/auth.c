@@ -1,6 +1,7 @@
 /* auth: the permission catalogue, the built-in roles, principals, and auth_check: the one
  * decision every read and write of a record passes, which also writes its audit entry. */
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,16 +176,16 @@ enum status auth_principal_load(struct auth_principal *out, struct store *s, int
     if (st != STATUS_OK) {
         return st == STATUS_NOT_FOUND ? err_set(STATUS_UNAUTHENTICATED, "no such user") : st;
     }
-    out->user_id = store_rows_i64(r, 0);
-    out->agency_id = store_rows_i64(r, 1);
-    snprintf(out->username, sizeof out->username, "%s", store_rows_text(r, 2));
-    int64_t role_id = store_rows_i64(r, 6);
+    out->user_id = store_rows_i64(r, U_ID);
+    out->agency_id = store_rows_i64(r, U_AGENCY);
+    snprintf(out->username, sizeof out->username, "%s", store_rows_text(r, U_USERNAME));
+    int64_t role_id = store_rows_i64(r, U_ROLE_ID);
     out->role_id = role_id;
-    enum status sc = auth_scope_parse(&out->scope, store_rows_text(r, 7));
-    bool disabled = store_rows_i64(r, 8) != 0;
-    out->must_change_password = store_rows_i64(r, 9) != 0;
-    out->totp_enabled = store_rows_i64(r, 11) != 0;
-    snprintf(out->role, sizeof out->role, "%s", store_rows_text(r, 19));
+    enum status sc = auth_scope_parse(&out->scope, store_rows_text(r, U_SCOPE));
+    bool disabled = store_rows_i64(r, U_DISABLED) != 0;
+    out->must_change_password = store_rows_i64(r, U_MUST_CHANGE) != 0;
+    out->totp_enabled = store_rows_i64(r, U_TOTP_ENABLED) != 0;
+    snprintf(out->role, sizeof out->role, "%s", store_rows_text(r, U_ROLE_NAME));
     store_rows_free(r);
     if (sc != STATUS_OK) {
         return err_set(STATUS_IO, "user has an unknown scope");

@@ -250,6 +250,9 @@ enum status auth_user_change_password(const struct auth_ctx *ctx, const char *cu
 /* Exports users visible to who as CSV (caller frees); names and e-mails only with user.export and
  * the identity/contact field groups, otherwise non-identifying columns only. */
 enum status auth_user_export_csv(const struct auth_ctx *ctx, char **out);
+/* The agency a user belongs to and whether the account is active (not disabled), for other
+ * modules that assign work to users. STATUS_NOT_FOUND when there is no such user. No audit. */
+enum status auth_user_membership(struct store *s, int64_t user_id, int64_t *agency_out, bool *active_out);
 void auth_user_free(struct auth_user *u);
 void auth_user_list_free(struct auth_user **list, size_t count);
 /* Checks a password against the policy (length, not the username). */

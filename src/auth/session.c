@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -17,24 +18,6 @@
 
 #define TOTP_SECRET_BYTES 20
 #define TOTP_DIGITS 6
-
-enum {
-    U_ID,
-    U_AGENCY,
-    U_USERNAME,
-    U_NAME_ENC,
-    U_EMAIL_ENC,
-    U_PWHASH,
-    U_ROLE_ID,
-    U_SCOPE,
-    U_DISABLED,
-    U_MUST_CHANGE,
-    U_TOTP_ENC,
-    U_TOTP_ENABLED,
-    U_TOTP_COUNTER,
-    U_FAILED,
-    U_LOCKED_UNTIL
-};
 
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
 static void oath_start(void)

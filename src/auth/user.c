@@ -7,35 +7,13 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
-
-enum {
-    U_ID,
-    U_AGENCY,
-    U_USERNAME,
-    U_NAME_ENC,
-    U_EMAIL_ENC,
-    U_PWHASH,
-    U_ROLE_ID,
-    U_SCOPE,
-    U_DISABLED,
-    U_MUST_CHANGE,
-    U_TOTP_ENC,
-    U_TOTP_ENABLED,
-    U_TOTP_COUNTER,
-    U_FAILED,
-    U_LOCKED_UNTIL,
-    U_LAST_LOGIN,
-    U_CREATED,
-    U_UPDATED,
-    U_VERSION,
-    U_ROLE_NAME
-};
 
 static enum status unseal_field(struct vault *v, char **out, const char *column, int64_t id, struct store_rows *r,
                                 size_t col)
@@ -879,6 +857,19 @@ enum status auth_user_export_csv(const struct auth_ctx *ctx, char **out)
     }
     *out = buf_take(&b);
     return STATUS_OK;
+}
+
+enum status auth_user_membership(struct store *s, int64_t user_id, int64_t *agency_out, bool *active_out)
+{
+    struct sql_value a[] = {SQLV_I64(user_id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(s, STMT_USER_GET, a, 1, &r);
+    if (st == STATUS_OK) {
+        *agency_out = store_rows_i64(r, U_AGENCY);
+        *active_out = store_rows_i64(r, U_DISABLED) == 0;
+    }
+    store_rows_free(r);
+    return st;
 }
 
 void auth_user_free(struct auth_user *u)

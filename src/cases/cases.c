@@ -635,18 +635,18 @@ enum status case_assign(const struct auth_ctx *ctx, int64_t id, int64_t expected
         return st;
     }
     /* The new owner must be an active user of the agency that holds the case. */
-    struct sql_value u[] = {SQLV_I64(owner_id)};
-    struct store_rows *r = NULL;
-    st = store_exec_one(ctx->store, STMT_USER_GET, u, 1, &r);
-    bool ok = st == STATUS_OK && store_rows_i64(r, 1) == agency && store_rows_i64(r, 8) == 0;
-    store_rows_free(r);
+    int64_t owner_agency = 0;
+    bool active = false;
+    st = auth_user_membership(ctx->store, owner_id, &owner_agency, &active);
     if (st != STATUS_OK && st != STATUS_NOT_FOUND) {
         return st;
     }
+    bool ok = st == STATUS_OK && owner_agency == agency && active;
     if (!ok) {
         return err_set_field(STATUS_INVALID, "owner_id", "owner_id: an active user of the case's agency");
     }
     struct sql_value a[] = {SQLV_I64(id), SQLV_I64(expected_version), SQLV_I64(owner_id), SQLV_I64(util_now_ms())};
+    struct store_rows *r = NULL;
     st = store_exec_one(ctx->store, STMT_CASE_SET_OWNER, a, 4, &r);
     int64_t version = st == STATUS_OK ? store_rows_i64(r, 0) : 0;
     store_rows_free(r);
