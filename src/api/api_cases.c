@@ -8,6 +8,7 @@
 #include "api/api_int.h"
 #include "auth/auth.h"
 #include "cases/cases.h"
+#include "cases/dedup.h"
 #include "cases/vocab.h"
 #include "i18n/i18n.h"
 #include "util/buf.h"
@@ -169,12 +170,25 @@ struct case_args {
     const char *status;
     const char *reason;
     bool restricted;
+    struct case_duplicate *dups;
+    size_t ndups;
 };
+
+static json_t *dups_json(const struct case_duplicate *d, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(arr,
+                              json_pack("{sIsfss}", "id", (json_int_t)d[i].id, "score", d[i].score, "why", d[i].why));
+    }
+    return arr;
+}
 
 static void case_args_clear(struct case_args *a)
 {
     case_record_clear(&a->in);
     case_record_free(a->out);
+    free(a->dups);
 }
 
 static void case_respond(struct http_request *req, enum status st, unsigned ok, struct case_args *a)
@@ -189,6 +203,9 @@ static void case_respond(struct http_request *req, enum status st, unsigned ok, 
     if (st == STATUS_OK) {
         body = a->out ? json_pack("{so}", "case", case_record_to_json(a->out))
                       : json_pack("{sosb}", "case", json_null(), "ok", 1); /* done, no longer visible to you */
+        if (a->dups != NULL) {
+            json_object_set_new(body, "duplicates", dups_json(a->dups, a->ndups));
+        }
     }
     api__respond(req, st, ok, body);
     case_args_clear(a);
@@ -197,7 +214,30 @@ static void case_respond(struct http_request *req, enum status st, unsigned ok, 
 static enum status op_create(const struct auth_ctx *ctx, void *p)
 {
     struct case_args *a = p;
-    return case_create(ctx, &a->in, &a->out);
+    enum status st = case_create(ctx, &a->in, &a->out);
+    /* Likely duplicates are shown at once, so the caseworker can look before going on. */
+    if (st == STATUS_OK) {
+        st = case_duplicates(ctx, a->out->id, &case_scorer_simple, 10, &a->dups, &a->ndups);
+    }
+    return st;
+}
+
+static enum status op_duplicates(const struct auth_ctx *ctx, void *p)
+{
+    struct case_args *a = p;
+    return case_duplicates(ctx, a->id, &case_scorer_simple, 50, &a->dups, &a->ndups);
+}
+
+void api_case_duplicates(struct http_request *req, void *app)
+{
+    struct case_args a = {0};
+    case_record_init(&a.in);
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_duplicates, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? api__items(dups_json(a.dups, a.ndups)) : NULL);
+    case_args_clear(&a);
 }
 
 void api_cases_create(struct http_request *req, void *app)

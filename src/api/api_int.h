@@ -35,6 +35,7 @@ void api_case_close(struct http_request *req, void *app);
 void api_case_reopen(struct http_request *req, void *app);
 void api_case_restrict(struct http_request *req, void *app);
 void api_case_history(struct http_request *req, void *app);
+void api_case_duplicates(struct http_request *req, void *app);
 void api_case_events(struct http_request *req, void *app);
 void api_case_event_add(struct http_request *req, void *app);
 void api_case_comments(struct http_request *req, void *app);

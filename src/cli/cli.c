@@ -16,6 +16,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "cases/cases.h"
+#include "cases/dedup.h"
 #include "cases/export.h"
 #include "cases/generate.h"
 #include "cases/import.h"
@@ -1382,6 +1383,8 @@ struct case_op {
     int64_t from_ms, to_ms;
     struct case_stat_row *rows;
     struct case_change *history;
+    struct case_duplicate *dups;
+    size_t ndups;
 };
 
 /* Reads --fields JSON: inline text, @FILE, or - for standard input. */
@@ -1431,7 +1434,57 @@ static void case_print(const struct case_record *r)
 static enum status op_case_add(const struct auth_ctx *ctx, void *p)
 {
     struct case_op *o = p;
-    return case_create(ctx, &o->in, &o->out);
+    enum status st = case_create(ctx, &o->in, &o->out);
+    if (st == STATUS_OK) {
+        st = case_duplicates(ctx, o->out->id, &case_scorer_simple, 10, &o->dups, &o->ndups);
+    }
+    return st;
+}
+
+static void dups_print(const struct case_duplicate *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        printf("  likely duplicate: case %lld, score %.2f (%s)\n", (long long)d[i].id, d[i].score, d[i].why);
+    }
+}
+
+static enum status op_case_dups(const struct auth_ctx *ctx, void *p)
+{
+    struct case_op *o = p;
+    return case_duplicates(ctx, o->id, &case_scorer_simple, 50, &o->dups, &o->ndups);
+}
+
+static int cmd_case_duplicates(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct case_op o = {0};
+    if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_dups, &o);
+    }
+    if (st == STATUS_OK) {
+        if (json_out) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < o.ndups; i++) {
+                json_array_append_new(arr, json_pack("{sIsfss}", "id", (json_int_t)o.dups[i].id, "score",
+                                                     o.dups[i].score, "why", o.dups[i].why));
+            }
+            print_json(arr);
+        } else if (o.ndups == 0) {
+            printf("no likely duplicates of case %lld\n", (long long)o.id);
+        } else {
+            dups_print(o.dups, o.ndups);
+        }
+    }
+    free(o.dups);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
 
 static int cmd_case_add(const struct command *cmd, struct args *args)
@@ -1457,7 +1510,11 @@ static int cmd_case_add(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK) {
         case_print(o.out);
+        if (!json_out) {
+            dups_print(o.dups, o.ndups);
+        }
     }
+    free(o.dups);
     json_decref(fields);
     case_record_clear(&o.in);
     case_record_free(o.out);
@@ -2116,6 +2173,13 @@ static const struct command commands[] = {
       {"limit", true, "at most this many (default 50)"},
       {"offset", true, "skip this many"}},
      cmd_case_list},
+    {"case duplicates",
+     "CASE_ID",
+     1,
+     1,
+     "Lists likely duplicates of a case (shared name words, birth date, citizenship, gender), with a score.",
+     {{0}},
+     cmd_case_duplicates},
     {"case update",
      "CASE_ID",
      1,

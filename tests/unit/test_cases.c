@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "cases/cases.h"
+#include "cases/dedup.h"
 #include "cases/vocab.h"
 #include "testlib.h"
 
@@ -563,6 +564,33 @@ static void test_cases__access_matrix(void **state)
     print_message("case access matrix: %d checks\n", checks);
 }
 
+static void test_cases__duplicates(void **state)
+{
+    struct world *w = *state;
+    int64_t first = make_case(w, w->supervisor_a, "Ngozi", "Adeyemi");
+    int64_t second = make_case(w, w->supervisor_a, "NGOZI", "Adéyemi");     /* same words, same birth date */
+    int64_t other = make_case(w, w->supervisor_a, "Chukwuemeka", "Okafor"); /* same birth date only */
+    int64_t other_agency = make_case(w, w->worker_b, "Ngozi", "Adeyemi");   /* out of scope */
+    struct as a;
+    as_user(w, &a, w->supervisor_a);
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    struct case_duplicate *d = NULL;
+    size_t n = 0;
+    assert_int_equal(case_duplicates(&a.ctx, second, &case_scorer_simple, 50, &d, &n), STATUS_OK);
+    bool found_first = false;
+    for (size_t i = 0; i < n; i++) {
+        found_first = found_first || d[i].id == first;
+        assert_int_not_equal(d[i].id, other);        /* birth date, gender, citizenship: 0.5 needs names too */
+        assert_int_not_equal(d[i].id, other_agency); /* not shown: the supervisor may not open it */
+        assert_true(d[i].score >= DEDUP_SCORE_MIN);
+    }
+    assert_true(found_first);
+    assert_true(d[0].score >= 0.99); /* all words, birth date, citizenship, gender */
+    free(d);
+    store_tx_commit(w->t.store);
+    auth_principal_clear(&a.p);
+}
+
 static void test_cases__bad_input_names_the_field(void **state)
 {
     struct case_record r;
@@ -606,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_cases__no_plain_text_at_rest),
         cmocka_unit_test(test_cases__stats_golden),
         cmocka_unit_test(test_cases__access_matrix),
+        cmocka_unit_test(test_cases__duplicates),
     };
     TEST_RUN_BOTH("cases", tests, setup, teardown);
 }

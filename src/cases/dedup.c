@@ -1,0 +1,194 @@
+/* dedup: candidates through the blind indexes, scored without decrypting anything. */
+#include "cases/dedup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/mem.h"
+
+struct cand {
+    struct case_profile p;
+    struct auth_record rec;
+};
+
+static void profile_free(struct case_profile *p)
+{
+    free(p->words);
+    p->words = NULL;
+    p->words_count = 0;
+}
+
+/* Fills the coded part of a profile from a CASE_PROFILE / CASE_CANDIDATES_* row. */
+static void profile_row(struct store_rows *r, struct case_profile *p, struct auth_record *rec)
+{
+    memset(p, 0, sizeof *p);
+    p->id = store_rows_i64(r, 0);
+    size_t len = 0;
+    const uint8_t *b = store_rows_blob(r, 4, &len);
+    if (b != NULL && len == sizeof p->birth) {
+        memcpy(p->birth, b, len);
+        p->has_birth = true;
+    }
+    snprintf(p->citizenship, sizeof p->citizenship, "%s", store_rows_text(r, 5));
+    snprintf(p->gender, sizeof p->gender, "%s", store_rows_text(r, 6));
+    *rec = (struct auth_record){.type = "case",
+                                .id = p->id,
+                                .agency_id = store_rows_i64(r, 1),
+                                .owner_id = store_rows_is_null(r, 2) ? 0 : store_rows_i64(r, 2),
+                                .sensitivity = store_rows_i64(r, 3) ? AUTH_SENSITIVITY_RESTRICTED
+                                                                    : AUTH_SENSITIVITY_NORMAL};
+}
+
+static enum status profile_words(struct store *s, struct case_profile *p)
+{
+    struct sql_value a[] = {SQLV_I64(p->id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec(s, STMT_CASE_NAME_WORDS, a, 1, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    size_t cap = 8;
+    p->words = xcalloc(cap, sizeof *p->words);
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        size_t len = 0;
+        const uint8_t *b = store_rows_blob(r, 0, &len);
+        if (len != sizeof p->words[0]) {
+            continue;
+        }
+        if (p->words_count == cap) {
+            cap *= 2;
+            p->words = xrealloc(p->words, cap * sizeof *p->words);
+        }
+        memcpy(p->words[p->words_count++], b, len);
+    }
+    store_rows_free(r);
+    return st == STATUS_DONE ? STATUS_OK : st;
+}
+
+static double simple_score(const struct case_profile *a, const struct case_profile *b, char *why, size_t why_len)
+{
+    size_t shared = 0;
+    for (size_t i = 0; i < a->words_count; i++) {
+        for (size_t k = 0; k < b->words_count; k++) {
+            if (memcmp(a->words[i], b->words[k], sizeof a->words[i]) == 0) {
+                shared++;
+                break;
+            }
+        }
+    }
+    size_t all = a->words_count + b->words_count - shared;
+    double names = all ? (double)shared / (double)all : 0.0;
+    bool birth = a->has_birth && b->has_birth && memcmp(a->birth, b->birth, sizeof a->birth) == 0;
+    bool cit = a->citizenship[0] && strcmp(a->citizenship, b->citizenship) == 0;
+    bool gender = a->gender[0] && strcmp(a->gender, b->gender) == 0;
+    double score = 0.5 * names + (birth ? 0.3 : 0.0) + (cit ? 0.1 : 0.0) + (gender ? 0.1 : 0.0);
+    snprintf(why, why_len, "%zu/%zu name words%s%s%s", shared, all, birth ? ", birth date" : "",
+             cit ? ", citizenship" : "", gender ? ", gender" : "");
+    return score;
+}
+
+const struct case_scorer case_scorer_simple = {"simple", simple_score};
+
+static int dup_cmp(const void *pa, const void *pb)
+{
+    const struct case_duplicate *a = pa, *b = pb;
+    return a->score < b->score ? 1 : a->score > b->score ? -1 : (a->id > b->id) - (a->id < b->id);
+}
+
+/* Adds the candidate rows of one statement, skipping ids already there. */
+static enum status gather(struct store *s, enum stmt stmt, const uint8_t key[32], int64_t self, struct cand **c,
+                          size_t *n, size_t *cap)
+{
+    struct sql_value a[] = {SQLV_BLOB(key, 32), SQLV_I64(self), SQLV_I64(DEDUP_CANDIDATES_MAX)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec(s, stmt, a, 3, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        int64_t id = store_rows_i64(r, 0);
+        bool seen = false;
+        for (size_t i = 0; i < *n && !seen; i++) {
+            seen = (*c)[i].p.id == id;
+        }
+        if (seen) {
+            continue;
+        }
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *c = xrealloc(*c, *cap * sizeof **c);
+        }
+        profile_row(r, &(*c)[*n].p, &(*c)[*n].rec);
+        (*n)++;
+    }
+    store_rows_free(r);
+    return st == STATUS_DONE ? STATUS_OK : st;
+}
+
+enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
+                            struct case_duplicate **out, size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    struct case_profile self;
+    struct auth_record self_rec;
+    struct sql_value a[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(ctx->store, STMT_CASE_PROFILE, a, 1, &r);
+    if (st != STATUS_OK) {
+        return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no such case") : st;
+    }
+    profile_row(r, &self, &self_rec);
+    store_rows_free(r);
+    st = auth_check(ctx, "case.read", &self_rec, AUTH_FG_NONE, false, "duplicates");
+    if (st == STATUS_DENIED && auth_has(ctx->who, "case.read")) {
+        return err_set(STATUS_NOT_FOUND, "no such case");
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct cand *c = NULL;
+    size_t n = 0, cap = 0;
+    st = profile_words(ctx->store, &self);
+    for (size_t i = 0; st == STATUS_OK && i < self.words_count; i++) {
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_WORD, self.words[i], id, &c, &n, &cap);
+    }
+    if (st == STATUS_OK && self.has_birth) {
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH, self.birth, id, &c, &n, &cap);
+    }
+    struct case_duplicate *d = xcalloc(n + 1, sizeof *d);
+    size_t nd = 0;
+    for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+        /* Only cases the principal could open themselves. */
+        if (auth_decide(ctx, "case.read", &c[i].rec, AUTH_FG_NONE, false) != STATUS_OK) {
+            continue;
+        }
+        st = profile_words(ctx->store, &c[i].p);
+        if (st != STATUS_OK) {
+            break;
+        }
+        char why[96];
+        double score = scorer->score(&self, &c[i].p, why, sizeof why);
+        if (score >= DEDUP_SCORE_MIN) {
+            d[nd].id = c[i].p.id;
+            d[nd].score = score;
+            snprintf(d[nd].why, sizeof d[nd].why, "%s", why);
+            nd++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        profile_free(&c[i].p);
+    }
+    free(c);
+    profile_free(&self);
+    if (st != STATUS_OK) {
+        free(d);
+        return st;
+    }
+    qsort(d, nd, sizeof *d, dup_cmp);
+    *out = d;
+    *count_out = nd < max ? nd : max;
+    return STATUS_OK;
+}

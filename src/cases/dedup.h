@@ -1,0 +1,47 @@
+/* dedup: likely duplicates of a case inside one database. Candidates are found through the blind
+ * indexes (a shared name word, the same birth date) and scored by a scorer behind an interface,
+ * so that the linkage part can plug in a probabilistic one. The simple scorer compares what the
+ * indexes and coded fields hold, never a decrypted value: name words (Jaccard), birth date,
+ * citizenship, gender. Only cases the principal may read are returned. */
+#ifndef CTIS_CASES_DEDUP_H
+#define CTIS_CASES_DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "util/status.h"
+
+#define DEDUP_CANDIDATES_MAX 200 /* cases examined per name word or birth date */
+#define DEDUP_SCORE_MIN 0.6 /* below this a candidate is not shown: without a shared name word at most 0.5 */
+
+/* What a scorer sees of a case: blind indexes and codes, no plain personal data. */
+struct case_profile {
+    int64_t id;
+    uint8_t (*words)[32];  /* name word indexes */
+    size_t words_count;
+    uint8_t birth[32];
+    bool has_birth;
+    char citizenship[4];
+    char gender[32];
+};
+
+struct case_scorer {
+    const char *name;
+    /* A score in [0, 1]; `why` receives a short explanation ("2/3 name words, birth date"). */
+    double (*score)(const struct case_profile *a, const struct case_profile *b, char *why, size_t why_len);
+};
+extern const struct case_scorer case_scorer_simple;
+
+struct case_duplicate {
+    int64_t id;
+    double score;
+    char why[96];
+};
+
+/* Likely duplicates of case `id` (score >= DEDUP_SCORE_MIN), best first, at most `max`.
+ * Runs in the caller's transaction; audited as a search ("case.read", detail "duplicates"). */
+enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
+                            struct case_duplicate **out, size_t *count_out);
+
+#endif
