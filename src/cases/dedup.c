@@ -37,8 +37,8 @@ static void profile_row(struct store_rows *r, struct case_profile *p, struct aut
                                 .id = p->id,
                                 .agency_id = store_rows_i64(r, 1),
                                 .owner_id = store_rows_is_null(r, 2) ? 0 : store_rows_i64(r, 2),
-                                .sensitivity = store_rows_i64(r, 3) ? AUTH_SENSITIVITY_RESTRICTED
-                                                                    : AUTH_SENSITIVITY_NORMAL};
+                                .sensitivity =
+                                    store_rows_i64(r, 3) ? AUTH_SENSITIVITY_RESTRICTED : AUTH_SENSITIVITY_NORMAL};
 }
 
 static enum status profile_words(struct store *s, struct case_profile *p)

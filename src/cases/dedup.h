@@ -13,12 +13,12 @@
 #include "util/status.h"
 
 #define DEDUP_CANDIDATES_MAX 200 /* cases examined per name word or birth date */
-#define DEDUP_SCORE_MIN 0.6 /* below this a candidate is not shown: without a shared name word at most 0.5 */
+#define DEDUP_SCORE_MIN 0.6      /* below this a candidate is not shown: without a shared name word at most 0.5 */
 
 /* What a scorer sees of a case: blind indexes and codes, no plain personal data. */
 struct case_profile {
     int64_t id;
-    uint8_t (*words)[32];  /* name word indexes */
+    uint8_t (*words)[32]; /* name word indexes */
     size_t words_count;
     uint8_t birth[32];
     bool has_birth;
