@@ -1075,11 +1075,8 @@ static enum status query_time(struct http_request *req, const char *name, int64_
     if (s == NULL || s[0] == '\0') {
         return STATUS_OK;
     }
-    if (util_time_parse(out, s) != STATUS_OK) {
+    if ((end_of_day ? util_time_parse_end(out, s) : util_time_parse(out, s)) != STATUS_OK) {
         return err_set_field(STATUS_INVALID, name, "%s: a date YYYY-MM-DD or date-time", name);
-    }
-    if (end_of_day && strlen(s) == 10) {
-        *out += 86400000LL - 1;
     }
     return STATUS_OK;
 }

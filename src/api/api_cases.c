@@ -11,7 +11,6 @@
 #include "cases/dedup.h"
 #include "cases/vocab.h"
 #include "i18n/i18n.h"
-#include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -106,11 +105,8 @@ static enum status date_ms(const json_t *b, const char *key, bool end, int64_t *
     if (st != STATUS_OK || s == NULL || s[0] == '\0') {
         return st;
     }
-    if (util_time_parse(out, s) != STATUS_OK) {
+    if ((end ? util_time_parse_end(out, s) : util_time_parse(out, s)) != STATUS_OK) {
         return err_set_field(STATUS_INVALID, key, "%s: a date YYYY-MM-DD", key);
-    }
-    if (end && strlen(s) == 10) {
-        *out += 86400000LL - 1;
     }
     return STATUS_OK;
 }
@@ -609,11 +605,9 @@ void api_stats_victims(struct http_request *req, void *app)
         st = err_set_field(STATUS_INVALID, "from", "from: a date YYYY-MM-DD");
     }
     if (st == STATUS_OK && to && to[0]) {
-        st = util_time_parse(&a.to_ms, to) == STATUS_OK ? STATUS_OK
-                                                        : err_set_field(STATUS_INVALID, "to", "to: a date YYYY-MM-DD");
-        if (st == STATUS_OK && strlen(to) == 10) {
-            a.to_ms += 86400000LL - 1;
-        }
+        st = util_time_parse_end(&a.to_ms, to) == STATUS_OK
+                 ? STATUS_OK
+                 : err_set_field(STATUS_INVALID, "to", "to: a date YYYY-MM-DD");
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_stats, &a);
@@ -624,33 +618,16 @@ void api_stats_victims(struct http_request *req, void *app)
     }
     const char *format = http_request_query(req, "format");
     if (format != NULL && strcmp(format, "csv") == 0) {
-        struct buf b = BUF_INIT(FILE_BYTES_MAX);
-        for (size_t d = 0; d < a.by_count; d++) {
-            buf_printf(&b, "%s,", a.by[d]);
-        }
-        buf_puts(&b, "count\n");
-        for (size_t i = 0; i < a.count; i++) {
-            for (size_t d = 0; d < a.by_count; d++) {
-                buf_printf(&b, "%s,", a.rows[i].keys[d]);
-            }
-            buf_printf(&b, "%lld\n", (long long)a.rows[i].count);
-        }
-        http_respond_bytes(req, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len, true);
-        buf_free(&b);
+        char *csv = case_stats_csv(a.by, a.by_count, a.rows, a.count);
+        http_respond_bytes(req, 200, "text/csv; charset=utf-8", csv, strlen(csv), true);
+        free(csv);
     } else {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < a.count; i++) {
-            json_t *keys = json_object();
-            for (size_t d = 0; d < a.by_count; d++) {
-                json_object_set_new(keys, a.by[d], json_string(a.rows[i].keys[d]));
-            }
-            json_array_append_new(arr, json_pack("{sosI}", "keys", keys, "count", (json_int_t)a.rows[i].count));
-        }
         json_t *dims = json_array();
         for (size_t d = 0; d < a.by_count; d++) {
             json_array_append_new(dims, json_string(a.by[d]));
         }
-        http_respond_json(req, 200, json_pack("{soso}", "by", dims, "rows", arr));
+        http_respond_json(req, 200,
+                          json_pack("{soso}", "by", dims, "rows", case_stats_json(a.by, a.by_count, a.rows, a.count)));
     }
     case_stats_free(a.rows, a.count);
 }

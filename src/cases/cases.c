@@ -191,6 +191,44 @@ static void row_args_free(struct row_args *ra)
     }
 }
 
+/* The exact blind index of field f's canonical text: one domain per field, so equal values in
+ * different fields give different indexes. Stored values and search terms both come through here. */
+static enum status field_bidx(const struct auth_ctx *ctx, enum case_field_id f, const char *text,
+                              uint8_t out[VAULT_BIDX_BYTES])
+{
+    char domain[64];
+    snprintf(domain, sizeof domain, "cases.%s", case_fields[f].name);
+    return vault_blind_index(ctx->vault, out, domain, text, strlen(text));
+}
+
+#define NAME_WORDS_MAX 100 /* words of one name field (at most 200 bytes) */
+
+/* The blind indexes of the words of a name: normalised (case, accents, Arabic marks), split at
+ * spaces, hyphens and apostrophes, in one domain for all name fields so that a word is found
+ * whichever field holds it. At most max words. Stored names and search terms both come through
+ * here, so they always match the same way. */
+static enum status name_word_indexes(const struct auth_ctx *ctx, const char *text, uint8_t (*out)[VAULT_BIDX_BYTES],
+                                     size_t max, size_t *count)
+{
+    *count = 0;
+    char *norm = NULL;
+    enum status st = vault_normalise(&norm, text, strlen(text));
+    if (st != STATUS_OK) {
+        return st;
+    }
+    char *save = NULL;
+    for (char *w = strtok_r(norm, " -'", &save); st == STATUS_OK && w != NULL && *count < max;
+         w = strtok_r(NULL, " -'", &save)) {
+        st = vault_blind_index(ctx->vault, out[*count], "cases.name", w, strlen(w));
+        if (st == STATUS_OK) {
+            (*count)++;
+        }
+    }
+    vault_wipe(norm, strlen(norm));
+    free(norm);
+    return st;
+}
+
 /* Appends the field columns, then the exact blind indexes; sets the unknown and n/a masks. */
 static enum status row_bind_fields(const struct auth_ctx *ctx, const struct case_record *r, struct row_args *ra,
                                    int64_t *unknown, int64_t *na)
@@ -238,9 +276,7 @@ static enum status row_bind_fields(const struct auth_ctx *ctx, const struct case
             ra->a[ra->n++] = SQLV_NULL;
             continue;
         }
-        char domain[64];
-        snprintf(domain, sizeof domain, "cases.%s", case_fields[f].name);
-        enum status st = vault_blind_index(ctx->vault, ra->bidx[f], domain, v->text, strlen(v->text));
+        enum status st = field_bidx(ctx, (enum case_field_id)f, v->text, ra->bidx[f]);
         if (st != STATUS_OK) {
             return st;
         }
@@ -255,27 +291,19 @@ static enum status name_index_write(const struct auth_ctx *ctx, const struct cas
 {
     struct sql_value d[] = {SQLV_I64(r->id)};
     enum status st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_CLEAR, d, 1, NULL);
+    uint8_t(*words)[VAULT_BIDX_BYTES] = xcalloc(NAME_WORDS_MAX, sizeof *words);
     for (int f = 0; st == STATUS_OK && f < CASE_F__COUNT; f++) {
         if (case_fields[f].bidx != CB_TOKENS || r->v[f].state != CASE_SET || r->v[f].text == NULL) {
             continue;
         }
-        char *norm = NULL;
-        st = vault_normalise(&norm, r->v[f].text, strlen(r->v[f].text));
-        if (st != STATUS_OK) {
-            return st;
+        size_t n = 0;
+        st = name_word_indexes(ctx, r->v[f].text, words, NAME_WORDS_MAX, &n);
+        for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+            struct sql_value a[] = {SQLV_BLOB(words[i], VAULT_BIDX_BYTES), SQLV_I64(r->id)};
+            st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_INSERT, a, 2, NULL);
         }
-        char *save = NULL;
-        for (char *w = strtok_r(norm, " -'", &save); st == STATUS_OK && w != NULL; w = strtok_r(NULL, " -'", &save)) {
-            uint8_t bidx[VAULT_BIDX_BYTES];
-            st = vault_blind_index(ctx->vault, bidx, "cases.name", w, strlen(w));
-            if (st == STATUS_OK) {
-                struct sql_value a[] = {SQLV_BLOB(bidx, sizeof bidx), SQLV_I64(r->id)};
-                st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_INSERT, a, 2, NULL);
-            }
-        }
-        vault_wipe(norm, strlen(norm));
-        free(norm);
     }
+    free(words);
     return st;
 }
 
@@ -451,6 +479,19 @@ static enum status reach(const struct auth_ctx *ctx, int64_t id, const char *per
         case_record_free(*out);
         *out = NULL;
     }
+    return st;
+}
+
+/* As reach, when only the case's access record is needed (events, comments). */
+static enum status reach_record(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write,
+                                const char *detail, struct auth_record *rec)
+{
+    struct case_record *cur = NULL;
+    enum status st = reach(ctx, id, permission, write, detail, open_none, &cur);
+    if (st == STATUS_OK) {
+        *rec = case_auth_record(cur);
+    }
+    case_record_free(cur);
     return st;
 }
 
@@ -728,9 +769,7 @@ static enum status exact_bidx(const struct auth_ctx *ctx, enum case_field_id f, 
         st = err_set_field(STATUS_INVALID, case_fields[f].name, "%s: a value to search for", case_fields[f].name);
     }
     if (st == STATUS_OK) {
-        char domain[64];
-        snprintf(domain, sizeof domain, "cases.%s", case_fields[f].name);
-        st = vault_blind_index(ctx->vault, out, domain, tmp.v[f].text, strlen(tmp.v[f].text));
+        st = field_bidx(ctx, f, tmp.v[f].text, out);
         *v = SQLV_BLOB(out, VAULT_BIDX_BYTES);
     }
     case_record_clear(&tmp);
@@ -741,22 +780,8 @@ static enum status exact_bidx(const struct auth_ctx *ctx, enum case_field_id f, 
 static enum status name_words(const struct auth_ctx *ctx, const char *name, uint8_t out[8][VAULT_BIDX_BYTES],
                               size_t *count)
 {
-    *count = 0;
-    char *norm = NULL;
-    enum status st = vault_normalise(&norm, name, strlen(name));
-    if (st != STATUS_OK) {
-        return err_set_field(STATUS_INVALID, "name", "name: not valid text");
-    }
-    char *save = NULL;
-    for (char *w = strtok_r(norm, " -'", &save); w != NULL && *count < 8; w = strtok_r(NULL, " -'", &save)) {
-        st = vault_blind_index(ctx->vault, out[*count], "cases.name", w, strlen(w));
-        if (st != STATUS_OK) {
-            break;
-        }
-        (*count)++;
-    }
-    free(norm);
-    return st;
+    enum status st = name_word_indexes(ctx, name, out, 8, count);
+    return st == STATUS_INVALID ? err_set_field(STATUS_INVALID, "name", "name: not valid text") : st;
 }
 
 static enum status case_has_words(const struct auth_ctx *ctx, int64_t id, uint8_t words[8][VAULT_BIDX_BYTES],
@@ -998,13 +1023,11 @@ enum status case_event_add(const struct auth_ctx *ctx, int64_t case_id, const st
     if (st != STATUS_OK) {
         return st;
     }
-    struct case_record *cur = NULL;
-    st = reach(ctx, case_id, "case.write", true, "add event", open_none, &cur);
+    struct auth_record rec;
+    st = reach_record(ctx, case_id, "case.write", true, "add event", &rec);
     if (st != STATUS_OK) {
         return st;
     }
-    struct auth_record rec = case_auth_record(cur);
-    case_record_free(cur);
     if (e->place && e->place[0]) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_LOCATION, true, "add event");
     }
@@ -1056,13 +1079,11 @@ enum status case_events(const struct auth_ctx *ctx, int64_t case_id, struct case
 {
     *out = NULL;
     *count_out = 0;
-    struct case_record *cur = NULL;
-    enum status st = reach(ctx, case_id, "case.read", false, "events", open_none, &cur);
+    struct auth_record rec;
+    enum status st = reach_record(ctx, case_id, "case.read", false, "events", &rec);
     if (st != STATUS_OK) {
         return st;
     }
-    struct auth_record rec = case_auth_record(cur);
-    case_record_free(cur);
     bool loc = auth_field_allowed(ctx->who, AUTH_FG_LOCATION, false);
     bool nar = auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
     if (loc) {
@@ -1120,13 +1141,11 @@ enum status case_comment_add(const struct auth_ctx *ctx, int64_t case_id, const 
     if (n == 0 || n > 16000 || !util_utf8_valid(body, n)) {
         return err_set_field(STATUS_INVALID, "body", "body: 1 to 16000 bytes of text");
     }
-    struct case_record *cur = NULL;
-    enum status st = reach(ctx, case_id, "case.write", true, "comment", open_none, &cur);
+    struct auth_record rec;
+    enum status st = reach_record(ctx, case_id, "case.write", true, "comment", &rec);
     if (st != STATUS_OK) {
         return st;
     }
-    struct auth_record rec = case_auth_record(cur);
-    case_record_free(cur);
     st = auth_check(ctx, "case.write", &rec, AUTH_FG_NARRATIVE, true, "comment");
     if (st != STATUS_OK) {
         return st;
@@ -1156,13 +1175,11 @@ enum status case_comments(const struct auth_ctx *ctx, int64_t case_id, struct ca
 {
     *out = NULL;
     *count_out = 0;
-    struct case_record *cur = NULL;
-    enum status st = reach(ctx, case_id, "case.read", false, "comments", open_none, &cur);
+    struct auth_record rec;
+    enum status st = reach_record(ctx, case_id, "case.read", false, "comments", &rec);
     if (st != STATUS_OK) {
         return st;
     }
-    struct auth_record rec = case_auth_record(cur);
-    case_record_free(cur);
     bool nar = auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
     if (nar) {
         st = auth_check(ctx, "case.read", &rec, AUTH_FG_NARRATIVE, false, "comments");

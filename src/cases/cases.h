@@ -175,6 +175,11 @@ struct case_stat_row {
 enum status case_stats_victims(const struct auth_ctx *ctx, const char *const *by, size_t by_count, int64_t from_ms,
                                int64_t to_ms, struct case_stat_row **out, size_t *count_out);
 void case_stats_free(struct case_stat_row *rows, size_t count);
+/* The rows as CSV: a header row ("gender,count"), the data model's codes, "unknown" for missing,
+ * plain integers. Caller frees. */
+char *case_stats_csv(const char *const *by, size_t by_count, const struct case_stat_row *rows, size_t count);
+/* The rows as a JSON array of {"keys": {dimension: value}, "count": n}. */
+json_t *case_stats_json(const char *const *by, size_t by_count, const struct case_stat_row *rows, size_t count);
 bool case_stats_dimension_known(const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include "cases/cases.h"
 #include "cases/vocab.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 
@@ -287,4 +288,33 @@ void case_stats_free(struct case_stat_row *rows, size_t count)
         }
     }
     free(rows);
+}
+
+char *case_stats_csv(const char *const *by, size_t by_count, const struct case_stat_row *rows, size_t count)
+{
+    struct buf b = BUF_INIT(FILE_BYTES_MAX);
+    for (size_t d = 0; d < by_count; d++) {
+        buf_printf(&b, "%s,", by[d]);
+    }
+    buf_puts(&b, "count\n");
+    for (size_t i = 0; i < count; i++) {
+        for (size_t d = 0; d < by_count; d++) {
+            buf_printf(&b, "%s,", rows[i].keys[d]);
+        }
+        buf_printf(&b, "%lld\n", (long long)rows[i].count);
+    }
+    return buf_take(&b);
+}
+
+json_t *case_stats_json(const char *const *by, size_t by_count, const struct case_stat_row *rows, size_t count)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < count; i++) {
+        json_t *keys = json_object();
+        for (size_t d = 0; d < by_count; d++) {
+            json_object_set_new(keys, by[d], json_string(rows[i].keys[d]));
+        }
+        json_array_append_new(arr, json_pack("{sosI}", "keys", keys, "count", (json_int_t)rows[i].count));
+    }
+    return arr;
 }

@@ -1094,10 +1094,7 @@ static int cmd_audit_show(const struct command *cmd, struct args *args)
         st = util_time_parse(&o.f.from_ms, opt(cmd, args, "from"));
     }
     if (st == STATUS_OK && opt(cmd, args, "to")) {
-        st = util_time_parse(&o.f.to_ms, opt(cmd, args, "to"));
-        if (st == STATUS_OK && strlen(opt(cmd, args, "to")) == 10) {
-            o.f.to_ms += 86400000LL - 1;
-        }
+        st = util_time_parse_end(&o.f.to_ms, opt(cmd, args, "to"));
     }
     if (st == STATUS_OK && opt(cmd, args, "limit") &&
         util_parse_i64(&o.f.limit, opt(cmd, args, "limit")) != STATUS_OK) {
@@ -1736,37 +1733,18 @@ static int cmd_stats_victims(const struct command *cmd, struct args *args)
         st = util_time_parse(&o.from_ms, opt(cmd, args, "from"));
     }
     if (st == STATUS_OK && opt(cmd, args, "to")) {
-        st = util_time_parse(&o.to_ms, opt(cmd, args, "to"));
-        if (st == STATUS_OK && strlen(opt(cmd, args, "to")) == 10) {
-            o.to_ms += 86400000LL - 1;
-        }
+        st = util_time_parse_end(&o.to_ms, opt(cmd, args, "to"));
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_stats_victims, &o);
     }
     if (st == STATUS_OK) {
         if (json_out) {
-            json_t *arr = json_array();
-            for (size_t i = 0; i < o.count; i++) {
-                json_t *keys = json_object();
-                for (size_t d = 0; d < o.by_count; d++) {
-                    json_object_set_new(keys, o.by[d], json_string(o.rows[i].keys[d]));
-                }
-                json_array_append_new(arr, json_pack("{sosI}", "keys", keys, "count", (json_int_t)o.rows[i].count));
-            }
-            print_json(arr);
+            print_json(case_stats_json(o.by, o.by_count, o.rows, o.count));
         } else {
-            /* CSV: a header row, the data model's codes, "unknown" for missing, plain integers. */
-            for (size_t d = 0; d < o.by_count; d++) {
-                printf("%s,", o.by[d]);
-            }
-            printf("count\n");
-            for (size_t i = 0; i < o.count; i++) {
-                for (size_t d = 0; d < o.by_count; d++) {
-                    printf("%s,", o.rows[i].keys[d]);
-                }
-                printf("%lld\n", (long long)o.rows[i].count);
-            }
+            char *csv = case_stats_csv(o.by, o.by_count, o.rows, o.count);
+            fputs(csv, stdout);
+            free(csv);
         }
     }
     case_stats_free(o.rows, o.count);

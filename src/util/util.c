@@ -362,6 +362,15 @@ enum status util_time_parse(int64_t *out, const char *s)
     return STATUS_OK;
 }
 
+enum status util_time_parse_end(int64_t *out, const char *s)
+{
+    enum status st = util_time_parse(out, s);
+    if (st == STATUS_OK && strlen(s) == 10) {
+        *out += 86400000LL - 1;
+    }
+    return st;
+}
+
 const char *util_os_user(void)
 {
     static _Thread_local char name[64];

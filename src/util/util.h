@@ -32,6 +32,9 @@ enum status util_hex_decode(uint8_t *out, size_t out_len, const char *hex);
 
 /* Parses a decimal int64 with no trailing garbage. */
 enum status util_parse_i64(int64_t *out, const char *s);
+/* As util_time_parse, for the end of a range: a date alone (YYYY-MM-DD) means its last
+ * millisecond, so "to 2026-11-28" includes that whole day. A date-time is taken as it is. */
+enum status util_time_parse_end(int64_t *out, const char *s);
 /* Formats epoch ms as ISO 8601 UTC ("2026-11-28T15:19:44.000Z"); out holds 32 bytes. */
 void util_time_iso(char out[32], int64_t ms);
 /* Parses ISO 8601 date or date-time (UTC, optional Z) into epoch ms. */
