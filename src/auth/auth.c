@@ -368,6 +368,30 @@ enum status auth_check(const struct auth_ctx *ctx, const char *permission, const
     return st;
 }
 
+enum status auth_check_groups(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
+                              const bool groups[AUTH_FG__COUNT], bool write, const char *detail)
+{
+    char names[AUTH_FG__COUNT * 16] = "";
+    size_t len = 0;
+    enum status st = auth_decide(ctx, permission, rec, AUTH_FG_NONE, write);
+    if (st != STATUS_OK) {
+        return auth_check(ctx, permission, rec, AUTH_FG_NONE, write, detail); /* notes the denial */
+    }
+    for (int g = 0; g < AUTH_FG__COUNT; g++) {
+        if (g == AUTH_FG_NONE || !groups[g]) {
+            continue;
+        }
+        if (!auth_field_allowed(ctx->who, (enum auth_field_group)g, write)) {
+            return auth_check(ctx, permission, rec, (enum auth_field_group)g, write, detail);
+        }
+        const char *name = auth_field_group_name((enum auth_field_group)g);
+        int n = snprintf(names + len, sizeof names - len, "%s%s", len ? "," : "", name);
+        ASSERT(n > 0 && (size_t)n < sizeof names - len);
+        len += (size_t)n;
+    }
+    return audit_write(ctx, permission, rec ? rec->type : NULL, rec ? rec->id : 0, names, "ok", detail);
+}
+
 struct run_args {
     const struct auth_ctx *ctx;
     auth_op_fn fn;

@@ -110,6 +110,12 @@ struct auth_record {
  * error). */
 enum status auth_check(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
                        enum auth_field_group fg, bool write, const char *detail);
+/* auth_check for a record and several field groups at once (groups[g] true: group g is
+ * touched), as one decision with one audit entry whose field group lists them, comma-separated
+ * in catalogue order ("identity,contact"). A denial is noted for the first group refused, as
+ * auth_check does. Used where one write touches several groups (creating a case). */
+enum status auth_check_groups(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
+                              const bool groups[AUTH_FG__COUNT], bool write, const char *detail);
 /* Runs an operation in one write transaction (retried when busy). When it fails with
  * STATUS_DENIED, the denial noted by auth_check is written to the audit in a transaction of
  * its own, since the operation's transaction rolls back. API handlers and CLI commands run

@@ -310,7 +310,8 @@ static enum status name_index_write(const struct auth_ctx *ctx, const struct cas
 static enum status version_write(const struct auth_ctx *ctx, int64_t case_id, int64_t version, const char *action,
                                  json_t *changes)
 {
-    char *text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
+    /* Keys in registry order (insertion order), which is stable. */
+    char *text = json_dumps(changes, JSON_COMPACT);
     struct sql_value a[] = {SQLV_I64(vault_random_id()),
                             SQLV_I64(case_id),
                             SQLV_I64(version),
@@ -336,10 +337,13 @@ static json_t *diff_json(const struct case_record *from, const struct case_recor
             json_object_set_new(o, case_fields[f].name, json_string("changed"));
             continue;
         }
-        char *a = from ? case_value_format(from, (enum case_field_id)f) : xstrdup("");
+        char *a = from ? case_value_format(from, (enum case_field_id)f) : NULL;
         char *b = case_value_format(to, (enum case_field_id)f);
-        if (strcmp(a, b) != 0) {
-            json_object_set_new(o, case_fields[f].name, json_pack("{ssss}", "from", a, "to", b));
+        if (strcmp(a ? a : "", b) != 0) {
+            json_t *ch = json_object();
+            json_object_set_new(ch, "from", json_string(a ? a : ""));
+            json_object_set_new(ch, "to", json_string(b));
+            json_object_set_new(o, case_fields[f].name, ch);
         }
         free(a);
         free(b);
@@ -379,7 +383,9 @@ static uint64_t mask_of_present(const struct case_record *r)
 
 enum status case_create(const struct auth_ctx *ctx, struct case_record *in, struct case_record **out)
 {
-    *out = NULL;
+    if (out != NULL) {
+        *out = NULL;
+    }
     struct row_args ra;
     memset(&ra, 0, sizeof ra);
     enum status st = STATUS_OK;
@@ -415,10 +421,15 @@ enum status case_create(const struct auth_ctx *ctx, struct case_record *in, stru
     in->updated_at_ms = now;
     derive(in);
     struct auth_record rec = case_auth_record(in);
-    st = auth_check(ctx, "case.write", &rec, AUTH_FG_NONE, true, in->source_key ? "import" : "create");
-    if (st == STATUS_OK) {
-        st = groups_writable(ctx, &rec, mask_of_present(in), "create");
+    /* One decision and one audit entry for the case and the field groups it is given. */
+    bool groups[AUTH_FG__COUNT] = {false};
+    uint64_t present = mask_of_present(in);
+    for (int f = 0; f < CASE_F__COUNT; f++) {
+        if (present & ((uint64_t)1 << f)) {
+            groups[case_fields[f].group] = true;
+        }
     }
+    st = auth_check_groups(ctx, "case.write", &rec, groups, true, in->source_key ? "import" : "create");
     if (st != STATUS_OK) {
         return st;
     }

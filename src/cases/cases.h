@@ -91,7 +91,8 @@ json_t *case_record_to_json(const struct case_record *r);
 /* Creates a case in the principal's agency, owned by the principal unless in->owner_id is set.
  * Derived fields (age and majority from the birth date, regions from countries) are filled
  * when absent. When in->source_key is set and a case with that key exists, nothing is created
- * and STATUS_CONFLICT is returned (imports use it to add nothing twice). */
+ * and STATUS_CONFLICT is returned (imports use it to add nothing twice). out may be NULL: no
+ * read-back (the new case is at version 1). */
 enum status case_create(const struct auth_ctx *ctx, struct case_record *in, struct case_record **out);
 /* Reads a case; personal fields are decrypted only for the field groups the principal may read.
  * Out of scope: STATUS_NOT_FOUND. */

@@ -61,7 +61,7 @@ static enum status sqlite_open(void **out, const char *target)
     sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, 64 * 1024 * 1024);
     static const char *const setup =
         "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-        "PRAGMA trusted_schema = OFF;";
+        "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -16384;";
     char *msg = NULL;
     rc = sqlite3_exec(c->db, setup, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
