@@ -1289,6 +1289,7 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/cases/{id}/restrict", api_case_restrict, JSON, "case.write"},
     {HTTP_GET, "/api/v1/cases/{id}/history", api_case_history, 0, "case.read"},
     {HTTP_GET, "/api/v1/cases/{id}/duplicates", api_case_duplicates, 0, "case.read"},
+    {HTTP_POST, "/api/v1/cases/{id}/merge", api_case_merge, JSON, "case.merge"},
     {HTTP_GET, "/api/v1/cases/{id}/events", api_case_events, 0, "case.read"},
     {HTTP_POST, "/api/v1/cases/{id}/events", api_case_event_add, JSON, "case.write"},
     {HTTP_GET, "/api/v1/cases/{id}/comments", api_case_comments, 0, "case.read"},

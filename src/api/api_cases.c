@@ -168,6 +168,8 @@ struct case_args {
     bool restricted;
     struct case_duplicate *dups;
     size_t ndups;
+    int64_t merge_id;
+    int64_t merge_version;
 };
 
 static json_t *dups_json(const struct case_duplicate *d, size_t n)
@@ -339,6 +341,33 @@ void api_case_assign(struct http_request *req, void *app)
     case_respond(req, st, 200, &a);
 }
 
+static enum status op_merge(const struct auth_ctx *ctx, void *p)
+{
+    struct case_args *a = p;
+    return case_merge(ctx, a->id, a->version, a->merge_id, a->merge_version, &a->out);
+}
+
+void api_case_merge(struct http_request *req, void *app)
+{
+    struct case_args a = {0};
+    case_record_init(&a.in);
+    json_t *b = http_request_json(req);
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = api__if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_int(b, "merge_id", true, &a.merge_id);
+    }
+    if (st == STATUS_OK) {
+        st = http_json_int(b, "merge_version", true, &a.merge_version);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_merge, &a);
+    }
+    case_respond(req, st, 200, &a);
+}
+
 static enum status op_close(const struct auth_ctx *ctx, void *p)
 {
     struct case_args *a = p;
@@ -439,7 +468,8 @@ void api_case_history(struct http_request *req, void *app)
     if (st == STATUS_OK) {
         json_t *arr = json_array();
         for (size_t i = 0; i < a.count; i++) {
-            json_array_append_new(arr, json_pack("{sIsosssssO}", "version", (json_int_t)a.history[i].version, "at",
+            json_array_append_new(arr, json_pack("{sIsIsosssssO}", "case_id", (json_int_t)a.history[i].case_id,
+                                                 "version", (json_int_t)a.history[i].version, "at",
                                                  api__time(a.history[i].at_ms), "actor", a.history[i].actor, "action",
                                                  a.history[i].action, "changes", a.history[i].changes));
         }

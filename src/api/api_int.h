@@ -34,6 +34,7 @@ void api_case_assign(struct http_request *req, void *app);
 void api_case_close(struct http_request *req, void *app);
 void api_case_reopen(struct http_request *req, void *app);
 void api_case_restrict(struct http_request *req, void *app);
+void api_case_merge(struct http_request *req, void *app);
 void api_case_history(struct http_request *req, void *app);
 void api_case_duplicates(struct http_request *req, void *app);
 void api_case_events(struct http_request *req, void *app);

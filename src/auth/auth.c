@@ -42,6 +42,7 @@ const struct auth_permission auth_permissions[] = {
     {"case.read", "Read victim cases within one's scope"},
     {"case.write", "Create and change victim cases"},
     {"case.export", "Export victim cases (identifying fields only with the field groups)"},
+    {"case.merge", "Merge a duplicate case into another"},
     {"referral.read", "See referrals"},
     {"referral.write", "Make, accept and decline referrals"},
     {"task.read", "See tasks"},
@@ -78,9 +79,10 @@ bool auth_permission_known(const char *name)
 static const char *const perms_caseworker[] = {"case.read",  "case.write", "referral.read", "referral.write",
                                                "task.read",  "task.write", "token.manage",  FG_ALL_READ,
                                                FG_ALL_WRITE, NULL};
-static const char *const perms_supervisor[] = {"case.read",      "case.write", "case.export", "referral.read",
-                                               "referral.write", "task.read",  "task.write",  "user.read",
-                                               "token.manage",   FG_ALL_READ,  FG_ALL_WRITE,  NULL};
+static const char *const perms_supervisor[] = {
+    "case.read",      "case.write", "case.export", "case.merge", "referral.read",
+    "referral.write", "task.read",  "task.write",  "user.read",  "token.manage",
+    FG_ALL_READ,      FG_ALL_WRITE, NULL};
 static const char *const perms_investigator[] = {
     "case.read",  "justice.read", "justice.write",    "link.run",      "referral.read",  "task.read",
     "task.write", "token.manage", "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read",

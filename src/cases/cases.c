@@ -287,21 +287,47 @@ static enum status row_bind_fields(const struct auth_ctx *ctx, const struct case
 
 /* Name words: every normalised word of the given, middle and family names, one blind index each,
  * in one domain so that a word is found whichever name field holds it. */
+static int bidx_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, VAULT_BIDX_BYTES);
+}
+
+/* The name word indexes of a case, and its name key: a blind index of all its name word
+ * indexes, sorted and without repeats (the same full name in any order gives the same key). */
 static enum status name_index_write(const struct auth_ctx *ctx, const struct case_record *r)
 {
     struct sql_value d[] = {SQLV_I64(r->id)};
     enum status st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_CLEAR, d, 1, NULL);
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_CASE_NAME_KEY_CLEAR, d, 1, NULL);
+    }
     uint8_t(*words)[VAULT_BIDX_BYTES] = xcalloc(NAME_WORDS_MAX, sizeof *words);
+    size_t all = 0;
     for (int f = 0; st == STATUS_OK && f < CASE_F__COUNT; f++) {
         if (case_fields[f].bidx != CB_TOKENS || r->v[f].state != CASE_SET || r->v[f].text == NULL) {
             continue;
         }
         size_t n = 0;
-        st = name_word_indexes(ctx, r->v[f].text, words, NAME_WORDS_MAX, &n);
+        st = name_word_indexes(ctx, r->v[f].text, words + all, NAME_WORDS_MAX - all, &n);
         for (size_t i = 0; st == STATUS_OK && i < n; i++) {
-            struct sql_value a[] = {SQLV_BLOB(words[i], VAULT_BIDX_BYTES), SQLV_I64(r->id)};
+            struct sql_value a[] = {SQLV_BLOB(words[all + i], VAULT_BIDX_BYTES), SQLV_I64(r->id)};
             st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_INSERT, a, 2, NULL);
         }
+        all += n;
+    }
+    if (st == STATUS_OK && all > 0) {
+        qsort(words, all, sizeof *words, bidx_cmp);
+        size_t u = 1;
+        for (size_t i = 1; i < all; i++) {
+            if (memcmp(words[i], words[u - 1], VAULT_BIDX_BYTES) != 0) {
+                memcpy(words[u++], words[i], VAULT_BIDX_BYTES);
+            }
+        }
+        _Static_assert(VAULT_HASH_BYTES == VAULT_BIDX_BYTES, "a name key is stored like a blind index");
+        uint8_t key[VAULT_HASH_BYTES];
+        vault_mac(ctx->vault, key, "cases.name_key", words, u * VAULT_BIDX_BYTES);
+        struct sql_value a[] = {SQLV_I64(r->id), SQLV_BLOB(key, VAULT_HASH_BYTES)};
+        st = store_exec(ctx->store, STMT_CASE_NAME_KEY_SET, a, 2, NULL);
     }
     free(words);
     return st;
@@ -473,7 +499,22 @@ out:
     return st;
 }
 
-/* Loads a case the principal may reach with permission; out of scope reads as absent. */
+/* The case id was merged into, or 0. */
+static enum status merged_into(const struct auth_ctx *ctx, int64_t id, int64_t *into)
+{
+    *into = 0;
+    struct sql_value a[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(ctx->store, STMT_CASE_MERGED_INTO, a, 1, &r);
+    if (st == STATUS_OK && !store_rows_is_null(r, 0)) {
+        *into = store_rows_i64(r, 0);
+    }
+    store_rows_free(r);
+    return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no such case") : st;
+}
+
+/* Loads a case the principal may reach with permission; out of scope reads as absent. A case
+ * merged into another refuses changes. */
 static enum status reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
                          const bool open[AUTH_FG__COUNT], struct case_record **out)
 {
@@ -485,6 +526,10 @@ static enum status reach(const struct auth_ctx *ctx, int64_t id, const char *per
     st = auth_check(ctx, permission, &rec, AUTH_FG_NONE, write, detail);
     if (st == STATUS_DENIED && auth_has(ctx->who, permission)) {
         st = err_set(STATUS_NOT_FOUND, "no such case");
+    }
+    int64_t into = 0;
+    if (st == STATUS_OK && write && (st = merged_into(ctx, id, &into)) == STATUS_OK && into != 0) {
+        st = err_set(STATUS_CONFLICT, "this case was merged into case %lld: change that one", (long long)into);
     }
     if (st != STATUS_OK) {
         case_record_free(*out);
@@ -528,6 +573,13 @@ enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record 
     if (st == STATUS_OK) {
         st = load(ctx, id, open, out);
     }
+    if (st == STATUS_OK) {
+        st = merged_into(ctx, id, &(*out)->merged_into);
+        if (st != STATUS_OK) {
+            case_record_free(*out);
+            *out = NULL;
+        }
+    }
     return st;
 }
 
@@ -569,19 +621,21 @@ static enum status version_check(const struct case_record *r, int64_t expected)
     return STATUS_OK;
 }
 
-enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
-                        const struct case_record *changes, uint64_t mask, struct case_record **out)
+/* case_update, with the version entry's action and, for a merge, the case merged in. */
+static enum status update_fields(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
+                                 const struct case_record *changes, uint64_t mask, const char *action,
+                                 int64_t merged_from, struct case_record **out)
 {
     *out = NULL;
     struct case_record *cur = NULL, *before = NULL;
-    enum status st = reach(ctx, id, "case.write", true, "update", open_all, &cur);
+    enum status st = reach(ctx, id, "case.write", true, action, open_all, &cur);
     if (st != STATUS_OK) {
         return st;
     }
     struct auth_record rec = case_auth_record(cur);
     st = version_check(cur, expected_version);
     if (st == STATUS_OK) {
-        st = groups_writable(ctx, &rec, mask, "update");
+        st = groups_writable(ctx, &rec, mask, action);
     }
     if (st != STATUS_OK) {
         goto out;
@@ -627,7 +681,10 @@ enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected
     }
     if (st == STATUS_OK) {
         json_t *d = diff_json(before, cur, history_mask);
-        st = version_write(ctx, id, cur->version, "update", d);
+        if (merged_from != 0) {
+            json_object_set_new(d, "merged_from", json_integer(merged_from));
+        }
+        st = version_write(ctx, id, cur->version, action, d);
         json_decref(d);
     }
     if (st == STATUS_OK) {
@@ -636,6 +693,101 @@ enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected
 out:
     case_record_free(cur);
     case_record_free(before);
+    return st;
+}
+
+enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
+                        const struct case_record *changes, uint64_t mask, struct case_record **out)
+{
+    return update_fields(ctx, id, expected_version, changes, mask, "update", 0, out);
+}
+
+enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep_version, int64_t merge_id,
+                       int64_t merge_version, struct case_record **out)
+{
+    *out = NULL;
+    if (keep_id == merge_id) {
+        return err_set_field(STATUS_INVALID, "merge_id", "merge_id: a case cannot be merged into itself");
+    }
+    struct case_record *keep = NULL, *dup = NULL, *kept = NULL;
+    struct case_record changes;
+    case_record_init(&changes);
+    char detail[64];
+    snprintf(detail, sizeof detail, "merge %lld into %lld", (long long)merge_id, (long long)keep_id);
+    /* Both must be reachable for merging and writing (reach also refuses a merged case). */
+    enum status st = reach(ctx, merge_id, "case.merge", true, detail, open_none, &dup);
+    case_record_free(dup);
+    dup = NULL;
+    if (st == STATUS_OK) {
+        st = reach(ctx, keep_id, "case.merge", true, detail, open_none, &keep);
+        case_record_free(keep);
+        keep = NULL;
+    }
+    /* The values, as far as the principal may read them (each group read is audited). */
+    if (st == STATUS_OK) {
+        st = case_get(ctx, merge_id, &dup);
+    }
+    if (st == STATUS_OK) {
+        st = version_check(dup, merge_version);
+    }
+    if (st == STATUS_OK) {
+        st = case_get(ctx, keep_id, &keep);
+    }
+    if (st != STATUS_OK) {
+        goto out;
+    }
+    uint64_t mask = 0;
+    for (int f = 0; f < CASE_F__COUNT; f++) {
+        enum auth_field_group g = case_fields[f].group;
+        if (keep->v[f].state != CASE_NOT_COLLECTED || keep->withheld[f] || dup->v[f].state == CASE_NOT_COLLECTED ||
+            dup->withheld[f] || (g != AUTH_FG_NONE && !auth_field_allowed(ctx->who, g, true))) {
+            continue;
+        }
+        changes.v[f] = dup->v[f];
+        changes.v[f].text = dup->v[f].text ? xstrdup(dup->v[f].text) : NULL;
+        mask |= (uint64_t)1 << f;
+    }
+    st = update_fields(ctx, keep_id, keep_version, &changes, mask, "merge", merge_id, &kept);
+    /* Events and comments follow the person; the merged case keeps its versions. */
+    struct sql_value mv[] = {SQLV_I64(merge_id), SQLV_I64(keep_id)};
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_CASE_EVENTS_MOVE, mv, 2, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_CASE_COMMENTS_MOVE, mv, 2, NULL);
+    }
+    struct sql_value d[] = {SQLV_I64(merge_id)};
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_CLEAR, d, 1, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_CASE_NAME_KEY_CLEAR, d, 1, NULL);
+    }
+    if (st == STATUS_OK) {
+        struct sql_value a[] = {SQLV_I64(merge_id), SQLV_I64(keep_id), SQLV_I64(util_now_ms()),
+                                SQLV_I64(merge_version)};
+        struct store_rows *r = NULL;
+        st = store_exec_one(ctx->store, STMT_CASE_SET_MERGED, a, 4, &r);
+        int64_t version = st == STATUS_OK ? store_rows_i64(r, 0) : 0;
+        store_rows_free(r);
+        if (st == STATUS_NOT_FOUND) {
+            st = err_set(STATUS_CONFLICT, "the case was changed by someone else; reload it");
+        }
+        if (st == STATUS_OK) {
+            json_t *ch = json_pack("{sI}", "merged_into", (json_int_t)keep_id);
+            st = version_write(ctx, merge_id, version, "merged", ch);
+            json_decref(ch);
+        }
+    }
+    if (st == STATUS_OK) {
+        *out = kept;
+        kept = NULL;
+    }
+out:
+    case_record_clear(&changes);
+    case_record_free(keep);
+    case_record_free(dup);
+    case_record_free(kept);
     return st;
 }
 
@@ -963,6 +1115,7 @@ enum status case_history(const struct auth_ctx *ctx, int64_t id, struct case_cha
             cap *= 2;
             h = xrealloc(h, cap * sizeof *h);
         }
+        h[n].case_id = store_rows_i64(r, 5);
         h[n].version = store_rows_i64(r, 0);
         h[n].at_ms = store_rows_i64(r, 1);
         h[n].actor = xstrdup(store_rows_text(r, 2));

@@ -63,7 +63,8 @@ struct case_record {
     int64_t created_at_ms;
     int64_t updated_at_ms;
     int64_t version;
-    char *source_key; /* import key "sha256:<hex>:<line>", NULL when entered by hand */
+    char *source_key;    /* import key "sha256:<hex>:<line>", NULL when entered by hand */
+    int64_t merged_into; /* after case_get: the case this one was merged into (case_merge), or 0 */
     struct case_value v[CASE_F__COUNT];
     /* After a read: the field groups that were decrypted (others are NOT_COLLECTED-looking but
      * withheld: `withheld` says which fields had a value the reader may not see). */
@@ -107,6 +108,15 @@ enum status case_close(const struct auth_ctx *ctx, int64_t id, int64_t expected_
                        const char *reason);
 enum status case_reopen(const struct auth_ctx *ctx, int64_t id, int64_t expected_version);
 enum status case_set_restricted(const struct auth_ctx *ctx, int64_t id, bool restricted);
+/* Merges case merge_id (a duplicate) into case keep_id. Needs case.merge and case.write on both.
+ * Fields that keep_id has not collected take merge_id's values (only those of field groups the
+ * principal may read and write; the others stay in merge_id); events and comments move to
+ * keep_id; merge_id keeps its own history and record, is marked merged into keep_id and from then
+ * on is left out of lists, searches, duplicates, statistics and exports, and refuses changes.
+ * keep_id's history shows the versions of both (case_history). Each version must be current
+ * (STATUS_CONFLICT otherwise, also when either case was already merged). *out: the kept case. */
+enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep_version, int64_t merge_id,
+                       int64_t merge_version, struct case_record **out);
 
 /* Listing and search. Zero/NULL members do not filter. `name` matches any word of the given,
  * middle or family name through the blind index (so "محمد" finds "مُحَمَّد", "jose" finds
@@ -130,12 +140,13 @@ enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, s
 void case_list_free(struct case_record **list, size_t count);
 
 /* History: one entry per change, newest first: who, when, which fields (names only for sealed
- * fields; old and new values for the others). */
+ * fields; old and new values for the others). Includes the changes of cases merged into this one. */
 struct case_change {
+    int64_t case_id; /* the case changed: this one, or a case merged into it */
     int64_t version;
     int64_t at_ms;
     char *actor;
-    char *action;    /* create, update, assign, close, reopen, restrict, import */
+    char *action;    /* create, update, assign, close, reopen, restrict, import, merge, merged */
     json_t *changes; /* {"field": {"from": .., "to": ..}} or {"field": "changed"} */
 };
 enum status case_history(const struct auth_ctx *ctx, int64_t id, struct case_change **out, size_t *count_out);

@@ -127,8 +127,30 @@ static enum status gather(struct store *s, enum stmt stmt, const uint8_t key[32]
     return st == STATUS_DONE ? STATUS_OK : st;
 }
 
-enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
-                            struct case_duplicate **out, size_t *count_out)
+/* The name key of case id (all its name words), if it has names. */
+static enum status name_key(struct store *s, int64_t id, uint8_t key[32], bool *has)
+{
+    *has = false;
+    struct sql_value a[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(s, STMT_CASE_NAME_KEY_GET, a, 1, &r);
+    if (st == STATUS_OK) {
+        size_t len = 0;
+        const uint8_t *b = store_rows_blob(r, 0, &len);
+        if (b != NULL && len == 32) {
+            memcpy(key, b, 32);
+            *has = true;
+        }
+    }
+    store_rows_free(r);
+    return st == STATUS_NOT_FOUND ? STATUS_OK : st;
+}
+
+/* Scores the candidates of case id: with `wide`, every case sharing a name word or the birth
+ * date (at most DEDUP_CANDIDATES_MAX of each); otherwise only the selective blocks: the same
+ * full name, or the same birth date and a shared name word. */
+static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, const struct case_scorer *scorer, size_t max,
+                        struct case_duplicate **out, size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
@@ -142,20 +164,24 @@ enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct
     }
     profile_row(r, &self, &self_rec);
     store_rows_free(r);
-    st = auth_check(ctx, "case.read", &self_rec, AUTH_FG_NONE, false, "duplicates");
-    if (st == STATUS_DENIED && auth_has(ctx->who, "case.read")) {
-        return err_set(STATUS_NOT_FOUND, "no such case");
-    }
-    if (st != STATUS_OK) {
-        return st;
-    }
     struct cand *c = NULL;
     size_t n = 0, cap = 0;
+    uint8_t key[32];
+    bool has_key = false;
     st = profile_words(ctx->store, &self);
-    for (size_t i = 0; st == STATUS_OK && i < self.words_count; i++) {
+    if (st == STATUS_OK && self.words_count > 0) {
+        st = name_key(ctx->store, id, key, &has_key);
+    }
+    if (st == STATUS_OK && has_key) {
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_NAME_KEY, key, id, &c, &n, &cap);
+    }
+    if (st == STATUS_OK && self.has_birth && self.words_count > 0) {
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH_AND_WORD, self.birth, id, &c, &n, &cap);
+    }
+    for (size_t i = 0; wide && st == STATUS_OK && i < self.words_count; i++) {
         st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_WORD, self.words[i], id, &c, &n, &cap);
     }
-    if (st == STATUS_OK && self.has_birth) {
+    if (wide && st == STATUS_OK && self.has_birth) {
         st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH, self.birth, id, &c, &n, &cap);
     }
     struct case_duplicate *d = xcalloc(n + 1, sizeof *d);
@@ -191,4 +217,35 @@ enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct
     *out = d;
     *count_out = nd < max ? nd : max;
     return STATUS_OK;
+}
+
+enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
+                            struct case_duplicate **out, size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    struct case_profile self;
+    struct auth_record self_rec;
+    struct sql_value a[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(ctx->store, STMT_CASE_PROFILE, a, 1, &r);
+    if (st != STATUS_OK) {
+        return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no such case") : st;
+    }
+    profile_row(r, &self, &self_rec);
+    store_rows_free(r);
+    st = auth_check(ctx, "case.read", &self_rec, AUTH_FG_NONE, false, "duplicates");
+    if (st == STATUS_DENIED && auth_has(ctx->who, "case.read")) {
+        return err_set(STATUS_NOT_FOUND, "no such case");
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    return find(ctx, id, true, scorer, max, out, count_out);
+}
+
+enum status case_duplicates_of_new(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
+                                   struct case_duplicate **out, size_t *count_out)
+{
+    return find(ctx, id, false, scorer, max, out, count_out);
 }

@@ -44,4 +44,11 @@ struct case_duplicate {
 enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
                             struct case_duplicate **out, size_t *count_out);
 
+/* As case_duplicates, for a case the principal has just created in the current transaction (its
+ * creation is the audit entry; no further entry is written), and through the selective blocks
+ * only, so that an import of many rows stays fast: cases with the same full name (all name words,
+ * in any order), and cases with the same birth date sharing a name word. */
+enum status case_duplicates_of_new(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
+                                   struct case_duplicate **out, size_t *count_out);
+
 #endif

@@ -346,6 +346,9 @@ json_t *case_record_to_json(const struct case_record *r)
     if (r->source_key) {
         json_object_set_new(o, "source_key", json_string(r->source_key));
     }
+    if (r->merged_into) {
+        json_object_set_new(o, "merged_into", json_integer(r->merged_into));
+    }
     json_t *fields = json_object();
     json_t *withheld = json_array();
     for (int f = 0; f < CASE_F__COUNT; f++) {

@@ -18,6 +18,7 @@
 
 #include "cases/cases.h"
 #include "cases/csv.h"
+#include "cases/dedup.h"
 #include "cases/vocab.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -48,6 +49,14 @@ bool case_import_format_known(const char *format)
         }
     }
     return false;
+}
+
+char *case_import_duplicates_path(const char *path, const struct case_import_options *opt)
+{
+    if (opt != NULL && opt->duplicates_path != NULL && opt->duplicates_path[0] != '\0') {
+        return xstrdup(opt->duplicates_path);
+    }
+    return xasprintf("%s.duplicates.csv", path);
 }
 
 char *case_import_rejects_path(const char *path, const struct case_import_options *opt)
@@ -405,6 +414,8 @@ struct import_run {
 
     FILE *rejects;
     off_t rejects_start;
+    FILE *dups; /* the duplicates file */
+    off_t dups_start;
 };
 
 static int64_t src_offset(const struct import_run *run)
@@ -669,6 +680,35 @@ static bool row_error(enum status st)
     return st == STATUS_INVALID || st == STATUS_TOO_LARGE;
 }
 
+/* Lists the likely duplicates of a case just imported from `line` in the duplicates file. */
+static enum status duplicates_note(struct import_run *run, int64_t line, const struct case_record *rec)
+{
+    bool named = rec->v[CASE_F_birth_date].state == CASE_SET;
+    for (int f = 0; f < CASE_F__COUNT && !named; f++) {
+        named = case_fields[f].bidx == CB_TOKENS && rec->v[f].state == CASE_SET;
+    }
+    if (!named) {
+        return STATUS_OK;
+    }
+    struct case_duplicate *d = NULL;
+    size_t n = 0;
+    enum status st = case_duplicates_of_new(run->ctx, rec->id, &case_scorer_simple, IMPORT_DUPLICATES_PER_ROW, &d, &n);
+    for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+        char num[3][24], score[16];
+        snprintf(num[0], sizeof num[0], "%lld", (long long)line);
+        snprintf(num[1], sizeof num[1], "%lld", (long long)rec->id);
+        snprintf(num[2], sizeof num[2], "%lld", (long long)d[i].id);
+        snprintf(score, sizeof score, "%.2f", d[i].score);
+        const char *cells[] = {num[0], num[1], num[2], score, d[i].why};
+        st = csv_write_row(run->dups, cells, ARRAY_LEN(cells));
+    }
+    if (st == STATUS_OK && n > 0) {
+        run->cur.possible_duplicates++;
+    }
+    free(d);
+    return st;
+}
+
 /* Reads one record and creates its case. STATUS_DONE at the end of the file. */
 static enum status import_one(struct import_run *run)
 {
@@ -710,6 +750,9 @@ static enum status import_one(struct import_run *run)
     if (st == STATUS_OK && strcmp(status, CASE_STATUS_ACTIVE) != 0) {
         st = case_close(ctx, rec.id, 1, status, NULL);
     }
+    if (st == STATUS_OK) {
+        st = duplicates_note(run, line, &rec);
+    }
     case_record_clear(&rec);
     if (st == STATUS_OK) {
         run->cur.imported++;
@@ -737,9 +780,10 @@ static enum status import_one(struct import_run *run)
 
 static void summary_detail(const struct import_run *run, const struct case_import_summary *s, char *out, size_t size)
 {
-    snprintf(out, size, "format=%s sha256=%s read=%lld imported=%lld already_imported=%lld rejected=%lld", run->format,
-             run->sha256, (long long)s->read, (long long)s->imported, (long long)s->already_imported,
-             (long long)s->rejected);
+    snprintf(out, size,
+             "format=%s sha256=%s read=%lld imported=%lld already_imported=%lld rejected=%lld possible_duplicates=%lld",
+             run->format, run->sha256, (long long)s->read, (long long)s->imported, (long long)s->already_imported,
+             (long long)s->rejected, (long long)s->possible_duplicates);
 }
 
 /* One transaction: the records from run->start, up to batch_rows of them (or all). */
@@ -759,6 +803,10 @@ static enum status import_batch(const struct auth_ctx *ctx, void *arg)
             return err_set(STATUS_IO, "cannot write the rejects file");
         }
     }
+    if (fflush(run->dups) != 0 || ftruncate(fileno(run->dups), run->dups_start) != 0 ||
+        fseeko(run->dups, run->dups_start, SEEK_SET) != 0) {
+        return err_set(STATUS_IO, "cannot write the duplicates file");
+    }
     for (int64_t rows = 0; run->batch_rows == 0 || rows < run->batch_rows; rows++) {
         st = import_one(run);
         if (st == STATUS_DONE) {
@@ -772,6 +820,9 @@ static enum status import_batch(const struct auth_ctx *ctx, void *arg)
     src_tell(run, &run->end);
     if (run->rejects != NULL && fflush(run->rejects) != 0) {
         return err_set(STATUS_IO, "cannot write the rejects file");
+    }
+    if (fflush(run->dups) != 0) {
+        return err_set(STATUS_IO, "cannot write the duplicates file");
     }
     if (run->eof) {
         char detail[AUDIT_DETAIL_BYTES_MAX];
@@ -1013,6 +1064,21 @@ static enum status rejects_open(struct import_run *run, const char *path)
     return STATUS_OK;
 }
 
+static enum status dups_open(struct import_run *run, const char *path)
+{
+    char *dpath = case_import_duplicates_path(path, run->opt);
+    int fd = open(dpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    free(dpath);
+    if (fd < 0 || (run->dups = fdopen(fd, "w")) == NULL) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return err_set(STATUS_IO, "cannot create the duplicates file");
+    }
+    static const char *const head[] = {"line", "case_id", "duplicate_of", "score", "why"};
+    return csv_write_row(run->dups, head, ARRAY_LEN(head));
+}
+
 /* Keeps the error of the import across the audit of its failure. */
 static void audit_failure(struct import_run *run, enum status st)
 {
@@ -1087,6 +1153,10 @@ enum status case_import(const struct auth_ctx *ctx, const char *format, const ch
             goto out;
         }
     }
+    st = dups_open(&run, path);
+    if (st != STATUS_OK) {
+        goto out;
+    }
     if (run.fmt == FMT_HTCDS_JSON) {
         run.js.in = run.in;
         run.js.chunk = xmalloc(IMPORT_READ_CHUNK);
@@ -1104,6 +1174,8 @@ enum status case_import(const struct auth_ctx *ctx, const char *format, const ch
         fflush(run.rejects);
         run.rejects_start = ftello(run.rejects);
     }
+    fflush(run.dups);
+    run.dups_start = ftello(run.dups);
     started = true;
 
     int redo = 0;
@@ -1123,6 +1195,7 @@ enum status case_import(const struct auth_ctx *ctx, const char *format, const ch
         if (run.rejects != NULL) {
             run.rejects_start = ftello(run.rejects);
         }
+        run.dups_start = ftello(run.dups);
         if (run.eof) {
             break;
         }
@@ -1139,6 +1212,21 @@ out:
     }
     if (run.rejects != NULL && fclose(run.rejects) != 0 && st == STATUS_OK) {
         st = err_set(STATUS_IO, "cannot write the rejects file");
+    }
+    if (run.dups != NULL) {
+        /* Only committed pairs stay listed: drop what the failed batch wrote. */
+        bool keep = out->possible_duplicates > 0;
+        if (keep && (fflush(run.dups) != 0 || ftruncate(fileno(run.dups), run.dups_start) != 0)) {
+            keep = false;
+        }
+        if (fclose(run.dups) != 0 && keep && st == STATUS_OK) {
+            st = err_set(STATUS_IO, "cannot write the duplicates file");
+        }
+        if (!keep) {
+            char *dp = case_import_duplicates_path(path, run.opt);
+            unlink(dp);
+            free(dp);
+        }
     }
     csv_reader_free(run.csv);
     free(run.js.chunk);

@@ -25,6 +25,13 @@
  * personal data, so it is created with mode 0600). Each case is audited by case_create; the
  * import adds one "case.import" entry with its counts.
  *
+ * Each imported record with a name or a birth date is checked for likely duplicates among the
+ * cases the principal may read, earlier rows of the same file included
+ * (case_duplicates_of_new: the same full name, or the same birth date and a shared name word);
+ * the pairs go to the duplicates file (CSV: line, case_id, duplicate_of, score, why; ids and
+ * scores only, mode 0600), which is removed when there are none or nothing was imported.
+ * Merging them is left to a person (case_merge).
+ *
  * case_import runs its own transactions on ctx->store: call it outside a transaction (never
  * through auth_run). It needs case.write, checked first. */
 #ifndef CTIS_CASES_IMPORT_H
@@ -43,6 +50,7 @@ typedef void (*case_import_progress_fn)(int64_t rows_done, int64_t bytes_done, i
 struct case_import_options {
     bool skip_bad;                    /* import the good rows; write the bad ones to the rejects file */
     const char *rejects_path;         /* NULL: "<path>.rejects.csv" */
+    const char *duplicates_path;      /* NULL: "<path>.duplicates.csv" */
     bool ignore_unknown_columns;      /* htcds-csv, ctdc-vp: skip columns ctis does not know */
     int64_t agency_id;                /* the agency that holds the cases; needed when the principal is
                                          the operator (who belongs to none), ignored otherwise */
@@ -52,11 +60,12 @@ struct case_import_options {
 };
 
 struct case_import_summary {
-    int64_t read;             /* records read (blank lines and the header not counted) */
-    int64_t imported;         /* cases created */
-    int64_t already_imported; /* records whose source key exists: nothing added */
-    int64_t rejected;         /* bad records (skip_bad only) */
-    char sha256[65];          /* of the file, hex */
+    int64_t read;                /* records read (blank lines and the header not counted) */
+    int64_t imported;            /* cases created */
+    int64_t already_imported;    /* records whose source key exists: nothing added */
+    int64_t rejected;            /* bad records (skip_bad only) */
+    int64_t possible_duplicates; /* imported records with likely duplicates (in the duplicates file) */
+    char sha256[65];             /* of the file, hex */
 };
 
 /* Imports `path` in `format` ("ctdc-vp", "htcds-csv", "htcds-json" or "odk-csv"). opt may be NULL (the
@@ -66,6 +75,9 @@ struct case_import_summary {
  * STATUS_DENIED, STATUS_NOT_FOUND (no such file), STATUS_IO. */
 enum status case_import(const struct auth_ctx *ctx, const char *format, const char *path,
                         const struct case_import_options *opt, struct case_import_summary *out);
+
+/* The duplicates file case_import writes for path and opt (caller frees). */
+char *case_import_duplicates_path(const char *path, const struct case_import_options *opt);
 
 /* The rejects file case_import writes for path and opt (caller frees). */
 char *case_import_rejects_path(const char *path, const struct case_import_options *opt);

@@ -1369,6 +1369,7 @@ struct case_op {
     struct case_record in;
     uint64_t mask;
     struct case_record *out;
+    int64_t merge_id, merge_version;
     struct case_filter f;
     struct case_record **list;
     size_t count;
@@ -1417,6 +1418,9 @@ static void case_print(const struct case_record *r)
     util_time_iso(t, r->opened_at_ms);
     printf("case %lld  status %s  version %lld  opened %s%s\n", (long long)r->id, r->status, (long long)r->version, t,
            r->restricted ? "  restricted" : "");
+    if (r->merged_into) {
+        printf("  merged into case %lld\n", (long long)r->merged_into);
+    }
     for (int f = 0; f < CASE_F__COUNT; f++) {
         if (r->withheld[f]) {
             printf("  %-28s (withheld)\n", case_fields[f].name);
@@ -1550,8 +1554,12 @@ static int cmd_case_show(const struct command *cmd, struct args *args)
         for (size_t i = 0; !json_out && i < o.count; i++) {
             char t[32], *c = json_dumps(o.history[i].changes, JSON_COMPACT | JSON_SORT_KEYS);
             util_time_iso(t, o.history[i].at_ms);
-            printf("  v%-3lld %s %-16s %-8s %s\n", (long long)o.history[i].version, t, o.history[i].actor,
-                   o.history[i].action, c ? c : "");
+            char from[40] = "";
+            if (o.history[i].case_id != o.id) {
+                snprintf(from, sizeof from, " (case %lld)", (long long)o.history[i].case_id);
+            }
+            printf("  v%-3lld %s %-16s %-8s %s%s\n", (long long)o.history[i].version, t, o.history[i].actor,
+                   o.history[i].action, c ? c : "", from);
             free(c);
         }
     }
@@ -1621,7 +1629,9 @@ static enum status op_case_change(const struct auth_ctx *ctx, void *p)
 {
     struct case_op *o = p;
     enum status st;
-    if (o->status != NULL && strcmp(o->status, "assign") == 0) {
+    if (o->status != NULL && strcmp(o->status, "merge") == 0) {
+        return case_merge(ctx, o->id, o->version, o->merge_id, o->merge_version, &o->out);
+    } else if (o->status != NULL && strcmp(o->status, "assign") == 0) {
         st = case_assign(ctx, o->id, o->version, o->owner);
     } else if (o->status != NULL && strcmp(o->status, "reopen") == 0) {
         st = case_reopen(ctx, o->id, o->version);
@@ -1671,6 +1681,14 @@ static int case_change(const struct command *cmd, struct args *args, const char 
         }
     } else if (st == STATUS_OK && strcmp(what, "reopen") == 0) {
         o.status = "reopen";
+    } else if (st == STATUS_OK && strcmp(what, "merge") == 0) {
+        o.status = "merge";
+        if (util_parse_i64(&o.merge_id, args->pos[1]) != STATUS_OK) {
+            st = err_set(STATUS_INVALID, "DUPLICATE_ID: a number");
+        } else if (opt(cmd, args, "merge-version") == NULL ||
+                   util_parse_i64(&o.merge_version, opt(cmd, args, "merge-version")) != STATUS_OK) {
+            st = err_set_field(STATUS_INVALID, "merge-version", "--merge-version: the duplicate's version you read");
+        }
     } else if (st == STATUS_OK) {
         o.status = opt(cmd, args, "status") ? opt(cmd, args, "status") : "Closed";
         o.reason = opt(cmd, args, "reason");
@@ -1691,6 +1709,10 @@ static int case_change(const struct command *cmd, struct args *args, const char 
 static int cmd_case_update(const struct command *cmd, struct args *a)
 {
     return case_change(cmd, a, "update");
+}
+static int cmd_case_merge(const struct command *cmd, struct args *a)
+{
+    return case_change(cmd, a, "merge");
 }
 static int cmd_case_assign(const struct command *cmd, struct args *a)
 {
@@ -1854,6 +1876,7 @@ static int cmd_import(const struct command *cmd, struct args *args)
     struct case_import_options o = {
         .skip_bad = flag(cmd, args, "skip-bad"),
         .rejects_path = opt(cmd, args, "rejects"),
+        .duplicates_path = opt(cmd, args, "duplicates"),
         .ignore_unknown_columns = flag(cmd, args, "ignore-unknown-columns"),
         .progress = import_progress,
         .progress_arg = "importing",
@@ -1878,12 +1901,19 @@ static int cmd_import(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK || sum.read > 0) {
         if (json_out) {
-            print_json(json_pack("{sssIsIsIsIss}", "file", path, "read", (json_int_t)sum.read, "imported",
+            print_json(json_pack("{sssIsIsIsIsIss}", "file", path, "read", (json_int_t)sum.read, "imported",
                                  (json_int_t)sum.imported, "already_imported", (json_int_t)sum.already_imported,
-                                 "rejected", (json_int_t)sum.rejected, "sha256", sum.sha256));
+                                 "rejected", (json_int_t)sum.rejected, "possible_duplicates",
+                                 (json_int_t)sum.possible_duplicates, "sha256", sum.sha256));
         } else {
-            printf("%s: read %lld, imported %lld, already imported %lld, rejected %lld\n", path, (long long)sum.read,
-                   (long long)sum.imported, (long long)sum.already_imported, (long long)sum.rejected);
+            printf("%s: read %lld, imported %lld, already imported %lld, rejected %lld, possible duplicates %lld\n",
+                   path, (long long)sum.read, (long long)sum.imported, (long long)sum.already_imported,
+                   (long long)sum.rejected, (long long)sum.possible_duplicates);
+        }
+        if (sum.possible_duplicates > 0 && !json_out) {
+            char *dp = case_import_duplicates_path(path, &o);
+            printf("likely duplicates (case ids and scores; merge with ctis case merge): %s\n", dp);
+            free(dp);
         }
         if (sum.rejected > 0) {
             char *rp = case_import_rejects_path(path, &o);
@@ -2165,6 +2195,15 @@ static const struct command commands[] = {
      "Changes fields of a case.",
      {{"version", true, "the version you read"}, {"fields", true, "JSON object of the fields to change"}},
      cmd_case_update},
+    {"case merge",
+     "CASE_ID DUPLICATE_ID",
+     2,
+     2,
+     "Merges a duplicate into a case: the case takes the fields it lacks, the duplicate's events and comments; "
+     "the duplicate keeps its history, is marked merged and leaves lists and statistics.",
+     {{"version", true, "the version of CASE_ID you read"},
+      {"merge-version", true, "the version of DUPLICATE_ID you read"}},
+     cmd_case_merge},
     {"case assign",
      "CASE_ID",
      1,
@@ -2222,6 +2261,7 @@ static const struct command commands[] = {
      "a file imported twice adds nothing.",
      {{"skip-bad", false, "import the good rows and write the bad ones, with line and reason, to --rejects"},
       {"rejects", true, "where the rejected rows go (default FILE.rejects.csv)"},
+      {"duplicates", true, "where likely duplicates are listed (default FILE.duplicates.csv; removed when none)"},
       {"agency", true, "the agency that holds the cases (default: the first agency)"},
       {"ignore-unknown-columns", false, "skip columns ctis does not know instead of refusing the file"}},
      cmd_import},

@@ -51,6 +51,7 @@ const struct store_table store_tables[] = {
     {"vocab_extensions", "vocab, code"},
     {"cases", "id"},
     {"case_name_index", "bidx, case_id"},
+    {"case_name_keys", "case_id"},
     {"case_versions", "id"},
     {"case_events", "id"},
     {"case_comments", "id"},

@@ -73,6 +73,7 @@
 #define CSV_LINE_BYTES_MAX (1024 * 1024)                /* one record, all its cells and lines */
 #define IMPORT_JSON_RECORD_BYTES_MAX (1024 * 1024)      /* one case object of a JSON-lines file */
 #define IMPORT_BATCH_ROWS 1000                          /* rows per transaction when skipping bad rows */
+#define IMPORT_DUPLICATES_PER_ROW 5                     /* likely duplicates listed per imported row */
 #define IMPORT_REDO_MAX 16 /* times a batch is run again, each without a case that failed in it */
 
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");

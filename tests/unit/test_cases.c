@@ -581,6 +581,144 @@ static void test_cases__duplicates(void **state)
     auth_principal_clear(&a.p);
 }
 
+static enum status op_merge(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    return case_merge(c, o->id, o->version, o->ev.id, o->mask, &o->out);
+}
+
+static int64_t total_victims(struct world *w)
+{
+    struct as a;
+    as_user(w, &a, w->analyst);
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    const char *by[] = {"gender"};
+    struct case_stat_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(case_stats_victims(&a.ctx, by, 1, 0, INT64_MAX, &rows, &n), STATUS_OK);
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += rows[i].count;
+    }
+    case_stats_free(rows, n);
+    store_tx_commit(w->t.store);
+    auth_principal_clear(&a.p);
+    return total;
+}
+
+/* Merging a duplicate: the kept case takes the fields it lacks and the events and comments; the
+ * duplicate keeps its history, leaves lists, duplicates and statistics, and refuses changes. */
+static void test_cases__merge(void **state)
+{
+    struct world *w = *state;
+    struct as a;
+    as_user(w, &a, w->supervisor_a);
+    struct op o;
+    memset(&o, 0, sizeof o);
+    case_record_init(&o.in);
+    PARSE(&o, given_name, "Folake");
+    PARSE(&o, family_name, "Balogun");
+    PARSE(&o, gender, "female");
+    assert_int_equal(auth_run(&a.ctx, op_create, &o), STATUS_OK);
+    int64_t keep = o.out->id;
+    op_clear(&o);
+    int64_t dup = make_case(w, w->supervisor_a, "Folake", "Balogun"); /* birth date, phone, narrative */
+    int64_t other_agency = make_case(w, w->worker_b, "Folake", "Balogun");
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    struct case_event e = {.type = "Exploitation", .country = "ITA", .date = "2020", .place = "Castel Volturno"};
+    assert_int_equal(case_event_add(&a.ctx, dup, &e, NULL), STATUS_OK);
+    assert_int_equal(case_comment_add(&a.ctx, dup, "Second interview.", NULL), STATUS_OK);
+    struct case_duplicate *d = NULL;
+    size_t n = 0;
+    assert_int_equal(case_duplicates(&a.ctx, keep, &case_scorer_simple, 50, &d, &n), STATUS_OK);
+    assert_true(n >= 1 && d[0].id == dup);
+    free(d);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+    int64_t before = total_victims(w);
+
+    /* Refused: a caseworker lacks case.merge; a stale version; the case itself; another agency's. */
+    struct as cw;
+    as_user(w, &cw, w->worker_a);
+    o.id = keep, o.version = 1, o.ev.id = dup, o.mask = 1;
+    assert_int_equal(auth_run(&cw.ctx, op_merge, &o), STATUS_DENIED);
+    auth_principal_clear(&cw.p);
+    o.mask = 7; /* the duplicate's version is not 7 */
+    assert_int_equal(auth_run(&a.ctx, op_merge, &o), STATUS_CONFLICT);
+    o.ev.id = keep;
+    assert_int_equal(auth_run(&a.ctx, op_merge, &o), STATUS_INVALID);
+    o.ev.id = other_agency, o.mask = 1;
+    assert_int_equal(auth_run(&a.ctx, op_merge, &o), STATUS_NOT_FOUND);
+
+    o.ev.id = dup;
+    o.mask = 1;
+    assert_int_equal(auth_run(&a.ctx, op_merge, &o), STATUS_OK);
+    struct case_record *k = o.out;
+    assert_string_equal(k->v[CASE_F_birth_date].text, "1996-03"); /* taken from the duplicate */
+    assert_string_equal(k->v[CASE_F_phone].text, "+234 801 234 5678");
+    assert_string_equal(k->v[CASE_F_given_name].text, "Folake"); /* its own */
+    assert_int_equal(k->version, 2);
+    o.out = NULL;
+    case_record_free(k);
+    op_clear(&o);
+
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    struct case_event *ev = NULL;
+    assert_int_equal(case_events(&a.ctx, keep, &ev, &n), STATUS_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(ev[0].place, "Castel Volturno");
+    case_events_free(ev, n);
+    struct case_comment *c = NULL;
+    assert_int_equal(case_comments(&a.ctx, keep, &c, &n), STATUS_OK);
+    assert_int_equal(n, 1);
+    case_comments_free(c, n);
+    /* Both histories, newest first: the merge, then the duplicate's and the case's creation. */
+    struct case_change *h = NULL;
+    assert_int_equal(case_history(&a.ctx, keep, &h, &n), STATUS_OK);
+    bool own_create = false, dup_create = false, merge = false, merged = false;
+    for (size_t i = 0; i < n; i++) {
+        own_create = own_create || (h[i].case_id == keep && strcmp(h[i].action, "create") == 0);
+        dup_create = dup_create || (h[i].case_id == dup && strcmp(h[i].action, "create") == 0);
+        merged = merged || (h[i].case_id == dup && strcmp(h[i].action, "merged") == 0);
+        if (h[i].case_id == keep && strcmp(h[i].action, "merge") == 0) {
+            merge = true;
+            assert_int_equal(json_integer_value(json_object_get(h[i].changes, "merged_from")), dup);
+            assert_string_equal(json_string_value(json_object_get(h[i].changes, "phone")), "changed");
+        }
+    }
+    assert_true(own_create && dup_create && merge && merged);
+    case_history_free(h, n);
+    struct case_record *m = NULL;
+    assert_int_equal(case_get(&a.ctx, dup, &m), STATUS_OK);
+    assert_int_equal(m->merged_into, keep);
+    assert_string_equal(m->v[CASE_F_given_name].text, "Folake"); /* its own data stays readable */
+    case_record_free(m);
+    assert_int_equal(case_duplicates(&a.ctx, keep, &case_scorer_simple, 50, &d, &n), STATUS_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_not_equal(d[i].id, dup);
+    }
+    free(d);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+
+    /* The duplicate refuses changes and a second merge; lists and statistics leave it out. */
+    o.id = dup, o.version = 2;
+    PARSE(&o, gender, "male");
+    o.mask = (uint64_t)1 << CASE_F_gender;
+    assert_int_equal(auth_run(&a.ctx, op_update, &o), STATUS_CONFLICT);
+    assert_non_null(strstr(err_last(), "merged into"));
+    op_clear(&o);
+    o.id = keep, o.version = 2, o.ev.id = dup, o.mask = 2;
+    assert_int_equal(auth_run(&a.ctx, op_merge, &o), STATUS_CONFLICT);
+    op_clear(&o);
+    o.f.name = "Folake";
+    o.f.limit = 50;
+    assert_int_equal(auth_run(&a.ctx, op_list, &o), STATUS_OK);
+    assert_int_equal(o.count, 1);
+    assert_int_equal(o.list[0]->id, keep);
+    op_clear(&o);
+    assert_int_equal(total_victims(w), before - 1);
+    auth_principal_clear(&a.p);
+}
+
 static void test_cases__bad_input_names_the_field(void **state)
 {
     struct case_record r;
@@ -625,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_cases__stats_golden),
         cmocka_unit_test(test_cases__access_matrix),
         cmocka_unit_test(test_cases__duplicates),
+        cmocka_unit_test(test_cases__merge),
     };
     TEST_RUN_BOTH("cases", tests, setup, teardown);
 }

@@ -538,6 +538,75 @@ static void write_file(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* Likely duplicates of imported rows: earlier rows of the file and cases already held, through the
+ * same full name or the same birth date with a shared word; listed by line and case id. */
+static void test_import__duplicates(void **state)
+{
+    struct world *w = *state;
+    char path[700], dups[720];
+    snprintf(path, sizeof path, "%s/people.csv", w->t.dir);
+    snprintf(dups, sizeof dups, "%s/people.csv.duplicates.csv", w->t.dir);
+    write_file(path, "given_name,family_name,birth_date,gender,citizenship\n"
+                     "Amina,Diallo,1990-04-02,Feminine,SEN\n"  /* line 2 */
+                     "Amina,Diallo,,Feminine,SEN\n"            /* 3: the same full name as 2 */
+                     "Diallo,Amina,,Feminine,SEN\n"            /* 4: the same words in another order: 2 and 3 */
+                     "John,Smith,1985-01-01,Masculine,GBR\n"   /* 5: nobody */
+                     "Jon,Smith,1985-01-01,Masculine,GBR\n"    /* 6: birth date and a shared word, 5 */
+                     "Aminata,Sow,1990-04-02,Feminine,MLI\n"); /* 7: birth date only: not shown */
+    struct case_import_options opt = {.agency_id = w->agency};
+    struct case_import_summary s;
+    assert_int_equal(case_import(&w->t.ctx, "htcds-csv", path, &opt, &s), STATUS_OK);
+    assert_int_equal(s.imported, 6);
+    assert_int_equal(s.possible_duplicates, 3);
+    FILE *f = fopen(dups, "rb");
+    assert_non_null(f);
+    struct stat sb;
+    assert_int_equal(fstat(fileno(f), &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    struct csv_reader *r = csv_reader_new(f);
+    assert_int_equal(csv_reader_next(r), STATUS_OK);
+    assert_string_equal(csv_reader_field(r, 0), "line");
+    assert_string_equal(csv_reader_field(r, 2), "duplicate_of");
+    int lines[8] = {0};
+    size_t rows = 0;
+    while (csv_reader_next(r) == STATUS_OK) {
+        int64_t line = 0;
+        assert_int_equal(util_parse_i64(&line, csv_reader_field(r, 0)), STATUS_OK);
+        assert_true(line >= 2 && line <= 7);
+        lines[line]++;
+        assert_null(strstr(csv_reader_field(r, 4), "Amina")); /* ids and scores, never a name */
+        rows++;
+    }
+    csv_reader_free(r);
+    fclose(f);
+    assert_int_equal(lines[3], 1);
+    assert_int_equal(lines[4], 2);
+    assert_int_equal(lines[6], 1);
+    assert_int_equal(lines[7], 0);
+    assert_int_equal(rows, 4);
+
+    /* Importing it again adds nothing and finds nothing new: no file is left. */
+    assert_int_equal(case_import(&w->t.ctx, "htcds-csv", path, &opt, &s), STATUS_OK);
+    assert_int_equal(s.imported, 0);
+    assert_int_equal(s.possible_duplicates, 0);
+    assert_false(util_file_exists(dups));
+
+    /* A second file, a bad row: nothing imported, no duplicates file; with --skip-bad, the good
+     * row is listed against the case already held. */
+    snprintf(path, sizeof path, "%s/more.csv", w->t.dir);
+    snprintf(dups, sizeof dups, "%s/more.csv.duplicates.csv", w->t.dir);
+    write_file(path, "given_name,family_name,birth_date,gender\n"
+                     "Amina,Diallo,,Feminine\n"
+                     "Bad,Row,,Centaur\n");
+    assert_int_equal(case_import(&w->t.ctx, "htcds-csv", path, &opt, &s), STATUS_INVALID);
+    assert_false(util_file_exists(dups));
+    opt.skip_bad = true;
+    assert_int_equal(case_import(&w->t.ctx, "htcds-csv", path, &opt, &s), STATUS_OK);
+    assert_int_equal(s.imported, 1);
+    assert_int_equal(s.possible_duplicates, 1);
+    assert_true(util_file_exists(dups));
+}
+
 #define TRIP_CASES 60
 
 static void fill_world(struct world *w)
@@ -850,6 +919,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import__json_errors, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_export__json_round_trip, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__bad_row, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_import__duplicates, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__ctdc_vp, world_setup, world_teardown),
     };
     int failures = cmocka_run_group_tests_name("csv", csv_tests, NULL, NULL);

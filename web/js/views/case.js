@@ -11,6 +11,7 @@ import {
   userNames, ownerText, unwrap, listText, CLOSED, EVENT_TYPES, APPROX_DATE,
 } from '../casefields.js';
 import { choose } from '../lookups.js';
+import { duplicatesSection, mergedBanner } from './duplicates.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -303,7 +304,10 @@ function commentsSection(c, ctx) {
 // --- History ----------------------------------------------------------------------------------
 
 // Record-level changes (not fields) the history names.
-const RECORD_KEYS = { status: 'common.status', owner_id: 'cases.owner', restricted: 'case.restricted' };
+const RECORD_KEYS = {
+  status: 'common.status', owner_id: 'cases.owner', restricted: 'case.restricted',
+  merged_from: 'case.history.merged_from', merged_into: 'case.history.merged_into',
+};
 
 // A value in the history: export text ("" not collected, "unknown", "not applicable", "TRUE",
 // codes, "A;B" for several) or a JSON value as in the case.
@@ -327,6 +331,9 @@ function changeList(reg, changes) {
   return h('ul', { class: 'changes' }, entries.map(([name, ch]) => {
     const f = reg.byName.get(name);
     const label = f ? fieldLabel(f) : RECORD_KEYS[name] ? t(RECORD_KEYS[name]) : name;
+    if (typeof ch === 'number') {
+      return h('li', {}, h('span', { class: 'change-field' }, label), ': ', h('a', { href: `#/cases/${ch}` }, String(ch)));
+    }
     if (!ch || typeof ch !== 'object' || !('from' in ch || 'to' in ch)) {
       return h('li', {}, h('span', { class: 'change-field' }, label), ': ', t('case.history.changed'));
     }
@@ -344,6 +351,8 @@ function historySection(reg, c) {
       const items = (data && data.items) || [];
       box.replaceChildren(items.length ? table(t('case.history'), [
         { label: t('case.version'), cell: (e) => String(e.version ?? '') },
+        { label: t('case.history.case'), cell: (e) => (e.case_id && String(e.case_id) !== String(c.id)
+          ? h('a', { href: `#/cases/${e.case_id}` }, String(e.case_id)) : t('case.history.this_case')) },
         { label: t('case.history.at'), cell: (e) => formatDate(e.at), cls: 'nowrap' },
         { label: t('case.history.actor'), cell: (e) => e.actor || '—' },
         { label: t('case.history.action'), cell: (e) => actionLabel(e.action) },
@@ -377,11 +386,14 @@ export async function render(ctx) {
     h('h1', { tabindex: '-1' }, t('case.title', { id: c.id ?? id })),
     h('p', { class: 'case-badges' },
       h('span', { class: `badge status-${String(c.status || '').toLowerCase()}` }, statusLabel(c.status)),
-      c.restricted ? h('span', { class: 'badge badge-restricted' }, t('case.restricted')) : null),
+      c.restricted ? h('span', { class: 'badge badge-restricted' }, t('case.restricted')) : null,
+      c.merged_into ? h('span', { class: 'badge badge-merged' }, t('case.merged_badge')) : null),
+    mergedBanner(c),
     summary(c, ctx, names),
-    canWrite ? await actions(c, version, ctx, reload) : null,
+    canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     ...fieldSections(reg, c),
     eventsSection(reg, c, ctx),
     commentsSection(c, ctx),
+    duplicatesSection(c, version, ctx, reload),
     historySection(reg, c));
 }
