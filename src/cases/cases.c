@@ -495,6 +495,30 @@ static enum status reach_record(const struct auth_ctx *ctx, int64_t id, const ch
     return st;
 }
 
+enum status case__reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
+                        struct auth_record *rec_out)
+{
+    return reach_record(ctx, id, permission, write, detail, rec_out);
+}
+
+enum status case__peek(const struct auth_ctx *ctx, int64_t id, struct auth_record *rec_out, char status_out[24])
+{
+    struct case_record *cur = NULL;
+    enum status st = load(ctx, id, open_none, &cur);
+    if (st == STATUS_OK) {
+        *rec_out = case_auth_record(cur);
+        snprintf(status_out, 24, "%s", cur->status);
+    }
+    case_record_free(cur);
+    return st;
+}
+
+enum status case__version_write(const struct auth_ctx *ctx, int64_t case_id, int64_t version, const char *action,
+                                json_t *changes)
+{
+    return version_write(ctx, case_id, version, action, changes);
+}
+
 enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record **out)
 {
     *out = NULL;
@@ -558,8 +582,20 @@ static enum status version_check(const struct case_record *r, int64_t expected)
     return STATUS_OK;
 }
 
+static enum status update_fields(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
+                                 const struct case_record *changes, uint64_t mask, bool closing,
+                                 struct case_record **out);
+
 enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                         const struct case_record *changes, uint64_t mask, struct case_record **out)
+{
+    return update_fields(ctx, id, expected_version, changes, mask, false, out);
+}
+
+/* closing: the closure reason written by case_close, which consent restrictions allow. */
+static enum status update_fields(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
+                                 const struct case_record *changes, uint64_t mask, bool closing,
+                                 struct case_record **out)
 {
     *out = NULL;
     struct case_record *cur = NULL, *before = NULL;
@@ -568,7 +604,10 @@ enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected
         return st;
     }
     struct auth_record rec = case_auth_record(cur);
-    st = version_check(cur, expected_version);
+    st = closing ? STATUS_OK : case__consent_require(ctx, id, CASE_USE_PROCESS);
+    if (st == STATUS_OK) {
+        st = version_check(cur, expected_version);
+    }
     if (st == STATUS_OK) {
         st = groups_writable(ctx, &rec, mask, "update");
     }
@@ -633,6 +672,9 @@ static enum status simple_change(const struct auth_ctx *ctx, int64_t id, int64_t
 {
     struct case_record *cur = NULL;
     enum status st = reach(ctx, id, "case.write", true, action, open_none, &cur);
+    if (st == STATUS_OK && strcmp(action, "reopen") == 0) {
+        st = case__consent_require(ctx, id, CASE_USE_PROCESS);
+    }
     if (st == STATUS_OK && expected_version >= 0) {
         st = version_check(cur, expected_version);
     }
@@ -666,7 +708,11 @@ enum status case_assign(const struct auth_ctx *ctx, int64_t id, int64_t expected
     /* Scope first, so that a case out of reach answers "not found" whatever the owner given. */
     struct case_record *cur = NULL;
     enum status st = reach(ctx, id, "case.write", true, "assign", open_none, &cur);
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, id, CASE_USE_PROCESS);
+    }
     if (st != STATUS_OK) {
+        case_record_free(cur);
         return st;
     }
     int64_t agency = cur->agency_id;
@@ -716,7 +762,7 @@ enum status case_close(const struct auth_ctx *ctx, int64_t id, int64_t expected_
         st = case_value_parse(&ch, CASE_F_closure_reason, reason);
         struct case_record *after = NULL;
         if (st == STATUS_OK) {
-            st = case_update(ctx, id, expected_version, &ch, (uint64_t)1 << CASE_F_closure_reason, &after);
+            st = update_fields(ctx, id, expected_version, &ch, (uint64_t)1 << CASE_F_closure_reason, true, &after);
         }
         if (st == STATUS_OK) {
             version = after->version;
@@ -1025,6 +1071,9 @@ enum status case_event_add(const struct auth_ctx *ctx, int64_t case_id, const st
     }
     struct auth_record rec;
     st = reach_record(ctx, case_id, "case.write", true, "add event", &rec);
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -1143,6 +1192,9 @@ enum status case_comment_add(const struct auth_ctx *ctx, int64_t case_id, const 
     }
     struct auth_record rec;
     enum status st = reach_record(ctx, case_id, "case.write", true, "comment", &rec);
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st != STATUS_OK) {
         return st;
     }
