@@ -322,7 +322,11 @@ enum status consent_set(const struct auth_ctx *ctx, int64_t case_id, const struc
         state[i] = cur.current[i].state;
     }
     json_t *diff = json_object();
+    /* Strictly after the last entry, so that the history's order is the order of the changes. */
     int64_t now = util_now_ms();
+    for (size_t i = 0; i < cur.count; i++) {
+        now = cur.history[i].at_ms >= now ? cur.history[i].at_ms + 1 : now;
+    }
     char day[11];
     today(day);
     for (size_t i = 0; st == STATUS_OK && i < count; i++) {
@@ -388,7 +392,7 @@ static json_t *entry_json(const struct consent_entry *e, const char *lang)
 {
     char key[64];
     snprintf(key, sizeof key, "consent.item.%s", items[e->item].code);
-    json_t *o = json_pack("{sssssssss?}", "item", items[e->item].code, "htcds", items[e->item].htcds, "label",
+    json_t *o = json_pack("{ssssssssss?}", "item", items[e->item].code, "htcds", items[e->item].htcds, "label",
                           i18n_get(lang, key), "state", states[e->state], "date", e->at_ms ? e->date : NULL);
     if (e->at_ms) {
         char t[32];

@@ -451,7 +451,7 @@ static enum status sar_audit(const struct auth_ctx *ctx, int64_t id, json_t *o)
             break;
         }
         for (size_t i = 0; i < n; i++) {
-            json_array_append_new(arr, json_pack("{sIsosssssssssI}", "seq", (json_int_t)e[i].seq, "at",
+            json_array_append_new(arr, json_pack("{sIsoss?ss?ss?ss?ss?sI}", "seq", (json_int_t)e[i].seq, "at",
                                                  time_json(e[i].at_ms), "actor", e[i].actor, "action", e[i].action,
                                                  "field_group", e[i].field_group, "outcome", e[i].outcome, "detail",
                                                  e[i].detail, "actor_user_id", (json_int_t)e[i].actor_user_id));
@@ -477,7 +477,7 @@ static enum status sar_purges(const struct auth_ctx *ctx, int64_t id, json_t *o)
     enum status st = store_exec(ctx->store, STMT_PURGE_LOG_BY_CASE, a, 1, &r);
     json_t *arr = json_array();
     while (st == STATUS_OK && (st = store_rows_next(r)) == STATUS_OK) {
-        json_array_append_new(arr, json_pack("{sossssssIss}", "at", time_json(store_rows_i64(r, 0)), "actor",
+        json_array_append_new(arr, json_pack("{sosssssssIss}", "at", time_json(store_rows_i64(r, 0)), "actor",
                                              store_rows_text(r, 1), "record_type", store_rows_text(r, 2), "reason",
                                              store_rows_text(r, 3), "items", (json_int_t)store_rows_i64(r, 4), "detail",
                                              store_rows_text(r, 5)));

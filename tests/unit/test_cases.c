@@ -483,6 +483,40 @@ static const struct {
     {"fund_manager", false, false},  {"trustee", false, false},       {"auditor", false, false},
     {"administrator", false, false},
 };
+/* The data-protection permissions (subject-access export, purge), by role. */
+static const struct {
+    const char *role;
+    bool sar;
+    bool purge;
+} case_protect_perms[] = {
+    {"caseworker", false, false},   {"case_supervisor", true, true}, {"investigator", false, false},
+    {"prosecutor", false, false},   {"analyst", false, false},       {"national_coordinator", false, false},
+    {"fund_manager", false, false}, {"trustee", false, false},       {"auditor", false, false},
+    {"administrator", false, true},
+};
+
+static void test_cases__protect_matrix(void **state)
+{
+    (void)state;
+    assert_int_equal(ARRAY_LEN(case_protect_perms), auth_builtin_roles_count);
+    for (size_t r = 0; r < auth_builtin_roles_count; r++) {
+        const struct auth_builtin_role *b = &auth_builtin_roles[r];
+        bool sar = false, purge = false, found = false;
+        for (size_t i = 0; b->permissions[i]; i++) {
+            sar = sar || strcmp(b->permissions[i], "case.sar") == 0;
+            purge = purge || strcmp(b->permissions[i], "case.purge") == 0;
+        }
+        for (size_t k = 0; k < ARRAY_LEN(case_protect_perms); k++) {
+            if (strcmp(case_protect_perms[k].role, b->name) == 0) {
+                found = true;
+                if (sar != case_protect_perms[k].sar || purge != case_protect_perms[k].purge) {
+                    fail_msg("role %s: case.sar %d case.purge %d", b->name, sar, purge);
+                }
+            }
+        }
+        assert_true(found);
+    }
+}
 
 static void test_cases__access_matrix(void **state)
 {
@@ -624,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_cases__no_plain_text_at_rest),
         cmocka_unit_test(test_cases__stats_golden),
         cmocka_unit_test(test_cases__access_matrix),
+        cmocka_unit_test(test_cases__protect_matrix),
         cmocka_unit_test(test_cases__duplicates),
     };
     TEST_RUN_BOTH("cases", tests, setup, teardown);
