@@ -11,6 +11,7 @@ import {
   userNames, ownerText, unwrap, listText, CLOSED, EVENT_TYPES, APPROX_DATE,
 } from '../casefields.js';
 import { choose } from '../lookups.js';
+import { consentSection } from './consent.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -381,6 +382,7 @@ export async function render(ctx) {
     summary(c, ctx, names),
     canWrite ? await actions(c, version, ctx, reload) : null,
     ...fieldSections(reg, c),
+    consentSection(c, ctx),
     eventsSection(reg, c, ctx),
     commentsSection(c, ctx),
     historySection(reg, c));
