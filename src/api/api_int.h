@@ -43,4 +43,14 @@ void api_case_comments(struct http_request *req, void *app);
 void api_case_comment_add(struct http_request *req, void *app);
 void api_stats_victims(struct http_request *req, void *app);
 
+/* The data-protection routes (api_protect.c). */
+void api_case_consent_get(struct http_request *req, void *app);
+void api_case_consent_put(struct http_request *req, void *app);
+void api_case_consent_history(struct http_request *req, void *app);
+void api_case_purge(struct http_request *req, void *app);
+void api_case_subject_access(struct http_request *req, void *app);
+void api_retention_get(struct http_request *req, void *app);
+void api_retention_put(struct http_request *req, void *app);
+void api_retention_purge(struct http_request *req, void *app);
+
 #endif

@@ -43,6 +43,8 @@ const struct auth_permission auth_permissions[] = {
     {"case.write", "Create and change victim cases"},
     {"case.export", "Export victim cases (identifying fields only with the field groups)"},
     {"case.merge", "Merge a duplicate case into another"},
+    {"case.sar", "Subject-access export: everything held about the person of a case, decrypted"},
+    {"case.purge", "Set retention periods, run the retention purge and purge a case on request"},
     {"referral.read", "See referrals"},
     {"referral.write", "Make, accept and decline referrals"},
     {"task.read", "See tasks"},
@@ -80,9 +82,9 @@ static const char *const perms_caseworker[] = {"case.read",  "case.write", "refe
                                                "task.read",  "task.write", "token.manage",  FG_ALL_READ,
                                                FG_ALL_WRITE, NULL};
 static const char *const perms_supervisor[] = {
-    "case.read",      "case.write", "case.export", "case.merge", "referral.read",
-    "referral.write", "task.read",  "task.write",  "user.read",  "token.manage",
-    FG_ALL_READ,      FG_ALL_WRITE, NULL};
+    "case.read",  "case.write",    "case.export",    "case.merge", "case.sar",
+    "case.purge", "referral.read", "referral.write", "task.read",  "task.write",
+    "user.read",  "token.manage",  FG_ALL_READ,      FG_ALL_WRITE, NULL};
 static const char *const perms_investigator[] = {
     "case.read",  "justice.read", "justice.write",    "link.run",      "referral.read",  "task.read",
     "task.write", "token.manage", "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read",
@@ -99,9 +101,9 @@ static const char *const perms_fund_manager[] = {"fund.read",   "fund.write",   
 static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};
 static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", NULL};
 static const char *const perms_admin[] = {
-    "user.read",        "user.manage", "user.export",  "agency.read",      "agency.manage",     "role.read",
-    "role.manage",      "audit.read",  "token.manage", "fg.identity.read", "fg.identity.write", "fg.contact.read",
-    "fg.contact.write", NULL};
+    "user.read",         "user.manage",     "user.export",      "agency.read",  "agency.manage",
+    "role.read",         "role.manage",     "audit.read",       "token.manage", "fg.identity.read",
+    "fg.identity.write", "fg.contact.read", "fg.contact.write", "case.purge",   NULL};
 
 /* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
 static const char *const assign_admin[] = {

@@ -514,7 +514,7 @@ static enum status merged_into(const struct auth_ctx *ctx, int64_t id, int64_t *
 }
 
 /* Loads a case the principal may reach with permission; out of scope reads as absent. A case
- * merged into another refuses changes. */
+ * merged into another refuses changes (case.write, case.merge; purges and consent still apply). */
 static enum status reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
                          const bool open[AUTH_FG__COUNT], struct case_record **out)
 {
@@ -528,7 +528,8 @@ static enum status reach(const struct auth_ctx *ctx, int64_t id, const char *per
         st = err_set(STATUS_NOT_FOUND, "no such case");
     }
     int64_t into = 0;
-    if (st == STATUS_OK && write && (st = merged_into(ctx, id, &into)) == STATUS_OK && into != 0) {
+    bool changes = write && (strcmp(permission, "case.write") == 0 || strcmp(permission, "case.merge") == 0);
+    if (st == STATUS_OK && changes && (st = merged_into(ctx, id, &into)) == STATUS_OK && into != 0) {
         st = err_set(STATUS_CONFLICT, "this case was merged into case %lld: change that one", (long long)into);
     }
     if (st != STATUS_OK) {
@@ -549,6 +550,30 @@ static enum status reach_record(const struct auth_ctx *ctx, int64_t id, const ch
     }
     case_record_free(cur);
     return st;
+}
+
+enum status case__reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
+                        struct auth_record *rec_out)
+{
+    return reach_record(ctx, id, permission, write, detail, rec_out);
+}
+
+enum status case__peek(const struct auth_ctx *ctx, int64_t id, struct auth_record *rec_out, char status_out[24])
+{
+    struct case_record *cur = NULL;
+    enum status st = load(ctx, id, open_none, &cur);
+    if (st == STATUS_OK) {
+        *rec_out = case_auth_record(cur);
+        snprintf(status_out, 24, "%s", cur->status);
+    }
+    case_record_free(cur);
+    return st;
+}
+
+enum status case__version_write(const struct auth_ctx *ctx, int64_t case_id, int64_t version, const char *action,
+                                json_t *changes)
+{
+    return version_write(ctx, case_id, version, action, changes);
 }
 
 enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record **out)
@@ -621,10 +646,11 @@ static enum status version_check(const struct case_record *r, int64_t expected)
     return STATUS_OK;
 }
 
-/* case_update, with the version entry's action and, for a merge, the case merged in. */
+/* case_update, with the version entry's action and, for a merge, the case merged in. closing: the
+ * closure reason written by case_close, which consent restrictions allow. */
 static enum status update_fields(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                                  const struct case_record *changes, uint64_t mask, const char *action,
-                                 int64_t merged_from, struct case_record **out)
+                                 int64_t merged_from, bool closing, struct case_record **out)
 {
     *out = NULL;
     struct case_record *cur = NULL, *before = NULL;
@@ -633,7 +659,10 @@ static enum status update_fields(const struct auth_ctx *ctx, int64_t id, int64_t
         return st;
     }
     struct auth_record rec = case_auth_record(cur);
-    st = version_check(cur, expected_version);
+    st = closing ? STATUS_OK : case__consent_require(ctx, id, CASE_USE_PROCESS);
+    if (st == STATUS_OK) {
+        st = version_check(cur, expected_version);
+    }
     if (st == STATUS_OK) {
         st = groups_writable(ctx, &rec, mask, action);
     }
@@ -699,7 +728,36 @@ out:
 enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                         const struct case_record *changes, uint64_t mask, struct case_record **out)
 {
-    return update_fields(ctx, id, expected_version, changes, mask, "update", 0, out);
+    return update_fields(ctx, id, expected_version, changes, mask, "update", 0, false, out);
+}
+
+enum status case__merged_from(const struct auth_ctx *ctx, int64_t id, int64_t **ids_out, size_t *count_out)
+{
+    *ids_out = NULL;
+    *count_out = 0;
+    struct sql_value a[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec(ctx->store, STMT_CASE_MERGED_FROM, a, 1, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    size_t cap = 4, n = 0;
+    int64_t *ids = xcalloc(cap, sizeof *ids);
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        if (n == cap) {
+            cap *= 2;
+            ids = xrealloc(ids, cap * sizeof *ids);
+        }
+        ids[n++] = store_rows_i64(r, 0);
+    }
+    store_rows_free(r);
+    if (st != STATUS_DONE) {
+        free(ids);
+        return st;
+    }
+    *ids_out = ids;
+    *count_out = n;
+    return STATUS_OK;
 }
 
 enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep_version, int64_t merge_id,
@@ -722,6 +780,13 @@ enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep
         st = reach(ctx, keep_id, "case.merge", true, detail, open_none, &keep);
         case_record_free(keep);
         keep = NULL;
+    }
+    /* Moving a person's data is processing: both consents must allow it. */
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, merge_id, CASE_USE_PROCESS);
+    }
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, keep_id, CASE_USE_PROCESS);
     }
     /* The values, as far as the principal may read them (each group read is audited). */
     if (st == STATUS_OK) {
@@ -747,7 +812,7 @@ enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep
         changes.v[f].text = dup->v[f].text ? xstrdup(dup->v[f].text) : NULL;
         mask |= (uint64_t)1 << f;
     }
-    st = update_fields(ctx, keep_id, keep_version, &changes, mask, "merge", merge_id, &kept);
+    st = update_fields(ctx, keep_id, keep_version, &changes, mask, "merge", merge_id, false, &kept);
     /* Events and comments follow the person; the merged case keeps its versions. */
     struct sql_value mv[] = {SQLV_I64(merge_id), SQLV_I64(keep_id)};
     if (st == STATUS_OK) {
@@ -796,6 +861,9 @@ static enum status simple_change(const struct auth_ctx *ctx, int64_t id, int64_t
 {
     struct case_record *cur = NULL;
     enum status st = reach(ctx, id, "case.write", true, action, open_none, &cur);
+    if (st == STATUS_OK && strcmp(action, "reopen") == 0) {
+        st = case__consent_require(ctx, id, CASE_USE_PROCESS);
+    }
     if (st == STATUS_OK && expected_version >= 0) {
         st = version_check(cur, expected_version);
     }
@@ -829,7 +897,11 @@ enum status case_assign(const struct auth_ctx *ctx, int64_t id, int64_t expected
     /* Scope first, so that a case out of reach answers "not found" whatever the owner given. */
     struct case_record *cur = NULL;
     enum status st = reach(ctx, id, "case.write", true, "assign", open_none, &cur);
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, id, CASE_USE_PROCESS);
+    }
     if (st != STATUS_OK) {
+        case_record_free(cur);
         return st;
     }
     int64_t agency = cur->agency_id;
@@ -879,7 +951,8 @@ enum status case_close(const struct auth_ctx *ctx, int64_t id, int64_t expected_
         st = case_value_parse(&ch, CASE_F_closure_reason, reason);
         struct case_record *after = NULL;
         if (st == STATUS_OK) {
-            st = case_update(ctx, id, expected_version, &ch, (uint64_t)1 << CASE_F_closure_reason, &after);
+            st = update_fields(ctx, id, expected_version, &ch, (uint64_t)1 << CASE_F_closure_reason, "update", 0, true,
+                               &after);
         }
         if (st == STATUS_OK) {
             version = after->version;
@@ -1189,6 +1262,9 @@ enum status case_event_add(const struct auth_ctx *ctx, int64_t case_id, const st
     }
     struct auth_record rec;
     st = reach_record(ctx, case_id, "case.write", true, "add event", &rec);
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -1307,6 +1383,9 @@ enum status case_comment_add(const struct auth_ctx *ctx, int64_t case_id, const 
     }
     struct auth_record rec;
     enum status st = reach_record(ctx, case_id, "case.write", true, "comment", &rec);
+    if (st == STATUS_OK) {
+        st = case__consent_require(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st != STATUS_OK) {
         return st;
     }

@@ -194,4 +194,26 @@ char *case_stats_csv(const char *const *by, size_t by_count, const struct case_s
 json_t *case_stats_json(const char *const *by, size_t by_count, const struct case_stat_row *rows, size_t count);
 bool case_stats_dimension_known(const char *name);
 
+/* Consent (consent.h has the checklist). What the person's consent allows, as bits of the
+ * integer column cases.consent_flags that SQL filters on; kept in step with the consent items in
+ * the same transaction. A bit set means a restriction in force. */
+enum case_consent_flag {
+    CASE_CONSENT_NO_PROCESSING = 1, /* interview or data use refused or withdrawn: no further updates */
+    CASE_CONSENT_NO_SHARING = 2,    /* data use refused or withdrawn: no sharing, no personal exports */
+    CASE_CONSENT_NO_RESEARCH = 4,   /* research use refused or withdrawn: out of statistics and outside exports */
+    CASE_CONSENT_SHARING_GIVEN = 8, /* data use (case management and sharing) given */
+};
+/* The uses of a case that consent governs. */
+enum case_use {
+    CASE_USE_PROCESS,  /* change the case, add events and comments */
+    CASE_USE_SHARE,    /* share with another organisation (referrals): needs data use given */
+    CASE_USE_RESEARCH, /* statistics and exports for outside use */
+    CASE_USE_PERSONAL_EXPORT,
+};
+/* May the case be used so? STATUS_OK, or STATUS_CONFLICT with a message naming the consent item;
+ * needs case.read on the case (out of scope: STATUS_NOT_FOUND). */
+enum status case_consent_check(const struct auth_ctx *ctx, int64_t case_id, enum case_use use);
+/* True when flags allow use (no audit, no access check: for code that already reached the case). */
+bool case_consent_allows(int64_t flags, enum case_use use);
+
 #endif

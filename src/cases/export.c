@@ -3,6 +3,7 @@
  * may run a transaction more than once. Personal fields come from case_get (lists leave most of
  * them sealed). */
 #include "cases/export.h"
+#include "cases/cases_int.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -28,8 +29,9 @@ struct export_run {
     int64_t opened_from_ms;      /* the range of opening times of this pass (0: open) */
     int64_t opened_to_ms;
     int64_t offset;
-    size_t page_count; /* cases in the last page read */
-    char *page;        /* the last page, formatted */
+    size_t page_count;   /* cases in the last page read */
+    size_t page_written; /* of which written (consent leaves some out) */
+    char *page;          /* the last page, formatted */
     size_t page_len;
 };
 
@@ -123,6 +125,7 @@ static enum status export_page(const struct auth_ctx *ctx, void *arg)
     run->page = NULL;
     run->page_len = 0;
     run->page_count = 0;
+    run->page_written = 0;
     struct case_filter filter = {.opened_from_ms = run->opened_from_ms,
                                  .opened_to_ms = run->opened_to_ms,
                                  .limit = PAGE_ROWS_MAX,
@@ -138,6 +141,15 @@ static enum status export_page(const struct auth_ctx *ctx, void *arg)
     for (size_t i = 0; i < count && st == STATUS_OK; i++) {
         struct case_record *whole = NULL;
         const struct case_record *r = list[i];
+        /* Consent: no personal export without data use, no outside export without research use. */
+        int64_t flags = 0;
+        st = case__consent_flags(ctx, list[i]->id, &flags);
+        if (st != STATUS_OK) {
+            break;
+        }
+        if (!case_consent_allows(flags, run->personal ? CASE_USE_PERSONAL_EXPORT : CASE_USE_RESEARCH)) {
+            continue;
+        }
         if (run->personal) {
             st = case_get(ctx, list[i]->id, &whole);
             if (st != STATUS_OK) {
@@ -145,6 +157,7 @@ static enum status export_page(const struct auth_ctx *ctx, void *arg)
             }
             r = whole;
         }
+        run->page_written++;
         if (run->fmt == EXP_HTCDS_CSV) {
             csv_case(run, r, mem);
         } else {
@@ -224,7 +237,7 @@ enum status case_export(const struct auth_ctx *ctx, const char *format, FILE *ou
             st = err_set(STATUS_IO, "cannot write the export");
             break;
         }
-        written += (int64_t)run.page_count;
+        written += (int64_t)run.page_written;
         run.offset += (int64_t)run.page_count;
         if (opt->progress != NULL) {
             opt->progress(written, opt->progress_arg);

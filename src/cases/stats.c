@@ -239,9 +239,11 @@ enum status case_stats_victims(const struct auth_ctx *ctx, const char *const *by
     }
     int64_t agency_filter, owner_filter;
     auth_scope_filter(ctx->who, &agency_filter, &owner_filter);
-    struct sql_value a[] = {SQLV_I64(from_ms), SQLV_I64(to_ms ? to_ms : INT64_MAX), SQLV_I64(agency_filter)};
+    /* Cases whose person refused or withdrew research use are left out (docs/cases.md). */
+    struct sql_value a[] = {SQLV_I64(from_ms), SQLV_I64(to_ms ? to_ms : INT64_MAX), SQLV_I64(agency_filter),
+                            SQLV_I64(CASE_CONSENT_NO_RESEARCH)};
     struct store_rows *r = NULL;
-    st = store_exec(ctx->store, STMT_CASE_STATS_SCAN, a, 3, &r);
+    st = store_exec(ctx->store, STMT_CASE_STATS_SCAN, a, ARRAY_LEN(a), &r);
     if (st != STATUS_OK) {
         return st;
     }

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,10 +17,12 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "cases/cases.h"
+#include "cases/consent.h"
 #include "cases/dedup.h"
 #include "cases/export.h"
 #include "cases/generate.h"
 #include "cases/import.h"
+#include "cases/protect.h"
 #include "cases/vocab.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
@@ -2017,6 +2020,259 @@ static int cmd_version(const struct command *cmd, struct args *args)
     return CLI_EXIT_OK;
 }
 
+/* Data protection: consent, purge, subject-access export, retention. */
+
+struct protect_op {
+    int64_t id;
+    struct consent_change changes[CONSENT__COUNT * 2];
+    size_t nchanges;
+    struct consent_list consent;
+    struct purge_report report;
+    bool dry_run;
+    json_t *sar;
+    struct retention_setting *settings;
+    size_t nsettings;
+    const char *record_type, *period;
+};
+
+static enum status op_consent(const struct auth_ctx *ctx, void *p)
+{
+    struct protect_op *o = p;
+    enum status st = o->nchanges > 0 ? consent_set(ctx, o->id, o->changes, o->nchanges) : STATUS_OK;
+    return st == STATUS_OK ? consent_get(ctx, o->id, &o->consent) : st;
+}
+
+/* --set ITEM=STATE[,ITEM=STATE...] into changes; the text is split in place. */
+static enum status consent_changes_parse(char *text, const char *date, const char *note, struct protect_op *o)
+{
+    char *save = NULL;
+    for (char *t = strtok_r(text, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(t, '=');
+        if (eq == NULL || o->nchanges == ARRAY_LEN(o->changes)) {
+            return err_set_field(STATUS_INVALID, "set", "--set ITEM=STATE[,ITEM=STATE...], e.g. data_use=withdrawn");
+        }
+        *eq = '\0';
+        struct consent_change *c = &o->changes[o->nchanges++];
+        enum status st = consent_item_parse(t, &c->item);
+        if (st == STATUS_OK) {
+            st = consent_state_parse(eq + 1, &c->state);
+        }
+        if (st != STATUS_OK) {
+            return st;
+        }
+        c->date = date;
+        c->note = note;
+    }
+    return STATUS_OK;
+}
+
+static int cmd_case_consent(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct protect_op o = {0};
+    char *set = opt(cmd, args, "set") ? xstrdup(opt(cmd, args, "set")) : NULL;
+    if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    }
+    if (st == STATUS_OK && set != NULL) {
+        st = consent_changes_parse(set, opt(cmd, args, "date"), opt(cmd, args, "note"), &o);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_consent, &o);
+    }
+    if (st == STATUS_OK && json_out) {
+        print_json(consent_list_json(&o.consent, i18n_lang_from_env(), flag(cmd, args, "history")));
+    } else if (st == STATUS_OK) {
+        const char *lang = i18n_lang_from_env();
+        for (int i = 0; i < CONSENT__COUNT; i++) {
+            const struct consent_entry *c = &o.consent.current[i];
+            char key[64];
+            snprintf(key, sizeof key, "consent.item.%s", consent_item_code(c->item));
+            printf("  %-11s %-10s %-10s %-16s %s\n", consent_item_code(c->item), consent_state_name(c->state),
+                   c->at_ms ? c->date : "", c->at_ms ? c->actor : "", i18n_get(lang, key));
+        }
+        if (!case_consent_allows(o.consent.flags, CASE_USE_PROCESS)) {
+            printf("processing restricted: the case can be read, closed, purged and its consent changed\n");
+        }
+        printf("sharing with other organisations: %s\n",
+               case_consent_allows(o.consent.flags, CASE_USE_SHARE) ? "allowed" : "not allowed");
+        if (!case_consent_allows(o.consent.flags, CASE_USE_RESEARCH)) {
+            printf("left out of statistics and outside exports (research use refused or withdrawn)\n");
+        }
+        for (size_t i = o.consent.count; flag(cmd, args, "history") && i > 0; i--) {
+            const struct consent_entry *c = &o.consent.history[i - 1];
+            char t[32];
+            util_time_iso(t, c->at_ms);
+            printf("  %s %-16s %-11s %-10s %s\n", t, c->actor, consent_item_code(c->item), consent_state_name(c->state),
+                   c->date);
+        }
+    }
+    free(set);
+    consent_list_clear(&o.consent);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static void report_print(const struct purge_report *r, bool dry_run)
+{
+    if (json_out) {
+        print_json(purge_report_json(r, dry_run));
+        return;
+    }
+    for (size_t i = 0; i < r->count; i++) {
+        printf("  case %lld  %-14s %s%lld\n", (long long)r->items[i].case_id, r->items[i].record_type,
+               dry_run ? "due" : "records ", dry_run ? 0LL : (long long)r->items[i].items);
+    }
+    printf("%s %lld case%s\n", dry_run ? "would purge" : "purged", (long long)r->cases, r->cases == 1 ? "" : "s");
+}
+
+static enum status op_case_purge(const struct auth_ctx *ctx, void *p)
+{
+    struct protect_op *o = p;
+    return protect_purge_case(ctx, o->id, &o->report);
+}
+
+static int cmd_case_purge(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct protect_op o = {0};
+    if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_purge, &o);
+    }
+    if (st == STATUS_OK) {
+        report_print(&o.report, false);
+    }
+    purge_report_clear(&o.report);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static enum status op_case_sar(const struct auth_ctx *ctx, void *p)
+{
+    struct protect_op *o = p;
+    return protect_sar(ctx, o->id, &o->sar);
+}
+
+static int cmd_case_sar(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct protect_op o = {0};
+    if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_sar, &o);
+    }
+    const char *path = opt(cmd, args, "out");
+    if (st == STATUS_OK && path != NULL) {
+        /* Personal data: written 0600 beside, renamed when complete. */
+        char *tmp = xasprintf("%s.partial", path);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (f == NULL || json_dumpf(o.sar, f, JSON_INDENT(2)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+            st = err_set(STATUS_IO, "cannot write %s", path);
+            unlink(tmp);
+        } else {
+            fprintf(stderr, "subject-access export of case %lld written to %s (personal data: keep it safe)\n",
+                    (long long)o.id, path);
+        }
+        free(tmp);
+        json_decref(o.sar);
+    } else if (st == STATUS_OK) {
+        print_json(o.sar);
+    }
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static enum status op_retention_show(const struct auth_ctx *ctx, void *p)
+{
+    struct protect_op *o = p;
+    enum status st = STATUS_OK;
+    if (o->record_type != NULL) {
+        st = retention_set(ctx, o->record_type, o->period);
+    }
+    return st == STATUS_OK ? retention_list(ctx, &o->settings, &o->nsettings) : st;
+}
+
+static int retention_run(struct protect_op *o)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    st = auth_run(&e.ctx, op_retention_show, o);
+    if (st == STATUS_OK && json_out) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < o->nsettings; i++) {
+            const struct retention_setting *s = &o->settings[i];
+            json_t *x = json_pack("{ssss}", "record_type", s->record_type, "description", s->description);
+            json_object_set_new(x, "period", s->period[0] ? json_string(s->period) : json_null());
+            json_array_append_new(arr, x);
+        }
+        print_json(arr);
+    } else if (st == STATUS_OK) {
+        for (size_t i = 0; i < o->nsettings; i++) {
+            const struct retention_setting *s = &o->settings[i];
+            printf("  %-14s %-6s %s\n", s->record_type, s->period[0] ? s->period : "never", s->description);
+        }
+    }
+    free(o->settings);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_retention_show(const struct command *cmd, struct args *args)
+{
+    struct protect_op o = {0};
+    return retention_run(&o);
+}
+
+static int cmd_retention_set(const struct command *cmd, struct args *args)
+{
+    struct protect_op o = {.record_type = args->pos[0], .period = args->pos[1]};
+    return retention_run(&o);
+}
+
+static enum status op_purge(const struct auth_ctx *ctx, void *p)
+{
+    struct protect_op *o = p;
+    return protect_purge_due(ctx, o->dry_run, &o->report);
+}
+
+static int cmd_purge(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct protect_op o = {.dry_run = flag(cmd, args, "dry-run")};
+    st = auth_run(&e.ctx, op_purge, &o);
+    if (st == STATUS_OK) {
+        report_print(&o.report, o.dry_run);
+    }
+    purge_report_clear(&o.report);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
 static const struct command commands[] = {
     {"init",
      "",
@@ -2188,6 +2444,54 @@ static const struct command commands[] = {
      "Lists likely duplicates of a case (shared name words, birth date, citizenship, gender), with a score.",
      {{0}},
      cmd_case_duplicates},
+    {"case consent",
+     "CASE_ID",
+     1,
+     1,
+     "Shows the consent checklist of a case (the seven HTCDS items), or records changes with --set. Withdrawing "
+     "data_use or interview restricts processing; withdrawing research leaves the case out of statistics.",
+     {{"set", true,
+       "ITEM=STATE[,ITEM=STATE...]: items interview, purpose, data_use, research, rights, retention, withdrawal; "
+       "states given, refused, withdrawn, not_asked"},
+      {"date", true, "the date the person gave or withdrew it (default today)"},
+      {"note", true, "a note (stored encrypted)"},
+      {"history", false, "also show every change"}},
+     cmd_case_consent},
+    {"case purge",
+     "CASE_ID",
+     1,
+     1,
+     "Purges the personal data of a closed case now (the right to be forgotten); the statistical record stays.",
+     {{0}},
+     cmd_case_purge},
+    {"case sar",
+     "CASE_ID",
+     1,
+     1,
+     "Subject-access export: everything held about the person of a case, as JSON (personal data).",
+     {{"out", true, "write to this file (mode 0600) instead of standard output"}},
+     cmd_case_sar},
+    {"retention show",
+     "",
+     0,
+     0,
+     "Shows the retention period of each record type (counted from the case's closure).",
+     {{0}},
+     cmd_retention_show},
+    {"retention set",
+     "TYPE PERIOD",
+     2,
+     2,
+     "Sets the retention period of a record type: e.g. case-personal 5y, comments 18m, events 400d, or never.",
+     {{0}},
+     cmd_retention_set},
+    {"purge",
+     "",
+     0,
+     0,
+     "Removes the personal data of closed cases past their retention periods; leaves a purge log and audit entries.",
+     {{"dry-run", false, "only list what would be purged"}},
+     cmd_purge},
     {"case update",
      "CASE_ID",
      1,

@@ -28,6 +28,7 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_events, place_enc, CASE_EVENTS_PLACE)
                                 SEALED(case_events, description_enc, CASE_EVENTS_DESCRIPTION)
                                     SEALED(case_comments, body_enc, CASE_COMMENTS_BODY)
+                                        SEALED(case_consent, note_enc, CASE_CONSENT_NOTE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);

@@ -19,7 +19,8 @@ static const struct {
     const char *perms;
 } expected_perms[] = {
     {"caseworker", " token.manage fg.contact.read fg.identity.write fg.contact.write "},
-    {"case_supervisor", " user.read token.manage fg.contact.read fg.identity.write fg.contact.write "},
+    {"case_supervisor",
+     " user.read token.manage fg.contact.read fg.identity.write fg.contact.write case.sar case.purge "},
     {"investigator", " token.manage "},
     {"prosecutor", " token.manage "},
     {"analyst", " token.manage "},
@@ -28,7 +29,7 @@ static const struct {
     {"trustee", " "},
     {"auditor", " user.read agency.read audit.read "},
     {"administrator", " user.read user.manage user.export agency.read agency.manage role.manage audit.read "
-                      "token.manage fg.contact.read fg.identity.write fg.contact.write "},
+                      "token.manage fg.contact.read fg.identity.write fg.contact.write case.purge "},
 };
 
 static bool expect_has(const char *role, const char *perm)
@@ -377,9 +378,9 @@ static void test_auth__matrix(void **state)
 static void test_auth__builtin_roles_match_expectations(void **state)
 {
     /* Every permission of the expectation table, and none beyond it among the audited ones. */
-    static const char *const audited[] = {"user.read",   "user.manage",   "user.export",
-                                          "agency.read", "agency.manage", "role.manage",
-                                          "audit.read",  "token.manage",  "fg.contact.read"};
+    static const char *const audited[] = {"user.read",       "user.manage", "user.export", "agency.read",
+                                          "agency.manage",   "role.manage", "audit.read",  "token.manage",
+                                          "fg.contact.read", "case.sar",    "case.purge"};
     for (size_t r = 0; r < auth_builtin_roles_count; r++) {
         const struct auth_builtin_role *b = &auth_builtin_roles[r];
         for (size_t a = 0; a < ARRAY_LEN(audited); a++) {

@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "cases/dedup.h"
+#include "cases/protect.h"
 #include "cases/vocab.h"
 #include "testlib.h"
 
@@ -483,6 +484,40 @@ static const struct {
     {"fund_manager", false, false},  {"trustee", false, false},       {"auditor", false, false},
     {"administrator", false, false},
 };
+/* The data-protection permissions (subject-access export, purge), by role. */
+static const struct {
+    const char *role;
+    bool sar;
+    bool purge;
+} case_protect_perms[] = {
+    {"caseworker", false, false},   {"case_supervisor", true, true}, {"investigator", false, false},
+    {"prosecutor", false, false},   {"analyst", false, false},       {"national_coordinator", false, false},
+    {"fund_manager", false, false}, {"trustee", false, false},       {"auditor", false, false},
+    {"administrator", false, true},
+};
+
+static void test_cases__protect_matrix(void **state)
+{
+    (void)state;
+    assert_int_equal(ARRAY_LEN(case_protect_perms), auth_builtin_roles_count);
+    for (size_t r = 0; r < auth_builtin_roles_count; r++) {
+        const struct auth_builtin_role *b = &auth_builtin_roles[r];
+        bool sar = false, purge = false, found = false;
+        for (size_t i = 0; b->permissions[i]; i++) {
+            sar = sar || strcmp(b->permissions[i], "case.sar") == 0;
+            purge = purge || strcmp(b->permissions[i], "case.purge") == 0;
+        }
+        for (size_t k = 0; k < ARRAY_LEN(case_protect_perms); k++) {
+            if (strcmp(case_protect_perms[k].role, b->name) == 0) {
+                found = true;
+                if (sar != case_protect_perms[k].sar || purge != case_protect_perms[k].purge) {
+                    fail_msg("role %s: case.sar %d case.purge %d", b->name, sar, purge);
+                }
+            }
+        }
+        assert_true(found);
+    }
+}
 
 static void test_cases__access_matrix(void **state)
 {
@@ -716,6 +751,29 @@ static void test_cases__merge(void **state)
     assert_int_equal(o.list[0]->id, keep);
     op_clear(&o);
     assert_int_equal(total_victims(w), before - 1);
+
+    /* The person's data in both: the subject-access export holds the merged case, and a purge
+     * on request of the kept case purges the merged one too. */
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    json_t *sar = NULL;
+    assert_int_equal(protect_sar(&a.ctx, keep, &sar), STATUS_OK);
+    json_t *mc = json_object_get(sar, "merged_cases");
+    assert_int_equal(json_array_size(mc), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(mc, 0), "case"), "id")), dup);
+    json_decref(sar);
+    assert_int_equal(case_close(&a.ctx, keep, 2, "Closed", NULL), STATUS_OK);
+    struct purge_report pr;
+    assert_int_equal(protect_purge_case(&a.ctx, keep, &pr), STATUS_OK);
+    bool purged_dup = false;
+    for (size_t i = 0; i < pr.count; i++) {
+        purged_dup = purged_dup || pr.items[i].case_id == dup;
+    }
+    assert_true(purged_dup);
+    purge_report_clear(&pr);
+    assert_int_equal(case_get(&a.ctx, dup, &m), STATUS_OK);
+    assert_int_equal(m->v[CASE_F_given_name].state, CASE_NOT_COLLECTED);
+    case_record_free(m);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
     auth_principal_clear(&a.p);
 }
 
@@ -762,6 +820,7 @@ int main(void)
         cmocka_unit_test(test_cases__no_plain_text_at_rest),
         cmocka_unit_test(test_cases__stats_golden),
         cmocka_unit_test(test_cases__access_matrix),
+        cmocka_unit_test(test_cases__protect_matrix),
         cmocka_unit_test(test_cases__duplicates),
         cmocka_unit_test(test_cases__merge),
     };

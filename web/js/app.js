@@ -16,6 +16,7 @@ import * as soon from './views/soon.js';
 import * as cases from './views/cases.js';
 import * as caseView from './views/case.js';
 import * as caseForm from './views/caseform.js';
+import * as retention from './views/retention.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -32,6 +33,7 @@ const NAV = [
   { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
   { path: 'roles', key: 'nav.roles', perm: 'role.read' },
   { path: 'audit', key: 'nav.audit', perm: 'audit.read' },
+  { path: 'retention', key: 'nav.retention', perm: 'case.purge' },
   { path: 'account', key: 'nav.account' },
 ];
 
@@ -53,6 +55,7 @@ const ROUTES = [
   { re: /^cases\/(\d+)$/, view: caseView, perm: 'case.read' },
   { re: /^cases\/(\d+)\/edit$/, view: caseForm, fn: 'renderEdit', perm: 'case.write' },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
+  { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
   { re: /^account\/totp$/, view: totp },
   ...NAV.filter((n) => n.soon).map((n) => ({ re: new RegExp(`^${n.path}$`), view: soon, nav: n, perm: n.perm })),

@@ -12,6 +12,7 @@ import {
 } from '../casefields.js';
 import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
+import { consentSection } from './consent.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -392,6 +393,7 @@ export async function render(ctx) {
     summary(c, ctx, names),
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     ...fieldSections(reg, c),
+    consentSection(c, ctx),
     eventsSection(reg, c, ctx),
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),

@@ -1,0 +1,18 @@
+/* protect_hooks: the record types that retention purges and subject-access exports cover. Each
+ * module that holds personal data about a case's person adds one line here (its retention type,
+ * a description of the data removed, its purge function and its subject-access section). The
+ * description goes into the audit and the purge log: name kinds of data, never data. */
+#include "cases/protect.h"
+
+#include "util/mem.h"
+
+const struct protect_hook protect_hooks[] = {
+    {"case-personal",
+     "names, birth date, identity number, contacts, narrative, closure reason, blind indexes, "
+     "consent notes",
+     protect__purge_case_personal, NULL},
+    {"events", "event places and descriptions", protect__purge_events, NULL},
+    {"comments", "comments", protect__purge_comments, NULL},
+    /* Other modules (attachments, perpetrators, support plans, referrals): add their lines here. */
+};
+const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);
