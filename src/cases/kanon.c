@@ -183,6 +183,18 @@ static size_t kmap_add(struct kmap *m, const uint32_t *key)
     return i;
 }
 
+/* Adds one to counter a (which = 1) or b (which = 2) of key, adding the key when absent. (The
+ * slot is found first: adding may move the arrays.) */
+static void kmap_inc(struct kmap *m, const uint32_t *key, int which)
+{
+    size_t i = kmap_add(m, key);
+    if (which == 1) {
+        m->a[i]++;
+    } else {
+        m->b[i]++;
+    }
+}
+
 /* The class size of key (0 when absent). */
 static uint32_t kmap_count(const struct kmap *m, const uint32_t *key)
 {
@@ -212,7 +224,7 @@ static void move_row(struct run *R, size_t r, size_t q)
     R->main.a[i]--;
     R->t->level[r * R->t->qis + q]++;
     row_key(R->t, R->h, r, -1, key);
-    R->main.a[kmap_add(&R->main, key)]++;
+    kmap_inc(&R->main, key, 1);
 }
 
 static void drop_row(struct run *R, size_t r)
@@ -249,16 +261,16 @@ static size_t trial_step(struct run *R, size_t q)
 {
     const struct kanon_table *t = R->t;
     uint32_t key[KANON_QI_MAX];
-    kmap_reset(&R->trial, t->qis, R->nsmall * 2);
+    kmap_reset(&R->trial, t->qis, 2 * R->nsmall); /* two keys per small row at most */
     for (size_t i = 0; i < R->nsmall; i++) {
         size_t r = R->small[i];
         if (!movable(t, R->h, r, q)) {
             continue;
         }
         row_key(t, R->h, r, -1, key);
-        R->trial.b[kmap_add(&R->trial, key)]++;
+        kmap_inc(&R->trial, key, 2);
         row_key(t, R->h, r, (int)q, key);
-        R->trial.a[kmap_add(&R->trial, key)]++;
+        kmap_inc(&R->trial, key, 1);
     }
     size_t score = 0;
     for (size_t i = 0; i < R->nsmall; i++) {
@@ -368,10 +380,10 @@ enum status kanon_run(struct kanon_table *t, const struct kanon_hierarchy *h, si
     memset(t->dropped, 0, t->rows);
     struct run R = {.t = t, .h = h, .k = k};
     uint32_t key[KANON_QI_MAX];
-    kmap_reset(&R.main, t->qis, t->rows);
+    kmap_reset(&R.main, t->qis, t->rows / 8); /* grows as classes appear */
     for (size_t r = 0; r < t->rows; r++) {
         row_key(t, h, r, -1, key);
-        R.main.a[kmap_add(&R.main, key)]++;
+        kmap_inc(&R.main, key, 1);
     }
     R.small = xmalloc((t->rows ? t->rows : 1) * sizeof *R.small);
     for (size_t r = 0; r < t->rows; r++) {
@@ -432,11 +444,11 @@ enum status kanon_verify(const struct kanon_table *t, const struct kanon_hierarc
 {
     struct kmap m = {0};
     uint32_t key[KANON_QI_MAX];
-    kmap_reset(&m, t->qis, t->rows);
+    kmap_reset(&m, t->qis, t->rows / 8);
     for (size_t r = 0; r < t->rows; r++) {
         if (!t->dropped[r]) {
             row_key(t, h, r, -1, key);
-            m.a[kmap_add(&m, key)]++;
+            kmap_inc(&m, key, 1);
         }
     }
     size_t classes = 0, min_class = 0;
