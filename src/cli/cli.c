@@ -1973,7 +1973,7 @@ static int cmd_export(const struct command *cmd, struct args *args)
         }
         free(text);
     }
-    if (st == STATUS_OK && path != NULL) {
+    if (st == STATUS_OK && path != NULL && !(ctdc && json_out)) { /* stderr stays JSON */
         fprintf(stderr, "exported %lld cases to %s%s\n", (long long)count, path,
                 o.with_personal ? " (with personal fields: keep it safe)" : "");
     }
