@@ -376,8 +376,10 @@ enum status kanon_run(struct kanon_table *t, const struct kanon_hierarchy *h, si
                            KANON_LEVELS_MAX);
         }
     }
-    memset(t->level, 0, t->rows * t->qis);
-    memset(t->dropped, 0, t->rows);
+    if (t->rows > 0) {
+        memset(t->level, 0, t->rows * t->qis);
+        memset(t->dropped, 0, t->rows);
+    }
     struct run R = {.t = t, .h = h, .k = k};
     uint32_t key[KANON_QI_MAX];
     kmap_reset(&R.main, t->qis, t->rows / 8); /* grows as classes appear */

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "audit/audit.h"
 #include "cases/cases.h"
 #include "cases/csv.h"
 #include "cases/export.h"
@@ -426,6 +427,25 @@ static void test_ctdc__generated_cases(void **state)
         free(vals[i]);
     }
     free(vals);
+
+    /* Audited once per export as case.export, with counts only. */
+    assert_int_equal(store_tx_begin(w->t.store, STORE_TX_READ), STATUS_OK);
+    struct audit_filter af = {.limit = AUDIT_SHOW_ROWS_MAX};
+    struct audit_entry *e = NULL;
+    size_t ne = 0;
+    assert_int_equal(audit_list(&e, &ne, w->t.store, &af), STATUS_OK);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+    size_t exports = 0;
+    for (size_t i = 0; i < ne; i++) {
+        if (strcmp(e[i].action, "case.export") == 0) {
+            exports++;
+            assert_string_equal(e[i].outcome, "ok");
+            assert_non_null(strstr(e[i].detail, "format=ctdc-kanon count="));
+            assert_non_null(strstr(e[i].detail, "personal=no k="));
+        }
+    }
+    audit_entries_free(e, ne);
+    assert_int_equal(exports, 2);
 
     /* The default k is 10; personal fields are refused. */
     struct kanon_report rep;
