@@ -11,6 +11,7 @@
 
 #include "cases/cases.h"
 #include "cases/csv.h"
+#include "cases/export_ctdc.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -19,7 +20,8 @@ enum export_format { EXP_HTCDS_CSV, EXP_HTCDS_JSON };
 
 bool case_export_format_known(const char *format)
 {
-    return format != NULL && (strcmp(format, "htcds-csv") == 0 || strcmp(format, "htcds-json") == 0);
+    return format != NULL &&
+           (strcmp(format, "htcds-csv") == 0 || strcmp(format, "htcds-json") == 0 || strcmp(format, "ctdc-kanon") == 0);
 }
 
 struct export_run {
@@ -204,11 +206,18 @@ enum status case_export(const struct auth_ctx *ctx, const char *format, FILE *ou
         *count_out = 0;
     }
     if (!case_export_format_known(format)) {
-        return err_set_field(STATUS_INVALID, "format", "format: htcds-csv or htcds-json");
+        return err_set_field(STATUS_INVALID, "format", "format: htcds-csv, htcds-json or ctdc-kanon");
+    }
+    bool ctdc = strcmp(format, "ctdc-kanon") == 0;
+    if (ctdc && opt->with_personal) {
+        return err_set_field(STATUS_INVALID, "with_personal", "ctdc-kanon carries no personal field");
     }
     if (auth_decide(ctx, "case.export", NULL, AUTH_FG_NONE, false) != STATUS_OK) {
         enum status st = auth_run(ctx, deny_audited, NULL);
         return st == STATUS_OK ? err_set(STATUS_DENIED, "not permitted: case.export") : st;
+    }
+    if (ctdc) {
+        return case__export_ctdc_kanon(ctx, out, opt, count_out);
     }
     struct export_run run;
     memset(&run, 0, sizeof run);

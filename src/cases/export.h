@@ -8,7 +8,11 @@
  *   htcds-json JSON lines: {"status":..,"opened_at":..,"fields":{..}} per case, keys in that order and
  *              fields in registry order, values as case_record_to_json writes them. No ids or
  *              times of the database, so exporting, importing into an empty database and exporting
- *              again gives the same bytes.
+ *              again gives the same bytes;
+ *   ctdc-kanon the 63 columns of CTDC's k-anonymised global dataset (export_ctdc.c), k-anonymous
+ *              on its quasi-identifiers by generalisation and suppression (kanon.h); never a
+ *              personal field (with_personal is refused). The rows are written sorted by their
+ *              values, so their order says nothing of the database.
  * Personal (sealed) fields are written only when opt->with_personal is set, and then only those
  * of the field groups the principal may read; by default an export carries none. Needs
  * case.export (and case.read); audited once as "case.export" with the format, the count and
@@ -27,13 +31,17 @@
 /* Called after each page with the number of cases written so far. */
 typedef void (*case_export_progress_fn)(int64_t rows_done, void *arg);
 
+struct kanon_report;
+
 struct case_export_options {
     bool with_personal;
+    size_t k;                         /* ctdc-kanon: the k (0: KANON_K_DEFAULT) */
+    struct kanon_report *report;      /* ctdc-kanon: filled when not NULL */
     case_export_progress_fn progress; /* may be NULL */
     void *progress_arg;
 };
 
-/* Writes the cases to out in `format` ("htcds-csv" or "htcds-json"). opt may be NULL (the
+/* Writes the cases to out in `format` ("htcds-csv", "htcds-json" or "ctdc-kanon"). opt may be NULL (the
  * defaults); *count_out (may be NULL) receives the number of cases written. Errors:
  * STATUS_INVALID (unknown format), STATUS_DENIED, STATUS_IO (writing failed), store and vault
  * errors. What was written before an error stays written: the caller discards the output. */

@@ -22,6 +22,7 @@
 #include "cases/export.h"
 #include "cases/generate.h"
 #include "cases/import.h"
+#include "cases/kanon.h"
 #include "cases/protect.h"
 #include "cases/vocab.h"
 #include "http/http.h"
@@ -1945,8 +1946,18 @@ static int cmd_export(const struct command *cmd, struct args *args)
     const char *format = args->pos[0], *path = opt(cmd, args, "out");
     FILE *out = stdout;
     char *tmp = NULL;
+    bool ctdc = case_export_format_known(format) && strcmp(format, "ctdc-kanon") == 0;
+    int64_t k = 0;
+    struct kanon_report report;
+    memset(&report, 0, sizeof report);
     if (!case_export_format_known(format)) {
-        st = err_set_field(STATUS_INVALID, "format", "unknown format \"%s\": htcds-csv or htcds-json", format);
+        st = err_set_field(STATUS_INVALID, "format", "unknown format \"%s\": htcds-csv, htcds-json or ctdc-kanon",
+                           format);
+    } else if (!ctdc && (opt(cmd, args, "k") || opt(cmd, args, "report"))) {
+        st = err_set_field(STATUS_INVALID, "k", "--k and --report are for ctdc-kanon only");
+    } else if (opt(cmd, args, "k") &&
+               (util_parse_i64(&k, opt(cmd, args, "k")) != STATUS_OK || k < 1 || k > KANON_K_MAX)) {
+        st = err_set_field(STATUS_INVALID, "k", "--k: a whole number from 1 to %d", KANON_K_MAX);
     } else if (path != NULL) {
         /* Written beside, renamed when complete: a failed export leaves no half file. */
         tmp = xasprintf("%s.partial", path);
@@ -1956,8 +1967,10 @@ static int cmd_export(const struct command *cmd, struct args *args)
         }
     }
     struct case_export_options o = {.with_personal = flag(cmd, args, "with-personal"),
+                                    .k = (size_t)k,
+                                    .report = ctdc ? &report : NULL,
                                     .progress = export_progress,
-                                    .progress_arg = "exported cases"};
+                                    .progress_arg = ctdc ? "read cases" : "exported cases"};
     int64_t count = 0;
     if (st == STATUS_OK) {
         st = case_export(&e.ctx, format, out, &o, &count);
@@ -1974,7 +1987,26 @@ static int cmd_export(const struct command *cmd, struct args *args)
             unlink(tmp);
         }
     }
-    if (st == STATUS_OK && path != NULL) {
+    if (st == STATUS_OK && ctdc) {
+        /* The report: counts only, on standard error (the data may be on standard output). */
+        char *text = NULL;
+        if (json_out) {
+            json_t *j = kanon_report_json(&report);
+            char *dump = json_dumps(j, JSON_INDENT(2));
+            text = xasprintf("%s\n", dump);
+            free(dump);
+            json_decref(j);
+        } else {
+            text = kanon_report_text(&report);
+        }
+        fputs(text, stderr);
+        const char *rpath = opt(cmd, args, "report");
+        if (rpath != NULL) {
+            st = util_file_write_atomic(rpath, text, strlen(text), 0644);
+        }
+        free(text);
+    }
+    if (st == STATUS_OK && path != NULL && !(ctdc && json_out)) { /* stderr stays JSON */
         fprintf(stderr, "exported %lld cases to %s%s\n", (long long)count, path,
                 o.with_personal ? " (with personal fields: keep it safe)" : "");
     }
@@ -2573,10 +2605,14 @@ static const struct command commands[] = {
      "FORMAT",
      1,
      1,
-     "Exports cases as htcds-csv or htcds-json (JSON lines). Non-identifying unless "
-     "--with-personal (needs case.export and the field groups); audited.",
+     "Exports cases as htcds-csv, htcds-json (JSON lines) or ctdc-kanon (CTDC's 63-column "
+     "k-anonymised layout; a report of what was generalised, suppressed and dropped goes to standard "
+     "error, as JSON with --json). Non-identifying unless --with-personal (needs case.export and the "
+     "field groups; not with ctdc-kanon); audited.",
      {{"out", true, "the file to write (default: standard output)"},
-      {"with-personal", false, "include names, contacts, narratives and other personal fields"}},
+      {"with-personal", false, "include names, contacts, narratives and other personal fields"},
+      {"k", true, "ctdc-kanon: every combination of quasi-identifiers occurs at least k times (default 10)"},
+      {"report", true, "ctdc-kanon: also write the report to this file"}},
      cmd_export},
     {"generate",
      "FORMAT",

@@ -76,6 +76,12 @@
 #define IMPORT_DUPLICATES_PER_ROW 5                     /* likely duplicates listed per imported row */
 #define IMPORT_REDO_MAX 16 /* times a batch is run again, each without a case that failed in it */
 
+/* k-anonymised exports (src/cases/kanon.h, ctdc-kanon). */
+#define KANON_K_DEFAULT 10      /* CTDC's k since 2021 */
+#define KANON_K_MAX 100000      /* the largest k accepted */
+#define KANON_ROWS_MAX 20000000 /* rows held in memory (~60 bytes each) */
+#define KANON_ROUNDS_MAX 100000 /* greedy rounds before only whole steps are taken */
+
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");
 _Static_assert(JSON_STRING_BYTES_MAX < HTTP_BODY_BYTES_MAX, "a string fits in a body");

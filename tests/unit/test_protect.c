@@ -294,6 +294,20 @@ static void test_protect__withdrawal_effects(void **state)
     fclose(f);
     assert_null(strstr(buf, "TransgenderFeminine"));
     free(buf);
+    /* ... and out of the k-anonymised CTDC release (k = 1 keeps every case released). */
+    int64_t without = -1, with = -1;
+    struct case_export_options ko = {.k = 1};
+    f = open_memstream(&buf, &len);
+    assert_int_equal(case_export(&a.ctx, "ctdc-kanon", f, &ko, &without), STATUS_OK);
+    fclose(f);
+    free(buf);
+    consent(w, id, "research=given");
+    f = open_memstream(&buf, &len);
+    assert_int_equal(case_export(&a.ctx, "ctdc-kanon", f, &ko, &with), STATUS_OK);
+    fclose(f);
+    free(buf);
+    assert_int_equal(with, without + 1);
+    consent(w, id, "research=withdrawn");
 
     /* Data use withdrawn: updates, events and comments refused naming the consent; sharing
      * refused; out of personal exports; consent changes and closing still allowed. */
