@@ -7,3 +7,8 @@ CREATE TABLE case_name_keys (
     bidx BYTEA NOT NULL
 );
 CREATE INDEX case_name_keys_bidx ON case_name_keys(bidx);
+
+-- case.merge for the built-in case supervisor of existing databases (new ones get it from
+-- auth_roles_seed).
+INSERT INTO role_permissions(role_id, permission)
+    SELECT id, 'case.merge' FROM roles WHERE name = 'case_supervisor' AND builtin = 1 ON CONFLICT DO NOTHING;
