@@ -17,7 +17,8 @@
 
 static const char *type_name(enum case_field_type t)
 {
-    static const char *const names[] = {"code", "multi", "int", "bool", "date", "text", "sealed", "sealed_date"};
+    static const char *const names[] = {"code", "multi",  "int",         "bool", "date",
+                                        "text", "sealed", "sealed_date", "codes"};
     return names[t];
 }
 
