@@ -330,7 +330,10 @@ void api_case_attachments(struct http_request *req, void *app)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Percent-decodes the X-File-Name header (UTF-8 after decoding); NULL header: no name. */
@@ -365,8 +368,8 @@ static enum status file_name_header(const char *h, char **out)
 static enum status op_att_add(const struct auth_ctx *ctx, void *p)
 {
     struct rec_args *a = p;
-    enum status st = case_attachment_add(ctx, a->case_id, a->kind, a->file_name, a->declared_type, a->body,
-                                         a->body_len, &a->id);
+    enum status st =
+        case_attachment_add(ctx, a->case_id, a->kind, a->file_name, a->declared_type, a->body, a->body_len, &a->id);
     if (st == STATUS_OK) {
         st = case_attachments(ctx, a->case_id, false, &a->atts, &a->count);
     }
