@@ -498,7 +498,7 @@ static void test_records__sealed_at_rest(void **state)
     char *data = NULL;
     size_t len = 0;
     assert_int_equal(util_file_read(&data, &len, w->t.db, FILE_BYTES_MAX), STATUS_OK);
-    static const char *const secrets[] = {"Zebediah", "Quorndon",         "Pangolinfarm",    "Wombatcourtcase",
+    static const char *const secrets[] = {"Zebediah",     "Quorndon",         "Pangolinfarm",   "Wombatcourtcase",
                                           "Narwhalnotes", "Platypusbarbecue", "QUOKKAMARMALADE"};
     for (size_t i = 0; i < ARRAY_LEN(secrets); i++) {
         if (memmem(data, len, secrets[i], strlen(secrets[i])) != NULL) {
@@ -537,9 +537,9 @@ static void test_records__sar_and_purge(void **state)
     char *b64 = util_b64url_encode((const uint8_t *)"hello court", 11);
     assert_string_equal(json_string_value(json_object_get(a0, "content_base64url")), b64);
     free(b64);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o.json, "support_plans"), 0),
-                                                          "objectives")),
-                        "School");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(o.json, "support_plans"), 0), "objectives")),
+        "School");
     op_clear(&o);
     assert_int_equal(run_as(w, w->worker_b, op_sar, &o), STATUS_NOT_FOUND);
     assert_int_equal(run_as(w, w->investigator_a, op_purge, &o), STATUS_DENIED);
@@ -566,9 +566,9 @@ static const struct {
     bool read;
     bool write;
 } case_perms[] = {
-    {"caseworker", true, true},     {"case_supervisor", true, true}, {"investigator", true, false},
-    {"prosecutor", true, false},    {"analyst", false, false},       {"national_coordinator", false, false},
-    {"fund_manager", false, false}, {"trustee", false, false},       {"auditor", false, false},
+    {"caseworker", true, true},      {"case_supervisor", true, true}, {"investigator", true, false},
+    {"prosecutor", true, false},     {"analyst", false, false},       {"national_coordinator", false, false},
+    {"fund_manager", false, false},  {"trustee", false, false},       {"auditor", false, false},
     {"administrator", false, false},
 };
 
