@@ -479,7 +479,7 @@ enum status case_record_from_json(struct case_record *r, const json_t *fields, b
                 st = err_set_field(STATUS_INVALID, cf->name, "%s: {\"missing\": \"unknown\" or \"not_applicable\"}",
                                    cf->name);
             }
-        } else if (cf->type == CF_MULTI || cf->type == CF_CODES) {
+        } else if (cf->type == CF_MULTI || (cf->type == CF_CODES && !json_is_string(val))) {
             if (!json_is_array(val)) {
                 return err_set_field(STATUS_INVALID, cf->name, "%s: an array of codes", cf->name);
             }

@@ -11,6 +11,7 @@ import {
   userNames, ownerText, unwrap, listText, CLOSED, EVENT_TYPES, APPROX_DATE,
 } from '../casefields.js';
 import { choose } from '../lookups.js';
+import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -382,6 +383,9 @@ export async function render(ctx) {
     canWrite ? await actions(c, version, ctx, reload) : null,
     ...fieldSections(reg, c),
     eventsSection(reg, c, ctx),
+    perpetratorsSection(reg, c, ctx),
+    supportPlansSection(reg, c, ctx),
+    attachmentsSection(c, ctx),
     commentsSection(c, ctx),
     historySection(reg, c));
 }
