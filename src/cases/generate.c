@@ -457,8 +457,8 @@ enum status case_generate_records(const struct auth_ctx *ctx, int64_t case_id, u
         memset(&p, 0, sizeof p);
         snprintf(p.type, sizeof p.type, "%s", pick_weighted(&g, types, sizeof types / sizeof types[0]));
         snprintf(p.status, sizeof p.status, "%s", list_pick(&g, statuses));
-        snprintf(p.planned_end, sizeof p.planned_end, "%d-%02d", 2026 + (int)rng_below(&g, 2),
-                 1 + (int)rng_below(&g, 12));
+        snprintf(p.planned_end, sizeof p.planned_end, "%04u-%02u", 2026u + (rng_below(&g, 2) & 1u),
+                 1u + rng_below(&g, 12) % 12u);
         st = case_support_plan_add(ctx, case_id, &p, NULL);
     }
     return st;
