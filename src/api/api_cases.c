@@ -17,7 +17,8 @@
 
 static const char *type_name(enum case_field_type t)
 {
-    static const char *const names[] = {"code", "multi", "int", "bool", "date", "text", "sealed", "sealed_date"};
+    static const char *const names[] = {"code", "multi",  "int",         "bool", "date",
+                                        "text", "sealed", "sealed_date", "codes"};
     return names[t];
 }
 
@@ -51,6 +52,17 @@ void api_case_fields(struct http_request *req, void *app)
             json_object_set_new(vocabs, cf->vocab,
                                 json_pack("{ssso}", "version", vocab_version(cf->vocab), "codes", codes));
         }
+    }
+    /* The vocabularies of the case records (perpetrators, support plans, attachments) too. */
+    static const char *const record_vocabs[] = {"perp_role", "support_type", "support_status", "attachment_kind"};
+    for (size_t v = 0; v < sizeof record_vocabs / sizeof record_vocabs[0]; v++) {
+        const char *name = record_vocabs[v];
+        json_t *codes = json_array();
+        for (size_t i = 0; i < vocab_size(name); i++) {
+            const char *code = vocab_code(name, i);
+            json_array_append_new(codes, json_pack("{ssss}", "code", code, "label", vocab_label(name, code, lang)));
+        }
+        json_object_set_new(vocabs, name, json_pack("{ssso}", "version", vocab_version(name), "codes", codes));
     }
     http_respond_json(req, 200, json_pack("{soso}", "fields", fields, "vocabularies", vocabs));
 }

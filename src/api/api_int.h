@@ -52,5 +52,17 @@ void api_case_subject_access(struct http_request *req, void *app);
 void api_retention_get(struct http_request *req, void *app);
 void api_retention_put(struct http_request *req, void *app);
 void api_retention_purge(struct http_request *req, void *app);
+/* A case's perpetrators, support plans and attachments (api_case_records.c). */
+void api_case_perpetrators(struct http_request *req, void *app);
+void api_case_perpetrator_add(struct http_request *req, void *app);
+void api_case_perpetrator_patch(struct http_request *req, void *app);
+void api_case_perpetrator_delete(struct http_request *req, void *app);
+void api_case_support_plans(struct http_request *req, void *app);
+void api_case_support_plan_add(struct http_request *req, void *app);
+void api_case_support_plan_patch(struct http_request *req, void *app);
+void api_case_attachments(struct http_request *req, void *app);
+void api_case_attachment_add(struct http_request *req, void *app);
+void api_case_attachment_get(struct http_request *req, void *app);
+void api_case_attachment_delete(struct http_request *req, void *app);
 
 #endif

@@ -210,6 +210,12 @@ static enum status field_bidx(const struct auth_ctx *ctx, enum case_field_id f, 
 static enum status name_word_indexes(const struct auth_ctx *ctx, const char *text, uint8_t (*out)[VAULT_BIDX_BYTES],
                                      size_t max, size_t *count)
 {
+    return case__name_word_indexes(ctx, "cases.name", text, out, max, count);
+}
+
+enum status case__name_word_indexes(const struct auth_ctx *ctx, const char *domain, const char *text,
+                                    uint8_t (*out)[VAULT_BIDX_BYTES], size_t max, size_t *count)
+{
     *count = 0;
     char *norm = NULL;
     enum status st = vault_normalise(&norm, text, strlen(text));
@@ -219,7 +225,7 @@ static enum status name_word_indexes(const struct auth_ctx *ctx, const char *tex
     char *save = NULL;
     for (char *w = strtok_r(norm, " -'", &save); st == STATUS_OK && w != NULL && *count < max;
          w = strtok_r(NULL, " -'", &save)) {
-        st = vault_blind_index(ctx->vault, out[*count], "cases.name", w, strlen(w));
+        st = vault_blind_index(ctx->vault, out[*count], domain, w, strlen(w));
         if (st == STATUS_OK) {
             (*count)++;
         }
@@ -553,9 +559,18 @@ static enum status reach_record(const struct auth_ctx *ctx, int64_t id, const ch
 }
 
 enum status case__reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
-                        struct auth_record *rec_out)
+                        struct auth_record *rec, int64_t *version_out)
 {
-    return reach_record(ctx, id, permission, write, detail, rec_out);
+    struct case_record *cur = NULL;
+    enum status st = reach(ctx, id, permission, write, detail, open_none, &cur);
+    if (st == STATUS_OK) {
+        *rec = case_auth_record(cur);
+        if (version_out != NULL) {
+            *version_out = cur->version;
+        }
+    }
+    case_record_free(cur);
+    return st;
 }
 
 enum status case__peek(const struct auth_ctx *ctx, int64_t id, struct auth_record *rec_out, char status_out[24])

@@ -15,7 +15,7 @@
 #include "auth/auth.h"
 #include "util/status.h"
 
-enum case_field_type { CF_CODE, CF_MULTI, CF_INT, CF_BOOL, CF_DATE, CF_TEXT, CF_SEALED, CF_SEALED_DATE };
+enum case_field_type { CF_CODE, CF_MULTI, CF_INT, CF_BOOL, CF_DATE, CF_TEXT, CF_SEALED, CF_SEALED_DATE, CF_CODES };
 enum case_bidx { CB_NONE, CB_EXACT, CB_TOKENS };
 
 enum case_field_id {
@@ -46,7 +46,7 @@ enum case_state { CASE_NOT_COLLECTED = 0, CASE_SET, CASE_UNKNOWN, CASE_NOT_APPLI
 struct case_value {
     enum case_state state;
     int64_t i;  /* CF_INT, CF_BOOL (0/1), CF_MULTI (bit i = vocabulary entry i) */
-    char *text; /* CF_CODE (the code), CF_TEXT, CF_DATE, CF_SEALED*, owned */
+    char *text; /* CF_CODE (the code), CF_CODES (codes joined by ';'), CF_TEXT, CF_DATE, CF_SEALED*, owned */
 };
 
 /* The lifecycle (HTCDS cas_Status). */

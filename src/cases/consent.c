@@ -154,7 +154,7 @@ enum status case__consent_require(const struct auth_ctx *ctx, int64_t case_id, e
 enum status case_consent_check(const struct auth_ctx *ctx, int64_t case_id, enum case_use use)
 {
     struct auth_record rec;
-    enum status st = case__reach(ctx, case_id, "case.read", false, "consent check", &rec);
+    enum status st = case__reach(ctx, case_id, "case.read", false, "consent check", &rec, NULL);
     if (st == STATUS_OK) {
         st = case__consent_require(ctx, case_id, use);
     }
@@ -254,7 +254,7 @@ enum status consent_get(const struct auth_ctx *ctx, int64_t case_id, struct cons
 {
     memset(out, 0, sizeof *out);
     struct auth_record rec;
-    enum status st = case__reach(ctx, case_id, "case.read", false, "consent", &rec);
+    enum status st = case__reach(ctx, case_id, "case.read", false, "consent", &rec, NULL);
     bool notes = st == STATUS_OK && auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
     if (notes) {
         st = auth_check(ctx, "case.read", &rec, AUTH_FG_NARRATIVE, false, "consent");
@@ -305,7 +305,7 @@ enum status consent_set(const struct auth_ctx *ctx, int64_t case_id, const struc
         }
     }
     struct auth_record rec;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "consent", &rec);
+    enum status st = case__reach(ctx, case_id, "case.write", true, "consent", &rec, NULL);
     if (st == STATUS_OK && any_note) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_NARRATIVE, true, "consent note");
     }

@@ -171,6 +171,55 @@ static enum status multi_parse(enum case_field_id f, const char *text, int64_t *
     return STATUS_OK;
 }
 
+/* Several codes of a large vocabulary (CF_CODES): separated by ';', ',' or '|', each parsed by
+ * the vocabulary, kept in the order given without repeats, joined by ';' within max_bytes. */
+static enum status codes_parse(enum case_field_id f, const char *text, char **out)
+{
+    const struct case_field *cf = &case_fields[f];
+    struct buf b = BUF_INIT(cf->max_bytes);
+    size_t n = strlen(text), start = 0;
+    char part[256];
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && text[i] != ';' && text[i] != ',' && text[i] != '|') {
+            continue;
+        }
+        size_t a = start, e = i;
+        start = i + 1;
+        while (a < e && (text[a] == ' ' || text[a] == '\t')) {
+            a++;
+        }
+        while (e > a && (text[e - 1] == ' ' || text[e - 1] == '\t')) {
+            e--;
+        }
+        if (e == a) {
+            continue;
+        }
+        if (e - a >= sizeof part) {
+            buf_free(&b);
+            return err_set_field(STATUS_INVALID, cf->name, "%s: a value is too long", cf->name);
+        }
+        memcpy(part, text + a, e - a);
+        part[e - a] = '\0';
+        const char *code = NULL;
+        if (vocab_parse(cf->vocab, part, &code) != STATUS_OK) {
+            buf_free(&b);
+            return err_set_field(STATUS_INVALID, cf->name, "%s: %s", cf->name, err_last());
+        }
+        /* Skip a repeat: compare against the codes kept so far. */
+        bool seen = false;
+        size_t cl = strlen(code);
+        for (const char *p = buf_str(&b); *p && !seen; p += strcspn(p, ";"), p += *p == ';') {
+            seen = strncmp(p, code, cl) == 0 && (p[cl] == ';' || p[cl] == '\0');
+        }
+        if (!seen && buf_printf(&b, "%s%s", b.len ? ";" : "", code) != STATUS_OK) {
+            buf_free(&b);
+            return err_set_field(STATUS_INVALID, cf->name, "%s: at most %zu bytes of codes", cf->name, cf->max_bytes);
+        }
+    }
+    *out = buf_take(&b);
+    return STATUS_OK;
+}
+
 enum status case_value_parse(struct case_record *r, enum case_field_id f, const char *text_in)
 {
     ASSERT(f < CASE_F__COUNT);
@@ -185,7 +234,8 @@ enum status case_value_parse(struct case_record *r, enum case_field_id f, const 
         n--;
     }
     /* Codes are checked by their vocabulary (which takes names too), other text by its limit. */
-    bool coded = cf->type == CF_CODE || cf->type == CF_MULTI || cf->type == CF_INT || cf->type == CF_BOOL;
+    bool coded = cf->type == CF_CODE || cf->type == CF_MULTI || cf->type == CF_CODES || cf->type == CF_INT ||
+                 cf->type == CF_BOOL;
     if (n > cf->max_bytes && !coded && cf->type != CF_DATE && cf->type != CF_SEALED_DATE) {
         return err_set_field(STATUS_INVALID, cf->name, "%s: at most %zu bytes", cf->name, cf->max_bytes);
     }
@@ -232,6 +282,7 @@ enum status case_value_parse(struct case_record *r, enum case_field_id f, const 
         break;
     }
     case CF_MULTI: st = multi_parse(f, text, &v->i); break;
+    case CF_CODES: st = codes_parse(f, text, &v->text); break;
     case CF_INT: {
         int64_t lo, hi;
         int_bounds(f, &lo, &hi);
@@ -263,6 +314,31 @@ out:
     if (text != small) {
         free(text);
     }
+    return st;
+}
+
+enum status case__citizenships_parse(struct case_record *r, const char *text)
+{
+    char *codes = NULL;
+    enum status st = codes_parse(CASE_F_other_citizenships, text, &codes);
+    if (st != STATUS_OK) {
+        return err_set_field(st, case_fields[CASE_F_citizenship].name, "citizenship: %s", err_last());
+    }
+    size_t first = strcspn(codes, ";");
+    if (codes[first] == '\0') {
+        free(codes);
+        return case_value_parse(r, CASE_F_citizenship, text); /* one value, or a missing state */
+    }
+    codes[first] = '\0';
+    st = case_value_parse(r, CASE_F_citizenship, codes);
+    if (st == STATUS_OK) {
+        struct case_value *o = &r->v[CASE_F_other_citizenships];
+        char *rest = o->state == CASE_SET && o->text && o->text[0] ? xasprintf("%s;%s", codes + first + 1, o->text)
+                                                                   : xstrdup(codes + first + 1);
+        st = case_value_parse(r, CASE_F_other_citizenships, rest);
+        free(rest);
+    }
+    free(codes);
     return st;
 }
 
@@ -312,6 +388,16 @@ static json_t *value_json(const struct case_record *r, enum case_field_id f)
                     json_array_append_new(a, json_string(code));
                 }
             }
+        }
+        return a;
+    }
+    case CF_CODES: {
+        json_t *a = json_array();
+        const char *p = v->text ? v->text : "";
+        while (*p) {
+            size_t len = strcspn(p, ";");
+            json_array_append_new(a, json_stringn(p, len));
+            p += len + (p[len] == ';');
         }
         return a;
     }
@@ -396,7 +482,7 @@ enum status case_record_from_json(struct case_record *r, const json_t *fields, b
                 st = err_set_field(STATUS_INVALID, cf->name, "%s: {\"missing\": \"unknown\" or \"not_applicable\"}",
                                    cf->name);
             }
-        } else if (cf->type == CF_MULTI) {
+        } else if (cf->type == CF_MULTI || (cf->type == CF_CODES && !json_is_string(val))) {
             if (!json_is_array(val)) {
                 return err_set_field(STATUS_INVALID, cf->name, "%s: an array of codes", cf->name);
             }
@@ -414,6 +500,9 @@ enum status case_record_from_json(struct case_record *r, const json_t *fields, b
             if (json_array_size(val) == 0) {
                 case__value_clear(&r->v[f]);
                 r->v[f].state = CASE_SET; /* known: none of them */
+                if (cf->type == CF_CODES) {
+                    r->v[f].text = xstrdup("");
+                }
             } else {
                 st = case_value_parse(r, (enum case_field_id)f, buf_str(&b));
             }

@@ -4,10 +4,13 @@
 #include "cases/generate.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cases/csv.h"
+#include "cases/records.h"
+#include "cases/vocab.h"
 #include "util/mem.h"
 #include "util/util.h"
 
@@ -410,4 +413,53 @@ enum status case_generate_csv(FILE *out, int64_t rows, uint64_t seed)
         return err_set(STATUS_IO, "cannot write the generated file");
     }
     return STATUS_OK;
+}
+
+/* Perpetrators and support plans of a generated case (demo data): 0 to 2 of each, with roles,
+ * genders, age bands and support types in plausible proportions. No names: the demo shows sealed
+ * names on victims already, and an invented perpetrator name could match a real person. */
+enum status case_generate_records(const struct auth_ctx *ctx, int64_t case_id, uint64_t seed)
+{
+    static const struct weighted roles[] = {
+        {"RecruiterOrIntermediary", 30}, {"Exploiter", 35},     {"Transporter", 10}, {"ControlledIndividual", 10},
+        {"BrokerTravelAgent", 5},        {"SoldIndividual", 5}, {"Abuser", 5},
+    };
+    static const struct weighted rec_genders[] = {{"Masculine", 60}, {"Feminine", 35}, {"NonSpecifiedUnknown", 5}};
+    static const char *const bands[] = {"0--29", "30--38", "39--47", "48+", NULL};
+    static const char *const relations[] = {"Familial", "Acquainted", "Unaquainted", NULL};
+    static const char *const countries[] = {"NGA", "GHA", "ROU", "THA", "UKR", "PHL", "MEX", "BGD", NULL};
+    static const struct weighted types[] = {
+        {"Health", 30},    {"Legal", 20},    {"SocialCare", 20},         {"Livelihood", 10},
+        {"Education", 10}, {"Financial", 5}, {"RightsBasedTraining", 5},
+    };
+    static const char *const statuses[] = {"Planned", "InProgress", "Completed", NULL};
+    struct rng g = {seed ^ UINT64_C(0x5DEECE66D)};
+    enum status st = STATUS_OK;
+    int perps = (int)rng_below(&g, 3);
+    for (int i = 0; st == STATUS_OK && i < perps; i++) {
+        struct case_perpetrator p;
+        memset(&p, 0, sizeof p);
+        p.age = -1;
+        int role = vocab_index("perp_role", pick_weighted(&g, roles, sizeof roles / sizeof roles[0]));
+        if (role >= 0) {
+            p.roles = (uint64_t)1 << role;
+        }
+        snprintf(p.gender, sizeof p.gender, "%s",
+                 pick_weighted(&g, rec_genders, sizeof rec_genders / sizeof rec_genders[0]));
+        snprintf(p.age_band, sizeof p.age_band, "%s", list_pick(&g, bands));
+        snprintf(p.relation, sizeof p.relation, "%s", list_pick(&g, relations));
+        snprintf(p.citizenship, sizeof p.citizenship, "%s", list_pick(&g, countries));
+        st = case_perpetrator_add(ctx, case_id, &p, NULL);
+    }
+    int plans = (int)rng_below(&g, 3);
+    for (int i = 0; st == STATUS_OK && i < plans; i++) {
+        struct case_support_plan p;
+        memset(&p, 0, sizeof p);
+        snprintf(p.type, sizeof p.type, "%s", pick_weighted(&g, types, sizeof types / sizeof types[0]));
+        snprintf(p.status, sizeof p.status, "%s", list_pick(&g, statuses));
+        snprintf(p.planned_end, sizeof p.planned_end, "%04u-%02u", 2026u + (rng_below(&g, 2) & 1u),
+                 1u + rng_below(&g, 12) % 12u);
+        st = case_support_plan_add(ctx, case_id, &p, NULL);
+    }
+    return st;
 }

@@ -23,4 +23,9 @@ void case_generate_row(struct case_record *r, uint64_t seed);
  * when writing fails. */
 enum status case_generate_csv(FILE *out, int64_t rows, uint64_t seed);
 
+/* Adds 0 to 2 perpetrators and 0 to 2 support plans (no personal text) to case case_id, chosen
+ * by seed, through the records operations (so inside the caller's transaction, audited). */
+struct auth_ctx;
+enum status case_generate_records(const struct auth_ctx *ctx, int64_t case_id, uint64_t seed);
+
 #endif

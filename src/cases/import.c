@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cases/cases.h"
+#include "cases/cases_int.h"
 #include "cases/csv.h"
 #include "cases/dedup.h"
 #include "cases/vocab.h"
@@ -491,6 +492,17 @@ static enum status cell_parse(struct case_record *r, const struct column *col, c
     return st;
 }
 
+/* prs_Citizenship is a multi-select in HTCDS: the first country into citizenship, the others
+ * into other_citizenships. */
+static enum status citizenship_cell(struct case_record *r, const struct column *col, const char *text)
+{
+    enum status st = case__citizenships_parse(r, text);
+    if (st != STATUS_OK && strcasecmp(col->name, case_fields[col->field].name) != 0) {
+        st = err_set_field(st, case_fields[col->field].name, "column %s: %s", col->name, err_last());
+    }
+    return st;
+}
+
 /* CTDC yearRegister: "2019" or a band "2005-2013", kept as its first year. */
 static enum status year_band_parse(struct case_record *r, const struct column *col, const char *text)
 {
@@ -559,14 +571,18 @@ static enum status record_from_cells(struct import_run *run, struct case_record 
         switch (col->kind) {
         case COL_IGNORE: break;
         case COL_FIELD:
-            if (run->fmt == FMT_ODK_CSV && case_fields[col->field].type == CF_MULTI) {
+            if (run->fmt == FMT_ODK_CSV &&
+                (case_fields[col->field].type == CF_MULTI || case_fields[col->field].type == CF_CODES ||
+                 col->field == CASE_F_citizenship)) {
                 /* ODK separates the answers of a select_multiple with spaces. */
                 char *codes = xstrdup(text);
                 for (char *p = codes; *p; p++) {
                     *p = *p == ' ' ? ';' : *p;
                 }
-                st = cell_parse(r, col, codes);
+                st = col->field == CASE_F_citizenship ? citizenship_cell(r, col, codes) : cell_parse(r, col, codes);
                 free(codes);
+            } else if (col->field == CASE_F_citizenship) {
+                st = citizenship_cell(r, col, run->fmt == FMT_HTCDS_CSV ? csv_cell_unguard(text) : text);
             } else {
                 st = cell_parse(r, col, run->fmt == FMT_HTCDS_CSV ? csv_cell_unguard(text) : text);
             }
@@ -615,6 +631,48 @@ static enum status record_from_cells(struct import_run *run, struct case_record 
     return STATUS_OK;
 }
 
+/* The fields of a JSON record into r. "citizenship" (or prs_Citizenship) may be an array, as
+ * HTCDS has it: the first country goes to citizenship, the others to other_citizenships. */
+static enum status citizenships_json(struct case_record *r, json_t *fields)
+{
+    if (!json_is_object(fields)) {
+        return case_record_from_json(r, fields, false);
+    }
+    const char *key;
+    json_t *val, *list = NULL;
+    json_object_foreach(fields, key, val)
+    {
+        if (json_is_array(val) && case_field_find(key) == CASE_F_citizenship) {
+            list = val;
+            break;
+        }
+    }
+    if (list == NULL) {
+        return case_record_from_json(r, fields, false);
+    }
+    json_t *copy = json_copy(fields);
+    json_object_del(copy, key);
+    enum status st = case_record_from_json(r, copy, false);
+    json_decref(copy);
+    struct buf b = BUF_INIT(CSV_FIELD_BYTES_MAX);
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (st == STATUS_OK && !json_is_string(item)) {
+            st = err_set_field(STATUS_INVALID, "citizenship", "citizenship: an array of country codes");
+        }
+        if (st == STATUS_OK) {
+            st = buf_printf(&b, "%s%s", i ? ";" : "", json_string_value(item));
+        }
+    }
+    if (st == STATUS_OK) {
+        st = case__citizenships_parse(r, buf_str(&b));
+    }
+    buf_free(&b);
+    return st;
+}
+
 /* The fields of the current JSON record into r. */
 static enum status record_from_json(struct import_run *run, struct case_record *r, char status[24])
 {
@@ -631,7 +689,7 @@ static enum status record_from_json(struct import_run *run, struct case_record *
         st = err_set_field(STATUS_INVALID, "fields", "fields: missing");
         goto out;
     }
-    st = case_record_from_json(r, fields, false);
+    st = citizenships_json(r, fields);
     if (st != STATUS_OK) {
         goto out;
     }

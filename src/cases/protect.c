@@ -348,7 +348,7 @@ enum status protect_purge_case(const struct auth_ctx *ctx, int64_t case_id, stru
     memset(out, 0, sizeof *out);
     struct auth_record rec;
     char status[24] = "";
-    enum status st = case__reach(ctx, case_id, "case.purge", true, "purge on request", &rec);
+    enum status st = case__reach(ctx, case_id, "case.purge", true, "purge on request", &rec, NULL);
     if (st == STATUS_OK) {
         st = case__peek(ctx, case_id, &rec, status);
     }
@@ -506,7 +506,7 @@ enum status protect_sar(const struct auth_ctx *ctx, int64_t case_id, json_t **ou
 {
     *out = NULL;
     struct auth_record rec;
-    enum status st = case__reach(ctx, case_id, "case.sar", false, "subject access export", &rec);
+    enum status st = case__reach(ctx, case_id, "case.sar", false, "subject access export", &rec, NULL);
     if (st != STATUS_OK) {
         return st;
     }

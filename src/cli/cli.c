@@ -24,6 +24,7 @@
 #include "cases/import.h"
 #include "cases/kanon.h"
 #include "cases/protect.h"
+#include "cases/records.h"
 #include "cases/vocab.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
@@ -2305,6 +2306,280 @@ static int cmd_purge(const struct command *cmd, struct args *args)
     return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
 }
 
+/* Case records: perpetrators, support plans, attachments (src/cases/records.h). */
+
+struct rec_op {
+    int64_t case_id, id;
+    bool with_deleted;
+    struct case_perpetrator perp;
+    struct case_support_plan plan;
+    struct case_perpetrator *perps;
+    struct case_support_plan *plans;
+    struct case_attachment *atts;
+    size_t count;
+    const char *kind, *file_name;
+    char *data;
+    size_t len;
+    struct case_attachment meta;
+    uint8_t *content;
+    size_t content_len;
+};
+
+static void rec_op_free(struct rec_op *o)
+{
+    case_perpetrator_clear(&o->perp);
+    case_support_plan_clear(&o->plan);
+    case_perpetrators_free(o->perps, o->perps ? o->count : 0);
+    case_support_plans_free(o->plans, o->plans ? o->count : 0);
+    case_attachments_free(o->atts, o->atts ? o->count : 0);
+    case_attachment_clear(&o->meta);
+    case_attachment_data_free(o->content, o->content_len);
+    free(o->data);
+}
+
+static enum status rec_case_id(const char *arg, const char *what, int64_t *out)
+{
+    if (util_parse_i64(out, arg) != STATUS_OK || *out <= 0) {
+        return err_set(STATUS_INVALID, "%s: a number", what);
+    }
+    return STATUS_OK;
+}
+
+static enum status op_perp_add(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_perpetrator_add(ctx, o->case_id, &o->perp, &o->id);
+}
+static enum status op_perps(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_perpetrators(ctx, o->case_id, o->with_deleted, &o->perps, &o->count);
+}
+static enum status op_plan_add(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_support_plan_add(ctx, o->case_id, &o->plan, &o->id);
+}
+static enum status op_plans(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_support_plans(ctx, o->case_id, &o->plans, &o->count);
+}
+static enum status op_attach(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_attachment_add(ctx, o->case_id, o->kind, o->file_name, NULL, o->data, o->len, &o->id);
+}
+static enum status op_attachments(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_attachments(ctx, o->case_id, o->with_deleted, &o->atts, &o->count);
+}
+static enum status op_attachment_get(const struct auth_ctx *ctx, void *p)
+{
+    struct rec_op *o = p;
+    return case_attachment_get(ctx, o->case_id, o->id, &o->meta, &o->content, &o->content_len);
+}
+
+/* ctis case perpetrator-add CASE_ID --fields JSON and ctis case plan-add CASE_ID --fields JSON. */
+static int rec_add(const struct command *cmd, struct args *args, bool plan)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct rec_op o;
+    memset(&o, 0, sizeof o);
+    o.perp.age = -1;
+    json_t *fields = NULL;
+    st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
+    if (st == STATUS_OK) {
+        st = fields_json_read(opt(cmd, args, "fields"), &fields);
+    }
+    if (st == STATUS_OK) {
+        st = plan ? case_support_plan_from_json(&o.plan, fields, false, NULL)
+                  : case_perpetrator_from_json(&o.perp, fields, false, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, plan ? op_plan_add : op_perp_add, &o);
+    }
+    if (st == STATUS_OK) {
+        if (json_out) {
+            print_json(json_pack("{sI}", "id", (json_int_t)o.id));
+        } else {
+            printf("%s %lld added to case %lld\n", plan ? "support plan" : "perpetrator", (long long)o.id,
+                   (long long)o.case_id);
+        }
+    }
+    json_decref(fields);
+    rec_op_free(&o);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_case_perpetrator_add(const struct command *cmd, struct args *a)
+{
+    return rec_add(cmd, a, false);
+}
+
+static int cmd_case_plan_add(const struct command *cmd, struct args *a)
+{
+    return rec_add(cmd, a, true);
+}
+
+static const char *or_dash(const char *s)
+{
+    return s && s[0] ? s : "-";
+}
+
+/* ctis case perpetrators|plans|attachments CASE_ID. */
+static int rec_list(const struct command *cmd, struct args *args, char what)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct rec_op o;
+    memset(&o, 0, sizeof o);
+    o.with_deleted = what != 's' && flag(cmd, args, "deleted");
+    st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, what == 'p' ? op_perps : what == 's' ? op_plans : op_attachments, &o);
+    }
+    if (st == STATUS_OK) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < o.count; i++) {
+            json_t *x = what == 'p'   ? case_perpetrator_to_json(&o.perps[i])
+                        : what == 's' ? case_support_plan_to_json(&o.plans[i])
+                                      : case_attachment_to_json(&o.atts[i]);
+            if (json_out) {
+                json_array_append_new(arr, x);
+                continue;
+            }
+            if (what == 'p') {
+                const struct case_perpetrator *p = &o.perps[i];
+                char *roles = json_dumps(json_object_get(x, "roles"), JSON_COMPACT), age[16];
+                snprintf(age, sizeof age, "%d", p->age);
+                printf("%lld  v%lld  %s  roles %s  gender %s  age %s  citizenship %s  relation %s%s\n",
+                       (long long)p->id, (long long)p->version,
+                       p->withheld & CASE_REC_WITHHELD_NAME ? "(name withheld)" : or_dash(p->name), roles,
+                       or_dash(p->gender), p->age >= 0 ? age : or_dash(p->age_band), or_dash(p->citizenship),
+                       or_dash(p->relation), p->deleted ? "  [deleted]" : "");
+                free(roles);
+            } else if (what == 's') {
+                const struct case_support_plan *p = &o.plans[i];
+                printf("%lld  v%lld  %s  %s  planned end %s  actual end %s  provider %s\n", (long long)p->id,
+                       (long long)p->version, p->type, p->status, or_dash(p->planned_end), or_dash(p->actual_end),
+                       or_dash(p->provider));
+            } else {
+                const struct case_attachment *a = &o.atts[i];
+                printf("%lld  %s  %s  %lld bytes  %s  sha256 %.16s...%s\n", (long long)a->id, a->kind, a->media_type,
+                       (long long)a->size,
+                       a->withheld & CASE_REC_WITHHELD_FILE_NAME ? "(name withheld)" : or_dash(a->file_name), a->sha256,
+                       a->deleted ? "  [deleted]" : "");
+            }
+            json_decref(x);
+        }
+        if (json_out) {
+            print_json(json_pack("{so}", "items", arr));
+        } else {
+            json_decref(arr);
+        }
+    }
+    rec_op_free(&o);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_case_perpetrators(const struct command *cmd, struct args *a)
+{
+    return rec_list(cmd, a, 'p');
+}
+
+static int cmd_case_plans(const struct command *cmd, struct args *a)
+{
+    return rec_list(cmd, a, 's');
+}
+
+static int cmd_case_attachments(const struct command *cmd, struct args *a)
+{
+    return rec_list(cmd, a, 'a');
+}
+
+static int cmd_case_attach(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct rec_op o;
+    memset(&o, 0, sizeof o);
+    o.kind = opt(cmd, args, "kind");
+    st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
+    if (st == STATUS_OK && o.kind == NULL) {
+        st = err_set_field(STATUS_INVALID, "kind", "--kind: consent_form, identity_document, medical, legal or other");
+    }
+    if (st == STATUS_OK) {
+        st = util_file_read(&o.data, &o.len, args->pos[1], CASE_ATTACHMENT_BYTES_MAX);
+    }
+    if (st == STATUS_OK) {
+        const char *slash = strrchr(args->pos[1], '/');
+        o.file_name = opt(cmd, args, "name") ? opt(cmd, args, "name") : slash ? slash + 1 : args->pos[1];
+        st = auth_run(&e.ctx, op_attach, &o);
+    }
+    if (st == STATUS_OK) {
+        if (json_out) {
+            print_json(json_pack("{sI}", "id", (json_int_t)o.id));
+        } else {
+            printf("attachment %lld added to case %lld\n", (long long)o.id, (long long)o.case_id);
+        }
+    }
+    rec_op_free(&o);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_case_attachment_get(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct rec_op o;
+    memset(&o, 0, sizeof o);
+    const char *out = opt(cmd, args, "out");
+    st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
+    if (st == STATUS_OK) {
+        st = rec_case_id(args->pos[1], "ATTACHMENT_ID", &o.id);
+    }
+    if (st == STATUS_OK && out == NULL) {
+        st = err_set_field(STATUS_INVALID, "out", "--out FILE is needed (the file is written with mode 0600)");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_attachment_get, &o);
+    }
+    if (st == STATUS_OK) {
+        st = util_file_write_atomic(out, o.content, o.content_len, 0600);
+    }
+    if (st == STATUS_OK) {
+        if (json_out) {
+            json_t *x = case_attachment_to_json(&o.meta);
+            json_object_set_new(x, "out", json_string(out));
+            print_json(x);
+        } else {
+            fprintf(stderr, "wrote %lld bytes (%s, SHA-256 checked) to %s\n", (long long)o.content_len,
+                    o.meta.media_type, out);
+        }
+    }
+    rec_op_free(&o);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
 static const struct command commands[] = {
     {"init",
      "",
@@ -2563,6 +2838,53 @@ static const struct command commands[] = {
      "Reopens a closed case.",
      {{"version", true, "the version you read"}},
      cmd_case_reopen},
+    {"case perpetrator-add",
+     "CASE_ID",
+     1,
+     1,
+     "Records a perpetrator of a case (HTCDS per_): roles, role details, gender, age band or age, citizenship, "
+     "relation to the victim, name and notes.",
+     {{"fields", true,
+       "JSON object, e.g. '{\"roles\":[\"Exploiter\"],\"gender\":\"Masculine\",\"name\":\"...\"}', @FILE or -"}},
+     cmd_case_perpetrator_add},
+    {"case perpetrators",
+     "CASE_ID",
+     1,
+     1,
+     "Lists the perpetrators of a case (names only with the identity field group).",
+     {{"deleted", false, "also those marked deleted"}},
+     cmd_case_perpetrators},
+    {"case plan-add",
+     "CASE_ID",
+     1,
+     1,
+     "Adds a support plan (HTCDS spl_): type, objectives, action plan, planned and actual end dates, status, "
+     "provider.",
+     {{"fields", true, "JSON object, e.g. '{\"type\":\"Health\",\"objectives\":\"...\",\"status\":\"Planned\"}'"}},
+     cmd_case_plan_add},
+    {"case plans", "CASE_ID", 1, 1, "Lists the support plans of a case.", {{0}}, cmd_case_plans},
+    {"case attach",
+     "CASE_ID FILE",
+     2,
+     2,
+     "Attaches a file (PDF, JPEG, PNG, TIFF, WebP or plain text, at most 10 MiB) to a case, sealed by the vault.",
+     {{"kind", true, "consent_form, identity_document, medical, legal or other (decides the field group)"},
+      {"name", true, "the file name to keep (default: FILE's base name)"}},
+     cmd_case_attach},
+    {"case attachments",
+     "CASE_ID",
+     1,
+     1,
+     "Lists the attachments of a case (metadata only).",
+     {{"deleted", false, "also those marked deleted"}},
+     cmd_case_attachments},
+    {"case attachment-get",
+     "CASE_ID ATTACHMENT_ID",
+     2,
+     2,
+     "Writes an attachment's content to a file (audited; its SHA-256 is checked).",
+     {{"out", true, "the file to write (mode 0600)"}},
+     cmd_case_attachment_get},
     {"stats victims",
      "",
      0,

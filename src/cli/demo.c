@@ -142,6 +142,9 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
         r.agency_id = d->agency_id;
         struct case_record *out = NULL;
         st = case_create(ctx, &r, &out);
+        if (st == STATUS_OK) {
+            st = case_generate_records(ctx, out->id, d->seed + (uint64_t)i); /* perpetrators, support plans */
+        }
         case_record_free(out);
         case_record_clear(&r);
     }

@@ -32,6 +32,7 @@ typedef void (*http_after_fn)(struct http_request *req, void *app);
 #define HTTP_ROUTE_PUBLIC 0x1u    /* no session needed (login, healthz) */
 #define HTTP_ROUTE_JSON_BODY 0x2u /* a JSON object body is required */
 #define HTTP_ROUTE_NO_CSRF 0x4u   /* state-changing but exempt from CSRF (login) */
+#define HTTP_ROUTE_UPLOAD 0x8u    /* a raw body (a file) of up to HTTP_UPLOAD_BYTES_MAX bytes */
 
 struct http_route {
     enum http_method method;

@@ -557,10 +557,17 @@ static void respond_405(struct http_request *req, unsigned allow)
     http_respond_error(req, 405, "method_not_allowed", "method not allowed for this path", NULL);
 }
 
+/* The body limit of the request's route: uploads take files, every other route JSON. */
+static size_t body_max(const struct http_request *req)
+{
+    return req->route != NULL && (req->route->flags & HTTP_ROUTE_UPLOAD) ? (size_t)HTTP_UPLOAD_BYTES_MAX
+                                                                         : (size_t)HTTP_BODY_BYTES_MAX;
+}
+
 static void respond_413(struct http_request *req)
 {
     char message[80];
-    snprintf(message, sizeof message, "the body is larger than the limit of %d bytes", HTTP_BODY_BYTES_MAX);
+    snprintf(message, sizeof message, "the body is larger than the limit of %zu bytes", body_max(req));
     http_respond_error(req, 413, status_name(STATUS_TOO_LARGE), message, NULL);
 }
 
@@ -610,13 +617,14 @@ static void request_begin(struct http_request *req)
         }
         req->route = route;
         req->handler = route->handler;
+        buf_init(&req->body, body_max(req)); /* nothing read yet */
     }
 
     const char *cl = http_request_header(req, "Content-Length");
     if (cl != NULL) {
         char *end = NULL;
         unsigned long long declared = strtoull(cl, &end, 10);
-        if (end != cl && declared > HTTP_BODY_BYTES_MAX) {
+        if (end != cl && declared > body_max(req)) {
             respond_413(req);
             return;
         }

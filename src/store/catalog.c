@@ -29,6 +29,16 @@ const struct store_sealed_column store_sealed_columns[] = {
                                 SEALED(case_events, description_enc, CASE_EVENTS_DESCRIPTION)
                                     SEALED(case_comments, body_enc, CASE_COMMENTS_BODY)
                                         SEALED(case_consent, note_enc, CASE_CONSENT_NOTE)
+    /* Case records (migration 0003). */
+    SEALED(cases, incoming_referral_details_enc, CASES_INCOMING_REFERRAL_DETAILS)
+        SEALED(cases, outgoing_referral_details_enc, CASES_OUTGOING_REFERRAL_DETAILS)
+            SEALED(case_perpetrators, name_enc, CASE_PERPETRATORS_NAME)
+                SEALED(case_perpetrators, role_details_enc, CASE_PERPETRATORS_ROLE_DETAILS)
+                    SEALED(case_perpetrators, notes_enc, CASE_PERPETRATORS_NOTES)
+                        SEALED(case_support_plans, objectives_enc, CASE_SUPPORT_PLANS_OBJECTIVES)
+                            SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
+                                SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
+                                    SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -56,5 +66,10 @@ const struct store_table store_tables[] = {
     {"case_versions", "id"},
     {"case_events", "id"},
     {"case_comments", "id"},
+    {"case_perpetrators", "id"},
+    {"case_perpetrator_name_index", "bidx, perpetrator_id"},
+    {"case_support_plans", "id"},
+    {"case_attachments", "id"},
+    {"case_attachment_chunks", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

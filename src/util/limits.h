@@ -81,6 +81,13 @@
 #define KANON_K_MAX 100000      /* the largest k accepted */
 #define KANON_ROWS_MAX 20000000 /* rows held in memory (~60 bytes each) */
 #define KANON_ROUNDS_MAX 100000 /* greedy rounds before only whole steps are taken */
+/* Case records (perpetrators, support plans, attachments). */
+#define CASE_ATTACHMENT_BYTES_MAX (10 * 1024 * 1024)    /* one attached file: a scan of several pages */
+#define CASE_ATTACHMENT_CHUNK_BYTES 65536               /* content is sealed in pieces of this size */
+#define CASE_ATTACHMENT_NAME_BYTES_MAX 255              /* a file name */
+#define CASE_RECORD_TEXT_BYTES_MAX 8000                 /* role details, notes, objectives, action plan */
+#define CASE_RECORDS_MAX 1000                           /* perpetrators, plans or attachments of one case */
+#define HTTP_UPLOAD_BYTES_MAX CASE_ATTACHMENT_BYTES_MAX /* the body of an upload route (raw bytes) */
 
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");
@@ -88,5 +95,7 @@ _Static_assert(JSON_STRING_BYTES_MAX < HTTP_BODY_BYTES_MAX, "a string fits in a 
 _Static_assert(SESSION_IDLE_S <= SESSION_ABSOLUTE_S, "idle expiry before absolute expiry");
 _Static_assert(HTTP_THREADS_DEFAULT <= HTTP_THREADS_MAX, "default threads within the maximum");
 _Static_assert(CSV_FIELD_BYTES_MAX <= CSV_LINE_BYTES_MAX, "a cell fits in a record");
+_Static_assert(CASE_ATTACHMENT_CHUNK_BYTES <= VAULT_SEALED_BYTES_MAX, "a chunk fits in one envelope");
+_Static_assert(HTTP_UPLOAD_BYTES_MAX >= HTTP_BODY_BYTES_MAX, "uploads are the larger bodies");
 
 #endif

@@ -624,6 +624,20 @@ static void fill_world(struct world *w)
             assert_int_equal(case_value_parse(&r, CASE_F_referring_organisation, "=HYPERLINK(\"x\")"), STATUS_OK);
             assert_int_equal(case_value_parse(&r, CASE_F_gender, "not applicable"), STATUS_OK);
         }
+        if (i == 2) {
+            /* The HTCDS v2 fields of migration 0003, further citizenships among them. */
+            assert_int_equal(case_value_parse(&r, CASE_F_other_citizenships, "GHA;TGO"), STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_incoming_referral_reason, "Other"), STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_incoming_referral_details, "Via the hotline; \"urgent\""),
+                             STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_referred_organisation, "Shelter East"), STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_outgoing_referral_date, "2024-02"), STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_outgoing_referral_reason, "AdditionalServicesRequired"),
+                             STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_outgoing_referral_details, "Needs legal aid"), STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_secondary_language, "fr"), STATUS_OK);
+            assert_int_equal(case_value_parse(&r, CASE_F_age_basis, "AgeAssessment"), STATUS_OK);
+        }
         struct case_record *made = NULL;
         assert_int_equal(case_create(&w->t.ctx, &r, &made), STATUS_OK);
         if (i == 1) {
@@ -642,6 +656,8 @@ static void test_export__json_round_trip(void **state)
     int64_t count = 0;
     char *first = export_to_string(&w->t, "htcds-json", true, &count);
     assert_int_equal(count, TRIP_CASES);
+    assert_non_null(strstr(first, "\"other_citizenships\":[\"GHA\",\"TGO\"]"));
+    assert_non_null(strstr(first, "\"secondary_language\":\"fra\""));
     assert_non_null(strstr(first, "\"given_name\":"));
     assert_non_null(strstr(first, "\"status\":\"Closed\""));
     char *plain = export_to_string(&w->t, "htcds-json", false, &count);
@@ -738,6 +754,80 @@ static void test_export__json_round_trip(void **state)
     free(csv);
     test_env_close(&fourth.t);
     test_env_close(&third.t);
+    test_env_close(&other.t);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts the '\n'-ended lines of text in place. */
+static void lines_sort(char *text)
+{
+    char *lines[64];
+    size_t n = 0;
+    char *copy = xstrdup(text), *save = NULL;
+    for (char *l = strtok_r(copy, "\n", &save); l != NULL && n < 64; l = strtok_r(NULL, "\n", &save)) {
+        lines[n++] = l;
+    }
+    qsort(lines, n, sizeof lines[0], line_cmp);
+    text[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strcat(text, lines[i]);
+        strcat(text, "\n");
+    }
+    free(copy);
+}
+
+/* HTCDS prs_Citizenship is a multi-select: several values put the first in citizenship (which
+ * statistics use) and the others in other_citizenships, from htcds-json, htcds-csv and odk-csv;
+ * the export writes them back so that export, import, export gives the same bytes. */
+static void test_import__several_citizenships(void **state)
+{
+    struct world *w = *state;
+    char path[700];
+    snprintf(path, sizeof path, "%s/cit.jsonl", w->t.dir);
+    write_file(path, "{\"fields\":{\"prs_Citizenship\":[\"NG\",\"Ghana\",\"TGO\"],\"gender\":\"female\"}}\n"
+                     "{\"fields\":{\"citizenship\":[\"BEN\"],\"other_citizenships\":[\"NGA\"]}}\n");
+    struct case_import_options opt = {.agency_id = w->agency};
+    struct case_import_summary s;
+    if (case_import(&w->t.ctx, "htcds-json", path, &opt, &s) != STATUS_OK) {
+        fail_msg("import: %s", err_last());
+    }
+    snprintf(path, sizeof path, "%s/cit.csv", w->t.dir);
+    write_file(path, "prs_Citizenship,gender\n\"NGA;GHA\",male\n");
+    if (case_import(&w->t.ctx, "htcds-csv", path, &opt, &s) != STATUS_OK) {
+        fail_msg("csv import: %s", err_last());
+    }
+    snprintf(path, sizeof path, "%s/cit-odk.csv", w->t.dir);
+    write_file(path, "prs_Citizenship,prs_Gender\nKE UG,Feminine\n");
+    if (case_import(&w->t.ctx, "odk-csv", path, &opt, &s) != STATUS_OK) {
+        fail_msg("odk import: %s", err_last());
+    }
+    int64_t count = 0;
+    char *first = export_to_string(&w->t, "htcds-json", true, &count);
+    assert_int_equal(count, 4);
+    assert_non_null(strstr(first, "\"citizenship\":\"NGA\""));
+    assert_non_null(strstr(first, "\"other_citizenships\":[\"GHA\",\"TGO\"]"));
+    assert_non_null(strstr(first, "\"citizenship\":\"BEN\""));
+    assert_non_null(strstr(first, "\"other_citizenships\":[\"NGA\"]"));
+    assert_non_null(strstr(first, "\"other_citizenships\":[\"GHA\"]"));
+    assert_non_null(strstr(first, "\"citizenship\":\"KEN\""));
+    assert_non_null(strstr(first, "\"other_citizenships\":[\"UGA\"]"));
+    snprintf(path, sizeof path, "%s/cit-out.jsonl", w->t.dir);
+    write_file(path, first);
+    struct world other;
+    world_open(&other);
+    opt.agency_id = other.agency;
+    assert_int_equal(case_import(&other.t.ctx, "htcds-json", path, &opt, &s), STATUS_OK);
+    char *second = export_to_string(&other.t, "htcds-json", true, &count);
+    /* Cases opened in the same millisecond may come out in either order: compare line sets. */
+    lines_sort(first);
+    lines_sort(second);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
     test_env_close(&other.t);
 }
 
@@ -918,6 +1008,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import__odk_csv, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__json_errors, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_export__json_round_trip, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_import__several_citizenships, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__bad_row, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__duplicates, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_import__ctdc_vp, world_setup, world_teardown),

@@ -154,6 +154,9 @@ export function valueNode(reg, f, v) {
     case 'multi':
       if (!Array.isArray(v)) return String(v);
       return v.length ? listText(v.map((c) => codeLabel(reg, f.vocab, c))) : t('case.none_of_them');
+    case 'codes':
+      if (!Array.isArray(v)) return String(v);
+      return v.length ? listText(v.map((c) => codeLabel(reg, f.vocab, c))) : t('case.none_of_them');
     case 'date':
     case 'sealed_date':
       return approxDate(v);

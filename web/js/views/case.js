@@ -13,6 +13,7 @@ import {
 import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { consentSection } from './consent.js';
+import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -395,6 +396,9 @@ export async function render(ctx) {
     ...fieldSections(reg, c),
     consentSection(c, ctx),
     eventsSection(reg, c, ctx),
+    perpetratorsSection(reg, c, ctx),
+    supportPlansSection(reg, c, ctx),
+    attachmentsSection(c, ctx),
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),
     historySection(reg, c));
