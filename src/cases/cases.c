@@ -828,13 +828,13 @@ enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep
         mask |= (uint64_t)1 << f;
     }
     st = update_fields(ctx, keep_id, keep_version, &changes, mask, "merge", merge_id, false, &kept);
-    /* Events and comments follow the person; the merged case keeps its versions. */
+    /* Events, comments, perpetrators, support plans and attachments follow the person (their
+     * envelopes are bound to their own rows); the merged case keeps its versions. */
     struct sql_value mv[] = {SQLV_I64(merge_id), SQLV_I64(keep_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_CASE_EVENTS_MOVE, mv, 2, NULL);
-    }
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_CASE_COMMENTS_MOVE, mv, 2, NULL);
+    static const enum stmt moves[] = {STMT_CASE_EVENTS_MOVE, STMT_CASE_COMMENTS_MOVE, STMT_CASE_PERPS_MOVE,
+                                      STMT_CASE_PLANS_MOVE, STMT_CASE_ATTS_MOVE};
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(moves); i++) {
+        st = store_exec(ctx->store, moves[i], mv, 2, NULL);
     }
     struct sql_value d[] = {SQLV_I64(merge_id)};
     if (st == STATUS_OK) {

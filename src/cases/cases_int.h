@@ -38,4 +38,9 @@ enum status case__consent_require(const struct auth_ctx *ctx, int64_t case_id, e
 /* The cases merged into case id (their ids, caller frees; no access check). */
 enum status case__merged_from(const struct auth_ctx *ctx, int64_t id, int64_t **ids_out, size_t *count_out);
 
+/* The case records' parts in purges and subject-access exports (records.c, protect_hooks.c). */
+enum status case_records__purge_perpetrators(const struct auth_ctx *ctx, int64_t case_id, int64_t *items);
+enum status case_records__purge_support_plans(const struct auth_ctx *ctx, int64_t case_id, int64_t *items);
+enum status case_records__purge_attachments(const struct auth_ctx *ctx, int64_t case_id, int64_t *items);
+
 #endif

@@ -536,11 +536,15 @@ enum status protect_sar(const struct auth_ctx *ctx, int64_t case_id, json_t **ou
     }
     if (st == STATUS_OK) {
         json_t *sections = json_object();
-        for (size_t h = 0; h < protect_hooks_count; h++) {
-            json_t *x = protect_hooks[h].sar ? protect_hooks[h].sar(ctx, case_id) : NULL;
-            if (x != NULL) {
-                json_object_set_new(sections, protect_hooks[h].record_type, x);
+        for (size_t h = 0; st == STATUS_OK && h < protect_hooks_count; h++) {
+            json_t *x = NULL;
+            if (protect_hooks[h].sar != NULL) {
+                st = protect_hooks[h].sar(ctx, case_id, &x);
             }
+            if (st == STATUS_OK && json_is_object(x)) {
+                json_object_update(sections, x);
+            }
+            json_decref(x);
         }
         json_object_set_new(o, "sections", sections);
     }

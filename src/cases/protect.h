@@ -14,14 +14,14 @@
 #include "cases/cases.h"
 
 /* A module's part in purges and subject-access exports. purge removes the personal data of its
- * records of one case and sets *items_out to how many records it touched; sar returns what it
- * holds about the case's person (a JSON value, the caller owns it) or NULL when nothing. Both run
- * in the caller's transaction; the case was reached already (case.purge or case.sar). */
+ * records of one case and sets *items_out to how many records it touched; sar sets *out to a JSON
+ * object whose members join the export's "sections" (or NULL when it holds nothing). Both run in
+ * the caller's transaction; the case was reached already (case.purge or case.sar). */
 struct protect_hook {
     const char *record_type; /* its retention type, e.g. "attachments" */
     const char *description;
     enum status (*purge)(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out);
-    json_t *(*sar)(const struct auth_ctx *ctx, int64_t case_id);
+    enum status (*sar)(const struct auth_ctx *ctx, int64_t case_id, json_t **out);
 };
 /* The built-in record types' purges (protect.c): a case's sealed fields, blind indexes, name index
  * and consent notes; its events' places and descriptions; its comments. */

@@ -4,6 +4,9 @@
  * description goes into the audit and the purge log: name kinds of data, never data. */
 #include "cases/protect.h"
 
+#include "cases/cases_int.h"
+#include "cases/records.h"
+
 #include "util/mem.h"
 
 const struct protect_hook protect_hooks[] = {
@@ -13,6 +16,10 @@ const struct protect_hook protect_hooks[] = {
      protect__purge_case_personal, NULL},
     {"events", "event places and descriptions", protect__purge_events, NULL},
     {"comments", "comments", protect__purge_comments, NULL},
-    /* Other modules (attachments, perpetrators, support plans, referrals): add their lines here. */
+    {"perpetrators", "perpetrator names, role details and notes", case_records__purge_perpetrators,
+     case_records_sar_json},
+    {"support-plans", "support plan objectives and action plans", case_records__purge_support_plans, NULL},
+    {"attachments", "attachment file names and contents", case_records__purge_attachments, NULL},
+    /* Other modules (referrals, ...): add their lines here. */
 };
 const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);

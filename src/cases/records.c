@@ -456,12 +456,21 @@ static void perp_write_free(struct perp_write *w)
     }
 }
 
+/* Reaches a case to change its records: case.write, in scope, not merged into another, and its
+ * consent allowing processing (consent.h). */
+static enum status reach_write(const struct auth_ctx *ctx, int64_t case_id, const char *detail, struct auth_record *rec,
+                               int64_t *version)
+{
+    enum status st = case__reach(ctx, case_id, "case.write", true, detail, rec, version);
+    return st == STATUS_OK ? case__consent_require(ctx, case_id, CASE_USE_PROCESS) : st;
+}
+
 enum status case_perpetrator_add(const struct auth_ctx *ctx, int64_t case_id, const struct case_perpetrator *in,
                                  int64_t *id_out)
 {
     struct auth_record rec;
     int64_t version = 0;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "add perpetrator", &rec, &version);
+    enum status st = reach_write(ctx, case_id, "add perpetrator", &rec, &version);
     if (st != STATUS_OK) {
         return st;
     }
@@ -608,7 +617,7 @@ enum status case_perpetrator_update(const struct auth_ctx *ctx, int64_t case_id,
 {
     struct auth_record rec;
     int64_t case_version = 0;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "update perpetrator", &rec, &case_version);
+    enum status st = reach_write(ctx, case_id, "update perpetrator", &rec, &case_version);
     if (st != STATUS_OK) {
         return st;
     }
@@ -737,7 +746,7 @@ enum status case_perpetrator_delete(const struct auth_ctx *ctx, int64_t case_id,
 {
     struct auth_record rec;
     int64_t case_version = 0;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "delete perpetrator", &rec, &case_version);
+    enum status st = reach_write(ctx, case_id, "delete perpetrator", &rec, &case_version);
     struct sql_value k[] = {SQLV_I64(id), SQLV_I64(case_id)};
     struct store_rows *r = NULL;
     if (st == STATUS_OK) {
@@ -928,7 +937,7 @@ enum status case_support_plan_add(const struct auth_ctx *ctx, int64_t case_id, c
     }
     struct auth_record rec;
     int64_t version = 0;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "add support plan", &rec, &version);
+    enum status st = reach_write(ctx, case_id, "add support plan", &rec, &version);
     bool done[AUTH_FG__COUNT] = {false};
     if (st == STATUS_OK && ((in->objectives && in->objectives[0]) || (in->action_plan && in->action_plan[0]))) {
         st = group_check(ctx, &rec, AUTH_FG_NARRATIVE, true, "add support plan", done);
@@ -1032,7 +1041,7 @@ enum status case_support_plan_update(const struct auth_ctx *ctx, int64_t case_id
 {
     struct auth_record rec;
     int64_t case_version = 0;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "update support plan", &rec, &case_version);
+    enum status st = reach_write(ctx, case_id, "update support plan", &rec, &case_version);
     bool done[AUTH_FG__COUNT] = {false};
     if (st == STATUS_OK && (mask & (S_OBJECTIVES | S_ACTION_PLAN))) {
         st = group_check(ctx, &rec, AUTH_FG_NARRATIVE, true, "update support plan", done);
@@ -1252,7 +1261,7 @@ enum status case_attachment_add(const struct auth_ctx *ctx, int64_t case_id, con
     }
     struct auth_record rec;
     int64_t version = 0;
-    st = case__reach(ctx, case_id, "case.write", true, "add attachment", &rec, &version);
+    st = reach_write(ctx, case_id, "add attachment", &rec, &version);
     bool done[AUTH_FG__COUNT] = {false};
     if (st == STATUS_OK) {
         st = group_check(ctx, &rec, g, true, "add attachment", done);
@@ -1494,7 +1503,7 @@ enum status case_attachment_delete(const struct auth_ctx *ctx, int64_t case_id, 
 {
     struct auth_record rec;
     int64_t version = 0;
-    enum status st = case__reach(ctx, case_id, "case.write", true, "delete attachment", &rec, &version);
+    enum status st = reach_write(ctx, case_id, "delete attachment", &rec, &version);
     if (st != STATUS_OK) {
         return st;
     }
@@ -1613,6 +1622,27 @@ static enum status purge_count(const struct auth_ctx *ctx, enum stmt id, int64_t
     }
     store_rows_free(r);
     return st == STATUS_DONE ? STATUS_OK : st;
+}
+
+/* The purges of protect_hooks.c: protect.c reached the case (case.purge) and writes the purge log
+ * and the audit entries; these only remove and count. */
+enum status case_records__purge_perpetrators(const struct auth_ctx *ctx, int64_t case_id, int64_t *items)
+{
+    struct sql_value a[] = {SQLV_I64(case_id)};
+    enum status st = store_exec(ctx->store, STMT_CASE_PERP_NAME_PURGE, a, 1, NULL);
+    return st == STATUS_OK ? purge_count(ctx, STMT_CASE_PERP_PURGE, case_id, items) : st;
+}
+
+enum status case_records__purge_support_plans(const struct auth_ctx *ctx, int64_t case_id, int64_t *items)
+{
+    return purge_count(ctx, STMT_CASE_PLAN_PURGE, case_id, items);
+}
+
+enum status case_records__purge_attachments(const struct auth_ctx *ctx, int64_t case_id, int64_t *items)
+{
+    struct sql_value a[] = {SQLV_I64(case_id)};
+    enum status st = store_exec(ctx->store, STMT_CASE_ATT_CHUNKS_PURGE, a, 1, NULL);
+    return st == STATUS_OK ? purge_count(ctx, STMT_CASE_ATT_PURGE, case_id, items) : st;
 }
 
 enum status case_records_purge(const struct auth_ctx *ctx, int64_t case_id)

@@ -14,6 +14,7 @@
 #include "cases/cases.h"
 #include "cases/dedup.h"
 #include "cases/protect.h"
+#include "cases/records.h"
 #include "cases/vocab.h"
 #include "testlib.h"
 
@@ -663,6 +664,8 @@ static void test_cases__merge(void **state)
     struct case_event e = {.type = "Exploitation", .country = "ITA", .date = "2020", .place = "Castel Volturno"};
     assert_int_equal(case_event_add(&a.ctx, dup, &e, NULL), STATUS_OK);
     assert_int_equal(case_comment_add(&a.ctx, dup, "Second interview.", NULL), STATUS_OK);
+    struct case_perpetrator perp = {.age = -1, .name = "Recruiter Name", .gender = "Masculine"};
+    assert_int_equal(case_perpetrator_add(&a.ctx, dup, &perp, NULL), STATUS_OK);
     struct case_duplicate *d = NULL;
     size_t n = 0;
     assert_int_equal(case_duplicates(&a.ctx, keep, &case_scorer_simple, 50, &d, &n), STATUS_OK);
@@ -706,6 +709,11 @@ static void test_cases__merge(void **state)
     assert_int_equal(case_comments(&a.ctx, keep, &c, &n), STATUS_OK);
     assert_int_equal(n, 1);
     case_comments_free(c, n);
+    struct case_perpetrator *perps = NULL;
+    assert_int_equal(case_perpetrators(&a.ctx, keep, false, &perps, &n), STATUS_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(perps[0].name, "Recruiter Name");
+    case_perpetrators_free(perps, n);
     /* Both histories, newest first: the merge, then the duplicate's and the case's creation. */
     struct case_change *h = NULL;
     assert_int_equal(case_history(&a.ctx, keep, &h, &n), STATUS_OK);
@@ -764,11 +772,17 @@ static void test_cases__merge(void **state)
     assert_int_equal(case_close(&a.ctx, keep, 2, "Closed", NULL), STATUS_OK);
     struct purge_report pr;
     assert_int_equal(protect_purge_case(&a.ctx, keep, &pr), STATUS_OK);
-    bool purged_dup = false;
+    bool purged_dup = false, purged_perp = false;
     for (size_t i = 0; i < pr.count; i++) {
         purged_dup = purged_dup || pr.items[i].case_id == dup;
+        purged_perp = purged_perp || (pr.items[i].case_id == keep &&
+                                      strcmp(pr.items[i].record_type, "perpetrators") == 0 && pr.items[i].items == 1);
     }
     assert_true(purged_dup);
+    assert_true(purged_perp); /* the case records are purged through the same hooks */
+    assert_int_equal(case_perpetrators(&a.ctx, keep, false, &perps, &n), STATUS_OK);
+    assert_null(perps[0].name);
+    case_perpetrators_free(perps, n);
     purge_report_clear(&pr);
     assert_int_equal(case_get(&a.ctx, dup, &m), STATUS_OK);
     assert_int_equal(m->v[CASE_F_given_name].state, CASE_NOT_COLLECTED);

@@ -15,6 +15,7 @@
 #include "cases/cases.h"
 #include "cases/consent.h"
 #include "cases/export.h"
+#include "cases/records.h"
 #include "cases/protect.h"
 #include "cases/vocab.h"
 #include "testlib.h"
@@ -273,6 +274,13 @@ static void test_protect__consent_history(void **state)
     auth_principal_clear(&a.p);
 }
 
+static enum status op_perpetrator(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    struct case_perpetrator in = {.age = -1, .gender = "Masculine"};
+    return case_perpetrator_add(c, o->id, &in, NULL);
+}
+
 static void test_protect__withdrawal_effects(void **state)
 {
     struct world *w = *state;
@@ -323,6 +331,8 @@ static void test_protect__withdrawal_effects(void **state)
     o.text = "a comment";
     assert_int_equal(auth_run(&a.ctx, op_comment, &o), STATUS_CONFLICT);
     assert_int_equal(auth_run(&a.ctx, op_event, &o), STATUS_CONFLICT);
+    assert_int_equal(auth_run(&a.ctx, op_perpetrator, &o), STATUS_CONFLICT); /* records too */
+    assert_non_null(strstr(err_last(), "data_use"));
     o.use = CASE_USE_SHARE;
     assert_int_equal(auth_run(&a.ctx, op_share, &o), STATUS_CONFLICT);
     assert_non_null(strstr(err_last(), "data_use"));
