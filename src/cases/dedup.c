@@ -80,13 +80,19 @@ static double simple_score(const struct case_profile *a, const struct case_profi
     }
     size_t all = a->words_count + b->words_count - shared;
     double names = all ? (double)shared / (double)all : 0.0;
-    bool birth = a->has_birth && b->has_birth && memcmp(a->birth, b->birth, sizeof a->birth) == 0;
+    bool both_born = a->has_birth && b->has_birth;
+    bool birth = both_born && memcmp(a->birth, b->birth, sizeof a->birth) == 0;
     bool cit = a->citizenship[0] && strcmp(a->citizenship, b->citizenship) == 0;
     bool gender = a->gender[0] && strcmp(a->gender, b->gender) == 0;
-    double score = 0.5 * names + (birth ? 0.3 : 0.0) + (cit ? 0.1 : 0.0) + (gender ? 0.1 : 0.0);
-    snprintf(why, why_len, "%zu/%zu name words%s%s%s", shared, all, birth ? ", birth date" : "",
+    /* Two different birth dates speak against the match (less than a shared one speaks for it:
+     * an approximate date, "1990", differs from "1990-04-02"). */
+    double score = 0.5 * names + (birth ? 0.3 : both_born ? -0.2 : 0.0) + (cit ? 0.1 : 0.0) + (gender ? 0.1 : 0.0);
+    snprintf(why, why_len, "%zu/%zu name words%s%s%s", shared, all,
+             birth       ? ", birth date"
+             : both_born ? ", another birth date"
+                         : "",
              cit ? ", citizenship" : "", gender ? ", gender" : "");
-    return score;
+    return score < 0.0 ? 0.0 : score;
 }
 
 const struct case_scorer case_scorer_simple = {"simple", simple_score};
@@ -97,13 +103,14 @@ static int dup_cmp(const void *pa, const void *pb)
     return a->score < b->score ? 1 : a->score > b->score ? -1 : (a->id > b->id) - (a->id < b->id);
 }
 
-/* Adds the candidate rows of one statement, skipping ids already there. */
-static enum status gather(struct store *s, enum stmt stmt, const uint8_t key[32], int64_t self, struct cand **c,
-                          size_t *n, size_t *cap)
+/* Adds the candidate rows of one statement, skipping ids already there. min_shared > 0: the
+ * statement's ?4, the name words a candidate must share. */
+static enum status gather(struct store *s, enum stmt stmt, const uint8_t key[32], int64_t self, int64_t min_shared,
+                          struct cand **c, size_t *n, size_t *cap)
 {
-    struct sql_value a[] = {SQLV_BLOB(key, 32), SQLV_I64(self), SQLV_I64(DEDUP_CANDIDATES_MAX)};
+    struct sql_value a[] = {SQLV_BLOB(key, 32), SQLV_I64(self), SQLV_I64(DEDUP_CANDIDATES_MAX), SQLV_I64(min_shared)};
     struct store_rows *r = NULL;
-    enum status st = store_exec(s, stmt, a, 3, &r);
+    enum status st = store_exec(s, stmt, a, min_shared > 0 ? 4 : 3, &r);
     if (st != STATUS_OK) {
         return st;
     }
@@ -146,11 +153,12 @@ static enum status name_key(struct store *s, int64_t id, uint8_t key[32], bool *
     return st == STATUS_NOT_FOUND ? STATUS_OK : st;
 }
 
-/* Scores the candidates of case id: with `wide`, every case sharing a name word or the birth
- * date (at most DEDUP_CANDIDATES_MAX of each); otherwise only the selective blocks: the same
- * full name, or the same birth date and a shared name word. */
-static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, const struct case_scorer *scorer, size_t max,
-                        struct case_duplicate **out, size_t *count_out)
+/* Scores the candidates of case id, keeping those of at least min: with `wide`, every case
+ * sharing a name word or the birth date (at most DEDUP_CANDIDATES_MAX of each) and the same full
+ * name; otherwise only the cases with the same birth date and a shared name word (without the
+ * birth date no candidate reaches DEDUP_IMPORT_SCORE_MIN). */
+static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, double min, const struct case_scorer *scorer,
+                        size_t max, struct case_duplicate **out, size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
@@ -169,20 +177,24 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, const
     uint8_t key[32];
     bool has_key = false;
     st = profile_words(ctx->store, &self);
-    if (st == STATUS_OK && self.words_count > 0) {
+    if (wide && st == STATUS_OK && self.words_count > 0) {
         st = name_key(ctx->store, id, key, &has_key);
     }
     if (st == STATUS_OK && has_key) {
-        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_NAME_KEY, key, id, &c, &n, &cap);
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_NAME_KEY, key, id, 0, &c, &n, &cap);
     }
     if (st == STATUS_OK && self.has_birth && self.words_count > 0) {
-        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH_AND_WORD, self.birth, id, &c, &n, &cap);
+        /* A candidate whose words are all shared scores 0.5 * shared / words + 0.5 at best: on
+         * import (0.8) it must share 60 % of this case's words; on demand, one. */
+        int64_t min_shared = wide ? 1 : (int64_t)((self.words_count * 3 + 4) / 5);
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH_AND_WORD, self.birth, id, min_shared > 0 ? min_shared : 1,
+                    &c, &n, &cap);
     }
     for (size_t i = 0; wide && st == STATUS_OK && i < self.words_count; i++) {
-        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_WORD, self.words[i], id, &c, &n, &cap);
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_WORD, self.words[i], id, 0, &c, &n, &cap);
     }
     if (wide && st == STATUS_OK && self.has_birth) {
-        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH, self.birth, id, &c, &n, &cap);
+        st = gather(ctx->store, STMT_CASE_CANDIDATES_BY_BIRTH, self.birth, id, 0, &c, &n, &cap);
     }
     struct case_duplicate *d = xcalloc(n + 1, sizeof *d);
     size_t nd = 0;
@@ -197,7 +209,7 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, const
         }
         char why[96];
         double score = scorer->score(&self, &c[i].p, why, sizeof why);
-        if (score >= DEDUP_SCORE_MIN) {
+        if (score >= min) {
             d[nd].id = c[i].p.id;
             d[nd].score = score;
             snprintf(d[nd].why, sizeof d[nd].why, "%s", why);
@@ -241,11 +253,11 @@ enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct
     if (st != STATUS_OK) {
         return st;
     }
-    return find(ctx, id, true, scorer, max, out, count_out);
+    return find(ctx, id, true, DEDUP_SCORE_MIN, scorer, max, out, count_out);
 }
 
 enum status case_duplicates_of_new(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
                                    struct case_duplicate **out, size_t *count_out)
 {
-    return find(ctx, id, false, scorer, max, out, count_out);
+    return find(ctx, id, false, DEDUP_IMPORT_SCORE_MIN, scorer, max, out, count_out);
 }

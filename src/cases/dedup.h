@@ -12,8 +12,9 @@
 #include "auth/auth.h"
 #include "util/status.h"
 
-#define DEDUP_CANDIDATES_MAX 200 /* cases examined per name word or birth date */
-#define DEDUP_SCORE_MIN 0.6      /* below this a candidate is not shown: without a shared name word at most 0.5 */
+#define DEDUP_CANDIDATES_MAX 200   /* cases examined per name word or birth date */
+#define DEDUP_SCORE_MIN 0.6        /* below this a candidate is not shown: without a shared name word at most 0.5 */
+#define DEDUP_IMPORT_SCORE_MIN 0.8 /* on import only strong matches: the birth date and most name words */
 
 /* What a scorer sees of a case: blind indexes and codes, no plain personal data. */
 struct case_profile {
@@ -45,9 +46,10 @@ enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct
                             struct case_duplicate **out, size_t *count_out);
 
 /* As case_duplicates, for a case the principal has just created in the current transaction (its
- * creation is the audit entry; no further entry is written), and through the selective blocks
- * only, so that an import of many rows stays fast: cases with the same full name (all name words,
- * in any order), and cases with the same birth date sharing a name word. */
+ * creation is the audit entry; no further entry is written), for imports: only strong matches
+ * (DEDUP_IMPORT_SCORE_MIN: the birth date and most name words), found through one selective
+ * block (the same birth date and a shared name word) so that a file of many rows stays fast and
+ * a list of common names does not flag every row. */
 enum status case_duplicates_of_new(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
                                    struct case_duplicate **out, size_t *count_out);
 

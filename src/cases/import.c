@@ -741,11 +741,12 @@ static bool row_error(enum status st)
 /* Lists the likely duplicates of a case just imported from `line` in the duplicates file. */
 static enum status duplicates_note(struct import_run *run, int64_t line, const struct case_record *rec)
 {
-    bool named = rec->v[CASE_F_birth_date].state == CASE_SET;
+    /* A strong match needs the birth date and a name (case_duplicates_of_new). */
+    bool named = false;
     for (int f = 0; f < CASE_F__COUNT && !named; f++) {
         named = case_fields[f].bidx == CB_TOKENS && rec->v[f].state == CASE_SET;
     }
-    if (!named) {
+    if (!named || rec->v[CASE_F_birth_date].state != CASE_SET) {
         return STATUS_OK;
     }
     struct case_duplicate *d = NULL;

@@ -25,9 +25,9 @@
  * personal data, so it is created with mode 0600). Each case is audited by case_create; the
  * import adds one "case.import" entry with its counts.
  *
- * Each imported record with a name or a birth date is checked for likely duplicates among the
- * cases the principal may read, earlier rows of the same file included
- * (case_duplicates_of_new: the same full name, or the same birth date and a shared name word);
+ * Each imported record with a name and a birth date is checked for strong likely duplicates among
+ * the cases the principal may read, earlier rows of the same file included
+ * (case_duplicates_of_new: the same birth date and most name words);
  * the pairs go to the duplicates file (CSV: line, case_id, duplicate_of, score, why; ids and
  * scores only, mode 0600), which is removed when there are none or nothing was imported.
  * Merging them is left to a person (case_merge).
