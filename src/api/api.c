@@ -199,6 +199,14 @@ enum status api__path_id(struct http_request *req, int64_t *out)
 {
     return path_id(req, out);
 }
+enum status api__path_sub_id(struct http_request *req, int64_t *out)
+{
+    const char *s = http_request_param(req, "sub_id");
+    if (s == NULL || util_parse_i64(out, s) != STATUS_OK || *out <= 0) {
+        return err_set(STATUS_NOT_FOUND, "no such record");
+    }
+    return STATUS_OK;
+}
 enum status api__if_match(struct http_request *req, int64_t *version_out)
 {
     return if_match(req, version_out);
@@ -1286,7 +1294,11 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/cases/{id}/assign", api_case_assign, JSON, "case.write"},
     {HTTP_POST, "/api/v1/cases/{id}/close", api_case_close, JSON, "case.write"},
     {HTTP_POST, "/api/v1/cases/{id}/reopen", api_case_reopen, 0, "case.write"},
+    {HTTP_POST, "/api/v1/cases/{id}/follow-up", api_case_follow_up, 0, "case.write"},
     {HTTP_POST, "/api/v1/cases/{id}/restrict", api_case_restrict, JSON, "case.write"},
+    {HTTP_GET, "/api/v1/cases/{id}/grants", api_case_grants, 0, "case.read"},
+    {HTTP_POST, "/api/v1/cases/{id}/grants", api_case_grant_add, JSON, "case.write"},
+    {HTTP_DELETE, "/api/v1/cases/{id}/grants/{sub_id}", api_case_grant_delete, 0, "case.write"},
     {HTTP_GET, "/api/v1/cases/{id}/history", api_case_history, 0, "case.read"},
     {HTTP_GET, "/api/v1/cases/{id}/duplicates", api_case_duplicates, 0, "case.read"},
     {HTTP_POST, "/api/v1/cases/{id}/merge", api_case_merge, JSON, "case.merge"},

@@ -14,16 +14,6 @@
 #include "util/mem.h"
 #include "util/util.h"
 
-/* The {sub_id} of the route as a positive integer; STATUS_NOT_FOUND otherwise. */
-static enum status sub_id(struct http_request *req, int64_t *out)
-{
-    const char *s = http_request_param(req, "sub_id");
-    if (s == NULL || util_parse_i64(out, s) != STATUS_OK || *out <= 0) {
-        return err_set(STATUS_NOT_FOUND, "no such record");
-    }
-    return STATUS_OK;
-}
-
 static bool query_true(struct http_request *req, const char *name)
 {
     const char *v = http_request_query(req, name);
@@ -156,7 +146,7 @@ void api_case_perpetrator_patch(struct http_request *req, void *app)
     a.perp.age = -1;
     enum status st = api__path_id(req, &a.case_id);
     if (st == STATUS_OK) {
-        st = sub_id(req, &a.id);
+        st = api__path_sub_id(req, &a.id);
     }
     if (st == STATUS_OK) {
         st = api__if_match(req, &a.version);
@@ -187,7 +177,7 @@ void api_case_perpetrator_delete(struct http_request *req, void *app)
     memset(&a, 0, sizeof a);
     enum status st = api__path_id(req, &a.case_id);
     if (st == STATUS_OK) {
-        st = sub_id(req, &a.id);
+        st = api__path_sub_id(req, &a.id);
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_perp_delete, &a);
@@ -281,7 +271,7 @@ void api_case_support_plan_patch(struct http_request *req, void *app)
     memset(&a, 0, sizeof a);
     enum status st = api__path_id(req, &a.case_id);
     if (st == STATUS_OK) {
-        st = sub_id(req, &a.id);
+        st = api__path_sub_id(req, &a.id);
     }
     if (st == STATUS_OK) {
         st = api__if_match(req, &a.version);
@@ -419,7 +409,7 @@ void api_case_attachment_get(struct http_request *req, void *app)
     memset(&a, 0, sizeof a);
     enum status st = api__path_id(req, &a.case_id);
     if (st == STATUS_OK) {
-        st = sub_id(req, &a.id);
+        st = api__path_sub_id(req, &a.id);
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_att_get, &a);
@@ -464,7 +454,7 @@ void api_case_attachment_delete(struct http_request *req, void *app)
     memset(&a, 0, sizeof a);
     enum status st = api__path_id(req, &a.case_id);
     if (st == STATUS_OK) {
-        st = sub_id(req, &a.id);
+        st = api__path_sub_id(req, &a.id);
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_att_delete, &a);

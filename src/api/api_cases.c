@@ -429,6 +429,98 @@ void api_case_reopen(struct http_request *req, void *app)
     case_respond(req, st, 200, &a);
 }
 
+static enum status op_follow_up(const struct auth_ctx *ctx, void *p)
+{
+    struct case_args *a = p;
+    enum status st = case_follow_up(ctx, a->id, a->version);
+    return st == STATUS_OK ? case_get(ctx, a->id, &a->out) : st;
+}
+
+void api_case_follow_up(struct http_request *req, void *app)
+{
+    struct case_args a = {0};
+    case_record_init(&a.in);
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = api__if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_follow_up, &a);
+    }
+    case_respond(req, st, 200, &a);
+}
+
+struct grant_args {
+    int64_t id, user_id;
+    bool grant;
+    struct case_grant *list;
+    size_t count;
+};
+
+static enum status op_grants(const struct auth_ctx *ctx, void *p)
+{
+    struct grant_args *a = p;
+    return case_grants(ctx, a->id, &a->list, &a->count);
+}
+
+static enum status op_grant(const struct auth_ctx *ctx, void *p)
+{
+    struct grant_args *a = p;
+    enum status st = case_grant(ctx, a->id, a->user_id, a->grant);
+    return st == STATUS_OK ? case_grants(ctx, a->id, &a->list, &a->count) : st;
+}
+
+static void grants_respond(struct http_request *req, enum status st, unsigned ok, struct grant_args *a)
+{
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < a->count; i++) {
+            json_array_append_new(arr, json_pack("{sIso}", "user_id", (json_int_t)a->list[i].user_id, "granted_at",
+                                                 api__time(a->list[i].granted_at_ms)));
+        }
+        o = api__items(arr);
+    }
+    api__respond(req, st, ok, o);
+    free(a->list);
+}
+
+void api_case_grants(struct http_request *req, void *app)
+{
+    struct grant_args a = {0};
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_grants, &a);
+    }
+    grants_respond(req, st, 200, &a);
+}
+
+void api_case_grant_add(struct http_request *req, void *app)
+{
+    struct grant_args a = {.grant = true};
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = http_json_int(http_request_json(req), "user_id", true, &a.user_id);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_grant, &a);
+    }
+    grants_respond(req, st, 200, &a);
+}
+
+void api_case_grant_delete(struct http_request *req, void *app)
+{
+    struct grant_args a = {.grant = false};
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = api__path_sub_id(req, &a.user_id);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_grant, &a);
+    }
+    grants_respond(req, st, 200, &a);
+}
+
 static enum status op_restrict(const struct auth_ctx *ctx, void *p)
 {
     struct case_args *a = p;

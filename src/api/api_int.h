@@ -18,6 +18,8 @@ struct store *api__store(struct http_request *req);
 void api__respond(struct http_request *req, enum status st, unsigned ok_status, json_t *body);
 /* The {id} of the route as a positive integer; STATUS_NOT_FOUND otherwise. */
 enum status api__path_id(struct http_request *req, int64_t *out);
+/* The {sub_id} of the route as a positive integer; STATUS_NOT_FOUND ("no such record") otherwise. */
+enum status api__path_sub_id(struct http_request *req, int64_t *out);
 /* The If-Match version; STATUS_PRECONDITION when absent, STATUS_INVALID when malformed. */
 enum status api__if_match(struct http_request *req, int64_t *version_out);
 json_t *api__items(json_t *array);
@@ -35,6 +37,10 @@ void api_case_close(struct http_request *req, void *app);
 void api_case_reopen(struct http_request *req, void *app);
 void api_case_restrict(struct http_request *req, void *app);
 void api_case_merge(struct http_request *req, void *app);
+void api_case_follow_up(struct http_request *req, void *app);
+void api_case_grants(struct http_request *req, void *app);
+void api_case_grant_add(struct http_request *req, void *app);
+void api_case_grant_delete(struct http_request *req, void *app);
 void api_case_history(struct http_request *req, void *app);
 void api_case_duplicates(struct http_request *req, void *app);
 void api_case_events(struct http_request *req, void *app);

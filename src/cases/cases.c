@@ -876,7 +876,7 @@ static enum status simple_change(const struct auth_ctx *ctx, int64_t id, int64_t
 {
     struct case_record *cur = NULL;
     enum status st = reach(ctx, id, "case.write", true, action, open_none, &cur);
-    if (st == STATUS_OK && strcmp(action, "reopen") == 0) {
+    if (st == STATUS_OK && (strcmp(action, "reopen") == 0 || strcmp(action, "follow-up") == 0)) {
         st = case__consent_require(ctx, id, CASE_USE_PROCESS);
     }
     if (st == STATUS_OK && expected_version >= 0) {
@@ -993,6 +993,91 @@ enum status case_reopen(const struct auth_ctx *ctx, int64_t id, int64_t expected
     enum status st = simple_change(ctx, id, expected_version, "reopen", STMT_CASE_SET_STATUS, extra, 3, c);
     json_decref(c);
     return st;
+}
+
+enum status case_follow_up(const struct auth_ctx *ctx, int64_t id, int64_t expected_version)
+{
+    json_t *c = json_pack("{s{ss}}", "status", "to", CASE_STATUS_FOLLOW_UP);
+    struct sql_value extra[] = {sqlv_text(CASE_STATUS_FOLLOW_UP), SQLV_I64(0), SQLV_I64(util_now_ms())};
+    enum status st = simple_change(ctx, id, expected_version, "follow-up", STMT_CASE_SET_STATUS, extra, 3, c);
+    json_decref(c);
+    return st;
+}
+
+enum status case_grant(const struct auth_ctx *ctx, int64_t id, int64_t user_id, bool grant)
+{
+    struct case_record *cur = NULL;
+    enum status st = reach(ctx, id, "case.write", true, grant ? "grant" : "revoke", open_none, &cur);
+    int64_t agency = st == STATUS_OK ? cur->agency_id : 0;
+    case_record_free(cur);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (grant) {
+        /* Only an active user of the agency that holds the case may be named. */
+        int64_t user_agency = 0;
+        bool active = false;
+        st = auth_user_membership(ctx->store, user_id, &user_agency, &active);
+        if (st != STATUS_OK && st != STATUS_NOT_FOUND) {
+            return st;
+        }
+        if (st != STATUS_OK || user_agency != agency || !active) {
+            return err_set_field(STATUS_INVALID, "user_id", "user_id: an active user of the case's agency");
+        }
+    }
+    int64_t now = util_now_ms();
+    struct sql_value g[] = {sqlv_text("case"), SQLV_I64(id), SQLV_I64(user_id), SQLV_I64(now)};
+    st = store_exec(ctx->store, grant ? STMT_GRANT_INSERT : STMT_GRANT_DELETE, g, grant ? 4 : 3, NULL);
+    struct store_rows *r = NULL;
+    if (st == STATUS_OK) {
+        struct sql_value a[] = {SQLV_I64(id), SQLV_I64(now)};
+        st = store_exec_one(ctx->store, STMT_CASE_TOUCH, a, 2, &r);
+    }
+    int64_t version = st == STATUS_OK ? store_rows_i64(r, 0) : 0;
+    store_rows_free(r);
+    if (st == STATUS_OK) {
+        json_t *c = json_pack("{s{sI}}", "access", grant ? "to" : "from", (json_int_t)user_id);
+        st = version_write(ctx, id, version, grant ? "grant" : "revoke", c);
+        json_decref(c);
+    }
+    return st;
+}
+
+enum status case_grants(const struct auth_ctx *ctx, int64_t id, struct case_grant **out, size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    struct case_record *cur = NULL;
+    enum status st = reach(ctx, id, "case.read", false, "grants", open_none, &cur);
+    case_record_free(cur);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct sql_value a[] = {sqlv_text("case"), SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    st = store_exec(ctx->store, STMT_GRANT_LIST, a, 2, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    size_t cap = 4, n = 0;
+    struct case_grant *g = xcalloc(cap, sizeof *g);
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        if (n == cap) {
+            cap *= 2;
+            g = xrealloc(g, cap * sizeof *g);
+        }
+        g[n].user_id = store_rows_i64(r, 0);
+        g[n].granted_at_ms = store_rows_i64(r, 1);
+        n++;
+    }
+    store_rows_free(r);
+    if (st != STATUS_DONE) {
+        free(g);
+        return st;
+    }
+    *out = g;
+    *count_out = n;
+    return STATUS_OK;
 }
 
 enum status case_set_restricted(const struct auth_ctx *ctx, int64_t id, bool restricted)
@@ -1115,7 +1200,7 @@ enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, s
         SQLV_I64(f->offset),
     };
     bool open[AUTH_FG__COUNT] = {false};
-    open[AUTH_FG_IDENTITY] = auth_field_allowed(ctx->who, AUTH_FG_IDENTITY, false);
+    open[AUTH_FG_IDENTITY] = !f->codes_only && auth_field_allowed(ctx->who, AUTH_FG_IDENTITY, false);
     if (open[AUTH_FG_IDENTITY] && !searching) {
         st = auth_check(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false, "list");
         if (st != STATUS_OK) {

@@ -51,6 +51,7 @@ struct case_value {
 
 /* The lifecycle (HTCDS cas_Status). */
 #define CASE_STATUS_ACTIVE "Active"
+#define CASE_STATUS_FOLLOW_UP "FollowUp"
 
 struct case_record {
     int64_t id;
@@ -108,6 +109,19 @@ enum status case_close(const struct auth_ctx *ctx, int64_t id, int64_t expected_
                        const char *reason);
 enum status case_reopen(const struct auth_ctx *ctx, int64_t id, int64_t expected_version);
 enum status case_set_restricted(const struct auth_ctx *ctx, int64_t id, bool restricted);
+/* HTCDS status FollowUp: the case stays open, for monitoring after services (from any status). */
+enum status case_follow_up(const struct auth_ctx *ctx, int64_t id, int64_t expected_version);
+/* Names (grant) or removes (revoke) a user who may see the case while it is restricted, besides
+ * its owner. Needs case.write on the case; a named user must be an active user of the case's
+ * agency (STATUS_INVALID naming user_id); each change is a version ("grant", "revoke").
+ * Their other permissions still apply: a grant opens a restricted case, nothing more. */
+enum status case_grant(const struct auth_ctx *ctx, int64_t id, int64_t user_id, bool grant);
+struct case_grant {
+    int64_t user_id;
+    int64_t granted_at_ms;
+};
+/* The users named on a case (case.read). */
+enum status case_grants(const struct auth_ctx *ctx, int64_t id, struct case_grant **out, size_t *count_out);
 /* Merges case merge_id (a duplicate) into case keep_id. Needs case.merge and case.write on both.
  * Fields that keep_id has not collected take merge_id's values (only those of field groups the
  * principal may read and write; the others stay in merge_id); events and comments move to
@@ -134,6 +148,7 @@ struct case_filter {
     int64_t owner_id;
     int64_t limit;
     int64_t offset;
+    bool codes_only; /* decrypt nothing, not even names (exports without personal fields) */
 };
 enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, struct case_record ***out,
                       size_t *count_out);

@@ -131,7 +131,8 @@ static enum status export_page(const struct auth_ctx *ctx, void *arg)
     struct case_filter filter = {.opened_from_ms = run->opened_from_ms,
                                  .opened_to_ms = run->opened_to_ms,
                                  .limit = PAGE_ROWS_MAX,
-                                 .offset = run->offset};
+                                 .offset = run->offset,
+                                 .codes_only = !run->personal};
     struct case_record **list = NULL;
     size_t count = 0;
     enum status st = case_list(ctx, &filter, &list, &count);

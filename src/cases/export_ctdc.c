@@ -508,7 +508,8 @@ static enum status ctdc_read_page(const struct auth_ctx *ctx, void *arg)
     struct case_filter filter = {.opened_from_ms = p->opened_from_ms,
                                  .opened_to_ms = p->opened_to_ms,
                                  .limit = PAGE_ROWS_MAX,
-                                 .offset = p->offset};
+                                 .offset = p->offset,
+                                 .codes_only = true}; /* no name is decrypted for a release */
     struct case_record **list = NULL;
     size_t count = 0;
     enum status st = case_list(ctx, &filter, &list, &count);

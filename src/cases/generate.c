@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/consent.h"
 #include "cases/csv.h"
 #include "cases/records.h"
 #include "cases/vocab.h"
@@ -460,6 +461,19 @@ enum status case_generate_records(const struct auth_ctx *ctx, int64_t case_id, u
         snprintf(p.planned_end, sizeof p.planned_end, "%04u-%02u", 2026u + (rng_below(&g, 2) & 1u),
                  1u + rng_below(&g, 12) % 12u);
         st = case_support_plan_add(ctx, case_id, &p, NULL);
+    }
+    /* The consent checklist: most people agree to everything; some refuse research use; a few
+     * were not asked yet. */
+    uint32_t c = rng_below(&g, 100);
+    if (st == STATUS_OK && c >= 5) {
+        struct consent_change ch[CONSENT__COUNT];
+        for (int i = 0; i < CONSENT__COUNT; i++) {
+            ch[i] = (struct consent_change){(enum consent_item)i, CONSENT_GIVEN, NULL, NULL};
+        }
+        if (c < 15) {
+            ch[CONSENT_RESEARCH].state = CONSENT_REFUSED;
+        }
+        st = consent_set(ctx, case_id, ch, CONSENT__COUNT);
     }
     return st;
 }

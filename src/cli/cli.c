@@ -1640,6 +1640,8 @@ static enum status op_case_change(const struct auth_ctx *ctx, void *p)
         st = case_assign(ctx, o->id, o->version, o->owner);
     } else if (o->status != NULL && strcmp(o->status, "reopen") == 0) {
         st = case_reopen(ctx, o->id, o->version);
+    } else if (o->status != NULL && strcmp(o->status, "follow-up") == 0) {
+        st = case_follow_up(ctx, o->id, o->version);
     } else if (o->status != NULL) {
         st = case_close(ctx, o->id, o->version, o->status, o->reason);
     } else {
@@ -1686,6 +1688,8 @@ static int case_change(const struct command *cmd, struct args *args, const char 
         }
     } else if (st == STATUS_OK && strcmp(what, "reopen") == 0) {
         o.status = "reopen";
+    } else if (st == STATUS_OK && strcmp(what, "follow-up") == 0) {
+        o.status = "follow-up";
     } else if (st == STATUS_OK && strcmp(what, "merge") == 0) {
         o.status = "merge";
         if (util_parse_i64(&o.merge_id, args->pos[1]) != STATUS_OK) {
@@ -1715,6 +1719,83 @@ static int cmd_case_update(const struct command *cmd, struct args *a)
 {
     return case_change(cmd, a, "update");
 }
+static int cmd_case_follow_up(const struct command *cmd, struct args *a)
+{
+    return case_change(cmd, a, "follow-up");
+}
+
+struct grant_op {
+    int64_t id, user;
+    bool grant, change;
+    struct case_grant *list;
+    size_t count;
+};
+
+static enum status op_case_grant(const struct auth_ctx *ctx, void *p)
+{
+    struct grant_op *o = p;
+    enum status st = o->change ? case_grant(ctx, o->id, o->user, o->grant) : STATUS_OK;
+    return st == STATUS_OK ? case_grants(ctx, o->id, &o->list, &o->count) : st;
+}
+
+/* case grant|revoke CASE_ID --user USER, and case grants CASE_ID: the users named on a case. */
+static int case_grants_cmd(const struct command *cmd, struct args *args, bool change, bool grant)
+{
+    struct env e;
+    enum status st = env_open(&e, false);
+    if (st != STATUS_OK) {
+        return fail(st);
+    }
+    struct grant_op o = {.grant = grant, .change = change};
+    if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
+        st = err_set(STATUS_INVALID, "CASE_ID: a number");
+    } else if (change) {
+        const char *u = opt(cmd, args, "user");
+        if (u == NULL) {
+            st = err_set_field(STATUS_INVALID, "user", "--user USERNAME is needed");
+        } else if (util_parse_i64(&o.user, u) != STATUS_OK) {
+            st = user_lookup(&e, u, &o.user);
+        }
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_case_grant, &o);
+    }
+    if (st == STATUS_OK && json_out) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < o.count; i++) {
+            char t[32];
+            util_time_iso(t, o.list[i].granted_at_ms);
+            json_array_append_new(arr, json_pack("{sIss}", "user_id", (json_int_t)o.list[i].user_id, "granted_at", t));
+        }
+        print_json(arr);
+    } else if (st == STATUS_OK) {
+        for (size_t i = 0; i < o.count; i++) {
+            char t[32];
+            util_time_iso(t, o.list[i].granted_at_ms);
+            printf("user %lld  named %s\n", (long long)o.list[i].user_id, t);
+        }
+        if (o.count == 0) {
+            printf("nobody is named on case %lld\n", (long long)o.id);
+        }
+    }
+    free(o.list);
+    env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+}
+
+static int cmd_case_grant(const struct command *cmd, struct args *a)
+{
+    return case_grants_cmd(cmd, a, true, true);
+}
+static int cmd_case_revoke(const struct command *cmd, struct args *a)
+{
+    return case_grants_cmd(cmd, a, true, false);
+}
+static int cmd_case_grants(const struct command *cmd, struct args *a)
+{
+    return case_grants_cmd(cmd, a, false, false);
+}
+
 static int cmd_case_merge(const struct command *cmd, struct args *a)
 {
     return case_change(cmd, a, "merge");
@@ -2806,6 +2887,28 @@ static const struct command commands[] = {
      "Changes fields of a case.",
      {{"version", true, "the version you read"}, {"fields", true, "JSON object of the fields to change"}},
      cmd_case_update},
+    {"case follow-up",
+     "CASE_ID",
+     1,
+     1,
+     "Sets a case's status to FollowUp (open, monitored after services).",
+     {{"version", true, "the version you read"}},
+     cmd_case_follow_up},
+    {"case grant",
+     "CASE_ID",
+     1,
+     1,
+     "Names a user who may see the case while it is restricted (an active user of its agency).",
+     {{"user", true, "username or user id"}},
+     cmd_case_grant},
+    {"case revoke",
+     "CASE_ID",
+     1,
+     1,
+     "Removes a user named on a restricted case.",
+     {{"user", true, "username or user id"}},
+     cmd_case_revoke},
+    {"case grants", "CASE_ID", 1, 1, "Lists the users named on a case.", {{0}}, cmd_case_grants},
     {"case merge",
      "CASE_ID DUPLICATE_ID",
      2,

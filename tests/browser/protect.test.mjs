@@ -159,5 +159,8 @@ test('no personal data in a URL; no console error', { skip: SKIP }, () => {
   for (const u of urls) {
     assert.ok(!u.includes(GIVEN) && !u.includes(FAMILY), u);
   }
-  assert.deepEqual(consoleErrors, []);
+  // The one 409 is the comment the first test sends on purpose after the withdrawal.
+  const unexpected = consoleErrors.filter((m) => !m.includes('status of 409'));
+  assert.deepEqual(unexpected, []);
+  assert.ok(consoleErrors.length <= 1, consoleErrors.join('\n'));
 });

@@ -278,6 +278,19 @@ function parseSetCookie(line) {
 }
 
 /** An HTTP client with a cookie jar (ctis_session, ctis_csrf), the CSRF header and a token. */
+// The servers started here, so that a request that cannot reach one can say why (the server
+// exited, with its last log lines: an ASan report, an assertion).
+const servers = new Set();
+
+function serverTail(base) {
+    for (const srv of servers) {
+        if (srv.url && base.startsWith(srv.url.replace(/\/$/, '')) && srv.exitCode !== undefined) {
+            return `; the server exited (code ${srv.exitCode}, signal ${srv.exitSignal}); its stderr ends:\n${srv.stderr.slice(-4000)}`;
+        }
+    }
+    return '';
+}
+
 export class Client {
     constructor(baseUrl, { token } = {}) {
         this.base = baseUrl.replace(/\/$/, '');
@@ -309,7 +322,14 @@ export class Client {
         if (this.sendCsrf && csrf && method !== 'GET' && method !== 'HEAD' && !('X-CSRF-Token' in h)) {
             h['X-CSRF-Token'] = csrf;
         }
-        const res = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+        let res;
+        try {
+            res = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+        } catch (e) {
+            await sleep(100); // let the exit event arrive
+            e.message = `${method} ${p}: ${e.message}${serverTail(this.base)}`;
+            throw e;
+        }
         this.lastSetCookies = res.headers.getSetCookie().map(parseSetCookie);
         for (const c of this.lastSetCookies) {
             if (c.value === '' || c.attrs['max-age'] === '0') {
@@ -431,6 +451,7 @@ export class Server {
         this.stderr = '';
         this.stopped = false;
         this.userSeq = 0;
+        servers.add(this);
     }
 
     cli(args, opts = {}) {
@@ -599,6 +620,7 @@ export class Server {
 
     /** halt() that throws unless the exit code is 0; then removes the directory and database. */
     async stop() {
+        servers.delete(this);
         if (this.stopped) {
             return;
         }

@@ -285,8 +285,20 @@ static void test_cases__restricted(void **state)
     assert_int_equal(auth_run(&a.ctx, op_list, &o), STATUS_OK);
     assert_int_equal(o.count, 0);
     op_clear(&o);
-    struct sql_value g[] = {sqlv_text("case"), SQLV_I64(id), SQLV_I64(w->supervisor_a), SQLV_I64(1)};
-    assert_int_equal(store_exec(w->t.store, STMT_GRANT_INSERT, g, 4, NULL), STATUS_OK);
+    /* The owner names the supervisor (case_grant); a user of another agency cannot be named. */
+    struct as owner;
+    as_user(w, &owner, w->worker_a);
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    assert_int_equal(case_grant(&owner.ctx, id, w->worker_b, true), STATUS_INVALID);
+    assert_string_equal(err_last_field(), "user_id");
+    assert_int_equal(case_grant(&owner.ctx, id, w->supervisor_a, true), STATUS_OK);
+    struct case_grant *gl = NULL;
+    size_t ng = 0;
+    assert_int_equal(case_grants(&owner.ctx, id, &gl, &ng), STATUS_OK);
+    assert_int_equal(ng, 1);
+    assert_int_equal(gl[0].user_id, w->supervisor_a);
+    free(gl);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
     o.id = id;
     assert_int_equal(auth_run(&a.ctx, op_get, &o), STATUS_OK);
     op_clear(&o);
@@ -294,6 +306,32 @@ static void test_cases__restricted(void **state)
     assert_int_equal(auth_run(&a.ctx, op_list, &o), STATUS_OK);
     assert_int_equal(o.count, 1);
     op_clear(&o);
+    /* Removed again: out of sight; both changes are in the history. */
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    assert_int_equal(case_grant(&owner.ctx, id, w->supervisor_a, false), STATUS_OK);
+    struct case_change *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(case_history(&owner.ctx, id, &h, &nh), STATUS_OK);
+    assert_string_equal(h[0].action, "revoke");
+    assert_string_equal(h[1].action, "grant");
+    case_history_free(h, nh);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+    o.id = id;
+    assert_int_equal(auth_run(&a.ctx, op_get, &o), STATUS_NOT_FOUND);
+    op_clear(&o);
+    /* FollowUp: an open status of its own. */
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    struct case_record *r = NULL;
+    assert_int_equal(case_get(&owner.ctx, id, &r), STATUS_OK);
+    assert_int_equal(case_follow_up(&owner.ctx, id, r->version + 1), STATUS_CONFLICT);
+    assert_int_equal(case_follow_up(&owner.ctx, id, r->version), STATUS_OK);
+    case_record_free(r);
+    assert_int_equal(case_get(&owner.ctx, id, &r), STATUS_OK);
+    assert_string_equal(r->status, "FollowUp");
+    assert_int_equal(r->closed_at_ms, 0);
+    case_record_free(r);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+    auth_principal_clear(&owner.p);
     auth_principal_clear(&a.p);
 }
 

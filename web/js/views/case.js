@@ -12,6 +12,7 @@ import {
 } from '../casefields.js';
 import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
+import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 
@@ -91,7 +92,7 @@ async function actions(c, version, ctx, reload) {
     h('a', { href: `#/cases/${id}/edit`, class: 'button primary' }, t('case.edit')));
 
   const out = [];
-  if (closed) {
+  if (closed || c.status === 'FollowUp') {
     const reopen = h('form', { class: 'form inline', novalidate: true },
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('case.reopen'))));
     reopen.addEventListener('submit', (ev) => {
@@ -103,6 +104,20 @@ async function actions(c, version, ctx, reload) {
       });
     });
     buttons.append(reopen);
+  }
+
+  if (c.status !== 'FollowUp') {
+    const follow = h('form', { class: 'form inline', novalidate: true },
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, t('case.follow_up'))));
+    follow.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      clearErrors(follow);
+      guard(follow, async () => {
+        await request('POST', `/api/v1/cases/${id}/follow-up`, undefined, { ifMatch: version });
+        await done(t('case.follow_up_done'));
+      });
+    });
+    buttons.append(follow);
   }
 
   const restrict = h('form', { class: 'form inline', novalidate: true },
@@ -308,7 +323,7 @@ function commentsSection(c, ctx) {
 // Record-level changes (not fields) the history names.
 const RECORD_KEYS = {
   status: 'common.status', owner_id: 'cases.owner', restricted: 'case.restricted',
-  merged_from: 'case.history.merged_from', merged_into: 'case.history.merged_into',
+  merged_from: 'case.history.merged_from', merged_into: 'case.history.merged_into', access: 'case.history.access',
 };
 
 // A value in the history: export text ("" not collected, "unknown", "not applicable", "TRUE",
@@ -393,6 +408,7 @@ export async function render(ctx) {
     mergedBanner(c),
     summary(c, ctx, names),
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
+    c.restricted ? grantsSection(c, ctx, names) : null,
     ...fieldSections(reg, c),
     consentSection(c, ctx),
     eventsSection(reg, c, ctx),
