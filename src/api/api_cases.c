@@ -415,7 +415,8 @@ static enum status op_reopen(const struct auth_ctx *ctx, void *p)
     return st == STATUS_OK ? case_get(ctx, a->id, &a->out) : st;
 }
 
-void api_case_reopen(struct http_request *req, void *app)
+/* A change of status without a body: the path's case, If-Match, the operation. */
+static void status_route(struct http_request *req, auth_op_fn op)
 {
     struct case_args a = {0};
     case_record_init(&a.in);
@@ -424,9 +425,14 @@ void api_case_reopen(struct http_request *req, void *app)
         st = api__if_match(req, &a.version);
     }
     if (st == STATUS_OK) {
-        st = auth_run(api__ctx(req), op_reopen, &a);
+        st = auth_run(api__ctx(req), op, &a);
     }
     case_respond(req, st, 200, &a);
+}
+
+void api_case_reopen(struct http_request *req, void *app)
+{
+    status_route(req, op_reopen);
 }
 
 static enum status op_follow_up(const struct auth_ctx *ctx, void *p)
@@ -438,16 +444,7 @@ static enum status op_follow_up(const struct auth_ctx *ctx, void *p)
 
 void api_case_follow_up(struct http_request *req, void *app)
 {
-    struct case_args a = {0};
-    case_record_init(&a.in);
-    enum status st = api__path_id(req, &a.id);
-    if (st == STATUS_OK) {
-        st = api__if_match(req, &a.version);
-    }
-    if (st == STATUS_OK) {
-        st = auth_run(api__ctx(req), op_follow_up, &a);
-    }
-    case_respond(req, st, 200, &a);
+    status_route(req, op_follow_up);
 }
 
 struct grant_args {

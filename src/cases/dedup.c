@@ -41,6 +41,19 @@ static void profile_row(struct store_rows *r, struct case_profile *p, struct aut
                                     store_rows_i64(r, 3) ? AUTH_SENSITIVITY_RESTRICTED : AUTH_SENSITIVITY_NORMAL};
 }
 
+/* The coded profile of case id, and its access record. */
+static enum status profile_load(struct store *s, int64_t id, struct case_profile *p, struct auth_record *rec)
+{
+    struct sql_value a[] = {SQLV_I64(id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(s, STMT_CASE_PROFILE, a, 1, &r);
+    if (st == STATUS_OK) {
+        profile_row(r, p, rec);
+    }
+    store_rows_free(r);
+    return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no such case") : st;
+}
+
 static enum status profile_words(struct store *s, struct case_profile *p)
 {
     struct sql_value a[] = {SQLV_I64(p->id)};
@@ -164,14 +177,20 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, doubl
     *count_out = 0;
     struct case_profile self;
     struct auth_record self_rec;
-    struct sql_value a[] = {SQLV_I64(id)};
-    struct store_rows *r = NULL;
-    enum status st = store_exec_one(ctx->store, STMT_CASE_PROFILE, a, 1, &r);
+    enum status st = profile_load(ctx->store, id, &self, &self_rec);
     if (st != STATUS_OK) {
-        return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no such case") : st;
+        return st;
     }
-    profile_row(r, &self, &self_rec);
-    store_rows_free(r);
+    if (wide) {
+        /* On demand: reading a case's duplicates is reading the case. */
+        st = auth_check(ctx, "case.read", &self_rec, AUTH_FG_NONE, false, "duplicates");
+        if (st == STATUS_DENIED && auth_has(ctx->who, "case.read")) {
+            return err_set(STATUS_NOT_FOUND, "no such case");
+        }
+        if (st != STATUS_OK) {
+            return st;
+        }
+    }
     struct cand *c = NULL;
     size_t n = 0, cap = 0;
     uint8_t key[32];
@@ -234,25 +253,6 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, doubl
 enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
                             struct case_duplicate **out, size_t *count_out)
 {
-    *out = NULL;
-    *count_out = 0;
-    struct case_profile self;
-    struct auth_record self_rec;
-    struct sql_value a[] = {SQLV_I64(id)};
-    struct store_rows *r = NULL;
-    enum status st = store_exec_one(ctx->store, STMT_CASE_PROFILE, a, 1, &r);
-    if (st != STATUS_OK) {
-        return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no such case") : st;
-    }
-    profile_row(r, &self, &self_rec);
-    store_rows_free(r);
-    st = auth_check(ctx, "case.read", &self_rec, AUTH_FG_NONE, false, "duplicates");
-    if (st == STATUS_DENIED && auth_has(ctx->who, "case.read")) {
-        return err_set(STATUS_NOT_FOUND, "no such case");
-    }
-    if (st != STATUS_OK) {
-        return st;
-    }
     return find(ctx, id, true, DEDUP_SCORE_MIN, scorer, max, out, count_out);
 }
 

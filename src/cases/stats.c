@@ -276,7 +276,9 @@ enum status case_stats_victims(const struct auth_ctx *ctx, const char *const *by
         case_stats_free(g.rows, g.count);
         return st;
     }
-    qsort_r(g.rows, g.count, sizeof *g.rows, row_cmp, &by_count);
+    if (g.count > 1) { /* no rows: g.rows is NULL, which qsort_r may not be given */
+        qsort_r(g.rows, g.count, sizeof *g.rows, row_cmp, &by_count);
+    }
     *out = g.rows;
     *count_out = g.count;
     return STATUS_OK;

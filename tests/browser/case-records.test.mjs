@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, catalogue, launchBrowser, signIn, totp,
+  OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
 } from './lib.mjs';
 
 const en = catalogue('en');
@@ -29,61 +29,25 @@ let caseId;
 const urls = [];
 const consoleErrors = [];
 
-function apiCall(p, method, path, body) {
-  return p.evaluate(async ([m, u, b]) => {
-    const csrf = (document.cookie.match(/(?:^|;\s*)ctis_csrf=([^;]*)/) || [])[1] || '';
-    const res = await fetch(u, {
-      method: m,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf),
-        ...(b === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: b === undefined ? undefined : JSON.stringify(b),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${m} ${u}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  }, [method, path, body]);
-}
-
 before(async () => {
   if (SKIP) return;
   mkdirSync(OUT, { recursive: true });
   browser = await launchBrowser();
-  const adminCtx = await browser.newContext({ locale: 'en-US' });
-  const admin = await adminCtx.newPage();
-  await admin.goto(`${BASE}/#/login`);
-  await signIn(admin);
-  const me = await apiCall(admin, 'GET', '/api/v1/me');
-  const made = await apiCall(admin, 'POST', '/api/v1/users', {
-    username: CW_USER, display_name: `Caseworker ${stamp}`, agency_id: me.agency.id, role: 'caseworker',
-    scope: 'agency',
-  });
-  await adminCtx.close();
-
-  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('request', (req) => urls.push(req.url()));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-  await page.goto(`${BASE}/#/login`);
-  await page.waitForSelector('form input[name="username"]');
-  await apiCall(page, 'POST', '/api/v1/session', { username: CW_USER, password: made.one_time_password });
-  await apiCall(page, 'POST', '/api/v1/me/password', {
-    current_password: made.one_time_password, new_password: CW_PASSWORD,
-  });
-  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {});
-  await apiCall(page, 'POST', '/api/v1/session/totp/confirm', {
-    code: totp(setup.secret, Math.floor(Date.now() / 30000)),
-  });
+  ({ context, page } = await newUserPage(browser, {
+    username: CW_USER,
+    password: CW_PASSWORD,
+    role: 'caseworker',
+    contextOptions: { acceptDownloads: true },
+    watch: (p) => {
+      p.on('request', (req) => urls.push(req.url()));
+      p.on('console', (msg) => {
+        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      });
+      p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    },
+  }));
   const made2 = await apiCall(page, 'POST', '/api/v1/cases', { fields: { gender: 'female', citizenship: 'NGA' } });
   caseId = made2.case.id;
-  await page.goto(`${BASE}/#/home`);
-  await page.reload();
-  await page.waitForSelector('#nav:not([hidden]) a[href="#/cases"]');
   await page.evaluate((id) => { location.hash = `#/cases/${id}`; }, String(caseId));
   await page.waitForSelector('#case-perpetrators');
 });

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, catalogue, launchBrowser, signIn, totp,
+  BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, signIn, totp,
 } from './lib.mjs';
 
 const en = catalogue('en');
@@ -38,25 +38,6 @@ const urls = [];          // every request the caseworker's page made
 const offOrigin = [];
 const consoleErrors = [];
 const refusals = [];      // requests refused on purpose: [url, status]
-
-// A same-origin API call from a signed-in page, with the CSRF header the pages send.
-function apiCall(p, method, path, body) {
-  return p.evaluate(async ([m, u, b]) => {
-    const csrf = (document.cookie.match(/(?:^|;\s*)ctis_csrf=([^;]*)/) || [])[1] || '';
-    const res = await fetch(u, {
-      method: m,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf),
-        ...(b === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: b === undefined ? undefined : JSON.stringify(b),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${m} ${u}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  }, [method, path, body]);
-}
 
 // Opens a route and waits until it is drawn.
 async function open(hash, ready) {

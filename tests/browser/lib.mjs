@@ -125,3 +125,54 @@ export async function signIn(page) {
   }
   await page.waitForSelector('#nav:not([hidden]) a[href="#/home"]');
 }
+
+// A same-origin API call from a signed-in page, with the CSRF header the pages send; throws on
+// an HTTP error, returns the parsed body.
+export function apiCall(p, method, path, body) {
+  return p.evaluate(async ([m, u, b]) => {
+    const csrf = (document.cookie.match(/(?:^|;\s*)ctis_csrf=([^;]*)/) || [])[1] || '';
+    const res = await fetch(u, {
+      method: m,
+      credentials: 'same-origin',
+      headers: {
+        Accept: 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf),
+        ...(b === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: b === undefined ? undefined : JSON.stringify(b),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${m} ${u}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }, [method, path, body]);
+}
+
+// A new user of the administrator's agency, signed in on a page of its own: the administrator
+// creates it (role, scope), then it signs in through the API, replaces its one-time password
+// and enrols two-factor, and the page is reloaded on #/home. watch(page) runs before the first
+// navigation (to record requests and console messages). Returns {context, page, user}.
+export async function newUserPage(browser, {
+  username, password, role, scope = 'agency', watch = () => {}, contextOptions = {},
+}) {
+  const adminCtx = await browser.newContext({ locale: 'en-US' });
+  const admin = await adminCtx.newPage();
+  await admin.goto(`${BASE}/#/login`);
+  await signIn(admin);
+  const me = await apiCall(admin, 'GET', '/api/v1/me');
+  const user = await apiCall(admin, 'POST', '/api/v1/users', {
+    username, display_name: `${role} ${username}`, agency_id: me.agency.id, role, scope,
+  });
+  await adminCtx.close();
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, ...contextOptions });
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(`${BASE}/#/login`);
+  await page.waitForSelector('form input[name="username"]');
+  await apiCall(page, 'POST', '/api/v1/session', { username, password: user.one_time_password });
+  await apiCall(page, 'POST', '/api/v1/me/password', { current_password: user.one_time_password, new_password: password });
+  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {});
+  await apiCall(page, 'POST', '/api/v1/session/totp/confirm', { code: totp(setup.secret, Math.floor(Date.now() / 30000)) });
+  await page.goto(`${BASE}/#/home`);
+  await page.reload();
+  await page.waitForSelector('#nav:not([hidden]) a[href="#/cases"]');
+  return { context, page, user };
+}

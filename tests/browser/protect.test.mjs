@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, catalogue, launchBrowser, signIn, totp,
+  OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
 } from './lib.mjs';
 
 const en = catalogue('en');
@@ -31,24 +31,6 @@ let dupCase;
 const urls = [];
 const consoleErrors = [];
 
-function apiCall(p, method, path, body) {
-  return p.evaluate(async ([m, u, b]) => {
-    const csrf = (document.cookie.match(/(?:^|;\s*)ctis_csrf=([^;]*)/) || [])[1] || '';
-    const res = await fetch(u, {
-      method: m,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf),
-        ...(b === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: b === undefined ? undefined : JSON.stringify(b),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${m} ${u}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  }, [method, path, body]);
-}
-
 async function openCase(id, selector) {
   await page.evaluate((x) => { location.hash = `#/cases/${x}`; }, String(id));
   await page.waitForSelector(selector);
@@ -58,34 +40,18 @@ before(async () => {
   if (SKIP) return;
   mkdirSync(OUT, { recursive: true });
   browser = await launchBrowser();
-  const adminCtx = await browser.newContext({ locale: 'en-US' });
-  const admin = await adminCtx.newPage();
-  await admin.goto(`${BASE}/#/login`);
-  await signIn(admin);
-  const me = await apiCall(admin, 'GET', '/api/v1/me');
-  const made = await apiCall(admin, 'POST', '/api/v1/users', {
-    username: SUP_USER, display_name: `Supervisor ${stamp}`, agency_id: me.agency.id, role: 'case_supervisor',
-    scope: 'agency',
-  });
-  await adminCtx.close();
-
-  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('request', (req) => urls.push(req.url()));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-  await page.goto(`${BASE}/#/login`);
-  await page.waitForSelector('form input[name="username"]');
-  await apiCall(page, 'POST', '/api/v1/session', { username: SUP_USER, password: made.one_time_password });
-  await apiCall(page, 'POST', '/api/v1/me/password', {
-    current_password: made.one_time_password, new_password: SUP_PASSWORD,
-  });
-  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {});
-  await apiCall(page, 'POST', '/api/v1/session/totp/confirm', {
-    code: totp(setup.secret, Math.floor(Date.now() / 30000)),
-  });
+  ({ context, page } = await newUserPage(browser, {
+    username: SUP_USER,
+    password: SUP_PASSWORD,
+    role: 'case_supervisor',
+    watch: (p) => {
+      p.on('request', (req) => urls.push(req.url()));
+      p.on('console', (msg) => {
+        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      });
+      p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    },
+  }));
   consentCase = (await apiCall(page, 'POST', '/api/v1/cases', { fields: { gender: 'female', citizenship: 'NGA' } })).case;
   keepCase = (await apiCall(page, 'POST', '/api/v1/cases', {
     fields: { given_name: GIVEN, family_name: FAMILY, gender: 'female' },
@@ -93,9 +59,6 @@ before(async () => {
   dupCase = (await apiCall(page, 'POST', '/api/v1/cases', {
     fields: { given_name: GIVEN, family_name: FAMILY, birth_date: '1997-05', gender: 'female' },
   })).case;
-  await page.goto(`${BASE}/#/home`);
-  await page.reload();
-  await page.waitForSelector('#nav:not([hidden]) a[href="#/cases"]');
 });
 
 after(async () => {

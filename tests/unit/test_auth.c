@@ -54,14 +54,7 @@ struct world {
 
 static int64_t make_agency(struct world *w, const char *name)
 {
-    struct auth_agency *a = NULL;
-    struct auth_agency_input in = {name, "NGO", "NGA", -1};
-    store_tx_begin(w->t.store, STORE_TX_WRITE);
-    assert_int_equal(auth_agency_create(&w->t.ctx, &in, &a), STATUS_OK);
-    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
-    int64_t id = a->id;
-    auth_agency_free(a);
-    return id;
+    return test_agency(&w->t, name);
 }
 
 static int64_t make_user(struct world *w, const char *username, int64_t agency, const char *role, const char *scope,

@@ -23,33 +23,12 @@ struct world {
 
 static int64_t agency(struct world *w, const char *name)
 {
-    struct auth_agency *a = NULL;
-    struct auth_agency_input in = {name, "NGO", "NGA", -1};
-    store_tx_begin(w->t.store, STORE_TX_WRITE);
-    assert_int_equal(auth_agency_create(&w->t.ctx, &in, &a), STATUS_OK);
-    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
-    int64_t id = a->id;
-    auth_agency_free(a);
-    return id;
+    return test_agency(&w->t, name);
 }
 
 static int64_t user(struct world *w, const char *name, int64_t agency_id, const char *role, const char *scope)
 {
-    struct auth_user *u = NULL;
-    struct auth_user_input in = {.username = name,
-                                 .agency_id = agency_id,
-                                 .role = role,
-                                 .scope = scope,
-                                 .disabled = -1,
-                                 .password = "correct horse battery"};
-    store_tx_begin(w->t.store, STORE_TX_WRITE);
-    if (auth_user_create(&w->t.ctx, &in, &u, NULL) != STATUS_OK) {
-        fail_msg("user %s: %s", name, err_last());
-    }
-    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
-    int64_t id = u->id;
-    auth_user_free(u);
-    return id;
+    return test_user(&w->t, name, agency_id, role, scope);
 }
 
 static int setup(void **state)
@@ -82,16 +61,9 @@ static int teardown(void **state)
     return 0;
 }
 
-struct as {
-    struct auth_principal p;
-    struct auth_ctx ctx;
-};
-
-static void as_user(struct world *w, struct as *a, int64_t id)
+static void as_user(struct world *w, struct test_as *a, int64_t id)
 {
-    assert_int_equal(auth_principal_load(&a->p, w->t.store, id), STATUS_OK);
-    a->p.mfa_ok = true;
-    a->ctx = (struct auth_ctx){w->t.store, w->t.vault, &a->p, "test"};
+    test_as_user(&w->t, a, id);
 }
 
 /* One operation's arguments and results. */
@@ -175,7 +147,7 @@ static enum status op_case_create(const struct auth_ctx *c, void *p)
 
 static int64_t make_case(struct world *w, int64_t as_id)
 {
-    struct as a;
+    struct test_as a;
     as_user(w, &a, as_id);
     struct op o;
     op_init(&o, 0);
@@ -188,7 +160,7 @@ static int64_t make_case(struct world *w, int64_t as_id)
 
 static enum status run_as(struct world *w, int64_t uid, auth_op_fn fn, struct op *o)
 {
-    struct as a;
+    struct test_as a;
     as_user(w, &a, uid);
     enum status st = auth_run(&a.ctx, fn, o);
     auth_principal_clear(&a.p);

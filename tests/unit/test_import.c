@@ -31,14 +31,7 @@ struct world {
 
 static int64_t make_agency(struct test_env *t, const char *name)
 {
-    struct auth_agency *a = NULL;
-    struct auth_agency_input in = {name, "NGO", "NGA", -1};
-    assert_int_equal(store_tx_begin(t->store, STORE_TX_WRITE), STATUS_OK);
-    assert_int_equal(auth_agency_create(&t->ctx, &in, &a), STATUS_OK);
-    assert_int_equal(store_tx_commit(t->store), STATUS_OK);
-    int64_t id = a->id;
-    auth_agency_free(a);
-    return id;
+    return test_agency(t, name);
 }
 
 static void world_open(struct world *w)

@@ -28,21 +28,7 @@ struct world {
 
 static int64_t user(struct world *w, const char *name, const char *role, const char *scope)
 {
-    struct auth_user *u = NULL;
-    struct auth_user_input in = {.username = name,
-                                 .agency_id = w->agency_a,
-                                 .role = role,
-                                 .scope = scope,
-                                 .disabled = -1,
-                                 .password = "correct horse battery"};
-    store_tx_begin(w->t.store, STORE_TX_WRITE);
-    if (auth_user_create(&w->t.ctx, &in, &u, NULL) != STATUS_OK) {
-        fail_msg("user %s: %s", name, err_last());
-    }
-    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
-    int64_t id = u->id;
-    auth_user_free(u);
-    return id;
+    return test_user(&w->t, name, w->agency_a, role, scope);
 }
 
 static int setup(void **state)
@@ -73,16 +59,9 @@ static int teardown(void **state)
     return 0;
 }
 
-struct as {
-    struct auth_principal p;
-    struct auth_ctx ctx;
-};
-
-static void as_user(struct world *w, struct as *a, int64_t id)
+static void as_user(struct world *w, struct test_as *a, int64_t id)
 {
-    assert_int_equal(auth_principal_load(&a->p, w->t.store, id), STATUS_OK);
-    a->p.mfa_ok = true;
-    a->ctx = (struct auth_ctx){w->t.store, w->t.vault, &a->p, "test"};
+    test_as_user(&w->t, a, id);
 }
 
 /* Operations through auth_run. */
@@ -175,7 +154,7 @@ static enum status op_retention(const struct auth_ctx *c, void *p)
 
 static int64_t make_case(struct world *w, const char *given, const char *family, const char *gender)
 {
-    struct as a;
+    struct test_as a;
     as_user(w, &a, w->supervisor);
     struct op o = {0};
     case_record_init(&o.in);
@@ -196,7 +175,7 @@ static int64_t make_case(struct world *w, const char *given, const char *family,
 
 static void consent(struct world *w, int64_t id, const char *items)
 {
-    struct as a;
+    struct test_as a;
     as_user(w, &a, w->supervisor);
     struct op o = {.id = id};
     char buf[200];
@@ -217,7 +196,7 @@ static void consent(struct world *w, int64_t id, const char *items)
 
 static int64_t count_gender(struct world *w, const char *gender)
 {
-    struct as a;
+    struct test_as a;
     auth_principal_operator(&a.p);
     a.ctx = (struct auth_ctx){w->t.store, w->t.vault, &a.p, "test"};
     struct op o = {0};
@@ -250,7 +229,7 @@ static void test_protect__consent_history(void **state)
     consent(w, id, "interview=given,purpose=given,data_use=given,research=given");
     consent(w, id, "research=withdrawn");
     consent(w, id, "research=given");
-    struct as a;
+    struct test_as a;
     as_user(w, &a, w->supervisor);
     struct op o = {.id = id};
     assert_int_equal(auth_run(&a.ctx, op_consent_get, &o), STATUS_OK);
@@ -267,7 +246,7 @@ static void test_protect__consent_history(void **state)
     assert_int_equal(o.cl.count, 6);
     consent_list_clear(&o.cl);
     /* A caseworker out of scope cannot read it (absent). */
-    struct as wk;
+    struct test_as wk;
     as_user(w, &wk, w->worker);
     assert_int_equal(auth_run(&wk.ctx, op_consent_get, &o), STATUS_NOT_FOUND);
     auth_principal_clear(&wk.p);
@@ -287,7 +266,7 @@ static void test_protect__withdrawal_effects(void **state)
     int64_t id = make_case(w, "Chiamaka", "Obi", "TransgenderFeminine");
     consent(w, id, "interview=given,data_use=given,research=given");
     assert_int_equal(count_gender(w, "TransgenderFeminine"), 1);
-    struct as a;
+    struct test_as a;
     as_user(w, &a, w->supervisor);
     struct op o = {.id = id, .use = CASE_USE_SHARE};
     assert_int_equal(auth_run(&a.ctx, op_share, &o), STATUS_OK);
@@ -385,7 +364,7 @@ static void test_protect__retention_purge(void **state)
     int64_t old = make_case(w, "Oluwaseun", "Purgeme", "NonConforming");
     int64_t recent = make_case(w, "Ifeoma", "Keepme", "NonConforming");
     int64_t active = make_case(w, "Ngozi", "Activecase", "NonConforming");
-    struct as a;
+    struct test_as a;
     as_user(w, &a, w->supervisor);
     struct op o = {.id = old, .text = "old comment"};
     assert_int_equal(auth_run(&a.ctx, op_comment, &o), STATUS_OK);
@@ -401,7 +380,7 @@ static void test_protect__retention_purge(void **state)
     assert_int_equal(count_gender(w, "NonConforming"), 3);
 
     /* A caseworker may not set periods; the supervisor may. */
-    struct as wk;
+    struct test_as wk;
     as_user(w, &wk, w->worker);
     o.text = "case-personal";
     o.by[0] = "5y";
@@ -505,7 +484,7 @@ static void test_protect__purge_on_request_and_sar(void **state)
     struct world *w = *state;
     int64_t id = make_case(w, "Blessing", "Forgetme", "Feminine");
     consent(w, id, "interview=given,rights=given");
-    struct as sup, wk, adm;
+    struct test_as sup, wk, adm;
     as_user(w, &sup, w->supervisor);
     as_user(w, &wk, w->worker);
     as_user(w, &adm, w->admin);

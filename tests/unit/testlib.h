@@ -97,6 +97,58 @@ static inline void test_env_close(struct test_env *t)
 }
 
 /* Runs a cmocka group on SQLite, then on PostgreSQL when TEST_PG_URL is set. */
+/* Set-up helpers: the operator makes an agency (type NGO, country NGA) or a user (password
+ * "correct horse battery"), each in a transaction of its own; a failure ends the program. */
+static inline int64_t test_agency(struct test_env *t, const char *name)
+{
+    struct auth_agency *a = NULL;
+    struct auth_agency_input in = {name, "NGO", "NGA", -1};
+    if (store_tx_begin(t->store, STORE_TX_WRITE) != STATUS_OK || auth_agency_create(&t->ctx, &in, &a) != STATUS_OK ||
+        store_tx_commit(t->store) != STATUS_OK) {
+        fprintf(stderr, "test_agency %s: %s\n", name, err_last());
+        abort();
+    }
+    int64_t id = a->id;
+    auth_agency_free(a);
+    return id;
+}
+
+static inline int64_t test_user(struct test_env *t, const char *name, int64_t agency_id, const char *role,
+                                const char *scope)
+{
+    struct auth_user *u = NULL;
+    struct auth_user_input in = {.username = name,
+                                 .agency_id = agency_id,
+                                 .role = role,
+                                 .scope = scope,
+                                 .disabled = -1,
+                                 .password = "correct horse battery"};
+    if (store_tx_begin(t->store, STORE_TX_WRITE) != STATUS_OK ||
+        auth_user_create(&t->ctx, &in, &u, NULL) != STATUS_OK || store_tx_commit(t->store) != STATUS_OK) {
+        fprintf(stderr, "test_user %s: %s\n", name, err_last());
+        abort();
+    }
+    int64_t id = u->id;
+    auth_user_free(u);
+    return id;
+}
+
+/* A principal as after a two-factor login, to act as a user. */
+struct test_as {
+    struct auth_principal p;
+    struct auth_ctx ctx;
+};
+
+static inline void test_as_user(struct test_env *t, struct test_as *a, int64_t id)
+{
+    if (auth_principal_load(&a->p, t->store, id) != STATUS_OK) {
+        fprintf(stderr, "test_as_user %lld: %s\n", (long long)id, err_last());
+        abort();
+    }
+    a->p.mfa_ok = true;
+    a->ctx = (struct auth_ctx){t->store, t->vault, &a->p, "test"};
+}
+
 #define TEST_RUN_BOTH(name, tests, setup, teardown)                                                                    \
     do {                                                                                                               \
         int failures_ = 0;                                                                                             \
