@@ -137,7 +137,7 @@ enum status audit_append(struct store *s, struct vault *v, const struct audit_en
     uint8_t prev[HASH_BYTES];
     memcpy(prev, head.hash, HASH_BYTES);
 
-    char actor[80], action[80], rtype[64], fg[32], client[64], outcome[16], detail[AUDIT_DETAIL_BYTES_MAX];
+    char actor[80], action[80], rtype[64], fg[64], client[64], outcome[16], detail[AUDIT_DETAIL_BYTES_MAX];
     struct audit_entry e = {
         .seq = head_seq + 1,
         .at_ms = util_now_ms(),
