@@ -741,12 +741,15 @@ static bool row_error(enum status st)
 /* Lists the likely duplicates of a case just imported from `line` in the duplicates file. */
 static enum status duplicates_note(struct import_run *run, int64_t line, const struct case_record *rec)
 {
-    /* A strong match needs the birth date and a name (case_duplicates_of_new). */
+    /* A strong match needs a name and the birth date, a full one: a year alone ("1990") is
+     * shared by thousands of people in a large registry, too weak to block on. */
     bool named = false;
     for (int f = 0; f < CASE_F__COUNT && !named; f++) {
         named = case_fields[f].bidx == CB_TOKENS && rec->v[f].state == CASE_SET;
     }
-    if (!named || rec->v[CASE_F_birth_date].state != CASE_SET) {
+    const struct case_value *born = &rec->v[CASE_F_birth_date];
+    if (run->opt->no_duplicates || !named || born->state != CASE_SET || born->text == NULL ||
+        strlen(born->text) != 10) {
         return STATUS_OK;
     }
     struct case_duplicate *d = NULL;

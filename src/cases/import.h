@@ -25,9 +25,9 @@
  * personal data, so it is created with mode 0600). Each case is audited by case_create; the
  * import adds one "case.import" entry with its counts.
  *
- * Each imported record with a name and a birth date is checked for strong likely duplicates among
- * the cases the principal may read, earlier rows of the same file included
- * (case_duplicates_of_new: the same birth date and most name words);
+ * Each imported record with a name and a full birth date (a day, not a year or a month) is checked
+ * for strong likely duplicates among the cases the principal may read, earlier rows of the same
+ * file included (case_duplicates_of_new: the same birth date and most name words);
  * the pairs go to the duplicates file (CSV: line, case_id, duplicate_of, score, why; ids and
  * scores only, mode 0600), which is removed when there are none or nothing was imported.
  * Merging them is left to a person (case_merge).
@@ -51,6 +51,7 @@ struct case_import_options {
     bool skip_bad;                    /* import the good rows; write the bad ones to the rejects file */
     const char *rejects_path;         /* NULL: "<path>.rejects.csv" */
     const char *duplicates_path;      /* NULL: "<path>.duplicates.csv" */
+    bool no_duplicates;               /* skip the duplicates check (a bulk migration of known-clean data) */
     bool ignore_unknown_columns;      /* htcds-csv, ctdc-vp: skip columns ctis does not know */
     int64_t agency_id;                /* the agency that holds the cases; needed when the principal is
                                          the operator (who belongs to none), ignored otherwise */

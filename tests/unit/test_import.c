@@ -579,6 +579,24 @@ static void test_import__duplicates(void **state)
     assert_int_equal(lines[9], 1);
     assert_int_equal(rows, 4);
 
+    /* The same rows from another file without the check: imported, nothing listed, no file. */
+    char copy[700], copy_dups[720];
+    snprintf(copy, sizeof copy, "%s/people-again.csv", w->t.dir);
+    snprintf(copy_dups, sizeof copy_dups, "%s/people-again.csv.duplicates.csv", w->t.dir);
+    char *text = NULL;
+    size_t tlen = 0;
+    assert_int_equal(util_file_read(&text, &tlen, path, FILE_BYTES_MAX), STATUS_OK);
+    FILE *cf = fopen(copy, "w");
+    assert_non_null(cf);
+    fprintf(cf, "%s\n", text); /* one more (blank) line: another file, so the rows are new */
+    assert_int_equal(fclose(cf), 0);
+    free(text);
+    struct case_import_options quick = {.agency_id = w->agency, .no_duplicates = true};
+    assert_int_equal(case_import(&w->t.ctx, "htcds-csv", copy, &quick, &s), STATUS_OK);
+    assert_int_equal(s.imported, 8);
+    assert_int_equal(s.possible_duplicates, 0);
+    assert_false(util_file_exists(copy_dups));
+
     /* Importing it again adds nothing and finds nothing new: no file is left. */
     assert_int_equal(case_import(&w->t.ctx, "htcds-csv", path, &opt, &s), STATUS_OK);
     assert_int_equal(s.imported, 0);
