@@ -57,6 +57,9 @@ def catalog(fs, out):
     lines.append("#define CASE_UPDATE_SQL \"UPDATE cases SET %s WHERE id = ?1 AND version = ?2 RETURNING version\"" %
                  ", ".join(sets))
     lines.append("#define CASE_UPDATE_PARAMS %d" % (k - 1))
+    # The purge of a case's personal data: every sealed column and every exact blind index.
+    personal = [c for c in cols if c.endswith("_enc")] + bcols
+    lines.append("#define CASE_PERSONAL_NULLS \"%s\"" % ", ".join("%s = NULL" % c for c in personal))
     lines.append("#define CASE_INSERT_PARAMS %d" % n)
     text = "\n".join(lines) + "\n"
     try:

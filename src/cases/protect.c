@@ -37,6 +37,9 @@ enum status protect__purge_case_personal(const struct auth_ctx *ctx, int64_t cas
         st = store_exec(ctx->store, STMT_CASE_NAME_INDEX_CLEAR, a, 1, NULL);
     }
     if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_CASE_NAME_KEY_CLEAR, a, 1, NULL);
+    }
+    if (st == STATUS_OK) {
         st = store_exec(ctx->store, STMT_PURGE_CONSENT_NOTES, a, 1, NULL);
     }
     if (st == STATUS_OK) {

@@ -11,8 +11,8 @@
 
 const struct protect_hook protect_hooks[] = {
     {"case-personal",
-     "names, birth date, identity number, contacts, narrative, closure reason, blind indexes, "
-     "consent notes",
+     "names, birth date, identity number, contacts, narrative, closure reason, referral details, "
+     "blind indexes, name key, consent notes",
      protect__purge_case_personal, NULL},
     {"events", "event places and descriptions", protect__purge_events, NULL},
     {"comments", "comments", protect__purge_comments, NULL},

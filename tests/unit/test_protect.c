@@ -163,6 +163,9 @@ static int64_t make_case(struct world *w, const char *given, const char *family,
     assert_int_equal(case_value_parse(&o.in, CASE_F_gender, gender), STATUS_OK);
     assert_int_equal(case_value_parse(&o.in, CASE_F_phone, "+234 803 555 0101"), STATUS_OK);
     assert_int_equal(case_value_parse(&o.in, CASE_F_narrative, "She was recruited at the market"), STATUS_OK);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_incoming_referral_details, "Sent by the labour inspectorate"),
+                     STATUS_OK);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_outgoing_referral_details, "Referred to the shelter"), STATUS_OK);
     if (auth_run(&a.ctx, op_create, &o) != STATUS_OK) {
         fail_msg("create: %s", err_last());
     }
@@ -426,6 +429,10 @@ static void test_protect__retention_purge(void **state)
     }
     assert_string_equal(r->v[CASE_F_gender].text, "NonConforming"); /* the statistical record stays */
     case_record_free(r);
+    struct sql_value key_of[] = {SQLV_I64(old)};
+    struct store_rows *kr = NULL;
+    assert_int_equal(store_exec_one(w->t.store, STMT_CASE_NAME_KEY_GET, key_of, 1, &kr), STATUS_NOT_FOUND);
+    store_rows_free(kr);
     struct case_comment *cm = NULL;
     size_t n = 0;
     assert_int_equal(case_comments(&w->t.ctx, old, &cm, &n), STATUS_OK);
