@@ -71,5 +71,8 @@ const struct store_table store_tables[] = {
     {"case_support_plans", "id"},
     {"case_attachments", "id"},
     {"case_attachment_chunks", "id"},
+    {"case_consent", "id"},
+    {"retention_settings", "record_type"},
+    {"purge_log", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
