@@ -533,23 +533,7 @@ static void test_ctdc__scope_and_permissions(void **state)
 
 static bool ctdc_path(char *out, size_t size)
 {
-    const char *env = getenv("CTIS_SHARED_DATA");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(out, size, "%s/%s", env, CTDC_FILE);
-        if (util_file_exists(out)) {
-            return true;
-        }
-        snprintf(out, size, "%s/data/%s", env, CTDC_FILE);
-        return util_file_exists(out);
-    }
-    static const char *const roots[] = {"../shared/data", "../../shared/data", "../../../shared/data"};
-    for (size_t i = 0; i < ARRAY_LEN(roots); i++) {
-        snprintf(out, size, "%s/%s", roots[i], CTDC_FILE);
-        if (util_file_exists(out)) {
-            return true;
-        }
-    }
-    return false;
+    return test_shared_data_path(CTDC_FILE, out, size);
 }
 
 static void test_ctdc__vp_file(void **state)

@@ -3,6 +3,7 @@
 #ifndef CTIS_TESTLIB_H
 #define CTIS_TESTLIB_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,31 @@ static inline void test_env_close(struct test_env *t)
 }
 
 /* Runs a cmocka group on SQLite, then on PostgreSQL when TEST_PG_URL is set. */
+/* The path of a file of the shared data folder (relative to it, e.g.
+ * "ctdc/CTDC_VPsynthetic_condensed.csv"): $CTIS_SHARED_DATA (the data folder or the shared folder
+ * that holds it), else ../shared/data seen from the repository, the build or the tests folder.
+ * False when absent: a user's clone has no shared data, and tests that need it skip. */
+static inline bool test_shared_data_path(const char *name, char *out, size_t size)
+{
+    const char *env = getenv("CTIS_SHARED_DATA");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(out, size, "%s/%s", env, name);
+        if (util_file_exists(out)) {
+            return true;
+        }
+        snprintf(out, size, "%s/data/%s", env, name);
+        return util_file_exists(out);
+    }
+    static const char *const roots[] = {"../shared/data", "../../shared/data", "../../../shared/data"};
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        snprintf(out, size, "%s/%s", roots[i], name);
+        if (util_file_exists(out)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Set-up helpers: the operator makes an agency (type NGO, country NGA) or a user (password
  * "correct horse battery"), each in a transaction of its own; a failure ends the program. */
 static inline int64_t test_agency(struct test_env *t, const char *name)
