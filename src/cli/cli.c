@@ -36,34 +36,7 @@
 #include "vault/vault.h"
 #include "web/web.h"
 
-#define OPTS_MAX 16
-#define POS_MAX 4
-
-struct opt {
-    const char *name; /* without the leading -- */
-    bool value;       /* takes a value */
-    const char *help;
-};
-
-struct args {
-    const char *values[OPTS_MAX];
-    bool set[OPTS_MAX];
-    const char *pos[POS_MAX];
-    int npos;
-};
-
-struct command;
-typedef int (*cmd_fn)(const struct command *cmd, struct args *a);
-
-struct command {
-    const char *name;       /* "user add" */
-    const char *positional; /* "USERNAME" or "" */
-    int npos_min;
-    int npos_max;
-    const char *summary;
-    struct opt opts[OPTS_MAX];
-    cmd_fn fn;
-};
+#include "cli/cli_int.h"
 
 /* Options every command takes, appended after the command's own. */
 static const struct opt common_opts[] = {
@@ -72,7 +45,7 @@ static const struct opt common_opts[] = {
     {"help", false, "show this help"},
 };
 
-static bool json_out;
+bool cli_json_out;
 
 static int exit_for(enum status st)
 {
@@ -95,7 +68,7 @@ static int exit_for(enum status st)
     return CLI_EXIT_ERROR;
 }
 
-static int fail(enum status st)
+int cli_fail(enum status st)
 {
     const char *field = err_last_field();
     if (field[0] && !strstr(err_last(), field)) {
@@ -169,7 +142,7 @@ static int parse(const struct command *cmd, int argc, char **argv, struct args *
             slot = &a->values[idx];
             set = &a->set[idx];
         } else if (len == 4 && strncmp(name, "json", 4) == 0) {
-            json_out = true;
+            cli_json_out = true;
             continue;
         } else {
             int c = common_index(name, len);
@@ -208,7 +181,7 @@ static int parse(const struct command *cmd, int argc, char **argv, struct args *
     return 0;
 }
 
-static const char *opt(const struct command *cmd, const struct args *a, const char *name)
+const char *cli_opt(const struct command *cmd, const struct args *a, const char *name)
 {
     bool takes;
     int i = opt_index(cmd, name, strlen(name), &takes);
@@ -216,7 +189,7 @@ static const char *opt(const struct command *cmd, const struct args *a, const ch
     return a->values[i];
 }
 
-static bool flag(const struct command *cmd, const struct args *a, const char *name)
+bool cli_flag(const struct command *cmd, const struct args *a, const char *name)
 {
     bool takes;
     int i = opt_index(cmd, name, strlen(name), &takes);
@@ -239,7 +212,7 @@ static char *key_path(const char *url)
 }
 
 /* Progress on a terminal: "\r label  1234 rows". */
-static void progress(const char *label, int64_t done, void *ctx)
+void cli_progress(const char *label, int64_t done, void *ctx)
 {
     if (isatty(STDERR_FILENO)) {
         fprintf(stderr, "\r  %-24s %10lld", label, (long long)done);
@@ -247,7 +220,7 @@ static void progress(const char *label, int64_t done, void *ctx)
     }
 }
 
-static void progress_end(void)
+void cli_progress_end(void)
 {
     if (isatty(STDERR_FILENO)) {
         fputc('\n', stderr);
@@ -256,19 +229,10 @@ static void progress_end(void)
 
 static void rotate_progress(int64_t done, void *ctx)
 {
-    progress("re-sealed values", done, ctx);
+    cli_progress("re-sealed values", done, ctx);
 }
 
-/* The operator's environment: store, vault and principal. */
-struct env {
-    struct store *store;
-    struct vault *vault;
-    struct auth_principal who;
-    struct auth_ctx ctx;
-    char *key_path;
-};
-
-static void env_close(struct env *e)
+void cli_env_close(struct env *e)
 {
     vault_close(e->vault);
     store_close(e->store);
@@ -277,7 +241,7 @@ static void env_close(struct env *e)
 }
 
 /* Opens the database (checking its schema version unless any_version) and the vault. */
-static enum status env_open(struct env *e, bool any_version)
+enum status cli_env_open(struct env *e, bool any_version)
 {
     memset(e, 0, sizeof *e);
     const char *url = db_url();
@@ -312,7 +276,7 @@ static enum status env_open(struct env *e, bool any_version)
         st = vocab_init(e->store);
     }
     if (st != STATUS_OK) {
-        env_close(e);
+        cli_env_close(e);
         return st;
     }
     auth_principal_operator(&e->who);
@@ -347,7 +311,7 @@ static char *read_secret(const char *prompt)
     return s;
 }
 
-static void print_json(json_t *j)
+void cli_print_json(json_t *j)
 {
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0);
     puts(s);
@@ -427,37 +391,38 @@ static int cmd_init(const struct command *cmd, struct args *args)
         st = vault_open(&e.vault, kp, e.store);
     }
     if (st != STATUS_OK) {
-        rc = fail(st);
+        rc = cli_fail(st);
         goto out;
     }
     auth_principal_operator(&e.who);
     e.ctx = (struct auth_ctx){e.store, e.vault, &e.who, "cli"};
-    if (flag(cmd, args, "admin-password-stdin")) {
+    if (cli_flag(cmd, args, "admin-password-stdin")) {
         password = read_secret("Administrator password: ");
         if (password == NULL) {
-            rc = fail(err_set(STATUS_INVALID, "no password on standard input"));
+            rc = cli_fail(err_set(STATUS_INVALID, "no password on standard input"));
             goto out;
         }
     }
     struct init_args ia = {
-        .agency = opt(cmd, args, "agency") ? opt(cmd, args, "agency") : "National Coordination Office",
-        .agency_type = opt(cmd, args, "agency-type") ? opt(cmd, args, "agency-type") : "CentralGovernmentOrganisation",
-        .country = opt(cmd, args, "country"),
-        .admin = opt(cmd, args, "admin-user") ? opt(cmd, args, "admin-user") : "admin",
+        .agency = cli_opt(cmd, args, "agency") ? cli_opt(cmd, args, "agency") : "National Coordination Office",
+        .agency_type =
+            cli_opt(cmd, args, "agency-type") ? cli_opt(cmd, args, "agency-type") : "CentralGovernmentOrganisation",
+        .country = cli_opt(cmd, args, "country"),
+        .admin = cli_opt(cmd, args, "admin-user") ? cli_opt(cmd, args, "admin-user") : "admin",
         .password = password,
     };
     st = auth_run(&e.ctx, op_init, &ia);
     if (st != STATUS_OK) {
-        rc = fail(st);
+        rc = cli_fail(st);
         goto out;
     }
-    if (flag(cmd, args, "demo")) {
+    if (cli_flag(cmd, args, "demo")) {
         rc = cli_demo_generate(&e.ctx, 8, 6, &demo_password);
         if (rc != CLI_EXIT_OK) {
             goto out;
         }
     }
-    if (json_out) {
+    if (cli_json_out) {
         json_t *o = json_pack("{sssssI}", "database", store_url_display(e.store), "key_file", kp, "admin_id",
                               (json_int_t)ia.admin_id);
         json_object_set_new(o, "username", json_string(ia.admin));
@@ -467,7 +432,7 @@ static int cmd_init(const struct command *cmd, struct args *args)
         if (demo_password) {
             json_object_set_new(o, "demo_password", json_string(demo_password));
         }
-        print_json(o);
+        cli_print_json(o);
     } else {
         printf("%s\n", i18n_get(i18n_lang_from_env(), "cli.init.done"));
         printf("database: %s\nkey file: %s\nusername: %s\n", store_url_display(e.store), kp, ia.admin);
@@ -487,7 +452,7 @@ out:
     }
     free(demo_password);
     free(kp);
-    env_close(&e);
+    cli_env_close(&e);
     return rc;
 }
 
@@ -512,10 +477,10 @@ static int cmd_migrate(const struct command *cmd, struct args *args)
     }
     store_close(s);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    if (json_out) {
-        print_json(json_pack("{sisI}", "applied", applied, "version", (json_int_t)version));
+    if (cli_json_out) {
+        cli_print_json(json_pack("{sisI}", "applied", applied, "version", (json_int_t)version));
     } else {
         printf("applied %d migration(s); schema version %lld\n", applied, (long long)version);
     }
@@ -536,48 +501,48 @@ static enum status serve_reload(struct vault *v, void *ctx)
 static int cmd_serve(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     int64_t port = 8080, threads = HTTP_THREADS_DEFAULT;
-    if (opt(cmd, args, "port") &&
-        (util_parse_i64(&port, opt(cmd, args, "port")) != STATUS_OK || port < 0 || port > 65535)) {
-        env_close(&e);
+    if (cli_opt(cmd, args, "port") &&
+        (util_parse_i64(&port, cli_opt(cmd, args, "port")) != STATUS_OK || port < 0 || port > 65535)) {
+        cli_env_close(&e);
         fprintf(stderr, "ctis serve: --port must be 0 to 65535\n");
         return CLI_EXIT_USAGE;
     }
-    if (opt(cmd, args, "threads") && (util_parse_i64(&threads, opt(cmd, args, "threads")) != STATUS_OK || threads < 1 ||
-                                      threads > HTTP_THREADS_MAX)) {
-        env_close(&e);
+    if (cli_opt(cmd, args, "threads") && (util_parse_i64(&threads, cli_opt(cmd, args, "threads")) != STATUS_OK ||
+                                          threads < 1 || threads > HTTP_THREADS_MAX)) {
+        cli_env_close(&e);
         fprintf(stderr, "ctis serve: --threads must be 1 to %d\n", HTTP_THREADS_MAX);
         return CLI_EXIT_USAGE;
     }
     struct store_pool *pool = NULL;
     st = store_pool_open(&pool, db_url(), (size_t)threads + 2);
     if (st != STATUS_OK) {
-        env_close(&e);
-        return fail(st);
+        cli_env_close(&e);
+        return cli_fail(st);
     }
     vault_reloader_set(e.vault, serve_reload, pool);
-    struct api_app app = {pool, e.vault, opt(cmd, args, "tls-cert") != NULL};
+    struct api_app app = {pool, e.vault, cli_opt(cmd, args, "tls-cert") != NULL};
     struct http_config cfg = {
-        .bind_address = opt(cmd, args, "bind") ? opt(cmd, args, "bind") : "127.0.0.1",
+        .bind_address = cli_opt(cmd, args, "bind") ? cli_opt(cmd, args, "bind") : "127.0.0.1",
         .port = (uint16_t)port,
         .threads = (unsigned)threads,
-        .tls_cert_path = opt(cmd, args, "tls-cert"),
-        .tls_key_path = opt(cmd, args, "tls-key"),
+        .tls_cert_path = cli_opt(cmd, args, "tls-cert"),
+        .tls_key_path = cli_opt(cmd, args, "tls-key"),
         .routes = api_routes,
         .routes_count = api_routes_count,
         .fallback = web_serve,
         .before = api_before,
         .after = api_after,
         .app = &app,
-        .access_log = !flag(cmd, args, "no-access-log"),
+        .access_log = !cli_flag(cmd, args, "no-access-log"),
     };
     if ((cfg.tls_cert_path == NULL) != (cfg.tls_key_path == NULL)) {
         store_pool_close(pool);
-        env_close(&e);
+        cli_env_close(&e);
         fprintf(stderr, "ctis serve: --tls-cert and --tls-key go together\n");
         return CLI_EXIT_USAGE;
     }
@@ -585,8 +550,8 @@ static int cmd_serve(const struct command *cmd, struct args *args)
     st = http_server_start(&srv, &cfg);
     if (st != STATUS_OK) {
         store_pool_close(pool);
-        env_close(&e);
-        return fail(st);
+        cli_env_close(&e);
+        return cli_fail(st);
     }
     int64_t exported = 0;
     vault_keys_exported_at(&exported, e.store);
@@ -600,19 +565,19 @@ static int cmd_serve(const struct command *cmd, struct args *args)
     log_info("stopping: finishing requests in flight");
     http_server_stop(srv);
     store_pool_close(pool);
-    env_close(&e);
+    cli_env_close(&e);
     log_info("stopped");
     return CLI_EXIT_OK;
 }
 
 static void copy_progress(const char *table, int64_t rows, void *ctx)
 {
-    progress(table, rows, ctx);
+    cli_progress(table, rows, ctx);
 }
 
 static int cmd_copy(const struct command *cmd, struct args *args)
 {
-    const char *from = opt(cmd, args, "from"), *to = opt(cmd, args, "to");
+    const char *from = cli_opt(cmd, args, "from"), *to = cli_opt(cmd, args, "to");
     if (from == NULL || to == NULL) {
         fprintf(stderr, "ctis copy: --from URL and --to URL are both needed\n");
         return CLI_EXIT_USAGE;
@@ -634,7 +599,7 @@ static int cmd_copy(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK) {
         st = store_copy(src, dst, copy_progress, NULL);
-        progress_end();
+        cli_progress_end();
     }
     /* The copy carries the wrapped keys: the same key file opens it. Check that, and the chain. */
     struct audit_verify_result res = {0};
@@ -645,10 +610,10 @@ static int cmd_copy(const struct command *cmd, struct args *args)
         st = audit_verify(dst, v, &res);
     }
     if (st != STATUS_OK) {
-        rc = fail(st);
-    } else if (json_out) {
-        print_json(json_pack("{sssssbsI}", "from", store_url_display(src), "to", store_url_display(dst), "verified", 1,
-                             "audit_entries", (json_int_t)res.entries));
+        rc = cli_fail(st);
+    } else if (cli_json_out) {
+        cli_print_json(json_pack("{sssssbsI}", "from", store_url_display(src), "to", store_url_display(dst), "verified",
+                                 1, "audit_entries", (json_int_t)res.entries));
     } else {
         printf("copied %s to %s; counts and checksums match; audit chain of %lld entries verifies\n",
                store_url_display(src), store_url_display(dst), (long long)res.entries);
@@ -663,7 +628,7 @@ static int cmd_copy(const struct command *cmd, struct args *args)
 
 /* user. */
 
-static enum status agency_lookup(struct env *e, const char *ref, int64_t *id_out)
+enum status cli_agency_lookup(struct env *e, const char *ref, int64_t *id_out)
 {
     if (ref == NULL) {
         return err_set_field(STATUS_INVALID, "agency", "--agency is needed (a name or id)");
@@ -689,7 +654,7 @@ static enum status agency_lookup(struct env *e, const char *ref, int64_t *id_out
     return st;
 }
 
-static enum status user_lookup(struct env *e, const char *username, int64_t *id_out)
+enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out)
 {
     struct sql_value a[] = {sqlv_text(username)};
     struct store_rows *r = NULL;
@@ -744,21 +709,21 @@ static json_t *user_to_json(const struct auth_user *u)
 static int cmd_user_add(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct user_op o = {.in = {.username = args->pos[0],
-                               .display_name = opt(cmd, args, "display-name"),
-                               .email = opt(cmd, args, "email"),
-                               .role = opt(cmd, args, "role"),
-                               .scope = opt(cmd, args, "scope"),
+                               .display_name = cli_opt(cmd, args, "display-name"),
+                               .email = cli_opt(cmd, args, "email"),
+                               .role = cli_opt(cmd, args, "role"),
+                               .scope = cli_opt(cmd, args, "scope"),
                                .disabled = -1},
-                        .totp = flag(cmd, args, "totp")};
+                        .totp = cli_flag(cmd, args, "totp")};
     char *password = NULL;
     int rc = CLI_EXIT_OK;
-    st = agency_lookup(&e, opt(cmd, args, "agency"), &o.in.agency_id);
-    if (st == STATUS_OK && flag(cmd, args, "password-stdin")) {
+    st = cli_agency_lookup(&e, cli_opt(cmd, args, "agency"), &o.in.agency_id);
+    if (st == STATUS_OK && cli_flag(cmd, args, "password-stdin")) {
         password = read_secret("Password: ");
         if (password == NULL) {
             st = err_set(STATUS_INVALID, "no password on standard input");
@@ -769,8 +734,8 @@ static int cmd_user_add(const struct command *cmd, struct args *args)
         st = auth_run(&e.ctx, op_user_add, &o);
     }
     if (st != STATUS_OK) {
-        rc = fail(st);
-    } else if (json_out) {
+        rc = cli_fail(st);
+    } else if (cli_json_out) {
         json_t *j = user_to_json(o.user);
         if (o.password) {
             json_object_set_new(j, "one_time_password", json_string(o.password));
@@ -778,7 +743,7 @@ static int cmd_user_add(const struct command *cmd, struct args *args)
         if (o.secret) {
             json_object_set_new(j, "totp_secret", json_string(o.secret));
         }
-        print_json(j);
+        cli_print_json(j);
     } else {
         printf("created user %s (id %lld)\n", o.user->username, (long long)o.user->id);
         if (o.password) {
@@ -795,7 +760,7 @@ static int cmd_user_add(const struct command *cmd, struct args *args)
     free(o.password);
     free(o.secret);
     auth_user_free(o.user);
-    env_close(&e);
+    cli_env_close(&e);
     return rc;
 }
 
@@ -825,19 +790,19 @@ static enum status op_user_list(const struct auth_ctx *ctx, void *p)
 static int cmd_user_list(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct user_op o = {0};
     st = auth_run(&e.ctx, op_user_list, &o);
     if (st == STATUS_OK) {
-        if (json_out) {
+        if (cli_json_out) {
             json_t *arr = json_array();
             for (size_t i = 0; i < o.count; i++) {
                 json_array_append_new(arr, user_to_json(o.list[i]));
             }
-            print_json(arr);
+            cli_print_json(arr);
         } else {
             printf("%-20s %-22s %-8s %-8s %s\n", "USERNAME", "ROLE", "SCOPE", "2FA", "STATE");
             for (size_t i = 0; i < o.count; i++) {
@@ -851,8 +816,8 @@ static int cmd_user_list(const struct command *cmd, struct args *args)
         }
     }
     auth_user_list_free(o.list, o.count);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static enum status op_user_change(const struct auth_ctx *ctx, void *p)
@@ -880,13 +845,13 @@ static enum status op_user_change(const struct auth_ctx *ctx, void *p)
 static int user_change(const struct command *cmd, struct args *args, const char *action)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct user_op o = {.action = action};
     char *password = NULL;
-    st = user_lookup(&e, args->pos[0], &o.id);
+    st = cli_user_lookup(&e, args->pos[0], &o.id);
     if (st == STATUS_OK && strcmp(action, "set-password") == 0) {
         password = read_secret("New password: ");
         o.in.password = password;
@@ -909,8 +874,8 @@ static int user_change(const struct command *cmd, struct args *args, const char 
     free(password);
     free(o.password);
     auth_user_free(o.user);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_user_disable(const struct command *cmd, struct args *a)
@@ -980,40 +945,40 @@ static json_t *agency_to_json(const struct auth_agency *a)
 static int cmd_agency_add(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    struct agency_op o = {.in = {args->pos[0], opt(cmd, args, "type"), opt(cmd, args, "country"), -1}};
+    struct agency_op o = {.in = {args->pos[0], cli_opt(cmd, args, "type"), cli_opt(cmd, args, "country"), -1}};
     st = auth_run(&e.ctx, op_agency_add, &o);
     if (st == STATUS_OK) {
-        if (json_out) {
-            print_json(agency_to_json(o.agency));
+        if (cli_json_out) {
+            cli_print_json(agency_to_json(o.agency));
         } else {
             printf("created agency %s (id %lld)\n", o.agency->name, (long long)o.agency->id);
         }
     }
     auth_agency_free(o.agency);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_agency_list(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct agency_op o = {0};
     st = auth_run(&e.ctx, op_agency_list, &o);
     if (st == STATUS_OK) {
-        if (json_out) {
+        if (cli_json_out) {
             json_t *arr = json_array();
             for (size_t i = 0; i < o.count; i++) {
                 json_array_append_new(arr, agency_to_json(o.list[i]));
             }
-            print_json(arr);
+            cli_print_json(arr);
         } else {
             printf("%-18s %-40s %-30s %s\n", "ID", "NAME", "TYPE", "COUNTRY");
             for (size_t i = 0; i < o.count; i++) {
@@ -1023,8 +988,8 @@ static int cmd_agency_list(const struct command *cmd, struct args *args)
         }
     }
     auth_agency_list_free(o.list, o.count);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 /* audit. */
@@ -1046,24 +1011,24 @@ static enum status op_audit_verify(const struct auth_ctx *ctx, void *p)
 static int cmd_audit_verify(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, true);
+    enum status st = cli_env_open(&e, true);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct audit_op o = {0};
     st = auth_run(&e.ctx, op_audit_verify, &o);
-    env_close(&e);
+    cli_env_close(&e);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     bool ok = o.res.first_bad_seq == 0;
-    if (json_out) {
+    if (cli_json_out) {
         json_t *j = json_pack("{sbsI}", "ok", ok, "entries", (json_int_t)o.res.entries);
         if (!ok) {
             json_object_set_new(j, "first_bad_seq", json_integer(o.res.first_bad_seq));
             json_object_set_new(j, "reason", json_string(o.res.reason));
         }
-        print_json(j);
+        cli_print_json(j);
     } else if (ok) {
         printf("audit chain intact: %lld entries\n", (long long)o.res.entries);
     } else {
@@ -1081,35 +1046,35 @@ static enum status op_audit_show(const struct auth_ctx *ctx, void *p)
 static int cmd_audit_show(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, true);
+    enum status st = cli_env_open(&e, true);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct audit_op o = {.f = {.limit = 100}};
-    const char *user = opt(cmd, args, "user");
+    const char *user = cli_opt(cmd, args, "user");
     if (user && util_parse_i64(&o.f.user_id, user) != STATUS_OK) {
-        st = user_lookup(&e, user, &o.f.user_id);
+        st = cli_user_lookup(&e, user, &o.f.user_id);
     }
-    o.f.record_type = opt(cmd, args, "record-type");
-    if (st == STATUS_OK && opt(cmd, args, "record-id") &&
-        util_parse_i64(&o.f.record_id, opt(cmd, args, "record-id")) != STATUS_OK) {
+    o.f.record_type = cli_opt(cmd, args, "record-type");
+    if (st == STATUS_OK && cli_opt(cmd, args, "record-id") &&
+        util_parse_i64(&o.f.record_id, cli_opt(cmd, args, "record-id")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "record-id", "--record-id: a whole number");
     }
-    if (st == STATUS_OK && opt(cmd, args, "from")) {
-        st = util_time_parse(&o.f.from_ms, opt(cmd, args, "from"));
+    if (st == STATUS_OK && cli_opt(cmd, args, "from")) {
+        st = util_time_parse(&o.f.from_ms, cli_opt(cmd, args, "from"));
     }
-    if (st == STATUS_OK && opt(cmd, args, "to")) {
-        st = util_time_parse_end(&o.f.to_ms, opt(cmd, args, "to"));
+    if (st == STATUS_OK && cli_opt(cmd, args, "to")) {
+        st = util_time_parse_end(&o.f.to_ms, cli_opt(cmd, args, "to"));
     }
-    if (st == STATUS_OK && opt(cmd, args, "limit") &&
-        util_parse_i64(&o.f.limit, opt(cmd, args, "limit")) != STATUS_OK) {
+    if (st == STATUS_OK && cli_opt(cmd, args, "limit") &&
+        util_parse_i64(&o.f.limit, cli_opt(cmd, args, "limit")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "limit", "--limit: a whole number");
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_audit_show, &o);
     }
     if (st == STATUS_OK) {
-        json_t *arr = json_out ? json_array() : NULL;
+        json_t *arr = cli_json_out ? json_array() : NULL;
         for (size_t i = 0; i < o.count; i++) {
             const struct audit_entry *x = &o.list[i];
             char when[32];
@@ -1127,12 +1092,12 @@ static int cmd_audit_show(const struct command *cmd, struct args *args)
             }
         }
         if (arr) {
-            print_json(arr);
+            cli_print_json(arr);
         }
     }
     audit_entries_free(o.list, o.count);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 /* keys. */
@@ -1155,14 +1120,14 @@ static char *passphrase_get(bool confirm)
 static int cmd_keys_export(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, true);
+    enum status st = cli_env_open(&e, true);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     char *pass = passphrase_get(true);
     if (pass == NULL) {
-        env_close(&e);
-        return fail(err_set(STATUS_INVALID, "no passphrase given"));
+        cli_env_close(&e);
+        return cli_fail(err_set(STATUS_INVALID, "no passphrase given"));
     }
     st = vault_keys_export(e.vault, e.store, args->pos[0], pass);
     if (st == STATUS_OK) {
@@ -1173,9 +1138,9 @@ static int cmd_keys_export(const struct command *cmd, struct args *args)
     }
     vault_wipe(pass, strlen(pass));
     free(pass);
-    env_close(&e);
+    cli_env_close(&e);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     printf("master key exported to %s (encrypted with the passphrase); store it apart from the database\n",
            args->pos[0]);
@@ -1195,27 +1160,27 @@ static int cmd_keys_import(const struct command *cmd, struct args *args)
         printf("key file written: %s\n", kp);
     }
     free(kp);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_keys_rotate(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     st = vault_keys_rotate(e.vault, e.store, rotate_progress, NULL);
-    progress_end();
+    cli_progress_end();
     if (st == STATUS_OK) {
         store_tx_begin(e.store, STORE_TX_WRITE);
         st = auth_audit(&e.ctx, "keys.rotate", "", 0, "ok", NULL);
         st = st == STATUS_OK ? store_tx_commit(e.store) : (store_tx_rollback(e.store), st);
     }
     int64_t active = st == STATUS_OK ? vault_active_key_id(e.vault) : 0;
-    env_close(&e);
+    cli_env_close(&e);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     printf("rotation complete: every sealed value is under data key %lld\n", (long long)active);
     return CLI_EXIT_OK;
@@ -1226,9 +1191,9 @@ static int cmd_keys_rotate(const struct command *cmd, struct args *args)
 static int cmd_backup(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     int64_t exported = 0;
     vault_keys_exported_at(&exported, e.store);
@@ -1241,11 +1206,11 @@ static int cmd_backup(const struct command *cmd, struct args *args)
     st = st == STATUS_OK ? store_tx_commit(e.store) : (store_tx_rollback(e.store), st);
     if (st == STATUS_OK) {
         st = store_backup(e.store, args->pos[0], copy_progress, NULL);
-        progress_end();
+        cli_progress_end();
     }
-    env_close(&e);
+    cli_env_close(&e);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     printf("backup written to %s\n", args->pos[0]);
     return CLI_EXIT_OK;
@@ -1260,7 +1225,7 @@ static int cmd_restore(const struct command *cmd, struct args *args)
 {
     enum status st = store_backup_verify(args->pos[0]);
     if (st != STATUS_OK) {
-        fail(st);
+        cli_fail(st);
         return st == STATUS_NOT_FOUND ? CLI_EXIT_NOT_FOUND : CLI_EXIT_INTEGRITY;
     }
     char *kp = key_path(db_url());
@@ -1270,7 +1235,7 @@ static int cmd_restore(const struct command *cmd, struct args *args)
                      "or `ctis keys import` the exported key first",
                      kp);
         free(kp);
-        return fail(st);
+        return cli_fail(st);
     }
     struct store *s = NULL;
     st = store_open(&s, db_url());
@@ -1281,7 +1246,7 @@ static int cmd_restore(const struct command *cmd, struct args *args)
         /* The key is checked against the restored keys before COMMIT: a wrong key file keeps
          * nothing, and the restore can simply be run again with the right one. */
         st = store_restore(s, args->pos[0], copy_progress, NULL, restore_key_check, kp);
-        progress_end();
+        cli_progress_end();
     }
     struct vault *v = NULL;
     struct audit_verify_result res = {0};
@@ -1295,7 +1260,7 @@ static int cmd_restore(const struct command *cmd, struct args *args)
     free(kp);
     store_close(s);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     printf("restored %s into %s; audit chain of %lld entries verifies\n", args->pos[0], db_url(),
            (long long)res.entries);
@@ -1321,40 +1286,41 @@ static enum status op_token_create(const struct auth_ctx *ctx, void *p)
 static int cmd_token_create(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    struct token_op o = {.name = opt(cmd, args, "name") ? opt(cmd, args, "name") : "cli", .days = 90};
-    if (opt(cmd, args, "user") == NULL) {
+    struct token_op o = {.name = cli_opt(cmd, args, "name") ? cli_opt(cmd, args, "name") : "cli", .days = 90};
+    if (cli_opt(cmd, args, "user") == NULL) {
         st = err_set_field(STATUS_INVALID, "user", "--user USERNAME is needed");
     } else {
-        st = user_lookup(&e, opt(cmd, args, "user"), &o.user_id);
+        st = cli_user_lookup(&e, cli_opt(cmd, args, "user"), &o.user_id);
     }
-    if (st == STATUS_OK && opt(cmd, args, "days") && util_parse_i64(&o.days, opt(cmd, args, "days")) != STATUS_OK) {
+    if (st == STATUS_OK && cli_opt(cmd, args, "days") &&
+        util_parse_i64(&o.days, cli_opt(cmd, args, "days")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "days", "--days: a whole number");
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_token_create, &o);
     }
     if (st == STATUS_OK) {
-        if (json_out) {
-            print_json(json_pack("{sssI}", "token", o.token, "id", (json_int_t)o.id));
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sssI}", "token", o.token, "id", (json_int_t)o.id));
         } else {
             printf("token: %s\n(shown once: store it now)\n", o.token);
         }
     }
     free(o.token);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_demo(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     char *password = NULL;
     int rc = cli_demo_generate(&e.ctx, 8, 6, &password);
@@ -1362,7 +1328,7 @@ static int cmd_demo(const struct command *cmd, struct args *args)
         printf("demo data added; demo users' password: %s\n", password);
     }
     free(password);
-    env_close(&e);
+    cli_env_close(&e);
     return rc;
 }
 
@@ -1415,8 +1381,8 @@ static enum status fields_json_read(const char *arg, json_t **out)
 
 static void case_print(const struct case_record *r)
 {
-    if (json_out) {
-        print_json(case_record_to_json(r));
+    if (cli_json_out) {
+        cli_print_json(case_record_to_json(r));
         return;
     }
     char t[32];
@@ -1463,9 +1429,9 @@ static enum status op_case_dups(const struct auth_ctx *ctx, void *p)
 static int cmd_case_duplicates(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct case_op o = {0};
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
@@ -1475,13 +1441,13 @@ static int cmd_case_duplicates(const struct command *cmd, struct args *args)
         st = auth_run(&e.ctx, op_case_dups, &o);
     }
     if (st == STATUS_OK) {
-        if (json_out) {
+        if (cli_json_out) {
             json_t *arr = json_array();
             for (size_t i = 0; i < o.ndups; i++) {
                 json_array_append_new(arr, json_pack("{sIsfss}", "id", (json_int_t)o.dups[i].id, "score",
                                                      o.dups[i].score, "why", o.dups[i].why));
             }
-            print_json(arr);
+            cli_print_json(arr);
         } else if (o.ndups == 0) {
             printf("no likely duplicates of case %lld\n", (long long)o.id);
         } else {
@@ -1489,34 +1455,34 @@ static int cmd_case_duplicates(const struct command *cmd, struct args *args)
         }
     }
     free(o.dups);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_case_add(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct case_op o = {0};
     case_record_init(&o.in);
     json_t *fields = NULL;
-    st = fields_json_read(opt(cmd, args, "fields"), &fields);
+    st = fields_json_read(cli_opt(cmd, args, "fields"), &fields);
     if (st == STATUS_OK) {
         st = case_record_from_json(&o.in, fields, false);
     }
-    if (st == STATUS_OK && opt(cmd, args, "agency")) {
-        st = agency_lookup(&e, opt(cmd, args, "agency"), &o.in.agency_id);
+    if (st == STATUS_OK && cli_opt(cmd, args, "agency")) {
+        st = cli_agency_lookup(&e, cli_opt(cmd, args, "agency"), &o.in.agency_id);
     }
-    o.in.restricted = flag(cmd, args, "restricted");
+    o.in.restricted = cli_flag(cmd, args, "restricted");
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_case_add, &o);
     }
     if (st == STATUS_OK) {
         case_print(o.out);
-        if (!json_out) {
+        if (!cli_json_out) {
             dups_print(o.dups, o.ndups);
         }
     }
@@ -1524,8 +1490,8 @@ static int cmd_case_add(const struct command *cmd, struct args *args)
     json_decref(fields);
     case_record_clear(&o.in);
     case_record_free(o.out);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static enum status op_case_show(const struct auth_ctx *ctx, void *p)
@@ -1541,22 +1507,22 @@ static enum status op_case_show(const struct auth_ctx *ctx, void *p)
 static int cmd_case_show(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct case_op o = {0};
     st = util_parse_i64(&o.id, args->pos[0]);
     if (st != STATUS_OK) {
         st = err_set(STATUS_INVALID, "CASE_ID: a number");
     }
-    o.status = flag(cmd, args, "history") ? "history" : NULL;
+    o.status = cli_flag(cmd, args, "history") ? "history" : NULL;
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_case_show, &o);
     }
     if (st == STATUS_OK) {
         case_print(o.out);
-        for (size_t i = 0; !json_out && i < o.count; i++) {
+        for (size_t i = 0; !cli_json_out && i < o.count; i++) {
             char t[32], *c = json_dumps(o.history[i].changes, JSON_COMPACT | JSON_SORT_KEYS);
             util_time_iso(t, o.history[i].at_ms);
             char from[40] = "";
@@ -1570,8 +1536,8 @@ static int cmd_case_show(const struct command *cmd, struct args *args)
     }
     case_history_free(o.history, o.count);
     case_record_free(o.out);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static enum status op_case_list(const struct auth_ctx *ctx, void *p)
@@ -1583,30 +1549,30 @@ static enum status op_case_list(const struct auth_ctx *ctx, void *p)
 static int cmd_case_list(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct case_op o = {.f = {.limit = PAGE_ROWS_DEFAULT}};
-    o.f.name = opt(cmd, args, "name");
-    o.f.birth_date = opt(cmd, args, "birth-date");
-    o.f.identity_number = opt(cmd, args, "identity-number");
-    o.f.phone = opt(cmd, args, "phone");
-    o.f.status = opt(cmd, args, "status");
-    o.f.citizenship = opt(cmd, args, "citizenship");
-    if (opt(cmd, args, "limit") && util_parse_i64(&o.f.limit, opt(cmd, args, "limit")) != STATUS_OK) {
+    o.f.name = cli_opt(cmd, args, "name");
+    o.f.birth_date = cli_opt(cmd, args, "birth-date");
+    o.f.identity_number = cli_opt(cmd, args, "identity-number");
+    o.f.phone = cli_opt(cmd, args, "phone");
+    o.f.status = cli_opt(cmd, args, "status");
+    o.f.citizenship = cli_opt(cmd, args, "citizenship");
+    if (cli_opt(cmd, args, "limit") && util_parse_i64(&o.f.limit, cli_opt(cmd, args, "limit")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "limit", "--limit: a number");
     }
-    if (st == STATUS_OK && opt(cmd, args, "offset") &&
-        util_parse_i64(&o.f.offset, opt(cmd, args, "offset")) != STATUS_OK) {
+    if (st == STATUS_OK && cli_opt(cmd, args, "offset") &&
+        util_parse_i64(&o.f.offset, cli_opt(cmd, args, "offset")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "offset", "--offset: a number");
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_case_list, &o);
     }
     if (st == STATUS_OK) {
-        json_t *arr = json_out ? json_array() : NULL;
-        if (!json_out) {
+        json_t *arr = cli_json_out ? json_array() : NULL;
+        if (!cli_json_out) {
             printf("%-18s %-14s %-8s %-22s %-4s %s\n", "ID", "STATUS", "VERSION", "GENDER", "CIT", "NAME");
         }
         for (size_t i = 0; i < o.count; i++) {
@@ -1622,12 +1588,12 @@ static int cmd_case_list(const struct command *cmd, struct args *args)
                    r->v[CASE_F_family_name].text ? r->v[CASE_F_family_name].text : "");
         }
         if (arr) {
-            print_json(arr);
+            cli_print_json(arr);
         }
     }
     case_list_free(o.list, o.count);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static enum status op_case_change(const struct auth_ctx *ctx, void *p)
@@ -1654,21 +1620,21 @@ static enum status op_case_change(const struct auth_ctx *ctx, void *p)
 static int case_change(const struct command *cmd, struct args *args, const char *what)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct case_op o = {0};
     case_record_init(&o.in);
     json_t *fields = NULL;
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
         st = err_set(STATUS_INVALID, "CASE_ID: a number");
-    } else if (opt(cmd, args, "version") == NULL ||
-               util_parse_i64(&o.version, opt(cmd, args, "version")) != STATUS_OK) {
+    } else if (cli_opt(cmd, args, "version") == NULL ||
+               util_parse_i64(&o.version, cli_opt(cmd, args, "version")) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "version", "--version: the version you read (ctis case show)");
     }
     if (st == STATUS_OK && strcmp(what, "update") == 0) {
-        st = fields_json_read(opt(cmd, args, "fields"), &fields);
+        st = fields_json_read(cli_opt(cmd, args, "fields"), &fields);
         if (st == STATUS_OK) {
             st = case_record_from_json(&o.in, fields, true); /* refuses unknown fields */
         }
@@ -1680,11 +1646,11 @@ static int case_change(const struct command *cmd, struct args *args, const char 
         }
     } else if (st == STATUS_OK && strcmp(what, "assign") == 0) {
         o.status = "assign";
-        const char *owner = opt(cmd, args, "owner");
+        const char *owner = cli_opt(cmd, args, "owner");
         if (owner == NULL) {
             st = err_set_field(STATUS_INVALID, "owner", "--owner USERNAME is needed");
         } else if (util_parse_i64(&o.owner, owner) != STATUS_OK) {
-            st = user_lookup(&e, owner, &o.owner);
+            st = cli_user_lookup(&e, owner, &o.owner);
         }
     } else if (st == STATUS_OK && strcmp(what, "reopen") == 0) {
         o.status = "reopen";
@@ -1694,13 +1660,13 @@ static int case_change(const struct command *cmd, struct args *args, const char 
         o.status = "merge";
         if (util_parse_i64(&o.merge_id, args->pos[1]) != STATUS_OK) {
             st = err_set(STATUS_INVALID, "DUPLICATE_ID: a number");
-        } else if (opt(cmd, args, "merge-version") == NULL ||
-                   util_parse_i64(&o.merge_version, opt(cmd, args, "merge-version")) != STATUS_OK) {
+        } else if (cli_opt(cmd, args, "merge-version") == NULL ||
+                   util_parse_i64(&o.merge_version, cli_opt(cmd, args, "merge-version")) != STATUS_OK) {
             st = err_set_field(STATUS_INVALID, "merge-version", "--merge-version: the duplicate's version you read");
         }
     } else if (st == STATUS_OK) {
-        o.status = opt(cmd, args, "status") ? opt(cmd, args, "status") : "Closed";
-        o.reason = opt(cmd, args, "reason");
+        o.status = cli_opt(cmd, args, "status") ? cli_opt(cmd, args, "status") : "Closed";
+        o.reason = cli_opt(cmd, args, "reason");
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_case_change, &o);
@@ -1711,8 +1677,8 @@ static int case_change(const struct command *cmd, struct args *args, const char 
     json_decref(fields);
     case_record_clear(&o.in);
     case_record_free(o.out);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_case_update(const struct command *cmd, struct args *a)
@@ -1742,32 +1708,32 @@ static enum status op_case_grant(const struct auth_ctx *ctx, void *p)
 static int case_grants_cmd(const struct command *cmd, struct args *args, bool change, bool grant)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct grant_op o = {.grant = grant, .change = change};
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
         st = err_set(STATUS_INVALID, "CASE_ID: a number");
     } else if (change) {
-        const char *u = opt(cmd, args, "user");
+        const char *u = cli_opt(cmd, args, "user");
         if (u == NULL) {
             st = err_set_field(STATUS_INVALID, "user", "--user USERNAME is needed");
         } else if (util_parse_i64(&o.user, u) != STATUS_OK) {
-            st = user_lookup(&e, u, &o.user);
+            st = cli_user_lookup(&e, u, &o.user);
         }
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_case_grant, &o);
     }
-    if (st == STATUS_OK && json_out) {
+    if (st == STATUS_OK && cli_json_out) {
         json_t *arr = json_array();
         for (size_t i = 0; i < o.count; i++) {
             char t[32];
             util_time_iso(t, o.list[i].granted_at_ms);
             json_array_append_new(arr, json_pack("{sIss}", "user_id", (json_int_t)o.list[i].user_id, "granted_at", t));
         }
-        print_json(arr);
+        cli_print_json(arr);
     } else if (st == STATUS_OK) {
         for (size_t i = 0; i < o.count; i++) {
             char t[32];
@@ -1779,8 +1745,8 @@ static int case_grants_cmd(const struct command *cmd, struct args *args, bool ch
         }
     }
     free(o.list);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_case_grant(const struct command *cmd, struct args *a)
@@ -1822,13 +1788,13 @@ static enum status op_stats_victims(const struct auth_ctx *ctx, void *p)
 static int cmd_stats_victims(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct case_op o = {0};
     char by[128];
-    snprintf(by, sizeof by, "%s", opt(cmd, args, "by") ? opt(cmd, args, "by") : "gender");
+    snprintf(by, sizeof by, "%s", cli_opt(cmd, args, "by") ? cli_opt(cmd, args, "by") : "gender");
     char *save = NULL;
     for (char *t = strtok_r(by, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
         if (o.by_count == 3) {
@@ -1837,18 +1803,18 @@ static int cmd_stats_victims(const struct command *cmd, struct args *args)
         }
         o.by[o.by_count++] = t;
     }
-    if (st == STATUS_OK && opt(cmd, args, "from")) {
-        st = util_time_parse(&o.from_ms, opt(cmd, args, "from"));
+    if (st == STATUS_OK && cli_opt(cmd, args, "from")) {
+        st = util_time_parse(&o.from_ms, cli_opt(cmd, args, "from"));
     }
-    if (st == STATUS_OK && opt(cmd, args, "to")) {
-        st = util_time_parse_end(&o.to_ms, opt(cmd, args, "to"));
+    if (st == STATUS_OK && cli_opt(cmd, args, "to")) {
+        st = util_time_parse_end(&o.to_ms, cli_opt(cmd, args, "to"));
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_stats_victims, &o);
     }
     if (st == STATUS_OK) {
-        if (json_out) {
-            print_json(case_stats_json(o.by, o.by_count, o.rows, o.count));
+        if (cli_json_out) {
+            cli_print_json(case_stats_json(o.by, o.by_count, o.rows, o.count));
         } else {
             char *csv = case_stats_csv(o.by, o.by_count, o.rows, o.count);
             fputs(csv, stdout);
@@ -1856,19 +1822,19 @@ static int cmd_stats_victims(const struct command *cmd, struct args *args)
         }
     }
     case_stats_free(o.rows, o.count);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_vocab_list(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    const char *lang = opt(cmd, args, "lang") ? opt(cmd, args, "lang") : i18n_lang_from_env();
-    json_t *arr = json_out ? json_array() : NULL;
+    const char *lang = cli_opt(cmd, args, "lang") ? cli_opt(cmd, args, "lang") : i18n_lang_from_env();
+    json_t *arr = cli_json_out ? json_array() : NULL;
     if (args->npos == 0) {
         size_t n = 0;
         const char *const *names = vocab_names(&n);
@@ -1894,12 +1860,12 @@ static int cmd_vocab_list(const struct command *cmd, struct args *args)
         }
     }
     if (arr && st == STATUS_OK) {
-        print_json(arr);
+        cli_print_json(arr);
     } else {
         json_decref(arr);
     }
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 struct vocab_op {
@@ -1919,17 +1885,18 @@ static enum status op_vocab_add(const struct auth_ctx *ctx, void *p)
 static int cmd_vocab_add(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    struct vocab_op o = {args->pos[0], args->pos[1], opt(cmd, args, "labels") ? opt(cmd, args, "labels") : "{}"};
+    struct vocab_op o = {args->pos[0], args->pos[1],
+                         cli_opt(cmd, args, "labels") ? cli_opt(cmd, args, "labels") : "{}"};
     st = auth_run(&e.ctx, op_vocab_add, &o);
     if (st == STATUS_OK) {
         printf("added %s to %s\n", o.code, o.vocab);
     }
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 /* import. */
@@ -1954,25 +1921,25 @@ static void import_progress(int64_t rows, int64_t bytes, int64_t total, void *ar
 static int cmd_import(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     const char *format = args->pos[0], *path = args->pos[1];
     struct case_import_options o = {
-        .skip_bad = flag(cmd, args, "skip-bad"),
-        .rejects_path = opt(cmd, args, "rejects"),
-        .duplicates_path = opt(cmd, args, "duplicates"),
-        .no_duplicates = flag(cmd, args, "no-duplicates"),
-        .ignore_unknown_columns = flag(cmd, args, "ignore-unknown-columns"),
+        .skip_bad = cli_flag(cmd, args, "skip-bad"),
+        .rejects_path = cli_opt(cmd, args, "rejects"),
+        .duplicates_path = cli_opt(cmd, args, "duplicates"),
+        .no_duplicates = cli_flag(cmd, args, "no-duplicates"),
+        .ignore_unknown_columns = cli_flag(cmd, args, "ignore-unknown-columns"),
         .progress = import_progress,
         .progress_arg = "importing",
     };
     struct case_import_summary sum = {0};
     if (!case_import_format_known(format)) {
         st = err_set_field(STATUS_INVALID, "format", "unknown format \"%s\": ctdc-vp, htcds-csv or htcds-json", format);
-    } else if (opt(cmd, args, "agency")) {
-        st = agency_lookup(&e, opt(cmd, args, "agency"), &o.agency_id);
+    } else if (cli_opt(cmd, args, "agency")) {
+        st = cli_agency_lookup(&e, cli_opt(cmd, args, "agency"), &o.agency_id);
     } else {
         /* The operator belongs to no agency: the cases go to the first one (made by ctis init). */
         struct store_rows *r = NULL;
@@ -1984,20 +1951,20 @@ static int cmd_import(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK) {
         st = case_import(&e.ctx, format, path, &o, &sum);
-        progress_end();
+        cli_progress_end();
     }
     if (st == STATUS_OK || sum.read > 0) {
-        if (json_out) {
-            print_json(json_pack("{sssIsIsIsIsIss}", "file", path, "read", (json_int_t)sum.read, "imported",
-                                 (json_int_t)sum.imported, "already_imported", (json_int_t)sum.already_imported,
-                                 "rejected", (json_int_t)sum.rejected, "possible_duplicates",
-                                 (json_int_t)sum.possible_duplicates, "sha256", sum.sha256));
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sssIsIsIsIsIss}", "file", path, "read", (json_int_t)sum.read, "imported",
+                                     (json_int_t)sum.imported, "already_imported", (json_int_t)sum.already_imported,
+                                     "rejected", (json_int_t)sum.rejected, "possible_duplicates",
+                                     (json_int_t)sum.possible_duplicates, "sha256", sum.sha256));
         } else {
             printf("%s: read %lld, imported %lld, already imported %lld, rejected %lld, possible duplicates %lld\n",
                    path, (long long)sum.read, (long long)sum.imported, (long long)sum.already_imported,
                    (long long)sum.rejected, (long long)sum.possible_duplicates);
         }
-        if (sum.possible_duplicates > 0 && !json_out) {
+        if (sum.possible_duplicates > 0 && !cli_json_out) {
             char *dp = case_import_duplicates_path(path, &o);
             printf("likely duplicates (case ids and scores; merge with ctis case merge): %s\n", dp);
             free(dp);
@@ -2008,25 +1975,25 @@ static int cmd_import(const struct command *cmd, struct args *args)
             free(rp);
         }
     }
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 /* export and generate. */
 
 static void export_progress(int64_t rows, void *arg)
 {
-    progress((const char *)arg, rows, NULL);
+    cli_progress((const char *)arg, rows, NULL);
 }
 
 static int cmd_export(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    const char *format = args->pos[0], *path = opt(cmd, args, "out");
+    const char *format = args->pos[0], *path = cli_opt(cmd, args, "out");
     FILE *out = stdout;
     char *tmp = NULL;
     bool ctdc = case_export_format_known(format) && strcmp(format, "ctdc-kanon") == 0;
@@ -2036,10 +2003,10 @@ static int cmd_export(const struct command *cmd, struct args *args)
     if (!case_export_format_known(format)) {
         st = err_set_field(STATUS_INVALID, "format", "unknown format \"%s\": htcds-csv, htcds-json or ctdc-kanon",
                            format);
-    } else if (!ctdc && (opt(cmd, args, "k") || opt(cmd, args, "report"))) {
+    } else if (!ctdc && (cli_opt(cmd, args, "k") || cli_opt(cmd, args, "report"))) {
         st = err_set_field(STATUS_INVALID, "k", "--k and --report are for ctdc-kanon only");
-    } else if (opt(cmd, args, "k") &&
-               (util_parse_i64(&k, opt(cmd, args, "k")) != STATUS_OK || k < 1 || k > KANON_K_MAX)) {
+    } else if (cli_opt(cmd, args, "k") &&
+               (util_parse_i64(&k, cli_opt(cmd, args, "k")) != STATUS_OK || k < 1 || k > KANON_K_MAX)) {
         st = err_set_field(STATUS_INVALID, "k", "--k: a whole number from 1 to %d", KANON_K_MAX);
     } else if (path != NULL) {
         /* Written beside, renamed when complete: a failed export leaves no half file. */
@@ -2049,7 +2016,7 @@ static int cmd_export(const struct command *cmd, struct args *args)
             st = err_set(STATUS_IO, "cannot create %s", tmp);
         }
     }
-    struct case_export_options o = {.with_personal = flag(cmd, args, "with-personal"),
+    struct case_export_options o = {.with_personal = cli_flag(cmd, args, "with-personal"),
                                     .k = (size_t)k,
                                     .report = ctdc ? &report : NULL,
                                     .progress = export_progress,
@@ -2057,7 +2024,7 @@ static int cmd_export(const struct command *cmd, struct args *args)
     int64_t count = 0;
     if (st == STATUS_OK) {
         st = case_export(&e.ctx, format, out, &o, &count);
-        progress_end();
+        cli_progress_end();
     }
     if (path != NULL && out != NULL) {
         if (fclose(out) != 0 && st == STATUS_OK) {
@@ -2073,7 +2040,7 @@ static int cmd_export(const struct command *cmd, struct args *args)
     if (st == STATUS_OK && ctdc) {
         /* The report: counts only, on standard error (the data may be on standard output). */
         char *text = NULL;
-        if (json_out) {
+        if (cli_json_out) {
             json_t *j = kanon_report_json(&report);
             char *dump = json_dumps(j, JSON_INDENT(2));
             text = xasprintf("%s\n", dump);
@@ -2083,19 +2050,19 @@ static int cmd_export(const struct command *cmd, struct args *args)
             text = kanon_report_text(&report);
         }
         fputs(text, stderr);
-        const char *rpath = opt(cmd, args, "report");
+        const char *rpath = cli_opt(cmd, args, "report");
         if (rpath != NULL) {
             st = util_file_write_atomic(rpath, text, strlen(text), 0644);
         }
         free(text);
     }
-    if (st == STATUS_OK && path != NULL && !(ctdc && json_out)) { /* stderr stays JSON */
+    if (st == STATUS_OK && path != NULL && !(ctdc && cli_json_out)) { /* stderr stays JSON */
         fprintf(stderr, "exported %lld cases to %s%s\n", (long long)count, path,
                 o.with_personal ? " (with personal fields: keep it safe)" : "");
     }
     free(tmp);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_generate(const struct command *cmd, struct args *args)
@@ -2105,30 +2072,30 @@ static int cmd_generate(const struct command *cmd, struct args *args)
         fprintf(stderr, "ctis generate: only htcds-csv\n");
         return CLI_EXIT_USAGE;
     }
-    if ((opt(cmd, args, "rows") && (util_parse_i64(&rows, opt(cmd, args, "rows")) != STATUS_OK || rows < 0)) ||
-        (opt(cmd, args, "seed") && util_parse_i64(&seed, opt(cmd, args, "seed")) != STATUS_OK)) {
+    if ((cli_opt(cmd, args, "rows") && (util_parse_i64(&rows, cli_opt(cmd, args, "rows")) != STATUS_OK || rows < 0)) ||
+        (cli_opt(cmd, args, "seed") && util_parse_i64(&seed, cli_opt(cmd, args, "seed")) != STATUS_OK)) {
         fprintf(stderr, "ctis generate: --rows and --seed take whole numbers\n");
         return CLI_EXIT_USAGE;
     }
     if (vocab_init(NULL) != STATUS_OK) {
-        return fail(err_last_status());
+        return cli_fail(err_last_status());
     }
     FILE *out = stdout;
-    if (opt(cmd, args, "out") && (out = fopen(opt(cmd, args, "out"), "wb")) == NULL) {
-        return fail(err_set(STATUS_IO, "cannot create %s", opt(cmd, args, "out")));
+    if (cli_opt(cmd, args, "out") && (out = fopen(cli_opt(cmd, args, "out"), "wb")) == NULL) {
+        return cli_fail(err_set(STATUS_IO, "cannot create %s", cli_opt(cmd, args, "out")));
     }
     enum status st = case_generate_csv(out, rows, (uint64_t)seed);
     if (out != stdout && fclose(out) != 0 && st == STATUS_OK) {
-        st = err_set(STATUS_IO, "cannot write %s", opt(cmd, args, "out"));
+        st = err_set(STATUS_IO, "cannot write %s", cli_opt(cmd, args, "out"));
     }
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_version(const struct command *cmd, struct args *args)
 {
-    if (json_out) {
-        print_json(json_pack("{sssI}", "version", CTIS_VERSION, "schema_version",
-                             (json_int_t)store_schema_version_expected()));
+    if (cli_json_out) {
+        cli_print_json(json_pack("{sssI}", "version", CTIS_VERSION, "schema_version",
+                                 (json_int_t)store_schema_version_expected()));
     } else {
         printf("ctis %s (schema version %lld)\n", CTIS_VERSION, (long long)store_schema_version_expected());
     }
@@ -2184,23 +2151,23 @@ static enum status consent_changes_parse(char *text, const char *date, const cha
 static int cmd_case_consent(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct protect_op o = {0};
-    char *set = opt(cmd, args, "set") ? xstrdup(opt(cmd, args, "set")) : NULL;
+    char *set = cli_opt(cmd, args, "set") ? xstrdup(cli_opt(cmd, args, "set")) : NULL;
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
         st = err_set(STATUS_INVALID, "CASE_ID: a number");
     }
     if (st == STATUS_OK && set != NULL) {
-        st = consent_changes_parse(set, opt(cmd, args, "date"), opt(cmd, args, "note"), &o);
+        st = consent_changes_parse(set, cli_opt(cmd, args, "date"), cli_opt(cmd, args, "note"), &o);
     }
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_consent, &o);
     }
-    if (st == STATUS_OK && json_out) {
-        print_json(consent_list_json(&o.consent, i18n_lang_from_env(), flag(cmd, args, "history")));
+    if (st == STATUS_OK && cli_json_out) {
+        cli_print_json(consent_list_json(&o.consent, i18n_lang_from_env(), cli_flag(cmd, args, "history")));
     } else if (st == STATUS_OK) {
         const char *lang = i18n_lang_from_env();
         for (int i = 0; i < CONSENT__COUNT; i++) {
@@ -2218,7 +2185,7 @@ static int cmd_case_consent(const struct command *cmd, struct args *args)
         if (!case_consent_allows(o.consent.flags, CASE_USE_RESEARCH)) {
             printf("left out of statistics and outside exports (research use refused or withdrawn)\n");
         }
-        for (size_t i = o.consent.count; flag(cmd, args, "history") && i > 0; i--) {
+        for (size_t i = o.consent.count; cli_flag(cmd, args, "history") && i > 0; i--) {
             const struct consent_entry *c = &o.consent.history[i - 1];
             char t[32];
             util_time_iso(t, c->at_ms);
@@ -2228,14 +2195,14 @@ static int cmd_case_consent(const struct command *cmd, struct args *args)
     }
     free(set);
     consent_list_clear(&o.consent);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static void report_print(const struct purge_report *r, bool dry_run)
 {
-    if (json_out) {
-        print_json(purge_report_json(r, dry_run));
+    if (cli_json_out) {
+        cli_print_json(purge_report_json(r, dry_run));
         return;
     }
     for (size_t i = 0; i < r->count; i++) {
@@ -2254,9 +2221,9 @@ static enum status op_case_purge(const struct auth_ctx *ctx, void *p)
 static int cmd_case_purge(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct protect_op o = {0};
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
@@ -2269,8 +2236,8 @@ static int cmd_case_purge(const struct command *cmd, struct args *args)
         report_print(&o.report, false);
     }
     purge_report_clear(&o.report);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static enum status op_case_sar(const struct auth_ctx *ctx, void *p)
@@ -2282,9 +2249,9 @@ static enum status op_case_sar(const struct auth_ctx *ctx, void *p)
 static int cmd_case_sar(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct protect_op o = {0};
     if (util_parse_i64(&o.id, args->pos[0]) != STATUS_OK) {
@@ -2293,7 +2260,7 @@ static int cmd_case_sar(const struct command *cmd, struct args *args)
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_case_sar, &o);
     }
-    const char *path = opt(cmd, args, "out");
+    const char *path = cli_opt(cmd, args, "out");
     if (st == STATUS_OK && path != NULL) {
         /* Personal data: written 0600 beside, renamed when complete. */
         char *tmp = xasprintf("%s.partial", path);
@@ -2309,10 +2276,10 @@ static int cmd_case_sar(const struct command *cmd, struct args *args)
         free(tmp);
         json_decref(o.sar);
     } else if (st == STATUS_OK) {
-        print_json(o.sar);
+        cli_print_json(o.sar);
     }
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static enum status op_retention_show(const struct auth_ctx *ctx, void *p)
@@ -2328,12 +2295,12 @@ static enum status op_retention_show(const struct auth_ctx *ctx, void *p)
 static int retention_run(struct protect_op *o)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     st = auth_run(&e.ctx, op_retention_show, o);
-    if (st == STATUS_OK && json_out) {
+    if (st == STATUS_OK && cli_json_out) {
         json_t *arr = json_array();
         for (size_t i = 0; i < o->nsettings; i++) {
             const struct retention_setting *s = &o->settings[i];
@@ -2341,7 +2308,7 @@ static int retention_run(struct protect_op *o)
             json_object_set_new(x, "period", s->period[0] ? json_string(s->period) : json_null());
             json_array_append_new(arr, x);
         }
-        print_json(arr);
+        cli_print_json(arr);
     } else if (st == STATUS_OK) {
         for (size_t i = 0; i < o->nsettings; i++) {
             const struct retention_setting *s = &o->settings[i];
@@ -2349,8 +2316,8 @@ static int retention_run(struct protect_op *o)
         }
     }
     free(o->settings);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_retention_show(const struct command *cmd, struct args *args)
@@ -2374,18 +2341,18 @@ static enum status op_purge(const struct auth_ctx *ctx, void *p)
 static int cmd_purge(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
-    struct protect_op o = {.dry_run = flag(cmd, args, "dry-run")};
+    struct protect_op o = {.dry_run = cli_flag(cmd, args, "dry-run")};
     st = auth_run(&e.ctx, op_purge, &o);
     if (st == STATUS_OK) {
         report_print(&o.report, o.dry_run);
     }
     purge_report_clear(&o.report);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 /* Case records: perpetrators, support plans, attachments (src/cases/records.h). */
@@ -2467,9 +2434,9 @@ static enum status op_attachment_get(const struct auth_ctx *ctx, void *p)
 static int rec_add(const struct command *cmd, struct args *args, bool plan)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct rec_op o;
     memset(&o, 0, sizeof o);
@@ -2477,7 +2444,7 @@ static int rec_add(const struct command *cmd, struct args *args, bool plan)
     json_t *fields = NULL;
     st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
     if (st == STATUS_OK) {
-        st = fields_json_read(opt(cmd, args, "fields"), &fields);
+        st = fields_json_read(cli_opt(cmd, args, "fields"), &fields);
     }
     if (st == STATUS_OK) {
         st = plan ? case_support_plan_from_json(&o.plan, fields, false, NULL)
@@ -2487,8 +2454,8 @@ static int rec_add(const struct command *cmd, struct args *args, bool plan)
         st = auth_run(&e.ctx, plan ? op_plan_add : op_perp_add, &o);
     }
     if (st == STATUS_OK) {
-        if (json_out) {
-            print_json(json_pack("{sI}", "id", (json_int_t)o.id));
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sI}", "id", (json_int_t)o.id));
         } else {
             printf("%s %lld added to case %lld\n", plan ? "support plan" : "perpetrator", (long long)o.id,
                    (long long)o.case_id);
@@ -2496,8 +2463,8 @@ static int rec_add(const struct command *cmd, struct args *args, bool plan)
     }
     json_decref(fields);
     rec_op_free(&o);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_case_perpetrator_add(const struct command *cmd, struct args *a)
@@ -2519,13 +2486,13 @@ static const char *or_dash(const char *s)
 static int rec_list(const struct command *cmd, struct args *args, char what)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct rec_op o;
     memset(&o, 0, sizeof o);
-    o.with_deleted = what != 's' && flag(cmd, args, "deleted");
+    o.with_deleted = what != 's' && cli_flag(cmd, args, "deleted");
     st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
     if (st == STATUS_OK) {
         st = auth_run(&e.ctx, what == 'p' ? op_perps : what == 's' ? op_plans : op_attachments, &o);
@@ -2536,7 +2503,7 @@ static int rec_list(const struct command *cmd, struct args *args, char what)
             json_t *x = what == 'p'   ? case_perpetrator_to_json(&o.perps[i])
                         : what == 's' ? case_support_plan_to_json(&o.plans[i])
                                       : case_attachment_to_json(&o.atts[i]);
-            if (json_out) {
+            if (cli_json_out) {
                 json_array_append_new(arr, x);
                 continue;
             }
@@ -2564,15 +2531,15 @@ static int rec_list(const struct command *cmd, struct args *args, char what)
             }
             json_decref(x);
         }
-        if (json_out) {
-            print_json(json_pack("{so}", "items", arr));
+        if (cli_json_out) {
+            cli_print_json(json_pack("{so}", "items", arr));
         } else {
             json_decref(arr);
         }
     }
     rec_op_free(&o);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_case_perpetrators(const struct command *cmd, struct args *a)
@@ -2593,13 +2560,13 @@ static int cmd_case_attachments(const struct command *cmd, struct args *a)
 static int cmd_case_attach(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct rec_op o;
     memset(&o, 0, sizeof o);
-    o.kind = opt(cmd, args, "kind");
+    o.kind = cli_opt(cmd, args, "kind");
     st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
     if (st == STATUS_OK && o.kind == NULL) {
         st = err_set_field(STATUS_INVALID, "kind", "--kind: consent_form, identity_document, medical, legal or other");
@@ -2609,31 +2576,31 @@ static int cmd_case_attach(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK) {
         const char *slash = strrchr(args->pos[1], '/');
-        o.file_name = opt(cmd, args, "name") ? opt(cmd, args, "name") : slash ? slash + 1 : args->pos[1];
+        o.file_name = cli_opt(cmd, args, "name") ? cli_opt(cmd, args, "name") : slash ? slash + 1 : args->pos[1];
         st = auth_run(&e.ctx, op_attach, &o);
     }
     if (st == STATUS_OK) {
-        if (json_out) {
-            print_json(json_pack("{sI}", "id", (json_int_t)o.id));
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sI}", "id", (json_int_t)o.id));
         } else {
             printf("attachment %lld added to case %lld\n", (long long)o.id, (long long)o.case_id);
         }
     }
     rec_op_free(&o);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static int cmd_case_attachment_get(const struct command *cmd, struct args *args)
 {
     struct env e;
-    enum status st = env_open(&e, false);
+    enum status st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
-        return fail(st);
+        return cli_fail(st);
     }
     struct rec_op o;
     memset(&o, 0, sizeof o);
-    const char *out = opt(cmd, args, "out");
+    const char *out = cli_opt(cmd, args, "out");
     st = rec_case_id(args->pos[0], "CASE_ID", &o.case_id);
     if (st == STATUS_OK) {
         st = rec_case_id(args->pos[1], "ATTACHMENT_ID", &o.id);
@@ -2648,18 +2615,18 @@ static int cmd_case_attachment_get(const struct command *cmd, struct args *args)
         st = util_file_write_atomic(out, o.content, o.content_len, 0600);
     }
     if (st == STATUS_OK) {
-        if (json_out) {
+        if (cli_json_out) {
             json_t *x = case_attachment_to_json(&o.meta);
             json_object_set_new(x, "out", json_string(out));
-            print_json(x);
+            cli_print_json(x);
         } else {
             fprintf(stderr, "wrote %lld bytes (%s, SHA-256 checked) to %s\n", (long long)o.content_len,
                     o.meta.media_type, out);
         }
     }
     rec_op_free(&o);
-    env_close(&e);
-    return st == STATUS_OK ? CLI_EXIT_OK : fail(st);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
 static const struct command commands[] = {
@@ -3053,14 +3020,22 @@ static const struct command commands[] = {
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
 };
 
+/* Every command table: the platform and case commands here, then each module's file. */
+static const struct cli_table cli_tables[] = {
+    {commands, ARRAY_LEN(commands)},
+};
+
 static void usage_all(FILE *f)
 {
     fprintf(f,
             "ctis %s: the Counter-Trafficking Information System\n\nUsage: ctis COMMAND [options]\n\n"
             "Commands:\n",
             CTIS_VERSION);
-    for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
-        fprintf(f, "  %-22s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, "."), commands[i].summary);
+    for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
+        for (size_t i = 0; i < cli_tables[t].count; i++) {
+            const struct command *c = &cli_tables[t].commands[i];
+            fprintf(f, "  %-22s %.*s\n", c->name, (int)strcspn(c->summary, "."), c->summary);
+        }
     }
     fprintf(f, "\n`ctis COMMAND --help` describes a command. Common options: --db URL, --key-file PATH, --json.\n"
                "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict, 5 denied, 6 integrity failure, "
@@ -3084,29 +3059,35 @@ int cli_main(int argc, char **argv)
     /* Match the longest command name: "user add" takes two words. */
     const struct command *cmd = NULL;
     int used = 0;
-    for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
-        const char *name = commands[i].name, *space = strchr(name, ' ');
-        if (space == NULL) {
-            if (strcmp(argv[1], name) == 0 && used < 1) {
-                cmd = &commands[i];
-                used = 1;
+    for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
+        for (size_t i = 0; i < cli_tables[t].count; i++) {
+            const struct command *c = &cli_tables[t].commands[i];
+            const char *name = c->name, *space = strchr(name, ' ');
+            if (space == NULL) {
+                if (strcmp(argv[1], name) == 0 && used < 1) {
+                    cmd = c;
+                    used = 1;
+                }
+            } else if (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 &&
+                       argv[1][space - name] == '\0' && strcmp(argv[2], space + 1) == 0) {
+                cmd = c;
+                used = 2;
             }
-        } else if (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 && argv[1][space - name] == '\0' &&
-                   strcmp(argv[2], space + 1) == 0) {
-            cmd = &commands[i];
-            used = 2;
         }
     }
     if (cmd == NULL) {
         bool group = false;
-        for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
-            size_t n = strlen(argv[1]);
-            if (strncmp(commands[i].name, argv[1], n) == 0 && commands[i].name[n] == ' ') {
-                if (!group) {
-                    fprintf(stderr, "ctis %s: which one?\n", argv[1]);
+        size_t n = strlen(argv[1]);
+        for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
+            for (size_t i = 0; i < cli_tables[t].count; i++) {
+                const struct command *c = &cli_tables[t].commands[i];
+                if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
+                    if (!group) {
+                        fprintf(stderr, "ctis %s: which one?\n", argv[1]);
+                    }
+                    group = true;
+                    fprintf(stderr, "  ctis %s %s\n", c->name, c->positional);
                 }
-                group = true;
-                fprintf(stderr, "  ctis %s %s\n", commands[i].name, commands[i].positional);
             }
         }
         if (!group) {

@@ -74,5 +74,7 @@ const struct store_table store_tables[] = {
     {"case_consent", "id"},
     {"retention_settings", "record_type"},
     {"purge_log", "id"},
+    /* Tasks (0006). */
+    {"tasks", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

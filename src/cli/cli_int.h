@@ -1,0 +1,83 @@
+/* cli_int: what the files of the command line share. cli.c holds the parser, the operator's
+ * environment and the platform and case commands; each later module's commands live in a file of
+ * their own (cli_<module>.c) with a table listed in cli_tables (cli.c). */
+#ifndef CTIS_CLI_CLI_INT_H
+#define CTIS_CLI_CLI_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "util/status.h"
+
+#define OPTS_MAX 16
+#define POS_MAX 4
+
+struct opt {
+    const char *name; /* without the leading -- */
+    bool value;       /* takes a value */
+    const char *help;
+};
+
+struct args {
+    const char *values[OPTS_MAX];
+    bool set[OPTS_MAX];
+    const char *pos[POS_MAX];
+    int npos;
+};
+
+struct command;
+typedef int (*cmd_fn)(const struct command *cmd, struct args *a);
+
+struct command {
+    const char *name;       /* "user add" */
+    const char *positional; /* "USERNAME" or "" */
+    int npos_min;
+    int npos_max;
+    const char *summary;
+    struct opt opts[OPTS_MAX];
+    cmd_fn fn;
+};
+
+/* The operator's environment: store, vault and principal. */
+struct env {
+    struct store *store;
+    struct vault *vault;
+    struct auth_principal who;
+    struct auth_ctx ctx;
+    char *key_path;
+};
+
+/* One table of commands; cli.c lists them all in cli_tables. */
+struct cli_table {
+    const struct command *commands;
+    size_t count;
+};
+
+/* True with --json: commands print JSON on standard output. */
+extern bool cli_json_out;
+/* Prints err_last() (with its field) and returns the exit code for st. */
+int cli_fail(enum status st);
+/* The value of option name (NULL when not given); name must be in cmd's table. */
+const char *cli_opt(const struct command *cmd, const struct args *a, const char *name);
+bool cli_flag(const struct command *cmd, const struct args *a, const char *name);
+/* Opens the database (checking its schema version unless any_version) and the vault, as the
+ * local operator. */
+enum status cli_env_open(struct env *e, bool any_version);
+void cli_env_close(struct env *e);
+/* Prints j (indented) and releases it. */
+void cli_print_json(json_t *j);
+/* Progress on a terminal: "\r label  1234". */
+void cli_progress(const char *label, int64_t done, void *ctx);
+void cli_progress_end(void);
+/* An agency by name or id; a user by username. */
+enum status cli_agency_lookup(struct env *e, const char *ref, int64_t *id_out);
+enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out);
+
+/* The command tables of the module files (add yours here and to cli_tables in cli.c). */
+/* extern const struct cli_table cli_tasks_table; */
+
+#endif
