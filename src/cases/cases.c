@@ -573,6 +573,12 @@ enum status case__reach(const struct auth_ctx *ctx, int64_t id, const char *perm
     return st;
 }
 
+enum status case_reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
+                       struct auth_record *rec_out, int64_t *version_out)
+{
+    return case__reach(ctx, id, permission, write, detail, rec_out, version_out);
+}
+
 enum status case__peek(const struct auth_ctx *ctx, int64_t id, struct auth_record *rec_out, char status_out[24])
 {
     struct case_record *cur = NULL;

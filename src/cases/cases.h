@@ -72,6 +72,14 @@ struct case_record {
     bool withheld[CASE_F__COUNT];
 };
 
+/* Reaches case id for another module's operation on the case or its sub-records (referral,
+ * tasks, justice ...): checks `permission` through auth_check (scope, restriction, shares and
+ * break-the-glass access), writes its audit entry, and gives the case's access record (for
+ * further field-group checks with auth_check) and its version. A case out of reach reads as
+ * absent: STATUS_NOT_FOUND. */
+enum status case_reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
+                       struct auth_record *rec_out, int64_t *version_out);
+
 void case_record_init(struct case_record *r);
 void case_record_clear(struct case_record *r);
 void case_record_free(struct case_record *r);
