@@ -47,6 +47,8 @@ const struct auth_permission auth_permissions[] = {
     {"case.purge", "Set retention periods, run the retention purge and purge a case on request"},
     {"referral.read", "See referrals"},
     {"referral.write", "Make, accept and decline referrals"},
+    {"provider.manage", "Add and change service providers in the referral directory"},
+    {"case.glass", "Break the glass: open a case outside one's scope for a limited time, with a reason"},
     {"task.read", "See tasks"},
     {"task.write", "Create and complete tasks"},
     {"justice.read", "Read investigations, prosecutions and court decisions"},
@@ -78,32 +80,36 @@ bool auth_permission_known(const char *name)
     "fg.identity.write", "fg.contact.write", "fg.narrative.write", "fg.legal.write", "fg.health.write",                \
         "fg.location.write"
 
-static const char *const perms_caseworker[] = {"case.read",  "case.write", "referral.read", "referral.write",
-                                               "task.read",  "task.write", "token.manage",  FG_ALL_READ,
-                                               FG_ALL_WRITE, NULL};
+static const char *const perms_caseworker[] = {
+    "case.read",    "case.write", "referral.read", "referral.write", "task.read", "task.write",
+    "token.manage", "case.glass", FG_ALL_READ,     FG_ALL_WRITE,     NULL};
 static const char *const perms_supervisor[] = {
-    "case.read",  "case.write",    "case.export",    "case.merge", "case.sar",
-    "case.purge", "referral.read", "referral.write", "task.read",  "task.write",
-    "user.read",  "token.manage",  FG_ALL_READ,      FG_ALL_WRITE, NULL};
-static const char *const perms_investigator[] = {
-    "case.read",  "justice.read", "justice.write",    "link.run",      "referral.read",  "task.read",
-    "task.write", "token.manage", "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read",
-    NULL};
+    "case.read",     "case.write",     "case.export", "case.merge",      "case.sar",   "case.purge", "case.glass",
+    "referral.read", "referral.write", "task.read",   "provider.manage", "task.write", "user.read",  "token.manage",
+    FG_ALL_READ,     FG_ALL_WRITE,     NULL};
+static const char *const perms_investigator[] = {"case.read",        "justice.read",
+                                                 "justice.write",    "link.run",
+                                                 "referral.read",    "task.read",
+                                                 "task.write",       "token.manage",
+                                                 "fg.identity.read", "fg.legal.read",
+                                                 "fg.legal.write",   "fg.narrative.read",
+                                                 "case.glass",       NULL};
 static const char *const perms_prosecutor[] = {
     "case.read",        "justice.read",  "justice.write",  "task.read",         "task.write", "token.manage",
-    "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read", NULL};
+    "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read", "case.glass", NULL};
 static const char *const perms_analyst[] = {"stats.read", "token.manage", NULL};
-static const char *const perms_coordinator[] = {"stats.read",   "stats.publish", "plan.read",    "plan.write",
-                                                "agency.read",  "user.read",     "role.read",    "referral.read",
-                                                "justice.read", "fund.read",     "token.manage", NULL};
+static const char *const perms_coordinator[] = {
+    "stats.read",    "stats.publish", "plan.read", "plan.write",   "agency.read",     "user.read", "role.read",
+    "referral.read", "justice.read",  "fund.read", "token.manage", "provider.manage", NULL};
 static const char *const perms_fund_manager[] = {"fund.read",   "fund.write",   "stats.read",
                                                  "agency.read", "token.manage", NULL};
 static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};
 static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", NULL};
 static const char *const perms_admin[] = {
-    "user.read",         "user.manage",     "user.export",      "agency.read",  "agency.manage",
-    "role.read",         "role.manage",     "audit.read",       "token.manage", "fg.identity.read",
-    "fg.identity.write", "fg.contact.read", "fg.contact.write", "case.purge",   NULL};
+    "user.read",        "user.manage",      "user.export",       "agency.read",
+    "agency.manage",    "role.read",        "role.manage",       "audit.read",
+    "token.manage",     "fg.identity.read", "fg.identity.write", "fg.contact.read",
+    "fg.contact.write", "case.purge",       "provider.manage",   NULL};
 
 /* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
 static const char *const assign_admin[] = {
@@ -273,38 +279,123 @@ void auth_scope_filter(const struct auth_principal *who, int64_t *agency_id_out,
     }
 }
 
-static enum status decide(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
-                          enum auth_field_group fg, bool write, const char **why)
+/* Access to one record beyond scope (record_access rows: referral shares and break-the-glass). */
+struct share {
+    bool found;
+    int64_t id;        /* the first live row */
+    char kind[16];     /* its kind: referral, glass */
+    int64_t source_id; /* its source (the referral id) */
+    unsigned groups;   /* union of the live rows' masks (bit g: enum auth_field_group g) */
+    bool write;        /* one of them allows writing */
+};
+
+/* The live rows naming who (or who's agency, when who's scope is agency or all) for rec. */
+static enum status share_find(const struct auth_ctx *ctx, const struct auth_record *rec, struct share *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct auth_principal *who = ctx->who;
+    if (who->operator|| who->user_id == 0) {
+        return STATUS_OK;
+    }
+    struct sql_value a[] = {sqlv_text(rec->type),     SQLV_I64(rec->id),
+                            SQLV_I64(util_now_ms()),  SQLV_I64(who->user_id),
+                            SQLV_I64(who->agency_id), SQLV_I64(who->scope != AUTH_SCOPE_OWN ? 1 : 0)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec(ctx->store, STMT_ACCESS_LIVE, a, ARRAY_LEN(a), &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        if (!out->found) {
+            out->found = true;
+            out->id = store_rows_i64(r, 0);
+            snprintf(out->kind, sizeof out->kind, "%s", store_rows_text(r, 1));
+            out->source_id = store_rows_i64(r, 2);
+        }
+        out->groups |= (unsigned)store_rows_i64(r, 3);
+        out->write = out->write || store_rows_i64(r, 4) != 0;
+    }
+    store_rows_free(r);
+    return st == STATUS_DONE ? STATUS_OK : st;
+}
+
+/* Is rec within who's reach without a share (scope, and a restricted record's owner or grant)?
+ * *why names what failed. */
+static enum status reach_own(const struct auth_ctx *ctx, const struct auth_record *rec, bool *ok, const char **why)
+{
+    const struct auth_principal *who = ctx->who;
+    *ok = true;
+    if (rec == NULL || who->operator) {
+        return STATUS_OK;
+    }
+    bool in_scope;
+    switch (who->scope) {
+    case AUTH_SCOPE_ALL: in_scope = true; break;
+    case AUTH_SCOPE_AGENCY: in_scope = rec->agency_id == who->agency_id; break;
+    default: in_scope = rec->owner_id == who->user_id; break;
+    }
+    if (!in_scope) {
+        *why = "scope";
+        *ok = false;
+        return STATUS_OK;
+    }
+    if (rec->sensitivity == AUTH_SENSITIVITY_RESTRICTED && rec->owner_id != who->user_id) {
+        struct sql_value a[] = {sqlv_text(rec->type), SQLV_I64(rec->id), SQLV_I64(who->user_id)};
+        struct store_rows *r = NULL;
+        enum status st = store_exec_one(ctx->store, STMT_GRANT_CHECK, a, 3, &r);
+        store_rows_free(r);
+        if (st == STATUS_NOT_FOUND) {
+            *why = "restricted";
+            *ok = false;
+            return STATUS_OK;
+        }
+        return st;
+    }
+    return STATUS_OK;
+}
+
+/* A share opens reading permissions ("x.read"), and writing ones ("x.write") only when it allows
+ * writing; never exports, merges, purges, subject access or another break of the glass. */
+static bool share_opens(const struct share *sh, const char *permission, bool write)
+{
+    size_t n = strlen(permission);
+    bool reading = n > 5 && strcmp(permission + n - 5, ".read") == 0;
+    bool writing = n > 6 && strcmp(permission + n - 6, ".write") == 0;
+    if (write || writing) {
+        return sh->write && (reading || writing);
+    }
+    return reading;
+}
+
+static enum status decide_share(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
+                                enum auth_field_group fg, bool write, const char **why, struct share *sh)
 {
     const struct auth_principal *who = ctx->who;
     *why = "";
+    memset(sh, 0, sizeof *sh);
     if (!auth_has(who, permission)) {
         *why = "permission";
         return err_set(STATUS_DENIED, "not permitted: %s", permission);
     }
-    if (rec != NULL && !who->operator) {
-        bool in_scope;
-        switch (who->scope) {
-        case AUTH_SCOPE_ALL: in_scope = true; break;
-        case AUTH_SCOPE_AGENCY: in_scope = rec->agency_id == who->agency_id; break;
-        default: in_scope = rec->owner_id == who->user_id; break;
+    bool ok = true;
+    enum status st = reach_own(ctx, rec, &ok, why);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (!ok) {
+        const char *own_why = *why;
+        if ((st = share_find(ctx, rec, sh)) != STATUS_OK) {
+            return st;
         }
-        if (!in_scope) {
-            *why = "scope";
-            return err_set(STATUS_DENIED, "outside your scope");
+        if (!sh->found || !share_opens(sh, permission, write)) {
+            sh->found = false;
+            *why = own_why;
+            return strcmp(own_why, "restricted") == 0 ? err_set(STATUS_DENIED, "restricted record")
+                                                      : err_set(STATUS_DENIED, "outside your scope");
         }
-        if (rec->sensitivity == AUTH_SENSITIVITY_RESTRICTED && rec->owner_id != who->user_id) {
-            struct sql_value a[] = {sqlv_text(rec->type), SQLV_I64(rec->id), SQLV_I64(who->user_id)};
-            struct store_rows *r = NULL;
-            enum status st = store_exec_one(ctx->store, STMT_GRANT_CHECK, a, 3, &r);
-            store_rows_free(r);
-            if (st == STATUS_NOT_FOUND) {
-                *why = "restricted";
-                return err_set(STATUS_DENIED, "restricted record");
-            }
-            if (st != STATUS_OK) {
-                return st;
-            }
+        if (fg != AUTH_FG_NONE && !(sh->groups & (1u << fg))) {
+            *why = "field group not shared";
+            return err_set(STATUS_DENIED, "%s fields were not shared with you", auth_field_group_name(fg));
         }
     }
     if (!auth_field_allowed(who, fg, write)) {
@@ -313,6 +404,37 @@ static enum status decide(const struct auth_ctx *ctx, const char *permission, co
                        auth_field_group_name(fg));
     }
     return STATUS_OK;
+}
+
+void auth_groups_allowed(const struct auth_ctx *ctx, const struct auth_record *rec, bool write,
+                         bool out[AUTH_FG__COUNT])
+{
+    for (int g = 0; g < AUTH_FG__COUNT; g++) {
+        out[g] = auth_field_allowed(ctx->who, (enum auth_field_group)g, write);
+    }
+    const char *why = "";
+    bool ok = true;
+    struct share sh;
+    if (reach_own(ctx, rec, &ok, &why) != STATUS_OK) {
+        ok = false;
+    }
+    if (ok) {
+        return;
+    }
+    if (share_find(ctx, rec, &sh) != STATUS_OK || !sh.found || (write && !sh.write)) {
+        memset(out, 0, AUTH_FG__COUNT * sizeof *out);
+        return;
+    }
+    for (int g = AUTH_FG_NONE + 1; g < AUTH_FG__COUNT; g++) {
+        out[g] = out[g] && (sh.groups & (1u << g)) != 0;
+    }
+}
+
+static enum status decide(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
+                          enum auth_field_group fg, bool write, const char **why)
+{
+    struct share sh;
+    return decide_share(ctx, permission, rec, fg, write, why, &sh);
 }
 
 enum status auth_decide(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
@@ -351,14 +473,31 @@ struct pending_denial {
 };
 static _Thread_local struct pending_denial pending;
 
+/* The audit detail of an access: the caller's, and "via referral N" / "via break-the-glass N" when
+ * the access passed through a share (no personal data: ids only). */
+static void share_detail(char *out, size_t size, const struct share *sh, const char *detail)
+{
+    const char *d = detail ? detail : "";
+    if (!sh->found) {
+        snprintf(out, size, "%s", d);
+    } else if (strcmp(sh->kind, "glass") == 0) {
+        snprintf(out, size, "%s%svia break-the-glass %lld", d, d[0] ? "; " : "", (long long)sh->id);
+    } else {
+        snprintf(out, size, "%s%svia referral %lld", d, d[0] ? "; " : "", (long long)sh->source_id);
+    }
+}
+
 enum status auth_check(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
                        enum auth_field_group fg, bool write, const char *detail)
 {
     const char *why;
-    enum status st = decide(ctx, permission, rec, fg, write, &why);
+    struct share sh;
+    enum status st = decide_share(ctx, permission, rec, fg, write, &why, &sh);
     if (st == STATUS_OK) {
+        char via[AUDIT_DETAIL_BYTES_MAX];
+        share_detail(via, sizeof via, &sh, detail);
         return audit_write(ctx, permission, rec ? rec->type : NULL, rec ? rec->id : 0, auth_field_group_name(fg), "ok",
-                           detail);
+                           via);
     }
     if (st == STATUS_DENIED) {
         pending.set = true;
@@ -377,15 +516,19 @@ enum status auth_check_groups(const struct auth_ctx *ctx, const char *permission
 {
     char names[AUTH_FG__COUNT * 16] = "";
     size_t len = 0;
-    enum status st = auth_decide(ctx, permission, rec, AUTH_FG_NONE, write);
+    const char *why;
+    struct share sh;
+    enum status st = decide_share(ctx, permission, rec, AUTH_FG_NONE, write, &why, &sh);
     if (st != STATUS_OK) {
         return auth_check(ctx, permission, rec, AUTH_FG_NONE, write, detail); /* notes the denial */
     }
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, rec, write, allowed);
     for (int g = 0; g < AUTH_FG__COUNT; g++) {
         if (g == AUTH_FG_NONE || !groups[g]) {
             continue;
         }
-        if (!auth_field_allowed(ctx->who, (enum auth_field_group)g, write)) {
+        if (!allowed[g]) {
             return auth_check(ctx, permission, rec, (enum auth_field_group)g, write, detail);
         }
         const char *name = auth_field_group_name((enum auth_field_group)g);
@@ -393,7 +536,9 @@ enum status auth_check_groups(const struct auth_ctx *ctx, const char *permission
         ASSERT(n > 0 && (size_t)n < sizeof names - len);
         len += (size_t)n;
     }
-    return audit_write(ctx, permission, rec ? rec->type : NULL, rec ? rec->id : 0, names, "ok", detail);
+    char via[AUDIT_DETAIL_BYTES_MAX];
+    share_detail(via, sizeof via, &sh, detail);
+    return audit_write(ctx, permission, rec ? rec->type : NULL, rec ? rec->id : 0, names, "ok", via);
 }
 
 struct run_args {

@@ -104,7 +104,11 @@ struct auth_record {
  * no existing record, e.g. create or list), reading or writing field group `fg`?
  * Checks, in order: the permission; for rec, the scope (own: owner is who; agency: same agency;
  * all); restricted sensitivity (owner or a grant); the field group permission
- * ("fg.<group>.read" or ".write", chosen by `write`). When allowed, writes an audit entry
+ * ("fg.<group>.read" or ".write", chosen by `write`). A record out of scope (or restricted and
+ * not granted) is reachable through a live record_access row naming who, or who's agency when
+ * who's scope is agency or all: for reading permissions ("x.read") only, writing ones only when
+ * the row allows writing, and only for the field groups in its mask; its audit entry says
+ * "via referral N" or "via break-the-glass N". When allowed, writes an audit entry
  * (outcome "ok", action = permission) in the current write transaction; when denied, notes the
  * denial for auth_run to audit after rollback. Returns STATUS_OK or STATUS_DENIED (or a store
  * error). */
@@ -126,8 +130,16 @@ enum status auth_run(const struct auth_ctx *ctx, auth_op_fn fn, void *arg);
  * audited once by auth_check with rec NULL). */
 enum status auth_decide(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
                         enum auth_field_group fg, bool write);
-/* True when who may read (or write) field group fg (no audit). */
+/* True when who may read (or write) field group fg (no audit). With a record at hand use
+ * auth_groups_allowed, which also narrows by a share. */
 bool auth_field_allowed(const struct auth_principal *who, enum auth_field_group fg, bool write);
+/* The field groups the principal may open on rec (no audit): its own fg permissions, narrowed to
+ * a share's mask when rec is reached only through a share (record_access: a referral or
+ * break-the-glass), all false when rec is out of reach (or a read-only share and write). out[0]
+ * (AUTH_FG_NONE) is true when reachable at all, as far as the groups go. Every place that chooses
+ * which fields of a record to show uses it. */
+void auth_groups_allowed(const struct auth_ctx *ctx, const struct auth_record *rec, bool write,
+                         bool out[AUTH_FG__COUNT]);
 /* The list filters for who's scope: agency_id (0 = any) and owner_id (0 = any). */
 void auth_scope_filter(const struct auth_principal *who, int64_t *agency_id_out, int64_t *owner_id_out);
 /* Records an audit entry for an action that is not a record access (login, logout ...). */

@@ -608,9 +608,11 @@ enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record 
     /* The field groups this reader may open, each read audited. */
     bool open[AUTH_FG__COUNT] = {false};
     struct auth_record rec = case_auth_record(peek);
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, &rec, false, allowed);
     for (int f = 0; st == STATUS_OK && f < CASE_F__COUNT; f++) {
         enum auth_field_group g = case_fields[f].group;
-        if (g != AUTH_FG_NONE && peek->withheld[f] && !open[g] && auth_field_allowed(ctx->who, g, false)) {
+        if (g != AUTH_FG_NONE && peek->withheld[f] && !open[g] && allowed[g]) {
             open[g] = true;
             st = auth_check(ctx, "case.read", &rec, g, false, NULL);
         }
@@ -618,6 +620,14 @@ enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record 
     case_record_free(peek);
     if (st == STATUS_OK) {
         st = load(ctx, id, open, out);
+    }
+    /* Clear fields of a group the reader may not open are withheld too (a share narrows them). */
+    for (int f = 0; st == STATUS_OK && f < CASE_F__COUNT; f++) {
+        enum auth_field_group g = case_fields[f].group;
+        if (g != AUTH_FG_NONE && !allowed[g] && (*out)->v[f].state != CASE_NOT_COLLECTED) {
+            case__value_clear(&(*out)->v[f]);
+            (*out)->withheld[f] = true;
+        }
     }
     if (st == STATUS_OK) {
         st = merged_into(ctx, id, &(*out)->merged_into);
@@ -1271,12 +1281,35 @@ void case_list_free(struct case_record **list, size_t count)
 
 /* History, events, comments. */
 
+/* Changes to fields of a group the reader may not open show as "withheld", without values. */
+static void history_withhold(json_t *changes, const bool allowed[AUTH_FG__COUNT])
+{
+    if (!json_is_object(changes)) {
+        return;
+    }
+    const char *key;
+    json_t *val;
+    void *tmp;
+    json_object_foreach_safe(changes, tmp, key, val)
+    {
+        int f = case_field_find(key);
+        if (f >= 0 && case_fields[f].group != AUTH_FG_NONE && !allowed[case_fields[f].group]) {
+            json_object_set_new(changes, key, json_string("withheld"));
+        }
+    }
+}
+
 enum status case_history(const struct auth_ctx *ctx, int64_t id, struct case_change **out, size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
     struct case_record *cur = NULL;
     enum status st = reach(ctx, id, "case.read", false, "history", open_none, &cur);
+    bool allowed[AUTH_FG__COUNT] = {false};
+    if (st == STATUS_OK) {
+        struct auth_record rec = case_auth_record(cur);
+        auth_groups_allowed(ctx, &rec, false, allowed);
+    }
     case_record_free(cur);
     if (st != STATUS_OK) {
         return st;
@@ -1303,6 +1336,7 @@ enum status case_history(const struct auth_ctx *ctx, int64_t id, struct case_cha
         if (h[n].changes == NULL) {
             h[n].changes = json_object();
         }
+        history_withhold(h[n].changes, allowed);
         n++;
     }
     store_rows_free(r);
@@ -1430,8 +1464,10 @@ enum status case_events(const struct auth_ctx *ctx, int64_t case_id, struct case
     if (st != STATUS_OK) {
         return st;
     }
-    bool loc = auth_field_allowed(ctx->who, AUTH_FG_LOCATION, false);
-    bool nar = auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, &rec, false, allowed);
+    bool loc = allowed[AUTH_FG_LOCATION];
+    bool nar = allowed[AUTH_FG_NARRATIVE];
     if (loc) {
         st = auth_check(ctx, "case.read", &rec, AUTH_FG_LOCATION, false, "events");
     }
@@ -1529,7 +1565,9 @@ enum status case_comments(const struct auth_ctx *ctx, int64_t case_id, struct ca
     if (st != STATUS_OK) {
         return st;
     }
-    bool nar = auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, &rec, false, allowed);
+    bool nar = allowed[AUTH_FG_NARRATIVE];
     if (nar) {
         st = auth_check(ctx, "case.read", &rec, AUTH_FG_NARRATIVE, false, "comments");
     }

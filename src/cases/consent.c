@@ -255,7 +255,11 @@ enum status consent_get(const struct auth_ctx *ctx, int64_t case_id, struct cons
     memset(out, 0, sizeof *out);
     struct auth_record rec;
     enum status st = case__reach(ctx, case_id, "case.read", false, "consent", &rec, NULL);
-    bool notes = st == STATUS_OK && auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
+    bool allowed[AUTH_FG__COUNT] = {false};
+    if (st == STATUS_OK) {
+        auth_groups_allowed(ctx, &rec, false, allowed);
+    }
+    bool notes = st == STATUS_OK && allowed[AUTH_FG_NARRATIVE];
     if (notes) {
         st = auth_check(ctx, "case.read", &rec, AUTH_FG_NARRATIVE, false, "consent");
     }

@@ -190,6 +190,15 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, doubl
         if (st != STATUS_OK) {
             return st;
         }
+        /* Duplicates are found by names and birth dates: nothing to show without identity (a
+         * share that left it out, for one). */
+        bool allowed[AUTH_FG__COUNT];
+        auth_groups_allowed(ctx, &self_rec, false, allowed);
+        if (!allowed[AUTH_FG_IDENTITY]) {
+            profile_free(&self);
+            *out = xcalloc(1, sizeof **out);
+            return STATUS_OK;
+        }
     }
     struct cand *c = NULL;
     size_t n = 0, cap = 0;
@@ -220,6 +229,11 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, doubl
     for (size_t i = 0; st == STATUS_OK && i < n; i++) {
         /* Only cases the principal could open themselves. */
         if (auth_decide(ctx, "case.read", &c[i].rec, AUTH_FG_NONE, false) != STATUS_OK) {
+            continue;
+        }
+        bool cand_allowed[AUTH_FG__COUNT];
+        auth_groups_allowed(ctx, &c[i].rec, false, cand_allowed);
+        if (!cand_allowed[AUTH_FG_IDENTITY]) {
             continue;
         }
         st = profile_words(ctx->store, &c[i].p);

@@ -559,8 +559,10 @@ enum status case_perpetrators(const struct auth_ctx *ctx, int64_t case_id, bool 
         return st;
     }
     bool done[AUTH_FG__COUNT] = {false};
-    bool idn = auth_field_allowed(ctx->who, AUTH_FG_IDENTITY, false);
-    bool nar = auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, &rec, false, allowed);
+    bool idn = allowed[AUTH_FG_IDENTITY];
+    bool nar = allowed[AUTH_FG_NARRATIVE];
     if (idn) {
         st = group_check(ctx, &rec, AUTH_FG_IDENTITY, false, "perpetrators", done);
     }
@@ -1000,7 +1002,9 @@ enum status case_support_plans(const struct auth_ctx *ctx, int64_t case_id, stru
         return st;
     }
     bool done[AUTH_FG__COUNT] = {false};
-    bool nar = auth_field_allowed(ctx->who, AUTH_FG_NARRATIVE, false);
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, &rec, false, allowed);
+    bool nar = allowed[AUTH_FG_NARRATIVE];
     if (nar) {
         st = group_check(ctx, &rec, AUTH_FG_NARRATIVE, false, "support plans", done);
     }
@@ -1357,8 +1361,10 @@ enum status case_attachments(const struct auth_ctx *ctx, int64_t case_id, bool w
         return st;
     }
     bool readable[AUTH_FG__COUNT] = {false};
+    bool allowed[AUTH_FG__COUNT];
+    auth_groups_allowed(ctx, &rec, false, allowed);
     for (size_t i = 0; i < ARRAY_LEN(attachment_kinds); i++) {
-        readable[attachment_kinds[i].group] = auth_field_allowed(ctx->who, attachment_kinds[i].group, false);
+        readable[attachment_kinds[i].group] = allowed[attachment_kinds[i].group];
     }
     struct sql_value a[] = {SQLV_I64(case_id), SQLV_I64(with_deleted ? 1 : 0)};
     struct store_rows *r = NULL;
@@ -1573,14 +1579,18 @@ enum status case_records_sar_json(const struct auth_ctx *ctx, int64_t case_id, j
     struct auth_record rec;
     int64_t version = 0;
     bool done[AUTH_FG__COUNT] = {false};
+    bool allowed[AUTH_FG__COUNT] = {false};
     if (na > 0) {
         st = case__reach(ctx, case_id, "case.read", false, "subject access export", &rec, &version);
+    }
+    if (st == STATUS_OK && na > 0) {
+        auth_groups_allowed(ctx, &rec, false, allowed);
     }
     for (size_t i = 0; st == STATUS_OK && i < na; i++) {
         json_t *x = case_attachment_to_json(&a[i]);
         json_array_append_new(ja, x);
         enum auth_field_group g = case_attachment_group(a[i].kind);
-        if (a[i].purged || !auth_field_allowed(ctx->who, g, false)) {
+        if (a[i].purged || !allowed[g]) {
             json_object_set_new(x, "content_base64url", json_null());
             continue;
         }

@@ -39,6 +39,10 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
+    /* Part R: referral and access (0007). */
+    SEALED(record_access, reason_enc, RECORD_ACCESS_REASON) SEALED(referrals, reason_enc, REFERRALS_REASON)
+        SEALED(referrals, reject_note_enc, REFERRALS_REJECT_NOTE)
+            SEALED(referrals, override_reason_enc, REFERRALS_OVERRIDE_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -76,5 +80,9 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
+    /* Part R: referral and access (0007). */
+    {"record_access", "id"},
+    {"service_providers", "id"},
+    {"referrals", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

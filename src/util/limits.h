@@ -88,7 +88,16 @@
 #define CASE_RECORD_TEXT_BYTES_MAX 8000                 /* role details, notes, objectives, action plan */
 #define CASE_RECORDS_MAX 1000                           /* perpetrators, plans or attachments of one case */
 #define HTTP_UPLOAD_BYTES_MAX CASE_ATTACHMENT_BYTES_MAX /* the body of an upload route (raw bytes) */
+/* Part R: referral and break-the-glass. */
+#define GLASS_MINUTES_MAX 240        /* longest break-the-glass access */
+#define GLASS_MINUTES_DEFAULT 60     /* when none is asked */
+#define GLASS_REASON_CHARS_MIN 15    /* a reason that says something */
+#define REFERRAL_TEXT_BYTES_MAX 4000 /* reason, rejection note, override reason */
+#define REFERRAL_ANSWER_DAYS 3       /* referral_unanswered due after this (normal urgency) */
+#define REFERRAL_ANSWER_DAYS_URGENT 1
+#define PROVIDER_CODES_MAX 32 /* services, languages or areas of one provider */
 
+_Static_assert(GLASS_MINUTES_DEFAULT <= GLASS_MINUTES_MAX, "default glass time within the maximum");
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");
 _Static_assert(JSON_STRING_BYTES_MAX < HTTP_BODY_BYTES_MAX, "a string fits in a body");
