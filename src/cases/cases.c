@@ -591,6 +591,12 @@ enum status case__peek(const struct auth_ctx *ctx, int64_t id, struct auth_recor
     return st;
 }
 
+enum status case_glass_target(const struct auth_ctx *ctx, int64_t id, struct auth_record *rec_out)
+{
+    char status[24];
+    return case__peek(ctx, id, rec_out, status);
+}
+
 enum status case__version_write(const struct auth_ctx *ctx, int64_t case_id, int64_t version, const char *action,
                                 json_t *changes)
 {
@@ -920,6 +926,45 @@ static enum status simple_change(const struct auth_ctx *ctx, int64_t id, int64_t
         }
     }
     case_record_free(cur);
+    return st;
+}
+
+enum status case_transfer(const struct auth_ctx *ctx, int64_t id, int64_t agency_id, int64_t owner_id)
+{
+    /* The receiver reaches the case through the referral's share (reading); the referral module
+     * has decided the transfer (referral.write on the referral, the receiving agency's user). */
+    struct case_record *cur = NULL;
+    enum status st = reach(ctx, id, "case.read", false, "transfer", open_none, &cur);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    int64_t from_agency = cur->agency_id, from_owner = cur->owner_id, version = cur->version;
+    case_record_free(cur);
+    int64_t owner_agency = 0;
+    bool active = false;
+    st = auth_user_membership(ctx->store, owner_id, &owner_agency, &active);
+    if (st != STATUS_OK && st != STATUS_NOT_FOUND) {
+        return st;
+    }
+    if (st == STATUS_NOT_FOUND || owner_agency != agency_id || !active) {
+        return err_set_field(STATUS_INVALID, "owner_id", "owner_id: an active user of the receiving agency");
+    }
+    struct sql_value a[] = {SQLV_I64(id), SQLV_I64(agency_id), SQLV_I64(owner_id), SQLV_I64(util_now_ms()),
+                            SQLV_I64(version)};
+    struct store_rows *r = NULL;
+    st = store_exec_one(ctx->store, STMT_CASE_TRANSFER, a, ARRAY_LEN(a), &r);
+    int64_t next = st == STATUS_OK ? store_rows_i64(r, 0) : 0;
+    store_rows_free(r);
+    if (st == STATUS_NOT_FOUND) {
+        return err_set(STATUS_CONFLICT, "the case was changed by someone else; reload it");
+    }
+    if (st == STATUS_OK) {
+        json_t *changes =
+            json_pack("{s{sIsI}s{sIsI}}", "agency_id", "from", (json_int_t)from_agency, "to", (json_int_t)agency_id,
+                      "owner_id", "from", (json_int_t)from_owner, "to", (json_int_t)owner_id);
+        st = version_write(ctx, id, next, "transfer", changes);
+        json_decref(changes);
+    }
     return st;
 }
 

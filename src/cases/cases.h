@@ -80,6 +80,10 @@ struct case_record {
 enum status case_reach(const struct auth_ctx *ctx, int64_t id, const char *permission, bool write, const char *detail,
                        struct auth_record *rec_out, int64_t *version_out);
 
+/* The access record of case id without an access check or audit entry, for break-the-glass only
+ * (referral_glass decides and audits). STATUS_NOT_FOUND when there is no such case. */
+enum status case_glass_target(const struct auth_ctx *ctx, int64_t id, struct auth_record *rec_out);
+
 void case_record_init(struct case_record *r);
 void case_record_clear(struct case_record *r);
 void case_record_free(struct case_record *r);
@@ -111,6 +115,11 @@ enum status case_get(const struct auth_ctx *ctx, int64_t id, struct case_record 
  * STATUS_CONFLICT when expected_version is stale. Writes a version entry. */
 enum status case_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                         const struct case_record *changes, uint64_t mask, struct case_record **out);
+/* Hands a case over to another agency (referral of kind transfer, on acceptance): agency and
+ * owner change, recorded as a version "transfer". For the referral module, which has decided the
+ * transfer; the acting user reaches the case with case.read (through the referral's share) and
+ * owner_id must be an active user of agency_id. */
+enum status case_transfer(const struct auth_ctx *ctx, int64_t id, int64_t agency_id, int64_t owner_id);
 enum status case_assign(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, int64_t owner_id);
 /* status: Closed or ClosedReferred; reason may be NULL. */
 enum status case_close(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, const char *status,
