@@ -71,4 +71,19 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* Part R: providers, referrals and break-the-glass (api_referral.c). */
+void api_providers_search(struct http_request *req, void *app);
+void api_providers_create(struct http_request *req, void *app);
+void api_provider_get(struct http_request *req, void *app);
+void api_provider_patch(struct http_request *req, void *app);
+void api_case_referrals(struct http_request *req, void *app);
+void api_case_referral_add(struct http_request *req, void *app);
+void api_referrals_list(struct http_request *req, void *app);
+void api_referral_get(struct http_request *req, void *app);
+void api_referral_accept(struct http_request *req, void *app);
+void api_referral_reject(struct http_request *req, void *app);
+void api_referral_complete(struct http_request *req, void *app);
+void api_referral_revoke(struct http_request *req, void *app);
+void api_case_break_glass(struct http_request *req, void *app);
+
 #endif

@@ -117,7 +117,7 @@ json_t *referral__codes_json(const char *joined)
 }
 
 /* A JSON member given as an array of strings or one string, joined by ';' (caller frees). */
-char *referral__json_list(const json_t *v)
+char *referral_json_list(const json_t *v)
 {
     if (json_is_string(v)) {
         return xstrdup(json_string_value(v));

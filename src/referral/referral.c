@@ -729,8 +729,8 @@ enum status referral_input_from_json(struct referral_input *in, const json_t *o)
     in->urgency = opt_string(o, "urgency");
     in->basis = opt_string(o, "basis");
     in->override_reason = opt_string(o, "override_reason");
-    in->owned[0] = referral__json_list(json_object_get(o, "services"));
-    in->owned[1] = referral__json_list(json_object_get(o, "groups"));
+    in->owned[0] = referral_json_list(json_object_get(o, "services"));
+    in->owned[1] = referral_json_list(json_object_get(o, "groups"));
     in->services = in->owned[0];
     in->groups = in->owned[1];
     return STATUS_OK;

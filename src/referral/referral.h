@@ -70,6 +70,8 @@ enum status provider_search(const struct auth_ctx *ctx, const struct provider_fi
                             size_t *count_out);
 enum status provider_input_from_json(struct provider_input *in, const json_t *o, bool partial);
 json_t *provider_to_json(const struct provider *p);
+/* A JSON array of strings (or one string) joined by ';'; NULL when neither (caller frees). */
+char *referral_json_list(const json_t *v);
 void provider_free(struct provider *p);
 void provider_list_free(struct provider **list, size_t count);
 

@@ -12,8 +12,6 @@ struct store;
  * duplicates, joined by ';' (caller frees). */
 enum status referral__codes_normalise(const char *field, const char *text, char **out);
 json_t *referral__codes_json(const char *joined);
-/* A JSON array of strings (or one string) joined by ';'; NULL when neither (caller frees). */
-char *referral__json_list(const json_t *v);
 /* A provider without access check (the caller decided). */
 enum status referral__provider_load(struct store *s, int64_t id, struct provider **out);
 
