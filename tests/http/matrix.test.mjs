@@ -445,3 +445,60 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Part R: providers, referrals and break-the-glass × the built-in roles (src/auth/auth.c).
+// Columns: GET /providers, POST /providers, GET /referrals?box=received, POST a referral of a case
+// of agency B (out of reach: 404 for referral.write holders), POST break-glass on that case.
+const REFERRAL_TABLE = [
+    ['caseworker', 'own', 200, 403, 200, 404, 200],
+    ['case_supervisor', 'agency', 200, 201, 200, 404, 200],
+    ['investigator', 'agency', 200, 403, 200, 403, 200],
+    ['prosecutor', 'agency', 403, 403, 403, 403, 200],
+    ['analyst', 'all', 403, 403, 403, 403, 403],
+    ['national_coordinator', 'all', 200, 201, 200, 403, 403],
+    ['fund_manager', 'all', 403, 403, 403, 403, 403],
+    ['trustee', 'all', 403, 403, 403, 403, 403],
+    ['auditor', 'all', 403, 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 201, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s, caseB, provider;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        const root = await s.rootClient();
+        let r = await root.post('/api/v1/providers', { name: 'Matrix shelter', agency_id: s.agencyA.id, services: ['shelter'] });
+        assert.equal(r.status, 201, r.text);
+        provider = r.json;
+        const cwB = await s.clientFor(s.addUser({ agency: 'B', role: 'caseworker', scope: 'own', totp: true }));
+        r = await cwB.post('/api/v1/cases', { fields: { gender: 'female' } });
+        assert.equal(r.status, 201, r.text);
+        caseB = r.json.case;
+        await Promise.all(
+            REFERRAL_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `r${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('referral routes × roles', () => {
+        REFERRAL_TABLE.forEach(([role, scope, providers, newProvider, received, refer, glass], i) => {
+            it(`${role} (scope ${scope}): providers ${providers}, POST providers ${newProvider}, received ${received}, refer ${refer}, glass ${glass}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    providers: (await c.get('/api/v1/providers')).status,
+                    newProvider: (await c.post('/api/v1/providers', { name: `P by ${role}`, services: ['other'] })).status,
+                    received: (await c.get('/api/v1/referrals?box=received')).status,
+                    refer: (await c.post(`/api/v1/cases/${caseB.id}/referrals`, { provider_id: provider.id, services: ['shelter'], groups: [] })).status,
+                    glass: (await c.post(`/api/v1/cases/${caseB.id}/break-glass`, { reason: 'matrix test of break the glass', minutes: 1 })).status,
+                };
+                assert.deepEqual(got, { providers, newProvider, received, refer, glass });
+            });
+        });
+    });
+});
