@@ -9,8 +9,11 @@
 
 #include "auth/auth.h"
 #include "cases/cases.h"
+#include "cases/consent.h"
 #include "cases/generate.h"
 #include "cli/cli.h"
+#include "referral/referral.h"
+#include "util/limits.h"
 #include "util/mem.h"
 #include "util/status.h"
 #include "vault/vault.h"
@@ -151,6 +154,8 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
     return st;
 }
 
+static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
+
 int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_agency, char **password_out)
 {
     *password_out = NULL;
@@ -185,6 +190,116 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (isatty(STDERR_FILENO)) {
         fputc('\n', stderr);
     }
+    if (agencies >= 2 && auth_run(ctx, op_demo_referrals, NULL) != STATUS_OK) {
+        free(password);
+        fprintf(stderr, "ctis demo: referrals: %s\n", err_last());
+        return 1;
+    }
     *password_out = password;
     return 0;
+}
+
+/* Part R: providers and referrals. A provider for each of the first demo agencies (the first two
+ * in ctis, one outside), and referrals from the first agency's cases to the second's shelter in
+ * every state (with the consent to share recorded first). */
+static int64_t demo_agency_id(struct auth_agency **list, size_t n, const char *name)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (strcmp(list[k]->name, name) == 0) {
+            return list[k]->id;
+        }
+    }
+    return 0;
+}
+
+static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct auth_agency **ag = NULL;
+    size_t na = 0;
+    struct auth_user **users = NULL;
+    size_t nu = 0;
+    struct case_record **cases = NULL;
+    size_t nc = 0;
+    enum status st = auth_agency_list(ctx, PAGE_ROWS_MAX, 0, &ag, &na);
+    int64_t from = st == STATUS_OK ? demo_agency_id(ag, na, demo_agencies[0].name) : 0;
+    int64_t to = st == STATUS_OK ? demo_agency_id(ag, na, demo_agencies[1].name) : 0;
+    if (st != STATUS_OK || from == 0 || to == 0) {
+        goto out;
+    }
+    struct {
+        struct provider_input in;
+        int64_t id;
+    } prov[] = {
+        {{"Lagos Safe House", to, "shelter;psychological;medical", "en;yo;ha", "NGA;lagos", 24, 6, "+234 1 000 0000",
+          1},
+         0},
+        {{"Legal Aid Clinic Ikeja", from, "legal_aid;interpretation", "en;fr", "NGA", 0, 0, "clinic@example.org", 1},
+         0},
+        {{"Regional Vocational Centre", 0, "vocational_training;education", "en;ar", "NGA;GHA", 40, 12,
+          "+233 30 000 0000", 1},
+         0},
+    };
+    for (size_t i = 0; st == STATUS_OK && i < sizeof prov / sizeof prov[0]; i++) {
+        struct provider *out = NULL;
+        st = provider_create(ctx, &prov[i].in, &out);
+        prov[i].id = out ? out->id : 0;
+        provider_free(out);
+    }
+    /* A receiving user for acceptances. */
+    int64_t receiver = 0;
+    if (st == STATUS_OK) {
+        st = auth_user_list(ctx, PAGE_ROWS_MAX, 0, &users, &nu);
+    }
+    for (size_t i = 0; st == STATUS_OK && i < nu && receiver == 0; i++) {
+        if (users[i]->agency_id == to && !users[i]->disabled && strcmp(users[i]->role, "case_supervisor") == 0) {
+            receiver = users[i]->id;
+        }
+    }
+    struct case_filter f = {.limit = PAGE_ROWS_MAX, .codes_only = true};
+    if (st == STATUS_OK) {
+        st = case_list(ctx, &f, &cases, &nc);
+    }
+    static const char *const ends[] = {"pending", "accepted", "rejected", "completed", "revoked", "transfer"};
+    size_t made = 0;
+    for (size_t i = 0; st == STATUS_OK && i < nc && made < sizeof ends / sizeof ends[0]; i++) {
+        if (cases[i]->agency_id != from) {
+            continue;
+        }
+        struct consent_change ch = {CONSENT_DATA_USE, CONSENT_GIVEN, "", NULL};
+        st = consent_set(ctx, cases[i]->id, &ch, 1);
+        const char *end = ends[made++];
+        bool transfer = strcmp(end, "transfer") == 0;
+        struct referral_input in = {.provider_id = prov[0].id,
+                                    .kind = transfer ? "transfer" : "referral",
+                                    .services = "shelter;psychological",
+                                    .groups = transfer ? "identity;contact;narrative;legal;health;location"
+                                                       : "narrative;health",
+                                    .reason = "Needs a safe place and counselling",
+                                    .urgency = made % 2 ? "urgent" : "normal"};
+        struct referral *r = NULL;
+        if (st == STATUS_OK) {
+            st = referral_create(ctx, cases[i]->id, &in, &r);
+        }
+        int64_t id = r ? r->id : 0;
+        referral_free(r);
+        if (st != STATUS_OK || strcmp(end, "pending") == 0 || receiver == 0) {
+            continue;
+        }
+        if (strcmp(end, "rejected") == 0) {
+            st = referral_reject(ctx, id, -1, "no_capacity", NULL);
+        } else if (strcmp(end, "revoked") == 0) {
+            st = referral_revoke(ctx, id, -1);
+        } else {
+            st = referral_accept(ctx, id, -1, receiver);
+            if (st == STATUS_OK && strcmp(end, "completed") == 0) {
+                st = referral_complete(ctx, id, -1, false);
+            }
+        }
+    }
+out:
+    case_list_free(cases, nc);
+    auth_user_list_free(users, nu);
+    auth_agency_list_free(ag, na);
+    return st;
 }
