@@ -17,13 +17,15 @@ import * as cases from './views/cases.js';
 import * as caseView from './views/case.js';
 import * as caseForm from './views/caseform.js';
 import * as retention from './views/retention.js';
+import * as referral from './views/referral.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
 const NAV = [
   { path: 'home', key: 'nav.home' },
   { path: 'cases', key: 'nav.cases', perm: 'case.read' },
-  { path: 'referrals', key: 'nav.referrals', perm: 'referral.read', soon: true },
+  { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
+  { path: 'providers', key: 'nav.providers', perm: 'referral.read' },
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
@@ -54,6 +56,8 @@ const ROUTES = [
   { re: /^cases\/new$/, view: caseForm, fn: 'renderNew', perm: 'case.write' },
   { re: /^cases\/(\d+)$/, view: caseView, perm: 'case.read' },
   { re: /^cases\/(\d+)\/edit$/, view: caseForm, fn: 'renderEdit', perm: 'case.write' },
+  { re: /^referrals$/, view: referral, fn: 'renderReferrals', perm: 'referral.read' },
+  { re: /^providers$/, view: referral, fn: 'renderProviders', perm: 'referral.read' },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },

@@ -14,6 +14,9 @@ import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
+import {
+  referralsSection, sharedNotice, sharedWithMe, glassPage,
+} from './referral.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 
 function eventTypeLabel(type) {
@@ -387,9 +390,16 @@ function historySection(reg, c) {
 
 export async function render(ctx) {
   const id = ctx.params[0];
-  const [reg, names, r] = await Promise.all([
-    registry(), userNames(ctx), api.getWithVersion(`/api/v1/cases/${id}`),
-  ]);
+  let reg, names, r;
+  try {
+    [reg, names, r] = await Promise.all([
+      registry(), userNames(ctx), api.getWithVersion(`/api/v1/cases/${id}`),
+    ]);
+  } catch (e) {
+    // Out of reach (or absent): those who may break the glass are offered it.
+    if (e.status === 404 && ctx.allowed('case.glass')) return glassPage(id, ctx);
+    throw e;
+  }
   const c = unwrap(r.data);
   const version = r.version ?? c.version;
   // Actions redraw the whole page with a message above it.
@@ -397,6 +407,11 @@ export async function render(ctx) {
     ctx.flash(message);
     ctx.navigate(`cases/${id}`);
   };
+  // A case reached through a share (a referral, break-the-glass) is read-only: no write forms.
+  if (sharedWithMe(c, ctx)) {
+    const own = ctx.allowed;
+    ctx = { ...ctx, allowed: (p) => !/\.(write|merge|purge|sar|export)$/.test(p) && own(p) };
+  }
   const canWrite = ctx.allowed('case.write');
   return h('div', { class: 'page case-page' },
     h('p', { class: 'crumb' }, h('a', { href: '#/cases' }, t('cases.back'))),
@@ -406,11 +421,13 @@ export async function render(ctx) {
       c.restricted ? h('span', { class: 'badge badge-restricted' }, t('case.restricted')) : null,
       c.merged_into ? h('span', { class: 'badge badge-merged' }, t('case.merged_badge')) : null),
     mergedBanner(c),
+    sharedNotice(c, ctx),
     summary(c, ctx, names),
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     c.restricted ? grantsSection(c, ctx, names) : null,
     ...fieldSections(reg, c),
     consentSection(c, ctx),
+    ctx.allowed('referral.read') ? referralsSection(c, ctx, reload) : null,
     eventsSection(reg, c, ctx),
     perpetratorsSection(reg, c, ctx),
     supportPlansSection(reg, c, ctx),
