@@ -779,6 +779,64 @@ json_t *referral_to_json(const struct referral *r)
     return o;
 }
 
+static enum status count_rows(const struct auth_ctx *ctx, enum stmt id, const struct sql_value *a, size_t n,
+                              int64_t *count)
+{
+    struct store_rows *r = NULL;
+    enum status st = store_exec(ctx->store, id, a, n, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        (*count)++;
+    }
+    store_rows_free(r);
+    return st == STATUS_DONE ? STATUS_OK : st;
+}
+
+enum status referral_purge_case(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out)
+{
+    *items_out = 0;
+    struct sql_value a[] = {SQLV_I64(case_id), SQLV_I64(util_now_ms())};
+    enum status st = count_rows(ctx, STMT_REFERRAL_PURGE_TEXTS, a, 1, items_out);
+    if (st == STATUS_OK) {
+        st = count_rows(ctx, STMT_ACCESS_PURGE_CASE, a, 2, items_out);
+    }
+    return st;
+}
+
+enum status referral_sar_json(const struct auth_ctx *ctx, int64_t case_id, json_t **out)
+{
+    *out = NULL;
+    struct sql_value a[] = {SQLV_I64(case_id)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec(ctx->store, STMT_REFERRAL_BY_CASE, a, 1, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    json_t *arr = json_array();
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        struct referral *x = NULL;
+        st = row_read(ctx, r, true, &x);
+        if (st != STATUS_OK) {
+            break;
+        }
+        json_array_append_new(arr, referral_to_json(x));
+        referral_free(x);
+    }
+    store_rows_free(r);
+    if (st != STATUS_DONE) {
+        json_decref(arr);
+        return st;
+    }
+    if (json_array_size(arr) == 0) {
+        json_decref(arr);
+        return STATUS_OK;
+    }
+    *out = json_pack("{so}", "referrals", arr);
+    return STATUS_OK;
+}
+
 static void text_free(char *s)
 {
     if (s != NULL) {

@@ -146,6 +146,12 @@ enum status referral_complete(const struct auth_ctx *ctx, int64_t id, int64_t ex
 /* The sender withdraws a pending or accepted referral: the share ends at once. */
 enum status referral_revoke(const struct auth_ctx *ctx, int64_t id, int64_t expected_version);
 json_t *referral_to_json(const struct referral *r);
+/* For the purge and subject-access hooks (src/cases/protect_hooks.c; the case was reached by the
+ * caller): purge clears the sealed texts of the case's referrals and ends every share of the case
+ * (clearing break-the-glass reasons), *items_out = rows touched; sar gives {"referrals": [...]}
+ * with the texts decrypted, or NULL when the case has none. */
+enum status referral_purge_case(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out);
+enum status referral_sar_json(const struct auth_ctx *ctx, int64_t case_id, json_t **out);
 void referral_free(struct referral *r);
 void referral_list_free(struct referral **list, size_t count);
 

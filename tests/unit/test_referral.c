@@ -483,6 +483,48 @@ static void test_referral__break_glass(void **state)
     assert_int_equal(run(w, analyst, op_glass, &x), STATUS_DENIED);
 }
 
+static enum status op_purge(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    int64_t items = 0;
+    enum status st = referral_purge_case(c, o->id, &items);
+    o->n = (size_t)items;
+    return st;
+}
+static enum status op_sar(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    json_t *j = NULL;
+    enum status st = referral_sar_json(c, o->id, &j);
+    o->mask = j != NULL;
+    json_decref(j);
+    return st;
+}
+static enum status op_ref_get(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    return referral_get(c, o->owner, &o->ref);
+}
+
+/* The purge hook clears the referral texts and ends the shares; the SAR hook lists them. */
+static void test_referral__purge_and_sar_hooks(void **state)
+{
+    struct world *w = *state;
+    int64_t id = make_case(w, true, 30);
+    int64_t ref = refer(w, id, NULL, "narrative", STATUS_OK);
+    struct op x = {.id = id};
+    assert_int_equal(run(w, 0, op_sar, &x), STATUS_OK);
+    assert_true(x.mask);
+    assert_int_equal(run(w, 0, op_purge, &x), STATUS_OK);
+    assert_int_equal(x.n, 2); /* the referral's texts and its share */
+    struct op g = {.owner = ref};
+    assert_int_equal(run(w, 0, op_ref_get, &g), STATUS_OK);
+    assert_null(g.ref->reason);
+    referral_free(g.ref);
+    g = (struct op){.id = id};
+    assert_int_equal(run(w, w->sup_b, op_get, &g), STATUS_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_referral__revoke_and_reject_end_access),
         cmocka_unit_test(test_referral__transfer_moves_ownership),
         cmocka_unit_test(test_referral__break_glass),
+        cmocka_unit_test(test_referral__purge_and_sar_hooks),
     };
     TEST_RUN_BOTH("referral", tests, setup, teardown);
 }
