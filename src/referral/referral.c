@@ -174,14 +174,16 @@ static enum status side_check(const struct auth_ctx *ctx, struct referral *r, co
     return st;
 }
 
+/* After side_check has let the principal see r: do they stand for the receiving (sending)
+ * agency? (Both, for a referral to a provider of one's own agency.) */
 static bool is_receiver(const struct auth_ctx *ctx, const struct referral *r)
 {
-    return ctx->who->operator||(r->received && r->to_agency_id != 0 && ctx->who->agency_id == r->to_agency_id);
+    return ctx->who->operator||(r->to_agency_id != 0 && ctx->who->agency_id == r->to_agency_id);
 }
 
 static bool is_sender(const struct auth_ctx *ctx, const struct referral *r)
 {
-    return ctx->who->operator||(!r->received && ctx->who->agency_id == r->from_agency_id);
+    return ctx->who->operator|| ctx->who->agency_id == r->from_agency_id;
 }
 
 static enum status seal(const struct auth_ctx *ctx, const char *column, int64_t id, const char *text, uint8_t **blob,
@@ -690,6 +692,9 @@ enum status referral_revoke(const struct auth_ctx *ctx, int64_t id, int64_t expe
     }
     if (st == STATUS_OK && strcmp(r->state, "pending") != 0 && strcmp(r->state, "accepted") != 0) {
         st = err_set(STATUS_CONFLICT, "only a pending or accepted referral can be revoked (it is %s)", r->state);
+    }
+    if (st == STATUS_OK && strcmp(r->kind, "transfer") == 0 && strcmp(r->state, "accepted") == 0) {
+        st = err_set(STATUS_CONFLICT, "an accepted transfer cannot be revoked: the case is the receiver's now");
     }
     if (st == STATUS_OK) {
         snprintf(r->state, sizeof r->state, "revoked");

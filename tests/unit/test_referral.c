@@ -426,6 +426,8 @@ static void test_referral__transfer_moves_ownership(void **state)
     assert_int_equal(run(w, w->worker_a, op_get, &g), STATUS_NOT_FOUND);
     g = (struct op){.id = id};
     assert_int_equal(run(w, w->sup_a, op_get, &g), STATUS_NOT_FOUND);
+    struct op rv = {.id = ref};
+    assert_int_equal(run(w, w->worker_a, op_revoke, &rv), STATUS_CONFLICT);
     struct op h = {.id = id};
     assert_int_equal(run(w, w->sup_b, op_history, &h), STATUS_OK);
     assert_string_equal(h.hist[0].action, "transfer");
