@@ -324,10 +324,17 @@ enum status provider_update(const struct auth_ctx *ctx, int64_t id, int64_t expe
     return st;
 }
 
+/* The directory is read with referral.read, or by those who manage it (provider.manage). */
+static const char *read_permission(const struct auth_ctx *ctx)
+{
+    return !auth_has(ctx->who, "referral.read") && auth_has(ctx->who, "provider.manage") ? "provider.manage"
+                                                                                         : "referral.read";
+}
+
 enum status provider_get(const struct auth_ctx *ctx, int64_t id, struct provider **out)
 {
     *out = NULL;
-    enum status st = auth_check(ctx, "referral.read", NULL, AUTH_FG_NONE, false, "provider");
+    enum status st = auth_check(ctx, read_permission(ctx), NULL, AUTH_FG_NONE, false, "provider");
     if (st == STATUS_OK) {
         st = referral__provider_load(ctx->store, id, out);
     }
@@ -343,7 +350,7 @@ enum status provider_search(const struct auth_ctx *ctx, const struct provider_fi
     if (limit > PAGE_ROWS_MAX) {
         return err_set_field(STATUS_INVALID, "limit", "limit: at most %d", PAGE_ROWS_MAX);
     }
-    enum status st = auth_check(ctx, "referral.read", NULL, AUTH_FG_NONE, false, "providers");
+    enum status st = auth_check(ctx, read_permission(ctx), NULL, AUTH_FG_NONE, false, "providers");
     if (st != STATUS_OK) {
         return st;
     }

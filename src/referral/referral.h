@@ -60,8 +60,8 @@ struct provider_filter {
     int64_t limit;
     int64_t offset;
 };
-/* provider.manage: create and update (STATUS_CONFLICT when expected_version is stale). referral.read:
- * get and search. */
+/* provider.manage: create and update (STATUS_CONFLICT when expected_version is stale). referral.read
+ * (or provider.manage): get and search. */
 enum status provider_create(const struct auth_ctx *ctx, const struct provider_input *in, struct provider **out);
 enum status provider_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version,
                             const struct provider_input *in, struct provider **out);

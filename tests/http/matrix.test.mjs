@@ -459,7 +459,7 @@ const REFERRAL_TABLE = [
     ['fund_manager', 'all', 403, 403, 403, 403, 403],
     ['trustee', 'all', 403, 403, 403, 403, 403],
     ['auditor', 'all', 403, 403, 403, 403, 403],
-    ['administrator', 'agency', 403, 201, 403, 403, 403],
+    ['administrator', 'agency', 200, 201, 403, 403, 403],
 ];
 
 eachEngine((engine) => {

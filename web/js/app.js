@@ -25,7 +25,7 @@ const NAV = [
   { path: 'home', key: 'nav.home' },
   { path: 'cases', key: 'nav.cases', perm: 'case.read' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
-  { path: 'providers', key: 'nav.providers', perm: 'referral.read' },
+  { path: 'providers', key: 'nav.providers', perm: ['referral.read', 'provider.manage'] },
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
@@ -57,7 +57,7 @@ const ROUTES = [
   { re: /^cases\/(\d+)$/, view: caseView, perm: 'case.read' },
   { re: /^cases\/(\d+)\/edit$/, view: caseForm, fn: 'renderEdit', perm: 'case.write' },
   { re: /^referrals$/, view: referral, fn: 'renderReferrals', perm: 'referral.read' },
-  { re: /^providers$/, view: referral, fn: 'renderProviders', perm: 'referral.read' },
+  { re: /^providers$/, view: referral, fn: 'renderProviders', perm: ['referral.read', 'provider.manage'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
@@ -72,6 +72,7 @@ const state = {
 // True when the signed-in user holds the permission (or none is needed).
 export function allowed(perm) {
   if (!perm) return true;
+  if (Array.isArray(perm)) return perm.some(allowed); // any of them
   return Boolean(state.me && (state.me.permissions || []).includes(perm));
 }
 
