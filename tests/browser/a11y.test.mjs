@@ -355,6 +355,15 @@ const PAGES = [
   { name: 'role edit form', hash: () => `#/roles/${ids.role}`, ready: 'main fieldset.perms input' },
   { name: 'audit', hash: () => '#/audit', ready: 'main .results table' },
   {
+    name: 'provider directory with the add form open',
+    hash: () => '#/providers',
+    ready: 'main form[role="search"]',
+    state: async () => {
+      await page.click('main details.case-action summary');
+      await page.waitForSelector('main details.case-action[open] input[name="services"]');
+    },
+  },
+  {
     name: 'account (password, two-factor, tokens)',
     hash: () => '#/account',
     ready: 'main section[aria-labelledby="acc-tokens"] table',
