@@ -39,6 +39,11 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
+    /* Assistance and legal status (part A). */
+    SEALED(case_services, notes_enc, CASE_SERVICES_NOTES)
+        SEALED(case_non_punishment, reason_note_enc, CASE_NON_PUNISHMENT_REASON_NOTE)
+            SEALED(case_returns, risk_summary_enc, CASE_RETURNS_RISK_SUMMARY)
+                SEALED(case_return_follow_ups, notes_enc, CASE_RETURN_FOLLOW_UPS_NOTES)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -76,5 +81,12 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
+    /* Assistance and legal status (part A). */
+    {"case_services", "id"},
+    {"case_non_punishment", "id"},
+    {"case_residence_permits", "id"},
+    {"case_returns", "id"},
+    {"case_return_follow_ups", "id"},
+    {"case_compensation_claims", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
