@@ -275,6 +275,16 @@ static enum status list_type(const struct auth_ctx *ctx, const struct arec_type 
 enum status legal_list(const struct auth_ctx *ctx, enum legal_kind kind, int64_t case_id, int64_t parent_id,
                        json_t **out)
 {
+    *out = NULL;
+    if (kind == LEGAL_FOLLOW_UP && parent_id != 0) {
+        /* The return must be the case's (an unknown one is not found, not an empty list). */
+        struct arec ret;
+        enum status st = arec_get(ctx, &return_type, case_id, parent_id, &ret);
+        arec_clear(&ret);
+        if (st != STATUS_OK) {
+            return st;
+        }
+    }
     return list_type(ctx, kind_type(kind), case_id, kind == LEGAL_FOLLOW_UP ? parent_id : 0, out);
 }
 
