@@ -444,4 +444,63 @@ eachEngine((engine) => {
             });
         });
     });
+
+    describe('assistance and legal status routes × roles (part A)', () => {
+        // role, scope, agency: GET services, POST services, PATCH service, DELETE service, GET legal,
+        // PUT non-punishment, POST compensation, GET a permit
+        const TABLE = [
+            ['caseworker',           'own',    'A', 404, 404, 404, 404, 404, 404, 404, 404],
+            ['caseworker',           'agency', 'A', 200, 201, 200, 200, 200, 200, 201, 200],
+            ['case_supervisor',      'agency', 'A', 200, 201, 200, 200, 200, 200, 201, 200],
+            ['case_supervisor',      'agency', 'B', 404, 404, 404, 404, 404, 404, 404, 404],
+            ['investigator',         'agency', 'A', 200, 403, 403, 403, 200, 403, 403, 200],
+            ['prosecutor',           'agency', 'A', 200, 403, 403, 403, 200, 403, 403, 200],
+            ['analyst',              'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['national_coordinator', 'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['fund_manager',         'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['trustee',              'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['auditor',              'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['administrator',        'agency', 'A', 403, 403, 403, 403, 403, 403, 403, 403],
+        ];
+        const clients = new Map();
+        let caseId, permitId;
+        before(async () => {
+            const r = await cSupervisor.post('/api/v1/cases', { fields: { gender: 'female' } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            const p = await cSupervisor.post(`/api/v1/cases/${caseId}/legal/residence-permits`, { kind: 'humanitarian' });
+            assert.equal(p.status, 201, p.text);
+            permitId = p.json.id;
+            await Promise.all(
+                TABLE.map(async ([role, scope, agency], i) => {
+                    const u = s.addUser({ username: `pa${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        TABLE.forEach(([role, scope, agency, ...want], i) => {
+            it(`${role} (scope ${scope}, agency ${agency}): ${want.join(' ')}`, async () => {
+                const c = clients.get(i);
+                const base = `/api/v1/cases/${caseId}`;
+                // A service of the supervisor's for the changes (so that each row has its own).
+                const mine = await cSupervisor.post(`${base}/services`, { type: 'education' });
+                assert.equal(mine.status, 201, mine.text);
+                const svc = mine.json;
+                const np = await cSupervisor.get(`${base}/legal`);
+                const npVersion = np.json.non_punishment?.version;
+                const got = [
+                    (await c.get(`${base}/services`)).status,
+                    (await c.post(`${base}/services`, { type: 'interpretation' })).status,
+                    (await c.patch(`${base}/services/${svc.id}`, { status: 'ongoing' }, { headers: { 'If-Match': String(svc.version) } })).status,
+                    (await c.del(`${base}/services/${svc.id}`)).status,
+                    (await c.get(`${base}/legal`)).status,
+                    (await c.put(`${base}/legal/non-punishment`, { applies: false }, npVersion ? { headers: { 'If-Match': String(npVersion) } } : {})).status,
+                    (await c.post(`${base}/legal/compensation`, { kind: 'civil' })).status,
+                    (await c.get(`${base}/legal/residence-permits/${permitId}`)).status,
+                ];
+                assert.deepEqual(got, want);
+            });
+        });
+    });
 });
