@@ -200,6 +200,37 @@ eachEngine((engine) => {
         });
     });
 
+    describe('the command line', () => {
+        it('adds, lists, updates and cancels services; shows and adds legal records', () => {
+            const id = String(caseId);
+            let j = s.cliOk(['service', 'add', id, '--fields', JSON.stringify({ type: 'interpretation', provider: 'Language Line' }), '--json']).json;
+            assert.equal(j.type, 'interpretation');
+            const svc = j;
+            j = s.cliOk(['service', 'update', id, '--id', String(svc.id), '--version', String(svc.version), '--fields', '{"status":"completed","outcome":"achieved"}', '--json']).json;
+            assert.equal(j.status, 'completed');
+            let r = s.cli(['service', 'update', id, '--id', String(svc.id), '--version', String(svc.version), '--fields', '{"status":"ongoing"}']);
+            assert.equal(r.code, 4, r.stderr);
+            r = s.cli(['service', 'add', id, '--fields', '{"type":"juggling"}']);
+            assert.equal(r.code, 8, r.stderr);
+            assert.match(r.stderr, /type/);
+            j = s.cliOk(['service', 'cancel', id, '--id', String(svc.id), '--json']).json;
+            assert.equal(j.status, 'cancelled');
+            const text = s.cliOk(['service', 'list', id]).stdout;
+            assert.match(text, /interpretation/);
+            const claims = s.cliOk(['legal', 'list', id, '--kind', 'compensation', '--json']).json.length;
+            j = s.cliOk(['legal', 'add', id, '--kind', 'compensation', '--fields', '{"kind":"state_fund","currency":"NGN","amount_claimed":500000}', '--json']).json;
+            assert.equal(j.amount_claimed, 500000);
+            j = s.cliOk(['legal', 'list', id, '--kind', 'compensation', '--json']).json;
+            assert.equal(j.length, claims + 1);
+            const shown = s.cliOk(['legal', 'show', id]).stdout;
+            assert.match(shown, /non-punishment: applies/);
+            assert.match(shown, /state_fund/);
+            r = s.cli(['legal', 'add', id, '--kind', 'visa', '--fields', '{}']);
+            assert.equal(r.code, 8, r.stderr);
+            assert.match(s.cliOk(['legal', 'add', '--help']).stdout, /--kind/);
+        });
+    });
+
     describe('the log', () => {
         it('holds no personal data', async () => {
             for (const p of PERSONAL) {
