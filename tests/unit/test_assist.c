@@ -20,7 +20,7 @@
 struct world {
     struct test_env t;
     int64_t agency_a;
-    int64_t worker, investigator, nolegal;
+    int64_t worker, investigator, nolegal, supervisor;
 };
 
 static int setup(void **state)
@@ -31,6 +31,7 @@ static int setup(void **state)
     w->agency_a = test_agency(&w->t, "Agency A");
     w->worker = test_user(&w->t, "worker-a", w->agency_a, "caseworker", "agency");
     w->investigator = test_user(&w->t, "investigator-a", w->agency_a, "investigator", "agency");
+    w->supervisor = test_user(&w->t, "supervisor-a", w->agency_a, "case_supervisor", "agency");
     /* Writes cases, health and location, but no legal group. */
     static const char *const perms[] = {"case.read",        "case.write",       "fg.health.read",
                                         "fg.health.write",  "fg.location.read", "fg.location.write",
@@ -511,6 +512,42 @@ static void test_assist__non_punishment_and_purge(void **state)
     op_clear(&o);
 }
 
+static enum status op_merge(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    return case_merge(c, o->case_id, 1, o->id, 1, &o->rec);
+}
+
+/* Merging cases moves the records; the kept case's non-punishment record wins. */
+static void test_assist__merge(void **state)
+{
+    struct world *w = *state;
+    int64_t keep = make_case(w), dup = make_case(w);
+    svc_add(w, dup, "{\"type\":\"education\"}");
+    legal_add_ok(w, dup, LEGAL_CLAIM, 0, "{\"kind\":\"civil\"}", NULL);
+    struct op o = {.case_id = keep, .in = js("{\"applies\":true,\"reason\":\"other\"}")};
+    assert_int_equal(run_as(w, w->worker, op_np_put, &o), STATUS_OK);
+    op_clear(&o);
+    o.case_id = dup;
+    o.in = js("{\"applies\":false}");
+    assert_int_equal(run_as(w, w->worker, op_np_put, &o), STATUS_OK);
+    op_clear(&o);
+    o.case_id = keep;
+    o.id = dup;
+    if (run_as(w, w->supervisor, op_merge, &o) != STATUS_OK) {
+        fail_msg("merge: %s", err_last());
+    }
+    op_clear(&o);
+    o.case_id = keep;
+    assert_int_equal(run_as(w, w->worker, op_svc_list, &o), STATUS_OK);
+    assert_int_equal(json_array_size(o.out), 1);
+    op_clear(&o);
+    assert_int_equal(run_as(w, w->worker, op_legal_all, &o), STATUS_OK);
+    assert_int_equal(json_array_size(json_object_get(o.out, "compensation")), 1);
+    assert_true(json_is_true(json_object_get(json_object_get(o.out, "non_punishment"), "applies")));
+    op_clear(&o);
+}
+
 /* The hooks are listed for retention purges and subject-access exports. */
 static void test_assist__hooks(void **state)
 {
@@ -532,7 +569,7 @@ int main(void)
         cmocka_unit_test(test_assist__services), cmocka_unit_test(test_assist__health_and_location),
         cmocka_unit_test(test_assist__permits),  cmocka_unit_test(test_assist__compensation),
         cmocka_unit_test(test_assist__returns),  cmocka_unit_test(test_assist__non_punishment_and_purge),
-        cmocka_unit_test(test_assist__hooks),
+        cmocka_unit_test(test_assist__merge),    cmocka_unit_test(test_assist__hooks),
     };
     TEST_RUN_BOTH("assist", tests, setup, teardown);
 }
