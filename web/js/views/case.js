@@ -15,6 +15,7 @@ import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
+import { servicesSection, legalSection } from './assist.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -414,6 +415,8 @@ export async function render(ctx) {
     eventsSection(reg, c, ctx),
     perpetratorsSection(reg, c, ctx),
     supportPlansSection(reg, c, ctx),
+    servicesSection(reg, c, ctx),
+    legalSection(reg, c, ctx),
     attachmentsSection(c, ctx),
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),
