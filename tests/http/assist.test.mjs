@@ -28,7 +28,7 @@ const ifMatch = (v) => ({ headers: { 'If-Match': String(v) } });
 
 eachEngine((engine) => {
     let s, root;
-    let cw, inv, noLegal, cwB;
+    let cw, inv, noLegal, cwB, sup;
     let caseId;
 
     before(async () => {
@@ -43,6 +43,7 @@ eachEngine((engine) => {
         inv = await s.clientFor(s.addUser({ agency: 'A', role: 'investigator' }));
         noLegal = await s.clientFor(s.addUser({ agency: 'A', role: 'assist-no-legal', scope: 'agency' }));
         cwB = await s.clientFor(s.addUser({ agency: 'B', role: 'caseworker', scope: 'agency' }));
+        sup = await s.clientFor(s.addUser({ agency: 'A', role: 'case_supervisor', scope: 'agency' }));
         const r = await cw.post('/api/v1/cases', { fields: { gender: 'female', citizenship: 'NGA' } });
         assert.equal(r.status, 201, r.text);
         caseId = r.json.case.id;
@@ -228,6 +229,32 @@ eachEngine((engine) => {
             r = s.cli(['legal', 'add', id, '--kind', 'visa', '--fields', '{}']);
             assert.equal(r.code, 8, r.stderr);
             assert.match(s.cliOk(['legal', 'add', '--help']).stdout, /--kind/);
+        });
+    });
+
+    describe('data protection', () => {
+        it('the subject-access export holds the services and the legal status; the purge empties the notes', async () => {
+            let r = await sup.get(`/api/v1/cases/${caseId}/subject-access`);
+            assert.equal(r.status, 200, r.text);
+            const sec = r.json.sections;
+            assert.ok(sec.services.some((x) => x.notes === SHELTER_NOTE), JSON.stringify(sec.services));
+            assert.equal(sec.legal_status.non_punishment.reason_note, NP_NOTE);
+            assert.equal(sec.legal_status.returns[0].risk_summary, RISK);
+            const g = await sup.get(`/api/v1/cases/${caseId}`);
+            r = await sup.request('POST', `/api/v1/cases/${caseId}/close`, {
+                json: { status: 'Closed' }, headers: { 'If-Match': g.headers.get('etag') },
+            });
+            assert.equal(r.status, 200, r.text);
+            r = await sup.post(`/api/v1/cases/${caseId}/purge`, {});
+            assert.equal(r.status, 200, r.text);
+            r = await sup.get(`/api/v1/cases/${caseId}/legal`);
+            assert.equal(r.json.non_punishment.reason_note, null);
+            assert.equal(r.json.non_punishment.reason, 'compelled_offence');
+            assert.equal(r.json.returns[0].risk_summary, null);
+            assert.equal(r.json.returns[0].destination, 'NGA');
+            r = await sup.get(`/api/v1/cases/${caseId}/services`);
+            assert.ok(r.json.items.every((x) => x.notes === null), r.text);
+            assert.ok(r.json.items.some((x) => x.type === 'shelter'), r.text);
         });
     });
 
