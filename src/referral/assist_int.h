@@ -67,6 +67,10 @@ struct arec_type {
     enum auth_field_group (*sealed_group)(const struct arec *r);
     /* Optional: cross-field checks on the record as it will be stored. */
     enum status (*check)(const struct arec *r);
+    /* Optional: runs after a record was written (old: NULL on add), in the same transaction, with
+     * the case's access record (automatic tasks: their agency and owner). */
+    enum status (*after)(const struct auth_ctx *ctx, const struct auth_record *rec, const struct arec *old,
+                         const struct arec *r);
 };
 
 struct arec {
@@ -111,5 +115,7 @@ enum status arec_update(const struct auth_ctx *ctx, int64_t case_id, int64_t id,
 enum status arec_purge(const struct auth_ctx *ctx, enum stmt purge, int64_t case_id, int64_t *items);
 /* Checks a calendar date YYYY-MM-DD. */
 bool arec_date_valid(const char *s);
+/* Midnight UTC of a valid date, in ms since the epoch. */
+int64_t arec_date_ms(const char *s);
 
 #endif

@@ -83,6 +83,19 @@ bool arec_date_valid(const char *s)
     return d <= max;
 }
 
+int64_t arec_date_ms(const char *s)
+{
+    /* Days from the civil date (H. Hinnant's algorithm). */
+    int64_t y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+    return days * 86400000LL;
+}
+
 static bool is_meta(const struct arec_type *t, const char *key)
 {
     static const char *const meta[] = {"id", "case_id", "version", "withheld", "created_at", "updated_at", NULL};
@@ -555,6 +568,9 @@ enum status arec_add(const struct auth_ctx *ctx, int64_t case_id, int64_t parent
     if (st == STATUS_OK) {
         st = history(&a, action, NULL, &r, all);
     }
+    if (st == STATUS_OK && t->after) {
+        st = t->after(ctx, &a.rec, NULL, &r);
+    }
     for (size_t i = 0; i < AREC_FIELDS_MAX; i++) {
         free(sealed[i]);
     }
@@ -724,6 +740,9 @@ enum status arec_update(const struct auth_ctx *ctx, int64_t case_id, int64_t id,
     }
     if (st == STATUS_OK) {
         st = history(&a, action, &cur, &nw, reseal);
+    }
+    if (st == STATUS_OK && t->after) {
+        st = t->after(ctx, &a.rec, &cur, &nw);
     }
     for (size_t i = 0; i < AREC_FIELDS_MAX; i++) {
         free(sealed[i]);

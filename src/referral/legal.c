@@ -1,9 +1,11 @@
 /* legal: rights and legal status records (see legal.h), on the record engine of assist_int.h. */
 #include "referral/legal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "referral/assist_int.h"
+#include "tasks/tasks.h"
 #include "util/mem.h"
 #include "util/util.h"
 
@@ -66,6 +68,37 @@ static enum status permit_check(const struct arec *r)
     return STATUS_OK;
 }
 
+#define DAY_MS 86400000LL
+
+static enum status permit_after(const struct auth_ctx *ctx, const struct auth_record *rec, const struct arec *old,
+                                const struct arec *r)
+{
+    (void)old;
+    char key[64];
+    snprintf(key, sizeof key, "permit_expiry:%lld", (long long)r->id);
+    const char *until = arec_str(r, "valid_until");
+    enum status st;
+    if (strcmp(arec_str(r, "decision"), "granted") == 0 && until[0]) {
+        struct task_raise t = {LEGAL_TASK_PERMIT_EXPIRING,
+                               key,
+                               r->case_id,
+                               "residence_permit",
+                               r->id,
+                               rec->agency_id,
+                               rec->owner_id,
+                               arec_date_ms(until) - LEGAL_PERMIT_NOTICE_DAYS * DAY_MS};
+        st = task_raise(ctx, &t, NULL);
+    } else {
+        st = task_resolve(ctx, key, TASK_CANCELLED);
+    }
+    const struct arec_value *renews = &r->v[arec_field_index(r->type, "renewal_of")];
+    if (st == STATUS_OK && renews->set) {
+        snprintf(key, sizeof key, "permit_expiry:%lld", (long long)renews->n);
+        st = task_resolve(ctx, key, TASK_DONE);
+    }
+    return st;
+}
+
 static const struct arec_type permit_type = {
     .name = "residence permit",
     .table = "case_residence_permits",
@@ -78,6 +111,7 @@ static const struct arec_type permit_type = {
     .get = STMT_ASSIST_PERMIT_GET,
     .upd = STMT_ASSIST_PERMIT_UPDATE,
     .check = permit_check,
+    .after = permit_after,
 };
 
 /* Voluntary return. */
@@ -115,6 +149,30 @@ static enum status return_check(const struct arec *r)
     return STATUS_OK;
 }
 
+static enum status return_after(const struct auth_ctx *ctx, const struct auth_record *rec, const struct arec *old,
+                                const struct arec *r)
+{
+    char key[64];
+    snprintf(key, sizeof key, "return_follow_up:%lld", (long long)r->id);
+    const char *status = arec_str(r, "status");
+    bool was_completed = old && strcmp(arec_str(old, "status"), "completed") == 0;
+    if (strcmp(status, "completed") == 0 && !was_completed) {
+        struct task_raise t = {TASK_KIND_FOLLOW_UP_DUE,
+                               key,
+                               r->case_id,
+                               "return",
+                               r->id,
+                               rec->agency_id,
+                               rec->owner_id,
+                               arec_date_ms(arec_str(r, "travel_date")) + LEGAL_RETURN_FOLLOW_UP_DAYS * DAY_MS};
+        return task_raise(ctx, &t, NULL);
+    }
+    if (strcmp(status, "cancelled") == 0) {
+        return task_resolve(ctx, key, TASK_CANCELLED);
+    }
+    return STATUS_OK;
+}
+
 static const struct arec_type return_type = {
     .name = "return plan",
     .table = "case_returns",
@@ -127,6 +185,7 @@ static const struct arec_type return_type = {
     .get = STMT_ASSIST_RETURN_GET,
     .upd = STMT_ASSIST_RETURN_UPDATE,
     .check = return_check,
+    .after = return_after,
 };
 
 static const struct arec_field follow_up_fields[] = {
@@ -135,6 +194,18 @@ static const struct arec_field follow_up_fields[] = {
     {"outcome", AF_CODE, "reintegration_outcome", false, NULL},
     {"notes", AF_SEALED, NULL, false, NULL},
 };
+
+static enum status follow_up_after(const struct auth_ctx *ctx, const struct auth_record *rec, const struct arec *old,
+                                   const struct arec *r)
+{
+    (void)rec;
+    if (old != NULL) {
+        return STATUS_OK;
+    }
+    char key[64];
+    snprintf(key, sizeof key, "return_follow_up:%lld", (long long)r->parent_id);
+    return task_resolve(ctx, key, TASK_DONE);
+}
 
 static const struct arec_type follow_up_type = {
     .name = "follow-up",
@@ -148,6 +219,7 @@ static const struct arec_type follow_up_type = {
     .list = STMT_ASSIST_FOLLOWUP_LIST,
     .get = STMT_ASSIST_FOLLOWUP_GET,
     .upd = STMT_ASSIST_FOLLOWUP_UPDATE,
+    .after = follow_up_after,
 };
 
 /* Compensation. */

@@ -23,6 +23,16 @@
 #include "auth/auth.h"
 #include "util/status.h"
 
+/* Automatic tasks (src/tasks/tasks.h). A granted permit with an end date raises
+ * "permit_expiring" (key "permit_expiry:<permit id>", record type "residence_permit") due
+ * LEGAL_PERMIT_NOTICE_DAYS before it ends; a renewal recorded (renewal_of) resolves it as done,
+ * a refusal or withdrawal cancels it. A return that becomes completed raises "follow_up_due"
+ * (key "return_follow_up:<return id>", record type "return") due LEGAL_RETURN_FOLLOW_UP_DAYS after
+ * the travel date; the first follow-up resolves it, cancelling the return cancels it. */
+#define LEGAL_TASK_PERMIT_EXPIRING "permit_expiring"
+#define LEGAL_PERMIT_NOTICE_DAYS 60
+#define LEGAL_RETURN_FOLLOW_UP_DAYS 90
+
 enum legal_kind {
     LEGAL_PERMIT,    /* residence permit application and decision */
     LEGAL_RETURN,    /* voluntary return plan with its risk assessment */

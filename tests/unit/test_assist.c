@@ -14,6 +14,7 @@
 #include "cases/protect.h"
 #include "cases/vocab.h"
 #include "referral/assist.h"
+#include "referral/assist_int.h"
 #include "referral/legal.h"
 #include "testlib.h"
 
@@ -548,6 +549,49 @@ static void test_assist__merge(void **state)
     op_clear(&o);
 }
 
+/* True when an automatic task with this key is open. */
+static bool task_open(struct world *w, const char *prefix, int64_t id)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s:%lld", prefix, (long long)id);
+    struct sql_value k[] = {sqlv_text(key)};
+    struct store_rows *r = NULL;
+    store_tx_begin(w->t.store, STORE_TX_READ);
+    enum status st = store_exec_one(w->t.store, STMT_TASK_OPEN_BY_KEY, k, 1, &r);
+    store_rows_free(r);
+    store_tx_rollback(w->t.store);
+    assert_true(st == STATUS_OK || st == STATUS_NOT_FOUND);
+    return st == STATUS_OK;
+}
+
+/* Automatic tasks: a granted permit's expiry until renewed; a completed return's follow-up. */
+static void test_assist__tasks(void **state)
+{
+    struct world *w = *state;
+    int64_t cid = make_case(w);
+    int64_t p1 = legal_add_ok(w, cid, LEGAL_PERMIT, 0,
+                              "{\"kind\":\"temporary_victim\",\"decision\":\"granted\",\"decision_date\":"
+                              "\"2026-03-20\",\"valid_from\":\"2026-03-20\",\"valid_until\":\"2027-03-19\"}",
+                              NULL);
+    assert_true(task_open(w, "permit_expiry", p1));
+    char json[160];
+    snprintf(json, sizeof json, "{\"kind\":\"temporary_victim\",\"renewal_of\":%lld}", (long long)p1);
+    int64_t p2 = legal_add_ok(w, cid, LEGAL_PERMIT, 0, json, NULL);
+    assert_false(task_open(w, "permit_expiry", p1));
+    assert_false(task_open(w, "permit_expiry", p2)); /* pending: nothing to expire */
+
+    int64_t r1 = legal_add_ok(w, cid, LEGAL_RETURN, 0, "{\"destination\":\"GHA\",\"risk_level\":\"low\"}", NULL);
+    assert_false(task_open(w, "return_follow_up", r1));
+    struct op o = {.case_id = cid, .kind = LEGAL_RETURN, .id = r1, .version = 1};
+    o.in = js("{\"status\":\"completed\",\"consent_confirmed\":true,\"travel_date\":\"2026-07-01\"}");
+    assert_int_equal(run_as(w, w->worker, op_legal_update, &o), STATUS_OK);
+    op_clear(&o);
+    assert_true(task_open(w, "return_follow_up", r1));
+    legal_add_ok(w, cid, LEGAL_FOLLOW_UP, r1, "{\"follow_up_date\":\"2026-10-01\",\"outcome\":\"stable\"}", NULL);
+    assert_false(task_open(w, "return_follow_up", r1));
+    assert_int_equal(arec_date_ms("1970-01-02"), 86400000LL);
+}
+
 /* The hooks are listed for retention purges and subject-access exports. */
 static void test_assist__hooks(void **state)
 {
@@ -569,7 +613,8 @@ int main(void)
         cmocka_unit_test(test_assist__services), cmocka_unit_test(test_assist__health_and_location),
         cmocka_unit_test(test_assist__permits),  cmocka_unit_test(test_assist__compensation),
         cmocka_unit_test(test_assist__returns),  cmocka_unit_test(test_assist__non_punishment_and_purge),
-        cmocka_unit_test(test_assist__merge),    cmocka_unit_test(test_assist__hooks),
+        cmocka_unit_test(test_assist__merge),    cmocka_unit_test(test_assist__tasks),
+        cmocka_unit_test(test_assist__hooks),
     };
     TEST_RUN_BOTH("assist", tests, setup, teardown);
 }
