@@ -63,6 +63,26 @@ static enum status service_check(const struct arec *r)
     return STATUS_OK;
 }
 
+/* The support plan a service serves must be one of the case's (after the case was reached). */
+static enum status service_after(const struct auth_ctx *ctx, const struct auth_record *rec, const struct arec *old,
+                                 const struct arec *r)
+{
+    (void)rec;
+    int i = arec_field_index(r->type, "support_plan_id");
+    const struct arec_value *plan = &r->v[i];
+    if (!plan->set || (old && old->v[i].set && old->v[i].n == plan->n)) {
+        return STATUS_OK;
+    }
+    struct sql_value k[] = {SQLV_I64(plan->n), SQLV_I64(r->case_id)};
+    struct store_rows *rows = NULL;
+    enum status st = store_exec_one(ctx->store, STMT_ASSIST_PLAN_OF_CASE, k, 2, &rows);
+    store_rows_free(rows);
+    if (st == STATUS_NOT_FOUND) {
+        st = err_set_field(STATUS_INVALID, "support_plan_id", "support_plan_id: not a support plan of this case");
+    }
+    return st;
+}
+
 static const struct arec_type service_type = {
     .name = "service",
     .table = "case_services",
@@ -77,6 +97,7 @@ static const struct arec_type service_type = {
     .row_group = service_row_group,
     .sealed_group = service_notes_group,
     .check = service_check,
+    .after = service_after,
 };
 
 enum status assist_services(const struct auth_ctx *ctx, int64_t case_id, json_t **out)

@@ -90,15 +90,21 @@ eachEngine((engine) => {
             assertError(await cw.post(`/api/v1/cases/${caseId}/services`, { type: 'massage' }), 400, 'invalid', 'type');
             assertError(await cw.post(`/api/v1/cases/${caseId}/services`, { type: 'education', end_date: '2026-13-01' }), 400, 'invalid', 'end_date');
             assertError(await cw.post(`/api/v1/cases/${caseId}/services`, { type: 'education', shoe: 1 }), 400, 'invalid', 'shoe');
+            assertError(await cw.post(`/api/v1/cases/${caseId}/services`, { type: 'education', support_plan_id: 12345 }), 400, 'invalid', 'support_plan_id');
+            const plan = await cw.post(`/api/v1/cases/${caseId}/support-plans`, { type: 'Education' });
+            assert.equal(plan.status, 201, plan.text);
+            const r = await cw.post(`/api/v1/cases/${caseId}/services`, { type: 'education', support_plan_id: plan.json.id });
+            assert.equal(r.status, 201, r.text);
+            assert.equal(r.json.support_plan_id, plan.json.id);
         });
 
         it('hide health services from readers without fg.health.read and withhold shelter notes without location', async () => {
             let r = await inv.get(`/api/v1/cases/${caseId}/services`);
             assert.equal(r.status, 200, r.text);
-            assert.equal(r.json.items.length, 1);
-            assert.equal(r.json.items[0].id, shelter.id);
-            assert.equal(r.json.items[0].notes, null);
-            assert.deepEqual(r.json.items[0].withheld, ['notes']);
+            assert.ok(!r.json.items.some((x) => x.id === hiv.id || x.type.startsWith('medical')), r.text);
+            const sh = r.json.items.find((x) => x.id === shelter.id);
+            assert.equal(sh.notes, null);
+            assert.deepEqual(sh.withheld, ['notes']);
             assertError(await inv.get(`/api/v1/cases/${caseId}/services/${hiv.id}`), 404, 'not_found');
             r = await noLegal.get(`/api/v1/cases/${caseId}/services/${hiv.id}`);
             assert.equal(r.status, 200, r.text);

@@ -236,6 +236,7 @@ static void test_assist__services(void **state)
                    "{\"type\":\"education\",\"start_date\":\"2026-05-02\",\"end_date\":\"2026-05-01\"}", "end_date");
     expect_invalid(w, op_svc_add, &o, "{\"type\":\"education\",\"provider_id\":-3}", "provider_id");
     expect_invalid(w, op_svc_add, &o, "{\"type\":\"education\",\"status\":\"maybe\"}", "status");
+    expect_invalid(w, op_svc_add, &o, "{\"type\":\"education\",\"support_plan_id\":99}", "support_plan_id");
 
     /* Cancel (the DELETE of the API). */
     o.id = sid;
