@@ -104,6 +104,7 @@ test('add a compensation claim: the amount in minor units, shown in the currency
   await add.locator('button[type="submit"]').click();
   await page.waitForFunction(() => [...document.querySelectorAll('section[aria-labelledby="case-legal"] table')]
     .some((tb) => tb.textContent.includes('12,500.50')));
+  await legal().screenshot({ path: join(OUT, 'assist-legal-en.png') });
   const claims = await apiCall(page, 'GET', `/api/v1/cases/${caseId}/legal/compensation`);
   assert.equal(claims.items[0].amount_claimed, 1250050);
   assert.equal(claims.items[0].currency, 'EUR');
@@ -119,6 +120,7 @@ test('the sections in Arabic, right to left', { skip: SKIP, timeout: TIMEOUT }, 
   const row = await services().locator('tbody tr').first().textContent();
   assert.ok(row.includes('مأوى') && row.includes('مكتملة'), row);
   await page.screenshot({ path: join(OUT, 'assist-services-ar.png'), fullPage: true });
+  await services().screenshot({ path: join(OUT, 'assist-services-section-ar.png') });
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 });
