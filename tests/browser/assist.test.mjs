@@ -8,12 +8,15 @@
 // Run: cd tests/browser && node --test assist.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
 } from './lib.mjs';
 
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
@@ -121,6 +124,37 @@ test('the sections in Arabic, right to left', { skip: SKIP, timeout: TIMEOUT }, 
   assert.ok(row.includes('مأوى') && row.includes('مكتملة'), row);
   await page.screenshot({ path: join(OUT, 'assist-services-ar.png'), fullPage: true });
   await services().screenshot({ path: join(OUT, 'assist-services-section-ar.png') });
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+});
+
+// axe (WCAG 2.1 A and AA) on the two sections with every form open, in English and Arabic.
+async function axeSections(what) {
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('#services details, #legal details')) d.open = true;
+  });
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const r = await page.evaluate(async () => {
+    const res = await window.axe.run({ include: [['#services'], ['#legal']] }, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return { passes: res.passes.length, violations: res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
+  });
+  assert.ok(r.passes > 10, `${what}: axe ran (${r.passes} rules passed)`);
+  assert.deepEqual(r.violations, [], what);
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('#services details, #legal details')) d.open = false;
+  });
+}
+
+test('axe: the sections with their forms open (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
+  await axeSections('services and legal status (en)');
+  await page.selectOption('#lang', 'ar');
+  await page.waitForFunction(() => document.documentElement.lang === 'ar');
+  await page.waitForSelector('section[aria-labelledby="case-services"] tbody tr');
+  await page.waitForSelector('section[aria-labelledby="case-legal"] h3');
+  await axeSections('services and legal status (ar)');
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 });
