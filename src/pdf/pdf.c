@@ -47,10 +47,13 @@
 #define KV_GAP 10.0
 #define KV_PAD 3.0
 
-/* Families tried in order for every character: Latin and Cyrillic, Arabic, Simplified Chinese
- * (Noto from fonts-noto-core and fonts-noto-cjk; the others where those are absent). */
+/* Families tried in order for every character: Latin and Cyrillic, Arabic (fonts-noto-core),
+ * Simplified Chinese (fonts-wqy-microhei), then others where those are absent. WenQuanYi comes
+ * before Noto Sans CJK: cairo 1.16 drops the outlines of some glyphs (such as U+5982) when it
+ * subsets the CID-keyed CFF fonts of Noto Sans CJK, and the TrueType outlines of WenQuanYi
+ * subset cleanly (test_pdf checks the characters are drawn). */
 #define PDF_FAMILIES                                                                                                   \
-    "Noto Sans, Noto Sans Arabic, Noto Naskh Arabic, Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, "            \
+    "Noto Sans, Noto Sans Arabic, Noto Naskh Arabic, WenQuanYi Micro Hei, Noto Sans CJK SC, Noto Sans SC, "            \
     "AR PL UMing CN, DejaVu Sans, sans-serif"
 
 #define LANG_BYTES_MAX 16
@@ -410,7 +413,11 @@ enum status pdf_doc_key_values(struct pdf_doc *d, const struct pdf_kv *rows, siz
     double val_x = rtl ? MARGIN_X : MARGIN_X + kw + KV_GAP;
     for (size_t i = 0; st == STATUS_OK && i < count; i++) {
         PangoLayout *k = layout_new(d, rows[i].key, SIZE_BODY, true, kw, false);
-        PangoLayout *v = layout_new(d, rows[i].value, SIZE_BODY, false, vw, false);
+        /* A value keeps its own direction (FSI ... PDI): a phone number or a date stays left to
+         * right in a right-to-left table, an Arabic name right to left in a left-to-right one. */
+        char *isolated = xasprintf("\xe2\x81\xa8%s\xe2\x81\xa9", rows[i].value);
+        PangoLayout *v = layout_new(d, isolated, SIZE_BODY, false, vw, false);
+        free(isolated);
         double hk = layout_height(k), hv = layout_height(v);
         double h = (hk > hv ? hk : hv) + 2 * KV_PAD;
         if (h > CONTENT_BOTTOM - MARGIN_TOP) {
