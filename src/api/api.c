@@ -1325,6 +1325,8 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/cases/{id}/attachments", api_case_attachment_add, HTTP_ROUTE_UPLOAD, "case.write"},
     {HTTP_GET, "/api/v1/cases/{id}/attachments/{sub_id}", api_case_attachment_get, 0, "case.read"},
     {HTTP_DELETE, "/api/v1/cases/{id}/attachments/{sub_id}", api_case_attachment_delete, 0, "case.write"},
+    /* Issue 4, part D: the printable rights notice. */
+    {HTTP_GET, "/api/v1/cases/{id}/rights-notice.pdf", api_case_rights_notice, 0, "case.read"},
     {HTTP_GET, "/api/v1/stats/victims", api_stats_victims, 0, "stats.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
