@@ -54,8 +54,4 @@ int pdf_doc_pages(const struct pdf_doc *d);
 enum status pdf_doc_finish(struct pdf_doc *d, uint8_t **out, size_t *len_out);
 void pdf_doc_free(struct pdf_doc *d);
 
-/* Frees the font caches of the calling thread and of the process (tests and leak checkers,
- * at exit, when no document is open anywhere). */
-void pdf_shutdown(void);
-
 #endif

@@ -363,7 +363,6 @@ int main(void)
     } else {
         printf("skipping PostgreSQL: TEST_PG_URL not set\n");
     }
-    pdf_shutdown();
     i18n_shutdown();
     return failures;
 }

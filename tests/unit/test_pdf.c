@@ -347,6 +347,5 @@ int main(void)
         cmocka_unit_test(test_pdf__refusals),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    pdf_shutdown();
     return rc;
 }
