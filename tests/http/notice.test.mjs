@@ -1,8 +1,8 @@
 // notice: GET /api/v1/cases/{id}/rights-notice.pdf over HTTP, on both engines: a PDF comes back
 // (Content-Type, Content-Disposition with the case number and no name), in English and in Arabic
 // (the text read back with pdftotext), never with the person's name; a bad or missing language is
-// 400; a case out of scope or absent is 404; no permission is 403; no login is 401; and the
-// download is audited as a case read.
+// 400; a case out of scope or absent is 404; no permission is 403; no login is 401; several are
+// drawn at once by the server's threads; and the download is audited as a case read.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +93,17 @@ eachEngine((engine) => {
             assert.ok(!text.includes('Yourrights'), text);
         });
 
+        it('is drawn by several server threads at once, each in its language', async () => {
+            const langs = ['ar', 'en', 'es', 'fr', 'ru', 'zh', 'ar', 'zh', 'ru', 'en', 'fr', 'es'];
+            const got = await Promise.all(langs.map((l) => getBytes(cwA, `/api/v1/cases/${caseId}/rights-notice.pdf?lang=${l}`)));
+            const titles = { ar: 'حقوقك', en: 'Yourrights', es: 'Susderechos', fr: 'Vosdroits', ru: 'Вашиправа', zh: '您的权利' };
+            got.forEach((r, i) => {
+                assert.equal(r.status, 200, r.body.toString());
+                const text = pdfText(r.body);
+                assert.ok(text.includes(titles[langs[i]]), `${langs[i]}: ${text.slice(0, 200)}`);
+            });
+        });
+
         it('refuses a missing or unknown language', async () => {
             assertError(await cwA.get(`/api/v1/cases/${caseId}/rights-notice.pdf`), 400, 'invalid', 'lang');
             assertError(await cwA.get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=de`), 400, 'invalid', 'lang');
@@ -112,7 +123,7 @@ eachEngine((engine) => {
             const r = await root.get(`/api/v1/audit?record_type=case&record_id=${caseId}&limit=500`);
             assert.equal(r.status, 200, r.text);
             const reads = r.json.items.filter((e) => e.action === 'case.read' && e.detail.endsWith('rights-notice'));
-            assert.equal(reads.filter((e) => e.outcome === 'ok' && e.detail === 'rights-notice').length, 2, r.text);
+            assert.equal(reads.filter((e) => e.outcome === 'ok' && e.detail === 'rights-notice').length, 14, r.text);
             // The denials say why: out of scope (caseworker of B), no permission (analyst).
             assert.ok(reads.some((e) => e.outcome === 'denied' && e.detail === 'scope; rights-notice'), r.text);
             assert.ok(reads.some((e) => e.outcome === 'denied' && e.detail === 'permission; rights-notice'), r.text);
