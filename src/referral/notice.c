@@ -48,7 +48,12 @@ static char *date_format(const char *lang, const char *iso)
     int y = 0, m = 0, d = 0;
     ASSERT(date_parse(iso, &y, &m, &d));
     char day[8], year[8], key[24];
-    snprintf(day, sizeof day, "%d", d);
+    /* The first of the month has a form of its own in some languages (French "1er"). */
+    if (d == 1) {
+        snprintf(day, sizeof day, "%s", i18n_get(lang, "notice.day_one"));
+    } else {
+        snprintf(day, sizeof day, "%d", d);
+    }
     snprintf(year, sizeof year, "%d", y);
     snprintf(key, sizeof key, "notice.month.%d", m);
     char *local = i18n_format(lang, "notice.date", "day", day, "month", i18n_get(lang, key), "year", year, NULL);
@@ -257,43 +262,69 @@ enum status notice_rights_render(const struct notice_facts *f, uint8_t **pdf_out
     return st;
 }
 
-enum status notice_rights_for_case(const struct auth_ctx *ctx, int64_t case_id, const char *lang,
-                                   const struct notice_reflection_in *refl, uint8_t **pdf, size_t *len)
+static enum status lang_check(const char *lang)
 {
-    *pdf = NULL;
-    *len = 0;
     if (lang == NULL || !i18n_lang_valid(lang)) {
         return err_set_field(STATUS_INVALID, "lang", "lang: one of ar, en, es, fr, ru, zh");
     }
+    return STATUS_OK;
+}
+
+enum status notice_case_read(const struct auth_ctx *ctx, int64_t case_id, struct notice_case *out)
+{
+    memset(out, 0, sizeof *out);
     struct auth_record rec;
     int64_t version = 0;
     enum status st = case_reach(ctx, case_id, "case.read", false, "rights-notice", &rec, &version);
     if (st != STATUS_OK) {
         return st;
     }
-    char agency[NAME_BYTES_MAX + 1] = "";
     struct sql_value a[] = {SQLV_I64(rec.agency_id)};
     struct store_rows *r = NULL;
     st = store_exec_one(ctx->store, STMT_AGENCY_GET, a, ARRAY_LEN(a), &r);
     if (st == STATUS_OK) {
-        snprintf(agency, sizeof agency, "%s", store_rows_text(r, 1));
+        snprintf(out->agency_name, sizeof out->agency_name, "%s", store_rows_text(r, 1));
         store_rows_free(r);
     } else if (st != STATUS_NOT_FOUND) {
         return st;
     }
-    char ref[24];
-    snprintf(ref, sizeof ref, "%lld", (long long)case_id);
+    snprintf(out->case_ref, sizeof out->case_ref, "%lld", (long long)case_id);
+    return STATUS_OK;
+}
+
+enum status notice_rights_render_case(const struct notice_case *c, const char *lang,
+                                      const struct notice_reflection_in *refl, uint8_t **pdf, size_t *len)
+{
+    *pdf = NULL;
+    *len = 0;
+    enum status st = lang_check(lang);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (refl != NULL && refl->end == NULL) {
+        return err_set_field(STATUS_INVALID, "reflection_end", "reflection_end: required");
+    }
     struct notice_facts f = {
         .lang = lang,
-        .case_ref = ref,
+        .case_ref = c->case_ref,
         .reflection_end = refl ? refl->end : NULL,
         .reflection_start = refl ? refl->start : NULL,
         .reflection_days = refl ? refl->days : 0,
         .no_removal = refl ? refl->no_removal : false,
-        .agency_name = agency[0] ? agency : NULL,
+        .agency_name = c->agency_name[0] ? c->agency_name : NULL,
     };
-    if (refl != NULL && refl->end == NULL) {
-        return err_set_field(STATUS_INVALID, "reflection_end", "reflection_end: required");
-    }
     return notice_rights_render(&f, pdf, len);
+}
+
+enum status notice_rights_for_case(const struct auth_ctx *ctx, int64_t case_id, const char *lang,
+                                   const struct notice_reflection_in *refl, uint8_t **pdf, size_t *len)
+{
+    *pdf = NULL;
+    *len = 0;
+    struct notice_case c;
+    enum status st = lang_check(lang);
+    if (st == STATUS_OK) {
+        st = notice_case_read(ctx, case_id, &c);
+    }
+    return st == STATUS_OK ? notice_rights_render_case(&c, lang, refl, pdf, len) : st;
 }

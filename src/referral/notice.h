@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "auth/auth.h"
+#include "util/limits.h"
 #include "util/status.h"
 
 /* What the notice says. Dates are ISO dates (YYYY-MM-DD), printed with the month's name in the
@@ -44,10 +45,25 @@ struct notice_reflection_in {
     bool no_removal;
 };
 
-/* The notice for case case_id in lang: reaches the case ("case.read", audited with detail
- * "rights-notice"; out of reach reads as STATUS_NOT_FOUND), reads the name of the agency that
- * holds it, and renders. refl NULL: the notice says that no reflection period has been set yet.
- * Runs inside the caller's transaction (auth_run). The caller frees *pdf with free. */
+/* What the notice of a case takes from the database: its number and its agency's name. */
+struct notice_case {
+    char case_ref[24];
+    char agency_name[NAME_BYTES_MAX + 1]; /* "" when the agency is not found */
+};
+
+/* Reaches case case_id ("case.read", audited with detail "rights-notice"; out of reach reads as
+ * STATUS_NOT_FOUND) and reads what the notice prints of it. Runs inside the caller's
+ * transaction (auth_run). Reads no field group. */
+enum status notice_case_read(const struct auth_ctx *ctx, int64_t case_id, struct notice_case *out);
+/* Renders the notice of a case read by notice_case_read, in lang; refl NULL: the notice says
+ * that no reflection period has been set yet. Pure: run it after the transaction (drawing takes
+ * 10 to 90 ms, too long to hold the write lock). The caller frees *pdf with free. */
+enum status notice_rights_render_case(const struct notice_case *c, const char *lang,
+                                      const struct notice_reflection_in *refl, uint8_t **pdf, size_t *len);
+
+/* Both in one, inside the caller's transaction (for callers that hold no lock worth
+ * releasing): notice_case_read, then notice_rights_render_case. lang is checked first, so a bad
+ * language is refused before the case is reached. */
 enum status notice_rights_for_case(const struct auth_ctx *ctx, int64_t case_id, const char *lang,
                                    const struct notice_reflection_in *refl, uint8_t **pdf, size_t *len);
 

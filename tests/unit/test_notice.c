@@ -240,6 +240,7 @@ struct op {
     int64_t case_id;
     const char *lang;
     const struct notice_reflection_in *refl;
+    struct notice_case c;
     uint8_t *pdf;
     size_t len;
 };
@@ -268,6 +269,12 @@ static enum status op_notice(const struct auth_ctx *c, void *p)
 {
     struct op *o = p;
     return notice_rights_for_case(c, o->case_id, o->lang, o->refl, &o->pdf, &o->len);
+}
+
+static enum status op_case_read(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    return notice_case_read(c, o->case_id, &o->c);
 }
 
 static enum status run_as(struct world *w, int64_t uid, auth_op_fn fn, struct op *o)
@@ -307,11 +314,23 @@ static void test_notice__for_case(void **state)
     o.refl = &refl;
     assert_int_equal(run_as(w, w->supervisor_a, op_notice, &o), STATUS_OK);
     text = pdf_text(o.pdf, o.len);
-    assert_has(text, "1 décembre 2026 (2026-12-01)");
+    assert_has(text, "1er décembre 2026 (2026-12-01)");
     assert_has(text, "30 jours");
     free(text);
     free(o.pdf);
     o.pdf = NULL;
+
+    /* In two steps: the case in the transaction, the drawing after it. */
+    assert_int_equal(run_as(w, w->worker_a, op_case_read, &o), STATUS_OK);
+    assert_string_equal(o.c.case_ref, ref);
+    assert_string_equal(o.c.agency_name, "Safe Harbour Shelter");
+    assert_int_equal(notice_rights_render_case(&o.c, "ru", &refl, &o.pdf, &o.len), STATUS_OK);
+    text = pdf_text(o.pdf, o.len);
+    assert_has(text, "1 декабря 2026 г. (2026-12-01)");
+    free(text);
+    free(o.pdf);
+    o.pdf = NULL;
+    assert_int_equal(run_as(w, w->worker_b, op_case_read, &o), STATUS_NOT_FOUND);
 
     /* Out of scope (another agency), no case permission, no such case, bad language. */
     assert_int_equal(run_as(w, w->worker_b, op_notice, &o), STATUS_NOT_FOUND);
@@ -339,7 +358,7 @@ static void test_notice__for_case(void **state)
             reads++;
         }
     }
-    assert_int_equal(reads, 2);
+    assert_int_equal(reads, 3);
     audit_entries_free(e, n);
 }
 
