@@ -3024,7 +3024,9 @@ static const struct command commands[] = {
  * since another file's table is not a constant expression in C. */
 static const struct cli_table cli_platform_table = {commands, ARRAY_LEN(commands)};
 static const struct cli_table *const cli_tables[] = {
-    &cli_platform_table, &cli_notice_table, /* issue 4, part D */
+    &cli_platform_table,
+    /* issue 4, part D: the rights notice */
+    &cli_notice_table,
 };
 
 static void usage_all(FILE *f)
