@@ -5,12 +5,14 @@
 // with Arabic chosen; the button downloads rights-notice-<id>-ar.pdf (a PDF whose text is Arabic,
 // read back with pdftotext, with the case number and without the person's name). Then the pages
 // are switched to Arabic (right to left): the section is in Arabic, and French is chosen and
-// downloaded. No name in a URL; no console error or CSP violation.
+// downloaded. axe-core finds no WCAG 2.1 AA violation in the section in either language. No name
+// in a URL; no console error or CSP violation.
 // Run: cd tests/browser && node --test notice.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
@@ -31,6 +33,20 @@ const urls = [];
 const consoleErrors = [];
 
 const section = () => page.locator('section[aria-labelledby="case-notice"]');
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core (WCAG 2.1 A and AA) on the notice section; fails naming each violation.
+async function checkAxe(what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run('section[aria-labelledby="case-notice"]', {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  assert.deepEqual(violations, [], `${what}: accessibility violations`);
+}
 
 async function downloadNotice(lang) {
   const [download] = await Promise.all([
@@ -86,6 +102,7 @@ test('English pages: the notice in the person\'s language (Arabic) is downloaded
   assert.ok(text.includes('حقوقك'), text);
   assert.ok(text.includes(String(caseId)), text);
   assert.ok(!text.includes(GIVEN), 'no name on the notice');
+  await checkAxe('notice section (en)');
   await section().screenshot({ path: join(OUT, 'notice-en.png') });
 });
 
@@ -99,6 +116,7 @@ test('Arabic pages (right to left): the section in Arabic, a French notice', { s
   const text = await downloadNotice('fr');
   assert.ok(text.includes('Vosdroits'), text);
   assert.ok(text.includes(String(caseId)), text);
+  await checkAxe('notice section (ar)');
   await section().screenshot({ path: join(OUT, 'notice-ar.png') });
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
