@@ -199,17 +199,13 @@ enum status notice_rights_render(const struct notice_facts *f, uint8_t **pdf_out
         st = pdf_doc_paragraph(d, i18n_get(lang, "notice.intro"));
     }
     if (st == STATUS_OK) {
-        struct pdf_kv rows[5];
+        struct pdf_kv rows[3];
         size_t n = 0;
         rows[n++] = (struct pdf_kv){i18n_get(lang, "notice.case_ref"), f->case_ref};
         rows[n++] = (struct pdf_kv){i18n_get(lang, "notice.issued_on"), issued};
         if (given(f->agency_name)) {
             rows[n++] = (struct pdf_kv){i18n_get(lang, "notice.agency"), f->agency_name};
         }
-        const char *contact = given(f->agency_contact);
-        const char *helpline = given(f->helpline);
-        rows[n++] = (struct pdf_kv){i18n_get(lang, "notice.agency_contact"), contact ? contact : FILL_IN};
-        rows[n++] = (struct pdf_kv){i18n_get(lang, "notice.helpline"), helpline ? helpline : FILL_IN};
         st = pdf_doc_key_values(d, rows, n);
     }
     if (st == STATUS_OK) {
@@ -251,6 +247,16 @@ enum status notice_rights_render(const struct notice_facts *f, uint8_t **pdf_out
     };
     for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(sections); i++) {
         st = section(d, lang, sections[i][0], sections[i][1]);
+    }
+    /* The ways to reach help close the notice, under "Who to contact". */
+    if (st == STATUS_OK) {
+        const char *contact = given(f->agency_contact);
+        const char *helpline = given(f->helpline);
+        struct pdf_kv rows[] = {
+            {i18n_get(lang, "notice.agency_contact"), contact ? contact : FILL_IN},
+            {i18n_get(lang, "notice.helpline"), helpline ? helpline : FILL_IN},
+        };
+        st = pdf_doc_key_values(d, rows, ARRAY_LEN(rows));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_finish(d, pdf_out, len_out);
