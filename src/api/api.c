@@ -1325,6 +1325,8 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/cases/{id}/attachments", api_case_attachment_add, HTTP_ROUTE_UPLOAD, "case.write"},
     {HTTP_GET, "/api/v1/cases/{id}/attachments/{sub_id}", api_case_attachment_get, 0, "case.read"},
     {HTTP_DELETE, "/api/v1/cases/{id}/attachments/{sub_id}", api_case_attachment_delete, 0, "case.write"},
+    /* Issue 4, part D: the printable rights notice. */
+    {HTTP_GET, "/api/v1/cases/{id}/rights-notice.pdf", api_case_rights_notice, 0, "case.read"},
     /* Assistance and legal status (part A, api_assist.c). */
     {HTTP_GET, "/api/v1/cases/{id}/services", api_case_services, 0, "case.read"},
     {HTTP_POST, "/api/v1/cases/{id}/services", api_case_service_add, JSON, "case.write"},

@@ -71,6 +71,8 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* The printable rights notice (api_notice.c; part D of issue 4). */
+void api_case_rights_notice(struct http_request *req, void *app);
 /* Assistance and legal status (part A, api_assist.c). */
 void api_case_services(struct http_request *req, void *app);
 void api_case_service_add(struct http_request *req, void *app);

@@ -3020,11 +3020,15 @@ static const struct command commands[] = {
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
 };
 
-/* Every command table: the platform and case commands here, then each module's file. */
-static const struct cli_table core_table = {commands, ARRAY_LEN(commands)};
-/* Pointers: another file's table is no constant expression to copy from. */
+/* Every command table: the platform and case commands here, then each module's file. Pointers,
+ * since another file's table is not a constant expression in C. */
+static const struct cli_table cli_platform_table = {commands, ARRAY_LEN(commands)};
 static const struct cli_table *const cli_tables[] = {
-    &core_table, &cli_assist_table, /* services and legal status (part A) */
+    &cli_platform_table,
+    /* issue 4, part D: the rights notice */
+    &cli_notice_table,
+    /* issue 4, part A: services and legal status */
+    &cli_assist_table,
 };
 
 static void usage_all(FILE *f)

@@ -445,6 +445,56 @@ eachEngine((engine) => {
         });
     });
 
+    // Issue 4, part D: the printable rights notice, GET /api/v1/cases/{id}/rights-notice.pdf
+    // (case.read on the case; out of scope reads as 404), for every built-in role of agency A
+    // with its default scope, on a case of agency A owned by another caseworker of A.
+    describe('rights notice: role × GET /cases/{id}/rights-notice.pdf', () => {
+        const NOTICE_TABLE = [
+            //  role                   scope     status
+            ['caseworker',           'own',    404], // case.read, but not the owner
+            ['case_supervisor',      'agency', 200],
+            ['investigator',         'agency', 200],
+            ['prosecutor',           'agency', 200],
+            ['analyst',              'all',    403],
+            ['national_coordinator', 'all',    403],
+            ['fund_manager',         'all',    403],
+            ['trustee',              'all',    403],
+            ['auditor',              'all',    403],
+            ['administrator',        'agency', 403],
+        ];
+        const clients = new Map();
+        let caseId;
+        let cOwner;
+        let cOtherAgency;
+        before(async () => {
+            cOwner = await s.clientFor(s.addUser({ username: 'notice-owner', agency: 'A', role: 'caseworker', scope: 'own' }));
+            cOtherAgency = await s.clientFor(s.addUser({ username: 'notice-sup-b', agency: 'B', role: 'case_supervisor', scope: 'agency' }));
+            const r = await cOwner.post('/api/v1/cases', { fields: { gender: 'female' } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            await Promise.all(
+                NOTICE_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `notice-${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        it('the owner gets it; a supervisor of agency B does not (404)', async () => {
+            const r = await cOwner.get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=fr`);
+            assert.equal(r.status, 200);
+            assert.equal(r.headers.get('content-type'), 'application/pdf');
+            assertError(await cOtherAgency.get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=fr`), 404, 'not_found');
+        });
+
+        NOTICE_TABLE.forEach(([role, scope, status], i) => {
+            it(`${role} (scope ${scope}): ${status}`, async () => {
+                const r = await clients.get(i).get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=en`);
+                assert.equal(r.status, status, r.status === 200 ? '' : r.text);
+            });
+        });
+    });
+
     describe('assistance and legal status routes × roles (part A)', () => {
         // role, scope, agency: GET services, POST services, PATCH service, DELETE service, GET legal,
         // PUT non-punishment, POST compensation, GET a permit

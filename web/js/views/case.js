@@ -14,6 +14,7 @@ import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
+import { noticeSection } from './notice.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 import { servicesSection, legalSection } from './assist.js';
 
@@ -412,6 +413,7 @@ export async function render(ctx) {
     c.restricted ? grantsSection(c, ctx, names) : null,
     ...fieldSections(reg, c),
     consentSection(c, ctx),
+    c.merged_into ? null : noticeSection(c),
     eventsSection(reg, c, ctx),
     perpetratorsSection(reg, c, ctx),
     supportPlansSection(reg, c, ctx),
