@@ -39,7 +39,12 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
-    /* Part R: referral and access (0007). */
+    /* Assistance and legal status (part A). */
+    SEALED(case_services, notes_enc, CASE_SERVICES_NOTES)
+        SEALED(case_non_punishment, reason_note_enc, CASE_NON_PUNISHMENT_REASON_NOTE)
+            SEALED(case_returns, risk_summary_enc, CASE_RETURNS_RISK_SUMMARY)
+                SEALED(case_return_follow_ups, notes_enc, CASE_RETURN_FOLLOW_UPS_NOTES)
+    /* Part R: referral and access (migration referral). */
     SEALED(record_access, reason_enc, RECORD_ACCESS_REASON) SEALED(referrals, reason_enc, REFERRALS_REASON)
         SEALED(referrals, reject_note_enc, REFERRALS_REJECT_NOTE)
             SEALED(referrals, override_reason_enc, REFERRALS_OVERRIDE_REASON)
@@ -80,7 +85,14 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
-    /* Part R: referral and access (0007). */
+    /* Assistance and legal status (part A). */
+    {"case_services", "id"},
+    {"case_non_punishment", "id"},
+    {"case_residence_permits", "id"},
+    {"case_returns", "id"},
+    {"case_return_follow_ups", "id"},
+    {"case_compensation_claims", "id"},
+    /* Part R: referral and access (migration referral). */
     {"record_access", "id"},
     {"service_providers", "id"},
     {"referrals", "id"},

@@ -17,7 +17,9 @@ import { consentSection } from './consent.js';
 import {
   referralsSection, sharedNotice, sharedWithMe, glassPage,
 } from './referral.js';
+import { noticeSection } from './notice.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
+import { servicesSection, legalSection } from './assist.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -428,9 +430,12 @@ export async function render(ctx) {
     ...fieldSections(reg, c),
     consentSection(c, ctx),
     ctx.allowed('referral.read') ? referralsSection(c, ctx, reload) : null,
+    c.merged_into ? null : noticeSection(c),
     eventsSection(reg, c, ctx),
     perpetratorsSection(reg, c, ctx),
     supportPlansSection(reg, c, ctx),
+    servicesSection(reg, c, ctx),
+    legalSection(reg, c, ctx),
     attachmentsSection(c, ctx),
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),
