@@ -295,6 +295,7 @@ struct access {
     bool write;
     const char *detail;
     bool done[AUTH_FG__COUNT];
+    bool allowed[AUTH_FG__COUNT]; /* the groups the principal may open on this case (a share narrows them) */
 };
 
 /* Checks group g once per operation (one audit entry per group). */
@@ -309,7 +310,7 @@ static enum status group_check(struct access *a, enum auth_field_group g)
 
 static bool group_allowed(const struct access *a, enum auth_field_group g)
 {
-    return g == AUTH_FG_NONE || auth_field_allowed(a->ctx->who, g, a->write);
+    return g == AUTH_FG_NONE || a->allowed[g];
 }
 
 static enum status reach(struct access *a, const struct auth_ctx *ctx, const struct arec_type *t, int64_t case_id,
@@ -321,6 +322,9 @@ static enum status reach(struct access *a, const struct auth_ctx *ctx, const str
     a->detail = detail;
     enum status st =
         case_reach(ctx, case_id, write ? "case.write" : "case.read", write, detail, &a->rec, &a->case_version);
+    if (st == STATUS_OK) {
+        auth_groups_allowed(ctx, &a->rec, write, a->allowed);
+    }
     if (st == STATUS_OK && write) {
         st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
     }

@@ -10,7 +10,7 @@ import { eachEngine, isErrorShape, startServer } from './lib.mjs';
 
 // Values of the groups NOT shared (identity, contact, location): none may reach the receiver.
 const UNSHARED = ['Zebedee', 'Quillfeather', '254700111222', 'Kibera-lane-7', 'Obadiah', 'Vantongeren',
-    'passport-zebedee'];
+    'passport-zebedee', 'Hospital-ward-9', 'Shelter-room-4'];
 // Values of the shared group (narrative): the receiver sees them.
 const SHARED_NARRATIVE = 'Held in a bakery for two years';
 
@@ -58,6 +58,13 @@ eachEngine((engine) => {
             body: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n'),
             headers: { 'Content-Type': 'application/pdf', 'X-File-Name': 'passport-zebedee.pdf' },
         });
+        assert.equal(r.status, 201, r.text);
+        // Services (part A): a medical row (health) and a shelter's notes (location), neither shared.
+        r = await cwA.post(`/api/v1/cases/${caseId}/services`, { type: 'medical', provider: 'Clinic', status: 'ongoing',
+            notes: 'Hospital-ward-9' });
+        assert.equal(r.status, 201, r.text);
+        r = await cwA.post(`/api/v1/cases/${caseId}/services`, { type: 'shelter', provider: 'House', status: 'ongoing',
+            notes: 'Shelter-room-4' });
         assert.equal(r.status, 201, r.text);
         r = await cwA.post('/api/v1/cases', { fields: { gender: 'female', age: 15, given_name: 'Zebedee' } });
         assert.equal(r.status, 201, r.text);
@@ -142,6 +149,18 @@ eachEngine((engine) => {
                 'consent/history', 'duplicates', 'referrals']) {
                 r = await supB.get(`/api/v1/cases/${caseId}/${sub}`);
                 assert.equal(r.status, 200, `${sub}: ${r.text}`);
+                noUnshared(r, sub);
+            }
+            // Services, legal status and the rights notice (parts A and D): rows and values of
+            // unshared groups stay hidden; a group-wide record without its group is refused.
+            for (const sub of ['services', 'legal', 'legal/residence-permits', 'legal/returns', 'legal/compensation',
+                'rights-notice.pdf?lang=en']) {
+                r = await supB.get(`/api/v1/cases/${caseId}/${sub}`);
+                assert.ok([200, 403].includes(r.status), `${sub}: ${r.status} ${r.text.slice(0, 200)}`);
+                if (sub === 'services') {
+                    // The rows the receiver may see, without the health row or the shelter's notes.
+                    assert.equal(r.status, 200, r.text);
+                }
                 noUnshared(r, sub);
             }
             r = await supB.get(`/api/v1/cases/${caseId}/events`);
