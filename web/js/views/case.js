@@ -15,7 +15,7 @@ import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
 import {
-  referralsSection, sharedNotice, sharedWithMe, glassPage,
+  referralsSection, sharedNotice, sharedWithMe, sharedGroups, glassPage,
 } from './referral.js';
 import { noticeSection } from './notice.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
@@ -410,9 +410,15 @@ export async function render(ctx) {
     ctx.navigate(`cases/${id}`);
   };
   // A case reached through a share (a referral, break-the-glass) is read-only: no write forms.
+  // Field groups not shared are not asked for (the server would refuse them).
   if (sharedWithMe(c, ctx)) {
     const own = ctx.allowed;
-    ctx = { ...ctx, allowed: (p) => !/\.(write|merge|purge|sar|export)$/.test(p) && own(p) };
+    const groups = await sharedGroups(c, ctx);
+    const shared = (p) => {
+      const m = /^fg\.([a-z]+)\.read$/.exec(p);
+      return !m || !groups || groups.has(m[1]);
+    };
+    ctx = { ...ctx, allowed: (p) => !/\.(write|merge|purge|sar|export)$/.test(p) && shared(p) && own(p) };
   }
   const canWrite = ctx.allowed('case.write');
   return h('div', { class: 'page case-page' },

@@ -284,6 +284,21 @@ export function sharedWithMe(c, ctx) {
   return c.owner_id !== me.id;
 }
 
+// The field groups shared with the principal's agency by the live referrals of the case it
+// received, or null when none says (break-the-glass: the principal's own groups apply).
+export async function sharedGroups(c, ctx) {
+  if (!ctx.allowed('referral.read')) return null;
+  try {
+    const data = await api.get(`/api/v1/cases/${c.id}/referrals`);
+    const live = ((data && data.items) || []).filter((r) => r.box === 'received'
+      && (r.state === 'pending' || r.state === 'accepted' || (r.state === 'completed' && r.keep_access)));
+    if (!live.length) return null;
+    return new Set(live.flatMap((r) => r.groups || []));
+  } catch {
+    return null;
+  }
+}
+
 export function sharedNotice(c, ctx) {
   if (!sharedWithMe(c, ctx)) return null;
   return notice('warning', t('referral.shared_notice'));
