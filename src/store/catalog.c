@@ -39,6 +39,9 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
+    /* Pathway and children's safeguards (0007_pathway). */
+    SEALED(case_stage_log, reason_enc, CASE_STAGE_LOG_REASON) SEALED(case_guardians, name_enc, CASE_GUARDIANS_NAME)
+        SEALED(case_bids, note_enc, CASE_BIDS_NOTE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -76,5 +79,12 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
+    /* Pathway and children's safeguards (0007_pathway). */
+    {"case_pathway", "case_id"},
+    {"case_stage_log", "id"},
+    {"pathway_settings", "country"},
+    {"case_child", "case_id"},
+    {"case_guardians", "id"},
+    {"case_bids", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
