@@ -30,6 +30,7 @@ CREATE INDEX case_pathway_stage ON case_pathway(stage);
 CREATE TABLE case_stage_log (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
     action TEXT NOT NULL,
     from_stage TEXT NOT NULL,
     to_stage TEXT NOT NULL,
@@ -39,7 +40,7 @@ CREATE TABLE case_stage_log (
     reason_enc BLOB,
     data TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
-CREATE INDEX case_stage_log_case ON case_stage_log(case_id, at_ms);
+CREATE UNIQUE INDEX case_stage_log_case ON case_stage_log(case_id, seq);
 
 CREATE TABLE pathway_settings (
     country TEXT PRIMARY KEY,
