@@ -71,4 +71,18 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* The referral pathway, its settings and the child safeguards (api_pathway.c; issue 4 part P). */
+void api_pathway_get(struct http_request *req, void *app);
+void api_pathway_transition(struct http_request *req, void *app);
+void api_pathway_not_victim(struct http_request *req, void *app);
+void api_pathway_extend(struct http_request *req, void *app);
+void api_pathway_no_removal(struct http_request *req, void *app);
+void api_pathway_settings_get(struct http_request *req, void *app);
+void api_pathway_settings_put(struct http_request *req, void *app);
+void api_child_get(struct http_request *req, void *app);
+void api_child_put(struct http_request *req, void *app);
+void api_child_guardian_add(struct http_request *req, void *app);
+void api_child_guardian_end(struct http_request *req, void *app);
+void api_child_bid_add(struct http_request *req, void *app);
+
 #endif
