@@ -14,6 +14,7 @@ import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
+import { pathwaySection, childSection } from './pathway.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 
 function eventTypeLabel(type) {
@@ -409,6 +410,8 @@ export async function render(ctx) {
     summary(c, ctx, names),
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     c.restricted ? grantsSection(c, ctx, names) : null,
+    c.merged_into ? null : pathwaySection(c, ctx),
+    c.merged_into ? null : childSection(c, ctx),
     ...fieldSections(reg, c),
     consentSection(c, ctx),
     eventsSection(reg, c, ctx),
