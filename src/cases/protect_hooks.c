@@ -6,6 +6,8 @@
 
 #include "cases/cases_int.h"
 #include "cases/records.h"
+#include "referral/child.h"
+#include "referral/pathway.h"
 
 #include "util/mem.h"
 
@@ -21,5 +23,8 @@ const struct protect_hook protect_hooks[] = {
     {"support-plans", "support plan objectives and action plans", case_records__purge_support_plans, NULL},
     {"attachments", "attachment file names and contents", case_records__purge_attachments, NULL},
     /* Other modules (referrals, ...): add their lines here. */
+    /* Pathway and child safeguards (issue 4, part P). */
+    {"pathway-log", "reasons given for pathway steps", pathway__purge, pathway__sar},
+    {"child-safeguards", "guardian names and best-interests notes", child__purge, child__sar},
 };
 const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);

@@ -718,3 +718,34 @@ enum status child__purge(const struct auth_ctx *ctx, int64_t case_id, int64_t *i
     }
     return st;
 }
+
+enum status child__sar(const struct auth_ctx *ctx, int64_t case_id, json_t **out)
+{
+    *out = NULL;
+    struct child_info *c = xcalloc(1, sizeof *c);
+    c->case_id = case_id;
+    c->age = -1;
+    struct flags_row f;
+    enum status st = flags_load(ctx, case_id, &f);
+    if (st == STATUS_OK) {
+        c->presumed_minor = f.presumed;
+        snprintf(c->age_assessment, sizeof c->age_assessment, "%s", f.assessment);
+        snprintf(c->age_assessment_date, sizeof c->age_assessment_date, "%s", f.assessment_date);
+        c->child_friendly_interview = f.interview;
+        snprintf(c->interview_date, sizeof c->interview_date, "%s", f.interview_date);
+        c->version = f.version;
+        st = guardians_read(ctx, c, true);
+    }
+    if (st == STATUS_OK) {
+        st = bids_read(ctx, c);
+    }
+    if (st == STATUS_OK && (f.version > 0 || c->guardians_count > 0 || c->bids_count > 0)) {
+        json_t *j = child_info_to_json(c);
+        json_object_del(j, "is_child"); /* not computed here: the case's fields are in the export */
+        json_object_del(j, "majority_status");
+        json_object_del(j, "age");
+        *out = json_pack("{so}", "child_safeguards", j);
+    }
+    child_info_free(c);
+    return st;
+}

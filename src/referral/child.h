@@ -96,6 +96,9 @@ enum status child__is_child(const struct auth_ctx *ctx, int64_t case_id, bool *o
 enum status child__solution_check(const struct auth_ctx *ctx, int64_t case_id, const char *stage);
 /* Raised by pathway.c when a child's case reaches identified without a determination. */
 enum status child__determination_task(const struct auth_ctx *ctx, int64_t case_id, int64_t agency_id, int64_t owner_id);
+/* Subject-access hook: {"child_safeguards": ...} with guardian names and notes, or NULL when none.
+ * No access check (the export reached the case with case.sar). */
+enum status child__sar(const struct auth_ctx *ctx, int64_t case_id, json_t **out);
 /* Purge hook: guardian names and BID notes of the case. */
 enum status child__purge(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out);
 

@@ -1127,3 +1127,18 @@ enum status pathway__purge(const struct auth_ctx *ctx, int64_t case_id, int64_t 
     }
     return st;
 }
+
+enum status pathway__sar(const struct auth_ctx *ctx, int64_t case_id, json_t **out)
+{
+    *out = NULL;
+    struct pathway *p = xcalloc(1, sizeof *p);
+    enum status st = load(ctx, case_id, false, p);
+    if (st == STATUS_OK) {
+        st = log_read(ctx, p, true);
+    }
+    if (st == STATUS_OK && (p->version > 0 || p->log_count > 0)) {
+        *out = json_pack("{so}", "pathway", pathway_to_json(p));
+    }
+    pathway_free(p);
+    return st;
+}

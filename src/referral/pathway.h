@@ -164,6 +164,9 @@ enum status pathway__log(const struct auth_ctx *ctx, int64_t case_id, const char
 /* The stage of a case (first_contact without a row); no access check. */
 enum status pathway__stage(const struct auth_ctx *ctx, int64_t case_id, enum pathway_stage *out);
 
+/* Subject-access hook: {"pathway": ...} with the log and its reasons, or NULL when the case never
+ * moved. No access check (the export reached the case with case.sar). */
+enum status pathway__sar(const struct auth_ctx *ctx, int64_t case_id, json_t **out);
 /* Purge hook: removes the sealed reasons of the case's log; *items_out the count. */
 enum status pathway__purge(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out);
 

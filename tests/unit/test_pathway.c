@@ -572,6 +572,18 @@ static void test_pathway__child_return(void **state)
     assert_true(o.child->bids_withheld);
     assert_int_equal(o.child->bids_count, 0);
     op_clear(&o);
+    /* Subject access: the guardian's name, the notes and the reasons of the steps. */
+    json_t *sar = NULL;
+    store_tx_begin(w->t.store, STORE_TX_READ);
+    assert_int_equal(child__sar(&w->t.ctx, id, &sar), STATUS_OK);
+    json_t *g0 = json_array_get(json_object_get(json_object_get(sar, "child_safeguards"), "guardians"), 0);
+    assert_string_equal(json_string_value(json_object_get(g0, "name")), "Guardian Name");
+    json_decref(sar);
+    assert_int_equal(pathway__sar(&w->t.ctx, id, &sar), STATUS_OK);
+    json_t *l0 = json_array_get(json_object_get(json_object_get(sar, "pathway"), "log"), 0);
+    assert_string_equal(json_string_value(json_object_get(l0, "reason")), "a reason that names the person: Amina");
+    json_decref(sar);
+    store_tx_rollback(w->t.store);
     /* Purge: the guardian's name and the notes go. */
     int64_t items = 0;
     store_tx_begin(w->t.store, STORE_TX_WRITE);
