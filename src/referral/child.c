@@ -327,6 +327,9 @@ enum status child_flags_set(const struct auth_ctx *ctx, int64_t case_id, const s
     if (st == STATUS_OK) {
         st = case_reach(ctx, case_id, "case.write", true, "child safeguards", &rec, &case_version);
     }
+    if (st == STATUS_OK) {
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st == STATUS_OK && age_change) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_NARRATIVE, true, "child safeguards");
     }
@@ -395,6 +398,9 @@ enum status child_guardian_add(const struct auth_ctx *ctx, int64_t case_id, cons
     if (st == STATUS_OK) {
         st = case_reach(ctx, case_id, "case.write", true, "add guardian", &rec, NULL);
     }
+    if (st == STATUS_OK) {
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st == STATUS_OK && name && name[0]) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_IDENTITY, true, "add guardian");
     }
@@ -425,6 +431,9 @@ enum status child_guardian_end(const struct auth_ctx *ctx, int64_t case_id, int6
     struct auth_record rec;
     if (st == STATUS_OK) {
         st = case_reach(ctx, case_id, "case.write", true, "end guardian", &rec, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id), SQLV_I64(case_id), sqlv_text(date), SQLV_I64(util_now_ms())};
@@ -473,6 +482,9 @@ enum status child_bid_add(const struct auth_ctx *ctx, int64_t case_id, const cha
     struct auth_record rec;
     if (st == STATUS_OK) {
         st = case_reach(ctx, case_id, "case.write", true, "add best-interests record", &rec, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
     }
     if (st == STATUS_OK) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_LEGAL, true, "add best-interests record");

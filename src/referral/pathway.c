@@ -417,13 +417,17 @@ static enum status reflection_task(const struct auth_ctx *ctx, const struct path
     return task_raise(ctx, &tr, NULL);
 }
 
-/* Reaches the case for a pathway write: case.write, and the narrative group for the reason. */
+/* Reaches the case for a pathway write: case.write, the narrative group for the reason, and
+ * consent to processing (as every change of the case's records). */
 static enum status reach_write(const struct auth_ctx *ctx, int64_t case_id, const char *detail, struct auth_record *rec,
                                int64_t *case_version)
 {
     enum status st = case_reach(ctx, case_id, "case.write", true, detail, rec, case_version);
     if (st == STATUS_OK) {
         st = auth_check(ctx, "case.write", rec, AUTH_FG_NARRATIVE, true, detail);
+    }
+    if (st == STATUS_OK) {
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS); /* refused or withdrawn: no further steps */
     }
     return st;
 }

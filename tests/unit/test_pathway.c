@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cases/cases.h"
+#include "cases/consent.h"
 #include "cases/records.h"
 #include "cases/vocab.h"
 #include "referral/child.h"
@@ -91,6 +92,8 @@ OPFN(op_flags, child_flags_set(c, o->case_id, &o->flags))
 OPFN(op_child, child_get(c, o->case_id, &o->child))
 OPFN(op_bid, child_bid_add(c, o->case_id, o->s1, "2026-01-10", "Best-interests panel", o->s2, o->s3, &o->id))
 OPFN(op_bid_recorded, child_bid_recorded(c, o->case_id, o->s2, &o->b))
+OPFN(op_withdraw,
+     consent_set(c, o->case_id, &(struct consent_change){CONSENT_DATA_USE, CONSENT_WITHDRAWN, "2026-01-01", NULL}, 1))
 OPFN(op_guardian, child_guardian_add(c, o->case_id, o->s1, o->s2, "2026-01-05", &o->id))
 
 static enum status op_case_create(const struct auth_ctx *c, void *p)
@@ -243,6 +246,15 @@ static void test_pathway__illegal(void **state)
     char st[24];
     assert_int_equal(version_of(w, id, st), 1);
     assert_string_equal(st, "screening");
+    /* Consent to data use withdrawn: no further steps. */
+    o.case_id = id;
+    assert_int_equal(run_as(w, w->worker, op_withdraw, &o), STATUS_OK);
+    op_clear(&o);
+    assert_int_equal(move(w, id, "reasonable_grounds", NULL), STATUS_CONFLICT);
+    assert_non_null(strstr(err_last(), "data_use"));
+    o = (struct op){.case_id = id, .s1 = "Guardian", .s2 = "Office"};
+    assert_int_equal(run_as(w, w->worker, op_guardian, &o), STATUS_CONFLICT);
+    op_clear(&o);
 }
 
 static void test_pathway__adult_path(void **state)
