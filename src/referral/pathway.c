@@ -306,7 +306,7 @@ enum status pathway__log(const struct auth_ctx *ctx, int64_t case_id, const char
         st = vault_seal(ctx->vault, &blob, &len, &ad, reason, strlen(reason));
         rv = SQLV_BLOB(blob, len);
     }
-    char *text = json_dumps(data ? data : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
                                 SQLV_I64(case_id),
@@ -865,7 +865,7 @@ enum status pathway_reflection_extend(const struct auth_ctx *ctx, int64_t case_i
         st = save(ctx, &p, expected_version);
     }
     if (st == STATUS_OK) {
-        json_t *data = json_pack("{sisssss}", "days", days, "from_end", old_end, "end", p.reflection.end);
+        json_t *data = json_pack("{sissss}", "days", days, "from_end", old_end, "end", p.reflection.end);
         st = pathway__log(ctx, case_id, "extend", "reflection", "reflection", reason, data);
     }
     return st;

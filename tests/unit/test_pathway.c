@@ -374,6 +374,8 @@ static void test_pathway__adult_path(void **state)
     assert_string_equal(o.p->log[0].actor, "worker");
     assert_string_equal(o.p->log[0].reason, "a reason that names the person: Amina");
     assert_string_equal(o.p->log[3].action, "extend");
+    assert_int_equal(json_integer_value(json_object_get(o.p->log[3].data, "days")), 10);
+    assert_string_equal(json_string_value(json_object_get(o.p->log[3].data, "end")), "2026-03-01");
     json_t *j = pathway_to_json(o.p);
     assert_string_equal(json_string_value(json_object_get(j, "stage")), "closed");
     assert_int_equal(json_array_size(json_object_get(j, "next")), 1);
