@@ -151,6 +151,20 @@ export function pathwaySection(c, ctx) {
     });
     return h('details', { class: 'case-action' }, h('summary', {}, t('pathway.extend')), f);
   }
+  function noRemovalForm(current) {
+    const f = h('form', { class: 'form', novalidate: true, 'data-no-removal': '' },
+      field({ name: 'no_removal', label: t('pathway.no_removal'), type: 'checkbox', value: current }),
+      field({ name: 'reason', label: t('pathway.reason'), type: 'textarea', hint: t('pathway.no_removal_hint'),
+        attrs: { maxlength: '4000' } }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('pathway.set_no_removal'))));
+    f.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      clearErrors(f);
+      const v = formValues(f);
+      post('reflection/no-removal', { no_removal: v.no_removal, reason: v.reason || undefined }, f, t('pathway.saved'));
+    });
+    return h('details', { class: 'case-action' }, h('summary', {}, t('pathway.set_no_removal')), f);
+  }
   const load = async () => {
     try {
       const r = await api.getWithVersion(`/api/v1/cases/${c.id}/pathway`);
@@ -173,7 +187,7 @@ export function pathwaySection(c, ctx) {
           parts.push(...p.next.map(moveForm));
         }
         if (p.not_victim_allowed) parts.push(notVictimForm());
-        if (p.reflection && p.reflection.active) parts.push(extendForm());
+        if (p.reflection && p.reflection.active) parts.push(extendForm(), noRemovalForm(p.reflection.no_removal));
       }
       parts.push(h('details', { class: 'case-action' }, h('summary', {}, t('pathway.log')),
         p.log.length ? table(t('pathway.log'), [
@@ -221,6 +235,15 @@ export function childSection(c, ctx) {
     });
     return h('details', { class: 'case-action' }, h('summary', {}, label), f);
   };
+  const endButton = (g) => {
+    const f = h('form', { class: 'form inline', novalidate: true },
+      h('button', { type: 'submit', 'data-end-guardian': g.id }, t('child.end_guardian')));
+    f.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      send('POST', `/guardians/${g.id}/end`, {}, f, t('child.saved'));
+    });
+    return f;
+  };
   const presumeForm = () => formOf(t('child.presume'), [
     field({ name: 'reason', label: t('pathway.reason'), type: 'textarea', required: true })],
   (v, f) => send('PUT', '', { presume_minor: true, reason: v.reason }, f, t('child.saved')), { 'data-presume': '' });
@@ -247,7 +270,7 @@ export function childSection(c, ctx) {
           { label: t('child.guardian_name'), cell: (g) => g.name || (g.name_withheld ? t('child.withheld') : '—') },
           { label: t('child.organisation'), cell: (g) => g.organisation || '—' },
           { label: t('child.appointed'), cell: (g) => g.appointed, cls: 'nowrap' },
-          { label: t('child.ended'), cell: (g) => g.ended || '—', cls: 'nowrap' },
+          { label: t('child.ended'), cell: (g) => g.ended || (canWrite ? endButton(g) : '—'), cls: 'nowrap' },
         ], x.guardians),
         x.bids_withheld ? h('p', { class: 'hint' }, t('child.bids_withheld')) : table(t('child.bids'), [
           { label: t('child.bid_kind'), cell: (b) => t(`child.kind.${b.kind}`) },
