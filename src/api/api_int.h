@@ -71,6 +71,30 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* The printable rights notice (api_notice.c; part D of issue 4). */
+void api_case_rights_notice(struct http_request *req, void *app);
+/* Assistance and legal status (part A, api_assist.c). */
+void api_case_services(struct http_request *req, void *app);
+void api_case_service_add(struct http_request *req, void *app);
+void api_case_service_get(struct http_request *req, void *app);
+void api_case_service_patch(struct http_request *req, void *app);
+void api_case_service_delete(struct http_request *req, void *app);
+void api_case_legal(struct http_request *req, void *app);
+void api_case_non_punishment_put(struct http_request *req, void *app);
+void api_case_permits(struct http_request *req, void *app);
+void api_case_permit_add(struct http_request *req, void *app);
+void api_case_permit_get(struct http_request *req, void *app);
+void api_case_permit_patch(struct http_request *req, void *app);
+void api_case_returns(struct http_request *req, void *app);
+void api_case_return_add(struct http_request *req, void *app);
+void api_case_return_get(struct http_request *req, void *app);
+void api_case_return_patch(struct http_request *req, void *app);
+void api_case_return_follow_ups(struct http_request *req, void *app);
+void api_case_return_follow_up_add(struct http_request *req, void *app);
+void api_case_claims(struct http_request *req, void *app);
+void api_case_claim_add(struct http_request *req, void *app);
+void api_case_claim_get(struct http_request *req, void *app);
+void api_case_claim_patch(struct http_request *req, void *app);
 /* The referral pathway, its settings and the child safeguards (api_pathway.c; issue 4 part P). */
 void api_pathway_get(struct http_request *req, void *app);
 void api_pathway_transition(struct http_request *req, void *app);

@@ -6,6 +6,8 @@
 
 #include "cases/cases_int.h"
 #include "cases/records.h"
+#include "referral/assist.h"
+#include "referral/legal.h"
 #include "referral/child.h"
 #include "referral/pathway.h"
 
@@ -22,6 +24,10 @@ const struct protect_hook protect_hooks[] = {
      case_records_sar_json},
     {"support-plans", "support plan objectives and action plans", case_records__purge_support_plans, NULL},
     {"attachments", "attachment file names and contents", case_records__purge_attachments, NULL},
+    /* Assistance and legal status (src/referral/assist.c, legal.c). */
+    {"services", "service notes", assist_purge, assist_sar_json},
+    {"legal-status", "non-punishment reason notes, return risk summaries and reintegration follow-up notes",
+     legal_purge, legal_sar_json},
     /* Other modules (referrals, ...): add their lines here. */
     /* Pathway and child safeguards (issue 4, part P). */
     {"pathway-log", "reasons given for pathway steps", pathway__purge, pathway__sar},

@@ -3020,11 +3020,16 @@ static const struct command commands[] = {
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
 };
 
-/* Every command table: the platform and case commands here, then each module's file. */
-static const struct cli_table cli_core_table = {commands, ARRAY_LEN(commands)};
-/* Pointers, so that the tables of other files (extern, not constant expressions) can be listed. */
+/* Every command table: the platform and case commands here, then each module's file. Pointers,
+ * since another file's table is not a constant expression in C. */
+static const struct cli_table cli_platform_table = {commands, ARRAY_LEN(commands)};
 static const struct cli_table *const cli_tables[] = {
-    &cli_core_table,
+    &cli_platform_table,
+    /* issue 4, part D: the rights notice */
+    &cli_notice_table,
+    /* issue 4, part A: services and legal status */
+    &cli_assist_table,
+    /* issue 4, part P: the referral pathway and the child safeguards */
     &cli_pathway_table,
 };
 

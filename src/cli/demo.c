@@ -14,6 +14,8 @@
 #include "referral/child.h"
 #include "referral/pathway.h"
 #include "cli/cli.h"
+#include "referral/assist.h"
+#include "referral/legal.h"
 #include "util/mem.h"
 #include "util/status.h"
 #include "vault/vault.h"
@@ -133,6 +135,8 @@ struct demo_cases {
     uint64_t seed;
 };
 
+static enum status demo_assistance(const struct auth_ctx *ctx, int64_t case_id, int i);
+
 /* Generated cases for one agency (invented people, from the project's own generator). */
 static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 {
@@ -147,6 +151,9 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
         st = case_create(ctx, &r, &out);
         if (st == STATUS_OK) {
             st = case_generate_records(ctx, out->id, d->seed + (uint64_t)i); /* perpetrators, support plans */
+        }
+        if (st == STATUS_OK) {
+            st = demo_assistance(ctx, out->id, i); /* services and legal status (part A) */
         }
         case_record_free(out);
         case_record_clear(&r);
@@ -302,4 +309,60 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     }
     *password_out = password;
     return 0;
+}
+
+/* Services delivered and legal status for some demo cases (part A): every second case has
+ * services, every third a residence permit and a compensation claim, every fifth a voluntary
+ * return being planned, every seventh a non-punishment decision. Invented, non-identifying. */
+static enum status demo_assistance(const struct auth_ctx *ctx, int64_t case_id, int i)
+{
+    static const char *const services[] = {
+        "{\"type\":\"shelter\",\"provider\":\"Demo Safe House\",\"start_date\":\"2026-02-01\","
+        "\"status\":\"ongoing\",\"notes\":\"Demo shelter note\"}",
+        "{\"type\":\"medical\",\"provider\":\"Demo Clinic\",\"start_date\":\"2026-02-03\","
+        "\"end_date\":\"2026-02-20\",\"status\":\"completed\",\"outcome\":\"achieved\"}",
+        "{\"type\":\"psychological\",\"provider\":\"Demo Counselling Centre\",\"status\":\"ongoing\"}",
+        "{\"type\":\"legal_aid\",\"provider\":\"Demo Legal Aid Society\",\"status\":\"planned\"}",
+        "{\"type\":\"vocational_training\",\"provider\":\"Demo Training Institute\",\"status\":\"planned\"}",
+    };
+    enum status st = STATUS_OK;
+    json_error_t e;
+    for (size_t k = 0; st == STATUS_OK && i % 2 == 0 && k < 2; k++) {
+        json_t *in = json_loads(services[((size_t)i / 2 + k) % ARRAY_LEN(services)], 0, &e);
+        st = assist_service_add(ctx, case_id, in, NULL);
+        json_decref(in);
+    }
+    if (st == STATUS_OK && i % 3 == 0) {
+        json_t *permit = json_pack("{ssssssss}", "kind", "temporary_victim", "applied_date", "2026-03-01", "authority",
+                                   "Demo Immigration Office", "decision", i % 2 ? "pending" : "granted");
+        if (i % 2 == 0) {
+            json_object_set_new(permit, "decision_date", json_string("2026-03-15"));
+            json_object_set_new(permit, "valid_from", json_string("2026-03-15"));
+            json_object_set_new(permit, "valid_until", json_string("2027-03-14"));
+        }
+        st = legal_add(ctx, LEGAL_PERMIT, case_id, 0, permit, NULL);
+        json_decref(permit);
+        json_t *claim = json_pack("{sssssssIsb}", "kind", "labour_claim", "against", "employer", "currency", "EUR",
+                                  "amount_claimed", (json_int_t)(250000 + 1000 * i), "legal_aid", 1);
+        if (st == STATUS_OK) {
+            st = legal_add(ctx, LEGAL_CLAIM, case_id, 0, claim, NULL);
+        }
+        json_decref(claim);
+    }
+    if (st == STATUS_OK && i % 5 == 0) {
+        /* Planning only: approving a child's return needs a best-interests determination. */
+        json_t *ret = json_pack("{sssbssssssssssssss}", "destination", "NGA", "consent_confirmed", 1, "consent_date",
+                                "2026-04-01", "risk_level", "low", "risk_date", "2026-04-02", "risk_assessed_by",
+                                "Demo Return Agency", "planned_date", "2026-06-01", "receiving_org",
+                                "Demo Reintegration Centre", "status", "planning");
+        st = legal_add(ctx, LEGAL_RETURN, case_id, 0, ret, NULL);
+        json_decref(ret);
+    }
+    if (st == STATUS_OK && i % 7 == 0) {
+        json_t *np = json_pack("{sbssssss}", "applies", 1, "reason", "immigration_offence", "decided_date",
+                               "2026-03-10", "decided_by", "Demo Prosecution Service");
+        st = legal_non_punishment_put(ctx, case_id, 0, np, NULL);
+        json_decref(np);
+    }
+    return st;
 }

@@ -39,7 +39,12 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
-    /* Pathway and children's safeguards (0007_pathway). */
+    /* Assistance and legal status (part A). */
+    SEALED(case_services, notes_enc, CASE_SERVICES_NOTES)
+        SEALED(case_non_punishment, reason_note_enc, CASE_NON_PUNISHMENT_REASON_NOTE)
+            SEALED(case_returns, risk_summary_enc, CASE_RETURNS_RISK_SUMMARY)
+                SEALED(case_return_follow_ups, notes_enc, CASE_RETURN_FOLLOW_UPS_NOTES)
+    /* Pathway and children's safeguards (migration pathway). */
     SEALED(case_stage_log, reason_enc, CASE_STAGE_LOG_REASON) SEALED(case_guardians, name_enc, CASE_GUARDIANS_NAME)
         SEALED(case_bids, note_enc, CASE_BIDS_NOTE)
 #undef SEALED
@@ -79,7 +84,14 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
-    /* Pathway and children's safeguards (0007_pathway). */
+    /* Assistance and legal status (part A). */
+    {"case_services", "id"},
+    {"case_non_punishment", "id"},
+    {"case_residence_permits", "id"},
+    {"case_returns", "id"},
+    {"case_return_follow_ups", "id"},
+    {"case_compensation_claims", "id"},
+    /* Pathway and children's safeguards (migration pathway). */
     {"case_pathway", "case_id"},
     {"case_stage_log", "id"},
     {"pathway_settings", "country"},

@@ -89,6 +89,13 @@
 #define CASE_RECORDS_MAX 1000                           /* perpetrators, plans or attachments of one case */
 #define HTTP_UPLOAD_BYTES_MAX CASE_ATTACHMENT_BYTES_MAX /* the body of an upload route (raw bytes) */
 
+/* PDF documents (src/pdf): reports and printable notices, rendered whole in memory. */
+#define PDF_PAGES_MAX 500                 /* pages of one document */
+#define PDF_TEXT_BYTES_MAX (256 * 1024)   /* the text of one block (a paragraph, a list, a table) */
+#define PDF_ITEMS_MAX 1000                /* items of one list or rows of one table */
+#define PDF_BYTES_MAX (32 * 1024 * 1024)  /* the finished file */
+#define PDF_META_BYTES_MAX NAME_BYTES_MAX /* the title or subject in the document's metadata */
+
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");
 _Static_assert(JSON_STRING_BYTES_MAX < HTTP_BODY_BYTES_MAX, "a string fits in a body");

@@ -14,8 +14,10 @@ import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
+import { noticeSection } from './notice.js';
 import { pathwaySection, childSection } from './pathway.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
+import { servicesSection, legalSection } from './assist.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -414,9 +416,12 @@ export async function render(ctx) {
     c.merged_into ? null : childSection(c, ctx),
     ...fieldSections(reg, c),
     consentSection(c, ctx),
+    c.merged_into ? null : noticeSection(c),
     eventsSection(reg, c, ctx),
     perpetratorsSection(reg, c, ctx),
     supportPlansSection(reg, c, ctx),
+    servicesSection(reg, c, ctx),
+    legalSection(reg, c, ctx),
     attachmentsSection(c, ctx),
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),
