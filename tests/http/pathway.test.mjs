@@ -5,6 +5,10 @@
 // and a child's case refused return without a best-interests determination and let through with
 // one; no reason or guardian name in the server log.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { eachEngine, isErrorShape, startServer } from './lib.mjs';
@@ -23,6 +27,22 @@ function assertError(r, status, code, field) {
 const REASON = 'Screened after Chidinma Eze called the helpline';
 const GUARDIAN = 'Ifeoma Nwachukwu';
 const DAY_MS = 86_400_000;
+const EN = JSON.parse(readFileSync(new URL('../../i18n/en.json', import.meta.url), 'utf8'));
+
+/** The rights notice of a case as text (pdftotext), without white space. */
+async function noticeText(client, id) {
+    const headers = { Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    const res = await fetch(`${client.base}/api/v1/cases/${id}/rights-notice.pdf?lang=en`, { headers });
+    assert.equal(res.status, 200);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ctis-pathway-'));
+    try {
+        const f = path.join(dir, 'n.pdf');
+        writeFileSync(f, Buffer.from(await res.arrayBuffer()));
+        return execFileSync('pdftotext', ['-q', '-enc', 'UTF-8', f, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
 
 eachEngine((engine) => {
     let s;
@@ -87,6 +107,7 @@ eachEngine((engine) => {
 
         it('raise the reflection_ending task before the period ends', async () => {
             const id = await newCase({ gender: 'female', age: 30 });
+            assert.ok((await noticeText(cw, id)).includes(EN['notice.reflection.unset'].replace(/\s+/g, '')));
             await move(id, { to: 'screening' });
             let r = await move(id, { to: 'reasonable_grounds', decision_date: '2026-05-01', screening_id: 5 });
             assert.equal(r.json.reasonable_grounds_date, '2026-05-01');
@@ -96,6 +117,11 @@ eachEngine((engine) => {
             assert.deepEqual(r.json.reflection, {
                 start: '2026-05-01', end: '2026-05-31', days: 30, extensions: 0, no_removal: true, active: true,
             });
+            // The rights notice gives the period (it said "not set yet" before).
+            const unset = EN['notice.reflection.unset'].replace(/\s+/g, '');
+            const text = await noticeText(cw, id);
+            assert.ok(!text.includes(unset), text);
+            assert.ok(text.includes('30days'), text);
             const end = Date.parse('2026-05-31T00:00:00Z');
             let row = s.sql(`SELECT status, due_at_ms, kind FROM tasks WHERE auto_key = 'reflection_ending:${id}'`).trim();
             assert.equal(row, `open|${end - 7 * DAY_MS}|reflection_ending`);
