@@ -18,6 +18,7 @@
 #include "auth/auth.h"
 #include "cases/cases.h"
 #include "cases/consent.h"
+#include "referral/screening.h"
 #include "cases/dedup.h"
 #include "cases/export.h"
 #include "cases/generate.h"
@@ -335,6 +336,9 @@ static enum status op_init(const struct auth_ctx *ctx, void *p)
 {
     struct init_args *a = p;
     enum status st = auth_roles_seed(ctx->store);
+    if (st == STATUS_OK) {
+        st = screening_sets_seed(ctx->store); /* the shipped indicator sets (part S) */
+    }
     struct auth_agency *agency = NULL;
     struct auth_agency_input ai = {a->agency, a->agency_type, a->country ? a->country : "", -1};
     if (st == STATUS_OK) {
@@ -468,6 +472,9 @@ static int cmd_migrate(const struct command *cmd, struct args *args)
         st = store_tx_begin(s, STORE_TX_WRITE);
         if (st == STATUS_OK) {
             st = auth_roles_seed(s);
+            if (st == STATUS_OK) {
+                st = screening_sets_seed(s); /* the shipped indicator sets (part S) */
+            }
             st = st == STATUS_OK ? store_tx_commit(s) : (store_tx_rollback(s), st);
         }
     }
@@ -3021,8 +3028,10 @@ static const struct command commands[] = {
 };
 
 /* Every command table: the platform and case commands here, then each module's file. */
-static const struct cli_table cli_tables[] = {
-    {commands, ARRAY_LEN(commands)},
+static const struct cli_table cli_platform_table = {commands, ARRAY_LEN(commands)};
+static const struct cli_table *const cli_tables[] = {
+    &cli_platform_table,
+    &cli_screening_table,
 };
 
 static void usage_all(FILE *f)
@@ -3032,8 +3041,8 @@ static void usage_all(FILE *f)
             "Commands:\n",
             CTIS_VERSION);
     for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
-        for (size_t i = 0; i < cli_tables[t].count; i++) {
-            const struct command *c = &cli_tables[t].commands[i];
+        for (size_t i = 0; i < cli_tables[t]->count; i++) {
+            const struct command *c = &cli_tables[t]->commands[i];
             fprintf(f, "  %-22s %.*s\n", c->name, (int)strcspn(c->summary, "."), c->summary);
         }
     }
@@ -3060,8 +3069,8 @@ int cli_main(int argc, char **argv)
     const struct command *cmd = NULL;
     int used = 0;
     for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
-        for (size_t i = 0; i < cli_tables[t].count; i++) {
-            const struct command *c = &cli_tables[t].commands[i];
+        for (size_t i = 0; i < cli_tables[t]->count; i++) {
+            const struct command *c = &cli_tables[t]->commands[i];
             const char *name = c->name, *space = strchr(name, ' ');
             if (space == NULL) {
                 if (strcmp(argv[1], name) == 0 && used < 1) {
@@ -3079,8 +3088,8 @@ int cli_main(int argc, char **argv)
         bool group = false;
         size_t n = strlen(argv[1]);
         for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
-            for (size_t i = 0; i < cli_tables[t].count; i++) {
-                const struct command *c = &cli_tables[t].commands[i];
+            for (size_t i = 0; i < cli_tables[t]->count; i++) {
+                const struct command *c = &cli_tables[t]->commands[i];
                 if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
                     if (!group) {
                         fprintf(stderr, "ctis %s: which one?\n", argv[1]);

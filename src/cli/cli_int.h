@@ -79,5 +79,6 @@ enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out
 
 /* The command tables of the module files (add yours here and to cli_tables in cli.c). */
 /* extern const struct cli_table cli_tasks_table; */
+extern const struct cli_table cli_screening_table; /* cli_screening.c (part S) */
 
 #endif

@@ -39,6 +39,9 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
+    /* Screening (part S). */
+    SEALED(case_screenings, answers_enc, CASE_SCREENINGS_ANSWERS)
+        SEALED(case_screenings, decision_reason_enc, CASE_SCREENINGS_DECISION_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -76,5 +79,9 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
+    /* Screening (part S). */
+    {"indicator_sets", "id"},
+    {"indicator_items", "set_id, position"},
+    {"case_screenings", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
