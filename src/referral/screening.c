@@ -280,7 +280,7 @@ static enum status rule_from_json(const json_t *rule, const char *file, struct s
 
 static enum status items_from_json(const json_t *items, const char *file, struct screening_set *s)
 {
-    static const char *const item_keys[] = {"code", "dimension", "grade", "label", "labels", NULL};
+    static const char *const item_keys[] = {"code", "dimension", "grade", "label", "labels", "label_local", NULL};
     if (!json_is_array(items) || json_array_size(items) == 0 || json_array_size(items) > SCREENING_SET_ITEMS_MAX) {
         return bad(file, "/indicators", "indicators: a list of 1 to %d indicators", SCREENING_SET_ITEMS_MAX);
     }
@@ -359,9 +359,11 @@ enum status screening_set_from_json(const json_t *doc, const char *file, struct 
 
 enum status screening__set_parse(const json_t *doc, const char *file, bool with_items, struct screening_set **out)
 {
-    static const char *const top_keys[] = {"format",     "code",         "version",  "title",  "country",
-                                           "population", "exploitation", "verified", "source", "dimensions",
-                                           "rule",       "indicators",   NULL};
+    static const char *const top_keys[] = {"format", "code", "version", "title", "country", "population",
+                                           "exploitation", "verified", "source", "dimensions", "rule", "indicators",
+                                           /* Informative members of a listed set, ignored: a set read
+                                            * from the API can be loaded elsewhere as it is. */
+                                           "id", "loaded_at", "loaded_by", "indicator_count", NULL};
     *out = NULL;
     if (!json_is_object(doc)) {
         return bad(file, "/", "an indicator set: a JSON object");
