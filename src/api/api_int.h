@@ -71,4 +71,14 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* Screening (part S, api_screening.c). */
+void api_indicator_sets_list(struct http_request *req, void *app);
+void api_indicator_sets_import(struct http_request *req, void *app);
+void api_indicator_set_get(struct http_request *req, void *app);
+void api_screening_evaluate(struct http_request *req, void *app);
+void api_case_screenings(struct http_request *req, void *app);
+void api_case_screening_add(struct http_request *req, void *app);
+void api_case_screening_get(struct http_request *req, void *app);
+void api_case_screening_decide(struct http_request *req, void *app);
+
 #endif

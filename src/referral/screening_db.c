@@ -762,7 +762,7 @@ enum status screening_decide(const struct auth_ctx *ctx, int64_t case_id, int64_
                                 sqlv_text(ctx->who->username)};
         st = store_exec_one(ctx->store, STMT_SCREENING_DECIDE, a, ARRAY_LEN(a), &r);
         if (st == STATUS_NOT_FOUND) {
-            st = err_set_field(STATUS_CONFLICT, "version", "the screening was changed meanwhile: reload it");
+            st = err_set_field(STATUS_CONFLICT, "version", "the screening was changed by someone else: reload it");
         }
     }
     store_rows_free(r);
