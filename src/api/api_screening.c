@@ -25,6 +25,7 @@ struct scr_args {
     struct screening_record rec;
     struct screening_record *recs;
     size_t nrecs;
+    struct screening_case_facts facts;
     const char *decision, *reason;
 };
 
@@ -151,7 +152,8 @@ void api_screening_evaluate(struct http_request *req, void *app)
 static enum status op_list(const struct auth_ctx *ctx, void *p)
 {
     struct scr_args *a = p;
-    return screening_list(ctx, a->case_id, &a->recs, &a->nrecs);
+    enum status st = screening_list(ctx, a->case_id, &a->recs, &a->nrecs);
+    return st == STATUS_OK ? screening_case_facts(ctx, a->case_id, &a->facts) : st;
 }
 
 void api_case_screenings(struct http_request *req, void *app)
@@ -169,7 +171,16 @@ void api_case_screenings(struct http_request *req, void *app)
             json_array_append_new(arr, screening_record_to_json(&a.recs[i]));
         }
     }
-    api__respond(req, st, 200, st == STATUS_OK ? api__items(arr) : NULL);
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        /* What a new screening starts from, for the form (its preview sends the same). */
+        o = api__items(arr);
+        json_object_set_new(
+            o, "subject",
+            json_pack("{sososs}", "age", a.facts.age >= 0 ? json_integer(a.facts.age) : json_null(), "majority_status",
+                      a.facts.majority[0] ? json_string(a.facts.majority) : json_null(), "country", a.facts.country));
+    }
+    api__respond(req, st, 200, o);
     scr_args_clear(&a);
 }
 

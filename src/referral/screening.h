@@ -207,6 +207,14 @@ struct screening_record {
 };
 void screening_record_clear(struct screening_record *r);
 void screening_records_free(struct screening_record *list, size_t count);
+/* What a screening of the case starts from: the case's age (-1 unknown) and majority status
+ * ("" unknown), and the country of its agency (whose adapted sets apply). case.read. */
+struct screening_case_facts {
+    int64_t age;
+    char majority[8];
+    char country[4];
+};
+enum status screening_case_facts(const struct auth_ctx *ctx, int64_t case_id, struct screening_case_facts *out);
 /* Records a screening of case_id (case.write; evidence needs fg.narrative.write). The population
  * comes from the case's age and majority status and the answers' presumed_minor; the country from
  * the answers, else the case's agency. *out (may be NULL): the record as stored. */

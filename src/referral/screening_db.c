@@ -612,6 +612,35 @@ static void agency_country(const struct auth_ctx *ctx, int64_t agency_id, char o
     store_rows_free(r);
 }
 
+/* The case's subject facts (no access check). */
+static enum status subject_read(const struct auth_ctx *ctx, int64_t case_id, int64_t agency_id,
+                                struct screening_case_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->age = -1;
+    struct case_record *c = NULL;
+    enum status st = case_get(ctx, case_id, &c);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (c->v[CASE_F_age].state == CASE_SET) {
+        out->age = c->v[CASE_F_age].i;
+    }
+    if (c->v[CASE_F_majority_status].state == CASE_SET && c->v[CASE_F_majority_status].text != NULL) {
+        snprintf(out->majority, sizeof out->majority, "%s", c->v[CASE_F_majority_status].text);
+    }
+    case_record_free(c);
+    agency_country(ctx, agency_id, out->country);
+    return STATUS_OK;
+}
+
+enum status screening_case_facts(const struct auth_ctx *ctx, int64_t case_id, struct screening_case_facts *out)
+{
+    struct auth_record rec;
+    enum status st = case_reach(ctx, case_id, "case.read", false, "screening facts", &rec, NULL);
+    return st == STATUS_OK ? subject_read(ctx, case_id, rec.agency_id, out) : st;
+}
+
 enum status screening_add(const struct auth_ctx *ctx, int64_t case_id, const json_t *answers,
                           struct screening_record *out)
 {
@@ -632,28 +661,23 @@ enum status screening_add(const struct auth_ctx *ctx, int64_t case_id, const jso
         }
         store_rows_free(r);
     }
-    struct case_record *c = NULL;
+    struct screening_case_facts facts;
     if (st == STATUS_OK) {
-        st = case_get(ctx, case_id, &c);
+        st = subject_read(ctx, case_id, rec.agency_id, &facts);
     }
     if (st != STATUS_OK) {
         return st;
     }
     struct screening_subject subj = {
-        c->v[CASE_F_age].state == CASE_SET ? c->v[CASE_F_age].i : -1,
-        c->v[CASE_F_majority_status].state == CASE_SET ? c->v[CASE_F_majority_status].text : NULL,
+        facts.age,
+        facts.majority[0] ? facts.majority : NULL,
         json_is_true(json_object_get(answers, "presumed_minor")),
     };
     char country[4];
     const char *given = json_string_value(json_object_get(answers, "country"));
-    if (given != NULL) {
-        snprintf(country, sizeof country, "%s", given);
-    } else {
-        agency_country(ctx, rec.agency_id, country);
-    }
+    snprintf(country, sizeof country, "%s", given != NULL ? given : facts.country);
     struct screening_outcome oc;
     st = outcome_compute(ctx->store, answers, &subj, country, &oc);
-    case_record_free(c);
     if (st != STATUS_OK) {
         return st;
     }

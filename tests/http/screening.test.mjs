@@ -221,6 +221,7 @@ eachEngine((engine) => {
         let r = await cw.get(`/api/v1/cases/${adultCase}/screenings`);
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.items.length, 1);
+        assert.deepEqual(r.json.subject, { age: 30, majority_status: 'Adult', country: 'NGA' });
         const scr = r.json.items[0];
         r = await cw.get(`/api/v1/cases/${adultCase}/screenings/${scr.id}`);
         assert.equal(r.status, 200, r.text);
