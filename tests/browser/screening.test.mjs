@@ -8,12 +8,15 @@
 // Run: cd tests/browser && node --test screening.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
 } from './lib.mjs';
 
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 180000;
@@ -63,6 +66,16 @@ async function answerActAndPurpose() {
   await page.locator('[data-answer="p:purposes:forced_labour"] select').selectOption('yes');
 }
 
+// axe-core (WCAG 2.1 A and AA) on the page as it is: no violation.
+async function checkAxe(what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} on ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `${what}:\n${violations.join('\n')}`);
+}
+
 async function previewResult(want) {
   await page.waitForFunction((w) => document.querySelector('[data-preview] [data-result]')
     ?.getAttribute('data-result') === w, want);
@@ -105,6 +118,7 @@ test('adult screening in English: reasonable grounds, means missing; save and de
   const list = await apiCall(page, 'GET', `/api/v1/cases/${adultCase.id}/screenings`);
   assert.equal(list.items[0].decision.decision, 'agree');
   assert.equal(list.items[0].answers.protocol.acts.recruitment.evidence, EVIDENCE);
+  await checkAxe('screening page (en)');
   await page.screenshot({ path: join(OUT, 'screening-en.png'), fullPage: true });
 });
 
@@ -132,6 +146,7 @@ test('child screening in Arabic: presumed victim, right to left', { skip: SKIP, 
   const list = await apiCall(page, 'GET', `/api/v1/cases/${childCase.id}/screenings`);
   assert.equal(list.items[0].result, 'presumed_victim');
   assert.deepEqual(list.items[0].exploitation, ['labour', 'sexual']);
+  await checkAxe('screening page (ar)');
   await page.screenshot({ path: join(OUT, 'screening-ar.png'), fullPage: true });
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
