@@ -77,9 +77,10 @@ eachEngine((engine) => {
         const adult = r.json.items.find((x) => x.code === ADULT_SET);
         assert.equal(adult.indicator_count, 67);
         assert.match(adult.source, /unverified/);
-        r = await cw.get(`/api/v1/indicator-sets/${adult.id}`);
+        r = await cw.get(`/api/v1/indicator-sets/${adult.id}?lang=ru`);
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.indicators.length, 67);
+        assert.equal(r.json.indicators.find((i) => i.code === 'cd_debt_bondage').label_local, 'Долговая кабала');
         const grades = r.json.indicators.reduce((m, i) => ({ ...m, [i.grade]: (m[i.grade] || 0) + 1 }), {});
         assert.deepEqual(grades, { strong: 7, medium: 53, weak: 7 });
         r = await cw.get('/api/v1/indicator-sets?population=child&exploitation=labour&current=1');

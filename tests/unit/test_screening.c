@@ -103,6 +103,17 @@ static void test_screening__shipped_sets(void **state)
     assert_true(c->requires_act);
     assert_int_equal(c->nclauses, 1);
     assert_int_equal(c->clauses[0], 1u << SCREENING_DIM_EXPLOITATION);
+    /* Every indicator has its label in the five other languages. */
+    const char *const langs[] = {"ar", "es", "fr", "ru", "zh"};
+    for (size_t i = 0; i < a->nitems; i++) {
+        for (size_t k = 0; k < ARRAY_LEN(langs); k++) {
+            if (!json_is_string(json_object_get(a->items[i].labels, langs[k]))) {
+                fail_msg("%s has no %s label", a->items[i].code, langs[k]);
+            }
+        }
+    }
+    assert_string_equal(json_string_value(json_object_get(item(c, "cr_violence")->labels, "fr")),
+                        "Violence sur les victimes");
     /* No sexual-exploitation set is shipped. */
     for (size_t i = 0; i < assets_count; i++) {
         if (strncmp(assets[i].path, "indicators/", 11) == 0) {
