@@ -22,6 +22,15 @@ const DIMENSIONS = ['deceptive_recruitment', 'coercive_recruitment', 'recruitmen
 const ANSWERS = ['', 'yes', 'no', 'unknown'];
 const EXPLOITATIONS = ['labour', 'sexual'];
 
+// A list in the page's language ("act and purpose", "الفعل والغرض").
+function listOf(items) {
+  try {
+    return new Intl.ListFormat(lang(), { style: 'long', type: 'conjunction' }).format(items);
+  } catch {
+    return items.join(', ');
+  }
+}
+
 // A translated code, or the code itself when the catalogue has none.
 function tr(key, fallback) {
   const s = t(key);
@@ -102,15 +111,15 @@ export function explanationNode(x) {
         `${t(`screening.population.${x.population}`)} (${tr(`screening.reason.${x.population_reason}`, x.population_reason)})`),
       h('dt', {}, t('screening.decided_by')),
       h('dd', { 'data-rule': by.rule }, tr(`screening.rule.${by.rule}`, by.rule),
-        (by.elements || []).length ? `: ${(by.elements || []).map((e) => t(`screening.elem.${e}`)).join(', ')}` : ''),
+        (by.elements || []).length ? `: ${listOf((by.elements || []).map((e) => t(`screening.elem.${e}`)))}` : ''),
       (by.missing || []).length ? h('dt', {}, t('screening.missing')) : null,
       (by.missing || []).length ? h('dd', { 'data-missing': by.missing.join(' ') },
-        by.missing.map((e) => t(`screening.elem.${e}`)).join(', ')) : null),
+        listOf(by.missing.map((e) => t(`screening.elem.${e}`)))) : null),
     h('ul', { class: 'screening-elements' }, ['act', 'means', 'purpose'].map((e) => {
       const el = elems[e] || {};
       return h('li', { 'data-element': e, 'data-met': el.met ? 'yes' : 'no' },
         `${t(`screening.elem.${e}`)}: ${el.met ? t('screening.met') : t('screening.not_met')}`,
-        (el.by || []).length ? ` (${el.by.map((c) => tr(`screening.code.${c}`, c)).join(', ')})` : '',
+        (el.by || []).length ? ` (${listOf(el.by.map((c) => tr(`screening.code.${c}`, c)))})` : '',
         el.required === false ? ` – ${t('screening.not_required')}` : '');
     })),
   ];
@@ -307,9 +316,11 @@ export async function render(ctx) {
     h('h1', { tabindex: '-1' }, t('screening.title', { id })),
     h('p', { class: 'hint' }, t('screening.intro')),
     status,
-    canWrite ? form : null,
-    h('section', { class: 'card', 'aria-labelledby': 'scr-preview' },
-      h('h2', { id: 'scr-preview' }, t('screening.preview')), preview),
+    // On wide screens the preview stays in view beside the long form.
+    h('div', { class: canWrite ? 'screening-layout' : null },
+      canWrite ? form : null,
+      h('section', { class: 'card screening-aside', 'aria-labelledby': 'scr-preview', tabindex: '0' },
+        h('h2', { id: 'scr-preview' }, t('screening.preview')), preview)),
     h('section', { class: 'card', 'aria-labelledby': 'scr-past' },
       h('h2', { id: 'scr-past' }, t('screening.past')), pastBox));
 }
