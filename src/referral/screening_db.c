@@ -649,6 +649,10 @@ enum status screening_add(const struct auth_ctx *ctx, int64_t case_id, const jso
     }
     struct auth_record rec;
     enum status st = case_reach(ctx, case_id, "case.write", true, "screening", &rec, NULL);
+    if (st == STATUS_OK) {
+        /* Interviewing is processing: refused once consent to it or to the use of data is withdrawn. */
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st == STATUS_OK && screening_answers_have_evidence(answers)) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_NARRATIVE, true, "screening evidence");
     }
@@ -757,6 +761,9 @@ enum status screening_decide(const struct auth_ctx *ctx, int64_t case_id, int64_
     }
     struct auth_record rec;
     enum status st = case_reach(ctx, case_id, "case.write", true, "screening decision", &rec, NULL);
+    if (st == STATUS_OK) {
+        st = case_consent_check(ctx, case_id, CASE_USE_PROCESS);
+    }
     if (st == STATUS_OK && has_reason) {
         st = auth_check(ctx, "case.write", &rec, AUTH_FG_NARRATIVE, true, "screening decision reason");
     }

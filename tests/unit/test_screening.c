@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "cases/cases.h"
+#include "cases/consent.h"
 #include "cases/vocab.h"
 #include "referral/screening.h"
 #include "testlib.h"
@@ -664,6 +665,12 @@ static enum status op_decide(const struct auth_ctx *c, void *p)
     struct op *o = p;
     return screening_decide(c, o->case_id, o->id, o->version, o->decision, o->reason);
 }
+static enum status op_withdraw(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    struct consent_change ch = {CONSENT_INTERVIEW, CONSENT_WITHDRAWN, NULL, NULL};
+    return consent_set(c, o->case_id, &ch, 1);
+}
 static enum status op_purge(const struct auth_ctx *c, void *p)
 {
     struct op *o = p;
@@ -833,6 +840,16 @@ static void test_screening__case_screenings(void **state)
     assert_int_equal(screening_latest(&w->t.ctx, adult_case, &latest), STATUS_OK);
     assert_string_equal(latest.decision, "disagree");
     screening_record_clear(&latest);
+
+    /* Consent to the interview withdrawn: no further screening, the past ones stay readable. */
+    int64_t refused_case = new_case(w, &worker, "25");
+    struct op wd = {.case_id = refused_case};
+    assert_int_equal(auth_run(&worker.ctx, op_withdraw, &wd), STATUS_OK);
+    o.answers = answers("labour", act, NULL, purpose);
+    o.case_id = refused_case;
+    assert_int_equal(auth_run(&worker.ctx, op_add, &o), STATUS_CONFLICT);
+    assert_non_null(strstr(err_last(), "interview"));
+    json_decref(o.answers);
 
     /* Purge: the answers and reasons go, the codes stay. */
     struct op p = {.case_id = adult_case};
