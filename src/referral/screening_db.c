@@ -824,7 +824,7 @@ json_t *screening_record_to_json(const struct screening_record *r)
         char dt[32];
         util_time_iso(dt, r->decided_at_ms);
         json_object_set_new(o, "decision",
-                            json_pack("{sssssssO}", "decision", r->decision, "at", dt, "by",
+                            json_pack("{ssssssso}", "decision", r->decision, "at", dt, "by",
                                       r->decided_by ? r->decided_by : "", "reason",
                                       r->decision_reason ? json_string(r->decision_reason) : json_null()));
     } else {
