@@ -309,7 +309,7 @@ export async function render(ctx) {
       }
     });
   });
-  update();
+  if (canWrite) update();
 
   return h('div', { class: 'page screening-page' },
     h('p', { class: 'crumb' }, h('a', { href: `#/cases/${id}` }, t('screening.back'))),
@@ -317,10 +317,10 @@ export async function render(ctx) {
     h('p', { class: 'hint' }, t('screening.intro')),
     status,
     // On wide screens the preview stays in view beside the long form.
-    h('div', { class: canWrite ? 'screening-layout' : null },
-      canWrite ? form : null,
+    // Readers who may not record a screening see the past ones only.
+    canWrite ? h('div', { class: 'screening-layout' }, form,
       h('section', { class: 'card screening-aside', 'aria-labelledby': 'scr-preview', tabindex: '0' },
-        h('h2', { id: 'scr-preview' }, t('screening.preview')), preview)),
+        h('h2', { id: 'scr-preview' }, t('screening.preview')), preview)) : null,
     h('section', { class: 'card', 'aria-labelledby': 'scr-past' },
       h('h2', { id: 'scr-past' }, t('screening.past')), pastBox));
 }
