@@ -30,9 +30,9 @@ const char *task_status_name(enum task_status s);
 struct task {
     int64_t id;
     char kind[TASK_KIND_BYTES];
-    char *key;            /* automatic tasks: the key they are raised and resolved by; NULL for manual ones */
-    char *title;          /* manual tasks: the title (sealed); NULL when not readable or automatic */
-    int64_t case_id;      /* 0 when about no case */
+    char *key;   /* automatic tasks: the key they are raised and resolved by; NULL for manual ones */
+    char *title; /* manual tasks: the title (sealed); NULL when not readable or automatic */
+    int64_t case_id;     /* 0 when about no case */
     char record_type[24]; /* the record the task is about ("referral", ...), "" for the case itself */
     int64_t record_id;
     int64_t agency_id; /* the agency whose work it is */
