@@ -108,5 +108,14 @@ void api_child_put(struct http_request *req, void *app);
 void api_child_guardian_add(struct http_request *req, void *app);
 void api_child_guardian_end(struct http_request *req, void *app);
 void api_child_bid_add(struct http_request *req, void *app);
+/* Screening (part S, api_screening.c). */
+void api_indicator_sets_list(struct http_request *req, void *app);
+void api_indicator_sets_import(struct http_request *req, void *app);
+void api_indicator_set_get(struct http_request *req, void *app);
+void api_screening_evaluate(struct http_request *req, void *app);
+void api_case_screenings(struct http_request *req, void *app);
+void api_case_screening_add(struct http_request *req, void *app);
+void api_case_screening_get(struct http_request *req, void *app);
+void api_case_screening_decide(struct http_request *req, void *app);
 
 #endif

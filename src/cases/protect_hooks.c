@@ -10,6 +10,7 @@
 #include "referral/legal.h"
 #include "referral/child.h"
 #include "referral/pathway.h"
+#include "referral/screening.h"
 
 #include "util/mem.h"
 
@@ -32,5 +33,7 @@ const struct protect_hook protect_hooks[] = {
     /* Pathway and child safeguards (issue 4, part P). */
     {"pathway-log", "reasons given for pathway steps", pathway__purge, pathway__sar},
     {"child-safeguards", "guardian names and best-interests notes", child__purge, child__sar},
+    /* Screening (issue 4, part S). */
+    {"screenings", "screening answers (evidence notes) and decision reasons", screening_purge_case, screening_sar_case},
 };
 const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);

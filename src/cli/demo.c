@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "referral/assist.h"
 #include "referral/legal.h"
+#include "referral/screening.h"
 #include "util/mem.h"
 #include "util/status.h"
 #include "vault/vault.h"
@@ -267,6 +268,7 @@ static enum status op_demo_pathway(const struct auth_ctx *ctx, void *p)
     }
     return st;
 }
+static enum status demo_screenings(const struct auth_ctx *ctx);
 
 int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_agency, char **password_out)
 {
@@ -305,6 +307,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_pathway, NULL) != STATUS_OK) {
         free(password);
         fprintf(stderr, "ctis demo: pathway: %s\n", err_last());
+        return 1;
+    }
+    if (demo_screenings(ctx) != STATUS_OK) { /* part S */
+        free(password);
+        fprintf(stderr, "ctis demo: screenings: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -365,4 +372,60 @@ static enum status demo_assistance(const struct auth_ctx *ctx, int64_t case_id, 
         json_decref(np);
     }
     return st;
+}
+/* Screening (part S): screening interviews of the first demo cases, with invented, non-identifying
+ * evidence notes: every kind of result, for adults and children, labour and sexual exploitation
+ * (the latter resting on the Protocol elements, no set being shipped), half of them decided. */
+#define DEMO_SCREENINGS 12
+
+static enum status op_demo_screenings(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct case_filter f = {.limit = DEMO_SCREENINGS, .codes_only = true};
+    struct case_record **list = NULL;
+    size_t n = 0;
+    enum status st = case_list(ctx, &f, &list, &n);
+    for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+        json_t *in = NULL;
+        switch (i % 4) {
+        case 0: /* act, means and purpose */
+            in = json_pack("{s[s]s{s{s{ssss}}s{ss}s{s{ssss}}}}", "exploitation", "labour", "protocol", "acts",
+                           "recruitment", "answer", "yes", "evidence", "demo: recruited through an agent", "means",
+                           "deception", "yes", "purposes", "forced_labour", "answer", "yes", "evidence",
+                           "demo: unpaid work in a workshop");
+            break;
+        case 1: /* act and purpose, no means */
+            in = json_pack("{s[s]s{s{ss}s{ss}s{ss}}}", "exploitation", "labour", "protocol", "acts", "transportation",
+                           "yes", "means", "fraud", "no", "purposes", "forced_labour", "yes");
+            break;
+        case 2: /* purpose only, with ILO indicators */
+            in = json_pack("{s[s]s{s{ss}s{ss}}}", "exploitation", "labour", "protocol", "acts", "recruitment",
+                           "unknown", "purposes", "servitude", "yes");
+            break;
+        default: /* sexual exploitation: the Protocol elements decide */
+            in = json_pack("{s[s]s{s{ss}s{ss}s{s{ssss}}}}", "exploitation", "sexual", "protocol", "acts", "harbouring",
+                           "yes", "means", "abuse_of_vulnerability", "yes", "purposes", "sexual_exploitation", "answer",
+                           "yes", "evidence", "demo: described by the person");
+        }
+        json_t *answers = NULL;
+        st = screening_answers_check(in, &answers);
+        json_decref(in);
+        struct screening_record rec;
+        memset(&rec, 0, sizeof rec);
+        if (st == STATUS_OK) {
+            st = screening_add(ctx, list[i]->id, answers, &rec);
+        }
+        if (st == STATUS_OK && i % 2 == 0) {
+            st = screening_decide(ctx, list[i]->id, rec.id, rec.version, "agree", NULL);
+        }
+        screening_record_clear(&rec);
+        json_decref(answers);
+    }
+    case_list_free(list, n);
+    return st;
+}
+
+static enum status demo_screenings(const struct auth_ctx *ctx)
+{
+    return auth_run(ctx, op_demo_screenings, NULL);
 }

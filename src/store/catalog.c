@@ -47,6 +47,9 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Pathway and children's safeguards (migration pathway). */
     SEALED(case_stage_log, reason_enc, CASE_STAGE_LOG_REASON) SEALED(case_guardians, name_enc, CASE_GUARDIANS_NAME)
         SEALED(case_bids, note_enc, CASE_BIDS_NOTE)
+    /* Screening (part S). */
+    SEALED(case_screenings, answers_enc, CASE_SCREENINGS_ANSWERS)
+        SEALED(case_screenings, decision_reason_enc, CASE_SCREENINGS_DECISION_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -98,5 +101,9 @@ const struct store_table store_tables[] = {
     {"case_child", "case_id"},
     {"case_guardians", "id"},
     {"case_bids", "id"},
+    /* Screening (part S). */
+    {"indicator_sets", "id"},
+    {"indicator_items", "set_id, position"},
+    {"case_screenings", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

@@ -588,6 +588,35 @@ eachEngine((engine) => {
             await Promise.all(
                 PATHWAY_TABLE.map(async ([role, scope, agency], i) => {
                     const u = s.addUser({ username: `pw${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+    // Screening (part S): the routes × the built-in roles, on a case of agency A owned by a
+    // caseworker. Expected, literally from src/auth/auth.c: sets are read with case.read or
+    // screening.sets; loading one needs screening.sets (national_coordinator, administrator); the
+    // preview needs case.read or case.write; a case's screenings need case.read / case.write on
+    // the case (scope own: another worker's case is out of reach, 404).
+    //   role                   scope     sets import evaluate list add
+    const SCREENING_TABLE = [
+        ['caseworker',           'own',    200,  403,   200,     404, 404],
+        ['case_supervisor',      'agency', 200,  403,   200,     200, 201],
+        ['investigator',         'agency', 200,  403,   200,     200, 403],
+        ['prosecutor',           'agency', 200,  403,   200,     200, 403],
+        ['analyst',              'all',    403,  403,   403,     403, 403],
+        ['national_coordinator', 'all',    200,  201,   403,     403, 403],
+        ['fund_manager',         'all',    403,  403,   403,     403, 403],
+        ['trustee',              'all',    403,  403,   403,     403, 403],
+        ['auditor',              'all',    403,  403,   403,     403, 403],
+        ['administrator',        'agency', 200,  201,   403,     403, 403],
+    ];
+    describe('screening routes × roles (part S)', () => {
+        const clients = new Map();
+        let caseId;
+        before(async () => {
+            const owner = await s.clientFor(s.addUser({ username: 'scr-owner', agency: 'A', role: 'caseworker', scope: 'own', totp: true }));
+            const r = await owner.post('/api/v1/cases', { fields: { age: 20 } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            await Promise.all(
+                SCREENING_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `scr${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
                     clients.set(i, await s.clientFor(u));
                 }),
             );
@@ -605,6 +634,24 @@ eachEngine((engine) => {
                     putSet: (await c.put('/api/v1/pathway-settings', { country: 'KEN', reflection_days: 30 })).status,
                 };
                 assert.deepEqual(got, { pathway, transition, child, getSet, putSet });
+        const answers = { protocol: { acts: { recruitment: 'yes' }, purposes: { forced_labour: 'yes' } } };
+        SCREENING_TABLE.forEach(([role, scope, sets, imp, evaluate, list, add], i) => {
+            it(`${role} (scope ${scope}): sets ${sets}, import ${imp}, evaluate ${evaluate}, list ${list}, add ${add}`, async () => {
+                const c = clients.get(i);
+                const set = {
+                    format: 'ctis-indicator-set/1', code: `matrix-${i}`, version: 1, title: 'Matrix', country: 'KEN',
+                    population: 'adult', exploitation: 'sexual', verified: false,
+                    rule: { dimension_positive: [{ strong: 2 }], set_positive: [['exploitation']] },
+                    indicators: [{ code: 'e1', dimension: 'exploitation', grade: 'strong', label: 'E1' }],
+                };
+                const got = {
+                    sets: (await c.get('/api/v1/indicator-sets')).status,
+                    imp: (await c.post('/api/v1/indicator-sets', set)).status,
+                    evaluate: (await c.post('/api/v1/screening/evaluate', answers)).status,
+                    list: (await c.get(`/api/v1/cases/${caseId}/screenings`)).status,
+                    add: (await c.post(`/api/v1/cases/${caseId}/screenings`, answers)).status,
+                };
+                assert.deepEqual(got, { sets, imp, evaluate, list, add });
             });
         });
     });

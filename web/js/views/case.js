@@ -410,6 +410,8 @@ export async function render(ctx) {
       c.merged_into ? h('span', { class: 'badge badge-merged' }, t('case.merged_badge')) : null),
     mergedBanner(c),
     summary(c, ctx, names),
+    h('p', { class: 'case-links' }, h('a', { href: `#/cases/${c.id ?? id}/screening`, 'data-screening-link': '' },
+      t('screening.link'))), // part S: the screening page
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     c.restricted ? grantsSection(c, ctx, names) : null,
     c.merged_into ? null : pathwaySection(c, ctx),
