@@ -109,5 +109,27 @@ void api_case_claims(struct http_request *req, void *app);
 void api_case_claim_add(struct http_request *req, void *app);
 void api_case_claim_get(struct http_request *req, void *app);
 void api_case_claim_patch(struct http_request *req, void *app);
+/* The referral pathway, its settings and the child safeguards (api_pathway.c; issue 4 part P). */
+void api_pathway_get(struct http_request *req, void *app);
+void api_pathway_transition(struct http_request *req, void *app);
+void api_pathway_not_victim(struct http_request *req, void *app);
+void api_pathway_extend(struct http_request *req, void *app);
+void api_pathway_no_removal(struct http_request *req, void *app);
+void api_pathway_settings_get(struct http_request *req, void *app);
+void api_pathway_settings_put(struct http_request *req, void *app);
+void api_child_get(struct http_request *req, void *app);
+void api_child_put(struct http_request *req, void *app);
+void api_child_guardian_add(struct http_request *req, void *app);
+void api_child_guardian_end(struct http_request *req, void *app);
+void api_child_bid_add(struct http_request *req, void *app);
+/* Screening (part S, api_screening.c). */
+void api_indicator_sets_list(struct http_request *req, void *app);
+void api_indicator_sets_import(struct http_request *req, void *app);
+void api_indicator_set_get(struct http_request *req, void *app);
+void api_screening_evaluate(struct http_request *req, void *app);
+void api_case_screenings(struct http_request *req, void *app);
+void api_case_screening_add(struct http_request *req, void *app);
+void api_case_screening_get(struct http_request *req, void *app);
+void api_case_screening_decide(struct http_request *req, void *app);
 
 #endif

@@ -3,15 +3,18 @@
  * out of scope reads as 404); the file name holds the case number and the language, never a name. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/api_int.h"
 #include "auth/auth.h"
 #include "i18n/i18n.h"
 #include "referral/notice.h"
+#include "referral/pathway.h"
 
 struct notice_args {
     int64_t case_id;
     struct notice_case c;
+    struct pathway_reflection refl; /* refl.start[0] == '\0': no period yet */
 };
 
 /* The transaction reaches the case and reads its number and agency; the drawing comes after it,
@@ -19,8 +22,16 @@ struct notice_args {
 static enum status op_notice(const struct auth_ctx *ctx, void *p)
 {
     struct notice_args *a = p;
-    /* The reflection period comes from the pathway once it is wired (docs/referral-notice.md). */
-    return notice_case_read(ctx, a->case_id, &a->c);
+    enum status st = notice_case_read(ctx, a->case_id, &a->c);
+    if (st == STATUS_OK) {
+        st = pathway_reflection_get(ctx, a->case_id, &a->refl); /* copied: outlives the transaction */
+        if (st == STATUS_NOT_FOUND) {
+            err_clear();
+            memset(&a->refl, 0, sizeof a->refl);
+            st = STATUS_OK;
+        }
+    }
+    return st;
 }
 
 void api_case_rights_notice(struct http_request *req, void *app)
@@ -38,7 +49,8 @@ void api_case_rights_notice(struct http_request *req, void *app)
     uint8_t *pdf = NULL;
     size_t len = 0;
     if (st == STATUS_OK) {
-        st = notice_rights_render_case(&a.c, lang, NULL, &pdf, &len);
+        struct notice_reflection_in refl = {a.refl.start, a.refl.end, a.refl.days, a.refl.no_removal};
+        st = notice_rights_render_case(&a.c, lang, a.refl.start[0] ? &refl : NULL, &pdf, &len);
     }
     if (st != STATUS_OK) {
         api__respond(req, st, 200, NULL);

@@ -8,6 +8,9 @@
 #include "cases/records.h"
 #include "referral/assist.h"
 #include "referral/legal.h"
+#include "referral/child.h"
+#include "referral/pathway.h"
+#include "referral/screening.h"
 
 #include "util/mem.h"
 
@@ -27,5 +30,10 @@ const struct protect_hook protect_hooks[] = {
     {"legal-status", "non-punishment reason notes, return risk summaries and reintegration follow-up notes",
      legal_purge, legal_sar_json},
     /* Other modules (referrals, ...): add their lines here. */
+    /* Pathway and child safeguards (issue 4, part P). */
+    {"pathway-log", "reasons given for pathway steps", pathway__purge, pathway__sar},
+    {"child-safeguards", "guardian names and best-interests notes", child__purge, child__sar},
+    /* Screening (issue 4, part S). */
+    {"screenings", "screening answers (evidence notes) and decision reasons", screening_purge_case, screening_sar_case},
 };
 const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);

@@ -7,6 +7,7 @@
 #include "cli/cli_int.h"
 #include "i18n/i18n.h"
 #include "referral/notice.h"
+#include "referral/pathway.h"
 #include "util/mem.h"
 #include "util/util.h"
 
@@ -14,6 +15,7 @@ struct notice_op {
     int64_t case_id;
     const char *lang;
     struct notice_case c;
+    struct pathway_reflection refl; /* refl.start[0] == '\0': no period yet */
     uint8_t *pdf;
     size_t len;
 };
@@ -22,8 +24,16 @@ struct notice_op {
 static enum status op_notice(const struct auth_ctx *ctx, void *p)
 {
     struct notice_op *o = p;
-    /* The reflection period comes from the pathway once it is wired (docs/referral-notice.md). */
-    return notice_case_read(ctx, o->case_id, &o->c);
+    enum status st = notice_case_read(ctx, o->case_id, &o->c);
+    if (st == STATUS_OK) {
+        st = pathway_reflection_get(ctx, o->case_id, &o->refl); /* copied: outlives the transaction */
+        if (st == STATUS_NOT_FOUND) {
+            err_clear();
+            memset(&o->refl, 0, sizeof o->refl);
+            st = STATUS_OK;
+        }
+    }
+    return st;
 }
 
 static int cmd_case_rights_notice(const struct command *cmd, struct args *args)
@@ -48,7 +58,8 @@ static int cmd_case_rights_notice(const struct command *cmd, struct args *args)
     }
     st = auth_run(&e.ctx, op_notice, &o);
     if (st == STATUS_OK) {
-        st = notice_rights_render_case(&o.c, o.lang, NULL, &o.pdf, &o.len);
+        struct notice_reflection_in refl = {o.refl.start, o.refl.end, o.refl.days, o.refl.no_removal};
+        st = notice_rights_render_case(&o.c, o.lang, o.refl.start[0] ? &refl : NULL, &o.pdf, &o.len);
     }
     if (st == STATUS_OK && strcmp(out, "-") == 0) {
         if (fwrite(o.pdf, 1, o.len, stdout) != o.len || fflush(stdout) != 0) {

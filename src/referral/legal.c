@@ -1,6 +1,8 @@
 /* legal: rights and legal status records (see legal.h), on the record engine of assist_int.h. */
 #include "referral/legal.h"
 
+#include "referral/child.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -292,16 +294,17 @@ enum status legal_return_bid_check(const char *status, bool bid_ok)
     return STATUS_OK;
 }
 
-/* The answer to "is a best-interests determination recorded for a return, when the person is a
- * child?". The pathway part provides child_bid_recorded (src/referral/child.h): after merging,
- * this calls child_bid_recorded(ctx, case_id, "return", ok). Until then every return passes (the
- * stage transition to `return` enforces the determination anyway). */
+/* The answer to "is a best-interests determination recommending return recorded, when the person
+ * is a child?" (true for an adult). */
 static enum status return_child_bid_answer(const struct auth_ctx *ctx, int64_t case_id, bool *ok)
 {
-    (void)ctx;
-    (void)case_id;
-    *ok = true;
-    return STATUS_OK;
+    bool child = false;
+    enum status st = child__is_child(ctx, case_id, &child);
+    if (st == STATUS_OK && !child) {
+        *ok = true;
+        return STATUS_OK;
+    }
+    return st == STATUS_OK ? child_bid_recorded(ctx, case_id, "return", ok) : st;
 }
 
 static enum status return_bid_enforce(const struct auth_ctx *ctx, int64_t case_id, const struct arec *in)

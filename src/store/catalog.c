@@ -48,6 +48,12 @@ const struct store_sealed_column store_sealed_columns[] = {
     SEALED(record_access, reason_enc, RECORD_ACCESS_REASON) SEALED(referrals, reason_enc, REFERRALS_REASON)
         SEALED(referrals, reject_note_enc, REFERRALS_REJECT_NOTE)
             SEALED(referrals, override_reason_enc, REFERRALS_OVERRIDE_REASON)
+    /* Pathway and children's safeguards (migration pathway). */
+    SEALED(case_stage_log, reason_enc, CASE_STAGE_LOG_REASON) SEALED(case_guardians, name_enc, CASE_GUARDIANS_NAME)
+        SEALED(case_bids, note_enc, CASE_BIDS_NOTE)
+    /* Screening (part S). */
+    SEALED(case_screenings, answers_enc, CASE_SCREENINGS_ANSWERS)
+        SEALED(case_screenings, decision_reason_enc, CASE_SCREENINGS_DECISION_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -96,5 +102,16 @@ const struct store_table store_tables[] = {
     {"record_access", "id"},
     {"service_providers", "id"},
     {"referrals", "id"},
+    /* Pathway and children's safeguards (migration pathway). */
+    {"case_pathway", "case_id"},
+    {"case_stage_log", "id"},
+    {"pathway_settings", "country"},
+    {"case_child", "case_id"},
+    {"case_guardians", "id"},
+    {"case_bids", "id"},
+    /* Screening (part S). */
+    {"indicator_sets", "id"},
+    {"indicator_items", "set_id, position"},
+    {"case_screenings", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

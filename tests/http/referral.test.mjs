@@ -154,10 +154,10 @@ eachEngine((engine) => {
             // Services, legal status and the rights notice (parts A and D): rows and values of
             // unshared groups stay hidden; a group-wide record without its group is refused.
             for (const sub of ['services', 'legal', 'legal/residence-permits', 'legal/returns', 'legal/compensation',
-                'rights-notice.pdf?lang=en']) {
+                'rights-notice.pdf?lang=en', 'pathway', 'child', 'screenings']) {
                 r = await supB.get(`/api/v1/cases/${caseId}/${sub}`);
                 assert.ok([200, 403].includes(r.status), `${sub}: ${r.status} ${r.text.slice(0, 200)}`);
-                if (sub === 'services') {
+                if (['services', 'pathway', 'child', 'screenings'].includes(sub)) {
                     // The rows the receiver may see, without the health row or the shelter's notes.
                     assert.equal(r.status, 200, r.text);
                 }

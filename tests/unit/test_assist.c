@@ -15,6 +15,7 @@
 #include "cases/vocab.h"
 #include "referral/assist.h"
 #include "referral/assist_int.h"
+#include "referral/child.h"
 #include "referral/legal.h"
 #include "testlib.h"
 
@@ -109,12 +110,24 @@ static enum status op_purge(const struct auth_ctx *c, void *p)
     return st;
 }
 
+/* Records a best-interests determination recommending return for o->case_id. */
+static enum status op_bid_return(const struct auth_ctx *c, void *p)
+{
+    struct op *o = p;
+    return child_bid_add(c, o->case_id, "determination", "2026-05-01", "Child protection panel", "return", NULL, NULL);
+}
+
+static bool make_child; /* op_case_create makes a 15-year-old */
+
 static enum status op_case_create(const struct auth_ctx *c, void *p)
 {
     struct op *o = p;
     struct case_record in;
     case_record_init(&in);
     enum status st = case_value_parse(&in, CASE_F_given_name, "Assisted");
+    if (st == STATUS_OK && make_child) {
+        st = case_value_parse(&in, CASE_F_age, "15");
+    }
     if (st == STATUS_OK) {
         st = case_create(c, &in, &o->rec);
     }
@@ -447,6 +460,25 @@ static void test_assist__returns(void **state)
     assert_int_equal(legal_return_bid_check("completed", false), STATUS_CONFLICT);
     assert_int_equal(legal_return_bid_check("planning", false), STATUS_OK);
     assert_int_equal(legal_return_bid_check("approved", true), STATUS_OK);
+    /* ... wired to the child safeguards: a child's return is not approved without a recorded
+     * best-interests determination recommending return. */
+    make_child = true;
+    int64_t child = make_case(w);
+    make_child = false;
+    const char *approved = "{\"destination\":\"GHA\",\"status\":\"approved\",\"consent_confirmed\":true,"
+                           "\"consent_date\":\"2026-05-03\",\"risk_level\":\"low\",\"risk_date\":\"2026-05-02\"}";
+    o.case_id = child;
+    o.in = js(approved);
+    assert_int_equal(run_as(w, w->worker, op_legal_add, &o), STATUS_CONFLICT);
+    op_clear(&o);
+    o.case_id = child;
+    assert_int_equal(run_as(w, w->worker, op_bid_return, &o), STATUS_OK);
+    o.kind = LEGAL_RETURN;
+    o.in = js(approved);
+    assert_int_equal(run_as(w, w->worker, op_legal_add, &o), STATUS_OK);
+    op_clear(&o);
+    o.case_id = cid;
+    o.kind = LEGAL_RETURN;
 
     /* Follow-ups hang on a return of the case. */
     legal_add_ok(w, cid, LEGAL_FOLLOW_UP, r1,

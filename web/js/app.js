@@ -18,6 +18,7 @@ import * as caseView from './views/case.js';
 import * as caseForm from './views/caseform.js';
 import * as retention from './views/retention.js';
 import * as referral from './views/referral.js';
+import * as screening from './views/screening.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -58,6 +59,7 @@ const ROUTES = [
   { re: /^cases\/(\d+)\/edit$/, view: caseForm, fn: 'renderEdit', perm: 'case.write' },
   { re: /^referrals$/, view: referral, fn: 'renderReferrals', perm: 'referral.read' },
   { re: /^providers$/, view: referral, fn: 'renderProviders', perm: ['referral.read', 'provider.manage'] },
+  { re: /^cases\/(\d+)\/screening$/, view: screening, perm: 'case.read' }, // part S
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },

@@ -18,6 +18,7 @@ import {
   referralsSection, sharedNotice, sharedWithMe, sharedGroups, glassPage,
 } from './referral.js';
 import { noticeSection } from './notice.js';
+import { pathwaySection, childSection } from './pathway.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 import { servicesSection, legalSection } from './assist.js';
 
@@ -431,8 +432,12 @@ export async function render(ctx) {
     mergedBanner(c),
     sharedNotice(c, ctx),
     summary(c, ctx, names),
+    h('p', { class: 'case-links' }, h('a', { href: `#/cases/${c.id ?? id}/screening`, 'data-screening-link': '' },
+      t('screening.link'))), // part S: the screening page
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     c.restricted ? grantsSection(c, ctx, names) : null,
+    c.merged_into ? null : pathwaySection(c, ctx),
+    c.merged_into ? null : childSection(c, ctx),
     ...fieldSections(reg, c),
     consentSection(c, ctx),
     ctx.allowed('referral.read') ? referralsSection(c, ctx, reload) : null,
