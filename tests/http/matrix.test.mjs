@@ -588,6 +588,27 @@ eachEngine((engine) => {
             await Promise.all(
                 PATHWAY_TABLE.map(async ([role, scope, agency], i) => {
                     const u = s.addUser({ username: `pw${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        PATHWAY_TABLE.forEach(([role, scope, agency, pathway, transition, child, getSet, putSet], i) => {
+            it(`${role} (scope ${scope}, agency ${agency}): pathway ${pathway}, transition ${transition}, child ${child}, settings ${getSet}/${putSet}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    pathway: (await c.get(`/api/v1/cases/${caseId}/pathway`)).status,
+                    transition: (await c.post(`/api/v1/cases/${caseId}/pathway/transition`, { to: 'identified', reason: 'matrix' },
+                        { headers: { 'If-Match': '0' } })).status,
+                    child: (await c.get(`/api/v1/cases/${caseId}/child`)).status,
+                    getSet: (await c.get('/api/v1/pathway-settings')).status,
+                    putSet: (await c.put('/api/v1/pathway-settings', { country: 'KEN', reflection_days: 30 })).status,
+                };
+                assert.deepEqual(got, { pathway, transition, child, getSet, putSet });
+            });
+        });
+    });
+
     // Screening (part S): the routes × the built-in roles, on a case of agency A owned by a
     // caseworker. Expected, literally from src/auth/auth.c: sets are read with case.read or
     // screening.sets; loading one needs screening.sets (national_coordinator, administrator); the
@@ -621,19 +642,6 @@ eachEngine((engine) => {
                 }),
             );
         });
-
-        PATHWAY_TABLE.forEach(([role, scope, agency, pathway, transition, child, getSet, putSet], i) => {
-            it(`${role} (scope ${scope}, agency ${agency}): pathway ${pathway}, transition ${transition}, child ${child}, settings ${getSet}/${putSet}`, async () => {
-                const c = clients.get(i);
-                const got = {
-                    pathway: (await c.get(`/api/v1/cases/${caseId}/pathway`)).status,
-                    transition: (await c.post(`/api/v1/cases/${caseId}/pathway/transition`, { to: 'identified', reason: 'matrix' },
-                        { headers: { 'If-Match': '0' } })).status,
-                    child: (await c.get(`/api/v1/cases/${caseId}/child`)).status,
-                    getSet: (await c.get('/api/v1/pathway-settings')).status,
-                    putSet: (await c.put('/api/v1/pathway-settings', { country: 'KEN', reflection_days: 30 })).status,
-                };
-                assert.deepEqual(got, { pathway, transition, child, getSet, putSet });
         const answers = { protocol: { acts: { recruitment: 'yes' }, purposes: { forced_labour: 'yes' } } };
         SCREENING_TABLE.forEach(([role, scope, sets, imp, evaluate, list, add], i) => {
             it(`${role} (scope ${scope}): sets ${sets}, import ${imp}, evaluate ${evaluate}, list ${list}, add ${add}`, async () => {
@@ -653,6 +661,107 @@ eachEngine((engine) => {
                 };
                 assert.deepEqual(got, { sets, imp, evaluate, list, add });
             });
+        });
+    });
+
+
+    // Part T: tasks. Literal from src/auth/auth.c: task.read and task.write are held by
+    // caseworker, case_supervisor, investigator and prosecutor; no other built-in role.
+    describe('tasks: role × route table, and agency B never sees agency A\'s tasks', () => {
+        const TASK_TABLE = [
+            //  role                   scope     list  create myWork read
+            ['caseworker',           'own',    200,  201,   200,   200],
+            ['case_supervisor',      'agency', 200,  201,   200,   200],
+            ['investigator',         'agency', 200,  201,   200,   200],
+            ['prosecutor',           'agency', 200,  201,   200,   200],
+            ['analyst',              'all',    403,  403,   403,   403],
+            ['national_coordinator', 'all',    403,  403,   403,   403],
+            ['fund_manager',         'all',    403,  403,   403,   403],
+            ['trustee',              'all',    403,  403,   403,   403],
+            ['auditor',              'all',    403,  403,   403,   403],
+            ['administrator',        'agency', 403,  403,   403,   403],
+        ];
+        let queueTask;
+        const clients = new Map();
+        before(async () => {
+            const r = await cSupervisor.post('/api/v1/tasks', { title: 'matrix queue task' });
+            assert.equal(r.status, 201, r.text);
+            queueTask = r.json;
+            await Promise.all(
+                TASK_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `t${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+        TASK_TABLE.forEach(([role, scope, list, create, myWork, read], i) => {
+            it(`${role} (scope ${scope}): list ${list}, create ${create}, my-work ${myWork}, read ${read}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    list: (await c.get('/api/v1/tasks')).status,
+                    create: (await c.post('/api/v1/tasks', { title: `by ${role}` })).status,
+                    myWork: (await c.get('/api/v1/my-work')).status,
+                    read: (await c.get(`/api/v1/tasks/${queueTask.id}`)).status,
+                };
+                assert.deepEqual(got, { list, create, myWork, read });
+            });
+        });
+        it("agency B's caseworker gets 404 for agency A's task and an empty list", async () => {
+            const cB = await s.clientFor(b1);
+            assertError(await cB.get(`/api/v1/tasks/${queueTask.id}`), 404, 'not_found');
+            assertError(await cB.post(`/api/v1/tasks/${queueTask.id}/complete`), 404, 'not_found');
+            const l = await cB.get('/api/v1/tasks');
+            assert.ok(!l.json.items.some((t) => t.id === queueTask.id));
+            const w = await cB.get('/api/v1/my-work');
+            assert.ok(!w.json.queue.some((t) => t.id === queueTask.id));
+        });
+    });
+
+    // Part T: intake. Literal from src/auth/auth.c: intake.triage is held by caseworker and
+    // case_supervisor only; the public form needs no login at all.
+    describe('intake: role × route table; the public form without a login', () => {
+        const INTAKE_TABLE = [
+            //  role                   scope     list  record
+            ['caseworker',           'own',    200,  201],
+            ['case_supervisor',      'agency', 200,  201],
+            ['investigator',         'agency', 403,  403],
+            ['prosecutor',           'agency', 403,  403],
+            ['analyst',              'all',    403,  403],
+            ['national_coordinator', 'all',    403,  403],
+            ['fund_manager',         'all',    403,  403],
+            ['trustee',              'all',    403,  403],
+            ['auditor',              'all',    403,  403],
+            ['administrator',        'agency', 403,  403],
+        ];
+        const clients = new Map();
+        before(async () => {
+            await Promise.all(
+                INTAKE_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `i${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+        INTAKE_TABLE.forEach(([role, scope, list, record], i) => {
+            it(`${role} (scope ${scope}): list tips ${list}, record a call ${record}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    list: (await c.get('/api/v1/intake/tips')).status,
+                    record: (await c.post('/api/v1/intake/tips', { account: `call taken by ${role}` })).status,
+                };
+                assert.deepEqual(got, { list, record });
+            });
+        });
+        it('the public form works without a login and answers with a reference only', async () => {
+            const anon = s.client();
+            const form = await anon.get('/api/v1/public/tips/form');
+            assert.equal(form.status, 200, form.text);
+            assertError(await anon.get('/api/v1/intake/tips'), 401);
+            // Agency B's caseworker sees none of agency A's tips (recorded above).
+            const cB = await s.clientFor(b1);
+            const l = await cB.get('/api/v1/intake/tips');
+            assert.equal(l.status, 200, l.text);
+            assert.ok(l.json.items.every((t) => t.agency_id !== s.agencyA.id), l.text);
         });
     });
 });
