@@ -6,6 +6,7 @@
 
 #include "cases/cases_int.h"
 #include "cases/records.h"
+#include "tasks/tasks.h"
 
 #include "util/mem.h"
 
@@ -20,6 +21,7 @@ const struct protect_hook protect_hooks[] = {
      case_records_sar_json},
     {"support-plans", "support plan objectives and action plans", case_records__purge_support_plans, NULL},
     {"attachments", "attachment file names and contents", case_records__purge_attachments, NULL},
+    {"tasks", "task titles", task_purge_case_titles, NULL}, /* part T: the sealed titles of the case's tasks */
     /* Other modules (referrals, ...): add their lines here. */
 };
 const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);

@@ -89,6 +89,11 @@
 #define CASE_RECORDS_MAX 1000                           /* perpetrators, plans or attachments of one case */
 #define HTTP_UPLOAD_BYTES_MAX CASE_ATTACHMENT_BYTES_MAX /* the body of an upload route (raw bytes) */
 
+/* Tasks (src/tasks). */
+#define TASK_TITLE_BYTES_MAX 500 /* a manual task's title */
+#define TASK_SCAN_ROWS_MAX 5000  /* rows a task list reads before paging (case visibility is checked per row) */
+#define TASK_DUE_SOON_DAYS 7     /* "due this week" on the my-work page */
+
 _Static_assert(PAGE_ROWS_DEFAULT <= PAGE_ROWS_MAX, "default page within the maximum");
 _Static_assert(FIELD_TEXT_BYTES_MAX <= JSON_STRING_BYTES_MAX, "a field fits in a JSON string");
 _Static_assert(JSON_STRING_BYTES_MAX < HTTP_BODY_BYTES_MAX, "a string fits in a body");
