@@ -71,4 +71,15 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* Part T: tasks and "my work" (api_tasks.c). */
+void api_tasks_list(struct http_request *req, void *app);
+void api_tasks_create(struct http_request *req, void *app);
+void api_task_get(struct http_request *req, void *app);
+void api_task_patch(struct http_request *req, void *app);
+void api_task_complete(struct http_request *req, void *app);
+void api_task_cancel(struct http_request *req, void *app);
+void api_task_reopen(struct http_request *req, void *app);
+void api_case_tasks(struct http_request *req, void *app);
+void api_my_work(struct http_request *req, void *app);
+
 #endif

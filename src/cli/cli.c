@@ -3021,8 +3021,10 @@ static const struct command commands[] = {
 };
 
 /* Every command table: the platform and case commands here, then each module's file. */
-static const struct cli_table cli_tables[] = {
-    {commands, ARRAY_LEN(commands)},
+static const struct cli_table core_table = {commands, ARRAY_LEN(commands)};
+static const struct cli_table *const cli_tables[] = {
+    &core_table,
+    &cli_tasks_table,
 };
 
 static void usage_all(FILE *f)
@@ -3032,8 +3034,8 @@ static void usage_all(FILE *f)
             "Commands:\n",
             CTIS_VERSION);
     for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
-        for (size_t i = 0; i < cli_tables[t].count; i++) {
-            const struct command *c = &cli_tables[t].commands[i];
+        for (size_t i = 0; i < cli_tables[t]->count; i++) {
+            const struct command *c = &cli_tables[t]->commands[i];
             fprintf(f, "  %-22s %.*s\n", c->name, (int)strcspn(c->summary, "."), c->summary);
         }
     }
@@ -3060,8 +3062,8 @@ int cli_main(int argc, char **argv)
     const struct command *cmd = NULL;
     int used = 0;
     for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
-        for (size_t i = 0; i < cli_tables[t].count; i++) {
-            const struct command *c = &cli_tables[t].commands[i];
+        for (size_t i = 0; i < cli_tables[t]->count; i++) {
+            const struct command *c = &cli_tables[t]->commands[i];
             const char *name = c->name, *space = strchr(name, ' ');
             if (space == NULL) {
                 if (strcmp(argv[1], name) == 0 && used < 1) {
@@ -3079,8 +3081,8 @@ int cli_main(int argc, char **argv)
         bool group = false;
         size_t n = strlen(argv[1]);
         for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
-            for (size_t i = 0; i < cli_tables[t].count; i++) {
-                const struct command *c = &cli_tables[t].commands[i];
+            for (size_t i = 0; i < cli_tables[t]->count; i++) {
+                const struct command *c = &cli_tables[t]->commands[i];
                 if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
                     if (!group) {
                         fprintf(stderr, "ctis %s: which one?\n", argv[1]);
