@@ -319,9 +319,10 @@ void api_my_work(struct http_request *req, void *app)
         o = json_object();
         json_object_set_new(o, "mine", list_json(a.w.mine, a.w.mine_count));
         json_object_set_new(o, "queue", list_json(a.w.queue, a.w.queue_count));
-        json_object_set_new(o, "counts", json_pack("{sIsIsIsI}", "overdue", (json_int_t)a.w.overdue, "due_this_week",
-                                                   (json_int_t)a.w.due_soon, "mine", (json_int_t)a.w.mine_count,
-                                                   "queue", (json_int_t)a.w.queue_count));
+        json_object_set_new(o, "counts",
+                            json_pack("{sIsIsIsI}", "overdue", (json_int_t)a.w.overdue, "due_this_week",
+                                      (json_int_t)a.w.due_soon, "mine", (json_int_t)a.w.mine_count, "queue",
+                                      (json_int_t)a.w.queue_count));
     }
     api__respond(req, st, 200, o);
     task_args_free(&a);

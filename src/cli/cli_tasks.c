@@ -59,8 +59,7 @@ static void task_line(const struct task *t)
     }
     bool overdue = t->status == TASK_OPEN && t->due_at_ms && t->due_at_ms < util_now_ms();
     printf("%-20lld %-22s %-10s %-11s case %-20lld owner %lld%s\n", (long long)t->id, t->kind,
-           task_status_name(t->status), due, (long long)t->case_id, (long long)t->owner_id,
-           overdue ? "  OVERDUE" : "");
+           task_status_name(t->status), due, (long long)t->case_id, (long long)t->owner_id, overdue ? "  OVERDUE" : "");
 }
 
 static enum status op_add(const struct auth_ctx *ctx, void *p)
