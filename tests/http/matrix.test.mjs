@@ -444,4 +444,56 @@ eachEngine((engine) => {
             });
         });
     });
+
+    // Part T: tasks. Literal from src/auth/auth.c: task.read and task.write are held by
+    // caseworker, case_supervisor, investigator and prosecutor; no other built-in role.
+    describe('tasks: role × route table, and agency B never sees agency A\'s tasks', () => {
+        const TASK_TABLE = [
+            //  role                   scope     list  create myWork read
+            ['caseworker',           'own',    200,  201,   200,   200],
+            ['case_supervisor',      'agency', 200,  201,   200,   200],
+            ['investigator',         'agency', 200,  201,   200,   200],
+            ['prosecutor',           'agency', 200,  201,   200,   200],
+            ['analyst',              'all',    403,  403,   403,   403],
+            ['national_coordinator', 'all',    403,  403,   403,   403],
+            ['fund_manager',         'all',    403,  403,   403,   403],
+            ['trustee',              'all',    403,  403,   403,   403],
+            ['auditor',              'all',    403,  403,   403,   403],
+            ['administrator',        'agency', 403,  403,   403,   403],
+        ];
+        let queueTask;
+        const clients = new Map();
+        before(async () => {
+            const r = await cSupervisor.post('/api/v1/tasks', { title: 'matrix queue task' });
+            assert.equal(r.status, 201, r.text);
+            queueTask = r.json;
+            await Promise.all(
+                TASK_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `t${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+        TASK_TABLE.forEach(([role, scope, list, create, myWork, read], i) => {
+            it(`${role} (scope ${scope}): list ${list}, create ${create}, my-work ${myWork}, read ${read}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    list: (await c.get('/api/v1/tasks')).status,
+                    create: (await c.post('/api/v1/tasks', { title: `by ${role}` })).status,
+                    myWork: (await c.get('/api/v1/my-work')).status,
+                    read: (await c.get(`/api/v1/tasks/${queueTask.id}`)).status,
+                };
+                assert.deepEqual(got, { list, create, myWork, read });
+            });
+        });
+        it("agency B's caseworker gets 404 for agency A's task and an empty list", async () => {
+            const cB = await s.clientFor(b1);
+            assertError(await cB.get(`/api/v1/tasks/${queueTask.id}`), 404, 'not_found');
+            assertError(await cB.post(`/api/v1/tasks/${queueTask.id}/complete`), 404, 'not_found');
+            const l = await cB.get('/api/v1/tasks');
+            assert.ok(!l.json.items.some((t) => t.id === queueTask.id));
+            const w = await cB.get('/api/v1/my-work');
+            assert.ok(!w.json.queue.some((t) => t.id === queueTask.id));
+        });
+    });
 });

@@ -339,8 +339,8 @@ static void test_tasks__my_work_and_automatic(void **state)
     int64_t undated = add_task(w, w->w1, "undated", 0, w->w1, 0);
     /* An automatic task, raised for the case, idempotent by key, then resolved. */
     struct op o = {0};
-    o.raise = (struct task_raise){TASK_KIND_REFLECTION_ENDING, "reflection_ending:42", c, "", 0, w->agency_a, w->w1,
-                                  now + DAY_MS};
+    o.raise = (struct task_raise){
+        TASK_KIND_REFLECTION_ENDING, "reflection_ending:42", c, "", 0, w->agency_a, w->w1, now + DAY_MS};
     assert_int_equal(run_as(w, w->w1, op_raise, &o), STATUS_OK);
     int64_t auto_id = o.id;
     o.raise.due_at_ms = now + 3 * DAY_MS;
