@@ -1,10 +1,12 @@
 /* cli_tasks: the task commands (task add, list, show, done, cancel, reopen, assign) as the local
  * operator. Titles are printed only by `task show` and in --json output. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "tasks/remind.h"
 #include "tasks/tasks.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -274,6 +276,121 @@ static int cmd_task_assign(const struct command *cmd, struct args *args)
     return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
+struct remind_cli {
+    struct task_remind_settings s;
+};
+
+static enum status op_remind_get(const struct auth_ctx *ctx, void *p)
+{
+    struct remind_cli *o = p;
+    return task_remind_settings_get(ctx, &o->s);
+}
+
+static enum status op_remind_set(const struct auth_ctx *ctx, void *p)
+{
+    struct remind_cli *o = p;
+    return task_remind_settings_set(ctx, &o->s);
+}
+
+/* Changes the stored settings from the options given; true when any was. */
+static enum status remind_configure(const struct command *cmd, struct args *args, struct remind_cli *o, bool *changed)
+{
+    *changed = false;
+    static const struct {
+        const char *opt;
+        size_t off, cap;
+    } texts[] = {
+        {"mail-command", offsetof(struct task_remind_settings, mail_command), TASK_REMIND_COMMAND_BYTES},
+        {"from", offsetof(struct task_remind_settings, from), TASK_REMIND_ADDRESS_BYTES},
+        {"base-url", offsetof(struct task_remind_settings, base_url), TASK_REMIND_URL_BYTES},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+        const char *v = cli_opt(cmd, args, texts[i].opt);
+        if (v == NULL) {
+            continue;
+        }
+        if (strlen(v) >= texts[i].cap) {
+            return err_set_field(STATUS_INVALID, texts[i].opt, "--%s: too long", texts[i].opt);
+        }
+        snprintf((char *)&o->s + texts[i].off, texts[i].cap, "%s", v);
+        *changed = true;
+    }
+    if (cli_opt(cmd, args, "days")) {
+        if (util_parse_i64(&o->s.days, cli_opt(cmd, args, "days")) != STATUS_OK) {
+            return err_set_field(STATUS_INVALID, "days", "--days: a number of days");
+        }
+        *changed = true;
+    }
+    if (cli_flag(cmd, args, "enable") && cli_flag(cmd, args, "disable")) {
+        return err_set(STATUS_INVALID, "--enable or --disable, not both");
+    }
+    if (cli_flag(cmd, args, "enable") || cli_flag(cmd, args, "disable")) {
+        o->s.enabled = cli_flag(cmd, args, "enable");
+        *changed = true;
+    }
+    return STATUS_OK;
+}
+
+static int cmd_tasks_remind(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct remind_cli o;
+    memset(&o, 0, sizeof o);
+    bool changed = false;
+    st = auth_run(&e.ctx, op_remind_get, &o);
+    if (st == STATUS_OK) {
+        st = remind_configure(cmd, args, &o, &changed);
+    }
+    if (st == STATUS_OK && changed) {
+        st = auth_run(&e.ctx, op_remind_set, &o);
+        if (st == STATUS_OK && cli_json_out) {
+            cli_print_json(json_pack("{sbsssssIss}", "enabled", o.s.enabled, "mail_command", o.s.mail_command, "from",
+                                     o.s.from, "days", (json_int_t)o.s.days, "base_url", o.s.base_url));
+        } else if (st == STATUS_OK) {
+            printf("e-mail reminders %s (tasks due within %lld days; command %s)\n", o.s.enabled ? "on" : "off",
+                   (long long)o.s.days, o.s.mail_command[0] ? o.s.mail_command : "none");
+        }
+        cli_env_close(&e);
+        return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+    }
+    struct task_remind_report rep;
+    struct task_remind_digest *d = NULL;
+    size_t n = 0;
+    bool enabled = false, dry = cli_flag(cmd, args, "dry-run");
+    if (st == STATUS_OK) {
+        st = task_remind_run(&e.ctx, dry, &enabled, &rep, &d, &n);
+    }
+    if (st == STATUS_OK && cli_json_out) {
+        json_t *users = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(users, json_pack("{sIsssIsI}", "user_id", (json_int_t)d[i].user_id, "username",
+                                                   d[i].username, "overdue", (json_int_t)d[i].overdue, "due_soon",
+                                                   (json_int_t)d[i].due_soon));
+        }
+        cli_print_json(json_pack("{sbsbsIsIsIso}", "enabled", enabled, "dry_run", dry, "due", (json_int_t)rep.due,
+                                 "sent", (json_int_t)rep.sent, "failed", (json_int_t)rep.failed, "users", users));
+    } else if (st == STATUS_OK && !enabled && !dry) {
+        printf("e-mail reminders are off (ctis tasks remind --enable --mail-command ... --from ...)\n");
+    } else if (st == STATUS_OK) {
+        for (size_t i = 0; dry && i < n; i++) {
+            printf("  %-24s %lld overdue, %lld due soon\n", d[i].username, (long long)d[i].overdue,
+                   (long long)d[i].due_soon);
+        }
+        printf("%s%lld digest%s due, %lld sent, %lld failed\n", dry ? "dry run: " : "", (long long)rep.due,
+               rep.due == 1 ? "" : "s", (long long)rep.sent, (long long)rep.failed);
+    }
+    task_remind_digests_free(d, n);
+    cli_env_close(&e);
+    if (st == STATUS_OK && rep.failed > 0) {
+        return CLI_EXIT_ERROR;
+    }
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
 static const struct command task_commands[] = {
     {"task add",
      "TITLE",
@@ -309,6 +426,21 @@ static const struct command task_commands[] = {
      {{"owner", true, "the new owner's username, or none for the agency's queue"},
       {"due", true, "the new due date (YYYY-MM-DD), or none"}},
      cmd_task_assign},
+    {"tasks remind",
+     "",
+     0,
+     0,
+     "Sends each user one e-mail digest of their tasks due soon or overdue (at most once a day; no personal "
+     "data). Off by default: --enable with --mail-command and --from stores the setting (the server then "
+     "sends every hour).",
+     {{"dry-run", false, "list who would get a digest; send nothing"},
+      {"enable", false, "turn reminders on (store the settings and exit)"},
+      {"disable", false, "turn reminders off"},
+      {"mail-command", true, "the program and arguments the message is piped to, e.g. \"/usr/sbin/sendmail -t\""},
+      {"from", true, "the sender address"},
+      {"days", true, "tasks due within this many days (default 3)"},
+      {"base-url", true, "the server's address, for the link in the message"}},
+     cmd_tasks_remind},
 };
 
 const struct cli_table cli_tasks_table = {task_commands, ARRAY_LEN(task_commands)};

@@ -78,5 +78,8 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
+    /* Part T: task reminders (tasks_mail). */
+    {"task_reminder_settings", "id"},
+    {"task_reminder_log", "user_id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -14,6 +15,7 @@
 #include "cases/protect.h"
 #include "cases/vocab.h"
 #include "store/store.h"
+#include "tasks/remind.h"
 #include "tasks/tasks.h"
 #include "testlib.h"
 
@@ -420,6 +422,142 @@ static void test_tasks__purge_wipes_titles(void **state)
     op_clear(&o);
 }
 
+static enum status op_remind_set(const struct auth_ctx *c, void *p)
+{
+    return task_remind_settings_set(c, p);
+}
+
+static char *slurp(const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (util_file_read(&text, &len, path, 1 << 20) != STATUS_OK) {
+        return xstrdup("");
+    }
+    return text;
+}
+
+static void test_tasks__email_reminders(void **state)
+{
+    struct world *w = *state;
+    /* A user with an e-mail address, owning an overdue and a soon task, and a far one. */
+    struct auth_user *u = NULL;
+    struct auth_user_input in = {.username = "mailed",
+                                 .email = "mailed@a.example.org",
+                                 .agency_id = w->agency_a,
+                                 .role = "caseworker",
+                                 .disabled = -1,
+                                 .password = "correct horse battery"};
+    store_tx_begin(w->t.store, STORE_TX_WRITE);
+    assert_int_equal(auth_user_create(&w->t.ctx, &in, &u, NULL), STATUS_OK);
+    assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
+    int64_t mailed = u->id;
+    auth_user_free(u);
+    int64_t now = util_now_ms();
+    int64_t c = make_case(w, w->sup);
+    add_task(w, w->sup, TITLE, c, mailed, now - DAY_MS);
+    add_task(w, w->sup, "Zeta call", 0, mailed, now + DAY_MS);
+    add_task(w, w->sup, "Omega visit", 0, mailed, now + 30 * DAY_MS);
+
+    char script[300], out[300], bad[300];
+    snprintf(out, sizeof out, "%s/mail.out", w->t.dir);
+    snprintf(script, sizeof script, "%s/mail.sh", w->t.dir);
+    snprintf(bad, sizeof bad, "%s/fail.sh", w->t.dir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\ncat >> '%s'\necho \"--- $*\" >> '%s'\n", out, out);
+    fclose(f);
+    chmod(script, 0755);
+    f = fopen(bad, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\ncat > /dev/null\nexit 3\n");
+    fclose(f);
+    chmod(bad, 0755);
+
+    /* Off by default: nothing is sent. */
+    struct task_remind_report rep;
+    bool enabled = true;
+    assert_int_equal(task_remind_run(&w->t.ctx, false, &enabled, &rep, NULL, NULL), STATUS_OK);
+    assert_false(enabled);
+    assert_int_equal(rep.sent, 0);
+    assert_false(util_file_exists(out));
+
+    /* Settings: the operator only; no shell syntax; an absolute path to an executable. */
+    struct task_remind_settings s = {.enabled = true, .days = 3};
+    snprintf(s.from, sizeof s.from, "ctis@a.example.org");
+    snprintf(s.base_url, sizeof s.base_url, "https://ctis.example.org");
+    snprintf(s.mail_command, sizeof s.mail_command, "%s -t; rm -rf /", script);
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_INVALID);
+    snprintf(s.mail_command, sizeof s.mail_command, "mail.sh -t");
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_INVALID);
+    snprintf(s.mail_command, sizeof s.mail_command, "%s -t", script);
+    snprintf(s.from, sizeof s.from, "ctis@a.example.org\nBcc: x@evil.example");
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_INVALID);
+    snprintf(s.from, sizeof s.from, "ctis@a.example.org");
+    struct test_as sup;
+    test_as_user(&w->t, &sup, w->sup);
+    assert_int_equal(auth_run(&sup.ctx, op_remind_set, &s), STATUS_DENIED);
+    auth_principal_clear(&sup.p);
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_OK);
+
+    /* A dry run sends nothing; the run sends one digest with no title, no name. */
+    struct task_remind_digest *d = NULL;
+    size_t n = 0;
+    assert_int_equal(task_remind_run(&w->t.ctx, true, &enabled, &rep, &d, &n), STATUS_OK);
+    assert_true(enabled);
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].user_id == mailed) {
+            found = true;
+            assert_int_equal(d[i].overdue, 1);
+            assert_int_equal(d[i].due_soon, 1);
+        }
+    }
+    assert_true(found);
+    task_remind_digests_free(d, n);
+    assert_false(util_file_exists(out));
+    assert_int_equal(task_remind_run(&w->t.ctx, false, &enabled, &rep, NULL, NULL), STATUS_OK);
+    assert_true(rep.sent >= 1);
+    assert_int_equal(rep.failed, 0);
+    char *mail = slurp(out);
+    assert_non_null(strstr(mail, "To: mailed@a.example.org"));
+    assert_non_null(strstr(mail, "From: ctis@a.example.org"));
+    assert_non_null(strstr(mail, "https://ctis.example.org/#/my-work"));
+    char cid[32];
+    snprintf(cid, sizeof cid, "case %lld", (long long)c);
+    assert_non_null(strstr(mail, cid));
+    assert_non_null(strstr(mail, "--- -t"));
+    assert_null(strstr(mail, "Example"));
+    assert_null(strstr(mail, "Zeta"));
+    assert_null(strstr(mail, "Omega"));
+    assert_non_null(strstr(mail, "1 overdue, 1 due soon"));
+    assert_null(strstr(mail, "Tasked")); /* the case's given name */
+    size_t first_len = strlen(mail);
+    free(mail);
+
+    /* At most once a day: again today sends nothing; tomorrow again. */
+    assert_int_equal(task_remind_run(&w->t.ctx, false, &enabled, &rep, NULL, NULL), STATUS_OK);
+    assert_int_equal(rep.sent, 0);
+    mail = slurp(out);
+    assert_int_equal(strlen(mail), first_len);
+    free(mail);
+    util_clock_offset_set(DAY_MS);
+    /* A failing command is counted, and the user is not marked (tried again next run). */
+    snprintf(s.mail_command, sizeof s.mail_command, "%s", bad);
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_OK);
+    assert_int_equal(task_remind_run(&w->t.ctx, false, &enabled, &rep, NULL, NULL), STATUS_OK);
+    assert_true(rep.failed >= 1);
+    assert_int_equal(rep.sent, 0);
+    snprintf(s.mail_command, sizeof s.mail_command, "%s", script);
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_OK);
+    assert_int_equal(task_remind_run(&w->t.ctx, false, &enabled, &rep, NULL, NULL), STATUS_OK);
+    assert_true(rep.sent >= 1);
+    util_clock_offset_set(0);
+    /* Off again. */
+    s.enabled = false;
+    assert_int_equal(auth_run(&w->t.ctx, op_remind_set, &s), STATUS_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_tasks__changes),
         cmocka_unit_test(test_tasks__my_work_and_automatic),
         cmocka_unit_test(test_tasks__purge_wipes_titles),
+        cmocka_unit_test(test_tasks__email_reminders),
     };
     TEST_RUN_BOTH("tasks", tests, setup, teardown);
 }
