@@ -111,8 +111,7 @@ enum status task_remind_settings_set(const struct auth_ctx *ctx, const struct ta
         }
         st = command_split(in->mail_command, buf, sizeof buf, words);
         if (st == STATUS_OK && access(words[0], X_OK) != 0) {
-            st = err_set_field(STATUS_INVALID, "mail_command", "mail_command: %s is not an executable file",
-                               words[0]);
+            st = err_set_field(STATUS_INVALID, "mail_command", "mail_command: %s is not an executable file", words[0]);
         }
     } else if (in->mail_command[0] != '\0') {
         st = command_split(in->mail_command, buf, sizeof buf, words);
@@ -373,9 +372,8 @@ static enum status op_mark(const struct auth_ctx *ctx, void *p)
     return task_remind_mark(ctx, a->user_id, a->now);
 }
 
-enum status task_remind_run(const struct auth_ctx *ctx, bool dry_run, bool *enabled_out,
-                            struct task_remind_report *out, struct task_remind_digest **digests_out,
-                            size_t *count_out)
+enum status task_remind_run(const struct auth_ctx *ctx, bool dry_run, bool *enabled_out, struct task_remind_report *out,
+                            struct task_remind_digest **digests_out, size_t *count_out)
 {
     memset(out, 0, sizeof *out);
     *enabled_out = false;

@@ -68,9 +68,8 @@ struct task_remind_report {
 /* Everything: settings, collect (one transaction), send each digest outside any transaction,
  * mark each sent one. Off: STATUS_OK with nothing done (*enabled_out false). dry_run: collects and
  * reports, sends and marks nothing. The caller's ctx must be the local operator's. */
-enum status task_remind_run(const struct auth_ctx *ctx, bool dry_run, bool *enabled_out,
-                            struct task_remind_report *out, struct task_remind_digest **digests_out,
-                            size_t *count_out);
+enum status task_remind_run(const struct auth_ctx *ctx, bool dry_run, bool *enabled_out, struct task_remind_report *out,
+                            struct task_remind_digest **digests_out, size_t *count_out);
 
 /* The server's hourly run: a thread with a connection from pool (store_pool) and the vault. */
 struct store_pool;

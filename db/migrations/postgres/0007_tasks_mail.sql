@@ -1,6 +1,6 @@
 -- 0007 tasks_mail (part T): e-mail reminders of tasks, off by default. One row of settings
--- (the mail command is run without a shell), and when each user was last sent a digest (at
--- most one a day).
+-- (absent until first set: reminders off; the mail command is run without a shell), and when
+-- each user was last sent a digest (at most one a day).
 
 CREATE TABLE task_reminder_settings (
     id BIGINT PRIMARY KEY CHECK (id = 1),
@@ -11,7 +11,6 @@ CREATE TABLE task_reminder_settings (
     base_url TEXT NOT NULL DEFAULT '',
     updated_at_ms BIGINT NOT NULL DEFAULT 0
 );
-INSERT INTO task_reminder_settings(id) VALUES (1);
 
 CREATE TABLE task_reminder_log (
     user_id BIGINT PRIMARY KEY REFERENCES users(id),
