@@ -81,5 +81,14 @@ void api_task_cancel(struct http_request *req, void *app);
 void api_task_reopen(struct http_request *req, void *app);
 void api_case_tasks(struct http_request *req, void *app);
 void api_my_work(struct http_request *req, void *app);
+/* Part T: public intake and triage (api_intake.c). */
+void api_public_tip_form(struct http_request *req, void *app);
+void api_public_tip_submit(struct http_request *req, void *app);
+void api_intake_tips(struct http_request *req, void *app);
+void api_intake_tip_record(struct http_request *req, void *app);
+void api_intake_tip_get(struct http_request *req, void *app);
+void api_intake_tip_triage(struct http_request *req, void *app);
+void api_intake_tip_dismiss(struct http_request *req, void *app);
+void api_intake_tip_convert(struct http_request *req, void *app);
 
 #endif

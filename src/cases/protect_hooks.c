@@ -6,6 +6,7 @@
 
 #include "cases/cases_int.h"
 #include "cases/records.h"
+#include "referral/intake.h"
 #include "tasks/tasks.h"
 
 #include "util/mem.h"
@@ -22,6 +23,7 @@ const struct protect_hook protect_hooks[] = {
     {"support-plans", "support plan objectives and action plans", case_records__purge_support_plans, NULL},
     {"attachments", "attachment file names and contents", case_records__purge_attachments, NULL},
     {"tasks", "task titles", task_purge_case_titles, NULL}, /* part T: the sealed titles of the case's tasks */
+    {"intake", "tip contacts, accounts and locations", intake_purge_case, NULL}, /* part T: tips converted into it */
     /* Other modules (referrals, ...): add their lines here. */
 };
 const size_t protect_hooks_count = ARRAY_LEN(protect_hooks);

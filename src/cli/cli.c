@@ -3031,6 +3031,7 @@ static const struct cli_table core_table = {commands, ARRAY_LEN(commands)};
 static const struct cli_table *const cli_tables[] = {
     &core_table,
     &cli_tasks_table,
+    &cli_intake_table,
 };
 
 static void usage_all(FILE *f)

@@ -78,6 +78,7 @@ enum status cli_agency_lookup(struct env *e, const char *ref, int64_t *id_out);
 enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out);
 
 /* The command tables of the module files (add yours here and to cli_tables in cli.c). */
-extern const struct cli_table cli_tasks_table; /* part T: cli_tasks.c */
+extern const struct cli_table cli_tasks_table;  /* part T: cli_tasks.c */
+extern const struct cli_table cli_intake_table; /* part T: cli_intake.c */
 
 #endif
