@@ -212,11 +212,11 @@ static int cmd_intake_settings(const struct command *cmd, struct args *args)
         st = auth_run(&e.ctx, op_settings_set, &o);
     }
     if (st == STATUS_OK && cli_json_out) {
-        cli_print_json(json_pack("{sIss}", "agency_id", (json_int_t)o.settings.agency_id, "helpline",
-                                 o.settings.helpline));
+        cli_print_json(
+            json_pack("{sIss}", "agency_id", (json_int_t)o.settings.agency_id, "helpline", o.settings.helpline));
     } else if (st == STATUS_OK) {
-        printf("receiving agency: %s\nhelpline: %s\n",
-               o.settings.agency_id ? "" : "the first agency (default)", o.settings.helpline);
+        printf("receiving agency: %s\nhelpline: %s\n", o.settings.agency_id ? "" : "the first agency (default)",
+               o.settings.helpline);
         if (o.settings.agency_id) {
             printf("receiving agency id: %lld\n", (long long)o.settings.agency_id);
         }
@@ -233,19 +233,27 @@ static const struct command intake_commands[] = {
      "Lists tips from the public form and the helpline (newest first; no sealed values).",
      {{"state", true, "new, triaged, converted or dismissed"}, {"limit", true, "at most this many (default 50)"}},
      cmd_intake_list},
-    {"intake show", "TIP_ID", 1, 1, "Shows a tip with the tipster's contact, the account and the location (audited).",
-     {{0}}, cmd_intake_show},
+    {"intake show",
+     "TIP_ID",
+     1,
+     1,
+     "Shows a tip with the tipster's contact, the account and the location (audited).",
+     {{0}},
+     cmd_intake_show},
     {"intake triage", "TIP_ID", 1, 1, "Marks a new tip triaged.", {{0}}, cmd_intake_triage},
     {"intake dismiss",
      "TIP_ID",
      1,
      1,
      "Dismisses a tip with a reason code.",
-     {{"reason", true,
-       "spam, duplicate, not_trafficking, insufficient_information, referred_elsewhere or other"}},
+     {{"reason", true, "spam, duplicate, not_trafficking, insufficient_information, referred_elsewhere or other"}},
      cmd_intake_dismiss},
-    {"intake convert", "TIP_ID", 1, 1,
-     "Creates a case from a tip (stage first contact: the account becomes the narrative) and links them.", {{0}},
+    {"intake convert",
+     "TIP_ID",
+     1,
+     1,
+     "Creates a case from a tip (stage first contact: the account becomes the narrative) and links them.",
+     {{0}},
      cmd_intake_convert},
     {"intake settings",
      "",

@@ -39,8 +39,8 @@ bool intake_exploitation_known(const char *code)
 
 bool intake_dismiss_reason_known(const char *code)
 {
-    static const char *const l[] = {"spam",         "duplicate", "not_trafficking", "insufficient_information",
-                                    "referred_elsewhere", "other", NULL};
+    static const char *const l[] = {
+        "spam", "duplicate", "not_trafficking", "insufficient_information", "referred_elsewhere", "other", NULL};
     return in_list(code, l);
 }
 
@@ -83,9 +83,9 @@ static enum status bool_member(const json_t *o, const char *key, bool *out)
 
 enum status intake_input_from_json(struct intake_input *in, const json_t *o, bool public_form)
 {
-    static const char *const known[] = {"channel",     "language",     "anonymous",        "contact",
-                                        "account",     "location",     "country",          "exploitation",
-                                        "immediate_danger", "form_token", "website",       NULL};
+    static const char *const known[] = {"channel",          "language",   "anonymous", "contact",
+                                        "account",          "location",   "country",   "exploitation",
+                                        "immediate_danger", "form_token", "website",   NULL};
     memset(in, 0, sizeof *in);
     if (!json_is_object(o)) {
         return err_set(STATUS_INVALID, "a tip is a JSON object");
@@ -482,7 +482,7 @@ static enum status tip_row(const struct auth_ctx *ctx, struct store_rows *r, con
 /* The agency filter of the caller: their agency, or any (0) with scope all or as the operator. */
 static int64_t agency_filter(const struct auth_ctx *ctx)
 {
-    return ctx->who->operator || ctx->who->scope == AUTH_SCOPE_ALL ? 0 : ctx->who->agency_id;
+    return ctx->who->operator|| ctx->who->scope == AUTH_SCOPE_ALL ? 0 : ctx->who->agency_id;
 }
 
 enum status intake_tip_list(const struct auth_ctx *ctx, const char *state, int64_t limit, int64_t offset,
@@ -551,8 +551,7 @@ static enum status tip_reach(const struct auth_ctx *ctx, int64_t id, bool write,
     }
     /* A tip has no owner: every triager of its agency reaches it (scope own included). */
     *rec = (struct auth_record){"intake_tip", id, t->agency_id,
-                                t->agency_id == ctx->who->agency_id ? ctx->who->user_id : 0,
-                                AUTH_SENSITIVITY_NORMAL};
+                                t->agency_id == ctx->who->agency_id ? ctx->who->user_id : 0, AUTH_SENSITIVITY_NORMAL};
     st = auth_check(ctx, "intake.triage", rec, AUTH_FG_NONE, write, detail);
     if (st == STATUS_DENIED && auth_has(ctx->who, "intake.triage")) {
         st = err_set(STATUS_NOT_FOUND, "no such tip");
@@ -600,8 +599,8 @@ enum status intake_tip_get(const struct auth_ctx *ctx, int64_t id, struct intake
     return st;
 }
 
-static enum status set_state(const struct auth_ctx *ctx, const struct intake_tip *t, const char *state,
-                             int64_t case_id, const char *reason)
+static enum status set_state(const struct auth_ctx *ctx, const struct intake_tip *t, const char *state, int64_t case_id,
+                             const char *reason)
 {
     int64_t now = util_now_ms();
     struct sql_value a[] = {SQLV_I64(t->id),

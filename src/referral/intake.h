@@ -34,9 +34,9 @@ struct intake_tip {
     char channel[16];
     char language[8];
     bool anonymous;
-    char *contact;  /* sealed, contact group; NULL when none or withheld */
-    char *account;  /* sealed, narrative group */
-    char *location; /* sealed, location group */
+    char *contact;     /* sealed, contact group; NULL when none or withheld */
+    char *account;     /* sealed, narrative group */
+    char *location;    /* sealed, location group */
     unsigned withheld; /* INTAKE_WITHHELD_* */
     char country[4];   /* ISO 3166 alpha-3 or "" */
     char exploitation[8];
