@@ -496,4 +496,52 @@ eachEngine((engine) => {
             assert.ok(!w.json.queue.some((t) => t.id === queueTask.id));
         });
     });
+
+    // Part T: intake. Literal from src/auth/auth.c: intake.triage is held by caseworker and
+    // case_supervisor only; the public form needs no login at all.
+    describe('intake: role × route table; the public form without a login', () => {
+        const INTAKE_TABLE = [
+            //  role                   scope     list  record
+            ['caseworker',           'own',    200,  201],
+            ['case_supervisor',      'agency', 200,  201],
+            ['investigator',         'agency', 403,  403],
+            ['prosecutor',           'agency', 403,  403],
+            ['analyst',              'all',    403,  403],
+            ['national_coordinator', 'all',    403,  403],
+            ['fund_manager',         'all',    403,  403],
+            ['trustee',              'all',    403,  403],
+            ['auditor',              'all',    403,  403],
+            ['administrator',        'agency', 403,  403],
+        ];
+        const clients = new Map();
+        before(async () => {
+            await Promise.all(
+                INTAKE_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `i${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+        INTAKE_TABLE.forEach(([role, scope, list, record], i) => {
+            it(`${role} (scope ${scope}): list tips ${list}, record a call ${record}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    list: (await c.get('/api/v1/intake/tips')).status,
+                    record: (await c.post('/api/v1/intake/tips', { account: `call taken by ${role}` })).status,
+                };
+                assert.deepEqual(got, { list, record });
+            });
+        });
+        it('the public form works without a login and answers with a reference only', async () => {
+            const anon = s.client();
+            const form = await anon.get('/api/v1/public/tips/form');
+            assert.equal(form.status, 200, form.text);
+            assertError(await anon.get('/api/v1/intake/tips'), 401);
+            // Agency B's caseworker sees none of agency A's tips (recorded above).
+            const cB = await s.clientFor(b1);
+            const l = await cB.get('/api/v1/intake/tips');
+            assert.equal(l.status, 200, l.text);
+            assert.ok(l.json.items.every((t) => t.agency_id !== s.agencyA.id), l.text);
+        });
+    });
 });

@@ -309,8 +309,8 @@ static void test_intake__helpline_record(void **state)
 {
     struct world *w = *state;
     struct op o = {0};
-    json_t *j = json_pack("{sssssb}", "channel", "helpline_call", "account", "Caller says a girl is held", "anonymous",
-                          1);
+    json_t *j =
+        json_pack("{sssssb}", "channel", "helpline_call", "account", "Caller says a girl is held", "anonymous", 1);
     assert_int_equal(intake_input_from_json(&o.in, j, false), STATUS_OK);
     assert_int_equal(run_as(w, w->analyst, op_record, &o), STATUS_DENIED);
     assert_int_equal(run_as(w, w->worker, op_record, &o), STATUS_OK);
