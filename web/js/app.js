@@ -18,6 +18,8 @@ import * as caseView from './views/case.js';
 import * as caseForm from './views/caseform.js';
 import * as retention from './views/retention.js';
 import * as myWork from './views/mywork.js';
+import * as report from './views/report.js';
+import * as intake from './views/intake.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -25,6 +27,7 @@ const NAV = [
   { path: 'home', key: 'nav.home' },
   { path: 'my-work', key: 'nav.my_work', perm: 'task.read', badge: 'overdue' },
   { path: 'cases', key: 'nav.cases', perm: 'case.read' },
+  { path: 'intake', key: 'nav.intake', perm: 'intake.triage' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read', soon: true },
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
@@ -44,6 +47,8 @@ const ROUTES = [
   { re: /^login$/, view: login, pub: true },
   { re: /^home$/, view: home },
   { re: /^my-work$/, view: myWork, perm: 'task.read' },
+  { re: /^report$/, view: report, pub: true },
+  { re: /^intake$/, view: intake, perm: 'intake.triage' },
   { re: /^users$/, view: users, fn: 'renderList', perm: 'user.read' },
   { re: /^users\/new$/, view: users, fn: 'renderNew', perm: 'user.manage' },
   { re: /^users\/(\d+)$/, view: users, fn: 'renderDetail', perm: 'user.read' },

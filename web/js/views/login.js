@@ -49,5 +49,6 @@ export async function render(ctx) {
     });
   });
   return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')), form,
-    h('p', { class: 'hint' }, t('login.notice')));
+    h('p', { class: 'hint' }, t('login.notice')),
+    h('p', {}, h('a', { href: '#/report' }, t('report.link'))));
 }
