@@ -11,8 +11,11 @@
 #include "cases/cases.h"
 #include "cases/generate.h"
 #include "cli/cli.h"
+#include "referral/intake.h"
+#include "tasks/tasks.h"
 #include "util/mem.h"
 #include "util/status.h"
+#include "util/util.h"
 #include "vault/vault.h"
 
 static const struct {
@@ -130,6 +133,8 @@ struct demo_cases {
     uint64_t seed;
 };
 
+static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agency_id, int64_t case_id);
+
 /* Generated cases for one agency (invented people, from the project's own generator). */
 static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 {
@@ -144,6 +149,9 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
         st = case_create(ctx, &r, &out);
         if (st == STATUS_OK) {
             st = case_generate_records(ctx, out->id, d->seed + (uint64_t)i); /* perpetrators, support plans */
+        }
+        if (st == STATUS_OK && i == 0) {
+            st = demo_tasks_and_tips(ctx, d->agency_id, out->id); /* part T */
         }
         case_record_free(out);
         case_record_clear(&r);
@@ -187,4 +195,39 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     }
     *password_out = password;
     return 0;
+}
+
+/* Part T: tasks on a demo case of each agency (in its queue: one overdue, one this week, one
+ * later) and two tips for the receiving agency, one from the public form's channel and one call. */
+static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agency_id, int64_t case_id)
+{
+    static const struct {
+        const char *title;
+        int days;
+    } tasks[] = {{"Call the shelter about a bed for tonight", -2},
+                 {"Book an interpreter for the interview", 3},
+                 {"Prepare the referral to legal aid", 14}};
+    int64_t now = util_now_ms();
+    enum status st = STATUS_OK;
+    for (size_t i = 0; st == STATUS_OK && i < sizeof tasks / sizeof tasks[0]; i++) {
+        struct task_new t = {tasks[i].title, case_id, 0, now + (int64_t)tasks[i].days * 86400000, agency_id};
+        st = task_create(ctx, &t, NULL);
+    }
+    static const struct intake_input tips[] = {
+        {.channel = "web_form",
+         .account = "Several young women are kept in a bar near the market and never go out.",
+         .location = "Near the central market",
+         .country = "NGA",
+         .exploitation = "sexual",
+         .anonymous = true},
+        {.channel = "helpline_call",
+         .account = "A caller says workers at a brick kiln had their passports taken and are not paid.",
+         .contact = "Caller's number given on the call",
+         .exploitation = "labour",
+         .immediate_danger = true},
+    };
+    for (size_t i = 0; st == STATUS_OK && i < sizeof tips / sizeof tips[0]; i++) {
+        st = intake_tip_record(ctx, &tips[i], NULL);
+    }
+    return st;
 }
