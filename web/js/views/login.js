@@ -48,7 +48,7 @@ export async function render(ctx) {
       }
     });
   });
-  return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')), form,
-    h('p', { class: 'hint' }, t('login.notice')),
-    h('p', {}, h('a', { href: '#/report' }, t('report.link'))));
+  return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')),
+    h('p', {}, h('a', { href: '#/report' }, t('report.link'))), form,
+    h('p', { class: 'hint' }, t('login.notice')));
 }

@@ -23,7 +23,7 @@ export async function render() {
     ? h('p', { class: 'notice notice-info report-helpline' }, t('report.helpline'), ' ',
       h('a', { href: `tel:${form.helpline.replace(/[^0-9+]/g, '')}`, dir: 'ltr', 'data-helpline': '' }, form.helpline))
     : null;
-  const honeypot = h('div', { class: 'report-hp', 'aria-hidden': 'true' },
+  const honeypot = h('div', { class: 'report-hp visually-hidden', 'aria-hidden': 'true' },
     h('label', { for: 'report-website' }, 'Website'),
     h('input', { id: 'report-website', name: 'website', type: 'text', tabindex: '-1', autocomplete: 'off' }));
   const f = h('form', { class: 'form narrow', novalidate: true },
