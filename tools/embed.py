@@ -6,7 +6,8 @@ unchanged tree does not rebuild. The table is read through src/util/assets.h."""
 import os
 import sys
 
-TREES = [("web", "web/"), ("i18n", "i18n/"), ("db/migrations", "migrations/"), ("data/vocab", "vocab/")]
+TREES = [("web", "web/"), ("i18n", "i18n/"), ("db/migrations", "migrations/"), ("data/vocab", "vocab/"),
+         ("data/indicators", "indicators/")]
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",

@@ -54,7 +54,12 @@ void api_case_fields(struct http_request *req, void *app)
         }
     }
     /* The vocabularies of the case records (perpetrators, support plans, attachments) too. */
-    static const char *const record_vocabs[] = {"perp_role", "support_type", "support_status", "attachment_kind"};
+    static const char *const record_vocabs[] = {"perp_role", "support_type", "support_status", "attachment_kind",
+                                                /* Assistance and legal status (part A). */
+                                                "service_type", "service_status", "service_outcome",
+                                                "non_punishment_reason", "permit_kind", "permit_decision",
+                                                "return_risk_level", "return_status", "reintegration_outcome",
+                                                "compensation_kind", "compensation_against", "compensation_status"};
     for (size_t v = 0; v < sizeof record_vocabs / sizeof record_vocabs[0]; v++) {
         const char *name = record_vocabs[v];
         json_t *codes = json_array();

@@ -71,6 +71,52 @@ void api_case_attachment_add(struct http_request *req, void *app);
 void api_case_attachment_get(struct http_request *req, void *app);
 void api_case_attachment_delete(struct http_request *req, void *app);
 
+/* The printable rights notice (api_notice.c; part D of issue 4). */
+void api_case_rights_notice(struct http_request *req, void *app);
+/* Assistance and legal status (part A, api_assist.c). */
+void api_case_services(struct http_request *req, void *app);
+void api_case_service_add(struct http_request *req, void *app);
+void api_case_service_get(struct http_request *req, void *app);
+void api_case_service_patch(struct http_request *req, void *app);
+void api_case_service_delete(struct http_request *req, void *app);
+void api_case_legal(struct http_request *req, void *app);
+void api_case_non_punishment_put(struct http_request *req, void *app);
+void api_case_permits(struct http_request *req, void *app);
+void api_case_permit_add(struct http_request *req, void *app);
+void api_case_permit_get(struct http_request *req, void *app);
+void api_case_permit_patch(struct http_request *req, void *app);
+void api_case_returns(struct http_request *req, void *app);
+void api_case_return_add(struct http_request *req, void *app);
+void api_case_return_get(struct http_request *req, void *app);
+void api_case_return_patch(struct http_request *req, void *app);
+void api_case_return_follow_ups(struct http_request *req, void *app);
+void api_case_return_follow_up_add(struct http_request *req, void *app);
+void api_case_claims(struct http_request *req, void *app);
+void api_case_claim_add(struct http_request *req, void *app);
+void api_case_claim_get(struct http_request *req, void *app);
+void api_case_claim_patch(struct http_request *req, void *app);
+/* The referral pathway, its settings and the child safeguards (api_pathway.c; issue 4 part P). */
+void api_pathway_get(struct http_request *req, void *app);
+void api_pathway_transition(struct http_request *req, void *app);
+void api_pathway_not_victim(struct http_request *req, void *app);
+void api_pathway_extend(struct http_request *req, void *app);
+void api_pathway_no_removal(struct http_request *req, void *app);
+void api_pathway_settings_get(struct http_request *req, void *app);
+void api_pathway_settings_put(struct http_request *req, void *app);
+void api_child_get(struct http_request *req, void *app);
+void api_child_put(struct http_request *req, void *app);
+void api_child_guardian_add(struct http_request *req, void *app);
+void api_child_guardian_end(struct http_request *req, void *app);
+void api_child_bid_add(struct http_request *req, void *app);
+/* Screening (part S, api_screening.c). */
+void api_indicator_sets_list(struct http_request *req, void *app);
+void api_indicator_sets_import(struct http_request *req, void *app);
+void api_indicator_set_get(struct http_request *req, void *app);
+void api_screening_evaluate(struct http_request *req, void *app);
+void api_case_screenings(struct http_request *req, void *app);
+void api_case_screening_add(struct http_request *req, void *app);
+void api_case_screening_get(struct http_request *req, void *app);
+void api_case_screening_decide(struct http_request *req, void *app);
 /* Part T: tasks and "my work" (api_tasks.c). */
 void api_tasks_list(struct http_request *req, void *app);
 void api_tasks_create(struct http_request *req, void *app);

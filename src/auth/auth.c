@@ -49,6 +49,7 @@ const struct auth_permission auth_permissions[] = {
     {"referral.write", "Make, accept and decline referrals"},
     {"task.read", "See tasks"},
     {"task.write", "Create and complete tasks"},
+    {"screening.sets", "Load indicator sets for victim screening (a country's adapted sets)"},
     {"intake.triage", "Record helpline calls and triage public tips of one's agency"}, /* part T */
     {"justice.read", "Read investigations, prosecutions and court decisions"},
     {"justice.write", "Record investigations, prosecutions and court decisions"},
@@ -60,6 +61,8 @@ const struct auth_permission auth_permissions[] = {
     {"fund.approve", "Approve grants as a trustee"},
     {"plan.read", "See Plan actions, national plans and partnerships"},
     {"plan.write", "Record Plan actions, national plans and partnerships"},
+    /* Pathway (issue 4, part P). */
+    {"pathway.settings", "Set the reflection period and task lead days per country"},
 };
 const size_t auth_permissions_count = ARRAY_LEN(auth_permissions);
 
@@ -94,17 +97,30 @@ static const char *const perms_prosecutor[] = {
     "case.read",        "justice.read",  "justice.write",  "task.read",         "task.write", "token.manage",
     "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read", NULL};
 static const char *const perms_analyst[] = {"stats.read", "token.manage", NULL};
-static const char *const perms_coordinator[] = {"stats.read",   "stats.publish", "plan.read",    "plan.write",
-                                                "agency.read",  "user.read",     "role.read",    "referral.read",
-                                                "justice.read", "fund.read",     "token.manage", NULL};
+static const char *const perms_coordinator[] = {
+    "stats.read",    "stats.publish", "plan.read", "plan.write",   "agency.read",      "user.read",      "role.read",
+    "referral.read", "justice.read",  "fund.read", "token.manage", "pathway.settings", "screening.sets", NULL};
 static const char *const perms_fund_manager[] = {"fund.read",   "fund.write",   "stats.read",
                                                  "agency.read", "token.manage", NULL};
 static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};
 static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", NULL};
-static const char *const perms_admin[] = {
-    "user.read",         "user.manage",     "user.export",      "agency.read",  "agency.manage",
-    "role.read",         "role.manage",     "audit.read",       "token.manage", "fg.identity.read",
-    "fg.identity.write", "fg.contact.read", "fg.contact.write", "case.purge",   NULL};
+static const char *const perms_admin[] = {"user.read",
+                                          "user.manage",
+                                          "user.export",
+                                          "agency.read",
+                                          "agency.manage",
+                                          "role.read",
+                                          "role.manage",
+                                          "audit.read",
+                                          "token.manage",
+                                          "fg.identity.read",
+                                          "fg.identity.write",
+                                          "fg.contact.read",
+                                          "fg.contact.write",
+                                          "case.purge",
+                                          "pathway.settings",
+                                          "screening.sets",
+                                          NULL};
 
 /* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
 static const char *const assign_admin[] = {

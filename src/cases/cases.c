@@ -838,7 +838,10 @@ enum status case_merge(const struct auth_ctx *ctx, int64_t keep_id, int64_t keep
      * envelopes are bound to their own rows); the merged case keeps its versions. */
     struct sql_value mv[] = {SQLV_I64(merge_id), SQLV_I64(keep_id)};
     static const enum stmt moves[] = {STMT_CASE_EVENTS_MOVE, STMT_CASE_COMMENTS_MOVE, STMT_CASE_PERPS_MOVE,
-                                      STMT_CASE_PLANS_MOVE, STMT_CASE_ATTS_MOVE};
+                                      STMT_CASE_PLANS_MOVE, STMT_CASE_ATTS_MOVE,
+                                      /* Assistance and legal status (part A). */
+                                      STMT_ASSIST_SERVICE_MOVE, STMT_ASSIST_NONPUN_MOVE, STMT_ASSIST_PERMIT_MOVE,
+                                      STMT_ASSIST_RETURN_MOVE, STMT_ASSIST_FOLLOWUP_MOVE, STMT_ASSIST_CLAIM_MOVE};
     for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(moves); i++) {
         st = store_exec(ctx->store, moves[i], mv, 2, NULL);
     }

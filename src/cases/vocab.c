@@ -40,7 +40,7 @@ static const char *const vocab_lang_codes[VOCAB_LANGS] = {"ar", "en", "es", "fr"
 
 /* The embedded files, in the order their vocabularies are listed. */
 static const char *const vocab_files[] = {"vocab/countries.tsv", "vocab/languages.tsv", "vocab/htcds.tsv",
-                                          "vocab/ctdc.tsv", "vocab/ctis.tsv"};
+                                          "vocab/ctdc.tsv",      "vocab/ctis.tsv",      "vocab/assist.tsv"};
 
 /* M49 sub-regions whose intermediate regions are the usual statistical sub-regions. */
 static const char *const vocab_m49_split[] = {"Sub-Saharan Africa", "Latin America and the Caribbean"};

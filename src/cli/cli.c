@@ -18,6 +18,7 @@
 #include "auth/auth.h"
 #include "cases/cases.h"
 #include "cases/consent.h"
+#include "referral/screening.h"
 #include "cases/dedup.h"
 #include "cases/export.h"
 #include "cases/generate.h"
@@ -336,6 +337,9 @@ static enum status op_init(const struct auth_ctx *ctx, void *p)
 {
     struct init_args *a = p;
     enum status st = auth_roles_seed(ctx->store);
+    if (st == STATUS_OK) {
+        st = screening_sets_seed(ctx->store); /* the shipped indicator sets (part S) */
+    }
     struct auth_agency *agency = NULL;
     struct auth_agency_input ai = {a->agency, a->agency_type, a->country ? a->country : "", -1};
     if (st == STATUS_OK) {
@@ -469,6 +473,9 @@ static int cmd_migrate(const struct command *cmd, struct args *args)
         st = store_tx_begin(s, STORE_TX_WRITE);
         if (st == STATUS_OK) {
             st = auth_roles_seed(s);
+            if (st == STATUS_OK) {
+                st = screening_sets_seed(s); /* the shipped indicator sets (part S) */
+            }
             st = st == STATUS_OK ? store_tx_commit(s) : (store_tx_rollback(s), st);
         }
     }
@@ -3026,10 +3033,20 @@ static const struct command commands[] = {
     {"version", "", 0, 0, "Prints the version.", {{0}}, cmd_version},
 };
 
-/* Every command table: the platform and case commands here, then each module's file. */
-static const struct cli_table core_table = {commands, ARRAY_LEN(commands)};
+/* Every command table: the platform and case commands here, then each module's file. Pointers,
+ * since another file's table is not a constant expression in C. */
+static const struct cli_table cli_platform_table = {commands, ARRAY_LEN(commands)};
 static const struct cli_table *const cli_tables[] = {
-    &core_table,
+    &cli_platform_table,
+    /* issue 4, part D: the rights notice */
+    &cli_notice_table,
+    /* issue 4, part A: services and legal status */
+    &cli_assist_table,
+    /* issue 4, part P: the referral pathway and the child safeguards */
+    &cli_pathway_table,
+    /* issue 4, part S: screening */
+    &cli_screening_table,
+    /* issue 4, part T: tasks and the public intake */
     &cli_tasks_table,
     &cli_intake_table,
 };

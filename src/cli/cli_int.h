@@ -77,8 +77,13 @@ void cli_progress_end(void);
 enum status cli_agency_lookup(struct env *e, const char *ref, int64_t *id_out);
 enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out);
 
-/* The command tables of the module files (add yours here and to cli_tables in cli.c). */
-extern const struct cli_table cli_tasks_table;  /* part T: cli_tasks.c */
-extern const struct cli_table cli_intake_table; /* part T: cli_intake.c */
+/* The command tables of the module files (declare yours here and list &cli_NAME_table in
+ * cli_tables in cli.c). */
+extern const struct cli_table cli_notice_table;    /* issue 4, part D: the rights notice */
+extern const struct cli_table cli_assist_table;    /* services and legal status (part A, cli_assist.c) */
+extern const struct cli_table cli_pathway_table;   /* cli_pathway.c: pathway and child commands */
+extern const struct cli_table cli_screening_table; /* cli_screening.c (part S) */
+extern const struct cli_table cli_tasks_table;     /* part T: cli_tasks.c */
+extern const struct cli_table cli_intake_table;    /* part T: cli_intake.c */
 
 #endif

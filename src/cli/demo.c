@@ -10,7 +10,13 @@
 #include "auth/auth.h"
 #include "cases/cases.h"
 #include "cases/generate.h"
+#include "cases/records.h"
+#include "referral/child.h"
+#include "referral/pathway.h"
 #include "cli/cli.h"
+#include "referral/assist.h"
+#include "referral/legal.h"
+#include "referral/screening.h"
 #include "referral/intake.h"
 #include "tasks/tasks.h"
 #include "util/mem.h"
@@ -133,6 +139,7 @@ struct demo_cases {
     uint64_t seed;
 };
 
+static enum status demo_assistance(const struct auth_ctx *ctx, int64_t case_id, int i);
 static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agency_id, int64_t case_id);
 
 /* Generated cases for one agency (invented people, from the project's own generator). */
@@ -150,6 +157,9 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
         if (st == STATUS_OK) {
             st = case_generate_records(ctx, out->id, d->seed + (uint64_t)i); /* perpetrators, support plans */
         }
+        if (st == STATUS_OK) {
+            st = demo_assistance(ctx, out->id, i); /* services and legal status (part A) */
+        }
         if (st == STATUS_OK && i == 0) {
             st = demo_tasks_and_tips(ctx, d->agency_id, out->id); /* part T */
         }
@@ -158,6 +168,114 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
     }
     return st;
 }
+
+/* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
+static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
+{
+    struct pathway *p = NULL;
+    enum status st = pathway_get(ctx, case_id, &p);
+    if (st == STATUS_OK) {
+        if (m.reason == NULL) {
+            m.reason = "Demo: decided at the case conference";
+        }
+        st = pathway_move(ctx, case_id, p->version, &m);
+    }
+    pathway_free(p);
+    return st;
+}
+
+#define DEMO_MOVE(id, ...) demo_move(ctx, (id), (struct pathway_move){.no_removal = -1, __VA_ARGS__})
+
+/* Some demo cases at various stages of the pathway, one found not to be a victim, and a child with
+ * a guardian and a best-interests determination who returns home. */
+static enum status op_demo_pathway(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct case_filter f = {.limit = 5, .codes_only = true};
+    struct case_record **list = NULL;
+    size_t n = 0;
+    enum status st = case_list(ctx, &f, &list, &n);
+    if (st != STATUS_OK || n < 5) {
+        case_list_free(list, n);
+        return st;
+    }
+    int64_t agency_id = list[0]->agency_id;
+    /* 0: screening; 1: reflection; 2: identified; 3: assistance (its generated support plans); 4: not a victim. */
+    for (size_t i = 0; st == STATUS_OK && i < 4; i++) {
+        static const char *const path[] = {"screening", "reasonable_grounds", "reflection", "identified", "assistance"};
+        static const size_t upto[] = {1, 3, 4, 5};
+        for (size_t k = 0; st == STATUS_OK && k < upto[i]; k++) {
+            st = DEMO_MOVE(list[i]->id, .to = path[k], .decided_by = "NonPoliceGovernmentalOrganization");
+        }
+        if (st == STATUS_CONFLICT && i == 3) {
+            err_clear(); /* no support plan generated for this one: it stays identified */
+            st = STATUS_OK;
+        }
+    }
+    if (st == STATUS_OK) {
+        st = DEMO_MOVE(list[4]->id, .to = "screening");
+    }
+    if (st == STATUS_OK) {
+        struct pathway *pw = NULL;
+        st = pathway_get(ctx, list[4]->id, &pw);
+        struct pathway_not_victim nv = {"NGO", NULL, "Demo: a labour dispute without trafficking indicators",
+                                        "Labour Inspectorate Amman", "AdditionalServicesRequired"};
+        if (st == STATUS_OK) {
+            st = pathway_not_victim(ctx, list[4]->id, pw->version, &nv);
+        }
+        pathway_free(pw);
+    }
+    case_list_free(list, n);
+    /* The child. */
+    struct case_record r;
+    case_record_init(&r);
+    r.agency_id = agency_id;
+    struct case_record *child = NULL;
+    if (st == STATUS_OK) {
+        st = case_value_parse(&r, CASE_F_age, "15");
+    }
+    if (st == STATUS_OK) {
+        st = case_value_parse(&r, CASE_F_gender, "Feminine");
+    }
+    if (st == STATUS_OK) {
+        st = case_create(ctx, &r, &child);
+    }
+    case_record_clear(&r);
+    int64_t id = child ? child->id : 0;
+    case_record_free(child);
+    static const char *const child_path[] = {"screening", "reasonable_grounds", "reflection", "identified"};
+    for (size_t k = 0; st == STATUS_OK && k < 4; k++) {
+        st = DEMO_MOVE(id, .to = child_path[k], .decided_by = "CourtOrProsecution");
+    }
+    struct case_support_plan plan;
+    memset(&plan, 0, sizeof plan);
+    snprintf(plan.type, sizeof plan.type, "Health");
+    snprintf(plan.status, sizeof plan.status, "InProgress");
+    if (st == STATUS_OK) {
+        st = case_support_plan_add(ctx, id, &plan, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = child_flags_set(
+            ctx, id,
+            &(struct child_flags){
+                .presume_minor = -1, .child_friendly_interview = 1, .interview_date = NULL, .reason = NULL});
+    }
+    if (st == STATUS_OK) {
+        st = child_guardian_add(ctx, id, "Ngozi Adeyemi", "Lagos Shelter Network", NULL, NULL);
+    }
+    if (st == STATUS_OK) {
+        st = child_bid_add(ctx, id, "determination", NULL, "State Child Protection Panel", "return",
+                           "Demo: family traced; safe return assessed", NULL);
+    }
+    if (st == STATUS_OK) {
+        st = DEMO_MOVE(id, .to = "assistance");
+    }
+    if (st == STATUS_OK) {
+        st = DEMO_MOVE(id, .to = "return", .voluntary = true, .risk_level = "low", .risk_date = "2026-01-15");
+    }
+    return st;
+}
+static enum status demo_screenings(const struct auth_ctx *ctx);
 
 int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_agency, char **password_out)
 {
@@ -193,10 +311,131 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (isatty(STDERR_FILENO)) {
         fputc('\n', stderr);
     }
+    if (auth_run(ctx, op_demo_pathway, NULL) != STATUS_OK) {
+        free(password);
+        fprintf(stderr, "ctis demo: pathway: %s\n", err_last());
+        return 1;
+    }
+    if (demo_screenings(ctx) != STATUS_OK) { /* part S */
+        free(password);
+        fprintf(stderr, "ctis demo: screenings: %s\n", err_last());
+        return 1;
+    }
     *password_out = password;
     return 0;
 }
 
+/* Services delivered and legal status for some demo cases (part A): every second case has
+ * services, every third a residence permit and a compensation claim, every fifth a voluntary
+ * return being planned, every seventh a non-punishment decision. Invented, non-identifying. */
+static enum status demo_assistance(const struct auth_ctx *ctx, int64_t case_id, int i)
+{
+    static const char *const services[] = {
+        "{\"type\":\"shelter\",\"provider\":\"Demo Safe House\",\"start_date\":\"2026-02-01\","
+        "\"status\":\"ongoing\",\"notes\":\"Demo shelter note\"}",
+        "{\"type\":\"medical\",\"provider\":\"Demo Clinic\",\"start_date\":\"2026-02-03\","
+        "\"end_date\":\"2026-02-20\",\"status\":\"completed\",\"outcome\":\"achieved\"}",
+        "{\"type\":\"psychological\",\"provider\":\"Demo Counselling Centre\",\"status\":\"ongoing\"}",
+        "{\"type\":\"legal_aid\",\"provider\":\"Demo Legal Aid Society\",\"status\":\"planned\"}",
+        "{\"type\":\"vocational_training\",\"provider\":\"Demo Training Institute\",\"status\":\"planned\"}",
+    };
+    enum status st = STATUS_OK;
+    json_error_t e;
+    for (size_t k = 0; st == STATUS_OK && i % 2 == 0 && k < 2; k++) {
+        json_t *in = json_loads(services[((size_t)i / 2 + k) % ARRAY_LEN(services)], 0, &e);
+        st = assist_service_add(ctx, case_id, in, NULL);
+        json_decref(in);
+    }
+    if (st == STATUS_OK && i % 3 == 0) {
+        json_t *permit = json_pack("{ssssssss}", "kind", "temporary_victim", "applied_date", "2026-03-01", "authority",
+                                   "Demo Immigration Office", "decision", i % 2 ? "pending" : "granted");
+        if (i % 2 == 0) {
+            json_object_set_new(permit, "decision_date", json_string("2026-03-15"));
+            json_object_set_new(permit, "valid_from", json_string("2026-03-15"));
+            json_object_set_new(permit, "valid_until", json_string("2027-03-14"));
+        }
+        st = legal_add(ctx, LEGAL_PERMIT, case_id, 0, permit, NULL);
+        json_decref(permit);
+        json_t *claim = json_pack("{sssssssIsb}", "kind", "labour_claim", "against", "employer", "currency", "EUR",
+                                  "amount_claimed", (json_int_t)(250000 + 1000 * i), "legal_aid", 1);
+        if (st == STATUS_OK) {
+            st = legal_add(ctx, LEGAL_CLAIM, case_id, 0, claim, NULL);
+        }
+        json_decref(claim);
+    }
+    if (st == STATUS_OK && i % 5 == 0) {
+        /* Planning only: approving a child's return needs a best-interests determination. */
+        json_t *ret = json_pack("{sssbssssssssssssss}", "destination", "NGA", "consent_confirmed", 1, "consent_date",
+                                "2026-04-01", "risk_level", "low", "risk_date", "2026-04-02", "risk_assessed_by",
+                                "Demo Return Agency", "planned_date", "2026-06-01", "receiving_org",
+                                "Demo Reintegration Centre", "status", "planning");
+        st = legal_add(ctx, LEGAL_RETURN, case_id, 0, ret, NULL);
+        json_decref(ret);
+    }
+    if (st == STATUS_OK && i % 7 == 0) {
+        json_t *np = json_pack("{sbssssss}", "applies", 1, "reason", "immigration_offence", "decided_date",
+                               "2026-03-10", "decided_by", "Demo Prosecution Service");
+        st = legal_non_punishment_put(ctx, case_id, 0, np, NULL);
+        json_decref(np);
+    }
+    return st;
+}
+/* Screening (part S): screening interviews of the first demo cases, with invented, non-identifying
+ * evidence notes: every kind of result, for adults and children, labour and sexual exploitation
+ * (the latter resting on the Protocol elements, no set being shipped), half of them decided. */
+#define DEMO_SCREENINGS 12
+
+static enum status op_demo_screenings(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct case_filter f = {.limit = DEMO_SCREENINGS, .codes_only = true};
+    struct case_record **list = NULL;
+    size_t n = 0;
+    enum status st = case_list(ctx, &f, &list, &n);
+    for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+        json_t *in = NULL;
+        switch (i % 4) {
+        case 0: /* act, means and purpose */
+            in = json_pack("{s[s]s{s{s{ssss}}s{ss}s{s{ssss}}}}", "exploitation", "labour", "protocol", "acts",
+                           "recruitment", "answer", "yes", "evidence", "demo: recruited through an agent", "means",
+                           "deception", "yes", "purposes", "forced_labour", "answer", "yes", "evidence",
+                           "demo: unpaid work in a workshop");
+            break;
+        case 1: /* act and purpose, no means */
+            in = json_pack("{s[s]s{s{ss}s{ss}s{ss}}}", "exploitation", "labour", "protocol", "acts", "transportation",
+                           "yes", "means", "fraud", "no", "purposes", "forced_labour", "yes");
+            break;
+        case 2: /* purpose only, with ILO indicators */
+            in = json_pack("{s[s]s{s{ss}s{ss}}}", "exploitation", "labour", "protocol", "acts", "recruitment",
+                           "unknown", "purposes", "servitude", "yes");
+            break;
+        default: /* sexual exploitation: the Protocol elements decide */
+            in = json_pack("{s[s]s{s{ss}s{ss}s{s{ssss}}}}", "exploitation", "sexual", "protocol", "acts", "harbouring",
+                           "yes", "means", "abuse_of_vulnerability", "yes", "purposes", "sexual_exploitation", "answer",
+                           "yes", "evidence", "demo: described by the person");
+        }
+        json_t *answers = NULL;
+        st = screening_answers_check(in, &answers);
+        json_decref(in);
+        struct screening_record rec;
+        memset(&rec, 0, sizeof rec);
+        if (st == STATUS_OK) {
+            st = screening_add(ctx, list[i]->id, answers, &rec);
+        }
+        if (st == STATUS_OK && i % 2 == 0) {
+            st = screening_decide(ctx, list[i]->id, rec.id, rec.version, "agree", NULL);
+        }
+        screening_record_clear(&rec);
+        json_decref(answers);
+    }
+    case_list_free(list, n);
+    return st;
+}
+
+static enum status demo_screenings(const struct auth_ctx *ctx)
+{
+    return auth_run(ctx, op_demo_screenings, NULL);
+}
 /* Part T: tasks on a demo case of each agency (in its queue: one overdue, one this week, one
  * later) and two tips for the receiving agency, one from the public form's channel and one call. */
 static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agency_id, int64_t case_id)

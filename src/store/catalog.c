@@ -39,6 +39,17 @@ const struct store_sealed_column store_sealed_columns[] = {
                             SEALED(case_support_plans, action_plan_enc, CASE_SUPPORT_PLANS_ACTION_PLAN)
                                 SEALED(case_attachments, file_name_enc, CASE_ATTACHMENTS_FILE_NAME)
                                     SEALED(case_attachment_chunks, content_enc, CASE_ATTACHMENT_CHUNKS_CONTENT)
+    /* Assistance and legal status (part A). */
+    SEALED(case_services, notes_enc, CASE_SERVICES_NOTES)
+        SEALED(case_non_punishment, reason_note_enc, CASE_NON_PUNISHMENT_REASON_NOTE)
+            SEALED(case_returns, risk_summary_enc, CASE_RETURNS_RISK_SUMMARY)
+                SEALED(case_return_follow_ups, notes_enc, CASE_RETURN_FOLLOW_UPS_NOTES)
+    /* Pathway and children's safeguards (migration pathway). */
+    SEALED(case_stage_log, reason_enc, CASE_STAGE_LOG_REASON) SEALED(case_guardians, name_enc, CASE_GUARDIANS_NAME)
+        SEALED(case_bids, note_enc, CASE_BIDS_NOTE)
+    /* Screening (part S). */
+    SEALED(case_screenings, answers_enc, CASE_SCREENINGS_ANSWERS)
+        SEALED(case_screenings, decision_reason_enc, CASE_SCREENINGS_DECISION_REASON)
     /* Part T, tasks. */
     SEALED(tasks, title_enc, TASKS_TITLE)
     /* Part T, intake. */
@@ -81,6 +92,24 @@ const struct store_table store_tables[] = {
     {"purge_log", "id"},
     /* Tasks (0006). */
     {"tasks", "id"},
+    /* Assistance and legal status (part A). */
+    {"case_services", "id"},
+    {"case_non_punishment", "id"},
+    {"case_residence_permits", "id"},
+    {"case_returns", "id"},
+    {"case_return_follow_ups", "id"},
+    {"case_compensation_claims", "id"},
+    /* Pathway and children's safeguards (migration pathway). */
+    {"case_pathway", "case_id"},
+    {"case_stage_log", "id"},
+    {"pathway_settings", "country"},
+    {"case_child", "case_id"},
+    {"case_guardians", "id"},
+    {"case_bids", "id"},
+    /* Screening (part S). */
+    {"indicator_sets", "id"},
+    {"indicator_items", "set_id, position"},
+    {"case_screenings", "id"},
     /* Part T: task reminders (tasks_mail). */
     {"task_reminder_settings", "id"},
     {"task_reminder_log", "user_id"},

@@ -89,6 +89,21 @@
 #define CASE_RECORDS_MAX 1000                           /* perpetrators, plans or attachments of one case */
 #define HTTP_UPLOAD_BYTES_MAX CASE_ATTACHMENT_BYTES_MAX /* the body of an upload route (raw bytes) */
 
+/* PDF documents (src/pdf): reports and printable notices, rendered whole in memory. */
+#define PDF_PAGES_MAX 500                 /* pages of one document */
+#define PDF_TEXT_BYTES_MAX (256 * 1024)   /* the text of one block (a paragraph, a list, a table) */
+#define PDF_ITEMS_MAX 1000                /* items of one list or rows of one table */
+#define PDF_BYTES_MAX (32 * 1024 * 1024)  /* the finished file */
+#define PDF_META_BYTES_MAX NAME_BYTES_MAX /* the title or subject in the document's metadata */
+/* Screening (src/referral/screening.h). */
+#define SCREENING_SET_BYTES_MAX (1024 * 1024)    /* one indicator-set file */
+#define SCREENING_SET_ITEMS_MAX 200              /* indicators in one set (the ILO/EC sets have 65-67) */
+#define SCREENING_LABEL_BYTES_MAX 400            /* one indicator label, in one language */
+#define SCREENING_EVIDENCE_BYTES_MAX 2000        /* one evidence note */
+#define SCREENING_ANSWERS_BYTES_MAX 60000        /* the sealed answers document of one interview */
+#define SCREENING_COMBOS_MAX 16                  /* minimum combinations of the dimension rule */
+#define SCREENING_CLAUSES_MAX 8                  /* clauses of the set rule */
+#define SCREENINGS_PER_CASE_MAX CASE_RECORDS_MAX /* interviews of one case */
 /* Tasks (src/tasks). */
 #define TASK_TITLE_BYTES_MAX 500 /* a manual task's title */
 #define TASK_SCAN_ROWS_MAX 5000  /* rows a task list reads before paging (case visibility is checked per row) */
@@ -110,5 +125,6 @@ _Static_assert(HTTP_THREADS_DEFAULT <= HTTP_THREADS_MAX, "default threads within
 _Static_assert(CSV_FIELD_BYTES_MAX <= CSV_LINE_BYTES_MAX, "a cell fits in a record");
 _Static_assert(CASE_ATTACHMENT_CHUNK_BYTES <= VAULT_SEALED_BYTES_MAX, "a chunk fits in one envelope");
 _Static_assert(HTTP_UPLOAD_BYTES_MAX >= HTTP_BODY_BYTES_MAX, "uploads are the larger bodies");
+_Static_assert(SCREENING_ANSWERS_BYTES_MAX + 64 <= VAULT_SEALED_BYTES_MAX, "the answers fit in one envelope");
 
 #endif

@@ -445,6 +445,226 @@ eachEngine((engine) => {
         });
     });
 
+    // Issue 4, part D: the printable rights notice, GET /api/v1/cases/{id}/rights-notice.pdf
+    // (case.read on the case; out of scope reads as 404), for every built-in role of agency A
+    // with its default scope, on a case of agency A owned by another caseworker of A.
+    describe('rights notice: role × GET /cases/{id}/rights-notice.pdf', () => {
+        const NOTICE_TABLE = [
+            //  role                   scope     status
+            ['caseworker',           'own',    404], // case.read, but not the owner
+            ['case_supervisor',      'agency', 200],
+            ['investigator',         'agency', 200],
+            ['prosecutor',           'agency', 200],
+            ['analyst',              'all',    403],
+            ['national_coordinator', 'all',    403],
+            ['fund_manager',         'all',    403],
+            ['trustee',              'all',    403],
+            ['auditor',              'all',    403],
+            ['administrator',        'agency', 403],
+        ];
+        const clients = new Map();
+        let caseId;
+        let cOwner;
+        let cOtherAgency;
+        before(async () => {
+            cOwner = await s.clientFor(s.addUser({ username: 'notice-owner', agency: 'A', role: 'caseworker', scope: 'own' }));
+            cOtherAgency = await s.clientFor(s.addUser({ username: 'notice-sup-b', agency: 'B', role: 'case_supervisor', scope: 'agency' }));
+            const r = await cOwner.post('/api/v1/cases', { fields: { gender: 'female' } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            await Promise.all(
+                NOTICE_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `notice-${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        it('the owner gets it; a supervisor of agency B does not (404)', async () => {
+            const r = await cOwner.get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=fr`);
+            assert.equal(r.status, 200);
+            assert.equal(r.headers.get('content-type'), 'application/pdf');
+            assertError(await cOtherAgency.get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=fr`), 404, 'not_found');
+        });
+
+        NOTICE_TABLE.forEach(([role, scope, status], i) => {
+            it(`${role} (scope ${scope}): ${status}`, async () => {
+                const r = await clients.get(i).get(`/api/v1/cases/${caseId}/rights-notice.pdf?lang=en`);
+                assert.equal(r.status, status, r.status === 200 ? '' : r.text);
+            });
+        });
+    });
+
+    describe('assistance and legal status routes × roles (part A)', () => {
+        // role, scope, agency: GET services, POST services, PATCH service, DELETE service, GET legal,
+        // PUT non-punishment, POST compensation, GET a permit
+        const TABLE = [
+            ['caseworker',           'own',    'A', 404, 404, 404, 404, 404, 404, 404, 404],
+            ['caseworker',           'agency', 'A', 200, 201, 200, 200, 200, 200, 201, 200],
+            ['case_supervisor',      'agency', 'A', 200, 201, 200, 200, 200, 200, 201, 200],
+            ['case_supervisor',      'agency', 'B', 404, 404, 404, 404, 404, 404, 404, 404],
+            ['investigator',         'agency', 'A', 200, 403, 403, 403, 200, 403, 403, 200],
+            ['prosecutor',           'agency', 'A', 200, 403, 403, 403, 200, 403, 403, 200],
+            ['analyst',              'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['national_coordinator', 'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['fund_manager',         'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['trustee',              'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['auditor',              'all',    'A', 403, 403, 403, 403, 403, 403, 403, 403],
+            ['administrator',        'agency', 'A', 403, 403, 403, 403, 403, 403, 403, 403],
+        ];
+        const clients = new Map();
+        let caseId, permitId;
+        before(async () => {
+            const r = await cSupervisor.post('/api/v1/cases', { fields: { gender: 'female' } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            const p = await cSupervisor.post(`/api/v1/cases/${caseId}/legal/residence-permits`, { kind: 'humanitarian' });
+            assert.equal(p.status, 201, p.text);
+            permitId = p.json.id;
+            await Promise.all(
+                TABLE.map(async ([role, scope, agency], i) => {
+                    const u = s.addUser({ username: `pa${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        TABLE.forEach(([role, scope, agency, ...want], i) => {
+            it(`${role} (scope ${scope}, agency ${agency}): ${want.join(' ')}`, async () => {
+                const c = clients.get(i);
+                const base = `/api/v1/cases/${caseId}`;
+                // A service of the supervisor's for the changes (so that each row has its own).
+                const mine = await cSupervisor.post(`${base}/services`, { type: 'education' });
+                assert.equal(mine.status, 201, mine.text);
+                const svc = mine.json;
+                const np = await cSupervisor.get(`${base}/legal`);
+                const npVersion = np.json.non_punishment?.version;
+                const got = [
+                    (await c.get(`${base}/services`)).status,
+                    (await c.post(`${base}/services`, { type: 'interpretation' })).status,
+                    (await c.patch(`${base}/services/${svc.id}`, { status: 'ongoing' }, { headers: { 'If-Match': String(svc.version) } })).status,
+                    (await c.del(`${base}/services/${svc.id}`)).status,
+                    (await c.get(`${base}/legal`)).status,
+                    (await c.put(`${base}/legal/non-punishment`, { applies: false }, npVersion ? { headers: { 'If-Match': String(npVersion) } } : {})).status,
+                    (await c.post(`${base}/legal/compensation`, { kind: 'civil' })).status,
+                    (await c.get(`${base}/legal/residence-permits/${permitId}`)).status,
+                ];
+                assert.deepEqual(got, want);
+            });
+        });
+    });
+
+    // The pathway and child safeguard routes (issue 4, part P), literal expectations from the
+    // permission lists in src/auth/auth.c and the route permissions in src/api/api.c:
+    //   pathway    GET  /api/v1/cases/{id}/pathway             case.read (scope)
+    //   transition POST /api/v1/cases/{id}/pathway/transition  case.write; an illegal move: 409
+    //   child      GET  /api/v1/cases/{id}/child               case.read (scope)
+    //   getSet     GET  /api/v1/pathway-settings               pathway.settings
+    //   putSet     PUT  /api/v1/pathway-settings               pathway.settings
+    // The case belongs to a caseworker of agency A; out of scope reads as 404.
+    describe('pathway routes × roles (literal expectations)', () => {
+        const PATHWAY_TABLE = [
+            //  role                   scope     agency pathway transition child getSet putSet
+            ['caseworker',           'agency', 'A',   200,    409,       200,  403,   403],
+            ['caseworker',           'own',    'A',   404,    404,       404,  403,   403],
+            ['caseworker',           'agency', 'B',   404,    404,       404,  403,   403],
+            ['case_supervisor',      'agency', 'A',   200,    409,       200,  403,   403],
+            ['investigator',         'agency', 'A',   200,    403,       200,  403,   403],
+            ['prosecutor',           'agency', 'A',   200,    403,       200,  403,   403],
+            ['analyst',              'all',    'A',   403,    403,       403,  403,   403],
+            ['national_coordinator', 'all',    'A',   403,    403,       403,  200,   200],
+            ['fund_manager',         'all',    'A',   403,    403,       403,  403,   403],
+            ['trustee',              'all',    'A',   403,    403,       403,  403,   403],
+            ['auditor',              'all',    'A',   403,    403,       403,  403,   403],
+            ['administrator',        'agency', 'A',   403,    403,       403,  200,   200],
+        ];
+        const clients = new Map();
+        let caseId;
+        before(async () => {
+            const owner = await s.clientFor(s.addUser({ username: 'pw-owner', agency: 'A', role: 'caseworker', scope: 'own' }));
+            const r = await owner.post('/api/v1/cases', { fields: { gender: 'female', age: 16 } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            await Promise.all(
+                PATHWAY_TABLE.map(async ([role, scope, agency], i) => {
+                    const u = s.addUser({ username: `pw${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+
+        PATHWAY_TABLE.forEach(([role, scope, agency, pathway, transition, child, getSet, putSet], i) => {
+            it(`${role} (scope ${scope}, agency ${agency}): pathway ${pathway}, transition ${transition}, child ${child}, settings ${getSet}/${putSet}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    pathway: (await c.get(`/api/v1/cases/${caseId}/pathway`)).status,
+                    transition: (await c.post(`/api/v1/cases/${caseId}/pathway/transition`, { to: 'identified', reason: 'matrix' },
+                        { headers: { 'If-Match': '0' } })).status,
+                    child: (await c.get(`/api/v1/cases/${caseId}/child`)).status,
+                    getSet: (await c.get('/api/v1/pathway-settings')).status,
+                    putSet: (await c.put('/api/v1/pathway-settings', { country: 'KEN', reflection_days: 30 })).status,
+                };
+                assert.deepEqual(got, { pathway, transition, child, getSet, putSet });
+            });
+        });
+    });
+
+    // Screening (part S): the routes × the built-in roles, on a case of agency A owned by a
+    // caseworker. Expected, literally from src/auth/auth.c: sets are read with case.read or
+    // screening.sets; loading one needs screening.sets (national_coordinator, administrator); the
+    // preview needs case.read or case.write; a case's screenings need case.read / case.write on
+    // the case (scope own: another worker's case is out of reach, 404).
+    //   role                   scope     sets import evaluate list add
+    const SCREENING_TABLE = [
+        ['caseworker',           'own',    200,  403,   200,     404, 404],
+        ['case_supervisor',      'agency', 200,  403,   200,     200, 201],
+        ['investigator',         'agency', 200,  403,   200,     200, 403],
+        ['prosecutor',           'agency', 200,  403,   200,     200, 403],
+        ['analyst',              'all',    403,  403,   403,     403, 403],
+        ['national_coordinator', 'all',    200,  201,   403,     403, 403],
+        ['fund_manager',         'all',    403,  403,   403,     403, 403],
+        ['trustee',              'all',    403,  403,   403,     403, 403],
+        ['auditor',              'all',    403,  403,   403,     403, 403],
+        ['administrator',        'agency', 200,  201,   403,     403, 403],
+    ];
+    describe('screening routes × roles (part S)', () => {
+        const clients = new Map();
+        let caseId;
+        before(async () => {
+            const owner = await s.clientFor(s.addUser({ username: 'scr-owner', agency: 'A', role: 'caseworker', scope: 'own', totp: true }));
+            const r = await owner.post('/api/v1/cases', { fields: { age: 20 } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            await Promise.all(
+                SCREENING_TABLE.map(async ([role, scope], i) => {
+                    const u = s.addUser({ username: `scr${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                    clients.set(i, await s.clientFor(u));
+                }),
+            );
+        });
+        const answers = { protocol: { acts: { recruitment: 'yes' }, purposes: { forced_labour: 'yes' } } };
+        SCREENING_TABLE.forEach(([role, scope, sets, imp, evaluate, list, add], i) => {
+            it(`${role} (scope ${scope}): sets ${sets}, import ${imp}, evaluate ${evaluate}, list ${list}, add ${add}`, async () => {
+                const c = clients.get(i);
+                const set = {
+                    format: 'ctis-indicator-set/1', code: `matrix-${i}`, version: 1, title: 'Matrix', country: 'KEN',
+                    population: 'adult', exploitation: 'sexual', verified: false,
+                    rule: { dimension_positive: [{ strong: 2 }], set_positive: [['exploitation']] },
+                    indicators: [{ code: 'e1', dimension: 'exploitation', grade: 'strong', label: 'E1' }],
+                };
+                const got = {
+                    sets: (await c.get('/api/v1/indicator-sets')).status,
+                    imp: (await c.post('/api/v1/indicator-sets', set)).status,
+                    evaluate: (await c.post('/api/v1/screening/evaluate', answers)).status,
+                    list: (await c.get(`/api/v1/cases/${caseId}/screenings`)).status,
+                    add: (await c.post(`/api/v1/cases/${caseId}/screenings`, answers)).status,
+                };
+                assert.deepEqual(got, { sets, imp, evaluate, list, add });
+            });
+        });
+    });
+
+
     // Part T: tasks. Literal from src/auth/auth.c: task.read and task.write are held by
     // caseworker, case_supervisor, investigator and prosecutor; no other built-in role.
     describe('tasks: role × route table, and agency B never sees agency A\'s tasks', () => {

@@ -17,6 +17,7 @@ import * as cases from './views/cases.js';
 import * as caseView from './views/case.js';
 import * as caseForm from './views/caseform.js';
 import * as retention from './views/retention.js';
+import * as screening from './views/screening.js';
 import * as myWork from './views/mywork.js';
 import * as report from './views/report.js';
 import * as intake from './views/intake.js';
@@ -62,6 +63,7 @@ const ROUTES = [
   { re: /^cases\/new$/, view: caseForm, fn: 'renderNew', perm: 'case.write' },
   { re: /^cases\/(\d+)$/, view: caseView, perm: 'case.read' },
   { re: /^cases\/(\d+)\/edit$/, view: caseForm, fn: 'renderEdit', perm: 'case.write' },
+  { re: /^cases\/(\d+)\/screening$/, view: screening, perm: 'case.read' }, // part S
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },

@@ -14,7 +14,10 @@ import { choose } from '../lookups.js';
 import { duplicatesSection, mergedBanner } from './duplicates.js';
 import { grantsSection } from './grants.js';
 import { consentSection } from './consent.js';
+import { noticeSection } from './notice.js';
+import { pathwaySection, childSection } from './pathway.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
+import { servicesSection, legalSection } from './assist.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -407,13 +410,20 @@ export async function render(ctx) {
       c.merged_into ? h('span', { class: 'badge badge-merged' }, t('case.merged_badge')) : null),
     mergedBanner(c),
     summary(c, ctx, names),
+    h('p', { class: 'case-links' }, h('a', { href: `#/cases/${c.id ?? id}/screening`, 'data-screening-link': '' },
+      t('screening.link'))), // part S: the screening page
     canWrite && !c.merged_into ? await actions(c, version, ctx, reload) : null,
     c.restricted ? grantsSection(c, ctx, names) : null,
+    c.merged_into ? null : pathwaySection(c, ctx),
+    c.merged_into ? null : childSection(c, ctx),
     ...fieldSections(reg, c),
     consentSection(c, ctx),
+    c.merged_into ? null : noticeSection(c),
     eventsSection(reg, c, ctx),
     perpetratorsSection(reg, c, ctx),
     supportPlansSection(reg, c, ctx),
+    servicesSection(reg, c, ctx),
+    legalSection(reg, c, ctx),
     attachmentsSection(c, ctx),
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),

@@ -1,4 +1,4 @@
--- 0007 tasks_mail (part T): e-mail reminders of tasks, off by default. One row of settings
+-- 0010 tasks_mail (part T): e-mail reminders of tasks, off by default. One row of settings
 -- (absent until first set: reminders off; the mail command is run without a shell), and when
 -- each user was last sent a digest (at most one a day).
 
