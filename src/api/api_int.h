@@ -131,5 +131,24 @@ void api_case_screenings(struct http_request *req, void *app);
 void api_case_screening_add(struct http_request *req, void *app);
 void api_case_screening_get(struct http_request *req, void *app);
 void api_case_screening_decide(struct http_request *req, void *app);
+/* Part T: tasks and "my work" (api_tasks.c). */
+void api_tasks_list(struct http_request *req, void *app);
+void api_tasks_create(struct http_request *req, void *app);
+void api_task_get(struct http_request *req, void *app);
+void api_task_patch(struct http_request *req, void *app);
+void api_task_complete(struct http_request *req, void *app);
+void api_task_cancel(struct http_request *req, void *app);
+void api_task_reopen(struct http_request *req, void *app);
+void api_case_tasks(struct http_request *req, void *app);
+void api_my_work(struct http_request *req, void *app);
+/* Part T: public intake and triage (api_intake.c). */
+void api_public_tip_form(struct http_request *req, void *app);
+void api_public_tip_submit(struct http_request *req, void *app);
+void api_intake_tips(struct http_request *req, void *app);
+void api_intake_tip_record(struct http_request *req, void *app);
+void api_intake_tip_get(struct http_request *req, void *app);
+void api_intake_tip_triage(struct http_request *req, void *app);
+void api_intake_tip_dismiss(struct http_request *req, void *app);
+void api_intake_tip_convert(struct http_request *req, void *app);
 
 #endif

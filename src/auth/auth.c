@@ -52,6 +52,7 @@ const struct auth_permission auth_permissions[] = {
     {"task.read", "See tasks"},
     {"task.write", "Create and complete tasks"},
     {"screening.sets", "Load indicator sets for victim screening (a country's adapted sets)"},
+    {"intake.triage", "Record helpline calls and triage public tips of one's agency"}, /* part T */
     {"justice.read", "Read investigations, prosecutions and court decisions"},
     {"justice.write", "Record investigations, prosecutions and court decisions"},
     {"stats.read", "See aggregate statistics (no individual records)"},
@@ -83,13 +84,13 @@ bool auth_permission_known(const char *name)
     "fg.identity.write", "fg.contact.write", "fg.narrative.write", "fg.legal.write", "fg.health.write",                \
         "fg.location.write"
 
-static const char *const perms_caseworker[] = {
-    "case.read",    "case.write", "referral.read", "referral.write", "task.read", "task.write",
-    "token.manage", "case.glass", FG_ALL_READ,     FG_ALL_WRITE,     NULL};
+static const char *const perms_caseworker[] = {"case.read",  "case.write", "referral.read", "referral.write",
+                                               "task.read",  "task.write", "token.manage",  "intake.triage",
+                                               "case.glass", FG_ALL_READ,  FG_ALL_WRITE,    NULL};
 static const char *const perms_supervisor[] = {
-    "case.read",     "case.write",     "case.export", "case.merge",      "case.sar",   "case.purge", "case.glass",
-    "referral.read", "referral.write", "task.read",   "provider.manage", "task.write", "user.read",  "token.manage",
-    FG_ALL_READ,     FG_ALL_WRITE,     NULL};
+    "case.read",     "case.write",     "case.export",     "case.merge", "case.sar",   "case.purge",
+    "referral.read", "referral.write", "task.read",       "task.write", "user.read",  "token.manage",
+    "intake.triage", "case.glass",     "provider.manage", FG_ALL_READ,  FG_ALL_WRITE, NULL};
 static const char *const perms_investigator[] = {"case.read",        "justice.read",
                                                  "justice.write",    "link.run",
                                                  "referral.read",    "task.read",

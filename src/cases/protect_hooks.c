@@ -11,6 +11,8 @@
 #include "referral/child.h"
 #include "referral/pathway.h"
 #include "referral/screening.h"
+#include "referral/intake.h"
+#include "tasks/tasks.h"
 
 #include "util/mem.h"
 
@@ -29,6 +31,8 @@ const struct protect_hook protect_hooks[] = {
     {"services", "service notes", assist_purge, assist_sar_json},
     {"legal-status", "non-punishment reason notes, return risk summaries and reintegration follow-up notes",
      legal_purge, legal_sar_json},
+    {"tasks", "task titles", task_purge_case_titles, NULL}, /* part T: the sealed titles of the case's tasks */
+    {"intake", "tip contacts, accounts and locations", intake_purge_case, NULL}, /* part T: tips converted into it */
     /* Other modules (referrals, ...): add their lines here. */
     /* Pathway and child safeguards (issue 4, part P). */
     {"pathway-log", "reasons given for pathway steps", pathway__purge, pathway__sar},

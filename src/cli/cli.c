@@ -30,6 +30,7 @@
 #include "http/http.h"
 #include "i18n/i18n.h"
 #include "store/store.h"
+#include "tasks/remind.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -565,12 +566,17 @@ static int cmd_serve(const struct command *cmd, struct args *args)
     if (exported == 0) {
         log_warn("the master key has never been exported: run `ctis keys export FILE` and keep the file safe");
     }
+    struct task_reminder *reminder = NULL; /* part T: hourly e-mail digests, when turned on */
+    if (task_reminder_start(pool, e.vault, &reminder) != STATUS_OK) {
+        log_warn("task reminders: %s", err_last());
+    }
     printf("ctis %s serving %s://%s:%u/ (database %s)\n", CTIS_VERSION, cfg.tls_cert_path ? "https" : "http",
            cfg.bind_address, http_server_port(srv), store_url_display(e.store));
     fflush(stdout);
     http_server_wait_signal();
     log_info("stopping: finishing requests in flight");
     http_server_stop(srv);
+    task_reminder_stop(reminder);
     store_pool_close(pool);
     cli_env_close(&e);
     log_info("stopped");
@@ -3042,6 +3048,9 @@ static const struct cli_table *const cli_tables[] = {
     &cli_pathway_table,
     /* issue 4, part S: screening */
     &cli_screening_table,
+    /* issue 4, part T: tasks and the public intake */
+    &cli_tasks_table,
+    &cli_intake_table,
 };
 
 static void usage_all(FILE *f)

@@ -20,8 +20,11 @@
 #include "referral/referral.h"
 #include "util/limits.h"
 #include "referral/screening.h"
+#include "referral/intake.h"
+#include "tasks/tasks.h"
 #include "util/mem.h"
 #include "util/status.h"
+#include "util/util.h"
 #include "vault/vault.h"
 
 static const struct {
@@ -140,6 +143,7 @@ struct demo_cases {
 };
 
 static enum status demo_assistance(const struct auth_ctx *ctx, int64_t case_id, int i);
+static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agency_id, int64_t case_id);
 
 /* Generated cases for one agency (invented people, from the project's own generator). */
 static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
@@ -158,6 +162,9 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
         }
         if (st == STATUS_OK) {
             st = demo_assistance(ctx, out->id, i); /* services and legal status (part A) */
+        }
+        if (st == STATUS_OK && i == 0) {
+            st = demo_tasks_and_tips(ctx, d->agency_id, out->id); /* part T */
         }
         case_record_free(out);
         case_record_clear(&r);
@@ -542,4 +549,38 @@ static enum status op_demo_screenings(const struct auth_ctx *ctx, void *p)
 static enum status demo_screenings(const struct auth_ctx *ctx)
 {
     return auth_run(ctx, op_demo_screenings, NULL);
+}
+/* Part T: tasks on a demo case of each agency (in its queue: one overdue, one this week, one
+ * later) and two tips for the receiving agency, one from the public form's channel and one call. */
+static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agency_id, int64_t case_id)
+{
+    static const struct {
+        const char *title;
+        int days;
+    } tasks[] = {{"Call the shelter about a bed for tonight", -2},
+                 {"Book an interpreter for the interview", 3},
+                 {"Prepare the referral to legal aid", 14}};
+    int64_t now = util_now_ms();
+    enum status st = STATUS_OK;
+    for (size_t i = 0; st == STATUS_OK && i < sizeof tasks / sizeof tasks[0]; i++) {
+        struct task_new t = {tasks[i].title, case_id, 0, now + (int64_t)tasks[i].days * 86400000, agency_id};
+        st = task_create(ctx, &t, NULL);
+    }
+    static const struct intake_input tips[] = {
+        {.channel = "web_form",
+         .account = "Several young women are kept in a bar near the market and never go out.",
+         .location = "Near the central market",
+         .country = "NGA",
+         .exploitation = "sexual",
+         .anonymous = true},
+        {.channel = "helpline_call",
+         .account = "A caller says workers at a brick kiln had their passports taken and are not paid.",
+         .contact = "Caller's number given on the call",
+         .exploitation = "labour",
+         .immediate_danger = true},
+    };
+    for (size_t i = 0; st == STATUS_OK && i < sizeof tips / sizeof tips[0]; i++) {
+        st = intake_tip_record(ctx, &tips[i], NULL);
+    }
+    return st;
 }

@@ -29,10 +29,11 @@ typedef bool (*http_before_fn)(struct http_request *req, const struct http_route
 typedef void (*http_after_fn)(struct http_request *req, void *app);
 
 /* Route flags. */
-#define HTTP_ROUTE_PUBLIC 0x1u    /* no session needed (login, healthz) */
-#define HTTP_ROUTE_JSON_BODY 0x2u /* a JSON object body is required */
-#define HTTP_ROUTE_NO_CSRF 0x4u   /* state-changing but exempt from CSRF (login) */
-#define HTTP_ROUTE_UPLOAD 0x8u    /* a raw body (a file) of up to HTTP_UPLOAD_BYTES_MAX bytes */
+#define HTTP_ROUTE_PUBLIC 0x1u      /* no session needed (login, healthz) */
+#define HTTP_ROUTE_JSON_BODY 0x2u   /* a JSON object body is required */
+#define HTTP_ROUTE_NO_CSRF 0x4u     /* state-changing but exempt from CSRF (login) */
+#define HTTP_ROUTE_UPLOAD 0x8u      /* a raw body (a file) of up to HTTP_UPLOAD_BYTES_MAX bytes */
+#define HTTP_ROUTE_SMALL_BODY 0x10u /* a body of at most HTTP_SMALL_BODY_BYTES_MAX bytes (public forms) */
 
 struct http_route {
     enum http_method method;

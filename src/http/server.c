@@ -560,6 +560,9 @@ static void respond_405(struct http_request *req, unsigned allow)
 /* The body limit of the request's route: uploads take files, every other route JSON. */
 static size_t body_max(const struct http_request *req)
 {
+    if (req->route != NULL && (req->route->flags & HTTP_ROUTE_SMALL_BODY)) {
+        return (size_t)HTTP_SMALL_BODY_BYTES_MAX;
+    }
     return req->route != NULL && (req->route->flags & HTTP_ROUTE_UPLOAD) ? (size_t)HTTP_UPLOAD_BYTES_MAX
                                                                          : (size_t)HTTP_BODY_BYTES_MAX;
 }

@@ -54,6 +54,11 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Screening (part S). */
     SEALED(case_screenings, answers_enc, CASE_SCREENINGS_ANSWERS)
         SEALED(case_screenings, decision_reason_enc, CASE_SCREENINGS_DECISION_REASON)
+    /* Part T, tasks. */
+    SEALED(tasks, title_enc, TASKS_TITLE)
+    /* Part T, intake. */
+    SEALED(intake_tips, contact_enc, INTAKE_TIPS_CONTACT) SEALED(intake_tips, account_enc, INTAKE_TIPS_ACCOUNT)
+        SEALED(intake_tips, location_enc, INTAKE_TIPS_LOCATION)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -113,5 +118,12 @@ const struct store_table store_tables[] = {
     {"indicator_sets", "id"},
     {"indicator_items", "set_id, position"},
     {"case_screenings", "id"},
+    /* Part T: task reminders (tasks_mail). */
+    {"task_reminder_settings", "id"},
+    {"task_reminder_log", "user_id"},
+    /* Part T: public intake. */
+    {"intake_tips", "id"},
+    {"intake_settings", "id"},
+    {"intake_throttle", "key_hash"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

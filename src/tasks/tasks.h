@@ -7,7 +7,9 @@
 #ifndef CTIS_TASKS_TASKS_H
 #define CTIS_TASKS_TASKS_H
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -64,6 +66,69 @@ enum status task_raise(const struct auth_ctx *ctx, const struct task_raise *in, 
 /* Ends the open automatic task with this key: done (the condition was met) or cancelled (it no
  * longer applies). No open task with the key: STATUS_OK, nothing changes. */
 enum status task_resolve(const struct auth_ctx *ctx, const char *key, enum task_status outcome);
+
+/* Manual tasks and the operations on every task. A task is reached with task.read or task.write
+ * (scope: the task's agency; a scope-own user reaches the tasks they own and their agency's
+ * queue); a task tied to a case also needs the case to be readable (case_reach, case.read): out of
+ * reach reads as absent (STATUS_NOT_FOUND). Each read and write is audited (record type "task").
+ * A title is never written to logs, errors or audit details. */
+struct task_new {
+    const char *title; /* required, at most TASK_TITLE_BYTES_MAX bytes of UTF-8 */
+    int64_t case_id;   /* 0: none */
+    int64_t owner_id;  /* 0: the agency's queue; else an active user of the task's agency */
+    int64_t due_at_ms; /* 0: none */
+    int64_t agency_id; /* the operator only (users: their own agency); 0: the case's agency */
+};
+enum status task_create(const struct auth_ctx *ctx, const struct task_new *in, int64_t *id_out);
+enum status task_get(const struct auth_ctx *ctx, int64_t id, struct task **out);
+
+struct task_filter {
+    bool mine;             /* owned by the acting user */
+    bool queue;            /* the agency's queue: no owner */
+    int64_t case_id;       /* 0: any */
+    const char *status;    /* NULL or "": any; "open", "done", "cancelled" */
+    bool overdue;          /* open and due before now */
+    int64_t due_before_ms; /* 0: any */
+    int64_t limit;         /* 0: PAGE_ROWS_DEFAULT */
+    int64_t offset;
+};
+/* The tasks the acting user may see that match f, dated ones first by due date. The list is
+ * audited once; each case a listed task is tied to is reached (and audited) once. */
+enum status task_list(const struct auth_ctx *ctx, const struct task_filter *f, struct task ***out, size_t *count_out);
+
+/* Changes: the members flagged set_* change. Owner 0 moves the task to the agency's queue. A title
+ * is for manual tasks only. STATUS_CONFLICT when expected_version is stale. */
+struct task_change {
+    bool set_owner;
+    int64_t owner_id;
+    bool set_due;
+    int64_t due_at_ms;
+    const char *title; /* NULL: unchanged */
+};
+enum status task_update(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, const struct task_change *in);
+/* Completes, cancels (open tasks) or reopens (done or cancelled ones) a task; expected_version 0
+ * skips the version check. */
+enum status task_set_status(const struct auth_ctx *ctx, int64_t id, int64_t expected_version, enum task_status to);
+
+/* "My work": the acting user's open tasks (dated ones first, overdue first) and their agency's
+ * open unowned queue, with counts. */
+struct task_my_work {
+    struct task **mine;
+    size_t mine_count;
+    struct task **queue;
+    size_t queue_count;
+    int64_t overdue;  /* of mine and the queue */
+    int64_t due_soon; /* due within TASK_DUE_SOON_DAYS days, not overdue */
+};
+enum status task_my_work(const struct auth_ctx *ctx, struct task_my_work *out);
+void task_my_work_clear(struct task_my_work *w);
+
+/* A task as JSON (title null when none or automatic; "overdue" computed at now_ms). */
+json_t *task_to_json(const struct task *t, int64_t now_ms);
+enum status task_status_parse(const char *name, enum task_status *out);
+
+/* A case's purge (protect_hooks.c): wipes the sealed titles of the case's tasks; counts them. */
+enum status task_purge_case_titles(const struct auth_ctx *ctx, int64_t case_id, int64_t *items);
 
 void task_free(struct task *t);
 void task_list_free(struct task **list, size_t count);

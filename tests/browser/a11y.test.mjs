@@ -391,6 +391,7 @@ const PAGES = [
       }
     },
   },
+  { name: 'public report form (part T)', hash: () => '#/report', ready: 'main form textarea[name="account"]' },
   { name: '"no access" page', hash: () => ids.forbidden, ready: 'main .notice-error', reflow: false },
   {
     name: '"not yet available" page',

@@ -19,12 +19,17 @@ import * as caseForm from './views/caseform.js';
 import * as retention from './views/retention.js';
 import * as referral from './views/referral.js';
 import * as screening from './views/screening.js';
+import * as myWork from './views/mywork.js';
+import * as report from './views/report.js';
+import * as intake from './views/intake.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
 const NAV = [
   { path: 'home', key: 'nav.home' },
+  { path: 'my-work', key: 'nav.my_work', perm: 'task.read', badge: 'overdue' },
   { path: 'cases', key: 'nav.cases', perm: 'case.read' },
+  { path: 'intake', key: 'nav.intake', perm: 'intake.triage' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
   { path: 'providers', key: 'nav.providers', perm: ['referral.read', 'provider.manage'] },
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
@@ -44,6 +49,9 @@ const NAV = [
 const ROUTES = [
   { re: /^login$/, view: login, pub: true },
   { re: /^home$/, view: home },
+  { re: /^my-work$/, view: myWork, perm: 'task.read' },
+  { re: /^report$/, view: report, pub: true },
+  { re: /^intake$/, view: intake, perm: 'intake.triage' },
   { re: /^users$/, view: users, fn: 'renderList', perm: 'user.read' },
   { re: /^users\/new$/, view: users, fn: 'renderNew', perm: 'user.manage' },
   { re: /^users\/(\d+)$/, view: users, fn: 'renderDetail', perm: 'user.read' },
@@ -68,8 +76,27 @@ const ROUTES = [
 ];
 
 const state = {
-  me: null, meLoaded: false, renderSeq: 0, firstRender: true, meta: null, flash: null,
+  me: null, meLoaded: false, renderSeq: 0, firstRender: true, meta: null, flash: null, overdue: 0, overdueAt: 0,
 };
+
+// The landing page: my work for those who have tasks, else home.
+function landing() {
+  return allowed('task.read') ? 'my-work' : 'home';
+}
+
+// The overdue count for the navigation badge, fetched at most once a minute (the my-work page
+// reports it fresh through the ctis:overdue event).
+async function refreshOverdue(activePath) {
+  if (!allowed('task.read') || pendingStep() || Date.now() - state.overdueAt < 60000) return;
+  state.overdueAt = Date.now();
+  try {
+    const w = await api.get('/api/v1/my-work');
+    state.overdue = (w.counts && w.counts.overdue) || 0;
+    drawNav(activePath);
+  } catch {
+    // the badge is a convenience: leave it as it was
+  }
+}
 
 // True when the signed-in user holds the permission (or none is needed).
 export function allowed(perm) {
@@ -165,7 +192,10 @@ function drawNav(activePath) {
     const current = n.path === top;
     return h('li', { class: n.soon ? 'nav-soon' : null },
       h('a', { href: `#/${n.path}`, 'aria-current': current ? 'page' : null }, t(n.key),
-        n.soon ? h('span', { class: 'badge' }, t('nav.soon')) : null));
+        n.soon ? h('span', { class: 'badge' }, t('nav.soon')) : null,
+        n.badge && state.overdue > 0 ? h('span', { class: 'badge badge-overdue', 'data-nav-overdue': '' },
+          h('span', { 'aria-hidden': 'true' }, String(state.overdue)),
+          h('span', { class: 'visually-hidden' }, t('mywork.overdue_count', { n: state.overdue }))) : null));
   });
   list.replaceChildren(...items);
 }
@@ -219,7 +249,7 @@ async function route({ keepFocus = false } = {}) {
   const r = ROUTES.find((x) => x.re.test(path));
   if (!r) {
     // Unknown routes go home; other fragments (such as #main) are in-page anchors.
-    if (path === '' || location.hash.startsWith('#/')) navigate(state.me ? 'home' : 'login');
+    if (path === '' || location.hash.startsWith('#/')) navigate(state.me ? landing() : 'login');
     return;
   }
   if (!r.pub && !state.me) {
@@ -240,6 +270,7 @@ async function route({ keepFocus = false } = {}) {
   const main = document.getElementById('main');
   const view = document.getElementById('view');
   drawNav(path);
+  if (path !== 'my-work') refreshOverdue(path);
   drawUser();
   drawBanner();
   main.setAttribute('aria-busy', 'true');
@@ -280,10 +311,12 @@ async function refreshMe() {
 
 // Called by the login view once the session exists.
 async function afterLogin(mfaEnroll) {
+  state.overdue = 0;
+  state.overdueAt = 0;
   await refreshMe();
-  let next = 'home';
+  let next = landing();
   try {
-    next = sessionStorage.getItem('ctis.after_login') || 'home';
+    next = sessionStorage.getItem('ctis.after_login') || landing();
     sessionStorage.removeItem('ctis.after_login');
   } catch {
     // ignore
@@ -304,6 +337,8 @@ async function logout() {
     // the session may already be gone; sign out locally anyway
   }
   state.me = null;
+  state.overdue = 0;
+  state.overdueAt = 0;
   navigate('login');
 }
 
@@ -334,6 +369,11 @@ function wireShell() {
   window.addEventListener('ctis:pending', async () => {
     await refreshMe();
     route();
+  });
+  window.addEventListener('ctis:overdue', (ev) => {
+    state.overdue = ev.detail;
+    state.overdueAt = Date.now();
+    drawNav(parseHash().path);
   });
   window.addEventListener('ctis:unauthenticated', () => {
     if (!state.me) return;

@@ -48,6 +48,7 @@ export async function render(ctx) {
       }
     });
   });
-  return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')), form,
+  return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')),
+    h('p', {}, h('a', { href: '#/report' }, t('report.link'))), form,
     h('p', { class: 'hint' }, t('login.notice')));
 }

@@ -1,4 +1,4 @@
--- 0010 referral: record access beyond scope (referral shares and break-the-glass), the directory
+-- 0012 referral: record access beyond scope (referral shares and break-the-glass), the directory
 -- of service providers and referrals. Reasons and notes are sealed; codes, states and dates stay
 -- clear for statistics.
 
