@@ -10,6 +10,7 @@
 #include "referral/legal.h"
 #include "referral/child.h"
 #include "referral/pathway.h"
+#include "referral/referral.h"
 #include "referral/screening.h"
 #include "referral/intake.h"
 #include "tasks/tasks.h"
@@ -37,6 +38,9 @@ const struct protect_hook protect_hooks[] = {
     /* Pathway and child safeguards (issue 4, part P). */
     {"pathway-log", "reasons given for pathway steps", pathway__purge, pathway__sar},
     {"child-safeguards", "guardian names and best-interests notes", child__purge, child__sar},
+    /* Referrals and break-the-glass (issue 4, part R). */
+    {"referrals", "referral reasons, rejection notes, override and break-the-glass reasons", referral_purge_case,
+     referral_sar_json},
     /* Screening (issue 4, part S). */
     {"screenings", "screening answers (evidence notes) and decision reasons", screening_purge_case, screening_sar_case},
 };
