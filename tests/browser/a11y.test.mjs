@@ -255,7 +255,8 @@ test('keyboard: login page, Tab order and focus outline (en, ar)', { skip: SKIP,
     const order = await checkTabbing(`login (${lang})`);
     assert.match(order[0], /^a\.skip-link /, 'the skip link comes first');
     assert.match(order[1], /^select#lang/, 'then the language switch');
-    assert.match(order.at(-1), /^button/, 'and the sign-in button last');
+    assert.match(order.at(-2), /^button/, 'then the sign-in button');
+    assert.match(order.at(-1), /^a /, 'and last the link to the public tip form (for people without an account)');
   }
 });
 

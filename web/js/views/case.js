@@ -21,6 +21,7 @@ import { noticeSection } from './notice.js';
 import { pathwaySection, childSection } from './pathway.js';
 import { perpetratorsSection, supportPlansSection, attachmentsSection } from './caserecords.js';
 import { servicesSection, legalSection } from './assist.js';
+import { caseTasksSection } from './mywork.js';
 
 function eventTypeLabel(type) {
   const key = `case.event.type.${type}`;
@@ -422,7 +423,7 @@ export async function render(ctx) {
     ctx = { ...ctx, allowed: (p) => !/\.(write|merge|purge|sar|export)$/.test(p) && shared(p) && own(p) };
   }
   const canWrite = ctx.allowed('case.write');
-  return h('div', { class: 'page case-page' },
+  const pageEl = h('div', { class: 'page case-page' },
     h('p', { class: 'crumb' }, h('a', { href: '#/cases' }, t('cases.back'))),
     h('h1', { tabindex: '-1' }, t('case.title', { id: c.id ?? id })),
     h('p', { class: 'case-badges' },
@@ -438,6 +439,7 @@ export async function render(ctx) {
     c.restricted ? grantsSection(c, ctx, names) : null,
     c.merged_into ? null : pathwaySection(c, ctx),
     c.merged_into ? null : childSection(c, ctx),
+    c.merged_into ? null : caseTasksSection(c, ctx),
     ...fieldSections(reg, c),
     consentSection(c, ctx),
     ctx.allowed('referral.read') ? referralsSection(c, ctx, reload) : null,
@@ -451,4 +453,25 @@ export async function render(ctx) {
     commentsSection(c, ctx),
     duplicatesSection(c, version, ctx, reload),
     historySection(reg, c));
+  const links = pageEl.querySelector('.case-links');
+  if (links) links.after(contents(pageEl));
+  return pageEl;
+}
+
+// "On this page": the case page is long (a section per part of the pathway); a list of its
+// sections that moves the focus to the one chosen. Buttons, not links: the hash is the route.
+function contents(pageEl) {
+  const items = [...pageEl.querySelectorAll('section[aria-labelledby]')].map((sec) => {
+    const head = pageEl.querySelector(`#${CSS.escape(sec.getAttribute('aria-labelledby'))}`);
+    if (!head || !head.textContent.trim()) return null;
+    const b = h('button', { type: 'button', class: 'link' }, head.textContent.trim());
+    b.addEventListener('click', () => {
+      if (!head.hasAttribute('tabindex')) head.setAttribute('tabindex', '-1');
+      head.scrollIntoView({ block: 'start' });
+      head.focus({ preventScroll: true });
+    });
+    return h('li', {}, b);
+  }).filter(Boolean);
+  return h('nav', { class: 'case-contents', 'aria-label': t('case.contents') },
+    h('ul', {}, ...items));
 }

@@ -48,7 +48,9 @@ export async function render(ctx) {
       }
     });
   });
-  return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')),
-    h('p', {}, h('a', { href: '#/report' }, t('report.link'))), form,
-    h('p', { class: 'hint' }, t('login.notice')));
+  // The public tip form is for people without an account: after the sign-in form, so that
+  // staff reach the username first.
+  return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')), form,
+    h('p', { class: 'hint' }, t('login.notice')),
+    h('p', { class: 'report-link' }, h('a', { href: '#/report' }, t('report.link'))));
 }

@@ -8,7 +8,7 @@ import {
 import { t, formatDate } from '../i18n.js';
 
 export const TASK_KINDS = ['manual', 'reflection_ending', 'referral_unanswered', 'determination_pending',
-  'follow_up_due', 'glass_notice'];
+  'follow_up_due', 'glass_notice', 'permit_expiring'];
 
 // What a task is about, for a person: a manual task's title, else its kind's label.
 export function taskLabel(task) {
@@ -27,6 +27,32 @@ function dueCell(task) {
 function caseCell(task) {
   if (!task.case_id) return '—';
   return h('a', { href: `#/cases/${task.case_id}` }, t('task.case_link', { id: task.case_id }));
+}
+
+// The tasks of one case, for its page: open ones first, then the latest done or cancelled; the
+// actions are on "My work".
+export function caseTasksSection(c, ctx) {
+  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'loading' }, t('common.loading')));
+  (async () => {
+    try {
+      const data = await api.get(`/api/v1/cases/${c.id}/tasks`);
+      const items = ((data && data.items) || []).slice()
+        .sort((a, b) => (a.status === 'open' ? 0 : 1) - (b.status === 'open' ? 0 : 1));
+      body.replaceChildren(items.length
+        ? table(t('task.case_tasks'), [
+          { label: t('task.due'), cell: dueCell, cls: 'nowrap' },
+          { label: t('task.what'), cell: (x) => h('span', { 'data-task': x.id, 'data-kind': x.kind }, taskLabel(x)) },
+          { label: t('common.status'), cell: (x) => h('span', { 'data-status': x.status }, t(`task.status.${x.status}`)) },
+        ], items)
+        : h('p', { class: 'empty' }, t('task.case_none')),
+      h('p', {}, h('a', { href: '#/my-work' }, t('task.to_my_work'))));
+    } catch (e) {
+      body.replaceChildren(errorBlock(e));
+    }
+  })();
+  return ctx.allowed('task.read')
+    ? h('section', { class: 'card', 'aria-labelledby': 'case-tasks' }, h('h2', { id: 'case-tasks' }, t('task.case_tasks')), body)
+    : null;
 }
 
 export async function render(ctx) {
