@@ -3,6 +3,8 @@
  * is read: the case is reached only for its number and the agency that holds it. */
 #include "referral/notice.h"
 
+#include "referral/intake.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +296,13 @@ enum status notice_case_read(const struct auth_ctx *ctx, int64_t case_id, struct
     } else if (st != STATUS_NOT_FOUND) {
         return st;
     }
+    /* The helpline the public tip form shows (intake settings): public, not personal. */
+    struct intake_settings is;
+    st = intake_settings_get(ctx, &is);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    snprintf(out->helpline, sizeof out->helpline, "%s", is.helpline);
     snprintf(out->case_ref, sizeof out->case_ref, "%lld", (long long)case_id);
     return STATUS_OK;
 }
@@ -318,6 +327,7 @@ enum status notice_rights_render_case(const struct notice_case *c, const char *l
         .reflection_days = refl ? refl->days : 0,
         .no_removal = refl ? refl->no_removal : false,
         .agency_name = c->agency_name[0] ? c->agency_name : NULL,
+        .helpline = c->helpline[0] ? c->helpline : NULL,
     };
     return notice_rights_render(&f, pdf, len);
 }

@@ -49,6 +49,7 @@ struct notice_reflection_in {
 struct notice_case {
     char case_ref[24];
     char agency_name[NAME_BYTES_MAX + 1]; /* "" when the agency is not found */
+    char helpline[64];                    /* the intake settings' helpline number, "" when none */
 };
 
 /* Reaches case case_id ("case.read", audited with detail "rights-notice"; out of reach reads as

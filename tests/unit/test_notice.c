@@ -15,6 +15,7 @@
 #include "cases/vocab.h"
 #include "i18n/i18n.h"
 #include "pdf/pdf.h"
+#include "referral/intake.h"
 #include "referral/notice.h"
 #include "testlib.h"
 #include "util/buf.h"
@@ -271,6 +272,11 @@ static enum status op_notice(const struct auth_ctx *c, void *p)
     return notice_rights_for_case(c, o->case_id, o->lang, o->refl, &o->pdf, &o->len);
 }
 
+static enum status op_helpline_set(const struct auth_ctx *c, void *p)
+{
+    return intake_settings_set(c, p);
+}
+
 static enum status op_case_read(const struct auth_ctx *c, void *p)
 {
     struct op *o = p;
@@ -320,13 +326,19 @@ static void test_notice__for_case(void **state)
     free(o.pdf);
     o.pdf = NULL;
 
-    /* In two steps: the case in the transaction, the drawing after it. */
+    /* In two steps: the case in the transaction, the drawing after it; the helpline number is the
+     * one the public tip form shows (intake settings). */
+    struct intake_settings is = {.agency_id = 0};
+    snprintf(is.helpline, sizeof is.helpline, "%s", "0800 222 333");
+    assert_int_equal(auth_run(&w->t.ctx, op_helpline_set, &is), STATUS_OK);
     assert_int_equal(run_as(w, w->worker_a, op_case_read, &o), STATUS_OK);
+    assert_string_equal(o.c.helpline, "0800 222 333");
     assert_string_equal(o.c.case_ref, ref);
     assert_string_equal(o.c.agency_name, "Safe Harbour Shelter");
     assert_int_equal(notice_rights_render_case(&o.c, "ru", &refl, &o.pdf, &o.len), STATUS_OK);
     text = pdf_text(o.pdf, o.len);
     assert_has(text, "1 декабря 2026 г. (2026-12-01)");
+    assert_has(text, "0800222333");
     free(text);
     free(o.pdf);
     o.pdf = NULL;
