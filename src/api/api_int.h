@@ -151,4 +151,12 @@ void api_intake_tip_triage(struct http_request *req, void *app);
 void api_intake_tip_dismiss(struct http_request *req, void *app);
 void api_intake_tip_convert(struct http_request *req, void *app);
 
+/* Issue 5, part J6: international cooperation requests (api_coop.c). */
+void api_coop_list(struct http_request *req, void *app);
+void api_coop_create(struct http_request *req, void *app);
+void api_coop_stats(struct http_request *req, void *app);
+void api_coop_get(struct http_request *req, void *app);
+void api_coop_patch(struct http_request *req, void *app);
+void api_coop_status(struct http_request *req, void *app);
+
 #endif
