@@ -8,7 +8,7 @@ import {
 import { t, formatDate } from '../i18n.js';
 
 export const TASK_KINDS = ['manual', 'reflection_ending', 'referral_unanswered', 'determination_pending',
-  'follow_up_due', 'glass_notice', 'permit_expiring'];
+  'follow_up_due', 'glass_notice', 'permit_expiring', 'coop_deadline'];
 
 // What a task is about, for a person: a manual task's title, else its kind's label.
 export function taskLabel(task) {
