@@ -534,7 +534,7 @@ enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_o
     }
     st = auth_check(ctx, "justice.write", NULL, AUTH_FG_NONE, true, "add cooperation request");
     if (st == STATUS_OK && c.person_sought[0] != '\0') {
-        st = auth_check(ctx, "justice.write", &rec, AUTH_FG_IDENTITY, true, "add cooperation request");
+        st = auth_check(ctx, "justice.write", &rec, AUTH_FG_LEGAL, true, "add cooperation request");
     }
     if (st != STATUS_OK) {
         return st;
@@ -637,14 +637,14 @@ enum status coop_get(const struct auth_ctx *ctx, int64_t id, json_t **out)
     if (st != STATUS_OK) {
         return st;
     }
-    bool open = auth_field_allowed(ctx->who, AUTH_FG_IDENTITY, false);
+    bool open = auth_field_allowed(ctx->who, AUTH_FG_LEGAL, false);
     struct sql_value k[] = {SQLV_I64(id)};
     struct store_rows *r = NULL;
     st = store_exec_one(ctx->store, STMT_COOP_GET, k, 1, &r);
     json_t *o = NULL;
     if (st == STATUS_OK) {
         if (open && !store_rows_is_null(r, 16)) {
-            st = auth_check(ctx, "justice.read", &rec, AUTH_FG_IDENTITY, false, "read cooperation request");
+            st = auth_check(ctx, "justice.read", &rec, AUTH_FG_LEGAL, false, "read cooperation request");
         }
         if (st == STATUS_OK) {
             st = row_json(ctx, r, open, util_now_ms(), &o);
@@ -738,7 +738,7 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
     }
     bool person_changes = json_object_get(in, "person_sought") != NULL;
     if (st == STATUS_OK && person_changes) {
-        st = auth_check(ctx, "justice.write", &rec, AUTH_FG_IDENTITY, true, "update cooperation request");
+        st = auth_check(ctx, "justice.write", &rec, AUTH_FG_LEGAL, true, "update cooperation request");
     }
     json_t *merged = json_deep_copy(cur);
     json_decref(cur);
@@ -754,7 +754,7 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
         st = seal_text(ctx, "coop_requests", "person_sought_enc", id, p.person_sought, &buf, &pv);
     }
     if (st == STATUS_OK && !person_changes && json_object_get(merged, "person_sought_withheld") != NULL) {
-        st = err_set(STATUS_DENIED, "the person sought is withheld: this update needs the identity field group");
+        st = err_set(STATUS_DENIED, "the person sought is withheld: this update needs the legal field group");
     }
     if (st == STATUS_OK) {
         int64_t owner = p.owner_id ? p.owner_id : c.owner_id;

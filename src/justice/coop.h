@@ -3,7 +3,7 @@
  * request has a direction (incoming or outgoing), parties (ISO 3166 alpha-3 states and authority
  * names), a legal basis, references, dates (sent or received, acknowledged, deadline, completed),
  * measures requested, a status with a full history, and documents (titles sealed). The person
- * sought (extradition) is sealed and read only with the identity field group.
+ * sought (extradition) is sealed and read only with the legal field group (proceedings).
  *
  * Access: justice.read / justice.write on the record (type "coop_request", the request's agency
  * and owner), audited by auth_check; out of reach reads as absent. A deadline raises a task
@@ -47,7 +47,7 @@ bool coop_transition_allowed(const char *from, const char *to);
  * ones as received. Needs justice.write. */
 enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out);
 /* The request as JSON (with "overdue", "history" and "documents"); person_sought only with the
- * identity group, else "person_sought_withheld": true. */
+ * legal field group, else "person_sought_withheld": true. */
 enum status coop_get(const struct auth_ctx *ctx, int64_t id, json_t **out);
 struct coop_filter {
     const char *direction, *kind, *status; /* NULL or "": any */
