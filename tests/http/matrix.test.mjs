@@ -822,3 +822,48 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 5, part J6: cooperation requests × roles: [role, scope, GET list, POST, GET stats].
+const COOP_TABLE = [
+    ['caseworker', 'own', 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403],
+    ['investigator', 'agency', 200, 201, 200],
+    ['prosecutor', 'agency', 200, 201, 200],
+    ['analyst', 'all', 403, 403, 403],
+    ['national_coordinator', 'all', 200, 403, 200],
+    ['fund_manager', 'all', 403, 403, 403],
+    ['trustee', 'all', 403, 403, 403],
+    ['auditor', 'all', 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            COOP_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `c${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('cooperation request routes × roles', () => {
+        COOP_TABLE.forEach(([role, scope, list, create, stats], i) => {
+            it(`${role} (scope ${scope}): list ${list}, POST ${create}, stats ${stats}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    list: (await c.get('/api/v1/coop-requests')).status,
+                    create: (await c.post('/api/v1/coop-requests', { direction: 'incoming', kind: 'mla', requesting_state: 'FRA', requested_state: 'NGA', legal_basis: 'untoc_18' })).status,
+                    stats: (await c.get('/api/v1/coop-requests/stats')).status,
+                };
+                assert.deepEqual(got, { list, create, stats });
+            });
+        });
+    });
+});
