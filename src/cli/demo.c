@@ -26,6 +26,7 @@
 #include "util/status.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "justice/coop.h"
 
 static const struct {
     const char *name;
@@ -173,6 +174,7 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 }
 
 static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -328,6 +330,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (agencies >= 2 && auth_run(ctx, op_demo_referrals, NULL) != STATUS_OK) {
         free(password);
         fprintf(stderr, "ctis demo: referrals: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_coop, NULL) != STATUS_OK) { /* issue 5, part J6 */
+        free(password);
+        fprintf(stderr, "ctis demo: cooperation requests: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -581,6 +588,74 @@ static enum status demo_tasks_and_tips(const struct auth_ctx *ctx, int64_t agenc
     };
     for (size_t i = 0; st == STATUS_OK && i < sizeof tips / sizeof tips[0]; i++) {
         st = intake_tip_record(ctx, &tips[i], NULL);
+    }
+    return st;
+}
+
+/* Issue 5, part J6: international cooperation requests held by the first demo agency: an
+ * outgoing extradition request past its deadline (overdue), an incoming MLA request executed,
+ * one refused, and an outgoing one in progress with its deadline ahead (a coop_deadline task). */
+static enum status op_demo_coop(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct auth_agency **list = NULL;
+    enum status st = op_demo_find(ctx, &list);
+    size_t n = 0;
+    while (list != NULL && list[n] != NULL) {
+        n++;
+    }
+    if (st != STATUS_OK || n == 0) {
+        auth_agency_list_free(list, n);
+        return st;
+    }
+    int64_t agency = list[0]->id, now = util_now_ms(), day = 24LL * 3600 * 1000;
+    auth_agency_list_free(list, n);
+    char d[6][32];
+    static const int64_t offsets[] = {-120, -10, -90, -30, -40, 45}; /* days from now */
+    for (size_t i = 0; i < 6; i++) {
+        util_time_iso(d[i], now + offsets[i] * day);
+        d[i][10] = '\0';
+    }
+    json_t *reqs[] = {
+        json_pack("{ss ss ss ss ss ss ss ss ss ss s[ss] sI}", "direction", "outgoing", "kind", "extradition",
+                  "requesting_state", "NGA", "requested_state", "GBR", "requesting_authority",
+                  "Central Authority Unit, Federal Ministry of Justice", "legal_basis", "untoc_16", "our_reference",
+                  "CAU/EXT/2026/014", "sent_at", d[0], "deadline", d[1], "person_sought",
+                  "Demo person (invented), born 1984", "measures", "arrest", "surrender", "agency_id",
+                  (json_int_t)agency),
+        json_pack("{ss ss ss ss ss ss ss ss s[ss] sI}", "direction", "incoming", "kind", "mla", "requesting_state",
+                  "ITA", "requested_state", "NGA", "legal_basis", "untoc_18", "their_reference", "MLA-IT-7781",
+                  "received_at", d[2], "deadline", d[5], "measures", "evidence_taking", "witness_hearing", "agency_id",
+                  (json_int_t)agency),
+        json_pack("{ss ss ss ss ss ss ss ss s[s] sI}", "direction", "incoming", "kind", "mla", "requesting_state",
+                  "ESP", "requested_state", "NGA", "legal_basis", "bilateral_treaty", "treaty_name",
+                  "Spain–Nigeria MLA treaty", "received_at", d[4], "their_reference", "ES-2026-33", "measures",
+                  "asset_tracing", "agency_id", (json_int_t)agency),
+        json_pack("{ss ss ss ss ss ss ss ss s[ss] sI}", "direction", "outgoing", "kind", "mla", "requesting_state",
+                  "NGA", "requested_state", "ARE", "legal_basis", "untoc_18", "our_reference", "CAU/MLA/2026/051",
+                  "sent_at", d[3], "deadline", d[5], "measures", "asset_tracing", "asset_freezing", "agency_id",
+                  (json_int_t)agency),
+    };
+    int64_t ids[4] = {0};
+    for (size_t i = 0; i < 4; i++) {
+        if (st == STATUS_OK) {
+            st = coop_add(ctx, reqs[i], &ids[i]);
+        }
+        json_decref(reqs[i]);
+    }
+    static const struct {
+        size_t req;
+        const char *status, *reason;
+        size_t at;
+    } moves[] = {{1, "acknowledged", NULL, 2},          {1, "executed", NULL, 3},     {2, "in_progress", NULL, 4},
+                 {2, "refused", "dual_criminality", 1}, {3, "acknowledged", NULL, 3}, {3, "in_progress", NULL, 1}};
+    for (size_t i = 0; st == STATUS_OK && i < sizeof moves / sizeof moves[0]; i++) {
+        json_t *in = json_pack("{ss ss}", "status", moves[i].status, "at", d[moves[i].at]);
+        if (moves[i].reason) {
+            json_object_set_new(in, "reason", json_string(moves[i].reason));
+        }
+        st = coop_status_set(ctx, ids[moves[i].req], 0, in);
+        json_decref(in);
     }
     return st;
 }
