@@ -22,6 +22,7 @@ import * as screening from './views/screening.js';
 import * as myWork from './views/mywork.js';
 import * as report from './views/report.js';
 import * as intake from './views/intake.js';
+import * as coop from './views/coop.js'; // issue 5, part J6
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -33,6 +34,7 @@ const NAV = [
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
   { path: 'providers', key: 'nav.providers', perm: ['referral.read', 'provider.manage'] },
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
+  { path: 'cooperation', key: 'nav.cooperation', perm: 'justice.read' },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
@@ -52,6 +54,8 @@ const ROUTES = [
   { re: /^my-work$/, view: myWork, perm: 'task.read' },
   { re: /^report$/, view: report, pub: true },
   { re: /^intake$/, view: intake, perm: 'intake.triage' },
+  { re: /^cooperation$/, view: coop, fn: 'renderList', perm: 'justice.read' },
+  { re: /^cooperation\/(\d+)$/, view: coop, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^users$/, view: users, fn: 'renderList', perm: 'user.read' },
   { re: /^users\/new$/, view: users, fn: 'renderNew', perm: 'user.manage' },
   { re: /^users\/(\d+)$/, view: users, fn: 'renderDetail', perm: 'user.read' },
