@@ -197,6 +197,30 @@ static enum status id_field(const json_t *in, const char *name, int64_t *out)
     return STATUS_OK;
 }
 
+/* Refuses members a request's input does not have (a typo would otherwise pass silently). */
+static enum status known_members(const json_t *in, bool is_operator)
+{
+    static const char *const known[] = {"direction",        "kind",
+                                        "requesting_state", "requesting_authority",
+                                        "requested_state",  "requested_authority",
+                                        "legal_basis",      "treaty_name",
+                                        "our_reference",    "their_reference",
+                                        "sent_at",          "received_at",
+                                        "acknowledged_at",  "deadline",
+                                        "measures",         "person_sought",
+                                        "documents",        "investigation_id",
+                                        "owner_id",         NULL};
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)in, key, v)
+    {
+        if (!in_list(key, known) && !(is_operator && strcmp(key, "agency_id") == 0)) {
+            return err_set_field(STATUS_INVALID, key, "%s: not a field of a cooperation request", key);
+        }
+    }
+    return STATUS_OK;
+}
+
 static enum status cin_parse(const json_t *in, struct cin *c)
 {
     memset(c, 0, sizeof *c);
@@ -516,6 +540,9 @@ enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_o
 {
     struct cin c;
     enum status st = cin_parse(in, &c);
+    if (st == STATUS_OK) {
+        st = known_members(in, ctx->who->operator);
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -725,8 +752,12 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
         return err_set_field(STATUS_INVALID, "status",
                              "status and direction are not changed here: post a status transition");
     }
+    enum status st = known_members(in, false);
+    if (st != STATUS_OK) {
+        return st;
+    }
     json_t *cur = NULL;
-    enum status st = coop_get(ctx, id, &cur);
+    st = coop_get(ctx, id, &cur);
     if (st != STATUS_OK) {
         return st;
     }

@@ -51,6 +51,7 @@ eachEngine((engine) => {
         it('invalid input names the field; a caseworker is refused', async () => {
             assertError(await invA.post('/api/v1/coop-requests', { direction: 'outgoing', kind: 'mla', requesting_state: 'NGA', requested_state: 'XX', legal_basis: 'untoc_18' }), 400, 'invalid', 'requested_state');
             assertError(await invA.post('/api/v1/coop-requests', { direction: 'sideways', kind: 'mla' }), 400, 'invalid', 'direction');
+            assertError(await invA.post('/api/v1/coop-requests', { direction: 'incoming', kind: 'mla', requesting_state: 'FRA', requested_state: 'NGA', legal_basis: 'untoc_18', agency_id: 1 }), 400, 'invalid', 'agency_id');
             assertError(await cw.get('/api/v1/coop-requests'), 403, 'forbidden');
         });
         it('a coop_deadline task is raised at once, due 14 days before the deadline', async () => {
@@ -65,6 +66,7 @@ eachEngine((engine) => {
             assertError(await invA.patch(`/api/v1/coop-requests/${req.id}`, { deadline: iso(Date.now() - 2 * DAY) }), 412, 'precondition_failed');
             const stale = await invA.patch(`/api/v1/coop-requests/${req.id}`, { deadline: iso(Date.now() - 2 * DAY) }, { headers: { 'If-Match': '"99"' } });
             assert.ok([409, 412].includes(stale.status), stale.text);
+            assertError(await invA.patch(`/api/v1/coop-requests/${req.id}`, { status: 'executed' }, { headers: { 'If-Match': `"${req.version}"` } }), 400, 'invalid', 'status');
             const r = await invA.patch(`/api/v1/coop-requests/${req.id}`, { deadline: iso(Date.now() - 2 * DAY), their_reference: 'UK/CA/1' }, { headers: { 'If-Match': `"${req.version}"` } });
             assert.equal(r.status, 200, r.text);
             assert.equal(r.json.overdue, true);
