@@ -101,4 +101,25 @@ eachEngine((engine) => {
             assert.equal(r.json.items.length, 0);
         });
     });
+
+    describe('ctis coop', () => {
+        it('add, list --overdue, status (illegal: exit 4), show, stats --json', () => {
+            const add = s.cliOk(['coop', 'add', '--agency', String(s.agencyB.id), '--direction', 'incoming', '--kind', 'mla',
+                '--requesting-state', 'ITA', '--requested-state', 'NGA', '--basis', 'untoc_18', '--date', '2026-01-02',
+                '--deadline', '2026-02-01', '--measures', 'evidence_taking,witness_hearing', '--json']);
+            const id = add.json.id;
+            assert.equal(add.json.status, 'received');
+            assert.equal(add.json.overdue, true);
+            const list = s.cliOk(['coop', 'list', '--overdue', '--json']);
+            assert.ok(list.json.some((x) => x.id === id && x.overdue), list.stdout);
+            assert.match(s.cliOk(['coop', 'list']).stdout, /OVERDUE/);
+            assert.equal(s.cli(['coop', 'status', String(id), 'draft']).code, 4);
+            const done = s.cliOk(['coop', 'status', String(id), 'executed', '--at', '2026-01-22', '--json']);
+            assert.equal(done.json.overdue, false);
+            assert.deepEqual(s.cliOk(['coop', 'show', String(id), '--json']).json.history.map((h) => h.status), ['received', 'executed']);
+            const stats = s.cliOk(['coop', 'stats', '--from', '2026-01-01', '--to', '2026-01-31', '--json']);
+            const g = stats.json.groups.find((x) => x.direction === 'incoming' && x.kind === 'mla');
+            assert.deepEqual([g.count, g.completed, g.median_days, g.p90_days, g.overdue], [1, 1, 20, 20, 0]);
+        });
+    });
 });
