@@ -536,6 +536,21 @@ static enum status reach(const struct auth_ctx *ctx, int64_t id, bool write, con
     return st;
 }
 
+/* An owner given must be an active user of the request's agency. */
+static enum status owner_check(const struct auth_ctx *ctx, int64_t owner_id, int64_t agency_id)
+{
+    if (owner_id == 0) {
+        return STATUS_OK;
+    }
+    int64_t agency = 0;
+    bool active = false;
+    enum status st = auth_user_membership(ctx->store, owner_id, &agency, &active);
+    if (st == STATUS_NOT_FOUND || (st == STATUS_OK && (agency != agency_id || !active))) {
+        return err_set_field(STATUS_INVALID, "owner_id", "owner_id: not an active user of the request's agency");
+    }
+    return st;
+}
+
 enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out)
 {
     struct cin c;
@@ -559,7 +574,10 @@ enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_o
             return st;
         }
     }
-    st = auth_check(ctx, "justice.write", NULL, AUTH_FG_NONE, true, "add cooperation request");
+    st = owner_check(ctx, c.owner_id, rec.agency_id);
+    if (st == STATUS_OK) {
+        st = auth_check(ctx, "justice.write", NULL, AUTH_FG_NONE, true, "add cooperation request");
+    }
     if (st == STATUS_OK && c.person_sought[0] != '\0') {
         st = auth_check(ctx, "justice.write", &rec, AUTH_FG_LEGAL, true, "add cooperation request");
     }
@@ -786,6 +804,9 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
     }
     if (st == STATUS_OK && !person_changes && json_object_get(merged, "person_sought_withheld") != NULL) {
         st = err_set(STATUS_DENIED, "the person sought is withheld: this update needs the legal field group");
+    }
+    if (st == STATUS_OK && p.owner_id != 0 && p.owner_id != c.owner_id) {
+        st = owner_check(ctx, p.owner_id, c.agency_id);
     }
     if (st == STATUS_OK) {
         int64_t owner = p.owner_id ? p.owner_id : c.owner_id;

@@ -175,6 +175,10 @@ static void test_coop__input(void **state)
     json_object_set_new(o, "measures", json_pack("[s]", "torture"));
     assert_int_equal(add(&inv, o, &id), STATUS_INVALID);
     assert_string_equal(err_last_field(), "measures");
+    o = extradition("2026-01-10", "2026-03-01");
+    json_object_set_new(o, "owner_id", json_integer(w->inv_b)); /* a user of another agency */
+    assert_int_equal(add(&inv, o, &id), STATUS_INVALID);
+    assert_string_equal(err_last_field(), "owner_id");
 }
 
 /* Done when: a request past its deadline shows as overdue, and a task was raised before. */
