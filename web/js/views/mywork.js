@@ -25,6 +25,9 @@ function dueCell(task) {
 }
 
 function caseCell(task) {
+  if (task.record_type === 'coop_request' && task.record_id) { // issue 5, part J6
+    return h('a', { href: `#/cooperation/${task.record_id}` }, t('nav.cooperation'));
+  }
   if (!task.case_id) return '—';
   return h('a', { href: `#/cases/${task.case_id}` }, t('task.case_link', { id: task.case_id }));
 }
