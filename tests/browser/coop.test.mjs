@@ -1,7 +1,7 @@
 // Browser test of the cooperation page against a running server (environment as cases.test.mjs).
 // An investigator opens #/cooperation, adds an outgoing extradition request whose deadline has
 // passed, lands on its page with the overdue badge and its history, moves it to acknowledged
-// (the history grows), finds it in the "overdue only" list with its badge; the list in Arabic is
+// (the history grows), sees its deadline task on #/my-work linking to it, finds it in the "overdue only" list with its badge; the list in Arabic is
 // right to left with the Arabic title. No console error.
 // Run: cd tests/browser && node --test coop.test.mjs
 import { test, before, after } from 'node:test';
@@ -64,6 +64,12 @@ test('an investigator adds an overdue request, moves it, and finds it overdue (e
   await page.click('main section form button[type="submit"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-history]').length === 2);
   await page.screenshot({ path: join(OUT, 'coop-request.png'), fullPage: true });
+  const requestHash = await page.evaluate(() => location.hash);
+
+  // The deadline task is on the investigator's work list and links to the request.
+  await page.evaluate(() => { location.hash = '#/my-work'; });
+  await page.waitForSelector(`main a[href="${requestHash}"]`);
+  assert.ok((await page.textContent('main')).includes(en['task.kind.coop_deadline']));
 
   await page.evaluate(() => { location.hash = '#/cooperation?overdue=1'; });
   await page.waitForFunction((r) => document.querySelector('main table')?.textContent.includes(r), REF);
