@@ -113,12 +113,9 @@
 #define SCREENING_CLAUSES_MAX 8                  /* clauses of the set rule */
 #define SCREENINGS_PER_CASE_MAX CASE_RECORDS_MAX /* interviews of one case */
 /* Tasks (src/tasks). */
-#define TASK_TITLE_BYTES_MAX 500     /* a manual task's title */
-#define TASK_SCAN_ROWS_MAX 5000      /* rows a task list reads before paging (case visibility is checked per row) */
-#define TASK_DUE_SOON_DAYS 7         /* "due this week" on the my-work page */
-#define COOP_DEADLINE_NOTICE_DAYS 14 /* a coop_deadline task is due this many days before a cooperation deadline */
-#define COOP_TEXT_BYTES_MAX 300      /* authority names, references, treaty name, person sought, document title */
-#define COOP_DOCUMENTS_MAX 50        /* documents given with one cooperation request or update */
+#define TASK_TITLE_BYTES_MAX 500 /* a manual task's title */
+#define TASK_SCAN_ROWS_MAX 5000  /* rows a task list reads before paging (case visibility is checked per row) */
+#define TASK_DUE_SOON_DAYS 7     /* "due this week" on the my-work page */
 /* Public intake (src/referral/intake.h). */
 #define HTTP_SMALL_BODY_BYTES_MAX (16 * 1024) /* the body of a public route flagged HTTP_ROUTE_SMALL_BODY */
 #define INTAKE_TIPS_PER_WINDOW 5              /* public tips from one client address ... */
@@ -139,5 +136,10 @@ _Static_assert(CSV_FIELD_BYTES_MAX <= CSV_LINE_BYTES_MAX, "a cell fits in a reco
 _Static_assert(CASE_ATTACHMENT_CHUNK_BYTES <= VAULT_SEALED_BYTES_MAX, "a chunk fits in one envelope");
 _Static_assert(HTTP_UPLOAD_BYTES_MAX >= HTTP_BODY_BYTES_MAX, "uploads are the larger bodies");
 _Static_assert(SCREENING_ANSWERS_BYTES_MAX + 64 <= VAULT_SEALED_BYTES_MAX, "the answers fit in one envelope");
+
+/* International cooperation requests (src/justice/coop.h; issue 5, part J6). */
+#define COOP_DEADLINE_NOTICE_DAYS 14 /* a coop_deadline task is due this many days before a cooperation deadline */
+#define COOP_TEXT_BYTES_MAX 300      /* authority names, references, treaty name, person sought, document title */
+#define COOP_DOCUMENTS_MAX 50        /* documents given with one cooperation request or update */
 
 #endif
