@@ -1407,6 +1407,12 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/intake/tips/{id}/triage", api_intake_tip_triage, 0, "intake.triage"},
     {HTTP_POST, "/api/v1/intake/tips/{id}/dismiss", api_intake_tip_dismiss, JSON, "intake.triage"},
     {HTTP_POST, "/api/v1/intake/tips/{id}/convert", api_intake_tip_convert, 0, "intake.triage"},
+    /* Issue 5 part J3: court decisions (case law). */
+    {HTTP_GET, "/api/v1/court-decisions", api_court_decisions_search, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/court-decisions", api_court_decision_add, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/court-decisions/export", api_court_decisions_export, 0, "justice.read"},
+    {HTTP_GET, "/api/v1/court-decisions/{id}", api_court_decision_get, 0, "justice.read"},
+    {HTTP_PATCH, "/api/v1/court-decisions/{id}", api_court_decision_patch, JSON, "justice.write"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -151,4 +151,11 @@ void api_intake_tip_triage(struct http_request *req, void *app);
 void api_intake_tip_dismiss(struct http_request *req, void *app);
 void api_intake_tip_convert(struct http_request *req, void *app);
 
+/* Issue 5 part J3: court decisions (api_caselaw.c). */
+void api_court_decisions_search(struct http_request *req, void *app);
+void api_court_decision_add(struct http_request *req, void *app);
+void api_court_decision_get(struct http_request *req, void *app);
+void api_court_decision_patch(struct http_request *req, void *app);
+void api_court_decisions_export(struct http_request *req, void *app);
+
 #endif

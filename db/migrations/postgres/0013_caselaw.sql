@@ -7,7 +7,7 @@
 CREATE FUNCTION ctis_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT translate(lower(t),
         'áàâäãåāăąçćčďéèêëēėęěğíìîïīįıľłñńňóòôöõøōőřśšşșťțúùûüūůűųýÿźżž',
-        'aaaaaaaaacccdeeeeeeeegiiiiiiilllnnnoooooooorssssttuuuuuuuuyyzzz')
+        'aaaaaaaaacccdeeeeeeeegiiiiiiillnnnoooooooorssssttuuuuuuuuyyzzz')
 $$;
 
 CREATE TABLE court_decisions (
