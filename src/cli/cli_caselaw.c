@@ -258,7 +258,10 @@ static int cmd_caselaw_export(const struct command *cmd, struct args *a)
 #define CASELAW_FILTER_OPTS                                                                                            \
     {"country", true, "ISO 3166 alpha-3 code of the court's country"},                                                 \
         {"from", true, "decided on or after (YYYY-MM-DD)"}, {"to", true, "decided on or before (YYYY-MM-DD)"},         \
-        {"verdict", true, "convicted, acquitted, partly or other"}, {"limit", true, "at most this many"}
+        {"verdict", true, "convicted, acquitted, partly or other"},                                                    \
+    {                                                                                                                  \
+        "limit", true, "at most this many"                                                                             \
+    }
 
 static const struct command caselaw_commands[] = {
     {"caselaw add",
