@@ -245,6 +245,35 @@ static void test_caselaw__export(void **state)
     store_tx_rollback(w->t.store);
 }
 
+/* A backup restored into a fresh SQLite database: the FTS5 index is rebuilt from the rows. */
+static void test_caselaw__restore_rebuilds_index(void **state)
+{
+    struct world *w = *state;
+    char backup[700], db[700];
+    snprintf(backup, sizeof backup, "%s/b.ctisbak", w->t.dir);
+    snprintf(db, sizeof db, "%s/restored.db", w->t.dir);
+    assert_int_equal(store_backup(w->t.store, backup, NULL, NULL), STATUS_OK);
+    struct store *s = NULL;
+    assert_int_equal(store_open(&s, db), STATUS_OK);
+    assert_int_equal(store_migrate(s, NULL), STATUS_OK);
+    enum status st = store_restore(s, backup, NULL, NULL, NULL, NULL);
+    if (st != STATUS_OK) {
+        fprintf(stderr, "store_restore: %s\n", err_last());
+    }
+    assert_int_equal(st, STATUS_OK);
+    struct auth_ctx ctx = w->t.ctx;
+    ctx.store = s;
+    struct caselaw_query q = {.q = "mendicite"};
+    json_t *r = NULL;
+    store_tx_begin(s, STORE_TX_WRITE);
+    assert_int_equal(caselaw_search(&ctx, &q, &r), STATUS_OK);
+    assert_int_equal(store_tx_commit(s), STATUS_OK);
+    assert_int_equal(json_array_size(r), 1);
+    assert_int_equal(first_id(r), w->fr);
+    json_decref(r);
+    store_close(s);
+}
+
 struct op {
     int64_t id;
     json_t *in, *out;
@@ -289,7 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caselaw__checks),      cmocka_unit_test(test_caselaw__search),
         cmocka_unit_test(test_caselaw__update),      cmocka_unit_test(test_caselaw__export),
-        cmocka_unit_test(test_caselaw__permissions),
+        cmocka_unit_test(test_caselaw__permissions), cmocka_unit_test(test_caselaw__restore_rebuilds_index),
     };
     TEST_RUN_BOTH("caselaw", tests, setup, teardown);
 }
