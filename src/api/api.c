@@ -1414,6 +1414,12 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/coop-requests/{id}", api_coop_get, 0, "justice.read"},
     {HTTP_PATCH, "/api/v1/coop-requests/{id}", api_coop_patch, JSON, "justice.write"},
     {HTTP_POST, "/api/v1/coop-requests/{id}/status", api_coop_status, JSON, "justice.write"},
+    /* Issue 5 part J3: court decisions (case law). */
+    {HTTP_GET, "/api/v1/court-decisions", api_court_decisions_search, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/court-decisions", api_court_decision_add, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/court-decisions/export", api_court_decisions_export, 0, "justice.read"},
+    {HTTP_GET, "/api/v1/court-decisions/{id}", api_court_decision_get, 0, "justice.read"},
+    {HTTP_PATCH, "/api/v1/court-decisions/{id}", api_court_decision_patch, JSON, "justice.write"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

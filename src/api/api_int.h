@@ -158,5 +158,11 @@ void api_coop_stats(struct http_request *req, void *app);
 void api_coop_get(struct http_request *req, void *app);
 void api_coop_patch(struct http_request *req, void *app);
 void api_coop_status(struct http_request *req, void *app);
+/* Issue 5 part J3: court decisions (api_caselaw.c). */
+void api_court_decisions_search(struct http_request *req, void *app);
+void api_court_decision_add(struct http_request *req, void *app);
+void api_court_decision_get(struct http_request *req, void *app);
+void api_court_decision_patch(struct http_request *req, void *app);
+void api_court_decisions_export(struct http_request *req, void *app);
 
 #endif

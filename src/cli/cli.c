@@ -3052,6 +3052,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_tasks_table,
     &cli_intake_table,
     &cli_coop_table,
+    /* issue 5, part J3: court decisions (case law) */
+    &cli_caselaw_table,
 };
 
 static void usage_all(FILE *f)

@@ -26,6 +26,7 @@
 #include "util/status.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "justice/caselaw.h"
 #include "justice/coop.h"
 
 static const struct {
@@ -175,6 +176,7 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 
 static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -335,6 +337,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_coop, NULL) != STATUS_OK) { /* issue 5, part J6 */
         free(password);
         fprintf(stderr, "ctis demo: cooperation requests: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_caselaw, NULL) != STATUS_OK) { /* issue 5 part J3 */
+        free(password);
+        fprintf(stderr, "ctis demo: court decisions: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -655,6 +662,59 @@ static enum status op_demo_coop(const struct auth_ctx *ctx, void *p)
             json_object_set_new(in, "reason", json_string(moves[i].reason));
         }
         st = coop_status_set(ctx, ids[moves[i].req], 0, in);
+        json_decref(in);
+    }
+    return st;
+}
+
+/* Issue 5 part J3: a few invented court decisions in several languages for the case-law
+ * collection. Every court, case number and citation is fictional ("Fictional Law Reports"). */
+static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    static const char *const decisions[] = {
+        "{\"court_name\":\"Audiencia Provincial de Villaejemplo (fictional)\",\"court_level\":\"first_instance\","
+        "\"country\":\"ESP\",\"decision_date\":\"2025-03-14\",\"case_number\":\"DEMO-ES-12/2025\","
+        "\"summary\":\"Las víctimas fueron captadas en su país de origen con falsas ofertas de trabajo en hostelería, "
+        "trasladadas por carretera y sometidas a explotación sexual en un club; se les retuvieron los pasaportes.\","
+        "\"charges\":[{\"article\":\"Art. 177 bis CP\",\"form\":\"sexual_exploitation\"}],\"verdict\":\"convicted\","
+        "\"sentences\":[{\"defendant\":\"Acusado 1\",\"imprisonment_months\":96,\"fine_amount\":1200000,"
+        "\"fine_currency\":\"EUR\",\"confiscation\":true},{\"defendant\":\"Acusada 2\",\"imprisonment_months\":60}],"
+        "\"victims\":{\"female_adult\":4,\"female_child\":1},\"forms\":[\"sexual_exploitation\"],"
+        "\"countries\":[{\"country\":\"NGA\",\"role\":\"origin\"},{\"country\":\"MAR\",\"role\":\"transit\"},"
+        "{\"country\":\"ESP\",\"role\":\"destination\"}],\"source\":\"Fictional Law Reports 2025/ES/1\","
+        "\"language\":\"es\"}",
+        "{\"court_name\":\"Cour d'appel d'Exempleville (fictive)\",\"court_level\":\"appeal\",\"country\":\"FRA\","
+        "\"decision_date\":\"2024-09-30\",\"case_number\":\"DEMO-FR-24/0456\",\"summary\":\"Des mineurs ont été "
+        "contraints à la mendicité forcée et à commettre des vols dans le métro; la cour confirme la traite des êtres "
+        "humains pour l'un des prévenus et relaxe l'autre.\",\"charges\":[{\"article\":\"Art. 225-4-1 CP\","
+        "\"form\":\"forced_begging\"},{\"article\":\"Art. 225-4-1 CP\",\"form\":\"forced_criminality\"}],"
+        "\"verdict\":\"partly\",\"sentences\":[{\"defendant\":\"Prévenu 1\",\"imprisonment_months\":48}],"
+        "\"victims\":{\"male_child\":3,\"female_child\":2},\"forms\":[\"forced_begging\",\"forced_criminality\"],"
+        "\"countries\":[{\"country\":\"ROU\",\"role\":\"origin\"},{\"country\":\"FRA\",\"role\":\"destination\"}],"
+        "\"source\":\"Fictional Law Reports 2024/FR/7\",\"language\":\"fr\"}",
+        "{\"court_name\":\"المحكمة الابتدائية النموذجية "
+        "(خيالية)\",\"court_level\":\"first_instance\",\"country\":\"JOR\","
+        "\"decision_date\":\"2024-11-02\",\"case_number\":\"DEMO-JO-2024/88\",\"summary\":\"استغل المتهم عمالاً "
+        "مهاجرين في مزرعة وصادر جوازات سفرهم وحرمهم من أجورهم، وهو الاتجار بالبشر بغرض العمل القسري.\","
+        "\"charges\":[{\"article\":\"المادة 3\",\"form\":\"forced_labour\"}],\"verdict\":\"convicted\","
+        "\"sentences\":[{\"defendant\":\"المتهم 1\",\"imprisonment_months\":84,\"fine_amount\":500000,"
+        "\"fine_currency\":\"JOD\",\"confiscation\":false}],\"victims\":{\"male_adult\":7},"
+        "\"forms\":[\"forced_labour\"],\"countries\":[{\"country\":\"EGY\",\"role\":\"origin\"},"
+        "{\"country\":\"JOR\",\"role\":\"destination\"}],\"source\":\"Fictional Law Reports 2024/JO/3\","
+        "\"language\":\"ar\"}",
+        "{\"court_name\":\"High Court of Exampleland (fictional)\",\"court_level\":\"supreme\",\"country\":\"GBR\","
+        "\"decision_date\":\"2023-05-18\",\"case_number\":\"DEMO-UK-2023-11\",\"summary\":\"Workers recruited "
+        "abroad were held in domestic servitude in a private household; the court found no evidence of control by the "
+        "accused and acquitted.\",\"charges\":[{\"article\":\"Modern Slavery Act s.1\",\"form\":\"servitude\"}],"
+        "\"verdict\":\"acquitted\",\"victims\":{\"female_adult\":1},\"forms\":[\"servitude\"],"
+        "\"countries\":[{\"country\":\"PHL\",\"role\":\"origin\"},{\"country\":\"GBR\",\"role\":\"destination\"}],"
+        "\"source\":\"Fictional Law Reports 2023/UK/2\",\"language\":\"en\"}",
+    };
+    enum status st = STATUS_OK;
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(decisions); i++) {
+        json_t *in = json_loads(decisions[i], 0, NULL);
+        st = in != NULL ? caselaw_add(ctx, in, NULL) : err_set(STATUS_IO, "demo court decision %zu", i);
         json_decref(in);
     }
     return st;

@@ -132,5 +132,12 @@ const struct store_table store_tables[] = {
     {"coop_requests", "id"},
     {"coop_status_log", "id"},
     {"coop_documents", "id"},
+    /* Issue 5 part J3: court decisions (caselaw); the FTS5 index follows by trigger. */
+    {"court_decisions", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
+
+const enum stmt store_rebuilds[] = {
+    STMT_CASELAW_FTS_REBUILD, /* issue 5 part J3: court decisions */
+};
+const size_t store_rebuilds_count = ARRAY_LEN(store_rebuilds);

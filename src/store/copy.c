@@ -484,6 +484,16 @@ static enum status copy_table(struct store *from, struct store *to, const struct
     return st;
 }
 
+/* Derived indexes (store_rebuilds) rebuilt from the rows just loaded. */
+static enum status rebuild_derived(struct store *s)
+{
+    enum status st = STATUS_OK;
+    for (size_t i = 0; i < store_rebuilds_count && st == STATUS_OK; i++) {
+        st = store_exec(s, store_rebuilds[i], NULL, 0, NULL);
+    }
+    return st;
+}
+
 enum status store_copy(struct store *from, struct store *to, store_progress_fn progress, void *ctx)
 {
     ASSERT(from != to);
@@ -511,6 +521,9 @@ enum status store_copy(struct store *from, struct store *to, store_progress_fn p
         if (strcmp(store_tables[i].name, MIGRATIONS_TABLE) != 0) {
             st = copy_table(from, to, &store_tables[i], progress, ctx);
         }
+    }
+    if (st == STATUS_OK) {
+        st = rebuild_derived(to);
     }
     if (st == STATUS_OK) {
         st = store_tx_commit(to);
@@ -1051,6 +1064,9 @@ enum status store_restore(struct store *s, const char *path, store_progress_fn p
     if (st == STATUS_OK) {
         /* Read again and load; the checks run again, so a file changed since is refused too. */
         st = backup_read(path, s, progress, ctx);
+    }
+    if (st == STATUS_OK) {
+        st = rebuild_derived(s);
     }
     if (st == STATUS_OK && check != NULL) {
         st = check(s, check_ctx);

@@ -40,4 +40,9 @@ struct store_table {
 extern const struct store_table store_tables[];
 extern const size_t store_tables_count;
 
+/* Statements that rebuild derived indexes from the tables' rows (SQLite's FTS5 indexes, which
+ * are not in store_tables); copy and restore run them after loading, in the same transaction. */
+extern const enum stmt store_rebuilds[];
+extern const size_t store_rebuilds_count;
+
 #endif

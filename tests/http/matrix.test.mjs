@@ -867,3 +867,60 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 5 part J3: court decisions × the built-in roles. Columns: GET search, POST a decision,
+// GET one (recorded by a prosecutor of agency B: the collection is shared), PATCH it with If-Match, GET export?format=csv.
+const CASELAW_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403],
+    ['investigator', 'agency', 200, 201, 200, 200, 200],
+    ['prosecutor', 'agency', 200, 201, 200, 200, 200],
+    ['analyst', 'all', 403, 403, 403, 403, 403],
+    ['national_coordinator', 'all', 200, 403, 200, 403, 200],
+    ['fund_manager', 'all', 403, 403, 403, 403, 403],
+    ['trustee', 'all', 403, 403, 403, 403, 403],
+    ['auditor', 'all', 403, 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403, 403],
+];
+const CASELAW_DECISION = {
+    court_name: 'Matrix Court', court_level: 'appeal', country: 'FRA', decision_date: '2025-01-02',
+    summary: 'Fictional decision for the access matrix.', verdict: 'convicted', forms: ['forced_labour'],
+};
+
+eachEngine((engine) => {
+    let s, root, decisionId;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        root = await s.clientFor(s.addUser({ agency: 'B', role: 'prosecutor', scope: 'agency', totp: true }));
+        const r = await root.post('/api/v1/court-decisions', CASELAW_DECISION);
+        assert.equal(r.status, 201, r.text);
+        decisionId = r.json.id;
+        await Promise.all(
+            CASELAW_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `j${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('court-decision routes × roles', () => {
+        CASELAW_TABLE.forEach(([role, scope, search, add, get, patch, exp], i) => {
+            it(`${role} (scope ${scope}): search ${search}, POST ${add}, GET ${get}, PATCH ${patch}, export ${exp}`, async () => {
+                const c = clients.get(i);
+                const cur = await root.get(`/api/v1/court-decisions/${decisionId}`);
+                const got = {
+                    search: (await c.get('/api/v1/court-decisions?q=matrix')).status,
+                    add: (await c.post('/api/v1/court-decisions', CASELAW_DECISION)).status,
+                    get: (await c.get(`/api/v1/court-decisions/${decisionId}`)).status,
+                    patch: (await c.patch(`/api/v1/court-decisions/${decisionId}`, { case_number: `M-${i}` }, { headers: { 'If-Match': `"${cur.json.version}"` } })).status,
+                    exp: (await c.get('/api/v1/court-decisions/export?format=csv')).status,
+                };
+                assert.deepEqual(got, { search, add, get, patch, exp });
+            });
+        });
+    });
+});

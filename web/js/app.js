@@ -23,6 +23,7 @@ import * as myWork from './views/mywork.js';
 import * as report from './views/report.js';
 import * as intake from './views/intake.js';
 import * as coop from './views/coop.js'; // issue 5, part J6
+import * as caselaw from './views/caselaw.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -33,6 +34,7 @@ const NAV = [
   { path: 'intake', key: 'nav.intake', perm: 'intake.triage' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
   { path: 'providers', key: 'nav.providers', perm: ['referral.read', 'provider.manage'] },
+  { path: 'court-decisions', key: 'nav.caselaw', perm: 'justice.read' }, // issue 5 part J3
   { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
   { path: 'cooperation', key: 'nav.cooperation', perm: 'justice.read' },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
@@ -72,6 +74,10 @@ const ROUTES = [
   { re: /^referrals$/, view: referral, fn: 'renderReferrals', perm: 'referral.read' },
   { re: /^providers$/, view: referral, fn: 'renderProviders', perm: ['referral.read', 'provider.manage'] },
   { re: /^cases\/(\d+)\/screening$/, view: screening, perm: 'case.read' }, // part S
+  // Issue 5 part J3: court decisions (case law).
+  { re: /^court-decisions$/, view: caselaw, fn: 'renderSearch', perm: 'justice.read' },
+  { re: /^court-decisions\/new$/, view: caselaw, fn: 'renderNew', perm: 'justice.write' },
+  { re: /^court-decisions\/(\d+)$/, view: caselaw, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
