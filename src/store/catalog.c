@@ -59,6 +59,8 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Part T, intake. */
     SEALED(intake_tips, contact_enc, INTAKE_TIPS_CONTACT) SEALED(intake_tips, account_enc, INTAKE_TIPS_ACCOUNT)
         SEALED(intake_tips, location_enc, INTAKE_TIPS_LOCATION)
+    /* Issue 5, part J1: justice. */
+    SEALED(investigations, title_enc, INVESTIGATIONS_TITLE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -125,5 +127,7 @@ const struct store_table store_tables[] = {
     {"intake_tips", "id"},
     {"intake_settings", "id"},
     {"intake_throttle", "key_hash"},
+    /* Issue 5, part J1: justice. */
+    {"investigations", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
