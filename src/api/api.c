@@ -1407,6 +1407,11 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/intake/tips/{id}/triage", api_intake_tip_triage, 0, "intake.triage"},
     {HTTP_POST, "/api/v1/intake/tips/{id}/dismiss", api_intake_tip_dismiss, JSON, "intake.triage"},
     {HTTP_POST, "/api/v1/intake/tips/{id}/convert", api_intake_tip_convert, 0, "intake.triage"},
+    /* Issue 5, part J1: justice. */
+    {HTTP_GET, "/api/v1/investigations", api_investigations_list, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/investigations", api_investigations_create, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/investigations/{id}", api_investigation_get, 0, "justice.read"},
+    {HTTP_PATCH, "/api/v1/investigations/{id}", api_investigation_patch, JSON, "justice.write"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

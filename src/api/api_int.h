@@ -151,4 +151,10 @@ void api_intake_tip_triage(struct http_request *req, void *app);
 void api_intake_tip_dismiss(struct http_request *req, void *app);
 void api_intake_tip_convert(struct http_request *req, void *app);
 
+/* Issue 5, part J1: justice (api_justice.c). */
+void api_investigations_list(struct http_request *req, void *app);
+void api_investigations_create(struct http_request *req, void *app);
+void api_investigation_get(struct http_request *req, void *app);
+void api_investigation_patch(struct http_request *req, void *app);
+
 #endif

@@ -3051,6 +3051,8 @@ static const struct cli_table *const cli_tables[] = {
     /* issue 4, part T: tasks and the public intake */
     &cli_tasks_table,
     &cli_intake_table,
+    /* issue 5, part J1: justice */
+    &cli_justice_table,
 };
 
 static void usage_all(FILE *f)
