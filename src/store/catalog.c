@@ -61,6 +61,7 @@ const struct store_sealed_column store_sealed_columns[] = {
         SEALED(intake_tips, location_enc, INTAKE_TIPS_LOCATION)
     /* Issue 5, part J1: justice. */
     SEALED(investigations, title_enc, INVESTIGATIONS_TITLE)
+        SEALED(investigation_suspects, name_enc, INVESTIGATION_SUSPECTS_NAME)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -129,5 +130,8 @@ const struct store_table store_tables[] = {
     {"intake_throttle", "key_hash"},
     /* Issue 5, part J1: justice. */
     {"investigations", "id"},
+    {"investigation_offences", "id"},
+    {"investigation_suspects", "id"},
+    {"investigation_charges", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

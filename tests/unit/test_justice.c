@@ -11,13 +11,15 @@
 #include "audit/audit.h"
 #include "cases/vocab.h"
 #include "justice/investigation.h"
+#include "justice/proceedings.h"
+#include "justice/stats.h"
 #include "store/store.h"
 #include "testlib.h"
 
 struct world {
     struct test_env t;
     int64_t agency_a, agency_b;
-    int64_t inv_a, inv_own, pros_a, inv_b, worker, coord;
+    int64_t inv_a, inv_own, pros_a, inv_b, worker, coord, analyst;
 };
 
 static int setup(void **state)
@@ -33,6 +35,7 @@ static int setup(void **state)
     w->inv_b = test_user(&w->t, "inv_b", w->agency_b, "investigator", "agency");
     w->worker = test_user(&w->t, "worker", w->agency_a, "caseworker", "own");
     w->coord = test_user(&w->t, "coord", w->agency_a, "national_coordinator", "all");
+    w->analyst = test_user(&w->t, "analyst", w->agency_a, "analyst", "all");
     *state = w;
     return 0;
 }
@@ -217,10 +220,264 @@ static void test_justice__investigation(void **state)
     op_reset(&o);
 }
 
+/* Adds through the domain functions with a JSON literal. */
+struct pop {
+    int64_t inv, id, version;
+    json_t *in;
+    int kind; /* 0 offence, 1 suspect, 2 charge */
+    struct justice_suspect *suspects;
+    size_t count;
+    struct justice_stats_query q;
+    const char *names[JUSTICE_STATS_KEYS];
+    size_t names_count;
+    struct justice_stat_row *rows;
+};
+
+static enum status op_padd(const struct auth_ctx *c, void *p)
+{
+    struct pop *o = p;
+    return o->kind == 0   ? justice_offence_add(c, o->inv, o->in, &o->id)
+           : o->kind == 1 ? justice_suspect_add(c, o->inv, o->in, &o->id)
+                          : justice_charge_add(c, o->inv, o->in, &o->id);
+}
+
+static enum status op_pupdate(const struct auth_ctx *c, void *p)
+{
+    struct pop *o = p;
+    return o->kind == 0   ? justice_offence_update(c, o->inv, o->id, o->version, o->in)
+           : o->kind == 1 ? justice_suspect_update(c, o->inv, o->id, o->version, o->in)
+                          : justice_charge_update(c, o->inv, o->id, o->version, o->in);
+}
+
+static enum status op_suspects(const struct auth_ctx *c, void *p)
+{
+    struct pop *o = p;
+    return justice_suspects(c, o->inv, &o->suspects, &o->count);
+}
+
+static enum status op_stats(const struct auth_ctx *c, void *p)
+{
+    struct pop *o = p;
+    return justice_stats_offenders(c, &o->q, o->names, &o->names_count, &o->rows, &o->count);
+}
+
+static int64_t padd(struct world *w, int64_t uid, int64_t inv, int kind, const char *json, enum status want)
+{
+    struct pop o = {.inv = inv, .kind = kind, .in = json_loads(json, 0, NULL)};
+    assert_non_null(o.in);
+    enum status st = run_as(w, uid, op_padd, (struct op *)(void *)&o);
+    if (st != want) {
+        fprintf(stderr, "%s: %s\n", json, err_last());
+    }
+    assert_int_equal(st, want);
+    json_decref(o.in);
+    return o.id;
+}
+
+static void pupdate(struct world *w, int64_t uid, int64_t inv, int kind, int64_t id, const char *json, enum status want)
+{
+    struct pop o = {.inv = inv, .kind = kind, .id = id, .in = json_loads(json, 0, NULL)};
+    enum status st = run_as(w, uid, op_pupdate, (struct op *)(void *)&o);
+    if (st != want) {
+        fprintf(stderr, "%s: %s\n", json, err_last());
+    }
+    assert_int_equal(st, want);
+    json_decref(o.in);
+}
+
+static int64_t new_inv(struct world *w, int64_t uid, const char *ref, const char *country)
+{
+    struct op o;
+    memset(&o, 0, sizeof o);
+    o.in = (struct investigation_input){.reference = ref, .country = country};
+    assert_int_equal(run_as(w, uid, op_create, &o), STATUS_OK);
+    return o.id;
+}
+
+/* Looks up a row's count by its keys (NULL: any). */
+static int64_t stat_count(const struct pop *o, const char *k0, const char *k1, const char *k2, const char *k3)
+{
+    const char *want[4] = {k0, k1, k2, k3};
+    for (size_t i = 0; i < o->count; i++) {
+        bool ok = true;
+        for (size_t k = 0; k < o->names_count; k++) {
+            ok = ok && (want[k] == NULL || strcmp(o->rows[i].keys[k], want[k]) == 0);
+        }
+        if (ok) {
+            return o->rows[i].count;
+        }
+    }
+    return 0;
+}
+
+static const struct justice_suspect *suspect_by_id(const struct pop *o, int64_t id)
+{
+    for (size_t i = 0; i < o->count; i++) {
+        if (o->suspects[i].id == id) {
+            return &o->suspects[i];
+        }
+    }
+    fail_msg("suspect %lld not listed", (long long)id);
+    return NULL;
+}
+
+static void test_justice__proceedings_and_funnel(void **state)
+{
+    struct world *w = *state;
+    int64_t inv = new_inv(w, w->inv_a, "PF/1", "NGA");
+    int64_t off_sex = padd(w, w->inv_a, inv, 0,
+                           "{\"article_code\":\"s.11\",\"article_text\":\"Trafficking in persons\","
+                           "\"form\":\"sexual_exploitation\",\"modality\":\"organising\",\"organised_group\":true,"
+                           "\"linked_crimes\":[\"money_laundering\",\"corruption\"]}",
+                           STATUS_OK);
+    int64_t off_lab = padd(w, w->inv_a, inv, 0, "{\"article_code\":\"s.13\",\"form\":\"forced_labour\"}", STATUS_OK);
+    padd(w, w->inv_a, inv, 0, "{\"article_code\":\"s.13\",\"form\":\"pickpocketing\"}", STATUS_INVALID);
+    assert_string_equal(err_last_field(), "form");
+    padd(w, w->inv_a, inv, 0, "{\"article_code\":\"s.13\",\"form\":\"other\",\"linked_crimes\":[\"arson\"]}",
+         STATUS_INVALID);
+    padd(w, w->inv_a, inv, 0, "{\"form\":\"other\"}", STATUS_INVALID);
+    assert_string_equal(err_last_field(), "article_code");
+    padd(w, w->inv_b, inv, 0, "{\"article_code\":\"x\",\"form\":\"other\"}", STATUS_NOT_FOUND);
+    padd(w, w->coord, inv, 0, "{\"article_code\":\"x\",\"form\":\"other\"}", STATUS_DENIED);
+
+    int64_t s1 = padd(w, w->inv_a, inv, 1,
+                      "{\"kind\":\"natural\",\"name\":\"Ade Bello\",\"role\":\"RecruiterOrIntermediary\","
+                      "\"sex\":\"male\",\"age\":41,\"citizenship\":\"NGA\"}",
+                      STATUS_OK);
+    int64_t s2 = padd(w, w->inv_a, inv, 1,
+                      "{\"kind\":\"natural\",\"name\":\"Mary Kone\",\"sex\":\"female\",\"age_band\":\"30--38\","
+                      "\"citizenship\":\"CIV\"}",
+                      STATUS_OK);
+    int64_t s3 = padd(w, w->inv_a, inv, 1, "{\"kind\":\"legal\",\"name\":\"Harbour Jobs Ltd\",\"citizenship\":\"NGA\"}",
+                      STATUS_OK);
+    padd(w, w->inv_a, inv, 1, "{\"kind\":\"legal\",\"sex\":\"male\"}", STATUS_INVALID);
+    padd(w, w->inv_a, inv, 1, "{\"kind\":\"natural\",\"age\":200}", STATUS_INVALID);
+    assert_string_equal(err_last_field(), "age");
+    padd(w, w->inv_a, inv, 1, "{\"kind\":\"natural\",\"citizenship\":\"Atlantis\"}", STATUS_INVALID);
+
+    /* The name is sealed; the coordinator (no fg.identity.read) reads suspects without names. */
+    struct pop o = {.inv = inv};
+    assert_int_equal(run_as(w, w->pros_a, op_suspects, (struct op *)(void *)&o), STATUS_OK);
+    assert_int_equal(o.count, 3);
+    assert_string_equal(suspect_by_id(&o, s1)->name, "Ade Bello");
+    assert_string_equal(suspect_by_id(&o, s1)->role, "RecruiterOrIntermediary");
+    assert_string_equal(suspect_by_id(&o, s2)->age_band, "30--38");
+    justice_suspects_free(o.suspects, o.count);
+    memset(&o, 0, sizeof o);
+    o.inv = inv;
+    assert_int_equal(run_as(w, w->coord, op_suspects, (struct op *)(void *)&o), STATUS_OK);
+    assert_null(suspect_by_id(&o, s3)->name);
+    assert_true(suspect_by_id(&o, s3)->name_withheld);
+    justice_suspects_free(o.suspects, o.count);
+    /* A change without the name keeps it (and its blind index). */
+    pupdate(w, w->inv_a, inv, 1, s1, "{\"age\":42}", STATUS_OK);
+    memset(&o, 0, sizeof o);
+    o.inv = inv;
+    assert_int_equal(run_as(w, w->pros_a, op_suspects, (struct op *)(void *)&o), STATUS_OK);
+    assert_string_equal(suspect_by_id(&o, s1)->name, "Ade Bello");
+    assert_int_equal(suspect_by_id(&o, s1)->age, 42);
+    assert_int_equal(suspect_by_id(&o, s1)->version, 2);
+    justice_suspects_free(o.suspects, o.count);
+    pupdate(w, w->inv_a, inv, 1, s1, "{\"age\":43}", STATUS_OK);
+
+    /* The funnel: order of stages checked. */
+    char buf[256];
+    snprintf(buf, sizeof buf, "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"2025-02-01\"}", (long long)s1,
+             (long long)off_sex);
+    int64_t c1 = padd(w, w->inv_a, inv, 2, buf, STATUS_OK);
+    padd(w, w->inv_a, inv, 2, buf, STATUS_CONFLICT);
+    snprintf(buf, sizeof buf, "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"2025-02-01\"}", (long long)s1,
+             (long long)off_lab);
+    padd(w, w->inv_a, inv, 2, buf, STATUS_OK);
+    snprintf(buf, sizeof buf,
+             "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"2025-03-01\",\"prosecuted\":\"2025-06-01\"}",
+             (long long)s2, (long long)off_sex);
+    int64_t c2 = padd(w, w->inv_a, inv, 2, buf, STATUS_OK);
+    snprintf(buf, sizeof buf,
+             "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"2025-03-01\",\"prosecuted\":\"2026-01-10\","
+             "\"outcome\":\"convicted\",\"decided\":\"2026-05-02\"}",
+             (long long)s3, (long long)off_lab);
+    padd(w, w->inv_a, inv, 2, buf, STATUS_OK);
+    snprintf(buf, sizeof buf, "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"2025-03-01\"}", (long long)s3,
+             (long long)12345);
+    padd(w, w->inv_a, inv, 2, buf, STATUS_INVALID);
+    assert_string_equal(err_last_field(), "offence_id");
+    pupdate(w, w->inv_a, inv, 2, c1, "{\"outcome\":\"convicted\",\"decided\":\"2026-01-01\"}", STATUS_INVALID);
+    assert_string_equal(err_last_field(), "outcome");
+    pupdate(w, w->inv_a, inv, 2, c1, "{\"prosecuted\":\"2025-01-01\"}", STATUS_INVALID);
+    assert_string_equal(err_last_field(), "prosecuted");
+    pupdate(w, w->inv_a, inv, 2, c1, "{\"prosecuted\":\"2025-09-01\"}", STATUS_OK);
+    pupdate(w, w->pros_a, inv, 2, c1, "{\"outcome\":\"convicted\",\"decided\":\"2026-03-03\"}", STATUS_OK);
+    pupdate(w, w->pros_a, inv, 2, c2, "{\"outcome\":\"acquitted\"}", STATUS_INVALID);
+    assert_string_equal(err_last_field(), "decided");
+    pupdate(w, w->pros_a, inv, 2, c2, "{\"outcome\":\"acquitted\",\"decided\":\"2026-02-02\"}", STATUS_OK);
+    pupdate(w, w->inv_b, inv, 2, c2, "{\"contacted\":\"2025-03-02\"}", STATUS_NOT_FOUND);
+
+    /* An investigation of agency B: a foreign national contacted in 2026. */
+    int64_t inv2 = new_inv(w, w->inv_b, "KE/1", "KEN");
+    int64_t off2 = padd(w, w->inv_b, inv2, 0, "{\"article_code\":\"3\",\"form\":\"forced_labour\"}", STATUS_OK);
+    int64_t s4 =
+        padd(w, w->inv_b, inv2, 1, "{\"kind\":\"natural\",\"sex\":\"male\",\"citizenship\":\"NGA\"}", STATUS_OK);
+    snprintf(buf, sizeof buf, "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"2026-04-01\"}", (long long)s4,
+             (long long)off2);
+    padd(w, w->inv_b, inv2, 2, buf, STATUS_OK);
+
+    /* The funnel per year by sex and citizenship (scope all). */
+    memset(&o, 0, sizeof o);
+    o.q = (struct justice_stats_query){.by = {"year", "sex", "citizenship"}, .by_count = 3};
+    assert_int_equal(run_as(w, w->analyst, op_stats, (struct op *)(void *)&o), STATUS_OK);
+    assert_int_equal(o.names_count, 4);
+    assert_string_equal(o.names[0], "stage");
+    /* s1 has two charges contacted in 2025: counted once. */
+    assert_int_equal(stat_count(&o, "contact", "2025", "male", "NGA"), 1);
+    assert_int_equal(stat_count(&o, "contact", "2025", "female", "CIV"), 1);
+    assert_int_equal(stat_count(&o, "contact", "2025", "legal_person", "NGA"), 1);
+    assert_int_equal(stat_count(&o, "contact", "2026", "male", "NGA"), 1);
+    assert_int_equal(stat_count(&o, "prosecuted", "2025", NULL, NULL), 1); /* s1 2025-09; s2 2025-06 */
+    assert_int_equal(stat_count(&o, "prosecuted", "2026", "legal_person", "NGA"), 1);
+    assert_int_equal(stat_count(&o, "convicted", "2026", "male", "NGA"), 1);
+    assert_int_equal(stat_count(&o, "convicted", "2026", "legal_person", "NGA"), 1);
+    assert_int_equal(stat_count(&o, "convicted", NULL, "female", NULL), 0); /* acquitted */
+    char *csv = justice_stats_csv(o.names, o.names_count, o.rows, o.count);
+    assert_non_null(strstr(csv, "stage,year,sex,citizenship,count\n"));
+    assert_null(strstr(csv, "Bello"));
+    free(csv);
+    justice_stats_free(o.rows, o.count);
+
+    /* One stage, nationals and exploitation; a date range; the agency's scope. */
+    memset(&o, 0, sizeof o);
+    o.q = (struct justice_stats_query){.by = {"nationals", "exploitation"}, .by_count = 2, .stage = "contact"};
+    assert_int_equal(run_as(w, w->analyst, op_stats, (struct op *)(void *)&o), STATUS_OK);
+    assert_int_equal(o.names_count, 2);
+    assert_int_equal(stat_count(&o, "national", "sexual_exploitation", NULL, NULL), 1);
+    assert_int_equal(stat_count(&o, "national", "forced_labour", NULL, NULL), 2); /* s1, s3 */
+    assert_int_equal(stat_count(&o, "foreign", "sexual_exploitation", NULL, NULL), 1);
+    assert_int_equal(stat_count(&o, "foreign", "forced_labour", NULL, NULL), 1); /* s4 in Kenya */
+    justice_stats_free(o.rows, o.count);
+    memset(&o, 0, sizeof o);
+    o.q = (struct justice_stats_query){.by = {"legal_person"}, .by_count = 1, .stage = "contact"};
+    assert_int_equal(util_time_parse(&o.q.from_ms, "2026-01-01"), STATUS_OK);
+    assert_int_equal(run_as(w, w->analyst, op_stats, (struct op *)(void *)&o), STATUS_OK);
+    assert_int_equal(o.count, 1);
+    assert_int_equal(stat_count(&o, "no", NULL, NULL, NULL), 1);
+    justice_stats_free(o.rows, o.count);
+
+    /* Input checks and permission: stats.read only. */
+    memset(&o, 0, sizeof o);
+    o.q = (struct justice_stats_query){.by = {"name"}, .by_count = 1};
+    assert_int_equal(run_as(w, w->analyst, op_stats, (struct op *)(void *)&o), STATUS_INVALID);
+    o.q = (struct justice_stats_query){.by = {"sex"}, .by_count = 1, .stage = "arrested"};
+    assert_int_equal(run_as(w, w->analyst, op_stats, (struct op *)(void *)&o), STATUS_INVALID);
+    assert_string_equal(err_last_field(), "stage");
+    o.q = (struct justice_stats_query){.by = {"sex"}, .by_count = 1};
+    assert_int_equal(run_as(w, w->inv_a, op_stats, (struct op *)(void *)&o), STATUS_DENIED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_justice__investigation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_justice__proceedings_and_funnel, setup, teardown),
     };
     TEST_RUN_BOTH("justice", tests, NULL, NULL);
 }

@@ -18,3 +18,63 @@ CREATE TABLE investigations (
     version INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 CREATE INDEX investigations_agency ON investigations(agency_id, status, opened);
+
+-- Offences under national criminal-code articles (clear: law, not people), mapped to the
+-- Protocol's forms of exploitation (GLOTIP), with the charge modality (para 43(b)), organised
+-- criminal group (43(c)), public officials / corruption (47) and linked crimes (48: a
+-- comma-separated set of codes).
+CREATE TABLE investigation_offences (
+    id INTEGER PRIMARY KEY,
+    investigation_id INTEGER NOT NULL REFERENCES investigations(id) ON DELETE CASCADE,
+    article_code TEXT NOT NULL,
+    article_text TEXT NOT NULL DEFAULT '',
+    form TEXT NOT NULL CHECK (form IN ('sexual_exploitation', 'forced_labour', 'slavery', 'servitude', 'organ_removal',
+                                       'forced_criminality', 'forced_begging', 'forced_marriage', 'other')),
+    modality TEXT NOT NULL DEFAULT 'commission'
+        CHECK (modality IN ('commission', 'attempt', 'participation', 'organising')),
+    organised_group INTEGER NOT NULL DEFAULT 0 CHECK (organised_group IN (0, 1)),
+    official_involved INTEGER NOT NULL DEFAULT 0 CHECK (official_involved IN (0, 1)),
+    linked_crimes TEXT NOT NULL DEFAULT '',
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX investigation_offences_inv ON investigation_offences(investigation_id);
+
+-- Suspects and offenders, natural or legal persons (para 44). The name is sealed with a blind
+-- index of its normalised form; sex, age, age band, citizenship and the HTCDS role are codes.
+CREATE TABLE investigation_suspects (
+    id INTEGER PRIMARY KEY,
+    investigation_id INTEGER NOT NULL REFERENCES investigations(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('natural', 'legal')),
+    name_enc BLOB,
+    name_bidx BLOB,
+    role TEXT NOT NULL DEFAULT '',
+    sex TEXT NOT NULL DEFAULT '' CHECK (sex IN ('', 'female', 'male', 'unknown')),
+    age INTEGER CHECK (age IS NULL OR (age >= 0 AND age <= 130)),
+    age_band TEXT NOT NULL DEFAULT '',
+    citizenship TEXT NOT NULL DEFAULT '',
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX investigation_suspects_inv ON investigation_suspects(investigation_id);
+CREATE INDEX investigation_suspects_bidx ON investigation_suspects(name_bidx);
+
+-- The funnel per suspect and offence: formal contact -> prosecuted -> convicted or acquitted,
+-- with dates (YYYY-MM-DD, '' when not reached).
+CREATE TABLE investigation_charges (
+    id INTEGER PRIMARY KEY,
+    investigation_id INTEGER NOT NULL REFERENCES investigations(id) ON DELETE CASCADE,
+    suspect_id INTEGER NOT NULL REFERENCES investigation_suspects(id) ON DELETE CASCADE,
+    offence_id INTEGER NOT NULL REFERENCES investigation_offences(id) ON DELETE CASCADE,
+    contacted TEXT NOT NULL DEFAULT '',
+    prosecuted TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'convicted', 'acquitted')),
+    decided TEXT NOT NULL DEFAULT '',
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (suspect_id, offence_id)
+) STRICT;
+CREATE INDEX investigation_charges_inv ON investigation_charges(investigation_id);
