@@ -156,5 +156,15 @@ void api_investigations_list(struct http_request *req, void *app);
 void api_investigations_create(struct http_request *req, void *app);
 void api_investigation_get(struct http_request *req, void *app);
 void api_investigation_patch(struct http_request *req, void *app);
+void api_investigation_offences(struct http_request *req, void *app);
+void api_investigation_offence_add(struct http_request *req, void *app);
+void api_investigation_offence_patch(struct http_request *req, void *app);
+void api_investigation_suspects(struct http_request *req, void *app);
+void api_investigation_suspect_add(struct http_request *req, void *app);
+void api_investigation_suspect_patch(struct http_request *req, void *app);
+void api_investigation_charges(struct http_request *req, void *app);
+void api_investigation_charge_add(struct http_request *req, void *app);
+void api_investigation_charge_patch(struct http_request *req, void *app);
+void api_stats_offenders(struct http_request *req, void *app);
 
 #endif

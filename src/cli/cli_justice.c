@@ -6,6 +6,8 @@
 
 #include "cli/cli_int.h"
 #include "justice/investigation.h"
+#include "justice/proceedings.h"
+#include "justice/stats.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -192,6 +194,289 @@ static int cmd_investigation_update(const struct command *cmd, struct args *args
     return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
+/* Offences, suspects and charges: options become the JSON members the domain reads. */
+enum member_type { M_TEXT, M_BOOL, M_INT, M_LIST };
+struct member {
+    const char *opt; /* the option */
+    const char *key; /* the JSON member */
+    enum member_type type;
+};
+
+static const struct member offence_members[] = {{"article-code", "article_code", M_TEXT},
+                                                {"article-text", "article_text", M_TEXT},
+                                                {"form", "form", M_TEXT},
+                                                {"modality", "modality", M_TEXT},
+                                                {"organised-group", "organised_group", M_BOOL},
+                                                {"official-involved", "official_involved", M_BOOL},
+                                                {"linked", "linked_crimes", M_LIST},
+                                                {0}};
+static const struct member suspect_members[] = {{"kind", "kind", M_TEXT},
+                                                {"name", "name", M_TEXT},
+                                                {"role", "role", M_TEXT},
+                                                {"sex", "sex", M_TEXT},
+                                                {"age", "age", M_INT},
+                                                {"age-band", "age_band", M_TEXT},
+                                                {"citizenship", "citizenship", M_TEXT},
+                                                {0}};
+static const struct member charge_members[] = {{"suspect", "suspect_id", M_INT},
+                                               {"offence", "offence_id", M_INT},
+                                               {"contacted", "contacted", M_TEXT},
+                                               {"prosecuted", "prosecuted", M_TEXT},
+                                               {"outcome", "outcome", M_TEXT},
+                                               {"decided", "decided", M_TEXT},
+                                               {0}};
+
+static enum status members_json(const struct command *cmd, struct args *args, const struct member *m, json_t **out)
+{
+    json_t *o = json_object();
+    enum status st = STATUS_OK;
+    for (; st == STATUS_OK && m->opt != NULL; m++) {
+        const char *v = cli_opt(cmd, args, m->opt);
+        if (v == NULL) {
+            continue;
+        }
+        int64_t n = 0;
+        switch (m->type) {
+        case M_TEXT: json_object_set_new(o, m->key, json_string(v)); break;
+        case M_BOOL:
+            if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+                st = err_set_field(STATUS_INVALID, m->opt, "--%s: yes or no", m->opt);
+            } else {
+                json_object_set_new(o, m->key, json_boolean(strcmp(v, "yes") == 0));
+            }
+            break;
+        case M_INT:
+            if (util_parse_i64(&n, v) != STATUS_OK) {
+                st = err_set_field(STATUS_INVALID, m->opt, "--%s: a number", m->opt);
+            } else {
+                json_object_set_new(o, m->key, json_integer(n));
+            }
+            break;
+        case M_LIST: {
+            json_t *arr = json_array();
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", v);
+            char *save = NULL;
+            for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+                json_array_append_new(arr, json_string(t));
+            }
+            json_object_set_new(o, m->key, arr);
+            break;
+        }
+        }
+    }
+    if (st != STATUS_OK) {
+        json_decref(o);
+        o = NULL;
+    }
+    *out = o;
+    return st;
+}
+
+struct part_cli {
+    char kind; /* 'o', 's', 'c' */
+    bool change;
+    int64_t inv_id, id, version;
+    json_t *in;
+};
+
+static enum status op_part(const struct auth_ctx *ctx, void *p)
+{
+    struct part_cli *o = p;
+    if (o->change) {
+        return o->kind == 'o'   ? justice_offence_update(ctx, o->inv_id, o->id, o->version, o->in)
+               : o->kind == 's' ? justice_suspect_update(ctx, o->inv_id, o->id, o->version, o->in)
+                                : justice_charge_update(ctx, o->inv_id, o->id, o->version, o->in);
+    }
+    return o->kind == 'o'   ? justice_offence_add(ctx, o->inv_id, o->in, &o->id)
+           : o->kind == 's' ? justice_suspect_add(ctx, o->inv_id, o->in, &o->id)
+                            : justice_charge_add(ctx, o->inv_id, o->in, &o->id);
+}
+
+/* "... add INVESTIGATION_ID" and "... update INVESTIGATION_ID ID". Prints the id. */
+static int part_cmd(const struct command *cmd, struct args *args, char kind, const struct member *members)
+{
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct part_cli o = {.kind = kind, .change = args->npos == 2};
+    st = positive_id("INVESTIGATION_ID", args->pos[0], &o.inv_id);
+    if (st == STATUS_OK && o.change) {
+        st = positive_id("ID", args->pos[1], &o.id);
+    }
+    if (st == STATUS_OK) {
+        st = members_json(cmd, args, members, &o.in);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_part, &o);
+    }
+    if (st == STATUS_OK && cli_json_out) {
+        cli_print_json(json_pack("{sI}", "id", (json_int_t)o.id));
+    } else if (st == STATUS_OK) {
+        printf("%lld\n", (long long)o.id);
+    }
+    json_decref(o.in);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static int cmd_offence(const struct command *cmd, struct args *args)
+{
+    return part_cmd(cmd, args, 'o', offence_members);
+}
+
+static int cmd_suspect(const struct command *cmd, struct args *args)
+{
+    return part_cmd(cmd, args, 's', suspect_members);
+}
+
+static int cmd_charge(const struct command *cmd, struct args *args)
+{
+    return part_cmd(cmd, args, 'c', charge_members);
+}
+
+/* Shows the proceedings: offences, suspects (names when readable) and charges. */
+struct proceedings_cli {
+    int64_t inv_id;
+    struct justice_offence *offences;
+    size_t n_off;
+    struct justice_suspect *suspects;
+    size_t n_sus;
+    struct justice_charge *charges;
+    size_t n_chg;
+};
+
+static enum status op_proceedings(const struct auth_ctx *ctx, void *p)
+{
+    struct proceedings_cli *o = p;
+    enum status st = justice_offences(ctx, o->inv_id, &o->offences, &o->n_off);
+    if (st == STATUS_OK) {
+        st = justice_suspects(ctx, o->inv_id, &o->suspects, &o->n_sus);
+    }
+    if (st == STATUS_OK) {
+        st = justice_charges(ctx, o->inv_id, &o->charges, &o->n_chg);
+    }
+    return st;
+}
+
+static int cmd_proceedings(const struct command *cmd, struct args *args)
+{
+    (void)cmd;
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct proceedings_cli o;
+    memset(&o, 0, sizeof o);
+    st = positive_id("INVESTIGATION_ID", args->pos[0], &o.inv_id);
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_proceedings, &o);
+    }
+    if (st == STATUS_OK) {
+        json_t *off = json_array(), *sus = json_array(), *chg = json_array();
+        for (size_t i = 0; i < o.n_off; i++) {
+            json_array_append_new(off, justice_offence_to_json(&o.offences[i]));
+        }
+        for (size_t i = 0; i < o.n_sus; i++) {
+            json_array_append_new(sus, justice_suspect_to_json(&o.suspects[i]));
+        }
+        for (size_t i = 0; i < o.n_chg; i++) {
+            json_array_append_new(chg, justice_charge_to_json(&o.charges[i]));
+        }
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sososo}", "offences", off, "suspects", sus, "charges", chg));
+        } else {
+            for (size_t i = 0; i < o.n_off; i++) {
+                const struct justice_offence *f = &o.offences[i];
+                printf("offence %lld  %s  %s  %s%s%s%s%s\n", (long long)f->id, f->article_code, f->form, f->modality,
+                       f->organised_group ? "  organised group" : "", f->official_involved ? "  official" : "",
+                       f->linked_crimes[0] ? "  linked: " : "", f->linked_crimes);
+            }
+            for (size_t i = 0; i < o.n_sus; i++) {
+                const struct justice_suspect *u = &o.suspects[i];
+                printf("suspect %lld  %s  %s  %s  %s  %s\n", (long long)u->id, u->kind,
+                       u->name ? u->name : (u->name_withheld ? "(withheld)" : "-"), u->sex[0] ? u->sex : "-",
+                       u->citizenship[0] ? u->citizenship : "-", u->role[0] ? u->role : "-");
+            }
+            for (size_t i = 0; i < o.n_chg; i++) {
+                const struct justice_charge *c = &o.charges[i];
+                printf("charge %lld  suspect %lld  offence %lld  contact %s  prosecuted %s  %s %s\n", (long long)c->id,
+                       (long long)c->suspect_id, (long long)c->offence_id, c->contacted,
+                       c->prosecuted[0] ? c->prosecuted : "-", c->outcome[0] ? c->outcome : "pending", c->decided);
+            }
+            json_decref(off);
+            json_decref(sus);
+            json_decref(chg);
+        }
+    }
+    justice_offences_free(o.offences, o.n_off);
+    justice_suspects_free(o.suspects, o.n_sus);
+    justice_charges_free(o.charges, o.n_chg);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+/* ctis stats offenders. */
+struct offender_stats_cli {
+    struct justice_stats_query q;
+    const char *names[JUSTICE_STATS_KEYS];
+    size_t names_count;
+    struct justice_stat_row *rows;
+    size_t count;
+};
+
+static enum status op_offender_stats(const struct auth_ctx *ctx, void *p)
+{
+    struct offender_stats_cli *o = p;
+    return justice_stats_offenders(ctx, &o->q, o->names, &o->names_count, &o->rows, &o->count);
+}
+
+static int cmd_stats_offenders(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct offender_stats_cli o;
+    memset(&o, 0, sizeof o);
+    char by[128];
+    snprintf(by, sizeof by, "%s", cli_opt(cmd, args, "by") ? cli_opt(cmd, args, "by") : "sex");
+    char *save = NULL;
+    for (char *t = strtok_r(by, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+        if (o.q.by_count == 3) {
+            st = err_set_field(STATUS_INVALID, "by", "--by: at most three dimensions");
+            break;
+        }
+        o.q.by[o.q.by_count++] = t;
+    }
+    o.q.stage = cli_opt(cmd, args, "stage");
+    if (st == STATUS_OK && cli_opt(cmd, args, "from")) {
+        st = util_time_parse(&o.q.from_ms, cli_opt(cmd, args, "from"));
+    }
+    if (st == STATUS_OK && cli_opt(cmd, args, "to")) {
+        st = util_time_parse_end(&o.q.to_ms, cli_opt(cmd, args, "to"));
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_offender_stats, &o);
+    }
+    if (st == STATUS_OK) {
+        if (cli_json_out) {
+            cli_print_json(justice_stats_json(o.names, o.names_count, o.rows, o.count));
+        } else {
+            char *csv = justice_stats_csv(o.names, o.names_count, o.rows, o.count);
+            fputs(csv, stdout);
+            free(csv);
+        }
+    }
+    justice_stats_free(o.rows, o.count);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
 static const struct command justice_commands[] = {
     {"investigation list",
      "",
@@ -229,6 +514,65 @@ static const struct command justice_commands[] = {
       {"status", true, "open, referred_to_prosecution or closed"},
       {"country", true, "the country (ISO code or name; \"\" clears)"}},
      cmd_investigation_update},
+    {"investigation proceedings",
+     "INVESTIGATION_ID",
+     1,
+     1,
+     "Shows an investigation's offences, suspects (names audited) and charges with the funnel.",
+     {{0}},
+     cmd_proceedings},
+    {"investigation offence",
+     "INVESTIGATION_ID [OFFENCE_ID]",
+     1,
+     2,
+     "Adds an offence, or changes one (with OFFENCE_ID); prints its id.",
+     {{"article-code", true, "the national criminal-code article (required to add)"},
+      {"article-text", true, "the article's text"},
+      {"form", true,
+       "sexual_exploitation, forced_labour, slavery, servitude, organ_removal, forced_criminality, forced_begging, "
+       "forced_marriage or other (required to add)"},
+      {"modality", true, "commission (default), attempt, participation or organising"},
+      {"organised-group", true, "yes or no: an organised criminal group was involved"},
+      {"official-involved", true, "yes or no: a public official was involved (corruption)"},
+      {"linked", true,
+       "linked crimes, comma-separated: money_laundering, migrant_smuggling, document_fraud, corruption, other"}},
+     cmd_offence},
+    {"investigation suspect",
+     "INVESTIGATION_ID [SUSPECT_ID]",
+     1,
+     2,
+     "Adds a suspect (natural or legal person), or changes one (with SUSPECT_ID); prints its id.",
+     {{"kind", true, "natural or legal (required to add)"},
+      {"name", true, "the name (sealed)"},
+      {"role", true, "the HTCDS perpetrator role (vocab perp_role)"},
+      {"sex", true, "female, male or unknown"},
+      {"age", true, "age in years"},
+      {"age-band", true, "0--29, 30--38, 39--47 or 48+"},
+      {"citizenship", true, "the country of citizenship"}},
+     cmd_suspect},
+    {"investigation charge",
+     "INVESTIGATION_ID [CHARGE_ID]",
+     1,
+     2,
+     "Charges a suspect with an offence, or moves a charge along the funnel (with CHARGE_ID); prints its id.",
+     {{"suspect", true, "the suspect's id (to add)"},
+      {"offence", true, "the offence's id (to add)"},
+      {"contacted", true, "date of formal contact, YYYY-MM-DD (required)"},
+      {"prosecuted", true, "date prosecuted"},
+      {"outcome", true, "convicted or acquitted"},
+      {"decided", true, "date of the decision"}},
+     cmd_charge},
+    {"stats offenders",
+     "",
+     0,
+     0,
+     "Counts offenders (persons) at each stage of the funnel by up to three dimensions (CSV, or --json).",
+     {{"by", true, "sex, age_group, citizenship, nationals, exploitation, year, legal_person (comma-separated)"},
+      {"stage", true, "contact, prosecuted or convicted (default: every stage, as a first column)"},
+      {"from", true, "stage dates from this date"},
+      {"to", true, "stage dates up to this date"},
+      {"csv", false, "CSV output (the default)"}},
+     cmd_stats_offenders},
 };
 
 const struct cli_table cli_justice_table = {justice_commands, ARRAY_LEN(justice_commands)};

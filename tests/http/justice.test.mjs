@@ -15,7 +15,7 @@ function assertError(r, status, code, field) {
 
 eachEngine((engine) => {
     let s;
-    let invA, prosA, invB, cwA, coord;
+    let invA, prosA, invB, cwA, coord, analyst;
 
     before(async () => {
         s = await startServer({ engine });
@@ -24,6 +24,7 @@ eachEngine((engine) => {
         invB = await s.clientFor(s.addUser({ agency: 'B', role: 'investigator', scope: 'agency' }));
         cwA = await s.clientFor(s.addUser({ agency: 'A', role: 'caseworker', scope: 'own' }));
         coord = await s.clientFor(s.addUser({ agency: 'A', role: 'national_coordinator', scope: 'all' }));
+        analyst = await s.clientFor(s.addUser({ agency: 'A', role: 'analyst', scope: 'all', totp: false }));
     });
     after(async () => {
         await s?.stop();
@@ -89,6 +90,92 @@ eachEngine((engine) => {
             const u = s.cliOk(['investigation', 'update', String(c.id), '--status', 'closed', '--json']).json;
             assert.equal(u.status, 'closed');
             assert.equal(s.cliOk(['investigation', 'show', String(c.id), '--json']).json.version, 2);
+        });
+    });
+
+    describe('offences, suspects and the funnel', () => {
+        let inv, off, sus, legal, charge;
+        const im = (v) => ({ headers: { 'If-Match': `"${v}"` } });
+        it('an offence with modality, organised group, officials and linked crimes', async () => {
+            inv = (await invA.post('/api/v1/investigations', { reference: 'PF/2026/0100', country: 'NGA', opened: '2025-01-10' })).json;
+            let r = await invA.post(`/api/v1/investigations/${inv.id}/offences`, { article_code: 's.11(1)', article_text: 'Trafficking in persons for sexual exploitation', form: 'sexual_exploitation', modality: 'organising', organised_group: true, official_involved: true, linked_crimes: ['corruption', 'money_laundering'] });
+            assert.equal(r.status, 201, r.text);
+            off = r.json;
+            assert.deepEqual(off.linked_crimes, ['money_laundering', 'corruption']);
+            assert.equal(off.modality, 'organising');
+            assertError(await invA.post(`/api/v1/investigations/${inv.id}/offences`, { article_code: 'x', form: 'theft' }), 400, 'invalid', 'form');
+            assertError(await invB.post(`/api/v1/investigations/${inv.id}/offences`, { article_code: 'x', form: 'other' }), 404, 'not_found');
+            r = await prosA.patch(`/api/v1/investigations/${inv.id}/offences/${off.id}`, { modality: 'attempt' }, im(off.version));
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.modality, 'attempt');
+            assert.equal(r.json.form, 'sexual_exploitation');
+            assertError(await prosA.patch(`/api/v1/investigations/${inv.id}/offences/${off.id}`, { modality: 'commission' }, im(off.version)), 409, 'conflict');
+        });
+        it('suspects: natural and legal persons, the name sealed and withheld without fg.legal.read', async () => {
+            let r = await invA.post(`/api/v1/investigations/${inv.id}/suspects`, { kind: 'natural', name: 'Ade Bello', role: 'RecruiterOrIntermediary', sex: 'male', age: 44, citizenship: 'NGA' });
+            assert.equal(r.status, 201, r.text);
+            sus = r.json;
+            assert.equal(sus.name, 'Ade Bello');
+            r = await invA.post(`/api/v1/investigations/${inv.id}/suspects`, { kind: 'legal', name: 'Harbour Jobs Ltd', citizenship: 'GHA' });
+            assert.equal(r.status, 201, r.text);
+            legal = r.json;
+            assertError(await invA.post(`/api/v1/investigations/${inv.id}/suspects`, { kind: 'legal', sex: 'male' }), 400, 'invalid', 'kind');
+            assert.equal(s.sql(`SELECT count(*) FROM investigation_suspects WHERE id = ${sus.id} AND name_enc IS NOT NULL AND name_bidx IS NOT NULL`).trim(), '1');
+            r = await coord.get(`/api/v1/investigations/${inv.id}/suspects`);
+            assert.equal(r.status, 200, r.text);
+            assert.ok(!r.text.includes('Bello'));
+            assert.equal(r.json.items.find((x) => x.id === sus.id).name_withheld, true);
+            assertError(await invB.get(`/api/v1/investigations/${inv.id}/suspects`), 404, 'not_found');
+            assertError(await cwA.get(`/api/v1/investigations/${inv.id}/suspects`), 403, 'forbidden');
+        });
+        it('charges carry the funnel in order: contact, prosecution, decision', async () => {
+            let r = await invA.post(`/api/v1/investigations/${inv.id}/charges`, { suspect_id: sus.id, offence_id: off.id, contacted: '2025-02-01' });
+            assert.equal(r.status, 201, r.text);
+            charge = r.json;
+            assert.equal(charge.stage, 'contact');
+            assertError(await invA.post(`/api/v1/investigations/${inv.id}/charges`, { suspect_id: sus.id, offence_id: off.id, contacted: '2025-02-01' }), 409, 'conflict');
+            assertError(await invA.patch(`/api/v1/investigations/${inv.id}/charges/${charge.id}`, { outcome: 'convicted', decided: '2026-01-01' }, im(charge.version)), 400, 'invalid', 'outcome');
+            r = await prosA.patch(`/api/v1/investigations/${inv.id}/charges/${charge.id}`, { prosecuted: '2025-07-01' }, im(charge.version));
+            assert.equal(r.status, 200, r.text);
+            r = await prosA.patch(`/api/v1/investigations/${inv.id}/charges/${charge.id}`, { outcome: 'convicted', decided: '2026-02-03' }, im(r.json.version));
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.stage, 'convicted');
+            r = await invA.post(`/api/v1/investigations/${inv.id}/charges`, { suspect_id: legal.id, offence_id: off.id, contacted: '2025-03-01', prosecuted: '2025-08-01' });
+            assert.equal(r.status, 201, r.text);
+            r = await coord.get(`/api/v1/investigations/${inv.id}/charges`);
+            assert.equal(r.json.items.length, 2);
+        });
+        it('GET /stats/offenders: the funnel per year by sex and citizenship, JSON and CSV; stats.read only', async () => {
+            let r = await analyst.get('/api/v1/stats/offenders?by=year,sex,citizenship');
+            assert.equal(r.status, 200, r.text);
+            assert.deepEqual(r.json.by, ['stage', 'year', 'sex', 'citizenship']);
+            const find = (st, y, sx, c) => r.json.rows.find((x) => x.keys.stage === st && x.keys.year === y && x.keys.sex === sx && x.keys.citizenship === c)?.count ?? 0;
+            assert.equal(find('contact', '2025', 'male', 'NGA'), 1);
+            assert.equal(find('contact', '2025', 'legal_person', 'GHA'), 1);
+            assert.equal(find('prosecuted', '2025', 'male', 'NGA'), 1);
+            assert.equal(find('convicted', '2026', 'male', 'NGA'), 1);
+            assert.equal(find('convicted', '2026', 'legal_person', 'GHA'), 0);
+            r = await analyst.get('/api/v1/stats/offenders?by=nationals&stage=prosecuted&format=csv');
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.text, 'nationals,count\nforeign,1\nnational,1\n');
+            assertError(await analyst.get('/api/v1/stats/offenders?by=name'), 400, 'invalid', 'by');
+            assertError(await analyst.get('/api/v1/stats/offenders?stage=arrest'), 400, 'invalid', 'stage');
+            assertError(await invA.get('/api/v1/stats/offenders'), 403, 'forbidden');
+        });
+        it('ctis stats offenders and the investigation commands', () => {
+            const csv = s.cliOk(['stats', 'offenders', '--by', 'year,sex,citizenship', '--stage', 'convicted']).stdout;
+            assert.equal(csv, 'year,sex,citizenship,count\n2026,male,NGA,1\n');
+            const j = s.cliOk(['stats', 'offenders', '--by', 'exploitation,legal_person', '--json']).json;
+            assert.ok(j.some((x) => x.keys.stage === 'contact' && x.keys.exploitation === 'sexual_exploitation' && x.keys.legal_person === 'yes' && x.count === 1));
+            const o = s.cliOk(['investigation', 'offence', String(inv.id), '--article-code', 's.13', '--form', 'forced_labour', '--linked', 'migrant_smuggling', '--json']).json;
+            const u = s.cliOk(['investigation', 'suspect', String(inv.id), '--kind', 'natural', '--sex', 'female', '--age', '29', '--citizenship', 'BEN', '--json']).json;
+            const c = s.cliOk(['investigation', 'charge', String(inv.id), '--suspect', String(u.id), '--offence', String(o.id), '--contacted', '2026-03-01', '--json']).json;
+            s.cliOk(['investigation', 'charge', String(inv.id), String(c.id), '--prosecuted', '2026-04-01']);
+            const p = s.cliOk(['investigation', 'proceedings', String(inv.id), '--json']).json;
+            assert.equal(p.offences.length, 2);
+            assert.equal(p.suspects.length, 3);
+            assert.equal(p.charges.find((x) => x.id === c.id).stage, 'prosecuted');
+            assert.equal(s.cliOk(['stats', 'offenders', '--by', 'age_group', '--stage', 'prosecuted', '--from', '2026-01-01']).stdout, 'age_group,count\n0--29,1\n');
         });
     });
 });
