@@ -133,5 +133,7 @@ const struct store_table store_tables[] = {
     {"investigation_offences", "id"},
     {"investigation_suspects", "id"},
     {"investigation_charges", "id"},
+    {"investigation_victims", "id"},
+    {"investigation_protection", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);

@@ -13,13 +13,15 @@
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
 #include "justice/stats.h"
+#include "justice/victims.h"
+#include "cases/cases.h"
 #include "store/store.h"
 #include "testlib.h"
 
 struct world {
     struct test_env t;
     int64_t agency_a, agency_b;
-    int64_t inv_a, inv_own, pros_a, inv_b, worker, coord, analyst;
+    int64_t inv_a, inv_own, pros_a, inv_b, worker, coord, analyst, inv_all, worker_b, clerk;
 };
 
 static int setup(void **state)
@@ -36,6 +38,9 @@ static int setup(void **state)
     w->worker = test_user(&w->t, "worker", w->agency_a, "caseworker", "own");
     w->coord = test_user(&w->t, "coord", w->agency_a, "national_coordinator", "all");
     w->analyst = test_user(&w->t, "analyst", w->agency_a, "analyst", "all");
+    w->inv_all = test_user(&w->t, "inv_all", w->agency_a, "investigator", "all");
+    w->worker_b = test_user(&w->t, "worker_b", w->agency_b, "caseworker", "own");
+    w->clerk = test_user(&w->t, "clerk", w->agency_a, "court_clerk", "agency");
     *state = w;
     return 0;
 }
@@ -473,11 +478,152 @@ static void test_justice__proceedings_and_funnel(void **state)
     assert_int_equal(run_as(w, w->inv_a, op_stats, (struct op *)(void *)&o), STATUS_DENIED);
 }
 
+struct vop {
+    int64_t inv, case_id, id, got_case;
+    const char *role;
+    char *name;
+    struct justice_victim *list;
+    size_t count;
+    json_t *in;
+    struct justice_protection *prot;
+    struct case_record rec;
+    struct case_record *out;
+};
+
+static enum status op_vlink(const struct auth_ctx *c, void *p)
+{
+    struct vop *o = p;
+    return justice_victim_link(c, o->inv, o->case_id, o->role, &o->id);
+}
+
+static enum status op_vlist(const struct auth_ctx *c, void *p)
+{
+    struct vop *o = p;
+    return justice_victims(c, o->inv, &o->list, &o->count);
+}
+
+static enum status op_vident(const struct auth_ctx *c, void *p)
+{
+    struct vop *o = p;
+    return justice_victim_identity(c, o->inv, o->id, &o->got_case, &o->name);
+}
+
+static enum status op_padd_prot(const struct auth_ctx *c, void *p)
+{
+    struct vop *o = p;
+    return justice_protection_add(c, o->inv, o->in, &o->id);
+}
+
+static enum status op_plist(const struct auth_ctx *c, void *p)
+{
+    struct vop *o = p;
+    return justice_protections(c, o->inv, &o->prot, &o->count);
+}
+
+static enum status op_case_create(const struct auth_ctx *c, void *p)
+{
+    struct vop *o = p;
+    return case_create(c, &o->rec, &o->out);
+}
+
+static void test_justice__victims_by_reference(void **state)
+{
+    struct world *w = *state;
+    /* A case of agency B (an NGO); the investigation of agency A. */
+    struct vop c = {0};
+    case_record_init(&c.rec);
+    assert_int_equal(case_value_parse(&c.rec, CASE_F_given_name, "Amina"), STATUS_OK);
+    assert_int_equal(case_value_parse(&c.rec, CASE_F_family_name, "Yusuf"), STATUS_OK);
+    assert_int_equal(run_as(w, w->worker_b, op_case_create, (struct op *)(void *)&c), STATUS_OK);
+    int64_t case_id = c.out->id;
+    case_record_free(c.out);
+    case_record_clear(&c.rec);
+    int64_t inv = new_inv(w, w->inv_a, "PF/9", "NGA");
+
+    /* Linking needs the case to be readable: the agency investigator cannot, the one with scope all can. */
+    struct vop o = {.inv = inv, .case_id = case_id};
+    assert_int_equal(run_as(w, w->inv_a, op_vlink, (struct op *)(void *)&o), STATUS_INVALID);
+    assert_string_equal(err_last_field(), "case_id");
+    o.role = "bystander";
+    assert_int_equal(run_as(w, w->inv_all, op_vlink, (struct op *)(void *)&o), STATUS_INVALID);
+    o.role = NULL;
+    assert_int_equal(run_as(w, w->inv_all, op_vlink, (struct op *)(void *)&o), STATUS_OK);
+    int64_t vid = o.id;
+    assert_int_equal(run_as(w, w->inv_all, op_vlink, (struct op *)(void *)&o), STATUS_CONFLICT);
+
+    /* The prosecutor lists the reference only: no case id, no name. */
+    memset(&o, 0, sizeof o);
+    o.inv = inv;
+    assert_int_equal(run_as(w, w->pros_a, op_vlist, (struct op *)(void *)&o), STATUS_OK);
+    assert_int_equal(o.count, 1);
+    json_t *j = justice_victim_to_json(&o.list[0]);
+    char *dump = json_dumps(j, 0);
+    assert_null(strstr(dump, "Amina"));
+    assert_null(strstr(dump, "case_id"));
+    assert_non_null(strstr(dump, "\"reference\": \"V-"));
+    free(dump);
+    json_decref(j);
+    free(o.list);
+
+    /* The identity: denied to the prosecutor and the court clerk, given to the investigator, audited. */
+    memset(&o, 0, sizeof o);
+    o.inv = inv;
+    o.id = vid;
+    assert_int_equal(run_as(w, w->pros_a, op_vident, (struct op *)(void *)&o), STATUS_DENIED);
+    assert_null(o.name);
+    assert_int_equal(run_as(w, w->clerk, op_vident, (struct op *)(void *)&o), STATUS_DENIED);
+    assert_int_equal(run_as(w, w->inv_b, op_vident, (struct op *)(void *)&o), STATUS_NOT_FOUND);
+    assert_int_equal(run_as(w, w->inv_a, op_vident, (struct op *)(void *)&o), STATUS_OK);
+    assert_string_equal(o.name, "Amina Yusuf");
+    assert_int_equal(o.got_case, case_id);
+    free(o.name);
+    struct audit_entry *e = NULL;
+    size_t n = 0;
+    struct audit_filter f = {.record_type = "case", .record_id = case_id, .limit = 200};
+    assert_int_equal(audit_list(&e, &n, w->t.store, &f), STATUS_OK);
+    bool viewed = false;
+    for (size_t i = 0; i < n; i++) {
+        viewed = viewed || strcmp(e[i].action, "justice.victim_identity") == 0;
+        assert_null(strstr(e[i].detail, "Amina"));
+    }
+    assert_true(viewed);
+    audit_entries_free(e, n);
+
+    /* Protection measures against the proceeding, for the victim by reference. */
+    memset(&o, 0, sizeof o);
+    o.inv = inv;
+    char buf[160];
+    snprintf(buf, sizeof buf, "{\"type\":\"video_link\",\"victim_id\":%lld,\"start_date\":\"2026-01-05\"}",
+             (long long)vid);
+    o.in = json_loads(buf, 0, NULL);
+    assert_int_equal(run_as(w, w->pros_a, op_padd_prot, (struct op *)(void *)&o), STATUS_OK);
+    json_decref(o.in);
+    o.in = json_loads("{\"type\":\"teleport\"}", 0, NULL);
+    assert_int_equal(run_as(w, w->pros_a, op_padd_prot, (struct op *)(void *)&o), STATUS_INVALID);
+    json_decref(o.in);
+    o.in = json_loads("{\"type\":\"screen\",\"start_date\":\"2026-02-01\",\"end_date\":\"2026-01-01\"}", 0, NULL);
+    assert_int_equal(run_as(w, w->pros_a, op_padd_prot, (struct op *)(void *)&o), STATUS_INVALID);
+    assert_string_equal(err_last_field(), "end_date");
+    json_decref(o.in);
+    o.in = json_loads("{\"type\":\"screen\",\"victim_id\":999}", 0, NULL);
+    assert_int_equal(run_as(w, w->pros_a, op_padd_prot, (struct op *)(void *)&o), STATUS_INVALID);
+    assert_int_equal(run_as(w, w->clerk, op_padd_prot, (struct op *)(void *)&o), STATUS_DENIED);
+    json_decref(o.in);
+    memset(&o, 0, sizeof o);
+    o.inv = inv;
+    assert_int_equal(run_as(w, w->clerk, op_plist, (struct op *)(void *)&o), STATUS_OK);
+    assert_int_equal(o.count, 1);
+    assert_string_equal(o.prot[0].type, "video_link");
+    assert_int_equal(o.prot[0].victim_id, vid);
+    free(o.prot);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_justice__investigation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_justice__proceedings_and_funnel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_justice__victims_by_reference, setup, teardown),
     };
     TEST_RUN_BOTH("justice", tests, NULL, NULL);
 }

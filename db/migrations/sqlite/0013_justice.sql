@@ -78,3 +78,42 @@ CREATE TABLE investigation_charges (
     UNIQUE (suspect_id, offence_id)
 ) STRICT;
 CREATE INDEX investigation_charges_inv ON investigation_charges(investigation_id);
+
+-- Victims appear in proceedings through pseudonymous references (V-XXXXXX, random); the case id
+-- is kept, and the victim's identity (the case's name) is shown only with the permission
+-- justice.victim_identity, every view audited. role: victim or witness.
+CREATE TABLE investigation_victims (
+    id INTEGER PRIMARY KEY,
+    investigation_id INTEGER NOT NULL REFERENCES investigations(id) ON DELETE CASCADE,
+    case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,
+    reference TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL DEFAULT 'victim' CHECK (role IN ('victim', 'witness')),
+    created_by INTEGER,
+    created_at_ms INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (investigation_id, case_id)
+) STRICT;
+CREATE INDEX investigation_victims_case ON investigation_victims(case_id);
+
+-- Victim and witness protection measures recorded against the proceeding (para 31), optionally
+-- for one victim by reference. Dates YYYY-MM-DD ('' open).
+CREATE TABLE investigation_protection (
+    id INTEGER PRIMARY KEY,
+    investigation_id INTEGER NOT NULL REFERENCES investigations(id) ON DELETE CASCADE,
+    victim_id INTEGER REFERENCES investigation_victims(id) ON DELETE CASCADE,
+    type TEXT NOT NULL CHECK (type IN ('identity_protection', 'screen', 'video_link', 'relocation',
+                                       'police_protection', 'other')),
+    start_date TEXT NOT NULL DEFAULT '',
+    end_date TEXT NOT NULL DEFAULT '',
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX investigation_protection_inv ON investigation_protection(investigation_id);
+
+-- The new permission for the built-in investigator role of existing databases (new ones get it
+-- from auth_roles_seed, which also creates the new built-in role court_clerk). Prosecutors do
+-- not hold it by default.
+INSERT INTO role_permissions(role_id, permission)
+    SELECT id, 'justice.victim_identity' FROM roles WHERE name = 'investigator' AND builtin = 1
+    ON CONFLICT DO NOTHING;
