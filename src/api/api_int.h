@@ -166,5 +166,11 @@ void api_investigation_charges(struct http_request *req, void *app);
 void api_investigation_charge_add(struct http_request *req, void *app);
 void api_investigation_charge_patch(struct http_request *req, void *app);
 void api_stats_offenders(struct http_request *req, void *app);
+void api_investigation_victims(struct http_request *req, void *app);
+void api_investigation_victim_link(struct http_request *req, void *app);
+void api_investigation_victim_identity(struct http_request *req, void *app);
+void api_investigation_protection(struct http_request *req, void *app);
+void api_investigation_protection_add(struct http_request *req, void *app);
+void api_investigation_protection_patch(struct http_request *req, void *app);
 
 #endif

@@ -7,10 +7,13 @@
 #include "auth/auth.h"
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
+#include "justice/justice_int.h"
 #include "justice/stats.h"
+#include "justice/victims.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
+#include "vault/vault.h"
 
 struct justice_args {
     int64_t id;
@@ -371,4 +374,187 @@ void api_stats_offenders(struct http_request *req, void *app)
             json_pack("{soso}", "by", dims, "rows", justice_stats_json(a.names, a.names_count, a.rows, a.count)));
     }
     justice_stats_free(a.rows, a.count);
+}
+
+/* Victims by reference and protection measures. */
+struct victim_args {
+    int64_t inv_id, id, version, case_id;
+    const char *role;
+    const json_t *in;
+    char *name;
+    struct justice_victim *victims;
+    struct justice_protection *prot;
+    size_t count;
+};
+
+static enum status op_victims(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_args *a = p;
+    return justice_victims(ctx, a->inv_id, &a->victims, &a->count);
+}
+
+static json_t *victims_json(const struct victim_args *a, int64_t one_id)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < a->count; i++) {
+        if (one_id != 0 && a->victims[i].id == one_id) {
+            json_decref(arr);
+            return justice_victim_to_json(&a->victims[i]);
+        }
+        json_array_append_new(arr, justice_victim_to_json(&a->victims[i]));
+    }
+    if (one_id != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return api__items(arr);
+}
+
+void api_investigation_victims(struct http_request *req, void *app)
+{
+    (void)app;
+    struct victim_args a = {0};
+    enum status st = api__path_id(req, &a.inv_id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_victims, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? victims_json(&a, 0) : NULL);
+    free(a.victims);
+}
+
+static enum status op_victim_link(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_args *a = p;
+    enum status st = justice_victim_link(ctx, a->inv_id, a->case_id, a->role, &a->id);
+    return st == STATUS_OK ? op_victims(ctx, a) : st;
+}
+
+void api_investigation_victim_link(struct http_request *req, void *app)
+{
+    (void)app;
+    struct victim_args a = {0};
+    const json_t *in = http_request_json(req);
+    static const char *const keys[] = {"case_id", "role", NULL};
+    enum status st = api__path_id(req, &a.inv_id);
+    if (st == STATUS_OK) {
+        st = justice__known_members(in, keys);
+    }
+    if (st == STATUS_OK) {
+        json_t *c = json_object_get(in, "case_id");
+        a.case_id = json_is_integer(c) ? json_integer_value(c) : 0;
+        st = justice__text_member(in, "role", 16, &a.role);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_victim_link, &a);
+    }
+    api__respond(req, st, 201, st == STATUS_OK ? victims_json(&a, a.id) : NULL);
+    free(a.victims);
+}
+
+static enum status op_victim_identity(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_args *a = p;
+    return justice_victim_identity(ctx, a->inv_id, a->id, &a->case_id, &a->name);
+}
+
+void api_investigation_victim_identity(struct http_request *req, void *app)
+{
+    (void)app;
+    struct victim_args a = {0};
+    enum status st = api__path_id(req, &a.inv_id);
+    if (st == STATUS_OK) {
+        st = api__path_sub_id(req, &a.id);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_victim_identity, &a);
+    }
+    json_t *o = NULL;
+    if (st == STATUS_OK) {
+        o = json_pack("{sIss}", "id", (json_int_t)a.id, "name", a.name);
+        json_object_set_new(o, "case_id", a.case_id ? json_integer(a.case_id) : json_null());
+        http_response_header(req, "Cache-Control", "no-store");
+    }
+    api__respond(req, st, 200, o);
+    if (a.name != NULL) {
+        vault_plain_free(a.name, strlen(a.name));
+    }
+}
+
+static enum status op_prot_list(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_args *a = p;
+    return justice_protections(ctx, a->inv_id, &a->prot, &a->count);
+}
+
+static json_t *prot_json(const struct victim_args *a, int64_t one_id)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < a->count; i++) {
+        if (one_id != 0 && a->prot[i].id == one_id) {
+            json_decref(arr);
+            return justice_protection_to_json(&a->prot[i]);
+        }
+        json_array_append_new(arr, justice_protection_to_json(&a->prot[i]));
+    }
+    if (one_id != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return api__items(arr);
+}
+
+void api_investigation_protection(struct http_request *req, void *app)
+{
+    (void)app;
+    struct victim_args a = {0};
+    enum status st = api__path_id(req, &a.inv_id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_prot_list, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? prot_json(&a, 0) : NULL);
+    free(a.prot);
+}
+
+static enum status op_prot_add(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_args *a = p;
+    enum status st = justice_protection_add(ctx, a->inv_id, a->in, &a->id);
+    return st == STATUS_OK ? op_prot_list(ctx, a) : st;
+}
+
+static enum status op_prot_update(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_args *a = p;
+    enum status st = justice_protection_update(ctx, a->inv_id, a->id, a->version, a->in);
+    return st == STATUS_OK ? op_prot_list(ctx, a) : st;
+}
+
+void api_investigation_protection_add(struct http_request *req, void *app)
+{
+    (void)app;
+    struct victim_args a = {.in = http_request_json(req)};
+    enum status st = api__path_id(req, &a.inv_id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_prot_add, &a);
+    }
+    api__respond(req, st, 201, st == STATUS_OK ? prot_json(&a, a.id) : NULL);
+    free(a.prot);
+}
+
+void api_investigation_protection_patch(struct http_request *req, void *app)
+{
+    (void)app;
+    struct victim_args a = {.in = http_request_json(req)};
+    enum status st = api__path_id(req, &a.inv_id);
+    if (st == STATUS_OK) {
+        st = api__path_sub_id(req, &a.id);
+    }
+    if (st == STATUS_OK) {
+        st = api__if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_prot_update, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? prot_json(&a, a.id) : NULL);
+    free(a.prot);
 }

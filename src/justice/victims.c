@@ -101,8 +101,7 @@ static void victim_row(struct store_rows *r, struct justice_victim *v)
     v->version = store_rows_i64(r, 6);
 }
 
-enum status justice_victims(const struct auth_ctx *ctx, int64_t inv_id, struct justice_victim **out,
-                            size_t *count_out)
+enum status justice_victims(const struct auth_ctx *ctx, int64_t inv_id, struct justice_victim **out, size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
@@ -213,8 +212,8 @@ json_t *justice_victim_to_json(const struct justice_victim *v)
 
 /* ---- protection measures ----------------------------------------------------------------- */
 
-static const char *const ptypes[] = {"identity_protection", "screen", "video_link", "relocation", "police_protection",
-                                     "other", NULL};
+static const char *const ptypes[] = {"identity_protection", "screen", "video_link", "relocation",
+                                     "police_protection",   "other",  NULL};
 
 static void prot_row(struct store_rows *r, struct justice_protection *p)
 {
@@ -301,13 +300,10 @@ enum status justice_protection_add(const struct auth_ctx *ctx, int64_t inv_id, c
         return st;
     }
     int64_t id = vault_random_id();
-    struct sql_value a[] = {SQLV_I64(id),
-                            SQLV_I64(inv_id),
-                            p.victim_id ? SQLV_I64(p.victim_id) : SQLV_NULL,
-                            sqlv_text(p.type),
-                            sqlv_text(p.start_date),
-                            sqlv_text(p.end_date),
-                            SQLV_I64(util_now_ms())};
+    struct sql_value a[] = {
+        SQLV_I64(id),           SQLV_I64(inv_id),        p.victim_id ? SQLV_I64(p.victim_id) : SQLV_NULL,
+        sqlv_text(p.type),      sqlv_text(p.start_date), sqlv_text(p.end_date),
+        SQLV_I64(util_now_ms())};
     st = store_exec(ctx->store, STMT_JPROT_INSERT, a, ARRAY_LEN(a), NULL);
     if (st == STATUS_OK) {
         st = auth_audit(ctx, "justice.protection.add", "investigation", inv_id, "ok", p.type);
@@ -343,8 +339,9 @@ enum status justice_protection_update(const struct auth_ctx *ctx, int64_t inv_id
         st = prot_apply(in, false, &p);
     }
     if (st == STATUS_OK) {
-        struct sql_value a[] = {SQLV_I64(id),           SQLV_I64(p.version),  sqlv_text(p.type),
-                                sqlv_text(p.start_date), sqlv_text(p.end_date), SQLV_I64(util_now_ms())};
+        struct sql_value a[] = {SQLV_I64(id),          SQLV_I64(p.version),
+                                sqlv_text(p.type),     sqlv_text(p.start_date),
+                                sqlv_text(p.end_date), SQLV_I64(util_now_ms())};
         st = store_exec(ctx->store, STMT_JPROT_UPDATE, a, ARRAY_LEN(a), NULL);
         if (st == STATUS_OK && store_changes(ctx->store) != 1) {
             st = err_set(STATUS_CONFLICT, "the protection measure has changed since it was read");

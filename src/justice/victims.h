@@ -31,8 +31,7 @@ struct justice_victim {
  * (justice.write). role NULL: victim. */
 enum status justice_victim_link(const struct auth_ctx *ctx, int64_t inv_id, int64_t case_id, const char *role,
                                 int64_t *id_out);
-enum status justice_victims(const struct auth_ctx *ctx, int64_t inv_id, struct justice_victim **out,
-                            size_t *count_out);
+enum status justice_victims(const struct auth_ctx *ctx, int64_t inv_id, struct justice_victim **out, size_t *count_out);
 /* The victim's name from the case ("Given Family"; "" when none). Needs justice.victim_identity
  * on the investigation and fg.identity.read; audited on the investigation and the case. */
 enum status justice_victim_identity(const struct auth_ctx *ctx, int64_t inv_id, int64_t id, int64_t *case_id_out,

@@ -15,7 +15,7 @@ function assertError(r, status, code, field) {
 
 eachEngine((engine) => {
     let s;
-    let invA, prosA, invB, cwA, coord, analyst;
+    let invA, prosA, invB, cwA, coord, analyst, invAll, cwB, clerk;
 
     before(async () => {
         s = await startServer({ engine });
@@ -25,6 +25,9 @@ eachEngine((engine) => {
         cwA = await s.clientFor(s.addUser({ agency: 'A', role: 'caseworker', scope: 'own' }));
         coord = await s.clientFor(s.addUser({ agency: 'A', role: 'national_coordinator', scope: 'all' }));
         analyst = await s.clientFor(s.addUser({ agency: 'A', role: 'analyst', scope: 'all', totp: false }));
+        invAll = await s.clientFor(s.addUser({ agency: 'A', role: 'investigator', scope: 'all' }));
+        cwB = await s.clientFor(s.addUser({ agency: 'B', role: 'caseworker', scope: 'own' }));
+        clerk = await s.clientFor(s.addUser({ agency: 'A', role: 'court_clerk', scope: 'agency' }));
     });
     after(async () => {
         await s?.stop();
@@ -176,6 +179,66 @@ eachEngine((engine) => {
             assert.equal(p.suspects.length, 3);
             assert.equal(p.charges.find((x) => x.id === c.id).stage, 'prosecuted');
             assert.equal(s.cliOk(['stats', 'offenders', '--by', 'age_group', '--stage', 'prosecuted', '--from', '2026-01-01']).stdout, 'age_group,count\n0--29,1\n');
+        });
+    });
+
+    describe('victims by reference and protection measures', () => {
+        let inv, caseId, victim;
+        const NAME = 'Zainab';
+        const FAMILY = 'Okafor-Marker';
+        it('a case of an NGO (agency B) is linked by the investigator with scope all under a V- reference', async () => {
+            let r = await cwB.post('/api/v1/cases', { fields: { given_name: NAME, family_name: FAMILY, gender: 'female', citizenship: 'NGA' } });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            inv = (await invA.post('/api/v1/investigations', { reference: 'PF/2026/0200', country: 'NGA' })).json;
+            assertError(await invA.post(`/api/v1/investigations/${inv.id}/victims`, { case_id: caseId }), 400, 'invalid', 'case_id');
+            r = await invAll.post(`/api/v1/investigations/${inv.id}/victims`, { case_id: caseId });
+            assert.equal(r.status, 201, r.text);
+            victim = r.json;
+            assert.match(victim.reference, /^V-[0-9A-Z]{8}$/);
+            assert.equal(victim.case_id, undefined);
+            assertError(await invAll.post(`/api/v1/investigations/${inv.id}/victims`, { case_id: caseId }), 409, 'conflict');
+            r = await prosA.post(`/api/v1/investigations/${inv.id}/protection`, { type: 'video_link', victim_id: victim.id, start_date: '2026-05-01' });
+            assert.equal(r.status, 201, r.text);
+            r = await prosA.patch(`/api/v1/investigations/${inv.id}/protection/${r.json.id}`, { end_date: '2026-06-01' }, { headers: { 'If-Match': `"${r.json.version}"` } });
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.end_date, '2026-06-01');
+            assertError(await prosA.post(`/api/v1/investigations/${inv.id}/protection`, { type: 'teleport' }), 400, 'invalid', 'type');
+            const s1 = await invA.post(`/api/v1/investigations/${inv.id}/suspects`, { kind: 'natural', name: 'Suspect Marker', sex: 'male' });
+            const o1 = await invA.post(`/api/v1/investigations/${inv.id}/offences`, { article_code: 's.11', form: 'forced_labour' });
+            assert.equal((await invA.post(`/api/v1/investigations/${inv.id}/charges`, { suspect_id: s1.json.id, offence_id: o1.json.id, contacted: '2026-01-01' })).status, 201);
+        });
+        it('the investigator sees the identity (audited on the case); the prosecutor and the court clerk are refused', async () => {
+            const r = await invA.get(`/api/v1/investigations/${inv.id}/victims/${victim.id}/identity`);
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.name, `${NAME} ${FAMILY}`);
+            assert.equal(r.json.case_id, caseId);
+            assert.equal(r.headers.get('cache-control'), 'no-store');
+            assert.equal(s.sql(`SELECT count(*) FROM audit_log WHERE action = 'justice.victim_identity' AND record_type = 'case' AND record_id = ${caseId}`).trim(), '1');
+            assertError(await prosA.get(`/api/v1/investigations/${inv.id}/victims/${victim.id}/identity`), 403, 'forbidden');
+            assertError(await clerk.get(`/api/v1/investigations/${inv.id}/victims/${victim.id}/identity`), 403, 'forbidden');
+            assertError(await invB.get(`/api/v1/investigations/${inv.id}/victims/${victim.id}/identity`), 404, 'not_found');
+        });
+        it('a prosecutor without the permission never sees the victim\'s name through any investigation route', async () => {
+            const base = `/api/v1/investigations/${inv.id}`;
+            const routes = ['/api/v1/investigations', base, `${base}/offences`, `${base}/suspects`, `${base}/charges`, `${base}/victims`,
+                `${base}/victims/${victim.id}/identity`, `${base}/protection`, '/api/v1/stats/offenders?by=sex'];
+            for (const who of [prosA, clerk]) {
+                for (const path of routes) {
+                    const r = await who.get(path);
+                    assert.ok(!r.text.includes(NAME) && !r.text.includes(FAMILY), `${path}: ${r.text}`);
+                    assert.ok(!r.text.includes(`"case_id":${caseId}`) && !r.text.includes(String(caseId)), `${path} shows the case id`);
+                }
+                // Writes answer without the name either.
+                const p = await who.post(`${base}/protection`, { type: 'screen' });
+                assert.ok(!p.text.includes(NAME));
+                const v = await who.post(`${base}/victims`, { case_id: caseId });
+                assert.ok(!v.text.includes(NAME) && v.status >= 400, v.text);
+                // And the case itself is out of reach.
+                assertError(await who.get(`/api/v1/cases/${caseId}`), who === prosA ? 404 : 403);
+            }
+            const list = await prosA.get(`${base}/victims`);
+            assert.deepEqual(Object.keys(list.json.items[0]).sort(), ['id', 'investigation_id', 'reference', 'role', 'version']);
         });
     });
 });
