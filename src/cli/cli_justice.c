@@ -8,9 +8,11 @@
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
 #include "justice/stats.h"
+#include "justice/victims.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
+#include "vault/vault.h"
 
 struct justice_cli {
     int64_t id;
@@ -226,6 +228,12 @@ static const struct member charge_members[] = {{"suspect", "suspect_id", M_INT},
                                                {"decided", "decided", M_TEXT},
                                                {0}};
 
+static const struct member protection_members[] = {{"type", "type", M_TEXT},
+                                                   {"victim", "victim_id", M_INT},
+                                                   {"start", "start_date", M_TEXT},
+                                                   {"end", "end_date", M_TEXT},
+                                                   {0}};
+
 static enum status members_json(const struct command *cmd, struct args *args, const struct member *m, json_t **out)
 {
     json_t *o = json_object();
@@ -283,6 +291,10 @@ struct part_cli {
 static enum status op_part(const struct auth_ctx *ctx, void *p)
 {
     struct part_cli *o = p;
+    if (o->kind == 'p') {
+        return o->change ? justice_protection_update(ctx, o->inv_id, o->id, o->version, o->in)
+                         : justice_protection_add(ctx, o->inv_id, o->in, &o->id);
+    }
     if (o->change) {
         return o->kind == 'o'   ? justice_offence_update(ctx, o->inv_id, o->id, o->version, o->in)
                : o->kind == 's' ? justice_suspect_update(ctx, o->inv_id, o->id, o->version, o->in)
@@ -337,6 +349,94 @@ static int cmd_charge(const struct command *cmd, struct args *args)
     return part_cmd(cmd, args, 'c', charge_members);
 }
 
+static int cmd_protection(const struct command *cmd, struct args *args)
+{
+    return part_cmd(cmd, args, 'p', protection_members);
+}
+
+/* Victims by reference: link a case; show one's identity (the operator; audited). */
+struct victim_cli {
+    int64_t inv_id, case_id, id, got_case;
+    const char *role;
+    char *name;
+    struct justice_victim *list;
+    size_t count;
+};
+
+static enum status op_victim_link(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_cli *o = p;
+    enum status st = justice_victim_link(ctx, o->inv_id, o->case_id, o->role, &o->id);
+    return st == STATUS_OK ? justice_victims(ctx, o->inv_id, &o->list, &o->count) : st;
+}
+
+static int cmd_victim_link(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct victim_cli o;
+    memset(&o, 0, sizeof o);
+    o.role = cli_opt(cmd, args, "role");
+    st = positive_id("INVESTIGATION_ID", args->pos[0], &o.inv_id);
+    if (st == STATUS_OK) {
+        st = positive_id("CASE_ID", args->pos[1], &o.case_id);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_victim_link, &o);
+    }
+    for (size_t i = 0; st == STATUS_OK && i < o.count; i++) {
+        if (o.list[i].id != o.id) {
+            continue;
+        }
+        if (cli_json_out) {
+            cli_print_json(justice_victim_to_json(&o.list[i]));
+        } else {
+            printf("%lld %s\n", (long long)o.id, o.list[i].reference);
+        }
+    }
+    free(o.list);
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static enum status op_victim_identity(const struct auth_ctx *ctx, void *p)
+{
+    struct victim_cli *o = p;
+    return justice_victim_identity(ctx, o->inv_id, o->id, &o->got_case, &o->name);
+}
+
+static int cmd_victim_identity(const struct command *cmd, struct args *args)
+{
+    (void)cmd;
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct victim_cli o;
+    memset(&o, 0, sizeof o);
+    st = positive_id("INVESTIGATION_ID", args->pos[0], &o.inv_id);
+    if (st == STATUS_OK) {
+        st = positive_id("VICTIM_ID", args->pos[1], &o.id);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, op_victim_identity, &o);
+    }
+    if (st == STATUS_OK && cli_json_out) {
+        cli_print_json(json_pack("{sssI}", "name", o.name, "case_id", (json_int_t)o.got_case));
+    } else if (st == STATUS_OK) {
+        printf("%s\ncase %lld\n", o.name, (long long)o.got_case);
+    }
+    if (o.name != NULL) {
+        vault_plain_free(o.name, strlen(o.name));
+    }
+    cli_env_close(&e);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
 /* Shows the proceedings: offences, suspects (names when readable) and charges. */
 struct proceedings_cli {
     int64_t inv_id;
@@ -346,6 +446,10 @@ struct proceedings_cli {
     size_t n_sus;
     struct justice_charge *charges;
     size_t n_chg;
+    struct justice_victim *victims;
+    size_t n_vic;
+    struct justice_protection *prot;
+    size_t n_prot;
 };
 
 static enum status op_proceedings(const struct auth_ctx *ctx, void *p)
@@ -357,6 +461,12 @@ static enum status op_proceedings(const struct auth_ctx *ctx, void *p)
     }
     if (st == STATUS_OK) {
         st = justice_charges(ctx, o->inv_id, &o->charges, &o->n_chg);
+    }
+    if (st == STATUS_OK) {
+        st = justice_victims(ctx, o->inv_id, &o->victims, &o->n_vic);
+    }
+    if (st == STATUS_OK) {
+        st = justice_protections(ctx, o->inv_id, &o->prot, &o->n_prot);
     }
     return st;
 }
@@ -376,7 +486,13 @@ static int cmd_proceedings(const struct command *cmd, struct args *args)
         st = auth_run(&e.ctx, op_proceedings, &o);
     }
     if (st == STATUS_OK) {
-        json_t *off = json_array(), *sus = json_array(), *chg = json_array();
+        json_t *off = json_array(), *sus = json_array(), *chg = json_array(), *vic = json_array(), *pro = json_array();
+        for (size_t i = 0; i < o.n_vic; i++) {
+            json_array_append_new(vic, justice_victim_to_json(&o.victims[i]));
+        }
+        for (size_t i = 0; i < o.n_prot; i++) {
+            json_array_append_new(pro, justice_protection_to_json(&o.prot[i]));
+        }
         for (size_t i = 0; i < o.n_off; i++) {
             json_array_append_new(off, justice_offence_to_json(&o.offences[i]));
         }
@@ -387,7 +503,8 @@ static int cmd_proceedings(const struct command *cmd, struct args *args)
             json_array_append_new(chg, justice_charge_to_json(&o.charges[i]));
         }
         if (cli_json_out) {
-            cli_print_json(json_pack("{sososo}", "offences", off, "suspects", sus, "charges", chg));
+            cli_print_json(json_pack("{sososososo}", "offences", off, "suspects", sus, "charges", chg, "victims", vic,
+                                     "protection", pro));
         } else {
             for (size_t i = 0; i < o.n_off; i++) {
                 const struct justice_offence *f = &o.offences[i];
@@ -407,14 +524,26 @@ static int cmd_proceedings(const struct command *cmd, struct args *args)
                        (long long)c->suspect_id, (long long)c->offence_id, c->contacted,
                        c->prosecuted[0] ? c->prosecuted : "-", c->outcome[0] ? c->outcome : "pending", c->decided);
             }
+            for (size_t i = 0; i < o.n_vic; i++) {
+                printf("victim %lld  %s  %s\n", (long long)o.victims[i].id, o.victims[i].reference, o.victims[i].role);
+            }
+            for (size_t i = 0; i < o.n_prot; i++) {
+                const struct justice_protection *m = &o.prot[i];
+                printf("protection %lld  %s  %s to %s\n", (long long)m->id, m->type,
+                       m->start_date[0] ? m->start_date : "-", m->end_date[0] ? m->end_date : "-");
+            }
             json_decref(off);
             json_decref(sus);
             json_decref(chg);
+            json_decref(vic);
+            json_decref(pro);
         }
     }
     justice_offences_free(o.offences, o.n_off);
     justice_suspects_free(o.suspects, o.n_sus);
     justice_charges_free(o.charges, o.n_chg);
+    free(o.victims);
+    free(o.prot);
     cli_env_close(&e);
     return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
@@ -518,7 +647,8 @@ static const struct command justice_commands[] = {
      "INVESTIGATION_ID",
      1,
      1,
-     "Shows an investigation's offences, suspects (names audited) and charges with the funnel.",
+     "Shows an investigation's offences, suspects (names audited), charges with the funnel, victims by "
+     "reference and protection measures.",
      {{0}},
      cmd_proceedings},
     {"investigation offence",
@@ -562,6 +692,30 @@ static const struct command justice_commands[] = {
       {"outcome", true, "convicted or acquitted"},
       {"decided", true, "date of the decision"}},
      cmd_charge},
+    {"investigation victim",
+     "INVESTIGATION_ID CASE_ID",
+     2,
+     2,
+     "Links a case to an investigation as a victim or witness by pseudonymous reference; prints the reference.",
+     {{"role", true, "victim (default) or witness"}},
+     cmd_victim_link},
+    {"investigation victim-identity",
+     "INVESTIGATION_ID VICTIM_ID",
+     2,
+     2,
+     "Shows the name and case behind a victim reference (audited on the investigation and the case).",
+     {{0}},
+     cmd_victim_identity},
+    {"investigation protection",
+     "INVESTIGATION_ID [MEASURE_ID]",
+     1,
+     2,
+     "Records a protection measure, or changes one (with MEASURE_ID); prints its id.",
+     {{"type", true, "identity_protection, screen, video_link, relocation, police_protection or other"},
+      {"victim", true, "the victim reference's id (to add; default: the whole proceeding)"},
+      {"start", true, "start date, YYYY-MM-DD"},
+      {"end", true, "end date, YYYY-MM-DD"}},
+     cmd_protection},
     {"stats offenders",
      "",
      0,

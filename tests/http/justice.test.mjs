@@ -237,6 +237,15 @@ eachEngine((engine) => {
                 // And the case itself is out of reach.
                 assertError(await who.get(`/api/v1/cases/${caseId}`), who === prosA ? 404 : 403);
             }
+            // The operator's CLI: the proceedings without names; the identity on request.
+            const pr = s.cliOk(['investigation', 'proceedings', String(inv.id), '--json']).json;
+            assert.equal(pr.victims.length, 1);
+            assert.equal(pr.protection.length, 2); // video link, and the prosecutor's screen above
+            assert.ok(!JSON.stringify(pr.victims).includes(NAME));
+            const id = s.cliOk(['investigation', 'victim-identity', String(inv.id), String(victim.id), '--json']).json;
+            assert.equal(id.name, `${NAME} ${FAMILY}`);
+            const m = s.cliOk(['investigation', 'protection', String(inv.id), '--type', 'relocation', '--start', '2026-07-01', '--json']).json;
+            assert.ok(m.id > 0);
             const list = await prosA.get(`${base}/victims`);
             assert.deepEqual(Object.keys(list.json.items[0]).sort(), ['id', 'investigation_id', 'reference', 'role', 'version']);
         });
