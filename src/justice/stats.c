@@ -162,7 +162,7 @@ enum status justice_stats_offenders(const struct auth_ctx *ctx, const struct jus
             struct buf b = BUF_INIT(4096);
             buf_printf(&b, "%lld\x1f", (long long)store_rows_i64(r, C_SUSPECT));
             if (only < 0) {
-                buf_printf(&b, "%s\x1f", stages[s]);
+                buf_printf(&b, "%zu%s\x1f", s, stages[s]); /* the digit keeps the funnel's order */
             }
             for (size_t d = 0; d < q->by_count; d++) {
                 char v[64];
@@ -215,7 +215,7 @@ enum status justice_stats_offenders(const struct auth_ctx *ctx, const struct jus
         char *copy = xstrdup(item_keys(items[i]));
         char *save = NULL, *t = strtok_r(copy, "\x1f", &save);
         for (size_t k = 0; k < nkeys; k++) {
-            rows[rn].keys[k] = xstrdup(t ? t : "unknown");
+            rows[rn].keys[k] = xstrdup(t == NULL ? "unknown" : k == 0 && only < 0 ? t + 1 : t);
             t = strtok_r(NULL, "\x1f", &save);
         }
         free(copy);

@@ -32,8 +32,8 @@ struct justice_stats_query {
     int64_t to_ms;     /* 0: no bound */
 };
 
-/* The rows, ordered by their keys; names_out[0..*names_count) are the column names (the stage
- * first when no stage is chosen), borrowed from q and static strings. */
+/* The rows, ordered by their keys (stages in the funnel's order); names_out[0..*names_count) are the column names (the
+ * stage first when no stage is chosen), borrowed from q and static strings. */
 enum status justice_stats_offenders(const struct auth_ctx *ctx, const struct justice_stats_query *q,
                                     const char *names_out[JUSTICE_STATS_KEYS], size_t *names_count,
                                     struct justice_stat_row **out, size_t *count_out);
