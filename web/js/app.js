@@ -22,6 +22,7 @@ import * as screening from './views/screening.js';
 import * as myWork from './views/mywork.js';
 import * as report from './views/report.js';
 import * as intake from './views/intake.js';
+import * as justice from './views/justice.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -32,7 +33,7 @@ const NAV = [
   { path: 'intake', key: 'nav.intake', perm: 'intake.triage' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
   { path: 'providers', key: 'nav.providers', perm: ['referral.read', 'provider.manage'] },
-  { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
+  { path: 'justice', key: 'nav.justice', perm: 'justice.read' },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
@@ -68,6 +69,8 @@ const ROUTES = [
   { re: /^referrals$/, view: referral, fn: 'renderReferrals', perm: 'referral.read' },
   { re: /^providers$/, view: referral, fn: 'renderProviders', perm: ['referral.read', 'provider.manage'] },
   { re: /^cases\/(\d+)\/screening$/, view: screening, perm: 'case.read' }, // part S
+  { re: /^justice$/, view: justice, fn: 'renderList', perm: 'justice.read' }, // issue 5, part J1
+  { re: /^justice\/(\d+)$/, view: justice, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
