@@ -164,5 +164,26 @@ void api_court_decision_add(struct http_request *req, void *app);
 void api_court_decision_get(struct http_request *req, void *app);
 void api_court_decision_patch(struct http_request *req, void *app);
 void api_court_decisions_export(struct http_request *req, void *app);
+/* Issue 5, part J1: justice (api_justice.c). */
+void api_investigations_list(struct http_request *req, void *app);
+void api_investigations_create(struct http_request *req, void *app);
+void api_investigation_get(struct http_request *req, void *app);
+void api_investigation_patch(struct http_request *req, void *app);
+void api_investigation_offences(struct http_request *req, void *app);
+void api_investigation_offence_add(struct http_request *req, void *app);
+void api_investigation_offence_patch(struct http_request *req, void *app);
+void api_investigation_suspects(struct http_request *req, void *app);
+void api_investigation_suspect_add(struct http_request *req, void *app);
+void api_investigation_suspect_patch(struct http_request *req, void *app);
+void api_investigation_charges(struct http_request *req, void *app);
+void api_investigation_charge_add(struct http_request *req, void *app);
+void api_investigation_charge_patch(struct http_request *req, void *app);
+void api_stats_offenders(struct http_request *req, void *app);
+void api_investigation_victims(struct http_request *req, void *app);
+void api_investigation_victim_link(struct http_request *req, void *app);
+void api_investigation_victim_identity(struct http_request *req, void *app);
+void api_investigation_protection(struct http_request *req, void *app);
+void api_investigation_protection_add(struct http_request *req, void *app);
+void api_investigation_protection_patch(struct http_request *req, void *app);
 
 #endif

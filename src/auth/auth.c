@@ -55,6 +55,7 @@ const struct auth_permission auth_permissions[] = {
     {"intake.triage", "Record helpline calls and triage public tips of one's agency"}, /* part T */
     {"justice.read", "Read investigations, prosecutions and court decisions"},
     {"justice.write", "Record investigations, prosecutions and court decisions"},
+    {"justice.victim_identity", "See the identity of victims referred to by pseudonym in proceedings (audited)"},
     {"stats.read", "See aggregate statistics (no individual records)"},
     {"stats.publish", "Publish statistics and reports after disclosure control"},
     {"link.run", "Run record linkage and network detection"},
@@ -91,16 +92,26 @@ static const char *const perms_supervisor[] = {
     "case.read",     "case.write",     "case.export",     "case.merge", "case.sar",   "case.purge",
     "referral.read", "referral.write", "task.read",       "task.write", "user.read",  "token.manage",
     "intake.triage", "case.glass",     "provider.manage", FG_ALL_READ,  FG_ALL_WRITE, NULL};
-static const char *const perms_investigator[] = {"case.read",        "justice.read",
-                                                 "justice.write",    "link.run",
-                                                 "referral.read",    "task.read",
-                                                 "task.write",       "token.manage",
-                                                 "fg.identity.read", "fg.legal.read",
-                                                 "fg.legal.write",   "fg.narrative.read",
-                                                 "case.glass",       NULL};
+static const char *const perms_investigator[] = {"case.read",
+                                                 "justice.read",
+                                                 "justice.write",
+                                                 "link.run",
+                                                 "referral.read",
+                                                 "task.read",
+                                                 "task.write",
+                                                 "token.manage",
+                                                 "fg.identity.read",
+                                                 "fg.legal.read",
+                                                 "fg.legal.write",
+                                                 "fg.narrative.read",
+                                                 "case.glass",
+                                                 "justice.victim_identity",
+                                                 NULL};
 static const char *const perms_prosecutor[] = {
     "case.read",        "justice.read",  "justice.write",  "task.read",         "task.write", "token.manage",
     "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read", "case.glass", NULL};
+/* Issue 5: reads court decisions and proceedings; never a victim's identity. */
+static const char *const perms_court_clerk[] = {"justice.read", "fg.legal.read", "token.manage", NULL};
 static const char *const perms_analyst[] = {"stats.read", "token.manage", NULL};
 static const char *const perms_coordinator[] = {
     "stats.read",   "stats.publish",    "plan.read",      "plan.write",      "agency.read",
@@ -116,9 +127,9 @@ static const char *const perms_admin[] = {
     "fg.contact.write", "case.purge",  "pathway.settings", "screening.sets",   "provider.manage",   NULL};
 
 /* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
-static const char *const assign_admin[] = {
-    "caseworker",   "case_supervisor", "investigator", "prosecutor",    "analyst", "national_coordinator",
-    "fund_manager", "trustee",         "auditor",      "administrator", NULL};
+static const char *const assign_admin[] = {"caseworker", "case_supervisor",      "investigator", "prosecutor",
+                                           "analyst",    "national_coordinator", "fund_manager", "trustee",
+                                           "auditor",    "administrator",        "court_clerk",  NULL};
 
 const struct auth_builtin_role auth_builtin_roles[] = {
     {"caseworker", "Frontline caseworker: cases, referrals and tasks of their own", true, AUTH_SCOPE_OWN,
@@ -126,6 +137,8 @@ const struct auth_builtin_role auth_builtin_roles[] = {
     {"case_supervisor", "Supervises the caseworkers of an agency", true, AUTH_SCOPE_AGENCY, perms_supervisor, NULL},
     {"investigator", "Police or labour investigator", true, AUTH_SCOPE_AGENCY, perms_investigator, NULL},
     {"prosecutor", "Prosecutor", true, AUTH_SCOPE_AGENCY, perms_prosecutor, NULL},
+    {"court_clerk", "Court clerk: reads court decisions and proceedings", true, AUTH_SCOPE_AGENCY, perms_court_clerk,
+     NULL},
     {"analyst", "Statistician: aggregate data only", false, AUTH_SCOPE_ALL, perms_analyst, NULL},
     {"national_coordinator", "National anti-trafficking coordinator", true, AUTH_SCOPE_ALL, perms_coordinator, NULL},
     {"fund_manager", "Manager of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_fund_manager, NULL},

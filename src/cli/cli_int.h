@@ -85,6 +85,7 @@ extern const struct cli_table cli_pathway_table;   /* cli_pathway.c: pathway and
 extern const struct cli_table cli_screening_table; /* cli_screening.c (part S) */
 extern const struct cli_table cli_tasks_table;     /* part T: cli_tasks.c */
 extern const struct cli_table cli_intake_table;    /* part T: cli_intake.c */
+extern const struct cli_table cli_justice_table;   /* issue 5, part J1: cli_justice.c */
 extern const struct cli_table cli_referral_table;  /* part R: cli_referral.c (provider, referral) */
 extern const struct cli_table cli_coop_table;      /* issue 5, part J6: cli_coop.c (cooperation requests) */
 extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_caselaw.c (court decisions) */

@@ -27,6 +27,9 @@
 #include "util/util.h"
 #include "vault/vault.h"
 #include "justice/caselaw.h"
+#include "justice/investigation.h"
+#include "justice/proceedings.h"
+#include "justice/victims.h"
 #include "justice/coop.h"
 
 static const struct {
@@ -177,6 +180,7 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -342,6 +346,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_caselaw, NULL) != STATUS_OK) { /* issue 5 part J3 */
         free(password);
         fprintf(stderr, "ctis demo: court decisions: %s\n", err_last());
+        return 1;
+    }
+    if (agencies >= 2 && auth_run(ctx, op_demo_justice, NULL) != STATUS_OK) { /* issue 5, part J1 */
+        free(password);
+        fprintf(stderr, "ctis demo: justice: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -717,5 +726,117 @@ static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p)
         st = in != NULL ? caselaw_add(ctx, in, NULL) : err_set(STATUS_IO, "demo court decision %zu", i);
         json_decref(in);
     }
+    return st;
+}
+
+/* Issue 5, part J1: justice. Three investigations of the police unit (the second demo agency)
+ * with offences, suspects (natural and legal persons) and charges at every stage of the funnel,
+ * a victim by reference (a demo case) and a protection measure. */
+static enum status demo_justice_add(const struct auth_ctx *ctx, int64_t inv, int kind, const char *json, int64_t *id)
+{
+    json_t *in = json_loads(json, 0, NULL);
+    enum status st = in == NULL ? err_set(STATUS_INVALID, "demo justice: bad JSON") : STATUS_OK;
+    if (st == STATUS_OK) {
+        st = kind == 0   ? justice_offence_add(ctx, inv, in, id)
+             : kind == 1 ? justice_suspect_add(ctx, inv, in, id)
+             : kind == 2 ? justice_charge_add(ctx, inv, in, id)
+                         : justice_protection_add(ctx, inv, in, id);
+    }
+    json_decref(in);
+    return st;
+}
+
+static enum status op_demo_justice(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct auth_agency **ag = NULL;
+    size_t na = 0;
+    struct case_record **cases = NULL;
+    size_t nc = 0;
+    enum status st = auth_agency_list(ctx, PAGE_ROWS_MAX, 0, &ag, &na);
+    int64_t police = st == STATUS_OK ? demo_agency_id(ag, na, demo_agencies[1].name) : 0;
+    int64_t shelter = st == STATUS_OK ? demo_agency_id(ag, na, demo_agencies[0].name) : 0;
+    static const struct {
+        const char *reference, *title, *opened, *form, *article;
+        bool group;
+    } invs[] = {
+        {"FATPU/2024/0113", "Operation Lagoon", "2024-03-04", "sexual_exploitation", "s.13 TIPPEA 2015", true},
+        {"FATPU/2025/0021", "Construction sites, Lekki", "2025-01-20", "forced_labour", "s.22 TIPPEA 2015", false},
+        {"FATPU/2025/0188", "Street begging ring", "2025-09-02", "forced_begging", "s.21 TIPPEA 2015", true},
+    };
+    static const struct {
+        const char *json;
+        const char *contacted, *prosecuted, *outcome, *decided;
+    } people[] = {
+        {"{\"kind\":\"natural\",\"name\":\"Chidi Okeke\",\"role\":\"RecruiterOrIntermediary\",\"sex\":\"male\","
+         "\"age\":44,\"citizenship\":\"NGA\"}",
+         "2024-03-10", "2024-08-01", "convicted", "2025-04-15"},
+        {"{\"kind\":\"natural\",\"name\":\"Grace Mensah\",\"sex\":\"female\",\"age_band\":\"30--38\","
+         "\"citizenship\":\"GHA\"}",
+         "2024-03-10", "2024-08-01", "acquitted", "2025-04-15"},
+        {"{\"kind\":\"legal\",\"name\":\"Lekki Build Services Ltd\",\"citizenship\":\"NGA\"}", "2025-02-03",
+         "2025-06-30", "", ""},
+        {"{\"kind\":\"natural\",\"name\":\"Musa Bello\",\"sex\":\"male\",\"age\":37,\"citizenship\":\"NGA\"}",
+         "2025-09-10", "", "", ""},
+    };
+    if (st != STATUS_OK || police == 0) {
+        goto out;
+    }
+    struct case_filter f = {.limit = 3};
+    if (shelter != 0) {
+        st = case_list(ctx, &f, &cases, &nc);
+    }
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(invs); i++) {
+        struct investigation_input in = {.reference = invs[i].reference,
+                                         .title = invs[i].title,
+                                         .opened = invs[i].opened,
+                                         .country = "NGA",
+                                         .agency_id = police};
+        int64_t inv = 0, off = 0, sus = 0, chg = 0, vic = 0;
+        st = investigation_create(ctx, &in, &inv);
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "{\"article_code\":\"%s\",\"form\":\"%s\",\"modality\":\"%s\",\"organised_group\":%s,"
+                 "\"linked_crimes\":[%s]}",
+                 invs[i].article, invs[i].form, i == 2 ? "organising" : "commission", invs[i].group ? "true" : "false",
+                 i == 0 ? "\"money_laundering\"" : "");
+        if (st == STATUS_OK) {
+            st = demo_justice_add(ctx, inv, 0, buf, &off);
+        }
+        /* Investigation 0 has the first two people, 1 the third, 2 the fourth. */
+        size_t lo = i == 0 ? 0 : i + 1, hi = i == 0 ? 2 : i + 2;
+        for (size_t k = lo; st == STATUS_OK && k < hi; k++) {
+            st = demo_justice_add(ctx, inv, 1, people[k].json, &sus);
+            snprintf(buf, sizeof buf, "{\"suspect_id\":%lld,\"offence_id\":%lld,\"contacted\":\"%s\"}", (long long)sus,
+                     (long long)off, people[k].contacted);
+            if (st == STATUS_OK) {
+                st = demo_justice_add(ctx, inv, 2, buf, &chg);
+            }
+            if (st == STATUS_OK && people[k].prosecuted[0]) {
+                json_t *ch = json_pack("{ss}", "prosecuted", people[k].prosecuted);
+                if (people[k].outcome[0]) {
+                    json_object_set_new(ch, "outcome", json_string(people[k].outcome));
+                    json_object_set_new(ch, "decided", json_string(people[k].decided));
+                }
+                st = justice_charge_update(ctx, inv, chg, 0, ch);
+                json_decref(ch);
+            }
+        }
+        if (st == STATUS_OK && i < nc) {
+            st = justice_victim_link(ctx, inv, cases[i]->id, "victim", &vic);
+            snprintf(buf, sizeof buf, "{\"type\":\"%s\",\"victim_id\":%lld,\"start_date\":\"%s\"}",
+                     i == 0 ? "video_link" : "identity_protection", (long long)vic, invs[i].opened);
+            if (st == STATUS_OK) {
+                st = demo_justice_add(ctx, inv, 3, buf, &chg);
+            }
+        }
+        if (st == STATUS_OK && i == 0) {
+            struct investigation_input ch = {.status = "referred_to_prosecution"};
+            st = investigation_update(ctx, inv, 0, &ch);
+        }
+    }
+out:
+    case_list_free(cases, nc);
+    auth_agency_list_free(ag, na);
     return st;
 }

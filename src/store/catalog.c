@@ -62,6 +62,9 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Issue 5, part J6: cooperation requests. */
     SEALED(coop_requests, person_sought_enc, COOP_REQUESTS_PERSON_SOUGHT)
         SEALED(coop_documents, title_enc, COOP_DOCUMENTS_TITLE)
+    /* Issue 5, part J1: justice. */
+    SEALED(investigations, title_enc, INVESTIGATIONS_TITLE)
+        SEALED(investigation_suspects, name_enc, INVESTIGATION_SUSPECTS_NAME)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -134,6 +137,13 @@ const struct store_table store_tables[] = {
     {"coop_documents", "id"},
     /* Issue 5 part J3: court decisions (caselaw); the FTS5 index follows by trigger. */
     {"court_decisions", "id"},
+    /* Issue 5, part J1: justice. */
+    {"investigations", "id"},
+    {"investigation_offences", "id"},
+    {"investigation_suspects", "id"},
+    {"investigation_charges", "id"},
+    {"investigation_victims", "id"},
+    {"investigation_protection", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

@@ -924,3 +924,61 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 5, part J1: investigations × the built-in roles (src/auth/auth.c). Columns: GET
+// /investigations, POST /investigations, GET an investigation of agency A, GET its suspects, GET a
+// victim's identity (justice.victim_identity: investigators only), GET /stats/offenders.
+const JUSTICE_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403, 403],
+    ['investigator', 'agency', 200, 201, 200, 200, 200, 403],
+    ['prosecutor', 'agency', 200, 201, 200, 200, 403, 403],
+    ['court_clerk', 'agency', 200, 403, 200, 200, 403, 403],
+    ['analyst', 'all', 403, 403, 403, 403, 403, 200],
+    ['national_coordinator', 'all', 200, 403, 200, 200, 403, 200],
+    ['fund_manager', 'all', 403, 403, 403, 403, 403, 200],
+    ['trustee', 'all', 403, 403, 403, 403, 403, 200],
+    ['auditor', 'all', 403, 403, 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s, inv, victim;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        inv = s.cliOk(['investigation', 'create', '--agency', String(s.agencyA.id), '--reference', 'MATRIX/1', '--json']).json;
+        const cwB = await s.clientFor(s.addUser({ agency: 'B', role: 'caseworker', scope: 'own', totp: true }));
+        const r = await cwB.post('/api/v1/cases', { fields: { given_name: 'Matrixname', gender: 'female' } });
+        assert.equal(r.status, 201, r.text);
+        victim = s.cliOk(['investigation', 'victim', String(inv.id), String(r.json.case.id), '--json']).json;
+        await Promise.all(
+            JUSTICE_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `j${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('justice routes × roles', () => {
+        JUSTICE_TABLE.forEach(([role, scope, list, create, get, suspects, identity, stats], i) => {
+            it(`${role} (scope ${scope}): list ${list}, create ${create}, read ${get}, suspects ${suspects}, identity ${identity}, stats ${stats}`, async () => {
+                const c = clients.get(i);
+                const idr = await c.get(`/api/v1/investigations/${inv.id}/victims/${victim.id}/identity`);
+                const got = {
+                    list: (await c.get('/api/v1/investigations')).status,
+                    create: (await c.post('/api/v1/investigations', { reference: `M/${role}` })).status,
+                    get: (await c.get(`/api/v1/investigations/${inv.id}`)).status,
+                    suspects: (await c.get(`/api/v1/investigations/${inv.id}/suspects`)).status,
+                    identity: idr.status,
+                    stats: (await c.get('/api/v1/stats/offenders?by=sex')).status,
+                };
+                assert.deepEqual(got, { list, create, get, suspects, identity, stats });
+                if (identity !== 200) assert.ok(!idr.text.includes('Matrixname'), idr.text);
+            });
+        });
+    });
+});

@@ -28,6 +28,7 @@ static const struct {
     {"fund_manager", " agency.read token.manage "},
     {"trustee", " "},
     {"auditor", " user.read agency.read audit.read "},
+    {"court_clerk", " token.manage "},
     {"administrator", " user.read user.manage user.export agency.read agency.manage role.manage audit.read "
                       "token.manage fg.contact.read fg.identity.write fg.contact.write case.purge "},
 };

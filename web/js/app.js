@@ -24,6 +24,7 @@ import * as report from './views/report.js';
 import * as intake from './views/intake.js';
 import * as coop from './views/coop.js'; // issue 5, part J6
 import * as caselaw from './views/caselaw.js';
+import * as justice from './views/justice.js';
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -34,8 +35,8 @@ const NAV = [
   { path: 'intake', key: 'nav.intake', perm: 'intake.triage' },
   { path: 'referrals', key: 'nav.referrals', perm: 'referral.read' },
   { path: 'providers', key: 'nav.providers', perm: ['referral.read', 'provider.manage'] },
+  { path: 'justice', key: 'nav.justice', perm: 'justice.read' }, // issue 5: investigations
   { path: 'court-decisions', key: 'nav.caselaw', perm: 'justice.read' }, // issue 5 part J3
-  { path: 'justice', key: 'nav.justice', perm: 'justice.read', soon: true },
   { path: 'cooperation', key: 'nav.cooperation', perm: 'justice.read' },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
@@ -78,6 +79,8 @@ const ROUTES = [
   { re: /^court-decisions$/, view: caselaw, fn: 'renderSearch', perm: 'justice.read' },
   { re: /^court-decisions\/new$/, view: caselaw, fn: 'renderNew', perm: 'justice.write' },
   { re: /^court-decisions\/(\d+)$/, view: caselaw, fn: 'renderDetail', perm: 'justice.read' },
+  { re: /^justice$/, view: justice, fn: 'renderList', perm: 'justice.read' }, // issue 5, part J1
+  { re: /^justice\/(\d+)$/, view: justice, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
