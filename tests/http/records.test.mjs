@@ -316,7 +316,7 @@ eachEngine((engine) => {
     });
 
     describe('roles and permissions', () => {
-        it('GET /permissions lists the catalogue; GET /roles the ten built-in roles', async () => {
+        it('GET /permissions lists the catalogue; GET /roles the eleven built-in roles', async () => {
             const p = await root.get('/api/v1/permissions');
             assert.equal(p.status, 200);
             const names = p.json.items.map((x) => x.name);
@@ -327,7 +327,7 @@ eachEngine((engine) => {
             assert.equal(r.status, 200);
             const builtin = r.json.items.filter((x) => x.builtin).map((x) => x.name).sort();
             assert.deepEqual(builtin, [
-                'administrator', 'analyst', 'auditor', 'case_supervisor', 'caseworker', 'fund_manager',
+                'administrator', 'analyst', 'auditor', 'case_supervisor', 'caseworker', 'court_clerk', 'fund_manager',
                 'investigator', 'national_coordinator', 'prosecutor', 'trustee',
             ]);
             const analyst = r.json.items.find((x) => x.name === 'analyst');
