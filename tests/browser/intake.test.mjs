@@ -68,8 +68,8 @@ test('a caseworker reads the tip on #/intake and opens a case from it', { skip: 
     username: `cwi_${stamp}`, password: `intake passphrase ${stamp}`, role: 'caseworker', watch,
   });
   await page.evaluate(() => { location.hash = '#/intake'; });
-  await page.waitForSelector('h1');
-  assert.equal((await page.textContent('h1')).trim(), en['intake.title']);
+  // The previous page's heading may still be there: wait for the route to draw its own.
+  await page.waitForFunction((x) => document.querySelector('main h1')?.textContent.trim() === x, en['intake.title']);
   assert.ok((await page.textContent('#nav')).includes(en['nav.intake']));
   await page.waitForSelector('[data-open-tip]');
   const row = page.locator('tr', { has: page.locator('[data-open-tip]') }).first();
