@@ -179,6 +179,7 @@ static void test_coop__input(void **state)
     json_object_set_new(o, "owner_id", json_integer(w->inv_b)); /* a user of another agency */
     assert_int_equal(add(&inv, o, &id), STATUS_INVALID);
     assert_string_equal(err_last_field(), "owner_id");
+    auth_principal_clear(&inv.p);
 }
 
 /* Done when: a request past its deadline shows as overdue, and a task was raised before. */
@@ -236,6 +237,7 @@ static void test_coop__deadline_and_overdue(void **state)
     assert_int_equal(deadline_tasks(&inv, "open", &due), 0);
     assert_int_equal(deadline_tasks(&inv, "done", &due), 1);
     util_clock_offset_set(0);
+    auth_principal_clear(&inv.p);
 }
 
 static void test_coop__scope(void **state)
@@ -259,6 +261,9 @@ static void test_coop__scope(void **state)
     assert_int_equal(auth_run(&inv_b.ctx, op_list, &c), STATUS_OK);
     assert_int_equal(json_array_size(c.out), 0);
     json_decref(c.out);
+    auth_principal_clear(&inv.p);
+    auth_principal_clear(&inv_b.p);
+    auth_principal_clear(&worker.p);
 }
 
 static void test_coop__stats(void **state)
@@ -286,6 +291,7 @@ static void test_coop__stats(void **state)
     assert_true(json_number_value(json_object_get(g, "p90_days")) == 40.0);
     assert_int_equal(json_integer_value(json_object_get(g, "overdue")), 0);
     json_decref(c.out);
+    auth_principal_clear(&inv.p);
 }
 
 int main(void)
