@@ -943,7 +943,9 @@ struct group {
 
 static json_t *group_json(struct group *g)
 {
-    qsort(g->days, (size_t)g->completed, sizeof *g->days, cmp_double);
+    if (g->completed > 0) { /* qsort's array may not be NULL, even for no elements */
+        qsort(g->days, (size_t)g->completed, sizeof *g->days, cmp_double);
+    }
     json_t *o = json_pack("{ss ss sI sI sI}", "direction", g->direction, "kind", g->kind, "count", (json_int_t)g->count,
                           "completed", (json_int_t)g->completed, "overdue", (json_int_t)g->overdue);
     bool any = g->completed > 0;
