@@ -8,6 +8,7 @@ libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
 libmicrohttpd-dev libgnutls28-dev libjansson-dev liboath-dev libcmocka-dev
 libunistring-dev libclang-rt-14-dev
 libcairo2-dev libpango1.0-dev poppler-utils fonts-wqy-microhei
+libzip-dev libexpat1-dev libxlsxwriter-dev libglpk-dev
 fonts-noto-core fonts-noto-cjk
 chromium wrk curl ca-certificates"
 
