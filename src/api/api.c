@@ -215,6 +215,19 @@ json_t *api__items(json_t *array)
 {
     return items(array);
 }
+enum status api__query_id(const struct http_request *req, const char *name, int64_t *out)
+{
+    *out = 0;
+    const char *v = http_request_query(req, name);
+    if (v == NULL || v[0] == '\0') {
+        return STATUS_OK;
+    }
+    if (util_parse_i64(out, v) != STATUS_OK || *out <= 0) {
+        *out = 0;
+        return err_set_field(STATUS_INVALID, name, "%s: a record id", name);
+    }
+    return STATUS_OK;
+}
 json_t *api__time(int64_t ms)
 {
     return jtime(ms);
