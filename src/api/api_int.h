@@ -51,6 +51,11 @@ void api_case_event_add(struct http_request *req, void *app);
 void api_case_comments(struct http_request *req, void *app);
 void api_case_comment_add(struct http_request *req, void *app);
 void api_stats_victims(struct http_request *req, void *app);
+/* Issue 6, item 5: federated reporting (api_federation.c). */
+void api_stats_submission_build(struct http_request *req, void *app);
+void api_stats_submission_import(struct http_request *req, void *app);
+void api_stats_submissions(struct http_request *req, void *app);
+void api_stats_federated(struct http_request *req, void *app);
 
 /* The data-protection routes (api_protect.c). */
 void api_case_consent_get(struct http_request *req, void *app);

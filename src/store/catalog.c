@@ -144,6 +144,9 @@ const struct store_table store_tables[] = {
     {"investigation_charges", "id"},
     {"investigation_victims", "id"},
     {"investigation_protection", "id"},
+    /* Issue 6, item 5: federated submissions. */
+    {"stats_submissions", "id"},
+    {"stats_submission_rows", "submission_id, indicator, dimension, category, sex, age, year"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
