@@ -269,8 +269,9 @@ static int cmd_peer_add(const struct command *cmd, struct args *a)
     const char *hex = cli_opt(cmd, a, "public-key");
     uint8_t pk[VAULT_PUBKEY_BYTES];
     if (hex == NULL || strlen(hex) != 2 * VAULT_PUBKEY_BYTES || util_hex_decode(pk, sizeof pk, hex) != STATUS_OK) {
-        return cli_fail(err_set_field(STATUS_INVALID, "public-key", "--public-key: %d hexadecimal digits (the peer's "
-                                                                    "`ctis peer self`)",
+        return cli_fail(err_set_field(STATUS_INVALID, "public-key",
+                                      "--public-key: %d hexadecimal digits (the peer's "
+                                      "`ctis peer self`)",
                                       2 * VAULT_PUBKEY_BYTES));
     }
     struct env e;
@@ -403,10 +404,12 @@ static const struct command federation_commands[] = {
      0,
      "Regional and global figures merged from the submissions held (the newest per country and year).",
      {{"by", true, "world, region, subregion or country (default region)"},
-      {"indicator", true, "Detected trafficking victims (default), Persons brought into formal contact, Persons "
-                          "prosecuted or Persons convicted"},
-      {"dimension", true, "Total (default: all-Total cells), by form of exploitation, by detailed form of "
-                          "exploitation or by citizenship"},
+      {"indicator", true,
+       "Detected trafficking victims (default), Persons brought into formal contact, Persons "
+       "prosecuted or Persons convicted"},
+      {"dimension", true,
+       "Total (default: all-Total cells), by form of exploitation, by detailed form of "
+       "exploitation or by citizenship"},
       {"from-year", true, "from this year"},
       {"to-year", true, "to this year"},
       {"csv", false, "CSV with a header row"}},

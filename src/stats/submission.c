@@ -167,7 +167,8 @@ static enum status build_victims(struct build *b)
             }
             if (st == STATUS_OK && pass == 0) {
                 const char *code = rows[i].keys[1];
-                const char *label = strcmp(code, "unknown") == 0 ? UNKNOWN : vocab_label("exploitation_type", code, "en");
+                const char *label =
+                    strcmp(code, "unknown") == 0 ? UNKNOWN : vocab_label("exploitation_type", code, "en");
                 st = cell_add(b->cells, IND_VICTIMS, DIM_FORM_DETAIL, label != NULL ? label : code, TOTAL, TOTAL, y,
                               rows[i].count);
             }
@@ -183,8 +184,8 @@ static enum status build_victims(struct build *b)
     for (size_t i = 0; st == STATUS_OK && i < n; i++) {
         int y = year_in(b, rows[i].keys[0]);
         const char *c = rows[i].keys[1];
-        const char *cat = strcmp(c, "unknown") == 0       ? UNKNOWN
-                          : strcmp(c, b->country) == 0    ? "Nationals"
+        const char *cat = strcmp(c, "unknown") == 0                 ? UNKNOWN
+                          : strcmp(c, b->country) == 0              ? "Nationals"
                           : vocab_label("country", c, "en") != NULL ? vocab_label("country", c, "en")
                                                                     : c;
         if (y != 0) {
@@ -230,12 +231,12 @@ static enum status build_offenders(struct build *b)
                 if (st == STATUS_OK) {
                     st = cell_add(b->cells, ind, TOTAL, TOTAL, TOTAL, TOTAL, y, rows[i].count);
                 }
-            } else if (d == 1 && ind == (const char *)IND_CONVICTED) {
+            } else if (d == 1 && strcmp(ind, IND_CONVICTED) == 0) {
                 const char *cat = strcmp(v, "national") == 0  ? "Nationals"
                                   : strcmp(v, "foreign") == 0 ? "Foreigners"
                                                               : UNKNOWN;
                 st = cell_add(b->cells, ind, DIM_CITIZENSHIP, cat, TOTAL, TOTAL, y, rows[i].count);
-            } else if (d == 2 && ind == (const char *)IND_CONVICTED) {
+            } else if (d == 2 && strcmp(ind, IND_CONVICTED) == 0) {
                 st = cell_add(b->cells, ind, DIM_FORM, form_group(v), TOTAL, TOTAL, y, rows[i].count);
             }
         }
@@ -319,8 +320,7 @@ static enum status signed_message(const char *payload, size_t len, char **out, s
     return STATUS_OK;
 }
 
-enum status submission_build(const struct auth_ctx *ctx, const struct submission_build *b, char **out,
-                             size_t *len_out)
+enum status submission_build(const struct auth_ctx *ctx, const struct submission_build *b, char **out, size_t *len_out)
 {
     *out = NULL;
     *len_out = 0;
@@ -330,8 +330,7 @@ enum status submission_build(const struct auth_ctx *ctx, const struct submission
     }
     if (b->year_from < 1900 || b->year_to > 9999 || b->year_to < b->year_from ||
         b->year_to - b->year_from >= SUBMISSION_YEARS_MAX) {
-        return err_set_field(STATUS_INVALID, "year_from", "years: from <= to, at most %d years",
-                             SUBMISSION_YEARS_MAX);
+        return err_set_field(STATUS_INVALID, "year_from", "years: from <= to, at most %d years", SUBMISSION_YEARS_MAX);
     }
     enum status st = auth_check(ctx, "stats.publish", NULL, AUTH_FG_NONE, false, "build federated submission");
     if (st != STATUS_OK) {
@@ -360,9 +359,9 @@ enum status submission_build(const struct auth_ctx *ctx, const struct submission
     }
     char created[32];
     util_time_iso(created, util_now_ms());
-    json_t *doc = json_pack("{sssssisissssso}", "format", SUBMISSION_FORMAT, "country", country, "year_from",
-                            b->year_from, "year_to", b->year_to, "created_at", created, "software",
-                            "ctis " CTIS_VERSION, "rows", rows);
+    json_t *doc =
+        json_pack("{sssssisissssso}", "format", SUBMISSION_FORMAT, "country", country, "year_from", b->year_from,
+                  "year_to", b->year_to, "created_at", created, "software", "ctis " CTIS_VERSION, "rows", rows);
     char *payload = doc != NULL ? json_dumps(doc, DUMP_FLAGS) : NULL;
     json_decref(doc);
     if (payload == NULL) {
@@ -468,7 +467,8 @@ static enum status check_payload(json_t *doc, struct parsed *p)
     if (format == NULL || strcmp(format, SUBMISSION_FORMAT) != 0) {
         return err_set_field(STATUS_INVALID, "format", "format: %s expected", SUBMISSION_FORMAT);
     }
-    static const char *const members[] = {"format", "country", "year_from", "year_to", "created_at", "software", "rows"};
+    static const char *const members[] = {"format",     "country",  "year_from", "year_to",
+                                          "created_at", "software", "rows"};
     const char *k;
     json_t *v;
     json_object_foreach(doc, k, v)
@@ -519,16 +519,18 @@ static enum status check_payload(json_t *doc, struct parsed *p)
             st = text_member(v, "age", ages, ARRAY_LEN(ages), 32, i, &s);
         }
         json_t *y = json_object_get(v, "year"), *n = json_object_get(v, "value");
-        if (st == STATUS_OK && (!json_is_integer(y) || json_integer_value(y) < p->year_from ||
-                                json_integer_value(y) > p->year_to)) {
+        if (st == STATUS_OK &&
+            (!json_is_integer(y) || json_integer_value(y) < p->year_from || json_integer_value(y) > p->year_to)) {
             st = err_set_field(STATUS_INVALID, "year", "rows[%zu].year: within year_from..year_to", i);
         }
         if (st == STATUS_OK && (!json_is_integer(n) || json_integer_value(n) < 0)) {
             st = err_set_field(STATUS_INVALID, "value", "rows[%zu].value: a count", i);
         }
         if (st == STATUS_OK && json_object_size(v) != 7) {
-            st = err_set_field(STATUS_INVALID, "rows", "rows[%zu]: indicator, dimension, category, sex, age, year "
-                                                       "and value, nothing else", i);
+            st = err_set_field(STATUS_INVALID, "rows",
+                               "rows[%zu]: indicator, dimension, category, sex, age, year "
+                               "and value, nothing else",
+                               i);
         }
         if (st != STATUS_OK) {
             return st;
@@ -581,21 +583,41 @@ static enum status store_rows_of(const struct auth_ctx *ctx, int64_t id, const j
     return st;
 }
 
-enum status submission_import(const struct auth_ctx *ctx, const char *data, size_t len, json_t **out)
+enum status submission_payload_parse(const char *line, size_t len, json_t **doc_out)
 {
-    *out = NULL;
-    enum status st = auth_check(ctx, "stats.publish", NULL, AUTH_FG_NONE, true, "import federated submission");
+    *doc_out = NULL;
+    json_error_t je;
+    json_t *doc = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    enum status st = STATUS_OK;
+    if (!json_is_object(doc)) {
+        st = err_set(STATUS_INVALID, "line 1, column %d: %s", je.column, je.text);
+    }
+    if (st == STATUS_OK) {
+        /* Only the canonical form is accepted: one set of figures, one spelling. */
+        char *again = json_dumps(doc, DUMP_FLAGS);
+        if (again == NULL || strlen(again) != len || memcmp(again, line, len) != 0) {
+            st = err_set(STATUS_INVALID, "line 1 is not in canonical form (compact, sorted keys, ASCII)");
+        }
+        free(again);
+    }
+    struct parsed p = {0};
+    if (st == STATUS_OK) {
+        st = check_payload(doc, &p);
+    }
     if (st != STATUS_OK) {
+        json_decref(doc);
         return st;
     }
+    *doc_out = doc;
+    return STATUS_OK;
+}
+
+enum status submission_decode(const char *data, size_t len, uint8_t pk[VAULT_PUBKEY_BYTES], json_t **doc_out)
+{
+    *doc_out = NULL;
     size_t plen = 0;
-    uint8_t pk[VAULT_PUBKEY_BYTES], sig[VAULT_SIG_BYTES];
-    st = parse_file(data, len, &plen, pk, sig);
-    if (st != STATUS_OK) {
-        return st;
-    }
-    char *signer = NULL;
-    st = trusted_signer(ctx, pk, &signer);
+    uint8_t sig[VAULT_SIG_BYTES];
+    enum status st = parse_file(data, len, &plen, pk, sig);
     char *msg = NULL;
     size_t mlen = 0;
     if (st == STATUS_OK) {
@@ -606,25 +628,30 @@ enum status submission_import(const struct auth_ctx *ctx, const char *data, size
                                      "signer's");
     }
     free(msg);
-    json_t *doc = NULL;
-    if (st == STATUS_OK) {
-        json_error_t je;
-        doc = json_loadb(data, plen, JSON_REJECT_DUPLICATES, &je);
-        if (!json_is_object(doc)) {
-            st = err_set(STATUS_INVALID, "line 1, column %d: %s", je.column, je.text);
-        }
+    return st == STATUS_OK ? submission_payload_parse(data, plen, doc_out) : st;
+}
+
+enum status submission_import(const struct auth_ctx *ctx, const char *data, size_t len, json_t **out)
+{
+    *out = NULL;
+    enum status st = auth_check(ctx, "stats.publish", NULL, AUTH_FG_NONE, true, "import federated submission");
+    if (st != STATUS_OK) {
+        return st;
     }
+    uint8_t pk[VAULT_PUBKEY_BYTES];
+    json_t *doc = NULL;
+    st = submission_decode(data, len, pk, &doc);
+    char *signer = NULL;
     if (st == STATUS_OK) {
-        /* Only the canonical form is accepted: one set of figures, one spelling. */
-        char *again = json_dumps(doc, DUMP_FLAGS);
-        if (again == NULL || strlen(again) != plen || memcmp(again, data, plen) != 0) {
-            st = err_set(STATUS_INVALID, "line 1 is not in canonical form (compact, sorted keys, ASCII)");
-        }
-        free(again);
+        st = trusted_signer(ctx, pk, &signer);
     }
     struct parsed p = {0};
     if (st == STATUS_OK) {
-        st = check_payload(doc, &p);
+        st = check_payload(doc, &p); /* fills p from the checked document */
+    }
+    size_t plen = 0; /* line 1, as signed and checked */
+    if (st == STATUS_OK) {
+        plen = (size_t)((const char *)memchr(data, '\n', len) - data);
     }
     uint8_t digest[VAULT_SHA256_BYTES];
     char sha[2 * VAULT_SHA256_BYTES + 1];
@@ -718,11 +745,11 @@ enum status submission_list(const struct auth_ctx *ctx, json_t **out)
     while (st == STATUS_OK && (st = store_rows_next(r)) == STATUS_OK) {
         char at[32];
         util_time_iso(at, store_rows_i64(r, 8));
-        json_t *o = json_pack("{sIsssIsIsssssIssss}", "id", (json_int_t)store_rows_i64(r, 0), "country",
-                              store_rows_text(r, 1), "year_from", (json_int_t)store_rows_i64(r, 2), "year_to",
-                              (json_int_t)store_rows_i64(r, 3), "signer", store_rows_text(r, 4), "created_at",
-                              store_rows_text(r, 5), "rows", (json_int_t)store_rows_i64(r, 7), "sha256",
-                              store_rows_text(r, 6), "imported_at", at);
+        json_t *o =
+            json_pack("{sIsssIsIsssssIssss}", "id", (json_int_t)store_rows_i64(r, 0), "country", store_rows_text(r, 1),
+                      "year_from", (json_int_t)store_rows_i64(r, 2), "year_to", (json_int_t)store_rows_i64(r, 3),
+                      "signer", store_rows_text(r, 4), "created_at", store_rows_text(r, 5), "rows",
+                      (json_int_t)store_rows_i64(r, 7), "sha256", store_rows_text(r, 6), "imported_at", at);
         if (o == NULL || json_array_append_new(arr, o) != 0) {
             st = err_set(STATUS_IO, "out of memory");
         }
@@ -763,8 +790,8 @@ enum status submission_merged(const struct auth_ctx *ctx, const struct submissio
     }
     const char *dim = q->dimension != NULL && q->dimension[0] != '\0' ? q->dimension : TOTAL;
     if (!one_of(dim, dimensions, ARRAY_LEN(dimensions))) {
-        return err_set_field(STATUS_INVALID, "dimension", "dimension: Total, %s, %s or %s", DIM_FORM,
-                             DIM_FORM_DETAIL, DIM_CITIZENSHIP);
+        return err_set_field(STATUS_INVALID, "dimension", "dimension: Total, %s, %s or %s", DIM_FORM, DIM_FORM_DETAIL,
+                             DIM_CITIZENSHIP);
     }
     enum status st = auth_check(ctx, "stats.read", NULL, AUTH_FG_NONE, false, "merged federated figures");
     if (st != STATUS_OK) {

@@ -38,8 +38,7 @@ struct submission_build {
 
 /* Builds and signs the submission; *out is the file's text (malloc'd, NUL-terminated), *len_out
  * its length. Audited ("stats.submission.build"). */
-enum status submission_build(const struct auth_ctx *ctx, const struct submission_build *b, char **out,
-                             size_t *len_out);
+enum status submission_build(const struct auth_ctx *ctx, const struct submission_build *b, char **out, size_t *len_out);
 
 /* Checks and imports one submission file's bytes. *out: {"id","country","year_from",
  * "year_to","signer","rows","replaced"} (replaced: an earlier submission of the same country
@@ -47,14 +46,21 @@ enum status submission_build(const struct auth_ctx *ctx, const struct submission
  * untrusted key, STATUS_CONFLICT for one older than the one already held. Audited. */
 enum status submission_import(const struct auth_ctx *ctx, const char *data, size_t len, json_t **out);
 
+/* The pure parts of an import, for tests and the fuzzer: submission_decode checks a file's
+ * form, its signature by the key it names (pk out; whether that key is trusted is the caller's
+ * question) and its payload; submission_payload_parse checks line 1 alone (canonical form and
+ * members). *doc_out is the payload, the caller's to free. */
+enum status submission_decode(const char *data, size_t len, uint8_t pk[32], json_t **doc_out);
+enum status submission_payload_parse(const char *line, size_t len, json_t **doc_out);
+
 /* The submissions held: an array of {"id","country","year_from","year_to","signer",
  * "created_at","imported_at","rows","sha256"}. */
 enum status submission_list(const struct auth_ctx *ctx, json_t **out);
 
 struct submission_query {
-    const char *by;        /* "world", "region", "subregion" or "country" (NULL: region) */
-    const char *indicator; /* NULL: "Detected trafficking victims" */
-    const char *dimension; /* NULL: "Total" (and then Category, Sex and Age "Total" too) */
+    const char *by;         /* "world", "region", "subregion" or "country" (NULL: region) */
+    const char *indicator;  /* NULL: "Detected trafficking victims" */
+    const char *dimension;  /* NULL: "Total" (and then Category, Sex and Age "Total" too) */
     int year_from, year_to; /* 0: open */
 };
 /* Merged figures: an array of {"area","year","category","sex","age","value","countries"}

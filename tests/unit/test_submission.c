@@ -48,8 +48,8 @@ static json_t *obj(const char *text)
 /* One convicted offender (a man, foreign, forced labour) in Nigeria's proceedings. */
 static void add_proceedings(struct test_env *t, int64_t agency)
 {
-    struct investigation_input in = {.reference = "PF/2024/1", .opened = "2024-01-10", .country = "NGA",
-                                     .agency_id = agency};
+    struct investigation_input in = {
+        .reference = "PF/2024/1", .opened = "2024-01-10", .country = "NGA", .agency_id = agency};
     int64_t inv = 0, off = 0, sus = 0, ch = 0;
     assert_int_equal(investigation_create(&t->ctx, &in, &inv), STATUS_OK);
     json_t *o = obj("{\"article_code\":\"s.13\",\"form\":\"forced_labour\"}");
@@ -298,9 +298,8 @@ static void test_submission_merged(void **state)
     json_decref(rows);
     /* Dimensions: forms in the Global Report's groups, citizenship as nationals or by country. */
     assert_int_equal(merged_value(&w->region, "world", V, "by form of exploitation", NULL, "Forced labour"), 2);
-    assert_int_equal(merged_value(&w->region, "world", V, "by form of exploitation", NULL,
-                                  "Other forms of exploitation"),
-                     1);
+    assert_int_equal(
+        merged_value(&w->region, "world", V, "by form of exploitation", NULL, "Other forms of exploitation"), 1);
     assert_int_equal(merged_value(&w->region, "world", V, "by citizenship", NULL, "Nationals"), 3);
     assert_int_equal(merged_value(&w->region, "world", V, "by citizenship", NULL, "Benin"), 1);
     assert_int_equal(merged_value(&w->region, "world", "Persons convicted", "by citizenship", NULL, "Foreigners"), 1);
