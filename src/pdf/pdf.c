@@ -7,6 +7,7 @@
  * guessing from the text, so a line that starts with a number stays right to left), aligns
  * every block to the right, and mirrors the columns of lists and tables. */
 #include "pdf/pdf.h"
+#include "pdf/pdf_int.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -45,15 +46,6 @@
 #define KV_KEY_SHARE 0.36 /* the label column's share of the width */
 #define KV_GAP 10.0
 #define KV_PAD 3.0
-
-/* Families tried in order for every character: Latin and Cyrillic, Arabic (fonts-noto-core),
- * Simplified Chinese (fonts-wqy-microhei), then others where those are absent. WenQuanYi comes
- * before Noto Sans CJK: cairo 1.16 drops the outlines of some glyphs (such as U+5982) when it
- * subsets the CID-keyed CFF fonts of Noto Sans CJK, and the TrueType outlines of WenQuanYi
- * subset cleanly (test_pdf checks the characters are drawn). */
-#define PDF_FAMILIES                                                                                                   \
-    "Noto Sans, Noto Sans Arabic, Noto Naskh Arabic, WenQuanYi Micro Hei, Noto Sans CJK SC, Noto Sans SC, "            \
-    "AR PL UMing CN, DejaVu Sans, sans-serif"
 
 #define LANG_BYTES_MAX 16
 
@@ -383,6 +375,30 @@ enum status pdf_doc_bullets(struct pdf_doc *d, const char *const *items, size_t 
     g_object_unref(bullet);
     d->y += GAP_PARAGRAPH - GAP_ITEM;
     return fail(d, st);
+}
+
+enum status pdf_doc_chart(struct pdf_doc *d, const struct chart *c, double height)
+{
+    enum status st = usable(d);
+    if (st == STATUS_OK) {
+        st = chart_check(c);
+    }
+    if (st == STATUS_OK && !(height >= 80 && height <= CONTENT_BOTTOM - MARGIN_TOP)) {
+        st = err_set(STATUS_INVALID, "pdf: chart: height 80 to %.0f points", CONTENT_BOTTOM - MARGIN_TOP);
+    }
+    if (st == STATUS_OK && d->y + height > CONTENT_BOTTOM && !d->page_empty) {
+        st = page_break(d);
+    }
+    if (st != STATUS_OK) {
+        return fail(d, st);
+    }
+    cairo_save(d->cr);
+    chart__draw(d->cr, c, MARGIN_X, d->y, CONTENT_W, height);
+    cairo_restore(d->cr);
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    d->y += height + GAP_PARAGRAPH;
+    d->page_empty = false;
+    return STATUS_OK;
 }
 
 enum status pdf_doc_key_values(struct pdf_doc *d, const struct pdf_kv *rows, size_t count)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pdf/chart.h"
 #include "util/status.h"
 
 enum pdf_dir { PDF_LTR, PDF_RTL };
@@ -44,6 +45,9 @@ enum status pdf_doc_bullets(struct pdf_doc *d, const char *const *items, size_t 
 /* A two-column table: labels in bold on the start side, values beside them. A row is never
  * split across pages; a row higher than a page is STATUS_TOO_LARGE. */
 enum status pdf_doc_key_values(struct pdf_doc *d, const struct pdf_kv *rows, size_t count);
+/* A chart (pdf/chart.h) across the text width, `height` points high, moved to the next page when
+ * it does not fit on this one. */
+enum status pdf_doc_chart(struct pdf_doc *d, const struct chart *c, double height);
 /* The footer of this and every later page, in small type on the start side; the page number
  * is printed on the end side. NULL or "" leaves only the page number. */
 enum status pdf_doc_footer(struct pdf_doc *d, const char *text);

@@ -103,6 +103,11 @@
 #define PDF_ITEMS_MAX 1000                /* items of one list or rows of one table */
 #define PDF_BYTES_MAX (32 * 1024 * 1024)  /* the finished file */
 #define PDF_META_BYTES_MAX NAME_BYTES_MAX /* the title or subject in the document's metadata */
+#define CHART_CATEGORIES_MAX 400          /* categories of one chart (the x axis) */
+#define CHART_SERIES_MAX 12               /* series of one chart */
+#define CHART_FLOWS_MAX 300               /* flows of one flow diagram */
+#define CHART_LABEL_BYTES_MAX 200         /* a category, series or node label */
+#define CHART_SIDE_MAX 4000.0             /* width or height, points or pixels */
 /* Screening (src/referral/screening.h). */
 #define SCREENING_SET_BYTES_MAX (1024 * 1024)    /* one indicator-set file */
 #define SCREENING_SET_ITEMS_MAX 200              /* indicators in one set (the ILO/EC sets have 65-67) */
