@@ -144,6 +144,10 @@ const struct store_table store_tables[] = {
     {"investigation_charges", "id"},
     {"investigation_victims", "id"},
     {"investigation_protection", "id"},
+    /* Issue 6, part S1: geo reference data. */
+    {"stats_region_overrides", "country"},
+    {"stats_population", "country, year"},
+    {"stats_settings", "name"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
