@@ -355,7 +355,7 @@ json_t *stats_flows_json(const struct stats_flows *f)
     json_t *flows = json_array();
     for (size_t i = 0; i < f->count; i++) {
         const struct stats_flow *fl = &f->flows[i];
-        json_array_append_new(flows, json_pack("{sssssosossI}", "origin", fl->origin, "destination", fl->destination,
+        json_array_append_new(flows, json_pack("{sssssososssI}", "origin", fl->origin, "destination", fl->destination,
                                                "origin_region", str_or_null(fl->origin_region), "destination_region",
                                                str_or_null(fl->destination_region), "reach",
                                                stats_reach_name(fl->reach), "count", (json_int_t)fl->count));
