@@ -101,8 +101,8 @@ static json_t *regions_body(struct geo_args *a)
                 json_array_append_new(subs, json_pack("{ssss}", "code", sc[k], "name", stats_region_name(sc[k])));
             }
         }
-        json_array_append_new(regions,
-                              json_pack("{ssssso}", "code", rc[i], "name", stats_region_name(rc[i]), "subregions", subs));
+        json_array_append_new(
+            regions, json_pack("{ssssso}", "code", rc[i], "name", stats_region_name(rc[i]), "subregions", subs));
     }
     return json_pack("{sssoso}", "version", stats_regions_version(), "regions", regions, "countries",
                      stats_regions_json(a->regions, a->count));
@@ -121,8 +121,8 @@ void api_stats_regions(struct http_request *req, void *app)
 static enum status op_region_put(const struct auth_ctx *ctx, void *p)
 {
     struct geo_args *a = p;
-    enum status st = a->reset ? stats_region_clear(ctx, a->country)
-                              : stats_region_set(ctx, a->country, a->region, a->subregion);
+    enum status st =
+        a->reset ? stats_region_clear(ctx, a->country) : stats_region_set(ctx, a->country, a->region, a->subregion);
     return st == STATUS_OK ? stats_regions_list(ctx, &a->regions, &a->count) : st;
 }
 

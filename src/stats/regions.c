@@ -303,7 +303,7 @@ json_t *stats_regions_json(const struct stats_region_row *rows, size_t count)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < count; i++) {
-        json_array_append_new(arr, json_pack("{sssosob}", "country", rows[i].country, "region",
+        json_array_append_new(arr, json_pack("{sssososb}", "country", rows[i].country, "region",
                                              rows[i].region ? json_string(rows[i].region) : json_null(), "subregion",
                                              rows[i].subregion ? json_string(rows[i].subregion) : json_null(),
                                              "overridden", rows[i].overridden));

@@ -200,6 +200,10 @@ static void test_geo__overrides_win(void **state)
         }
     }
     assert_int_equal(overridden, 1);
+    json_t *j = stats_regions_json(l.regions, l.count);
+    assert_int_equal(json_array_size(j), l.count);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "country")), l.regions[0].country);
+    json_decref(j);
     free(l.regions);
 
     /* An unassigned country can be mapped by the instance. */
