@@ -78,11 +78,11 @@ export async function render(ctx) {
       { label: t('flows.population'), cell: (x) => (x.population ? num(x.population) : '—'), cls: 'num' },
       { label: t('flows.rate'), cell: (x) => (x.rate === null ? t('flows.no_population') : num(x.rate, 3)), cls: 'num' },
     ], f.rates) : null;
-    box.replaceChildren(summary, h('h2', {}, t('flows.reach_table')), reach,
+    box.replaceChildren(...[summary, h('h2', {}, t('flows.reach_table')), reach,
       h('h2', {}, t('flows.list')), list, below,
       dest ? h('h2', {}, t('flows.destinations')) : null, dest,
       rates ? h('h2', {}, t('flows.rates')) : null, rates,
-      h('p', { class: 'hint' }, t('flows.method')));
+      h('p', { class: 'hint' }, t('flows.method'))].filter(Boolean));
   } catch (e) {
     box.replaceChildren(errorBlock(e));
   }
