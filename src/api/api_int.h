@@ -194,4 +194,13 @@ void api_investigation_protection(struct http_request *req, void *app);
 void api_investigation_protection_add(struct http_request *req, void *app);
 void api_investigation_protection_patch(struct http_request *req, void *app);
 
+/* Issue 6, part S1: regions, population, settings and flows (api_geo.c). */
+void api_stats_flows(struct http_request *req, void *app);
+void api_stats_regions(struct http_request *req, void *app);
+void api_stats_regions_put(struct http_request *req, void *app);
+void api_stats_population(struct http_request *req, void *app);
+void api_stats_population_import(struct http_request *req, void *app);
+void api_stats_settings(struct http_request *req, void *app);
+void api_stats_settings_put(struct http_request *req, void *app);
+
 #endif

@@ -3057,6 +3057,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_federation_table,
     /* issue 5, part J1: justice */
     &cli_justice_table,
+    /* issue 6, part S1: regions, population and flows */
+    &cli_geo_table,
 };
 
 static void usage_all(FILE *f)

@@ -31,6 +31,8 @@
 #include "justice/proceedings.h"
 #include "justice/victims.h"
 #include "justice/coop.h"
+#include "stats/regions.h"
+#include "util/buf.h"
 
 static const struct {
     const char *name;
@@ -181,6 +183,7 @@ static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -351,6 +354,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (agencies >= 2 && auth_run(ctx, op_demo_justice, NULL) != STATUS_OK) { /* issue 5, part J1 */
         free(password);
         fprintf(stderr, "ctis demo: justice: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_population, NULL) != STATUS_OK) { /* issue 6, part S1 */
+        free(password);
+        fprintf(stderr, "ctis demo: population: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -838,5 +846,32 @@ static enum status op_demo_justice(const struct auth_ctx *ctx, void *p)
 out:
     case_list_free(cases, nc);
     auth_agency_list_free(ag, na);
+    return st;
+}
+
+/* Issue 6, part S1: population for the demo countries (those of src/cases/generate.c), for rates
+ * per 100,000. The figures are round, illustrative numbers made up for the demo (in millions, the
+ * order of magnitude of each country), the same for every year from 2014 to 2026: not official
+ * statistics, and not to be quoted. */
+static enum status op_demo_population(const struct auth_ctx *ctx, void *arg)
+{
+    (void)arg;
+    static const struct {
+        const char *iso3;
+        int millions;
+    } pop[] = {{"ALB", 3},   {"ARE", 10}, {"BGD", 170}, {"CHN", 1400}, {"DEU", 80},  {"ESP", 50},  {"ETH", 120},
+               {"GBR", 70},  {"HND", 10}, {"ITA", 60},  {"KWT", 5},    {"LBN", 5},   {"MEX", 130}, {"MYS", 30},
+               {"NGA", 220}, {"NLD", 20}, {"NPL", 30},  {"PHL", 110},  {"ROU", 20},  {"RUS", 140}, {"SAU", 35},
+               {"SYR", 20},  {"THA", 70}, {"TUR", 85},  {"UKR", 40},   {"USA", 330}, {"VNM", 100}};
+    struct buf b = BUF_INIT(FILE_BYTES_MAX);
+    buf_puts(&b, "country,year,population\n");
+    for (size_t i = 0; i < ARRAY_LEN(pop); i++) {
+        for (int year = 2014; year <= 2026; year++) {
+            buf_printf(&b, "%s,%d,%d000000\n", pop[i].iso3, year, pop[i].millions);
+        }
+    }
+    size_t rows = 0;
+    enum status st = stats_population_import(ctx, "demo-population.csv", buf_str(&b), strlen(buf_str(&b)), &rows);
+    buf_free(&b);
     return st;
 }

@@ -1,5 +1,6 @@
 /* submission: signed aggregate submissions for the Global Report, their import and merging. */
 #include "stats/submission.h"
+#include "stats/regions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -763,7 +764,9 @@ enum status submission_list(const struct auth_ctx *ctx, json_t **out)
     return STATUS_OK;
 }
 
-static const char *area_of(const char *by, const char *iso3)
+/* The area a submitting country's figures count in: the Global Report's analytical regions and
+ * subregions (with this instance's overrides: stats/regions.h), the country, or the world. */
+static const char *area_of(const struct stats_geo *g, const char *by, const char *iso3)
 {
     if (strcmp(by, "world") == 0) {
         return "World";
@@ -771,8 +774,13 @@ static const char *area_of(const char *by, const char *iso3)
     if (strcmp(by, "country") == 0) {
         return iso3;
     }
-    const char *a = strcmp(by, "region") == 0 ? vocab_country_region(iso3) : vocab_country_subregion(iso3);
-    return a != NULL ? a : UNKNOWN;
+    const char *region = NULL, *subregion = NULL;
+    if (!stats_geo_region(g, iso3, &region, &subregion)) {
+        return UNKNOWN;
+    }
+    const char *code = strcmp(by, "region") == 0 ? region : subregion;
+    const char *name = code != NULL ? stats_region_name(code) : NULL;
+    return name != NULL ? name : (code != NULL ? code : UNKNOWN);
 }
 
 enum status submission_merged(const struct auth_ctx *ctx, const struct submission_query *q, json_t **out)
@@ -799,8 +807,12 @@ enum status submission_merged(const struct auth_ctx *ctx, const struct submissio
     }
     struct sql_value a[] = {sqlv_text(ind), sqlv_text(dim), SQLV_I64(q->year_from), SQLV_I64(q->year_to),
                             SQLV_I64(strcmp(dim, TOTAL) == 0 ? 1 : 0)};
+    struct stats_geo *geo = NULL;
+    st = stats_geo_load(ctx, &geo);
     struct store_rows *r = NULL;
-    st = store_exec(ctx->store, STMT_SUBMISSION_MERGE_ROWS, a, ARRAY_LEN(a), &r);
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_SUBMISSION_MERGE_ROWS, a, ARRAY_LEN(a), &r);
+    }
     /* Rows come newest submission first per country and year: a year that two submissions of
      * one country cover is taken from the newest only. */
     json_t *chosen = json_object(), *cells = json_object(), *seen = json_object();
@@ -817,7 +829,7 @@ enum status submission_merged(const struct auth_ctx *ctx, const struct submissio
             continue;
         }
         char key[512], ck[560];
-        snprintf(key, sizeof key, "%s|%lld|%s|%s|%s", area_of(by, iso), (long long)year, store_rows_text(r, 3),
+        snprintf(key, sizeof key, "%s|%lld|%s|%s|%s", area_of(geo, by, iso), (long long)year, store_rows_text(r, 3),
                  store_rows_text(r, 4), store_rows_text(r, 5));
         json_t *cell = json_object_get(cells, key);
         if (cell == NULL) {
@@ -874,6 +886,7 @@ enum status submission_merged(const struct auth_ctx *ctx, const struct submissio
     json_decref(chosen);
     json_decref(cells);
     json_decref(seen);
+    stats_geo_free(geo);
     if (st == STATUS_OK) {
         st = auth_audit(ctx, "stats.federated", "submission", 0, "ok", by);
     }

@@ -147,6 +147,10 @@ const struct store_table store_tables[] = {
     /* Issue 6, item 5: federated submissions. */
     {"stats_submissions", "id"},
     {"stats_submission_rows", "submission_id, indicator, dimension, category, sex, age, year"},
+    /* Issue 6, part S1: geo reference data. */
+    {"stats_region_overrides", "country"},
+    {"stats_population", "country, year"},
+    {"stats_settings", "name"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

@@ -83,7 +83,7 @@ eachEngine((engine) => {
             assert.equal(me.status, 200, me.text);
             assert.equal(me.json.username, 'alice');
             assert.equal(me.json.email, 'alice@a.example.org');
-            assert.deepEqual(me.json.permissions, ['stats.read', 'token.manage']);
+            assert.deepEqual(me.json.permissions, ['stats.read', 'stats.settings', 'token.manage']);
             const sess = await c.get('/api/v1/session');
             assert.equal(sess.status, 200, sess.text);
             assert.equal(sess.json.user.username, 'alice');

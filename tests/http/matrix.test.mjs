@@ -1032,3 +1032,54 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 6, part S1: flows and the statistics reference data × the built-in roles. Columns: GET
+// /stats/flows, GET /stats/regions, GET /stats/population, PUT /stats/settings, PUT /stats/regions,
+// POST /stats/population (the last three need stats.settings: analyst and national coordinator).
+const GEO_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403, 403],
+    ['investigator', 'agency', 403, 403, 403, 403, 403, 403],
+    ['prosecutor', 'agency', 403, 403, 403, 403, 403, 403],
+    ['court_clerk', 'agency', 403, 403, 403, 403, 403, 403],
+    ['analyst', 'all', 200, 200, 200, 200, 200, 200],
+    ['national_coordinator', 'all', 200, 200, 200, 200, 200, 200],
+    ['fund_manager', 'all', 200, 200, 200, 403, 403, 403],
+    ['trustee', 'all', 200, 200, 200, 403, 403, 403],
+    ['auditor', 'all', 403, 403, 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            GEO_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `g${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('flows and statistics reference data routes × roles', () => {
+        GEO_TABLE.forEach(([role, scope, flows, regions, population, settings, override, pimport], i) => {
+            it(`${role} (scope ${scope}): flows ${flows}, regions ${regions}, population ${population}, settings ${settings}, override ${override}, import ${pimport}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    flows: (await c.get('/api/v1/stats/flows')).status,
+                    regions: (await c.get('/api/v1/stats/regions')).status,
+                    population: (await c.get('/api/v1/stats/population')).status,
+                    settings: (await c.put('/api/v1/stats/settings', { flow_threshold: 5 })).status,
+                    override: (await c.put('/api/v1/stats/regions', { country: 'TUR', subregion: 'western_southern_europe' })).status,
+                    pimport: (await c.post('/api/v1/stats/population', { csv: 'country,year,population\nTUR,2024,85000000\n' })).status,
+                };
+                assert.deepEqual(got, { flows, regions, population, settings, override, pimport });
+            });
+        });
+    });
+});

@@ -332,7 +332,7 @@ eachEngine((engine) => {
             ]);
             const analyst = r.json.items.find((x) => x.name === 'analyst');
             assert.equal(analyst.mfa_required, false);
-            assert.deepEqual(analyst.permissions.slice().sort(), ['stats.read', 'token.manage']);
+            assert.deepEqual(analyst.permissions.slice().sort(), ['stats.read', 'stats.settings', 'token.manage']);
         });
 
         it('POST /roles → 201; PUT with If-Match → 200, stale → 412; bad input → 400; duplicate → 409', async () => {

@@ -1,0 +1,90 @@
+// Browser test of the flows page (issue 6, part S1) against a running server (environment as
+// cases.test.mjs): an analyst opens #/flows from the navigation, sees the reach shares table with
+// its four reaches, sets a threshold with the form (kept in the address), and the page in Arabic
+// is right to left with translated headings. No console error.
+// Run: cd tests/browser && node --test flows.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, signIn, totp,
+} from './lib.mjs';
+
+const en = catalogue('en');
+const ar = catalogue('ar');
+const TIMEOUT = 120000;
+const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+
+let browser;
+const consoleErrors = [];
+
+before(async () => {
+  if (SKIP) return;
+  mkdirSync(OUT, { recursive: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+// An analyst (no case.read, so newUserPage's wait for the cases link does not apply).
+async function analystPage() {
+  const adminCtx = await browser.newContext({ locale: 'en-US' });
+  const admin = await adminCtx.newPage();
+  await admin.goto(`${BASE}/#/login`);
+  await signIn(admin);
+  const me = await apiCall(admin, 'GET', '/api/v1/me');
+  const username = `flows_${stamp}`;
+  const password = `flows passphrase ${stamp}`;
+  const user = await apiCall(admin, 'POST', '/api/v1/users', {
+    username, display_name: `analyst ${username}`, agency_id: me.agency.id, role: 'analyst', scope: 'all',
+  });
+  await adminCtx.close();
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  await page.goto(`${BASE}/#/login`);
+  await page.waitForSelector('form input[name="username"]');
+  await apiCall(page, 'POST', '/api/v1/session', { username, password: user.one_time_password });
+  await apiCall(page, 'POST', '/api/v1/me/password', { current_password: user.one_time_password, new_password: password });
+  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {});
+  if (setup && setup.secret) {
+    await apiCall(page, 'POST', '/api/v1/session/totp/confirm', { code: totp(setup.secret, Math.floor(Date.now() / 30000)) });
+  }
+  await page.goto(`${BASE}/#/home`);
+  await page.reload();
+  await page.waitForSelector('#nav:not([hidden]) a[href="#/flows"]');
+  return { context, page };
+}
+
+test('an analyst sees the flows page and its reach shares (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
+  const { context, page } = await analystPage();
+  assert.ok((await page.textContent('#nav')).includes(en['nav.flows']));
+  await page.click('#nav a[href="#/flows"]');
+  await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['flows.title']);
+  await page.waitForSelector('[data-reach] tbody tr');
+  const reaches = await page.$$eval('[data-reach] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(reaches, ['domestic', 'subregional', 'intraregional', 'transregional'].map((r) => en[`flows.reach.${r}`]));
+  assert.ok((await page.textContent('[data-summary]')).includes('5'));
+  assert.ok(!(await page.textContent('main')).includes('null'));
+
+  await page.fill('input[name="threshold"]', '3');
+  await page.click(`form button:has-text("${en['flows.apply']}")`);
+  await page.waitForFunction(() => location.hash.includes('threshold=3'));
+  await page.waitForFunction(() => document.querySelector('[data-summary]')?.textContent.includes('3'));
+  assert.equal(await page.inputValue('input[name="threshold"]'), '3');
+  await page.screenshot({ path: join(OUT, 'flows.png'), fullPage: true });
+
+  await page.selectOption('#lang', 'ar');
+  await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+  await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, ar['flows.title']);
+  await page.waitForFunction((x) => document.querySelector('[data-reach]')?.textContent.includes(x), ar['flows.reach.transregional']);
+  await page.screenshot({ path: join(OUT, 'flows-ar.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
