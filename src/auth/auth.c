@@ -58,6 +58,7 @@ const struct auth_permission auth_permissions[] = {
     {"justice.victim_identity", "See the identity of victims referred to by pseudonym in proceedings (audited)"},
     {"stats.read", "See aggregate statistics (no individual records)"},
     {"stats.publish", "Publish statistics and reports after disclosure control"},
+    {"stats.release", "Release statistics through disclosure control; set privacy budgets"}, /* issue 6 sdc */
     {"link.run", "Run record linkage and network detection"},
     {"fund.read", "See Trust Fund contributions, grants and beneficiaries"},
     {"fund.write", "Record contributions, grants and reports"},
@@ -113,10 +114,10 @@ static const char *const perms_prosecutor[] = {
 /* Issue 5: reads court decisions and proceedings; never a victim's identity. */
 static const char *const perms_court_clerk[] = {"justice.read", "fg.legal.read", "token.manage", NULL};
 static const char *const perms_analyst[] = {"stats.read", "token.manage", NULL};
-static const char *const perms_coordinator[] = {
-    "stats.read",   "stats.publish",    "plan.read",      "plan.write",      "agency.read",
-    "user.read",    "role.read",        "referral.read",  "justice.read",    "fund.read",
-    "token.manage", "pathway.settings", "screening.sets", "provider.manage", NULL};
+static const char *const perms_coordinator[] = {"stats.read",       "stats.publish",  "stats.release",   "plan.read",
+                                                "plan.write",       "agency.read",    "user.read",       "role.read",
+                                                "referral.read",    "justice.read",   "fund.read",       "token.manage",
+                                                "pathway.settings", "screening.sets", "provider.manage", NULL};
 static const char *const perms_fund_manager[] = {"fund.read",   "fund.write",   "stats.read",
                                                  "agency.read", "token.manage", NULL};
 static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};

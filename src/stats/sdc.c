@@ -133,14 +133,34 @@ size_t sdc_primary(struct sdc_table *t, int64_t threshold)
     return n;
 }
 
-/* Rank of a published cell as a complement: lower is better (interior positive, margin
- * positive, interior zero, margin zero), then the value, then the index. */
+static bool in_group(const struct sdc_group *g, size_t cell);
+static size_t group_suppressed(const struct sdc_table *t, const struct sdc_group *g);
+
+/* How many of the groups holding cell i have no suppressed cell yet: suppressing i there would
+ * call for a further complement in each of them. */
+static size_t fresh_groups(const struct sdc_table *t, size_t i)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < t->ngroups; g++) {
+        n += in_group(&t->groups[g], i) && group_suppressed(t, &t->groups[g]) == 0;
+    }
+    return n;
+}
+
+/* Rank of a published cell as a complement, lower first: positive before zero, fewer fresh
+ * groups (groups with nothing suppressed yet), interior before margin, smaller value, lower index. */
 static bool better(const struct sdc_table *t, size_t a, size_t b)
 {
-    int ra = (t->value[a] > 0 ? 0 : 2) + (t->margin[a] ? 1 : 0);
-    int rb = (t->value[b] > 0 ? 0 : 2) + (t->margin[b] ? 1 : 0);
-    if (ra != rb) {
-        return ra < rb;
+    bool za = t->value[a] == 0, zb = t->value[b] == 0;
+    if (za != zb) {
+        return zb;
+    }
+    size_t fa = fresh_groups(t, a), fb = fresh_groups(t, b);
+    if (fa != fb) {
+        return fa < fb;
+    }
+    if (t->margin[a] != t->margin[b]) {
+        return t->margin[b];
     }
     if (t->value[a] != t->value[b]) {
         return t->value[a] < t->value[b];

@@ -25,7 +25,7 @@
 
 #define SDC_THRESHOLD_DEFAULT 5
 #define SDC_BASE_DEFAULT 5
-#define SDC_CELLS_MAX 20000 /* cells of one released table (the audit solves two LPs per suppressed cell) */
+#define SDC_CELLS_MAX 5000 /* cells of one released table (the audit solves two LPs per suppressed cell) */
 
 enum sdc_state {
     SDC_PUBLISHED = 0,
@@ -84,10 +84,11 @@ void sdc_audit_free(struct sdc_audit *a);
 size_t sdc_primary(struct sdc_table *t, int64_t threshold);
 /* Primary, then secondary suppression until the audit with this width passes; *audit_out
  * holds the final audit (the caller frees it). The heuristic: first every group with exactly
- * one suppressed cell gets its smallest published cell suppressed (interior cells before
- * margins, positive before zero; lowest index on ties), until none is left; then, while the
- * audit finds an exposed cell, the smallest published cell of the groups it belongs to (same
- * order; anywhere in the table when those groups have none) is suppressed. */
+ * one suppressed cell gets its best published cell suppressed, until none is left; then, while
+ * the audit finds an exposed cell, the best published cell of the groups it belongs to
+ * (anywhere in the table when those groups have none) is suppressed. "Best": positive before
+ * zero, then the fewest groups with nothing suppressed yet (each would need a complement of its
+ * own), then interior before margin, then the smallest value, then the lowest index. */
 enum status sdc_suppress(struct sdc_table *t, int64_t threshold, double width, struct sdc_audit *audit_out);
 
 /* The nearest multiple of base, halves upwards; negative values are not counts (returned as is). */

@@ -144,6 +144,9 @@ const struct store_table store_tables[] = {
     {"investigation_charges", "id"},
     {"investigation_victims", "id"},
     {"investigation_protection", "id"},
+    /* Issue 6 item 4: disclosure control (releases and privacy budgets). */
+    {"stats_releases", "id"},
+    {"stats_budgets", "dataset"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
