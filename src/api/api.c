@@ -1445,6 +1445,8 @@ const struct http_route api_routes[] = {
     {HTTP_PATCH, "/api/v1/investigations/{id}/protection/{sub_id}", api_investigation_protection_patch, JSON,
      "justice.write"},
     {HTTP_GET, "/api/v1/stats/offenders", api_stats_offenders, 0, "stats.read"},
+    /* Issue 6 item 4: disclosure control (releases; release= on the two routes above). */
+    {HTTP_GET, "/api/v1/stats/releases", api_stats_releases, 0, "stats.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},
