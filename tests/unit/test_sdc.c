@@ -10,6 +10,7 @@
 // clang-format on
 #include <math.h>
 
+#include "stats/release.h"
 #include "stats/sdc.h"
 #include "testlib.h"
 
@@ -209,6 +210,227 @@ static void test_sdc__budget_rule(void **state)
     assert_false(sdc_budget_allows(0.0, 0.0, 0.1));
 }
 
+/* Releases in the store. */
+struct world {
+    struct test_env t;
+    int64_t coordinator, analyst, worker;
+};
+
+static int setup(void **state)
+{
+    struct world *w = xcalloc(1, sizeof *w);
+    test_env_open(&w->t);
+    int64_t agency = test_agency(&w->t, "Office");
+    w->coordinator = test_user(&w->t, "coord", agency, "national_coordinator", "all");
+    w->analyst = test_user(&w->t, "analyst", agency, "analyst", "all");
+    w->worker = test_user(&w->t, "worker", agency, "caseworker", "agency");
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    test_env_close(&w->t);
+    free(w);
+    return 0;
+}
+
+struct rel_op {
+    const char *method;
+    double epsilon;
+    size_t nnames;
+    json_t *out;
+};
+
+/* gender x year, with small cells. */
+static const struct stats_row table_rows[] = {
+    {{"Feminine", "2024"}, 40},  {{"Feminine", "2025"}, 3},   {{"Feminine", "2026"}, 25}, {{"Masculine", "2024"}, 2},
+    {{"Masculine", "2025"}, 30}, {{"Masculine", "2026"}, 12}, {{"unknown", "2024"}, 1},   {{"unknown", "2026"}, 9},
+};
+
+static enum status op_release(const struct auth_ctx *ctx, void *p)
+{
+    struct rel_op *o = p;
+    static const char *const names[] = {"gender", "year"};
+    struct stats_release_spec spec = {.method = o->method, .epsilon = o->epsilon};
+    json_t *inputs = json_pack("{s[ss]}", "by", "gender", "year");
+    json_decref(o->out);
+    o->out = NULL;
+    enum status st = stats_release(ctx, "victims", &spec, inputs, names, o->nnames ? o->nnames : 2, table_rows,
+                                   ARRAY_LEN(table_rows), &o->out);
+    json_decref(inputs);
+    return st;
+}
+
+static enum status release_as(const struct auth_ctx *ctx, const char *method, double epsilon, json_t **out)
+{
+    struct rel_op o = {.method = method, .epsilon = epsilon};
+    enum status st = auth_run(ctx, op_release, &o);
+    *out = o.out;
+    return st;
+}
+
+struct budget_op {
+    double epsilon;
+    json_t *out;
+};
+
+static enum status op_budget_set(const struct auth_ctx *ctx, void *p)
+{
+    return stats_budget_set(ctx, "victims", ((struct budget_op *)p)->epsilon);
+}
+
+static enum status op_budget_list(const struct auth_ctx *ctx, void *p)
+{
+    struct budget_op *o = p;
+    json_decref(o->out);
+    return stats_budget_list(ctx, &o->out);
+}
+
+static enum status op_list(const struct auth_ctx *ctx, void *p)
+{
+    json_t **out = p;
+    json_decref(*out);
+    return stats_releases_list(ctx, NULL, 100, out);
+}
+
+static void no_small_cells(const json_t *entries)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(entries, i, e)
+    {
+        const json_t *c = json_object_get(e, "count");
+        if (json_is_integer(c)) {
+            assert_true(json_integer_value(c) == 0 || json_integer_value(c) >= 5);
+        } else {
+            assert_true(strcmp(json_string_value(c), "<5") == 0 || strcmp(json_string_value(c), "x") == 0);
+        }
+    }
+}
+
+static void test_sdc__release_suppress(void **state)
+{
+    struct world *w = *state;
+    struct test_as coord;
+    test_as_user(&w->t, &coord, w->coordinator);
+    json_t *out = NULL;
+    assert_int_equal(release_as(&coord.ctx, "suppress", 0, &out), STATUS_OK);
+    assert_int_equal(json_array_size(json_object_get(out, "rows")), 9); /* 3 x 3, the missing one as 0 */
+    no_small_cells(json_object_get(out, "rows"));
+    const json_t *m = json_object_get(out, "margins");
+    no_small_cells(json_object_get(m, "rows"));
+    no_small_cells(json_object_get(m, "columns"));
+    assert_int_equal(json_integer_value(json_object_get(m, "total")), 122);
+    const json_t *audit = json_object_get(out, "audit");
+    assert_true(json_is_true(json_object_get(audit, "passed")));
+    assert_int_equal(json_integer_value(json_object_get(audit, "exposed")), 0);
+    assert_true(json_integer_value(json_object_get(audit, "suppressed")) >= 4);
+    /* The recorded hash is the SHA-256 of the output without its release member. */
+    json_t *copy = json_deep_copy(out);
+    json_object_del(copy, "release");
+    char *canon = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+    struct vault_sha256 h;
+    uint8_t d[VAULT_SHA256_BYTES];
+    vault_sha256_init(&h);
+    vault_sha256_update(&h, canon, strlen(canon));
+    vault_sha256_final(&h, d);
+    char hex[65];
+    for (size_t i = 0; i < 32; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    }
+    assert_string_equal(hex, json_string_value(json_object_get(json_object_get(out, "release"), "sha256")));
+    free(canon);
+    json_decref(copy);
+    char *csv = stats_release_csv(out);
+    assert_non_null(strstr(csv, "gender,year,count\n"));
+    assert_non_null(strstr(csv, "total,total,122\n"));
+    free(csv);
+    json_decref(out);
+
+    /* Rounding. */
+    assert_int_equal(release_as(&coord.ctx, "round", 0, &out), STATUS_OK);
+    no_small_cells(json_object_get(out, "rows"));
+    assert_null(json_object_get(out, "audit"));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "margins"), "total")), 120);
+    json_decref(out);
+
+    /* The analyst reads statistics but does not release; a caseworker does neither. */
+    struct test_as analyst, worker;
+    test_as_user(&w->t, &analyst, w->analyst);
+    test_as_user(&w->t, &worker, w->worker);
+    assert_int_equal(release_as(&analyst.ctx, "suppress", 0, &out), STATUS_DENIED);
+    json_t *list = NULL;
+    assert_int_equal(auth_run(&analyst.ctx, op_list, &list), STATUS_OK);
+    assert_int_equal(json_array_size(list), 2);
+    const json_t *r0 = json_array_get(list, 1);
+    assert_string_equal(json_string_value(json_object_get(r0, "method")), "suppress");
+    assert_string_equal(json_string_value(json_object_get(r0, "actor")), "coord");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "parameters"), "threshold")), 5);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(r0, "inputs"), "by"), 1)),
+                        "year");
+    json_decref(list);
+    list = NULL;
+    assert_int_equal(auth_run(&worker.ctx, op_list, &list), STATUS_DENIED);
+    json_decref(list);
+    auth_principal_clear(&analyst.p);
+    auth_principal_clear(&worker.p);
+    auth_principal_clear(&coord.p);
+}
+
+static void test_sdc__release_dp_ledger(void **state)
+{
+    struct world *w = *state;
+    struct test_as coord;
+    test_as_user(&w->t, &coord, w->coordinator);
+    json_t *out = NULL;
+    /* No budget yet: refused. */
+    assert_int_equal(release_as(&coord.ctx, "dp", 0.5, &out), STATUS_CONFLICT);
+    struct budget_op b = {.epsilon = 1.0};
+    assert_int_equal(auth_run(&coord.ctx, op_budget_set, &b), STATUS_OK);
+    assert_int_equal(release_as(&coord.ctx, "dp", 0.5, &out), STATUS_OK);
+    no_small_cells(json_object_get(out, "rows"));
+    int64_t grand = 0;
+    size_t i;
+    const json_t *e;
+    json_array_foreach(json_object_get(json_object_get(out, "margins"), "rows"), i, e)
+    {
+        const json_t *c = json_object_get(e, "count");
+        grand += json_is_integer(c) ? json_integer_value(c) : 0;
+    }
+    assert_true(grand <= json_integer_value(json_object_get(json_object_get(out, "margins"), "total")));
+    json_decref(out);
+    assert_int_equal(release_as(&coord.ctx, "dp", 0.25, &out), STATUS_OK);
+    json_decref(out);
+    assert_int_equal(release_as(&coord.ctx, "dp", 0.25, &out), STATUS_OK);
+    json_decref(out);
+    /* Spent: refused, and nothing recorded for the refusal. */
+    assert_int_equal(release_as(&coord.ctx, "dp", 0.01, &out), STATUS_CONFLICT);
+    assert_null(out);
+    assert_int_equal(auth_run(&coord.ctx, op_budget_list, &b), STATUS_OK);
+    const json_t *v = json_array_get(b.out, 0);
+    assert_string_equal(json_string_value(json_object_get(v, "dataset")), "victims");
+    assert_true(fabs(json_real_value(json_object_get(v, "spent")) - 1.0) < 1e-9);
+    assert_true(fabs(json_real_value(json_object_get(v, "remaining"))) < 1e-9);
+    json_decref(b.out);
+    json_t *list = NULL;
+    assert_int_equal(auth_run(&coord.ctx, op_list, &list), STATUS_OK);
+    assert_int_equal(json_array_size(list), 3);
+    json_decref(list);
+    /* A larger budget lets releases go on; what was spent stays. */
+    b = (struct budget_op){.epsilon = 2.0};
+    assert_int_equal(auth_run(&coord.ctx, op_budget_set, &b), STATUS_OK);
+    assert_int_equal(release_as(&coord.ctx, "dp", 1.0, &out), STATUS_OK);
+    json_decref(out);
+    assert_int_equal(release_as(&coord.ctx, "dp", 0.5, &out), STATUS_CONFLICT);
+    /* Bad specs. */
+    assert_int_equal(release_as(&coord.ctx, "dp", 0, &out), STATUS_INVALID);
+    assert_int_equal(release_as(&coord.ctx, "suppress", 0.5, &out), STATUS_INVALID);
+    assert_int_equal(release_as(&coord.ctx, "publish", 0, &out), STATUS_INVALID);
+    auth_principal_clear(&coord.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +439,8 @@ int main(void)
         cmocka_unit_test(test_sdc__rounding),
         cmocka_unit_test(test_sdc__geometric_noise),
         cmocka_unit_test(test_sdc__budget_rule),
+        cmocka_unit_test_setup_teardown(test_sdc__release_suppress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sdc__release_dp_ledger, setup, teardown),
     };
-    return cmocka_run_group_tests_name("sdc", tests, NULL, NULL);
+    TEST_RUN_BOTH("sdc", tests, NULL, NULL);
 }
