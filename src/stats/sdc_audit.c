@@ -122,6 +122,7 @@ enum status sdc_audit(const struct sdc_table *t, double width, struct sdc_audit 
     }
     glp_delete_prob(p);
     glp_term_hook(NULL, NULL);
+    glp_free_env(); /* GLPK's environment is per thread (TLS): free it, the server's threads live long */
     free(ind);
     free(val);
     free(col);
