@@ -126,6 +126,30 @@ static void test_sdc__lone_cell_exposed(void **state)
     sdc_table_free(t);
 }
 
+/* An n-way table given as cells and margin groups: a hierarchy a + b = s1, c + d = s2, s1 + s2 = t. */
+static void test_sdc__groups(void **state)
+{
+    (void)state;
+    struct sdc_table *t = sdc_table_new(7);
+    const int64_t v[] = {3, 20, 30, 11, 23, 41, 64};
+    memcpy(t->value, v, sizeof v);
+    const size_t g1[] = {0, 1}, g2[] = {2, 3}, g3[] = {4, 5};
+    assert_int_equal(sdc_table_group(t, 4, g1, 2), STATUS_OK);
+    assert_int_equal(sdc_table_group(t, 5, g2, 2), STATUS_OK);
+    assert_int_equal(sdc_table_group(t, 6, g3, 2), STATUS_OK);
+    assert_int_equal(sdc_table_group(t, 9, g3, 2), STATUS_INVALID);
+    struct sdc_audit a;
+    assert_int_equal(sdc_suppress(t, 5, 5.0, &a), STATUS_OK);
+    assert_int_equal(a.exposed, 0);
+    assert_int_equal(t->state[0], SDC_PRIMARY);
+    assert_int_not_equal(t->state[1], SDC_PUBLISHED); /* b or s1 must go with a */
+    for (size_t i = 0; i < t->ncells; i++) {
+        assert_true(t->state[i] != SDC_PUBLISHED || t->value[i] == 0 || t->value[i] >= 5);
+    }
+    sdc_audit_free(&a);
+    sdc_table_free(t);
+}
+
 static void test_sdc__rounding(void **state)
 {
     (void)state;
@@ -436,6 +460,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sdc__random_tables_pass_audit),
         cmocka_unit_test(test_sdc__lone_cell_exposed),
+        cmocka_unit_test(test_sdc__groups),
         cmocka_unit_test(test_sdc__rounding),
         cmocka_unit_test(test_sdc__geometric_noise),
         cmocka_unit_test(test_sdc__budget_rule),
