@@ -1471,6 +1471,8 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/stats/population", api_stats_population_import, JSON, "stats.settings"},
     {HTTP_GET, "/api/v1/stats/settings", api_stats_settings, 0, "stats.read"},
     {HTTP_PUT, "/api/v1/stats/settings", api_stats_settings_put, JSON, "stats.settings"},
+    /* Issue 6 item 4: disclosure control (releases; release= on the two routes above). */
+    {HTTP_GET, "/api/v1/stats/releases", api_stats_releases, 0, "stats.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "stats/release.h"
 #include "auth/auth.h"
 #include "cases/cases.h"
 #include "cases/dedup.h"
@@ -719,6 +720,31 @@ static enum status op_stats(const struct auth_ctx *ctx, void *p)
     return case_stats_victims(ctx, a->by, a->by_count, a->from_ms, a->to_ms, &a->rows, &a->count);
 }
 
+/* The exact rows for a release (api_stats_release). */
+static enum status release_rows(const struct auth_ctx *ctx, void *arg, const char *const **names, size_t *nnames,
+                                struct stats_row **rows, size_t *nrows)
+{
+    struct stats_args *a = arg;
+    case_stats_free(a->rows, a->count);
+    a->rows = NULL;
+    a->count = 0;
+    enum status st = op_stats(ctx, a);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    *rows = xcalloc(a->count ? a->count : 1, sizeof **rows);
+    for (size_t i = 0; i < a->count; i++) {
+        for (size_t d = 0; d < a->by_count; d++) {
+            (*rows)[i].keys[d] = a->rows[i].keys[d];
+        }
+        (*rows)[i].count = a->rows[i].count;
+    }
+    *nrows = a->count;
+    *names = a->by;
+    *nnames = a->by_count;
+    return STATUS_OK;
+}
+
 void api_stats_victims(struct http_request *req, void *app)
 {
     struct stats_args a = {0};
@@ -744,6 +770,15 @@ void api_stats_victims(struct http_request *req, void *app)
         st = util_time_parse_end(&a.to_ms, to) == STATUS_OK
                  ? STATUS_OK
                  : err_set_field(STATUS_INVALID, "to", "to: a date YYYY-MM-DD");
+    }
+    if (st == STATUS_OK && api_stats_release_wanted(req)) { /* issue 6 item 4: disclosure control */
+        json_t *inputs = json_pack("{s[]ssss}", "by", "from", from ? from : "", "to", to ? to : "");
+        for (size_t d = 0; d < a.by_count; d++) {
+            json_array_append_new(json_object_get(inputs, "by"), json_string(a.by[d]));
+        }
+        api_stats_release(req, "victims", inputs, release_rows, &a);
+        case_stats_free(a.rows, a.count);
+        return;
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_stats, &a);

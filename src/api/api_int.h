@@ -202,5 +202,17 @@ void api_stats_population(struct http_request *req, void *app);
 void api_stats_population_import(struct http_request *req, void *app);
 void api_stats_settings(struct http_request *req, void *app);
 void api_stats_settings_put(struct http_request *req, void *app);
+/* Issue 6 item 4, disclosure control (api_stats.c). */
+struct stats_row;
+/* Fills the exact rows of a statistics query inside the release's transaction: names (borrowed
+ * from arg) and rows (the caller frees the array; its keys are borrowed from arg). */
+typedef enum status (*api_stats_rows_fn)(const struct auth_ctx *ctx, void *arg, const char *const **names,
+                                         size_t *nnames, struct stats_row **rows, size_t *nrows);
+/* True when the request asks for a release (release=, epsilon= or threshold=). */
+bool api_stats_release_wanted(const struct http_request *req);
+/* Parses release=, epsilon=, threshold=, runs fn and stats_release for dataset in one transaction
+ * and responds (JSON, or CSV with format=csv); takes inputs (the query as JSON). */
+void api_stats_release(struct http_request *req, const char *dataset, json_t *inputs, api_stats_rows_fn fn, void *arg);
+void api_stats_releases(struct http_request *req, void *app);
 
 #endif

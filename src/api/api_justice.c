@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "stats/release.h"
 #include "auth/auth.h"
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
@@ -327,6 +328,31 @@ static enum status op_offender_stats(const struct auth_ctx *ctx, void *p)
     return justice_stats_offenders(ctx, &a->q, a->names, &a->names_count, &a->rows, &a->count);
 }
 
+/* The exact rows for a release (api_stats_release). */
+static enum status offender_release_rows(const struct auth_ctx *ctx, void *arg, const char *const **names,
+                                         size_t *nnames, struct stats_row **rows, size_t *nrows)
+{
+    struct offender_stats_args *a = arg;
+    justice_stats_free(a->rows, a->count);
+    a->rows = NULL;
+    a->count = 0;
+    enum status st = op_offender_stats(ctx, a);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    *rows = xcalloc(a->count ? a->count : 1, sizeof **rows);
+    for (size_t i = 0; i < a->count; i++) {
+        for (size_t d = 0; d < a->names_count && d < STATS_RELEASE_KEYS; d++) {
+            (*rows)[i].keys[d] = a->rows[i].keys[d];
+        }
+        (*rows)[i].count = a->rows[i].count;
+    }
+    *nrows = a->count;
+    *names = a->names;
+    *nnames = a->names_count;
+    return STATUS_OK;
+}
+
 void api_stats_offenders(struct http_request *req, void *app)
 {
     (void)app;
@@ -351,6 +377,16 @@ void api_stats_offenders(struct http_request *req, void *app)
     }
     if (st == STATUS_OK && to && to[0] && util_time_parse_end(&a.q.to_ms, to) != STATUS_OK) {
         st = err_set_field(STATUS_INVALID, "to", "to: a date YYYY-MM-DD");
+    }
+    if (st == STATUS_OK && api_stats_release_wanted(req)) { /* issue 6 item 4: disclosure control */
+        json_t *inputs = json_pack("{s[]ssssss}", "by", "stage", a.q.stage ? a.q.stage : "", "from", from ? from : "",
+                                   "to", to ? to : "");
+        for (size_t d = 0; d < a.q.by_count; d++) {
+            json_array_append_new(json_object_get(inputs, "by"), json_string(a.q.by[d]));
+        }
+        api_stats_release(req, "offenders", inputs, offender_release_rows, &a);
+        justice_stats_free(a.rows, a.count);
+        return;
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_offender_stats, &a);

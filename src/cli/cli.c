@@ -39,6 +39,7 @@
 #include "web/web.h"
 
 #include "cli/cli_int.h"
+#include "stats/release.h"
 
 /* Options every command takes, appended after the command's own. */
 static const struct opt common_opts[] = {
@@ -1798,10 +1799,48 @@ static enum status op_stats_victims(const struct auth_ctx *ctx, void *p)
     return case_stats_victims(ctx, o->by, o->by_count, o->from_ms, o->to_ms, &o->rows, &o->count);
 }
 
+/* --release (issue 6 item 4): the exact rows go through disclosure control (src/stats/release.h). */
+struct victims_release {
+    struct case_op *o;
+    struct stats_release_spec spec;
+    json_t *inputs;
+    json_t *out;
+};
+
+static enum status op_stats_victims_release(const struct auth_ctx *ctx, void *p)
+{
+    struct victims_release *v = p;
+    case_stats_free(v->o->rows, v->o->count);
+    v->o->rows = NULL;
+    v->o->count = 0;
+    json_decref(v->out);
+    v->out = NULL;
+    enum status st = op_stats_victims(ctx, v->o);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct stats_row *rows = xcalloc(v->o->count ? v->o->count : 1, sizeof *rows);
+    for (size_t i = 0; i < v->o->count; i++) {
+        for (size_t d = 0; d < v->o->by_count; d++) {
+            rows[i].keys[d] = v->o->rows[i].keys[d];
+        }
+        rows[i].count = v->o->rows[i].count;
+    }
+    st = stats_release(ctx, "victims", &v->spec, v->inputs, v->o->by, v->o->by_count, rows, v->o->count, &v->out);
+    free(rows);
+    return st;
+}
+
 static int cmd_stats_victims(const struct command *cmd, struct args *args)
 {
+    struct victims_release rel = {0};
+    bool release = false;
+    enum status st = cli_stats_release_spec(cmd, args, &rel.spec, &release);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
     struct env e;
-    enum status st = cli_env_open(&e, false);
+    st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -1822,10 +1861,24 @@ static int cmd_stats_victims(const struct command *cmd, struct args *args)
     if (st == STATUS_OK && cli_opt(cmd, args, "to")) {
         st = util_time_parse_end(&o.to_ms, cli_opt(cmd, args, "to"));
     }
-    if (st == STATUS_OK) {
+    if (st == STATUS_OK && release) {
+        rel.o = &o;
+        rel.inputs = json_pack("{s[]ssss}", "by", "from", cli_opt(cmd, args, "from") ? cli_opt(cmd, args, "from") : "",
+                               "to", cli_opt(cmd, args, "to") ? cli_opt(cmd, args, "to") : "");
+        for (size_t d = 0; d < o.by_count; d++) {
+            json_array_append_new(json_object_get(rel.inputs, "by"), json_string(o.by[d]));
+        }
+        st = auth_run(&e.ctx, op_stats_victims_release, &rel);
+        json_decref(rel.inputs);
+        if (st == STATUS_OK) {
+            cli_stats_release_print(rel.out);
+            rel.out = NULL;
+        }
+        json_decref(rel.out);
+    } else if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_stats_victims, &o);
     }
-    if (st == STATUS_OK) {
+    if (st == STATUS_OK && !release) {
         if (cli_json_out) {
             cli_print_json(case_stats_json(o.by, o.by_count, o.rows, o.count));
         } else {
@@ -2979,7 +3032,10 @@ static const struct command commands[] = {
        "exploitation_country, year (comma-separated)"},
       {"from", true, "cases opened from this date"},
       {"to", true, "cases opened up to this date"},
-      {"csv", false, "CSV output (the default)"}},
+      {"csv", false, "CSV output (the default)"},
+      {"release", true, "publish through disclosure control: suppress, round or dp (needs stats.publish)"},
+      {"epsilon", true, "with --release dp: the epsilon this release spends from the budget of \"victims\""},
+      {"threshold", true, "with --release: the threshold (default 5): suppress hides 1..N-1, round to multiples of N"}},
      cmd_stats_victims},
     {"vocab list",
      "[VOCABULARY]",
@@ -3059,6 +3115,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_justice_table,
     /* issue 6, part S1: regions, population and flows */
     &cli_geo_table,
+    /* issue 6 item 4: disclosure control */
+    &cli_stats_table,
 };
 
 static void usage_all(FILE *f)

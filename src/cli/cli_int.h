@@ -101,5 +101,15 @@ extern const struct cli_table cli_referral_table;  /* part R: cli_referral.c (pr
 extern const struct cli_table cli_coop_table;      /* issue 5, part J6: cli_coop.c (cooperation requests) */
 extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_caselaw.c (court decisions) */
 extern const struct cli_table cli_geo_table;       /* issue 6, part S1: cli_geo.c (regions, population, flows) */
+/* Issue 6 item 4, disclosure control: cli_stats.c (stats budget, stats releases) and the --release helpers. */
+extern const struct cli_table cli_stats_table;
+struct stats_release_spec;
+/* The spec from --release, --epsilon, --threshold (the command's table must hold all three);
+ * *wanted false without --release. */
+enum status cli_stats_release_spec(const struct command *cmd, const struct args *a, struct stats_release_spec *spec,
+                                   bool *wanted);
+/* Prints a release (stats_release's JSON) as JSON with --json, else as CSV with the audit and the
+ * release's id on standard error; releases it. */
+void cli_stats_release_print(json_t *release);
 
 #endif

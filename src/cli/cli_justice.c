@@ -8,6 +8,7 @@
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
 #include "justice/stats.h"
+#include "stats/release.h"
 #include "justice/victims.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -563,10 +564,49 @@ static enum status op_offender_stats(const struct auth_ctx *ctx, void *p)
     return justice_stats_offenders(ctx, &o->q, o->names, &o->names_count, &o->rows, &o->count);
 }
 
+/* --release (issue 6 item 4): the exact rows go through disclosure control (src/stats/release.h). */
+struct offender_release {
+    struct offender_stats_cli *o;
+    struct stats_release_spec spec;
+    json_t *inputs;
+    json_t *out;
+};
+
+static enum status op_offender_release(const struct auth_ctx *ctx, void *p)
+{
+    struct offender_release *v = p;
+    justice_stats_free(v->o->rows, v->o->count);
+    v->o->rows = NULL;
+    v->o->count = 0;
+    json_decref(v->out);
+    v->out = NULL;
+    enum status st = op_offender_stats(ctx, v->o);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct stats_row *rows = xcalloc(v->o->count ? v->o->count : 1, sizeof *rows);
+    for (size_t i = 0; i < v->o->count; i++) {
+        for (size_t d = 0; d < v->o->names_count && d < STATS_RELEASE_KEYS; d++) {
+            rows[i].keys[d] = v->o->rows[i].keys[d];
+        }
+        rows[i].count = v->o->rows[i].count;
+    }
+    st = stats_release(ctx, "offenders", &v->spec, v->inputs, v->o->names, v->o->names_count, rows, v->o->count,
+                       &v->out);
+    free(rows);
+    return st;
+}
+
 static int cmd_stats_offenders(const struct command *cmd, struct args *args)
 {
+    struct offender_release rel = {0};
+    bool release = false;
+    enum status st = cli_stats_release_spec(cmd, args, &rel.spec, &release);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
     struct env e;
-    enum status st = cli_env_open(&e, false);
+    st = cli_env_open(&e, false);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -589,10 +629,25 @@ static int cmd_stats_offenders(const struct command *cmd, struct args *args)
     if (st == STATUS_OK && cli_opt(cmd, args, "to")) {
         st = util_time_parse_end(&o.q.to_ms, cli_opt(cmd, args, "to"));
     }
-    if (st == STATUS_OK) {
+    if (st == STATUS_OK && release) {
+        rel.o = &o;
+        rel.inputs = json_pack("{s[]ssssss}", "by", "stage", o.q.stage ? o.q.stage : "", "from",
+                               cli_opt(cmd, args, "from") ? cli_opt(cmd, args, "from") : "", "to",
+                               cli_opt(cmd, args, "to") ? cli_opt(cmd, args, "to") : "");
+        for (size_t d = 0; d < o.q.by_count; d++) {
+            json_array_append_new(json_object_get(rel.inputs, "by"), json_string(o.q.by[d]));
+        }
+        st = auth_run(&e.ctx, op_offender_release, &rel);
+        json_decref(rel.inputs);
+        if (st == STATUS_OK) {
+            cli_stats_release_print(rel.out);
+            rel.out = NULL;
+        }
+        json_decref(rel.out);
+    } else if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_offender_stats, &o);
     }
-    if (st == STATUS_OK) {
+    if (st == STATUS_OK && !release) {
         if (cli_json_out) {
             cli_print_json(justice_stats_json(o.names, o.names_count, o.rows, o.count));
         } else {
@@ -725,7 +780,10 @@ static const struct command justice_commands[] = {
       {"stage", true, "contact, prosecuted or convicted (default: every stage, as a first column)"},
       {"from", true, "stage dates from this date"},
       {"to", true, "stage dates up to this date"},
-      {"csv", false, "CSV output (the default)"}},
+      {"csv", false, "CSV output (the default)"},
+      {"release", true, "publish through disclosure control: suppress, round or dp (needs stats.publish)"},
+      {"epsilon", true, "with --release dp: the epsilon this release spends from the budget of \"offenders\""},
+      {"threshold", true, "with --release: the threshold (default 5): suppress hides 1..N-1, round to multiples of N"}},
      cmd_stats_offenders},
 };
 

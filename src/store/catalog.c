@@ -151,6 +151,9 @@ const struct store_table store_tables[] = {
     {"stats_region_overrides", "country"},
     {"stats_population", "country, year"},
     {"stats_settings", "name"},
+    /* Issue 6 item 4: disclosure control (releases and privacy budgets). */
+    {"stats_releases", "id"},
+    {"stats_budgets", "dataset"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

@@ -1083,3 +1083,52 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 6 item 4: disclosure control × the built-in roles. Columns: GET /stats/victims
+// (exact, stats.read), GET /stats/victims?release=suppress and GET /stats/offenders?release=round
+// (stats.publish as well), GET /stats/releases (stats.read).
+const RELEASE_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403],
+    ['investigator', 'agency', 403, 403, 403, 403],
+    ['prosecutor', 'agency', 403, 403, 403, 403],
+    ['court_clerk', 'agency', 403, 403, 403, 403],
+    ['analyst', 'all', 200, 403, 403, 200],
+    ['national_coordinator', 'all', 200, 200, 200, 200],
+    ['fund_manager', 'all', 200, 403, 403, 200],
+    ['trustee', 'all', 200, 403, 403, 200],
+    ['auditor', 'all', 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            RELEASE_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `r${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('release routes × roles (issue 6 item 4)', () => {
+        RELEASE_TABLE.forEach(([role, scope, exact, suppress, round, releases], i) => {
+            it(`${role} (scope ${scope}): exact ${exact}, suppress ${suppress}, round ${round}, releases ${releases}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    exact: (await c.get('/api/v1/stats/victims?by=gender')).status,
+                    suppress: (await c.get('/api/v1/stats/victims?by=gender,year&release=suppress')).status,
+                    round: (await c.get('/api/v1/stats/offenders?by=sex&release=round')).status,
+                    releases: (await c.get('/api/v1/stats/releases')).status,
+                };
+                assert.deepEqual(got, { exact, suppress, round, releases });
+            });
+        });
+    });
+});
