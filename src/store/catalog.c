@@ -65,6 +65,9 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Issue 5, part J1: justice. */
     SEALED(investigations, title_enc, INVESTIGATIONS_TITLE)
         SEALED(investigation_suspects, name_enc, INVESTIGATION_SUSPECTS_NAME)
+    /* Issue 5, part J5: assets. */
+    SEALED(asset_orders, description_enc, ASSET_ORDERS_DESCRIPTION)
+        SEALED(asset_status_log, note_enc, ASSET_STATUS_LOG_NOTE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -144,6 +147,10 @@ const struct store_table store_tables[] = {
     {"investigation_charges", "id"},
     {"investigation_victims", "id"},
     {"investigation_protection", "id"},
+    /* Issue 5, part J5: assets. */
+    {"asset_orders", "id"},
+    {"asset_status_log", "id"},
+    {"asset_allocations", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
