@@ -105,7 +105,6 @@ test('offence → conviction → confiscation → allocation to a compensation c
   assert.equal(await page.getAttribute(`${ASSETS} [data-amount-minor]`, 'data-amount-minor'), '500000');
   assert.ok((await page.textContent(ASSETS)).includes('EUR'));
 
-  // A refused amount (too many decimals) shows the server's error on the form.
   for (const st of ['ordered', 'executed', 'confiscated']) {
     await page.click(`${ORDER} summary:has-text("${en['assets.transition']}")`);
     await page.selectOption(`${ORDER} form select[name="status"]`, st);
@@ -113,6 +112,8 @@ test('offence → conviction → confiscation → allocation to a compensation c
     await page.waitForSelector(`${ASSETS} [data-asset-status="${st}"]`);
   }
 
+  // An amount with more decimals than EUR has is refused (the server's error on the form; the
+  // browser logs the 400 response, the only console error allowed below); then the allocation.
   const alloc = `${ORDER} form:has(input[name="claim_id"])`;
   await page.click(`${ORDER} summary:has-text("${en['assets.allocate']}")`);
   await page.fill(`${alloc} input[name="claim_id"]`, String(claim.id));

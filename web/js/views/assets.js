@@ -51,7 +51,7 @@ export async function assetsSection({ base, canWrite, suspects, addForm, reload 
     { label: t('assets.status'), cell: (x) => h('span', { 'data-asset-status': x.status }, t(`assets.status.${x.status}`)) },
     { label: t('assets.realised_amount'), cell: (x) => moneySpan(x.realised_amount, x.currency) },
     { label: t('assets.allocated'), cell: (x) => moneySpan(x.allocated, x.currency, { 'data-allocated-minor': x.allocated_minor }) },
-    { label: t('assets.order_date'), cell: (x) => ltr(x.order_date) },
+    { label: t('assets.order_date'), cell: (x) => ltr(x.order_date), cls: 'nowrap' },
     { label: t('assets.suspect'), cell: (x) => (x.suspect_id ? suspectName(x.suspect_id) : '—') },
   ], orders) : h('p', { class: 'empty' }, t('assets.none'));
 
