@@ -740,6 +740,11 @@ enum status asset_update(const struct auth_ctx *ctx, int64_t inv_id, int64_t id,
     if (st == STATUS_OK && money && o.allocated > 0) {
         st = err_set_field(STATUS_CONFLICT, "amount", "amount: the order has allocations; currency and amount stay");
     }
+    /* A new currency changes what the minor units mean: the amount must come with it. */
+    if (st == STATUS_OK && oi.currency != NULL && strcmp(oi.currency, o.currency) != 0 && o.has_amount &&
+        oi.amount_text == NULL && !oi.amount_minor_set && !oi.amount_null) {
+        st = err_set_field(STATUS_INVALID, "amount", "amount: give the amount again with the new currency");
+    }
     if (st == STATUS_OK) {
         st = order_amount_apply(&oi, &o);
     }

@@ -385,6 +385,8 @@ static void test_assets__orders_and_history(void **state)
     assert_int_equal(call(w, w->pros_a, op_update, &o, "{\"authority\":\"Court of Appeal\"}"), STATUS_CONFLICT);
     o.version = v;
     assert_int_equal(call(w, w->pros_a, op_update, &o, "{\"kind\":\"seizure\"}"), STATUS_INVALID);
+    assert_int_equal(call(w, w->pros_a, op_update, &o, "{\"currency\":\"EUR\"}"), STATUS_INVALID);
+    assert_string_equal(err_last_field(), "amount");
     assert_int_equal(call(w, w->pros_a, op_update, &o, "{\"authority\":\"Court of Appeal\"}"), STATUS_OK);
     assert_int_equal(call(w, w->pros_a, op_get, &o, NULL), STATUS_OK);
     assert_string_equal(str(o.out, "authority"), "Court of Appeal");
