@@ -3049,11 +3049,15 @@ static const struct cli_table *const cli_tables[] = {
     /* issue 4, part S: screening */
     &cli_screening_table,
     /* issue 4, part T: tasks and the public intake */
-    &cli_tasks_table, &cli_intake_table, &cli_coop_table,
+    &cli_tasks_table,
+    &cli_intake_table,
+    &cli_coop_table,
     /* issue 5, part J3: court decisions (case law) */
     &cli_caselaw_table,
     /* issue 5, part J1: justice */
-    &cli_justice_table, &cli_assets_table, /* issue 5, part J5 */
+    &cli_justice_table,
+    /* issue 5, part J5: assets */
+    &cli_assets_table,
 };
 
 static void usage_all(FILE *f)
