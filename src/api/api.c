@@ -1473,6 +1473,17 @@ const struct http_route api_routes[] = {
     {HTTP_PUT, "/api/v1/stats/settings", api_stats_settings_put, JSON, "stats.settings"},
     /* Issue 6 item 4: disclosure control (releases; release= on the two routes above). */
     {HTTP_GET, "/api/v1/stats/releases", api_stats_releases, 0, "stats.read"},
+    /* Issue 5, part J5: assets and their allocation to compensation claims. */
+    {HTTP_GET, "/api/v1/assets/totals", api_asset_totals, 0, "justice.read"},
+    {HTTP_GET, "/api/v1/investigations/{id}/assets", api_assets_list, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/investigations/{id}/assets", api_asset_add, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/investigations/{id}/assets/{sub_id}", api_asset_get, 0, "justice.read"},
+    {HTTP_PATCH, "/api/v1/investigations/{id}/assets/{sub_id}", api_asset_patch, JSON, "justice.write"},
+    {HTTP_POST, "/api/v1/investigations/{id}/assets/{sub_id}/status", api_asset_status, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/investigations/{id}/assets/{sub_id}/allocations", api_asset_allocations, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/investigations/{id}/assets/{sub_id}/allocations", api_asset_allocate, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/cases/{id}/legal/compensation/{sub_id}/allocations", api_case_claim_allocations, 0,
+     "case.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

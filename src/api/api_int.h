@@ -193,6 +193,16 @@ void api_investigation_victim_identity(struct http_request *req, void *app);
 void api_investigation_protection(struct http_request *req, void *app);
 void api_investigation_protection_add(struct http_request *req, void *app);
 void api_investigation_protection_patch(struct http_request *req, void *app);
+/* Issue 5, part J5: assets (api_assets.c). */
+void api_assets_list(struct http_request *req, void *app);
+void api_asset_add(struct http_request *req, void *app);
+void api_asset_get(struct http_request *req, void *app);
+void api_asset_patch(struct http_request *req, void *app);
+void api_asset_status(struct http_request *req, void *app);
+void api_asset_allocations(struct http_request *req, void *app);
+void api_asset_allocate(struct http_request *req, void *app);
+void api_asset_totals(struct http_request *req, void *app);
+void api_case_claim_allocations(struct http_request *req, void *app);
 
 /* Issue 6, part S1: regions, population, settings and flows (api_geo.c). */
 void api_stats_flows(struct http_request *req, void *app);

@@ -3117,6 +3117,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_geo_table,
     /* issue 6 item 4: disclosure control */
     &cli_stats_table,
+    /* issue 5, part J5: assets */
+    &cli_assets_table,
 };
 
 static void usage_all(FILE *f)

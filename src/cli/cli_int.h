@@ -111,5 +111,6 @@ enum status cli_stats_release_spec(const struct command *cmd, const struct args 
 /* Prints a release (stats_release's JSON) as JSON with --json, else as CSV with the audit and the
  * release's id on standard error; releases it. */
 void cli_stats_release_print(json_t *release);
+extern const struct cli_table cli_assets_table;    /* issue 5, part J5: cli_assets.c (asset orders) */
 
 #endif

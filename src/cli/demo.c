@@ -31,6 +31,7 @@
 #include "justice/proceedings.h"
 #include "justice/victims.h"
 #include "justice/coop.h"
+#include "justice/assets.h"
 #include "stats/regions.h"
 #include "util/buf.h"
 
@@ -181,6 +182,7 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 
 static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_assets(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
@@ -359,6 +361,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_population, NULL) != STATUS_OK) { /* issue 6, part S1 */
         free(password);
         fprintf(stderr, "ctis demo: population: %s\n", err_last());
+        return 1;
+    }
+    if (agencies >= 2 && auth_run(ctx, op_demo_assets, NULL) != STATUS_OK) { /* issue 5, part J5 */
+        free(password);
+        fprintf(stderr, "ctis demo: assets: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -873,5 +880,91 @@ static enum status op_demo_population(const struct auth_ctx *ctx, void *arg)
     size_t rows = 0;
     enum status st = stats_population_import(ctx, "demo-population.csv", buf_str(&b), strlen(buf_str(&b)), &rows);
     buf_free(&b);
+    return st;
+}
+
+/* Issue 5, part J5: asset orders on the first demo investigation: a confiscation realised and
+ * partly allocated to the first demo compensation claim in EUR, a freezing order executed (NGN)
+ * and a vehicle seizure requested. */
+static enum status demo_asset(const struct auth_ctx *ctx, int64_t inv, const char *json, const char *const *moves,
+                              int64_t *id)
+{
+    json_t *in = json_loads(json, 0, NULL);
+    enum status st = asset_add(ctx, inv, in, id);
+    json_decref(in);
+    for (size_t i = 0; st == STATUS_OK && moves[i] != NULL; i++) {
+        json_t *m = json_loads(moves[i], 0, NULL);
+        st = asset_status_set(ctx, inv, *id, 0, m);
+        json_decref(m);
+    }
+    return st;
+}
+
+static enum status op_demo_assets(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct investigation_filter f = {.limit = 10};
+    struct investigation *invs = NULL;
+    size_t ni = 0;
+    struct case_filter cf = {.limit = 10, .codes_only = true};
+    struct case_record **cases = NULL;
+    size_t nc = 0;
+    enum status st = investigation_list(ctx, &f, &invs, &ni);
+    if (st != STATUS_OK || ni == 0) {
+        return st;
+    }
+    int64_t inv = invs[ni - 1].id; /* the oldest: newest first */
+    investigations_free(invs, ni);
+    static const char *const realise[] = {
+        "{\"status\":\"ordered\",\"date\":\"2025-11-02\"}", "{\"status\":\"executed\",\"date\":\"2025-11-05\"}",
+        "{\"status\":\"confiscated\",\"date\":\"2026-03-18\",\"note\":\"Confiscation on conviction\"}",
+        "{\"status\":\"realised\",\"date\":\"2026-05-04\",\"amount\":\"14,200.00\"}", NULL};
+    static const char *const execute[] = {"{\"status\":\"ordered\",\"date\":\"2025-10-20\"}",
+                                          "{\"status\":\"executed\",\"date\":\"2025-10-21\"}", NULL};
+    static const char *const none[] = {NULL};
+    int64_t conf = 0, other = 0;
+    st = demo_asset(ctx, inv,
+                    "{\"kind\":\"confiscation\",\"asset_type\":\"cash\",\"description\":\"Cash seized at the "
+                    "flat\",\"currency\":\"EUR\",\"amount\":\"15,000.00\",\"authority\":\"High Court, Lagos\","
+                    "\"order_date\":\"2025-11-01\",\"court_reference\":\"HC/LAG/2025/311\"}",
+                    realise, &conf);
+    if (st == STATUS_OK) {
+        st = demo_asset(ctx, inv,
+                        "{\"kind\":\"freezing\",\"asset_type\":\"bank_account\",\"description\":\"Business "
+                        "account of the recruitment agency\",\"currency\":\"NGN\",\"amount\":\"2,500,000.00\","
+                        "\"authority\":\"Federal High Court\",\"order_date\":\"2025-10-20\"}",
+                        execute, &other);
+    }
+    if (st == STATUS_OK) {
+        st = demo_asset(ctx, inv,
+                        "{\"kind\":\"seizure\",\"asset_type\":\"vehicle\",\"description\":\"Minibus used for "
+                        "transport\",\"currency\":\"EUR\",\"amount\":\"8,000\",\"order_date\":\"2026-04-10\"}",
+                        none, &other);
+    }
+    /* The first demo claim in EUR gets part of the proceeds. */
+    if (st == STATUS_OK) {
+        st = case_list(ctx, &cf, &cases, &nc);
+    }
+    int64_t claim = 0;
+    for (size_t i = 0; st == STATUS_OK && claim == 0 && i < nc; i++) {
+        json_t *claims = NULL;
+        st = legal_list(ctx, LEGAL_CLAIM, cases[i]->id, 0, &claims);
+        size_t k;
+        json_t *c;
+        json_array_foreach(claims, k, c)
+        {
+            const char *cur = json_string_value(json_object_get(c, "currency"));
+            if (claim == 0 && cur != NULL && strcmp(cur, "EUR") == 0) {
+                claim = json_integer_value(json_object_get(c, "id"));
+            }
+        }
+        json_decref(claims);
+    }
+    if (st == STATUS_OK && claim != 0) {
+        json_t *a = json_pack("{sIssss}", "claim_id", (json_int_t)claim, "amount", "2,500.00", "date", "2026-05-20");
+        st = asset_allocate(ctx, inv, conf, a, NULL);
+        json_decref(a);
+    }
+    case_list_free(cases, nc);
     return st;
 }

@@ -65,6 +65,9 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Issue 5, part J1: justice. */
     SEALED(investigations, title_enc, INVESTIGATIONS_TITLE)
         SEALED(investigation_suspects, name_enc, INVESTIGATION_SUSPECTS_NAME)
+    /* Issue 5, part J5: assets. */
+    SEALED(asset_orders, description_enc, ASSET_ORDERS_DESCRIPTION)
+        SEALED(asset_status_log, note_enc, ASSET_STATUS_LOG_NOTE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -154,6 +157,10 @@ const struct store_table store_tables[] = {
     /* Issue 6 item 4: disclosure control (releases and privacy budgets). */
     {"stats_releases", "id"},
     {"stats_budgets", "dataset"},
+    /* Issue 5, part J5: assets. */
+    {"asset_orders", "id"},
+    {"asset_status_log", "id"},
+    {"asset_allocations", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

@@ -1132,3 +1132,69 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 5, part J5: asset orders × the built-in roles. Columns: GET an investigation's assets,
+// POST an order, GET one, POST an illegal transition (409 once allowed to write), POST an
+// allocation to a compensation claim of an agency-A case (the claim must be readable with
+// fg.legal.read: 400 otherwise), GET /assets/totals, GET the claim's allocations (case.read +
+// fg.legal.read on the case).
+const ASSETS_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, 403, 403, 403, 404],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403, 403, 200],
+    ['investigator', 'agency', 200, 201, 200, 409, 201, 200, 200],
+    ['prosecutor', 'agency', 200, 201, 200, 409, 201, 200, 200],
+    ['court_clerk', 'agency', 200, 403, 200, 403, 403, 200, 403],
+    ['analyst', 'all', 403, 403, 403, 403, 403, 403, 403],
+    ['national_coordinator', 'all', 200, 403, 200, 403, 403, 200, 403],
+    ['fund_manager', 'all', 403, 403, 403, 403, 403, 403, 403],
+    ['trustee', 'all', 403, 403, 403, 403, 403, 403, 403],
+    ['auditor', 'all', 403, 403, 403, 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s, inv, order, caseId, claimId;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        inv = s.cliOk(['investigation', 'create', '--agency', String(s.agencyA.id), '--reference', 'MATRIX/ASSETS', '--json']).json;
+        const id = s.cliOk(['asset', 'add', String(inv.id), '--kind', 'seizure', '--type', 'cash', '--currency', 'EUR', '--amount', '1,000', '--json']).json.id;
+        for (const st of ['ordered', 'executed', 'confiscated']) s.cliOk(['asset', 'status', String(inv.id), String(id), '--to', st]);
+        order = id;
+        const cwA = await s.clientFor(s.addUser({ agency: 'A', role: 'caseworker', scope: 'agency', totp: true }));
+        let r = await cwA.post('/api/v1/cases', { fields: { gender: 'female' } });
+        assert.equal(r.status, 201, r.text);
+        caseId = r.json.case.id;
+        r = await cwA.post(`/api/v1/cases/${caseId}/legal/compensation`, { kind: 'civil', currency: 'EUR', amount_claimed: 100000 });
+        assert.equal(r.status, 201, r.text);
+        claimId = r.json.id;
+        await Promise.all(
+            ASSETS_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `a${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('asset routes × roles', () => {
+        ASSETS_TABLE.forEach(([role, scope, list, add, get, status, allocate, totals, claim], i) => {
+            it(`${role} (scope ${scope}): list ${list}, add ${add}, get ${get}, status ${status}, allocate ${allocate}, totals ${totals}, claim side ${claim}`, async () => {
+                const c = clients.get(i);
+                const base = `/api/v1/investigations/${inv.id}/assets`;
+                const got = {
+                    list: (await c.get(base)).status,
+                    add: (await c.post(base, { kind: 'freezing', asset_type: 'other' })).status,
+                    get: (await c.get(`${base}/${order}`)).status,
+                    status: (await c.post(`${base}/${order}/status`, { status: 'requested' })).status,
+                    allocate: (await c.post(`${base}/${order}/allocations`, { claim_id: claimId, amount: '0.01' })).status,
+                    totals: (await c.get('/api/v1/assets/totals')).status,
+                    claim: (await c.get(`/api/v1/cases/${caseId}/legal/compensation/${claimId}/allocations`)).status,
+                };
+                assert.deepEqual(got, { list, add, get, status, allocate, totals, claim });
+            });
+        });
+    });
+});
