@@ -185,5 +185,15 @@ void api_investigation_victim_identity(struct http_request *req, void *app);
 void api_investigation_protection(struct http_request *req, void *app);
 void api_investigation_protection_add(struct http_request *req, void *app);
 void api_investigation_protection_patch(struct http_request *req, void *app);
+/* Issue 5, part J2: investigative entities (api_entities.c). */
+void api_investigation_entities(struct http_request *req, void *app);
+void api_investigation_entity_add(struct http_request *req, void *app);
+void api_investigation_entity_get(struct http_request *req, void *app);
+void api_investigation_entity_patch(struct http_request *req, void *app);
+void api_investigation_entity_links(struct http_request *req, void *app);
+void api_investigation_entity_link_add(struct http_request *req, void *app);
+void api_investigation_transactions(struct http_request *req, void *app);
+void api_investigation_transaction_add(struct http_request *req, void *app);
+void api_entities_search(struct http_request *req, void *app);
 
 #endif

@@ -65,6 +65,11 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Issue 5, part J1: justice. */
     SEALED(investigations, title_enc, INVESTIGATIONS_TITLE)
         SEALED(investigation_suspects, name_enc, INVESTIGATION_SUSPECTS_NAME)
+    /* Issue 5, part J2: investigative entities. */
+    SEALED(investigation_entities, value_enc, INVESTIGATION_ENTITIES_VALUE)
+        SEALED(investigation_entities, note_enc, INVESTIGATION_ENTITIES_NOTE)
+            SEALED(investigation_entities, retract_reason_enc, INVESTIGATION_ENTITIES_RETRACT_REASON)
+                SEALED(investigation_transactions, reference_enc, INVESTIGATION_TRANSACTIONS_REFERENCE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -144,6 +149,10 @@ const struct store_table store_tables[] = {
     {"investigation_charges", "id"},
     {"investigation_victims", "id"},
     {"investigation_protection", "id"},
+    /* Issue 5, part J2: investigative entities. */
+    {"investigation_entities", "id"},
+    {"investigation_entity_links", "id"},
+    {"investigation_transactions", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
