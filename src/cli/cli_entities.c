@@ -219,7 +219,6 @@ static int with_members(const struct command *cmd, struct args *args, char what,
             json_object_set_new(o.in, "retracted", json_true());
             json_object_set_new(o.in, "retract_reason", json_string(reason));
         }
-        json_object_del(o.in, "kind");
     }
     if (st != STATUS_OK) {
         ent_cli_free(&o);
@@ -235,7 +234,7 @@ static int cmd_entity_add(const struct command *cmd, struct args *args)
 
 static int cmd_entity_update(const struct command *cmd, struct args *args)
 {
-    return with_members(cmd, args, 'u', entity_members);
+    return with_members(cmd, args, 'u', entity_members + 1); /* all but --kind */
 }
 
 static int cmd_entity_list(const struct command *cmd, struct args *args)
