@@ -8,6 +8,7 @@ import {
   h, page, notice, errorBlock, table, field, formValues, busy, showError, clearErrors,
 } from '../dom.js';
 import { t } from '../i18n.js';
+import { entitySections } from './entities.js'; // issue 5, part J2: entities and transactions
 
 const STATUSES = ['open', 'referred_to_prosecution', 'closed'];
 const FORMS = ['sexual_exploitation', 'forced_labour', 'slavery', 'servitude', 'organ_removal', 'forced_criminality',
@@ -248,7 +249,8 @@ export async function renderDetail(ctx) {
           return b;
         }, (b) => api.post(`${base}/protection`, b), load) : null);
 
-      body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection);
+      const [entitySection, txSection] = await entitySections({ base, canWrite, suspects, suspectName, addForm, reload: load });
+      body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection, entitySection, txSection);
       const h1 = document.querySelector('.page h1');
       if (h1) h1.textContent = `${t('justice.investigation')} ${title}`;
     } catch (e) {
