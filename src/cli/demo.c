@@ -896,7 +896,7 @@ static enum status op_demo_entities(const struct auth_ctx *ctx, void *p)
     static const struct {
         int from, to;
         const char *rel;
-    } links[] = {{0, 1, "owns"}, {3, 4, "advertised_in"}, {0, 5, "uses"}, {0, 6, "owns"}, {5, 4, "same_as"}};
+    } links[] = {{0, 1, "owns"}, {3, 4, "advertised_in"}, {0, 5, "uses"}, {0, 6, "owns"}, {5, 4, "other"}};
     for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(links); i++) {
         json_t *in = json_pack("{sIsIss}", "from_entity", (json_int_t)ids[links[i].from], "to_entity",
                                (json_int_t)ids[links[i].to], "relation", links[i].rel);

@@ -38,6 +38,12 @@ export async function entitySections({ base, canWrite, suspects, suspectName, ad
     if (!e) return String(eid);
     return `${t(`entities.kind.${e.kind}`)}: ${e.value || t('justice.withheld')}`;
   };
+  // The same as a node: the value left to right inside right-to-left text.
+  const labelNode = (eid) => {
+    const e = entities.find((x) => x.id === eid);
+    if (!e) return String(eid);
+    return [t(`entities.kind.${e.kind}`), ': ', e.value ? h('bdi', { dir: 'ltr' }, e.value) : t('justice.withheld')];
+  };
   const valueCell = (x) => {
     const v = x.value ? h('span', { dir: 'ltr' }, x.value) : h('em', {}, x.value_withheld ? t('justice.withheld') : '—');
     return [x.retracted ? h('s', {}, v) : v, x.note ? h('div', { class: 'hint' }, x.note) : null,
@@ -47,8 +53,8 @@ export async function entitySections({ base, canWrite, suspects, suspectName, ad
     const mine = links.filter((l) => l.from_entity === x.id || l.to_entity === x.id);
     if (!mine.length) return '—';
     return h('ul', { class: 'plain' }, mine.map((l) => h('li', {},
-      l.from_entity === x.id ? [t(`entities.relation.${l.relation}`), ' → ', label(l.to_entity)]
-        : [label(l.from_entity), ' ', t(`entities.relation.${l.relation}`), ' →'])));
+      l.from_entity === x.id ? [t(`entities.relation.${l.relation}`), ' → ', labelNode(l.to_entity)]
+        : [labelNode(l.from_entity), ' ', t(`entities.relation.${l.relation}`), ' →'])));
   };
   const live = entities.filter((x) => !x.retracted);
   const accounts = live.filter((x) => x.kind === 'bank_account');
@@ -60,7 +66,7 @@ export async function entitySections({ base, canWrite, suspects, suspectName, ad
       { label: t('entities.value'), cell: valueCell },
       { label: t('entities.details'), cell: details },
       { label: t('entities.country'), cell: (x) => ltr(x.country) },
-      { label: t('entities.seen'), cell: (x) => [ltr(x.first_seen), ' – ', ltr(x.last_seen)], cls: 'nowrap' },
+      { label: t('entities.seen'), cell: (x) => (x.first_seen || x.last_seen ? [ltr(x.first_seen), ' – ', ltr(x.last_seen)] : '—'), cls: 'nowrap' },
       { label: t('entities.suspect'), cell: (x) => (x.suspect_id ? suspectName(x.suspect_id) : '—') },
       { label: t('entities.links'), cell: linksCell },
     ], entities) : h('p', { class: 'empty' }, t('entities.empty')),
@@ -95,8 +101,8 @@ export async function entitySections({ base, canWrite, suspects, suspectName, ad
   const txSection = h('section', { 'aria-labelledby': 'j-tx' }, h('h2', { id: 'j-tx' }, t('entities.transactions')),
     (txs.items || []).length ? table(t('entities.transactions'), [
       { label: t('entities.tx_date'), cell: (x) => ltr(x.date), cls: 'nowrap' },
-      { label: t('entities.tx_from'), cell: (x) => label(x.from_entity) },
-      { label: t('entities.tx_to'), cell: (x) => label(x.to_entity) },
+      { label: t('entities.tx_from'), cell: (x) => labelNode(x.from_entity) },
+      { label: t('entities.tx_to'), cell: (x) => labelNode(x.to_entity) },
       { label: t('entities.tx_amount'), cell: (x) => h('span', { dir: 'ltr', 'data-transaction': x.id }, amount(x)), cls: 'nowrap' },
       { label: t('entities.tx_channel'), cell: (x) => t(`entities.channel.${x.channel}`) },
       { label: t('entities.tx_reference'), cell: (x) => (x.reference ? x.reference : (x.reference_withheld ? h('em', {}, t('justice.withheld')) : '—')) },
