@@ -1244,6 +1244,12 @@ json_t *justice_entity_hit_to_json(const struct justice_entity_hit *h)
                      "entity_id", (json_int_t)h->entity_id, "kind", h->kind, "retracted", h->retracted);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 enum status justice_entity_graph(const struct auth_ctx *ctx, struct justice_entity_key **entities_out,
                                  size_t *entity_count, struct justice_entity_link **links_out, size_t *link_count)
 {
@@ -1284,6 +1290,11 @@ enum status justice_entity_graph(const struct auth_ctx *ctx, struct justice_enti
     }
     store_rows_free(r);
     r = NULL;
+    int64_t *ids = xmalloc((ne ? ne : 1) * sizeof *ids);
+    for (size_t i = 0; i < ne; i++) {
+        ids[i] = ents[i].id;
+    }
+    qsort(ids, ne, sizeof *ids, cmp_i64);
     if (st == STATUS_DONE) {
         st = store_exec(ctx->store, STMT_ENTITY_GRAPH_LINKS, a, ARRAY_LEN(a), &r);
     }
@@ -1294,12 +1305,8 @@ enum status justice_entity_graph(const struct auth_ctx *ctx, struct justice_enti
         struct justice_entity_link l;
         link_row(r, &l);
         /* Only links whose two ends are listed (not retracted). */
-        bool from = false, to = false;
-        for (size_t i = 0; i < ne; i++) {
-            from = from || ents[i].id == l.from_entity;
-            to = to || ents[i].id == l.to_entity;
-        }
-        if (!from || !to) {
+        if (bsearch(&l.from_entity, ids, ne, sizeof *ids, cmp_i64) == NULL ||
+            bsearch(&l.to_entity, ids, ne, sizeof *ids, cmp_i64) == NULL) {
             continue;
         }
         if (nl == lcap) {
@@ -1309,6 +1316,7 @@ enum status justice_entity_graph(const struct auth_ctx *ctx, struct justice_enti
         links[nl++] = l;
     }
     store_rows_free(r);
+    free(ids);
     if (st == STATUS_DONE) {
         char detail[64];
         snprintf(detail, sizeof detail, "%zu entities, %zu links", ne, nl);
