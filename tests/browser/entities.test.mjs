@@ -1,6 +1,6 @@
 // Browser test of the investigative entities on the investigation page (issue 5, part J2;
 // environment as cases.test.mjs): an investigator opens an investigation, adds a company and two
-// bank accounts, records a transaction between the accounts, retracts an entity with a reason,
+// bank accounts, links the company to an account, records a transaction between the accounts, retracts an entity with a reason,
 // and sees the Entities and Transactions sections in Arabic, right to left. No console error.
 // Run: cd tests/browser && node --test entities.test.mjs
 import { test, before, after } from 'node:test';
@@ -64,8 +64,17 @@ test('an investigator records entities, a transaction and a retraction (en, ar)'
   await addEntity(page, 'bank_account', 'GB29 NWBK 6016 1331 9268 19', 'NWBKGB2L');
   await addEntity(page, 'bank_account', 'DE89 3704 0044 0532 0130 00');
 
+  await page.click(`summary:has-text("${en['entities.link_add']}")`);
+  const link = page.locator('form:has(select[name="relation"])');
+  const ids = await link.locator('select[name="to_entity"] option').evaluateAll((os) => os.map((o) => o.value));
+  await link.locator('select[name="from_entity"]').selectOption(ids[0]);
+  await link.locator('select[name="relation"]').selectOption('owns');
+  await link.locator('select[name="to_entity"]').selectOption(ids[1]);
+  await link.locator(`button:has-text("${en['entities.link_add']}")`).click();
+  await page.waitForFunction((x) => document.querySelector('#j-ent')?.parentElement.textContent.includes(x), en['entities.relation.owns']);
+
   await page.click(`summary:has-text("${en['entities.tx_add']}")`);
-  const tx = page.locator('form:has(select[name="from_entity"])');
+  const tx = page.locator('form:has(input[name="amount_minor"])');
   const options = await tx.locator('select[name="to_entity"] option').evaluateAll((os) => os.map((o) => o.value));
   await tx.locator('select[name="to_entity"]').selectOption(options[1]);
   await tx.locator('input[name="date"]').fill('2026-02-10');

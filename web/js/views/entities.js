@@ -1,13 +1,14 @@
 // Investigative entities (issue 5, part J2) on the investigation page (justice.js): an
 // "Entities" section (companies, phones, e-mail addresses, addresses, bank accounts, vehicles,
-// online ads and profiles; values withheld without legal access; links shown; forms to add and
-// to retract one) and a "Transactions" section (money between two bank accounts; a form to add).
+// online ads and profiles; values withheld without legal access; links shown; forms to add one,
+// to link two and to retract one) and a "Transactions" section (money between two bank accounts; a form to add).
 import { api } from '../api.js';
 import { h, table, field } from '../dom.js';
 import { t } from '../i18n.js';
 
 const KINDS = ['company', 'phone', 'email', 'address', 'bank_account', 'vehicle', 'online_ad', 'online_profile', 'other'];
 const PLATFORMS = ['facebook', 'instagram', 'telegram', 'whatsapp', 'vk', 'tiktok', 'classifieds', 'website', 'other'];
+const RELATIONS = ['owns', 'uses', 'controls', 'advertised_in', 'registered_at', 'located_at', 'pays_through', 'same_as', 'other'];
 const CHANNELS = ['bank_transfer', 'cash', 'money_transfer_service', 'crypto', 'other'];
 
 const dash = (v) => (v === null || v === undefined || v === '' ? '—' : v);
@@ -90,6 +91,12 @@ export async function entitySections({ base, canWrite, suspects, suspectName, ad
       if (v.platform && (v.kind === 'online_ad' || v.kind === 'online_profile')) b.platform = v.platform;
       return b;
     }, (b) => api.post(`${base}/entities`, b), reload) : null,
+    canWrite && live.length >= 2 ? addForm(t('entities.link_add'), [
+      field({ name: 'from_entity', label: t('entities.link_from'), options: live.map((x) => ({ value: x.id, label: label(x.id) })) }),
+      field({ name: 'relation', label: t('entities.relation'), options: RELATIONS.map((x) => ({ value: x, label: t(`entities.relation.${x}`) })) }),
+      field({ name: 'to_entity', label: t('entities.link_to'), options: live.map((x) => ({ value: x.id, label: label(x.id) })) }),
+    ], (v) => ({ from_entity: Number(v.from_entity), to_entity: Number(v.to_entity), relation: v.relation }),
+    (b) => api.post(`${base}/entity-links`, b), reload) : null,
     canWrite && live.length ? addForm(t('entities.retract'), [
       field({ name: 'entity', label: t('entities.entity'), options: live.map((x) => ({ value: x.id, label: label(x.id) })) }),
       field({ name: 'retract_reason', label: t('entities.retract_reason'), required: true, attrs: { maxlength: '1000' } }),
