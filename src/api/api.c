@@ -215,6 +215,19 @@ json_t *api__items(json_t *array)
 {
     return items(array);
 }
+enum status api__query_id(const struct http_request *req, const char *name, int64_t *out)
+{
+    *out = 0;
+    const char *v = http_request_query(req, name);
+    if (v == NULL || v[0] == '\0') {
+        return STATUS_OK;
+    }
+    if (util_parse_i64(out, v) != STATUS_OK || *out <= 0) {
+        *out = 0;
+        return err_set_field(STATUS_INVALID, name, "%s: a record id", name);
+    }
+    return STATUS_OK;
+}
 json_t *api__time(int64_t ms)
 {
     return jtime(ms);
@@ -1351,6 +1364,11 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/cases/{id}/legal/compensation/{sub_id}", api_case_claim_get, 0, "case.read"},
     {HTTP_PATCH, "/api/v1/cases/{id}/legal/compensation/{sub_id}", api_case_claim_patch, JSON, "case.write"},
     {HTTP_GET, "/api/v1/stats/victims", api_stats_victims, 0, "stats.read"},
+    /* Issue 6, item 5: federated reporting. */
+    {HTTP_GET, "/api/v1/stats/submission", api_stats_submission_build, 0, "stats.publish"},
+    {HTTP_GET, "/api/v1/stats/submissions", api_stats_submissions, 0, "stats.read"},
+    {HTTP_POST, "/api/v1/stats/submissions", api_stats_submission_import, HTTP_ROUTE_UPLOAD, "stats.publish"},
+    {HTTP_GET, "/api/v1/stats/federated", api_stats_federated, 0, "stats.read"},
     /* Part R: providers, referrals and break-the-glass. */
     {HTTP_GET, "/api/v1/providers", api_providers_search, 0, "referral.read"},
     {HTTP_POST, "/api/v1/providers", api_providers_create, JSON, "provider.manage"},

@@ -58,7 +58,10 @@ static enum status query_of(struct http_request *req, struct caselaw_query *q)
     q->from = http_request_query(req, "from");
     q->to = http_request_query(req, "to");
     q->verdict = http_request_query(req, "verdict");
-    enum status st = query_count(req, "limit", &q->limit);
+    enum status st = api__query_id(req, "investigation_id", &q->investigation_id);
+    if (st == STATUS_OK) {
+        st = query_count(req, "limit", &q->limit);
+    }
     return st == STATUS_OK ? query_count(req, "offset", &q->offset) : st;
 }
 

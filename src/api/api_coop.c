@@ -64,6 +64,9 @@ void api_coop_list(struct http_request *req, void *app)
     a.f.overdue = ov != NULL && (strcmp(ov, "1") == 0 || strcmp(ov, "true") == 0);
     enum status st = http_request_page(req, &a.f.limit, &a.f.offset);
     if (st == STATUS_OK) {
+        st = api__query_id(req, "investigation_id", &a.f.investigation_id);
+    }
+    if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_list, &a);
     }
     json_t *o = NULL;

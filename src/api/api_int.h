@@ -23,6 +23,9 @@ enum status api__path_sub_id(struct http_request *req, int64_t *out);
 /* The If-Match version; STATUS_PRECONDITION when absent, STATUS_INVALID when malformed. */
 enum status api__if_match(struct http_request *req, int64_t *version_out);
 json_t *api__items(json_t *array);
+/* A query parameter holding a record id: absent or empty is 0; anything but a positive id is
+ * STATUS_INVALID naming the parameter. */
+enum status api__query_id(const struct http_request *req, const char *name, int64_t *out);
 json_t *api__time(int64_t ms);
 
 /* The case routes (api_cases.c). */
@@ -48,6 +51,11 @@ void api_case_event_add(struct http_request *req, void *app);
 void api_case_comments(struct http_request *req, void *app);
 void api_case_comment_add(struct http_request *req, void *app);
 void api_stats_victims(struct http_request *req, void *app);
+/* Issue 6, item 5: federated reporting (api_federation.c). */
+void api_stats_submission_build(struct http_request *req, void *app);
+void api_stats_submission_import(struct http_request *req, void *app);
+void api_stats_submissions(struct http_request *req, void *app);
+void api_stats_federated(struct http_request *req, void *app);
 
 /* The data-protection routes (api_protect.c). */
 void api_case_consent_get(struct http_request *req, void *app);

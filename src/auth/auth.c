@@ -107,9 +107,13 @@ static const char *const perms_investigator[] = {"case.read",
                                                  "case.glass",
                                                  "justice.victim_identity",
                                                  NULL};
+/* Issue 5 (Plan para 31): a prosecutor reads an agency's cases and the proceedings, but not the
+ * victims' identities nor their accounts: no fg.identity.read, no fg.narrative.read and no
+ * justice.victim_identity. An administrator gives a prosecutor who must see them a role that adds
+ * those permissions, and every such view is audited. */
 static const char *const perms_prosecutor[] = {
-    "case.read",        "justice.read",  "justice.write",  "task.read",         "task.write", "token.manage",
-    "fg.identity.read", "fg.legal.read", "fg.legal.write", "fg.narrative.read", "case.glass", NULL};
+    "case.read",    "justice.read",  "justice.write",  "task.read",  "task.write",
+    "token.manage", "fg.legal.read", "fg.legal.write", "case.glass", NULL};
 /* Issue 5: reads court decisions and proceedings; never a victim's identity. */
 static const char *const perms_court_clerk[] = {"justice.read", "fg.legal.read", "token.manage", NULL};
 static const char *const perms_analyst[] = {"stats.read", "token.manage", NULL};

@@ -3054,6 +3054,7 @@ static const struct cli_table *const cli_tables[] = {
     &cli_coop_table,
     /* issue 5, part J3: court decisions (case law) */
     &cli_caselaw_table,
+    &cli_federation_table,
     &cli_entities_table, /* issue 5, part J2 */
     /* issue 5, part J1: justice */
     &cli_justice_table,

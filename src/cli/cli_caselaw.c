@@ -174,6 +174,10 @@ static enum status query_opts(const struct command *cmd, struct args *a, struct 
     q->from = cli_opt(cmd, a, "from");
     q->to = cli_opt(cmd, a, "to");
     q->verdict = cli_opt(cmd, a, "verdict");
+    const char *inv = cli_opt(cmd, a, "investigation");
+    if (inv != NULL && (util_parse_i64(&q->investigation_id, inv) != STATUS_OK || q->investigation_id <= 0)) {
+        return err_set_field(STATUS_INVALID, "investigation_id", "--investigation: an investigation id");
+    }
     const char *limit = cli_opt(cmd, a, "limit");
     if (limit != NULL && (util_parse_i64(&q->limit, limit) != STATUS_OK || q->limit <= 0)) {
         return err_set_field(STATUS_INVALID, "limit", "--limit: a positive number");
@@ -259,6 +263,7 @@ static int cmd_caselaw_export(const struct command *cmd, struct args *a)
     {"country", true, "ISO 3166 alpha-3 code of the court's country"},                                                 \
         {"from", true, "decided on or after (YYYY-MM-DD)"}, {"to", true, "decided on or before (YYYY-MM-DD)"},         \
         {"verdict", true, "convicted, acquitted, partly or other"},                                                    \
+        {"investigation", true, "only those linked to this investigation id"},                                         \
     {                                                                                                                  \
         "limit", true, "at most this many"                                                                             \
     }

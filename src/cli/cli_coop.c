@@ -157,6 +157,10 @@ static int cmd_coop_list(const struct command *cmd, struct args *args)
     o.f.kind = cli_opt(cmd, args, "kind");
     o.f.status = cli_opt(cmd, args, "status");
     o.f.overdue = cli_flag(cmd, args, "overdue");
+    const char *inv = cli_opt(cmd, args, "investigation");
+    if (inv != NULL && (util_parse_i64(&o.f.investigation_id, inv) != STATUS_OK || o.f.investigation_id <= 0)) {
+        return cli_fail(err_set_field(STATUS_INVALID, "investigation_id", "--investigation: an investigation id"));
+    }
     o.f.limit = PAGE_ROWS_DEFAULT;
     if (cli_opt(cmd, args, "limit") && util_parse_i64(&o.f.limit, cli_opt(cmd, args, "limit")) != STATUS_OK) {
         return cli_fail(err_set_field(STATUS_INVALID, "limit", "--limit: a number"));
@@ -282,6 +286,7 @@ static const struct command coop_commands[] = {
       {"kind", true, "a request kind"},
       {"status", true, "a status"},
       {"overdue", false, "only requests past their deadline and not finished"},
+      {"investigation", true, "only those linked to this investigation id"},
       {"limit", true, "at most this many (default 50)"}},
      cmd_coop_list},
     {"coop show", "REQUEST_ID", 1, 1, "Shows a request with its status history and documents.", {{0}}, cmd_coop_show},

@@ -14,7 +14,7 @@
 #include "util/status.h"
 
 #define OPTS_MAX 16
-#define POS_MAX 4
+#define POS_MAX 64
 
 struct opt {
     const char *name; /* without the leading -- */
@@ -79,16 +79,17 @@ enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out
 
 /* The command tables of the module files (declare yours here and list &cli_NAME_table in
  * cli_tables in cli.c). */
-extern const struct cli_table cli_notice_table;    /* issue 4, part D: the rights notice */
-extern const struct cli_table cli_assist_table;    /* services and legal status (part A, cli_assist.c) */
-extern const struct cli_table cli_pathway_table;   /* cli_pathway.c: pathway and child commands */
-extern const struct cli_table cli_screening_table; /* cli_screening.c (part S) */
-extern const struct cli_table cli_tasks_table;     /* part T: cli_tasks.c */
-extern const struct cli_table cli_intake_table;    /* part T: cli_intake.c */
-extern const struct cli_table cli_justice_table;   /* issue 5, part J1: cli_justice.c */
-extern const struct cli_table cli_referral_table;  /* part R: cli_referral.c (provider, referral) */
-extern const struct cli_table cli_coop_table;      /* issue 5, part J6: cli_coop.c (cooperation requests) */
-extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_caselaw.c (court decisions) */
-extern const struct cli_table cli_entities_table;  /* issue 5, part J2: cli_entities.c (entities, transactions) */
+extern const struct cli_table cli_notice_table;     /* issue 4, part D: the rights notice */
+extern const struct cli_table cli_assist_table;     /* services and legal status (part A, cli_assist.c) */
+extern const struct cli_table cli_pathway_table;    /* cli_pathway.c: pathway and child commands */
+extern const struct cli_table cli_screening_table;  /* cli_screening.c (part S) */
+extern const struct cli_table cli_tasks_table;      /* part T: cli_tasks.c */
+extern const struct cli_table cli_intake_table;     /* part T: cli_intake.c */
+extern const struct cli_table cli_justice_table;    /* issue 5, part J1: cli_justice.c */
+extern const struct cli_table cli_referral_table;   /* part R: cli_referral.c (provider, referral) */
+extern const struct cli_table cli_coop_table;       /* issue 5, part J6: cli_coop.c (cooperation requests) */
+extern const struct cli_table cli_caselaw_table;    /* issue 5 part J3: cli_caselaw.c (court decisions) */
+extern const struct cli_table cli_federation_table; /* issue 6, item 5: cli_federation.c (submissions, peers) */
+extern const struct cli_table cli_entities_table;   /* issue 5, part J2: cli_entities.c (entities, transactions) */
 
 #endif

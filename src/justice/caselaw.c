@@ -2,6 +2,7 @@
  * countries are checked here and stored as canonical JSON text; charges_text (articles and forms)
  * feeds the full-text index. The SQL of the two search engines sits side by side in catalog.def. */
 #include "justice/caselaw.h"
+#include "justice/investigation.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -481,6 +482,13 @@ enum status caselaw_add(const struct auth_ctx *ctx, const json_t *in, json_t **o
     if (st != STATUS_OK) {
         return st;
     }
+    if (r.investigation_id > 0) {
+        st = investigation_link_check(ctx, r.investigation_id, "link court decision");
+        if (st != STATUS_OK) {
+            row_free(&r);
+            return st;
+        }
+    }
     int64_t id = 0;
     int64_t now = util_now_ms();
     for (int attempt = 0; attempt < 4; attempt++) {
@@ -529,6 +537,7 @@ enum status caselaw_update(const struct auth_ctx *ctx, int64_t id, int64_t versi
     if (st == STATUS_OK && json_integer_value(json_object_get(cur, "version")) != version) {
         st = err_set(STATUS_CONFLICT, "the court decision changed since it was read (version)");
     }
+    int64_t was = json_integer_value(json_object_get(cur, "investigation_id"));
     if (st == STATUS_OK) {
         const char *key;
         json_t *val;
@@ -541,6 +550,9 @@ enum status caselaw_update(const struct auth_ctx *ctx, int64_t id, int64_t versi
         }
         st = row_from_json(cur, &r);
         have_row = st == STATUS_OK;
+        if (st == STATUS_OK && r.investigation_id > 0 && r.investigation_id != was) {
+            st = investigation_link_check(ctx, r.investigation_id, "link court decision");
+        }
     }
     if (st == STATUS_OK) {
         struct sql_value v[24];
@@ -646,7 +658,8 @@ static enum status search_rows(const struct auth_ctx *ctx, const struct caselaw_
                                 SQLV_I64(limit),
                                 SQLV_I64(q->offset),
                                 sqlv_text(CASELAW_MARK_START),
-                                sqlv_text(CASELAW_MARK_STOP)};
+                                sqlv_text(CASELAW_MARK_STOP),
+                                SQLV_I64(q->investigation_id > 0 ? q->investigation_id : 0)};
         st = store_exec(ctx->store, ranked ? STMT_CASELAW_SEARCH : STMT_CASELAW_LIST, v, ARRAY_LEN(v), &rs);
     }
     json_t *arr = json_array();

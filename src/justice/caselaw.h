@@ -50,12 +50,13 @@ enum status caselaw_get(const struct auth_ctx *ctx, int64_t id, json_t **out);
 enum status caselaw_update(const struct auth_ctx *ctx, int64_t id, int64_t version, const json_t *in, json_t **out);
 
 struct caselaw_query {
-    const char *q;       /* words ('' or NULL: no full-text condition, newest first) */
-    const char *country; /* ISO3 or NULL */
-    const char *from;    /* decision date from (YYYY-MM-DD) or NULL */
-    const char *to;      /* decision date to, inclusive */
-    const char *verdict; /* or NULL */
-    int64_t limit;       /* 0: 50; at most CASELAW_SEARCH_ROWS_MAX (export: CASELAW_EXPORT_ROWS_MAX) */
+    const char *q;            /* words ('' or NULL: no full-text condition, newest first) */
+    const char *country;      /* ISO3 or NULL */
+    const char *from;         /* decision date from (YYYY-MM-DD) or NULL */
+    const char *to;           /* decision date to, inclusive */
+    const char *verdict;      /* or NULL */
+    int64_t investigation_id; /* 0: any; else the decisions linked to that investigation */
+    int64_t limit;            /* 0: 50; at most CASELAW_SEARCH_ROWS_MAX (export: CASELAW_EXPORT_ROWS_MAX) */
     int64_t offset;
 };
 /* Ranked results, best first: an array of decisions each with "rank" (higher is better) and

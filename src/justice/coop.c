@@ -1,5 +1,6 @@
 /* coop: international cooperation requests. See coop.h. */
 #include "justice/coop.h"
+#include "justice/investigation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -581,6 +582,9 @@ enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_o
     if (st == STATUS_OK && c.person_sought[0] != '\0') {
         st = auth_check(ctx, "justice.write", &rec, AUTH_FG_LEGAL, true, "add cooperation request");
     }
+    if (st == STATUS_OK && c.investigation_id > 0) {
+        st = investigation_link_check(ctx, c.investigation_id, "link cooperation request");
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -735,7 +739,8 @@ enum status coop_list(const struct auth_ctx *ctx, const struct coop_filter *f, j
                             SQLV_I64(f->overdue ? 1 : 0),
                             SQLV_I64(now),
                             SQLV_I64(f->limit),
-                            SQLV_I64(f->offset)};
+                            SQLV_I64(f->offset),
+                            SQLV_I64(f->investigation_id > 0 ? f->investigation_id : 0)};
     struct store_rows *r = NULL;
     st = store_exec(ctx->store, STMT_COOP_LIST, a, ARRAY_LEN(a), &r);
     json_t *arr = json_array();
@@ -789,6 +794,7 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
     if (st == STATUS_OK && person_changes) {
         st = auth_check(ctx, "justice.write", &rec, AUTH_FG_LEGAL, true, "update cooperation request");
     }
+    int64_t was_linked = json_integer_value(json_object_get(cur, "investigation_id"));
     json_t *merged = json_deep_copy(cur);
     json_decref(cur);
     json_object_update(merged, (json_t *)in);
@@ -796,6 +802,9 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
     struct cin p;
     if (st == STATUS_OK) {
         st = cin_parse(merged, &p);
+    }
+    if (st == STATUS_OK && p.investigation_id > 0 && p.investigation_id != was_linked) {
+        st = investigation_link_check(ctx, p.investigation_id, "link cooperation request");
     }
     uint8_t *buf = NULL;
     struct sql_value pv = SQLV_NULL;

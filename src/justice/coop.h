@@ -52,6 +52,7 @@ enum status coop_get(const struct auth_ctx *ctx, int64_t id, json_t **out);
 struct coop_filter {
     const char *direction, *kind, *status; /* NULL or "": any */
     bool overdue;                          /* only overdue requests */
+    int64_t investigation_id;              /* 0: any; else those linked to that investigation */
     int64_t limit, offset;
 };
 enum status coop_list(const struct auth_ctx *ctx, const struct coop_filter *f, json_t **out);

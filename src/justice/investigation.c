@@ -367,6 +367,16 @@ enum status investigation_reach(const struct auth_ctx *ctx, int64_t id, const ch
     return st;
 }
 
+enum status investigation_link_check(const struct auth_ctx *ctx, int64_t id, const char *detail)
+{
+    enum status st = investigation_reach(ctx, id, "justice.read", false, detail, NULL);
+    if (st == STATUS_NOT_FOUND) {
+        st = err_set_field(STATUS_INVALID, "investigation_id", "investigation_id: no investigation %lld in your reach",
+                           (long long)id);
+    }
+    return st;
+}
+
 enum status investigation_get(const struct auth_ctx *ctx, int64_t id, struct investigation *out)
 {
     memset(out, 0, sizeof *out);

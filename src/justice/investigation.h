@@ -53,6 +53,12 @@ enum status investigation_get(const struct auth_ctx *ctx, int64_t id, struct inv
 enum status investigation_reach(const struct auth_ctx *ctx, int64_t id, const char *perm, bool write,
                                 const char *detail, struct auth_record *rec_out);
 
+/* For the records that name an investigation they belong to (court decisions, cooperation
+ * requests): id must be an investigation the caller reaches with justice.read (audited with
+ * detail); an absent or out-of-reach one is STATUS_INVALID naming the field "investigation_id",
+ * so that a link cannot be made to, or probe for, an investigation out of the caller's reach. */
+enum status investigation_link_check(const struct auth_ctx *ctx, int64_t id, const char *detail);
+
 struct investigation_filter {
     const char *status; /* NULL or "": any */
     int64_t limit;

@@ -149,6 +149,9 @@ const struct store_table store_tables[] = {
     {"investigation_charges", "id"},
     {"investigation_victims", "id"},
     {"investigation_protection", "id"},
+    /* Issue 6, item 5: federated submissions. */
+    {"stats_submissions", "id"},
+    {"stats_submission_rows", "submission_id, indicator, dimension, category, sex, age, year"},
     /* Issue 5, part J2: investigative entities. */
     {"investigation_entities", "id"},
     {"investigation_entity_links", "id"},

@@ -117,13 +117,17 @@
 #define TASK_SCAN_ROWS_MAX 5000  /* rows a task list reads before paging (case visibility is checked per row) */
 #define TASK_DUE_SOON_DAYS 7     /* "due this week" on the my-work page */
 /* Public intake (src/referral/intake.h). */
-#define HTTP_SMALL_BODY_BYTES_MAX (16 * 1024) /* the body of a public route flagged HTTP_ROUTE_SMALL_BODY */
-#define INTAKE_TIPS_PER_WINDOW 5              /* public tips from one client address ... */
-#define INTAKE_WINDOW_S 600                   /* ... in this many seconds */
-#define INTAKE_FORM_MIN_S 3                   /* a form sent sooner after it was served is refused */
-#define INTAKE_FORM_MAX_S 7200                /* a form token older than this is refused */
-#define INTAKE_ACCOUNT_BYTES_MAX 8000         /* what happened */
-#define INTAKE_SHORT_BYTES_MAX 500            /* contact, location */
+#define HTTP_SMALL_BODY_BYTES_MAX (16 * 1024)  /* the body of a public route flagged HTTP_ROUTE_SMALL_BODY */
+#define INTAKE_TIPS_PER_WINDOW 5               /* public tips from one client address ... */
+#define INTAKE_WINDOW_S 600                    /* ... in this many seconds */
+#define INTAKE_FORM_MIN_S 3                    /* a form sent sooner after it was served is refused */
+#define INTAKE_FORM_MAX_S 7200                 /* a form token older than this is refused */
+#define INTAKE_ACCOUNT_BYTES_MAX 8000          /* what happened */
+#define INTAKE_SHORT_BYTES_MAX 500             /* contact, location */
+#define SUBMISSION_YEARS_MAX 20                /* years one federated submission covers */
+#define SUBMISSION_ROWS_MAX 100000             /* figures in one submission */
+#define SUBMISSION_BYTES_MAX (8 * 1024 * 1024) /* a submission file */
+#define SUBMISSION_CATEGORY_BYTES_MAX 100      /* a category's text */
 
 _Static_assert(GLASS_MINUTES_DEFAULT <= GLASS_MINUTES_MAX, "default glass time within the maximum");
 

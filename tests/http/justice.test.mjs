@@ -2,6 +2,7 @@
 // reads as absent; the sealed title only with fg.legal.read; If-Match on changes) and the
 // `ctis investigation` commands.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import { eachEngine, isErrorShape, startServer } from './lib.mjs';
@@ -179,6 +180,89 @@ eachEngine((engine) => {
             assert.equal(p.suspects.length, 3);
             assert.equal(p.charges.find((x) => x.id === c.id).stage, 'prosecuted');
             assert.equal(s.cliOk(['stats', 'offenders', '--by', 'age_group', '--stage', 'prosecuted', '--from', '2026-01-01']).stdout, 'age_group,count\n0--29,1\n');
+        });
+    });
+
+    describe('court decisions and cooperation requests linked to an investigation', () => {
+        let inv;
+        it('a link needs an investigation in the caller\'s reach; lists filter by it', async () => {
+            inv = (await invA.post('/api/v1/investigations', { reference: 'PF/2026/0777', country: 'NGA' })).json;
+            const decision = {
+                court_name: 'Federal High Court, Lagos', court_level: 'first_instance', country: 'NGA', decision_date: '2026-06-30',
+                case_number: 'FHC/L/77/2026', summary: 'The accused recruited women with false job offers.', verdict: 'convicted',
+                charges: [{ article: 's.13', form: 'sexual_exploitation' }], forms: ['sexual_exploitation'], language: 'en',
+            };
+            let r = await invA.post('/api/v1/court-decisions', { ...decision, investigation_id: inv.id });
+            assert.equal(r.status, 201, r.text);
+            const linked = r.json;
+            assert.equal(linked.investigation_id, inv.id);
+            assert.equal((await invA.post('/api/v1/court-decisions', decision)).status, 201);
+            // Another agency's investigator cannot link to it, nor find out whether it exists.
+            assertError(await invB.post('/api/v1/court-decisions', { ...decision, investigation_id: inv.id }), 400, 'invalid', 'investigation_id');
+            assertError(await invB.post('/api/v1/court-decisions', { ...decision, investigation_id: 987654321 }), 400, 'invalid', 'investigation_id');
+            const other = (await invB.post('/api/v1/court-decisions', decision)).json;
+            assertError(await invB.patch(`/api/v1/court-decisions/${other.id}`, { investigation_id: inv.id }, { headers: { 'If-Match': `"${other.version}"` } }), 400, 'invalid', 'investigation_id');
+            r = await invA.get(`/api/v1/court-decisions?investigation_id=${inv.id}`);
+            assert.equal(r.status, 200, r.text);
+            assert.deepEqual(r.json.items.map((d) => d.id), [linked.id]);
+            assertError(await invA.get('/api/v1/court-decisions?investigation_id=abc'), 400, 'invalid', 'investigation_id');
+
+            const req = { direction: 'outgoing', kind: 'mla', requesting_state: 'NGA', requested_state: 'GBR', legal_basis: 'untoc_18', our_reference: 'MLA/2026/77' };
+            r = await invA.post('/api/v1/coop-requests', { ...req, investigation_id: inv.id });
+            assert.equal(r.status, 201, r.text);
+            const coopId = r.json.id;
+            assert.equal((await invA.post('/api/v1/coop-requests', req)).status, 201);
+            assertError(await invB.post('/api/v1/coop-requests', { ...req, investigation_id: inv.id }), 400, 'invalid', 'investigation_id');
+            r = await invA.get(`/api/v1/coop-requests?investigation_id=${inv.id}`);
+            assert.equal(r.status, 200, r.text);
+            assert.deepEqual(r.json.items.map((c) => c.id), [coopId]);
+            // The CLI filters the same way.
+            const cl = s.cliOk(['coop', 'list', '--investigation', String(inv.id), '--json']).json;
+            assert.deepEqual(cl.map((c) => c.id), [coopId]);
+            const cd = s.cliOk(['caselaw', 'search', '--investigation', String(inv.id), '--json']).json;
+            assert.deepEqual(cd.map((d) => d.id), [linked.id]);
+        });
+    });
+
+    describe('a prosecutor of the case\'s own agency (done when: never the victim\'s name, through any route)', () => {
+        const GIVEN = 'Halima';
+        const FAMILY = 'Adeyemi-Probe';
+        const DOC = 'A09988771';
+        let caseId;
+        it('the built-in prosecutor holds neither fg.identity.read, fg.narrative.read nor justice.victim_identity', async () => {
+            const perms = s.sql(`SELECT group_concat(permission) FROM role_permissions rp JOIN roles r ON r.id = rp.role_id WHERE r.name = 'prosecutor' AND r.builtin = 1`).trim().split(',');
+            assert.ok(perms.includes('case.read') && perms.includes('justice.read'), perms.join());
+            for (const p of ['fg.identity.read', 'fg.narrative.read', 'justice.victim_identity']) assert.ok(!perms.includes(p), p);
+        });
+        it('every GET route on cases answers the prosecutor without the name, birth date, document number or account', async () => {
+            const r = await cwA.post('/api/v1/cases', {
+                fields: { given_name: GIVEN, family_name: FAMILY, birth_date: '1999-04-12', identity_number: DOC, gender: 'female', citizenship: 'NGA',
+                          narrative: `${GIVEN} ${FAMILY} was recruited in Lagos.` },
+            });
+            assert.equal(r.status, 201, r.text);
+            caseId = r.json.case.id;
+            // The caseworker's own read shows the name: the probe can see a leak.
+            const own = await cwA.get(`/api/v1/cases/${caseId}`);
+            assert.ok(own.text.includes(FAMILY), own.text);
+            const spec = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+            const paths = Object.entries(spec.paths)
+                .filter(([p, ops]) => ops.get && p.startsWith('/api/v1/cases') && !p.includes('{sub_id}'))
+                .map(([p]) => p.replace('{id}', String(caseId)));
+            assert.ok(paths.length >= 20, paths.join());
+            let reached = 0;
+            for (const path of paths) {
+                const g = await prosA.get(path);
+                if (g.status === 200) reached++;
+                for (const secret of [GIVEN, FAMILY, DOC, '1999-04-12', 'Lagos']) {
+                    assert.ok(!g.text.includes(secret), `${path} shows ${secret}: ${g.text.slice(0, 300)}`);
+                }
+            }
+            assert.ok(reached >= 10, `the prosecutor reached only ${reached} case routes`);
+            // Search by name finds nothing for a reader without the identity group.
+            const q = await prosA.post('/api/v1/cases/search', { name: `${GIVEN} ${FAMILY}` });
+            assert.ok(!q.text.includes(FAMILY));
+            assert.equal(q.status, 403, q.text);
+            assert.equal((await cwA.post('/api/v1/cases/search', { name: `${GIVEN} ${FAMILY}` })).json.items.length, 1);
         });
     });
 

@@ -983,6 +983,56 @@ eachEngine((engine) => {
     });
 });
 
+// Issue 6, item 5: federated reporting × roles: [role, scope, GET /stats/submission (build),
+// GET /stats/submissions, POST /stats/submissions (a body that is no submission: 400 once past
+// the permission), GET /stats/federated]. Building and importing need stats.publish; reading
+// needs stats.read.
+const FEDERATION_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403],
+    ['investigator', 'agency', 403, 403, 403, 403],
+    ['prosecutor', 'agency', 403, 403, 403, 403],
+    ['court_clerk', 'agency', 403, 403, 403, 403],
+    ['analyst', 'all', 403, 200, 403, 200],
+    ['national_coordinator', 'all', 200, 200, 400, 200],
+    ['fund_manager', 'all', 403, 200, 403, 200],
+    ['trustee', 'all', 403, 200, 403, 200],
+    ['auditor', 'all', 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            FEDERATION_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `f${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: role !== 'analyst' });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('federated reporting routes × roles', () => {
+        FEDERATION_TABLE.forEach(([role, scope, build, list, imp, merged], i) => {
+            it(`${role} (scope ${scope}): build ${build}, list ${list}, import ${imp}, merged ${merged}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    build: (await c.get('/api/v1/stats/submission?country=NGA&from_year=2025&to_year=2025')).status,
+                    list: (await c.get('/api/v1/stats/submissions')).status,
+                    imp: (await c.request('POST', '/api/v1/stats/submissions', { body: 'not a submission\n', headers: { 'Content-Type': 'text/plain' } })).status,
+                    merged: (await c.get('/api/v1/stats/federated')).status,
+                };
+                assert.deepEqual(got, { build, list, imp, merged });
+            });
+        });
+    });
+});
+
 // Issue 5, part J2: investigative entities × the built-in roles. Columns: GET the entities of an
 // investigation of agency A, POST an entity, GET one (and whether its value is shown), PATCH it,
 // POST /entities/search (justice.read with fg.legal.read), GET the transactions.

@@ -1,4 +1,4 @@
--- 0016 entities (issue 5, part J2): investigative entities tied to an investigation (companies,
+-- 0018 entities (issue 5, part J2): investigative entities tied to an investigation (companies,
 -- phones, e-mail addresses, addresses, bank accounts, vehicles, online ads and profiles), the
 -- links between them, and money transactions between bank accounts. The identifying value is
 -- sealed with a blind index of its normalised form (domain "justice.entity.KIND"), so values are

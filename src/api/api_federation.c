@@ -1,0 +1,119 @@
+/* api_federation: federated reporting (issue 6, item 5): the signed submission of this instance,
+ * importing others' (the raw file as the body), the submissions held and the merged figures. The
+ * same domain functions as `ctis submission ...` (src/stats/submission.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "http/http.h"
+#include "stats/submission.h"
+#include "util/util.h"
+
+struct fed_args {
+    struct submission_build b;
+    struct submission_query q;
+    const char *data;
+    size_t len;
+    char *file;
+    size_t file_len;
+    json_t *out;
+};
+
+static enum status year_param(struct http_request *req, const char *name, int *out, bool required)
+{
+    const char *v = http_request_query(req, name);
+    int64_t y = 0;
+    *out = 0;
+    if ((v == NULL || v[0] == '\0') && !required) {
+        return STATUS_OK;
+    }
+    if (v == NULL || util_parse_i64(&y, v) != STATUS_OK || y < 1900 || y > 9999) {
+        return err_set_field(STATUS_INVALID, name, "%s: a year (YYYY)", name);
+    }
+    *out = (int)y;
+    return STATUS_OK;
+}
+
+static enum status op_build(const struct auth_ctx *ctx, void *p)
+{
+    struct fed_args *a = p;
+    return submission_build(ctx, &a->b, &a->file, &a->file_len);
+}
+
+void api_stats_submission_build(struct http_request *req, void *app)
+{
+    (void)app;
+    struct fed_args a = {0};
+    a.b.country = http_request_query(req, "country");
+    enum status st = year_param(req, "from_year", &a.b.year_from, true);
+    if (st == STATUS_OK) {
+        st = year_param(req, "to_year", &a.b.year_to, true);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_build, &a);
+    }
+    if (st != STATUS_OK) {
+        api__respond(req, st, 200, NULL);
+        return;
+    }
+    char cd[96];
+    snprintf(cd, sizeof cd, "attachment; filename=\"submission-%.3s-%d-%d.ctis\"", a.b.country, a.b.year_from,
+             a.b.year_to);
+    http_response_header(req, "Content-Disposition", cd);
+    http_response_header(req, "Cache-Control", "no-store");
+    http_respond_bytes(req, 200, "text/plain; charset=utf-8", a.file, a.file_len, true);
+    free(a.file);
+}
+
+static enum status op_import(const struct auth_ctx *ctx, void *p)
+{
+    struct fed_args *a = p;
+    return submission_import(ctx, a->data, a->len, &a->out);
+}
+
+void api_stats_submission_import(struct http_request *req, void *app)
+{
+    (void)app;
+    struct fed_args a = {0};
+    a.data = http_request_body(req, &a.len);
+    enum status st = auth_run(api__ctx(req), op_import, &a);
+    api__respond(req, st, 201, st == STATUS_OK ? a.out : NULL);
+}
+
+static enum status op_list(const struct auth_ctx *ctx, void *p)
+{
+    struct fed_args *a = p;
+    return submission_list(ctx, &a->out);
+}
+
+void api_stats_submissions(struct http_request *req, void *app)
+{
+    (void)app;
+    struct fed_args a = {0};
+    enum status st = auth_run(api__ctx(req), op_list, &a);
+    api__respond(req, st, 200, st == STATUS_OK ? api__items(a.out) : NULL);
+}
+
+static enum status op_merged(const struct auth_ctx *ctx, void *p)
+{
+    struct fed_args *a = p;
+    return submission_merged(ctx, &a->q, &a->out);
+}
+
+void api_stats_federated(struct http_request *req, void *app)
+{
+    (void)app;
+    struct fed_args a = {0};
+    a.q.by = http_request_query(req, "by");
+    a.q.indicator = http_request_query(req, "indicator");
+    a.q.dimension = http_request_query(req, "dimension");
+    enum status st = year_param(req, "from_year", &a.q.year_from, false);
+    if (st == STATUS_OK) {
+        st = year_param(req, "to_year", &a.q.year_to, false);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_merged, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? api__items(a.out) : NULL);
+}

@@ -1,0 +1,96 @@
+// federation: federated reporting over HTTP between two real servers on each engine: a national
+// instance builds its signed submission (GET /stats/submission), a regional one refuses it until
+// its operator trusts the national key (`ctis peer add`), refuses a changed byte, imports it
+// (POST /stats/submissions, the raw file) and merges it (GET /stats/federated); permissions.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { eachEngine, isErrorShape, startServer } from './lib.mjs';
+
+eachEngine((engine) => {
+    let nat, reg, natCoord, natCw, natAnalyst, regCoord, regAnalyst, regCw;
+    let file;
+
+    before(async () => {
+        nat = await startServer({ engine });
+        reg = await startServer({ engine });
+        natCoord = await nat.clientFor(nat.addUser({ agency: 'A', role: 'national_coordinator', scope: 'all' }));
+        natCw = await nat.clientFor(nat.addUser({ agency: 'A', role: 'caseworker', scope: 'own' }));
+        natAnalyst = await nat.clientFor(nat.addUser({ agency: 'A', role: 'analyst', scope: 'all', totp: false }));
+        regCoord = await reg.clientFor(reg.addUser({ agency: 'A', role: 'national_coordinator', scope: 'all' }));
+        regAnalyst = await reg.clientFor(reg.addUser({ agency: 'A', role: 'analyst', scope: 'all', totp: false }));
+        regCw = await reg.clientFor(reg.addUser({ agency: 'A', role: 'caseworker', scope: 'own' }));
+        for (const [gender, age, citizenship] of [['Feminine', 15, 'NGA'], ['Feminine', 31, 'BEN'], ['Masculine', 44, 'NGA']]) {
+            const r = await natCw.post('/api/v1/cases', { fields: { gender, age, citizenship, exploitation_types: ['ForcedLabour'], year_registered: 2025 } });
+            assert.equal(r.status, 201, r.text);
+        }
+    });
+    after(async () => {
+        await nat?.stop();
+        await reg?.stop();
+    });
+
+    describe('federated reporting', () => {
+        it('the national coordinator downloads the signed submission; others may not', async () => {
+            const r = await natCoord.get('/api/v1/stats/submission?country=NGA&from_year=2025&to_year=2025');
+            assert.equal(r.status, 200, r.text);
+            assert.match(r.headers.get('content-type'), /^text\/plain/);
+            assert.match(r.headers.get('content-disposition'), /submission-NGA-2025-2025/);
+            file = r.text;
+            const lines = file.split('\n');
+            assert.equal(lines.length, 3);
+            assert.equal(lines[2], '');
+            assert.match(lines[1], /^ctis-signature\/1 ed25519 [0-9a-f]{64} [0-9a-f]{128}$/);
+            const doc = JSON.parse(lines[0]);
+            assert.equal(doc.country, 'NGA');
+            const total = doc.rows.find((x) => x.indicator === 'Detected trafficking victims' && x.dimension === 'Total' && x.sex === 'Total' && x.age === 'Total');
+            assert.equal(total.value, 3);
+            assert.equal((await natAnalyst.get('/api/v1/stats/submission?country=NGA&from_year=2025&to_year=2025')).status, 403);
+            assert.equal((await natCw.get('/api/v1/stats/submission?country=NGA&from_year=2025&to_year=2025')).status, 403);
+            const bad = await natCoord.get('/api/v1/stats/submission?country=NGA&from_year=2025');
+            assert.equal(bad.status, 400);
+            assert.ok(isErrorShape(bad.json));
+            assert.equal(bad.json.error.field, 'to_year');
+        });
+        it('the regional instance refuses it untrusted, then changed by one byte, then imports it', async () => {
+            const post = (body) => regCoord.request('POST', '/api/v1/stats/submissions', { body, headers: { 'Content-Type': 'text/plain' } });
+            let r = await post(file);
+            assert.equal(r.status, 403, r.text);
+            assert.match(r.json.error.message, /trusted/);
+            const key = nat.cliOk(['peer', 'self']).stdout.trim();
+            assert.match(key, /^[0-9a-f]{64}$/);
+            reg.cliOk(['peer', 'add', 'nigeria-naptip', '--public-key', key]);
+            assert.match(reg.cliOk(['peer', 'list']).stdout, /nigeria-naptip/);
+            const changed = file.replace('"value":3', '"value":4');
+            assert.notEqual(changed, file);
+            r = await post(changed);
+            assert.equal(r.status, 400, r.text);
+            r = await post(`${file} `);
+            assert.equal(r.status, 400, r.text);
+            assert.equal((await regAnalyst.request('POST', '/api/v1/stats/submissions', { body: file, headers: { 'Content-Type': 'text/plain' } })).status, 403);
+            r = await post(file);
+            assert.equal(r.status, 201, r.text);
+            assert.equal(r.json.country, 'NGA');
+            assert.equal(r.json.signer, 'nigeria-naptip');
+            r = await regAnalyst.get('/api/v1/stats/submissions');
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.items.length, 1);
+            assert.equal(r.json.items[0].year_from, 2025);
+        });
+        it('the merged figures: world, country, and a dimension', async () => {
+            let r = await regAnalyst.get('/api/v1/stats/federated?by=world');
+            assert.equal(r.status, 200, r.text);
+            assert.deepEqual(r.json.items.map((x) => [x.area, x.year, x.value, x.countries]), [['World', 2025, 3, 1]]);
+            r = await regAnalyst.get('/api/v1/stats/federated?by=country&dimension=by%20citizenship');
+            const cats = Object.fromEntries(r.json.items.map((x) => [x.category, x.value]));
+            assert.deepEqual(cats, { Benin: 1, Nationals: 2 });
+            r = await regAnalyst.get('/api/v1/stats/federated?by=galaxy');
+            assert.equal(r.status, 400);
+            assert.equal(r.json.error.field, 'by');
+            assert.equal((await regCw.get('/api/v1/stats/federated')).status, 403);
+            // The CLI reads the same.
+            const csv = reg.cliOk(['stats', 'federated', '--by', 'world', '--csv']).stdout;
+            assert.equal(csv, 'area,year,category,sex,age,value,countries\nWorld,2025,Total,Total,Total,3,1\n');
+        });
+    });
+});
