@@ -1462,6 +1462,17 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/investigations/{id}/protection", api_investigation_protection_add, JSON, "justice.write"},
     {HTTP_PATCH, "/api/v1/investigations/{id}/protection/{sub_id}", api_investigation_protection_patch, JSON,
      "justice.write"},
+    /* Issue 5, part J2: investigative entities. */
+    {HTTP_POST, "/api/v1/entities/search", api_entities_search, JSON, "justice.read"},
+    {HTTP_GET, "/api/v1/investigations/{id}/entities", api_investigation_entities, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/investigations/{id}/entities", api_investigation_entity_add, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/investigations/{id}/entities/{sub_id}", api_investigation_entity_get, 0, "justice.read"},
+    {HTTP_PATCH, "/api/v1/investigations/{id}/entities/{sub_id}", api_investigation_entity_patch, JSON,
+     "justice.write"},
+    {HTTP_GET, "/api/v1/investigations/{id}/entity-links", api_investigation_entity_links, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/investigations/{id}/entity-links", api_investigation_entity_link_add, JSON, "justice.write"},
+    {HTTP_GET, "/api/v1/investigations/{id}/transactions", api_investigation_transactions, 0, "justice.read"},
+    {HTTP_POST, "/api/v1/investigations/{id}/transactions", api_investigation_transaction_add, JSON, "justice.write"},
     {HTTP_GET, "/api/v1/stats/offenders", api_stats_offenders, 0, "stats.read"},
     /* Issue 6, part S1: regions, population, settings and flows. */
     {HTTP_GET, "/api/v1/stats/flows", api_stats_flows, 0, "stats.read"},

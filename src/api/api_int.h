@@ -224,5 +224,15 @@ bool api_stats_release_wanted(const struct http_request *req);
  * and responds (JSON, or CSV with format=csv); takes inputs (the query as JSON). */
 void api_stats_release(struct http_request *req, const char *dataset, json_t *inputs, api_stats_rows_fn fn, void *arg);
 void api_stats_releases(struct http_request *req, void *app);
+/* Issue 5, part J2: investigative entities (api_entities.c). */
+void api_investigation_entities(struct http_request *req, void *app);
+void api_investigation_entity_add(struct http_request *req, void *app);
+void api_investigation_entity_get(struct http_request *req, void *app);
+void api_investigation_entity_patch(struct http_request *req, void *app);
+void api_investigation_entity_links(struct http_request *req, void *app);
+void api_investigation_entity_link_add(struct http_request *req, void *app);
+void api_investigation_transactions(struct http_request *req, void *app);
+void api_investigation_transaction_add(struct http_request *req, void *app);
+void api_entities_search(struct http_request *req, void *app);
 
 #endif

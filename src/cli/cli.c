@@ -3111,6 +3111,7 @@ static const struct cli_table *const cli_tables[] = {
     /* issue 5, part J3: court decisions (case law) */
     &cli_caselaw_table,
     &cli_federation_table,
+    &cli_entities_table, /* issue 5, part J2 */
     /* issue 5, part J1: justice */
     &cli_justice_table,
     /* issue 6, part S1: regions, population and flows */

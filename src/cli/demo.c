@@ -26,6 +26,7 @@
 #include "util/status.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "justice/entities.h"
 #include "justice/caselaw.h"
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
@@ -181,6 +182,7 @@ static enum status op_demo_cases(const struct auth_ctx *ctx, void *p)
 }
 
 static enum status op_demo_referrals(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_entities(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_assets(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
@@ -366,6 +368,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (agencies >= 2 && auth_run(ctx, op_demo_assets, NULL) != STATUS_OK) { /* issue 5, part J5 */
         free(password);
         fprintf(stderr, "ctis demo: assets: %s\n", err_last());
+        return 1;
+    }
+    if (agencies >= 2 && auth_run(ctx, op_demo_entities, NULL) != STATUS_OK) { /* issue 5, part J2 */
+        free(password);
+        fprintf(stderr, "ctis demo: entities: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -966,5 +973,83 @@ static enum status op_demo_assets(const struct auth_ctx *ctx, void *p)
         json_decref(a);
     }
     case_list_free(cases, nc);
+    return st;
+}
+
+/* Issue 5, part J2: investigative entities of the first two demo investigations (fictional):
+ * a travel agency with its bank account, a second account it pays, a phone advertised in an
+ * online job ad, an online profile and a minibus; the same phone turns up in the construction
+ * sites investigation, so the search by value finds both. Links and two transactions. */
+static enum status op_demo_entities(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct investigation *list = NULL;
+    size_t n = 0;
+    struct investigation_filter f = {.limit = PAGE_ROWS_MAX};
+    enum status st = investigation_list(ctx, &f, &list, &n);
+    int64_t lagoon = 0, lekki = 0;
+    for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+        if (strcmp(list[i].reference, "FATPU/2024/0113") == 0) {
+            lagoon = list[i].id;
+        } else if (strcmp(list[i].reference, "FATPU/2025/0021") == 0) {
+            lekki = list[i].id;
+        }
+    }
+    investigations_free(list, n);
+    if (st != STATUS_OK || lagoon == 0 || lekki == 0) {
+        return st;
+    }
+    static const char *const lagoon_entities[] = {
+        "{\"kind\":\"company\",\"value\":\"Lagoon Travel & Tours Ltd\",\"registration\":\"RC 0000001\","
+        "\"country\":\"NGA\",\"first_seen\":\"2023-11-01\"}",
+        "{\"kind\":\"bank_account\",\"value\":\"0000 1234 56\",\"bank_code\":\"DEMONGLA\",\"currency\":\"NGN\","
+        "\"country\":\"NGA\"}",
+        "{\"kind\":\"bank_account\",\"value\":\"GH00 DEMO 0000 0000 0042\",\"currency\":\"GHS\",\"country\":\"GHA\"}",
+        "{\"kind\":\"phone\",\"value\":\"+234 800 000 0147\",\"note\":\"Number given to recruits\","
+        "\"country\":\"NGA\",\"first_seen\":\"2024-01-15\",\"last_seen\":\"2024-03-01\"}",
+        "{\"kind\":\"online_ad\",\"value\":\"https://classifieds.example/jobs/hostess-abroad-4471\","
+        "\"platform\":\"classifieds\",\"first_seen\":\"2024-01-10\"}",
+        "{\"kind\":\"online_profile\",\"value\":\"@lagoon_jobs_demo\",\"platform\":\"instagram\"}",
+        "{\"kind\":\"vehicle\",\"value\":\"DEM 452 KJ\",\"make_model\":\"Toyota Hiace\",\"country\":\"NGA\"}",
+    };
+    int64_t ids[ARRAY_LEN(lagoon_entities)] = {0};
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(lagoon_entities); i++) {
+        json_t *in = json_loads(lagoon_entities[i], 0, NULL);
+        st = in == NULL ? err_set(STATUS_INVALID, "demo entities: bad JSON")
+                        : justice_entity_add(ctx, lagoon, in, &ids[i]);
+        json_decref(in);
+    }
+    /* company owns account 1, account 1 pays account 2's holder, phone advertised in the ad,
+     * company uses the profile and the minibus. */
+    static const struct {
+        int from, to;
+        const char *rel;
+    } links[] = {{0, 1, "owns"}, {3, 4, "advertised_in"}, {0, 5, "uses"}, {0, 6, "owns"}, {5, 4, "other"}};
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(links); i++) {
+        json_t *in = json_pack("{sIsIss}", "from_entity", (json_int_t)ids[links[i].from], "to_entity",
+                               (json_int_t)ids[links[i].to], "relation", links[i].rel);
+        int64_t id = 0;
+        st = justice_entity_link_add(ctx, lagoon, in, &id);
+        json_decref(in);
+    }
+    static const struct {
+        const char *date;
+        int64_t amount;
+        const char *channel;
+    } txs[] = {{"2024-02-02", 45000000, "bank_transfer"}, {"2024-02-20", 12500000, "money_transfer_service"}};
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(txs); i++) {
+        json_t *in = json_pack("{sIsIsssIssssss}", "from_entity", (json_int_t)ids[1], "to_entity", (json_int_t)ids[2],
+                               "date", txs[i].date, "amount_minor", (json_int_t)txs[i].amount, "currency", "NGN",
+                               "channel", txs[i].channel, "reference", "Travel services");
+        int64_t id = 0;
+        st = justice_transaction_add(ctx, lagoon, in, &id);
+        json_decref(in);
+    }
+    if (st == STATUS_OK) {
+        json_t *in = json_pack("{ssssss}", "kind", "phone", "value", "00234 800 000 0147", "first_seen", "2025-01-25");
+        int64_t id = 0;
+        st = justice_entity_add(ctx, lekki, in, &id);
+        json_decref(in);
+    }
     return st;
 }

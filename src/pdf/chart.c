@@ -154,8 +154,8 @@ static void text_size(PangoLayout *l, double *w, double *h)
 }
 
 /* Draws text with its anchor: ax 0 left, 0.5 centre, 1 right of x; ay likewise of y. */
-static void text_at(struct pen *p, const char *text, double x, double y, double size, bool bold, double maxw,
-                    double ax, double ay)
+static void text_at(struct pen *p, const char *text, double x, double y, double size, bool bold, double maxw, double ax,
+                    double ay)
 {
     PangoLayout *l = layout(p, text, size, bold, maxw);
     double w, h;
@@ -480,8 +480,8 @@ static void draw_flows(struct pen *p, double x, double y, double w, double h)
         number(buf, to[i].total);
         snprintf(label, sizeof label, "%s (%s)", to[i].name, buf);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        text_at(p, label, c->rtl ? to_x - 4 : to_x + bar + 4, to[i].y + to[i].h / 2, SIZE_LABEL, false,
-                label_w - 8, c->rtl ? 1 : 0, 0.5);
+        text_at(p, label, c->rtl ? to_x - 4 : to_x + bar + 4, to[i].y + to[i].h / 2, SIZE_LABEL, false, label_w - 8,
+                c->rtl ? 1 : 0, 0.5);
     }
     free(from);
     free(to);

@@ -68,6 +68,11 @@ const struct store_sealed_column store_sealed_columns[] = {
     /* Issue 5, part J5: assets. */
     SEALED(asset_orders, description_enc, ASSET_ORDERS_DESCRIPTION)
         SEALED(asset_status_log, note_enc, ASSET_STATUS_LOG_NOTE)
+    /* Issue 5, part J2: investigative entities. */
+    SEALED(investigation_entities, value_enc, INVESTIGATION_ENTITIES_VALUE)
+        SEALED(investigation_entities, note_enc, INVESTIGATION_ENTITIES_NOTE)
+            SEALED(investigation_entities, retract_reason_enc, INVESTIGATION_ENTITIES_RETRACT_REASON)
+                SEALED(investigation_transactions, reference_enc, INVESTIGATION_TRANSACTIONS_REFERENCE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -161,6 +166,10 @@ const struct store_table store_tables[] = {
     {"asset_orders", "id"},
     {"asset_status_log", "id"},
     {"asset_allocations", "id"},
+    /* Issue 5, part J2: investigative entities. */
+    {"investigation_entities", "id"},
+    {"investigation_entity_links", "id"},
+    {"investigation_transactions", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

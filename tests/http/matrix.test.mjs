@@ -1198,3 +1198,61 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 5, part J2: investigative entities × the built-in roles. Columns: GET the entities of an
+// investigation of agency A, POST an entity, GET one (and whether its value is shown), PATCH it,
+// POST /entities/search (justice.read with fg.legal.read), GET the transactions.
+const ENTITY_TABLE = [
+    ['caseworker', 'own', 403, 403, 403, false, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, false, 403, 403, 403],
+    ['investigator', 'agency', 200, 201, 200, true, 200, 200, 200],
+    ['prosecutor', 'agency', 200, 201, 200, true, 200, 200, 200],
+    ['court_clerk', 'agency', 200, 403, 200, true, 403, 200, 200],
+    ['analyst', 'all', 403, 403, 403, false, 403, 403, 403],
+    ['national_coordinator', 'all', 200, 403, 200, false, 403, 403, 200],
+    ['fund_manager', 'all', 403, 403, 403, false, 403, 403, 403],
+    ['trustee', 'all', 403, 403, 403, false, 403, 403, 403],
+    ['auditor', 'all', 403, 403, 403, false, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, false, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s, inv, ent;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        inv = s.cliOk(['investigation', 'create', '--agency', String(s.agencyA.id), '--reference', 'MATRIX/E1', '--json']).json;
+        ent = s.cliOk(['entity', 'add', String(inv.id), '--kind', 'phone', '--value', '+44 7700 900777', '--json']).json;
+        await Promise.all(
+            ENTITY_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `e${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('entity routes × roles', () => {
+        ENTITY_TABLE.forEach(([role, scope, list, add, get, shown, patch, search, txs], i) => {
+            it(`${role} (scope ${scope}): list ${list}, add ${add}, get ${get} (value ${shown}), patch ${patch}, search ${search}, transactions ${txs}`, async () => {
+                const c = clients.get(i);
+                const base = `/api/v1/investigations/${inv.id}`;
+                const one = await c.get(`${base}/entities/${ent.id}`);
+                const version = s.cliOk(['entity', 'show', String(inv.id), String(ent.id), '--json']).json.version;
+                const got = {
+                    list: (await c.get(`${base}/entities`)).status,
+                    add: (await c.post(`${base}/entities`, { kind: 'email', value: `m${i}@example.org` })).status,
+                    get: one.status,
+                    shown: one.status === 200 && one.json.value === '+44 7700 900777',
+                    patch: (await c.patch(`${base}/entities/${ent.id}`, { last_seen: '2026-05-01' }, { headers: { 'If-Match': `"${version}"` } })).status,
+                    search: (await c.post('/api/v1/entities/search', { kind: 'phone', value: '+447700900777' })).status,
+                    txs: (await c.get(`${base}/transactions`)).status,
+                };
+                assert.deepEqual(got, { list, add, get, shown, patch, search, txs });
+                if (!shown) assert.ok(!one.text.includes('7700'), one.text);
+            });
+        });
+    });
+});

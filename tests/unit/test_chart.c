@@ -109,8 +109,13 @@ static void test_chart_bars_heights(void **state)
     static const char *const cats[] = {"2021", "2022", "2023", "2024"};
     static const double v[] = {10, 40, 20, 30};
     struct chart_series s = {"Detected victims", v};
-    struct chart c = {.kind = CHART_BARS, .lang = "en", .title = "Detected victims by year", .categories = cats,
-                      .ncat = 4, .series = &s, .nseries = 1};
+    struct chart c = {.kind = CHART_BARS,
+                      .lang = "en",
+                      .title = "Detected victims by year",
+                      .categories = cats,
+                      .ncat = 4,
+                      .series = &s,
+                      .nseries = 1};
     cairo_surface_t *png = png_of(&c, 600, 360, "chart-bars-en.png");
     /* Each bar's blue height is proportional to its value: measure the centre of each slot. */
     int heights[4];
@@ -144,8 +149,15 @@ static void test_chart_rtl_and_stacked(void **state)
     static const char *const cats[] = {"٢٠٢٣", "٢٠٢٤"};
     static const double women[] = {30, 0}, girls[] = {10, 40};
     struct chart_series s[] = {{"نساء", women}, {"فتيات", girls}};
-    struct chart c = {.kind = CHART_STACKED, .lang = "ar", .rtl = true, .title = "الضحايا المكتشفون حسب السنة",
-                      .note = "المصدر: بيانات تجريبية", .categories = cats, .ncat = 2, .series = s, .nseries = 2};
+    struct chart c = {.kind = CHART_STACKED,
+                      .lang = "ar",
+                      .rtl = true,
+                      .title = "الضحايا المكتشفون حسب السنة",
+                      .note = "المصدر: بيانات تجريبية",
+                      .categories = cats,
+                      .ncat = 2,
+                      .series = s,
+                      .nseries = 2};
     cairo_surface_t *png = png_of(&c, 500, 320, "chart-stacked-ar.png");
     /* Right to left: the first category (blue 30 on top of nothing) is the bar on the right, and
      * the second, whose first series is 0, has no blue at all: the first blue from the left is
@@ -166,8 +178,13 @@ static void test_chart_lines_and_flows(void **state)
     static const char *const cats[] = {"2019", "2020", "2021", "2022", "2023"};
     static const double a[] = {5, 9, 4, 12, 15}, b[] = {2, 3, 3, 6, 4};
     struct chart_series s[] = {{"Sexual exploitation", a}, {"Forced labour", b}};
-    struct chart c = {.kind = CHART_LINES, .lang = "fr", .title = "Victimes détectées", .categories = cats, .ncat = 5,
-                      .series = s, .nseries = 2};
+    struct chart c = {.kind = CHART_LINES,
+                      .lang = "fr",
+                      .title = "Victimes détectées",
+                      .categories = cats,
+                      .ncat = 5,
+                      .series = s,
+                      .nseries = 2};
     cairo_surface_t *png = png_of(&c, 600, 300, "chart-lines-fr.png");
     assert_true(first_blue_x(png, false) > 0);
     cairo_surface_destroy(png);

@@ -9,6 +9,7 @@ import {
 } from '../dom.js';
 import { t } from '../i18n.js';
 import { assetsSection } from './assets.js'; // issue 5, part J5
+import { entitySections } from './entities.js'; // issue 5, part J2: entities and transactions
 
 const STATUSES = ['open', 'referred_to_prosecution', 'closed'];
 const FORMS = ['sexual_exploitation', 'forced_labour', 'slavery', 'servitude', 'organ_removal', 'forced_criminality',
@@ -249,8 +250,9 @@ export async function renderDetail(ctx) {
           return b;
         }, (b) => api.post(`${base}/protection`, b), load) : null);
 
+      const [entitySection, txSection] = await entitySections({ base, canWrite, suspects, suspectName, addForm, reload: load });
       const assetSection = await assetsSection({ base, canWrite, suspects, addForm, reload: load }); // part J5
-      body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection, assetSection);
+      body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection, entitySection, txSection, assetSection);
       const h1 = document.querySelector('.page h1');
       if (h1) h1.textContent = `${t('justice.investigation')} ${title}`;
     } catch (e) {
