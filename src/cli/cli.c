@@ -3056,6 +3056,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_caselaw_table,
     /* issue 5, part J1: justice */
     &cli_justice_table,
+    /* issue 6, item 6: UNODC's published national data (glotip) */
+    &cli_glotip_table,
 };
 
 static void usage_all(FILE *f)
