@@ -1445,6 +1445,9 @@ const struct http_route api_routes[] = {
     {HTTP_PATCH, "/api/v1/investigations/{id}/protection/{sub_id}", api_investigation_protection_patch, JSON,
      "justice.write"},
     {HTTP_GET, "/api/v1/stats/offenders", api_stats_offenders, 0, "stats.read"},
+    /* Issue 6, item 6: UNODC's published national data (glotip). */
+    {HTTP_GET, "/api/v1/stats/glotip", api_stats_glotip, 0, "stats.read"},
+    {HTTP_POST, "/api/v1/imports/glotip", api_glotip_import, HTTP_ROUTE_UPLOAD, "case.write"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -186,4 +186,8 @@ void api_investigation_protection(struct http_request *req, void *app);
 void api_investigation_protection_add(struct http_request *req, void *app);
 void api_investigation_protection_patch(struct http_request *req, void *app);
 
+/* Issue 6, item 6: UNODC's published national data (api_glotip.c). */
+void api_stats_glotip(struct http_request *req, void *app);
+void api_glotip_import(struct http_request *req, void *app);
+
 #endif
