@@ -35,8 +35,8 @@ void api_glotip_import(struct http_request *req, void *app)
         name = "glotip-upload";
     }
     if (strlen(name) > NAME_BYTES_MAX || !util_utf8_valid(name, strlen(name)) || strchr(name, '/') != NULL) {
-        st = err_set_field(STATUS_INVALID, "name", "name: a file name of at most %d bytes, without '/'",
-                           NAME_BYTES_MAX);
+        st =
+            err_set_field(STATUS_INVALID, "name", "name: a file name of at most %d bytes, without '/'", NAME_BYTES_MAX);
     }
     snprintf(a.name, sizeof a.name, "%s", name);
     a.data = http_request_body(req, &a.len);
