@@ -37,7 +37,8 @@ static void summary_print(const struct glotip_summary *s, const char *path)
     printf("citizenship categories mapped to a country: %lld rows; unmapped: %zu distinct\n", (long long)s->mapped,
            s->unmapped_count);
     for (size_t i = 0; i < s->unmapped_count && i < GLOTIP_UNMAPPED_REPORTED_MAX; i++) {
-        printf("  unmapped: %s (%lld rows)\n", s->unmapped[i].category, (long long)s->unmapped[i].rows);
+        printf("  unmapped: %s (%lld row%s)\n", s->unmapped[i].category, (long long)s->unmapped[i].rows,
+               s->unmapped[i].rows == 1 ? "" : "s");
     }
 }
 
