@@ -25,6 +25,7 @@ import * as intake from './views/intake.js';
 import * as coop from './views/coop.js'; // issue 5, part J6
 import * as caselaw from './views/caselaw.js';
 import * as justice from './views/justice.js';
+import * as glotip from './views/glotip.js'; // issue 6, item 6
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -39,6 +40,7 @@ const NAV = [
   { path: 'court-decisions', key: 'nav.caselaw', perm: 'justice.read' }, // issue 5 part J3
   { path: 'cooperation', key: 'nav.cooperation', perm: 'justice.read' },
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
+  { path: 'unodc-data', key: 'nav.glotip', perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
   { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
@@ -81,6 +83,7 @@ const ROUTES = [
   { re: /^court-decisions\/(\d+)$/, view: caselaw, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^justice$/, view: justice, fn: 'renderList', perm: 'justice.read' }, // issue 5, part J1
   { re: /^justice\/(\d+)$/, view: justice, fn: 'renderDetail', perm: 'justice.read' },
+  { re: /^unodc-data$/, view: glotip, perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
