@@ -721,7 +721,9 @@ enum status glotip_stats(const struct auth_ctx *ctx, const struct glotip_query *
     }
     bool free_sex = grouped_by(q, S_SEX), free_age = grouped_by(q, S_AGE), by_cat = grouped_by(q, S_CATEGORY);
     struct glotip_stat_row *rows = NULL;
-    size_t n = 0, cap = 0;
+    uint64_t *hashes = NULL;
+    size_t *index = NULL;
+    size_t n = 0, cap = 0, index_cap = 0;
     while ((st = store_rows_next(r)) == STATUS_OK) {
         const char *dim = store_rows_text(r, S_DIMENSION), *cat = store_rows_text(r, S_CATEGORY);
         if (q->dimension != NULL ? strcasecmp(dim, q->dimension) != 0 : !is_total(dim)) {
@@ -745,15 +747,37 @@ enum status glotip_stats(const struct auth_ctx *ctx, const struct glotip_query *
                 key.keys[i] = (char *)store_rows_text(r, (size_t)f);
             }
         }
-        /* Groups are few (countries x years at most); a linear search from the last hit. */
-        size_t g = n;
-        for (size_t j = n; j-- > 0;) {
-            if (row_cmp(&rows[j], &key) == 0) {
-                g = j;
-                break;
+        /* The group, through an open-addressing index on the joined keys. */
+        uint64_t hash = 1469598103934665603ULL;
+        for (size_t i = 0; i < q->by_count; i++) {
+            for (const unsigned char *c = (const unsigned char *)key.keys[i]; *c; c++) {
+                hash = (hash ^ *c) * 1099511628211ULL;
             }
+            hash = (hash ^ 0x1f) * 1099511628211ULL;
         }
-        if (g == n) {
+        if ((n + 1) * 2 > index_cap) {
+            size_t cap2 = index_cap ? index_cap * 2 : 256;
+            size_t *idx2 = xmalloc(cap2 * sizeof *idx2);
+            for (size_t j = 0; j < cap2; j++) {
+                idx2[j] = SIZE_MAX;
+            }
+            for (size_t j = 0; j < n; j++) {
+                size_t slot = (size_t)hashes[j] & (cap2 - 1);
+                while (idx2[slot] != SIZE_MAX) {
+                    slot = (slot + 1) & (cap2 - 1);
+                }
+                idx2[slot] = j;
+            }
+            free(index);
+            index = idx2;
+            index_cap = cap2;
+        }
+        size_t slot = (size_t)hash & (index_cap - 1);
+        while (index[slot] != SIZE_MAX && (hashes[index[slot]] != hash || row_cmp(&rows[index[slot]], &key) != 0)) {
+            slot = (slot + 1) & (index_cap - 1);
+        }
+        size_t g = index[slot];
+        if (g == SIZE_MAX) {
             if (n == GLOTIP_GROUPS_MAX) {
                 st = err_set(STATUS_TOO_LARGE, "more than %d groups", GLOTIP_GROUPS_MAX);
                 break;
@@ -761,12 +785,15 @@ enum status glotip_stats(const struct auth_ctx *ctx, const struct glotip_query *
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
                 rows = xrealloc(rows, cap * sizeof *rows);
+                hashes = xrealloc(hashes, cap * sizeof *hashes);
             }
             memset(&rows[n], 0, sizeof rows[n]);
             for (size_t i = 0; i < q->by_count; i++) {
                 rows[n].keys[i] = xstrdup(key.keys[i]);
             }
-            n++;
+            hashes[n] = hash;
+            index[slot] = n;
+            g = n++;
         }
         const char *state = store_rows_text(r, S_STATE);
         if (strcmp(state, "ok") == 0) {
@@ -779,6 +806,8 @@ enum status glotip_stats(const struct auth_ctx *ctx, const struct glotip_query *
         }
     }
     store_rows_free(r);
+    free(hashes);
+    free(index);
     if (st == STATUS_DONE) {
         st = STATUS_OK;
         if (n > 1) {
