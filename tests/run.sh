@@ -128,6 +128,13 @@ else
     add "layering (platform headers)" 0 1
     note "    only store, vault and http may include sqlite3.h, libpq-fe.h, sodium.h, microhttpd.h: $layer_hits"
 fi
+xlsx_hits=$(grep -rlE '#include[[:space:]]*[<"](zip|expat)\.h[>"]' src 2>/dev/null | grep -v '^src/xlsx/')
+if [ -z "$xlsx_hits" ]; then
+    add "layering (zip.h and expat.h only in src/xlsx)" 1 0
+else
+    add "layering (zip.h and expat.h only in src/xlsx)" 0 1
+    note "    only src/xlsx may include zip.h and expat.h: $xlsx_hits"
+fi
 
 note "unit and store suites (release build):"
 for t in build/tests/test_*; do

@@ -1495,6 +1495,9 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/investigations/{id}/assets/{sub_id}/allocations", api_asset_allocate, JSON, "justice.write"},
     {HTTP_GET, "/api/v1/cases/{id}/legal/compensation/{sub_id}/allocations", api_case_claim_allocations, 0,
      "case.read"},
+    /* Issue 6, item 6: UNODC's published national data (glotip). */
+    {HTTP_GET, "/api/v1/stats/glotip", api_stats_glotip, 0, "stats.read"},
+    {HTTP_POST, "/api/v1/imports/glotip", api_glotip_import, HTTP_ROUTE_UPLOAD, "case.write"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -235,4 +235,8 @@ void api_investigation_transactions(struct http_request *req, void *app);
 void api_investigation_transaction_add(struct http_request *req, void *app);
 void api_entities_search(struct http_request *req, void *app);
 
+/* Issue 6, item 6: UNODC's published national data (api_glotip.c). */
+void api_stats_glotip(struct http_request *req, void *app);
+void api_glotip_import(struct http_request *req, void *app);
+
 #endif

@@ -3120,6 +3120,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_stats_table,
     /* issue 5, part J5: assets */
     &cli_assets_table,
+    /* issue 6, item 6: UNODC's published national data (glotip) */
+    &cli_glotip_table,
 };
 
 static void usage_all(FILE *f)

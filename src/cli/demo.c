@@ -31,6 +31,8 @@
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
 #include "justice/victims.h"
+#include "stats/glotip.h"
+#include "util/buf.h"
 #include "justice/coop.h"
 #include "justice/assets.h"
 #include "stats/regions.h"
@@ -186,6 +188,7 @@ static enum status op_demo_entities(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_coop(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_assets(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
+static enum status op_demo_glotip(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
@@ -373,6 +376,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (agencies >= 2 && auth_run(ctx, op_demo_entities, NULL) != STATUS_OK) { /* issue 5, part J2 */
         free(password);
         fprintf(stderr, "ctis demo: entities: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_glotip, NULL) != STATUS_OK) { /* issue 6, item 6 */
+        free(password);
+        fprintf(stderr, "ctis demo: GLOTIP figures: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -1050,6 +1058,51 @@ static enum status op_demo_entities(const struct auth_ctx *ctx, void *p)
         int64_t id = 0;
         st = justice_entity_add(ctx, lekki, in, &id);
         json_decref(in);
+    }
+    return st;
+}
+
+/* Issue 6, item 6: GLOTIP-shaped national figures for the "UNODC data" page, INVENTED for the
+ * demonstration (Source says so; these are not UNODC's numbers), with a suppressed and a
+ * date-like cell. Imported once: a second demo run finds the same file and keeps it. */
+static enum status op_demo_glotip(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    static const char *const places[][4] = {{"NGA", "Nigeria", "Africa", "Sub-Saharan Africa"},
+                                            {"GHA", "Ghana", "Africa", "Sub-Saharan Africa"},
+                                            {"ROU", "Romania", "Europe", "Eastern Europe"}};
+    struct buf b = BUF_INIT(64 * 1024);
+    buf_puts(&b, "UNODC\r\ninvented demo data\r\nIso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,"
+                 "Age,Year,Unit of measurement,txtVALUE,Source\r\n");
+    for (size_t i = 0; i < ARRAY_LEN(places); i++) {
+        for (int year = 2019; year <= 2022; year++) {
+            int v = (int)(37 * (i + 1) + 11 * (year - 2019));
+            char value[32];
+            if (i == 1 && year == 2020) {
+                snprintf(value, sizeof value, "<5");
+            } else if (i == 2 && year == 2021) {
+                snprintf(value, sizeof value, "\"6,112,019\"");
+            } else {
+                snprintf(value, sizeof value, "%d", v);
+            }
+            buf_printf(
+                &b, "%s,%s,%s,%s,Detected trafficking victims,Total,Total,Total,Total,%d,Counts,%s,DEMO (invented)\r\n",
+                places[i][0], places[i][1], places[i][2], places[i][3], year, value);
+            buf_printf(
+                &b,
+                "%s,%s,%s,%s,Detected trafficking victims,Total,Total,Female,Total,%d,Counts,%d,DEMO (invented)\r\n",
+                places[i][0], places[i][1], places[i][2], places[i][3], year, v / 2);
+            buf_printf(&b, "%s,%s,%s,%s,Persons convicted,Total,Total,Total,Total,%d,Counts,%d,DEMO (invented)\r\n",
+                       places[i][0], places[i][1], places[i][2], places[i][3], year, v / 5);
+        }
+    }
+    struct glotip_summary sum;
+    enum status st = glotip_import(ctx, "demo_glotip_invented.csv", buf_str(&b), b.len, &sum);
+    glotip_summary_clear(&sum);
+    buf_free(&b);
+    if (st == STATUS_CONFLICT) {
+        err_clear();
+        st = STATUS_OK;
     }
     return st;
 }

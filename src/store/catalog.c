@@ -170,6 +170,9 @@ const struct store_table store_tables[] = {
     {"investigation_entities", "id"},
     {"investigation_entity_links", "id"},
     {"investigation_transactions", "id"},
+    /* Issue 6, item 6: UNODC's published national data (glotip). */
+    {"glotip_imports", "id"},
+    {"glotip_rows", "import_id, line"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

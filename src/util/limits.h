@@ -151,4 +151,17 @@ _Static_assert(SCREENING_ANSWERS_BYTES_MAX + 64 <= VAULT_SEALED_BYTES_MAX, "the 
 #define COOP_TEXT_BYTES_MAX 300      /* authority names, references, treaty name, person sought, document title */
 #define COOP_DOCUMENTS_MAX 50        /* documents given with one cooperation request or update */
 
+/* .xlsx reading (src/xlsx): an .xlsx is a zip of XML parts, read as a stream; a part that
+ * inflates past its limit (a zip bomb) or a sheet past its rows or columns is refused. */
+#define XLSX_PART_BYTES_MAX (256 * 1024 * 1024)     /* one uncompressed XML part (the real GLOTIP sheet is ~15 MiB) */
+#define XLSX_SMALL_PART_BYTES_MAX (4 * 1024 * 1024) /* workbook.xml and its relationships */
+#define XLSX_ROWS_MAX 1048576                       /* Excel's own row limit */
+#define XLSX_COLUMNS_MAX 512                        /* cells in one row (column XS); GLOTIP has 13 */
+#define XLSX_CELL_BYTES_MAX (32767 * 4)             /* Excel's 32,767 characters, each up to 4 UTF-8 bytes */
+#define XLSX_SHARED_STRINGS_MAX 2000000             /* distinct strings in sharedStrings.xml */
+
+/* GLOTIP import (src/stats/glotip). */
+#define GLOTIP_ROWS_MAX 1000000          /* data rows of one file (the 2025 file has 58,769) */
+#define GLOTIP_UNMAPPED_REPORTED_MAX 100 /* unmapped citizenship categories listed in a summary */
+
 #endif

@@ -2,6 +2,9 @@
 // record of agency B through any route"; nobody grants what they do not hold; and a literal
 // role × route table of expected statuses, written from the role definitions in src/auth/auth.c.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { eachEngine, isErrorShape, startServer } from './lib.mjs';
@@ -1252,6 +1255,64 @@ eachEngine((engine) => {
                 };
                 assert.deepEqual(got, { list, add, get, shown, patch, search, txs });
                 if (!shown) assert.ok(!one.text.includes('7700'), one.text);
+            });
+        });
+    });
+});
+
+// Issue 6, item 6: UNODC's published national data × the built-in roles (src/auth/auth.c).
+// Columns: POST /imports/glotip (case.write, the permission of `ctis import`: each role sends a
+// file of its own, so 201 means imported), GET /stats/glotip (stats.read).
+const GLOTIP_TABLE = [
+    ['caseworker', 'own', 201, 403],
+    ['case_supervisor', 'agency', 201, 403],
+    ['investigator', 'agency', 403, 403],
+    ['prosecutor', 'agency', 403, 403],
+    ['court_clerk', 'agency', 403, 403],
+    ['analyst', 'all', 403, 200],
+    ['national_coordinator', 'all', 403, 200],
+    ['fund_manager', 'all', 403, 200],
+    ['trustee', 'all', 403, 200],
+    ['auditor', 'all', 403, 403],
+    ['administrator', 'agency', 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    const file = (i) =>
+        `UNODC\r\n2025\r\n` +
+        'Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,Age,Year,Unit of measurement,txtVALUE,Source\r\n' +
+        `ROU,Romania,Europe,Eastern Europe,Detected trafficking victims,Total,Total,Total,Total,2019,Counts,${100 + i},GLOTIP\r\n`;
+    before(async () => {
+        s = await startServer({ engine });
+        const f = path.join(os.tmpdir(), `ctis-matrix-glotip-${process.pid}-${engine}.csv`);
+        fs.writeFileSync(f, file(-1));
+        s.cliOk(['import', 'glotip', f]);
+        fs.rmSync(f);
+        await Promise.all(
+            GLOTIP_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `g${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('glotip routes × roles (issue 6, item 6)', () => {
+        GLOTIP_TABLE.forEach(([role, scope, imp, stats], i) => {
+            it(`${role} (scope ${scope}): import ${imp}, stats ${stats}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    imp: (await c.request('POST', `/api/v1/imports/glotip?name=m${i}.csv`, {
+                        body: file(i),
+                        headers: { 'Content-Type': 'application/octet-stream' },
+                    })).status,
+                    stats: (await c.get('/api/v1/stats/glotip?indicator=Detected%20trafficking%20victims&by=year')).status,
+                };
+                assert.deepEqual(got, { imp, stats });
             });
         });
     });

@@ -26,6 +26,7 @@ import * as coop from './views/coop.js'; // issue 5, part J6
 import * as caselaw from './views/caselaw.js';
 import * as justice from './views/justice.js';
 import * as flows from './views/flows.js'; // issue 6, part S1
+import * as glotip from './views/glotip.js'; // issue 6, item 6
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -41,6 +42,7 @@ const NAV = [
   { path: 'cooperation', key: 'nav.cooperation', perm: 'justice.read' },
   { path: 'flows', key: 'nav.flows', perm: 'stats.read' }, // issue 6, part S1
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
+  { path: 'unodc-data', key: 'nav.glotip', perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
   { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
@@ -84,6 +86,7 @@ const ROUTES = [
   { re: /^justice$/, view: justice, fn: 'renderList', perm: 'justice.read' }, // issue 5, part J1
   { re: /^justice\/(\d+)$/, view: justice, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^flows$/, view: flows, perm: 'stats.read' }, // issue 6, part S1
+  { re: /^unodc-data$/, view: glotip, perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
