@@ -117,3 +117,24 @@ void api_stats_federated(struct http_request *req, void *app)
     }
     api__respond(req, st, 200, st == STATUS_OK ? api__items(a.out) : NULL);
 }
+
+static enum status op_figures(const struct auth_ctx *ctx, void *p)
+{
+    struct fed_args *a = p;
+    return stats_figures(ctx, &a->b, &a->out);
+}
+
+void api_stats_figures(struct http_request *req, void *app)
+{
+    (void)app;
+    struct fed_args a = {0};
+    a.b.country = http_request_query(req, "country");
+    enum status st = year_param(req, "from_year", &a.b.year_from, true);
+    if (st == STATUS_OK) {
+        st = year_param(req, "to_year", &a.b.year_to, true);
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_figures, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? api__items(a.out) : NULL);
+}

@@ -321,6 +321,52 @@ static enum status signed_message(const char *payload, size_t len, char **out, s
     return STATUS_OK;
 }
 
+static enum status years_check(int year_from, int year_to)
+{
+    if (year_from < 1900 || year_to > 9999 || year_to < year_from || year_to - year_from >= SUBMISSION_YEARS_MAX) {
+        return err_set_field(STATUS_INVALID, "year_from", "years: from <= to, at most %d years", SUBMISSION_YEARS_MAX);
+    }
+    return STATUS_OK;
+}
+
+/* The rows, without a permission check (the callers check theirs). */
+static enum status figures_rows(const struct auth_ctx *ctx, const char *country, int year_from, int year_to,
+                                json_t **rows_out)
+{
+    char from[16], to[16];
+    snprintf(from, sizeof from, "%04d-01-01", year_from);
+    snprintf(to, sizeof to, "%04d-12-31", year_to);
+    struct build bb = {ctx, country, 0, 0, year_from, year_to, json_object()};
+    if (bb.cells == NULL || util_time_parse(&bb.from_ms, from) != STATUS_OK ||
+        util_time_parse_end(&bb.to_ms, to) != STATUS_OK) {
+        json_decref(bb.cells);
+        return err_set(STATUS_IO, "out of memory");
+    }
+    enum status st = build_victims(&bb);
+    if (st == STATUS_OK) {
+        st = build_offenders(&bb);
+    }
+    if (st == STATUS_OK) {
+        st = rows_of_cells(bb.cells, rows_out);
+    }
+    json_decref(bb.cells);
+    return st;
+}
+
+enum status stats_figures(const struct auth_ctx *ctx, const struct submission_build *b, json_t **rows_out)
+{
+    *rows_out = NULL;
+    const char *country = NULL;
+    if (b->country == NULL || vocab_parse("country", b->country, &country) != STATUS_OK) {
+        return err_set_field(STATUS_INVALID, "country", "country: an ISO 3166 country code");
+    }
+    enum status st = years_check(b->year_from, b->year_to);
+    if (st == STATUS_OK) {
+        st = auth_check(ctx, "stats.read", NULL, AUTH_FG_NONE, false, "figures");
+    }
+    return st == STATUS_OK ? figures_rows(ctx, country, b->year_from, b->year_to, rows_out) : st;
+}
+
 enum status submission_build(const struct auth_ctx *ctx, const struct submission_build *b, char **out, size_t *len_out)
 {
     *out = NULL;
@@ -329,32 +375,14 @@ enum status submission_build(const struct auth_ctx *ctx, const struct submission
     if (b->country == NULL || vocab_parse("country", b->country, &country) != STATUS_OK) {
         return err_set_field(STATUS_INVALID, "country", "country: an ISO 3166 country code");
     }
-    if (b->year_from < 1900 || b->year_to > 9999 || b->year_to < b->year_from ||
-        b->year_to - b->year_from >= SUBMISSION_YEARS_MAX) {
-        return err_set_field(STATUS_INVALID, "year_from", "years: from <= to, at most %d years", SUBMISSION_YEARS_MAX);
-    }
-    enum status st = auth_check(ctx, "stats.publish", NULL, AUTH_FG_NONE, false, "build federated submission");
-    if (st != STATUS_OK) {
-        return st;
-    }
-    char from[16], to[16];
-    snprintf(from, sizeof from, "%04d-01-01", b->year_from);
-    snprintf(to, sizeof to, "%04d-12-31", b->year_to);
-    struct build bb = {ctx, country, 0, 0, b->year_from, b->year_to, json_object()};
-    if (bb.cells == NULL || util_time_parse(&bb.from_ms, from) != STATUS_OK ||
-        util_time_parse_end(&bb.to_ms, to) != STATUS_OK) {
-        json_decref(bb.cells);
-        return err_set(STATUS_IO, "out of memory");
-    }
-    st = build_victims(&bb);
+    enum status st = years_check(b->year_from, b->year_to);
     if (st == STATUS_OK) {
-        st = build_offenders(&bb);
+        st = auth_check(ctx, "stats.publish", NULL, AUTH_FG_NONE, false, "build federated submission");
     }
     json_t *rows = NULL;
     if (st == STATUS_OK) {
-        st = rows_of_cells(bb.cells, &rows);
+        st = figures_rows(ctx, country, b->year_from, b->year_to, &rows);
     }
-    json_decref(bb.cells);
     if (st != STATUS_OK) {
         return st;
     }

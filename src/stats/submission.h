@@ -36,6 +36,12 @@ struct submission_build {
     int year_to;         /* inclusive; at most SUBMISSION_YEARS_MAX years */
 };
 
+/* The instance's own figures in the questionnaire's rows (the same rows a submission carries):
+ * an array of {"indicator","dimension","category","sex","age","year","value"}, sorted. b->country
+ * is the reporting country (it decides who counts as a national). Exact counts: needs
+ * stats.read; anything published goes through disclosure control (stats/release.h). */
+enum status stats_figures(const struct auth_ctx *ctx, const struct submission_build *b, json_t **rows_out);
+
 /* Builds and signs the submission; *out is the file's text (malloc'd, NUL-terminated), *len_out
  * its length. Audited ("stats.submission.build"). */
 enum status submission_build(const struct auth_ctx *ctx, const struct submission_build *b, char **out, size_t *len_out);

@@ -52,6 +52,15 @@ eachEngine((engine) => {
             assert.ok(isErrorShape(bad.json));
             assert.equal(bad.json.error.field, 'to_year');
         });
+        it('the instance\'s own figures: the same rows, unsigned, for stats.read', async () => {
+            const r = await natAnalyst.get('/api/v1/stats/figures?country=NGA&from_year=2025&to_year=2025');
+            assert.equal(r.status, 200, r.text);
+            const cit = r.json.items.filter((x) => x.dimension === 'by citizenship').map((x) => [x.category, x.value]);
+            assert.deepEqual(Object.fromEntries(cit), { Benin: 1, Nationals: 2 });
+            assert.equal((await natCw.get('/api/v1/stats/figures?country=NGA&from_year=2025&to_year=2025')).status, 403);
+            const csv = nat.cliOk(['stats', 'figures', '--country', 'NGA', '--from-year', '2025', '--to-year', '2025', '--dimension', 'by citizenship', '--csv']).stdout;
+            assert.equal(csv, 'indicator,dimension,category,sex,age,year,value\nDetected trafficking victims,by citizenship,Benin,Total,Total,2025,1\nDetected trafficking victims,by citizenship,Nationals,Total,Total,2025,2\n');
+        });
         it('the regional instance refuses it untrusted, then changed by one byte, then imports it', async () => {
             const post = (body) => regCoord.request('POST', '/api/v1/stats/submissions', { body, headers: { 'Content-Type': 'text/plain' } });
             let r = await post(file);
