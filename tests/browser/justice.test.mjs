@@ -81,6 +81,23 @@ test('an investigator records an offence, a suspect and the funnel to conviction
   await page.fill('form:has(select[name="charge"]) input[name="decided"]', '2026-03-01');
   await page.click(`form button:has-text("${en['justice.record_outcome']}")`);
   await page.waitForFunction((x) => document.querySelector('[data-charge]')?.textContent.includes(x), en['justice.stage.convicted']);
+  // A court decision naming the investigation is listed on its page.
+  const invId = await page.evaluate(() => Number(location.hash.split('/').pop()));
+  const made = await page.evaluate(async (inv) => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('ctis_csrf='))?.split('=')[1];
+    const r = await fetch('/api/v1/court-decisions', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ court_name: 'High Court (browser)', court_level: 'first_instance', country: 'NGA', decision_date: '2026-03-01',
+        summary: 'Forced labour on a farm.', verdict: 'convicted', charges: [{ article: 's.13', form: 'forced_labour' }], forms: ['forced_labour'], investigation_id: inv }),
+    });
+    return r.status;
+  }, invId);
+  assert.equal(made, 201);
+  await page.evaluate(() => { location.hash = '#/justice'; });
+  await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['justice.page_title']);
+  await page.evaluate((inv) => { location.hash = `#/justice/${inv}`; }, invId);
+  await page.waitForSelector('#j-linked');
+  await page.waitForFunction(() => document.querySelector('#j-linked')?.parentElement.textContent.includes('High Court (browser)'));
   await page.screenshot({ path: join(OUT, 'justice.png'), fullPage: true });
 
   await page.selectOption('#lang', 'ar');

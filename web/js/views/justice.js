@@ -43,6 +43,30 @@ function addForm(summary, fields, toBody, submit, onDone) {
   return h('details', { class: 'case-action' }, h('summary', {}, summary), f);
 }
 
+// The court decisions and cooperation requests that name this investigation (investigation_id).
+async function linkedRecords(id) {
+  const [cd, co] = await Promise.all([
+    api.get(`/api/v1/court-decisions?investigation_id=${id}`),
+    api.get(`/api/v1/coop-requests?investigation_id=${id}`),
+  ]);
+  const link = (href, text) => h('a', { href }, text);
+  return h('section', { 'aria-labelledby': 'j-linked' }, h('h2', { id: 'j-linked' }, t('justice.linked_records')),
+    h('h3', {}, t('caselaw.title')),
+    (cd.items || []).length ? table(t('caselaw.title'), [
+      { label: t('caselaw.date'), cell: (x) => link(`#/court-decisions/${x.id}`, x.decision_date) },
+      { label: t('caselaw.court'), cell: (x) => x.court_name },
+      { label: t('caselaw.case_number'), cell: (x) => x.case_number || '' },
+      { label: t('caselaw.verdict'), cell: (x) => t(`caselaw.verdict.${x.verdict}`) },
+    ], cd.items) : h('p', { class: 'empty' }, t('justice.no_linked_decisions')),
+    h('h3', {}, t('coop.title')),
+    (co.items || []).length ? table(t('coop.title'), [
+      { label: t('coop.our_reference'), cell: (x) => link(`#/cooperation/${x.id}`, x.our_reference || String(x.id)) },
+      { label: t('coop.kind'), cell: (x) => t(`coop.kind.${x.kind}`) },
+      { label: t('coop.status'), cell: (x) => [t(`coop.status.${x.status}`), x.overdue ? h('strong', { class: 'badge' }, ` ${t('coop.overdue')}`) : null] },
+      { label: t('coop.deadline'), cell: (x) => (x.deadline || '').slice(0, 10) },
+    ], co.items) : h('p', { class: 'empty' }, t('justice.no_linked_requests')));
+}
+
 export async function renderList(ctx) {
   const box = h('div', {}, h('p', { class: 'loading' }, t('common.loading')));
   const status = h('div', { 'aria-live': 'polite' });
@@ -250,9 +274,10 @@ export async function renderDetail(ctx) {
           return b;
         }, (b) => api.post(`${base}/protection`, b), load) : null);
 
+      const linkedSection = await linkedRecords(id);
       const [entitySection, txSection] = await entitySections({ base, canWrite, suspects, suspectName, addForm, reload: load });
       const assetSection = await assetsSection({ base, canWrite, suspects, addForm, reload: load }); // part J5
-      body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection, entitySection, txSection, assetSection);
+      body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection, entitySection, txSection, assetSection, linkedSection);
       const h1 = document.querySelector('.page h1');
       if (h1) h1.textContent = `${t('justice.investigation')} ${title}`;
     } catch (e) {
