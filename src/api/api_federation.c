@@ -7,6 +7,7 @@
 
 #include "api/api_int.h"
 #include "http/http.h"
+#include "stats/report.h"
 #include "stats/submission.h"
 #include "util/util.h"
 
@@ -137,4 +138,46 @@ void api_stats_figures(struct http_request *req, void *app)
         st = auth_run(api__ctx(req), op_figures, &a);
     }
     api__respond(req, st, 200, st == STATUS_OK ? api__items(a.out) : NULL);
+}
+
+struct report_args {
+    struct report_biennial r;
+    uint8_t *pdf;
+    size_t len;
+};
+
+static enum status op_report(const struct auth_ctx *ctx, void *p)
+{
+    struct report_args *a = p;
+    return report_biennial_pdf(ctx, &a->r, &a->pdf, &a->len);
+}
+
+void api_stats_report_pdf(struct http_request *req, void *app)
+{
+    (void)app;
+    struct report_args a = {{0}, NULL, 0};
+    a.r.country = http_request_query(req, "country");
+    a.r.lang = http_request_query(req, "lang") != NULL ? http_request_query(req, "lang") : "en";
+    enum status st = year_param(req, "from_year", &a.r.year_from, true);
+    if (st == STATUS_OK) {
+        st = year_param(req, "to_year", &a.r.year_to, true);
+    }
+    const char *th = http_request_query(req, "threshold");
+    if (st == STATUS_OK && th != NULL && (util_parse_i64(&a.r.threshold, th) != STATUS_OK || a.r.threshold < 2)) {
+        st = err_set_field(STATUS_INVALID, "threshold", "threshold: a whole number, 2 or more");
+    }
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_report, &a);
+    }
+    if (st != STATUS_OK) {
+        api__respond(req, st, 200, NULL);
+        return;
+    }
+    char cd[96];
+    snprintf(cd, sizeof cd, "attachment; filename=\"biennial-report-%d-%d-%s.pdf\"", a.r.year_from, a.r.year_to,
+             a.r.lang);
+    http_response_header(req, "Content-Disposition", cd);
+    http_response_header(req, "Cache-Control", "no-store");
+    http_respond_bytes(req, 200, "application/pdf", a.pdf, a.len, true);
+    free(a.pdf);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "stats/report.h"
 #include "stats/submission.h"
 #include "store/store.h"
 #include "util/limits.h"
@@ -339,6 +340,75 @@ static int cmd_stats_figures(const struct command *cmd, struct args *a)
     return CLI_EXIT_OK;
 }
 
+struct report_cli {
+    struct report_biennial r;
+    uint8_t *pdf;
+    size_t len;
+};
+
+static enum status op_report(const struct auth_ctx *ctx, void *p)
+{
+    struct report_cli *o = p;
+    return report_biennial_pdf(ctx, &o->r, &o->pdf, &o->len);
+}
+
+/* A year from YYYY or a date YYYY-MM-DD (the report counts whole years). */
+static enum status year_of_date(const struct command *cmd, struct args *a, const char *name, int *out)
+{
+    const char *v = cli_opt(cmd, a, name);
+    int64_t y = 0;
+    char buf[5] = {0};
+    if (v != NULL && strlen(v) >= 4) {
+        memcpy(buf, v, 4);
+    }
+    if (v == NULL || (strlen(v) != 4 && strlen(v) != 10) || util_parse_i64(&y, buf) != STATUS_OK || y < 1900) {
+        return err_set_field(STATUS_INVALID, name, "--%s: a year (YYYY) or a date (YYYY-MM-DD)", name);
+    }
+    *out = (int)y;
+    return STATUS_OK;
+}
+
+static int cmd_report_biennial(const struct command *cmd, struct args *a)
+{
+    struct report_cli o = {{0}, NULL, 0};
+    o.r.country = cli_opt(cmd, a, "country");
+    o.r.lang = cli_opt(cmd, a, "lang") != NULL ? cli_opt(cmd, a, "lang") : "en";
+    const char *out = cli_opt(cmd, a, "out");
+    enum status st = year_of_date(cmd, a, "from", &o.r.year_from);
+    if (st == STATUS_OK) {
+        st = year_of_date(cmd, a, "to", &o.r.year_to);
+    }
+    const char *th = cli_opt(cmd, a, "threshold");
+    if (st == STATUS_OK && th != NULL && (util_parse_i64(&o.r.threshold, th) != STATUS_OK || o.r.threshold < 2)) {
+        st = err_set_field(STATUS_INVALID, "threshold", "--threshold: a whole number, 2 or more");
+    }
+    if (st == STATUS_OK && out == NULL) {
+        st = err_set_field(STATUS_INVALID, "out", "--out FILE.pdf is required");
+    }
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    struct env e;
+    st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    st = auth_run(&e.ctx, op_report, &o);
+    cli_env_close(&e);
+    if (st == STATUS_OK) {
+        st = util_file_write_atomic(out, o.pdf, o.len, 0644);
+    }
+    if (st == STATUS_OK) {
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sssI}", "file", out, "bytes", (json_int_t)o.len));
+        } else {
+            printf("report written: %s (%zu bytes)\n", out, o.len);
+        }
+    }
+    free(o.pdf);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
 /* The register of trusted peers: the operator's own, outside any principal's permissions (as
  * `keys export`), in one transaction each. */
 static int cmd_peer_add(const struct command *cmd, struct args *a)
@@ -488,6 +558,20 @@ static const struct command federation_commands[] = {
       {"dimension", true, "only this dimension"},
       {"csv", false, "CSV with a header row"}},
      cmd_stats_figures},
+    {"report biennial",
+     "",
+     0,
+     0,
+     "The biennial report on patterns and flows as a PDF in one of the six UN languages: victims, forms, "
+     "citizenship, offenders and flows, as tables and charts released with disclosure control. Needs "
+     "stats.publish.",
+     {{"from", true, "first year (YYYY or a date in it)"},
+      {"to", true, "last year (YYYY or a date in it)"},
+      {"lang", true, "ar, en, es, fr, ru or zh (default en)"},
+      {"country", true, "the reporting country (default: the first agency's)"},
+      {"threshold", true, "suppression threshold (default 5)"},
+      {"out", true, "the PDF file to write"}},
+     cmd_report_biennial},
     {"stats federated",
      "",
      0,

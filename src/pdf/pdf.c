@@ -37,6 +37,7 @@
 #define SIZE_HEADING 13.5
 #define SIZE_BODY 11.0
 #define SIZE_FOOTER 8.0
+#define SIZE_TABLE 9.0
 #define GAP_TITLE 14.0
 #define GAP_HEADING_BEFORE 8.0
 #define GAP_HEADING 5.0
@@ -374,6 +375,99 @@ enum status pdf_doc_bullets(struct pdf_doc *d, const char *const *items, size_t 
     }
     g_object_unref(bullet);
     d->y += GAP_PARAGRAPH - GAP_ITEM;
+    return fail(d, st);
+}
+
+/* One row of a grid table: the cells from the start column, bold for the header. Returns the
+ * row's height; draws it only when draw is true. */
+static double grid_row(struct pdf_doc *d, const char *const *cells, size_t ncols, double first_w, double col_w,
+                       bool bold, bool draw)
+{
+    bool rtl = d->dir == PDF_RTL;
+    double hmax = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        double w = c == 0 ? first_w : col_w;
+        /* Figures end-aligned (the right in a left-to-right table), labels start-aligned. */
+        /* A figure keeps its own direction (LRI ... PDI): "<5" stays "<5" in a right-to-left table. */
+        char *isolated = c > 0 ? xasprintf("\xe2\x81\xa6%s\xe2\x81\xa9", cells[c] != NULL ? cells[c] : "") : NULL;
+        PangoLayout *l = layout_new(d, c > 0 ? isolated : (cells[c] != NULL ? cells[c] : ""), SIZE_TABLE, bold,
+                                    w - 2 * KV_PAD, c > 0);
+        free(isolated);
+        double h = layout_height(l);
+        hmax = h > hmax ? h : hmax;
+        if (draw) {
+            double x0 = c == 0 ? 0 : first_w + col_w * (double)(c - 1);
+            double x = rtl ? MARGIN_X + CONTENT_W - x0 - w : MARGIN_X + x0;
+            cairo_move_to(d->cr, x + KV_PAD, d->y + KV_PAD);
+            pango_cairo_show_layout(d->cr, l);
+        }
+        g_object_unref(l);
+    }
+    return hmax + 2 * KV_PAD;
+}
+
+static void grid_rule(struct pdf_doc *d, double width)
+{
+    cairo_save(d->cr);
+    cairo_set_source_rgb(d->cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(d->cr, width);
+    cairo_move_to(d->cr, MARGIN_X, d->y);
+    cairo_line_to(d->cr, MARGIN_X + CONTENT_W, d->y);
+    cairo_stroke(d->cr);
+    cairo_restore(d->cr);
+}
+
+enum status pdf_doc_table(struct pdf_doc *d, const char *const *header, size_t ncols, const char *const *cells,
+                          size_t nrows)
+{
+    enum status st = usable(d);
+    if (st == STATUS_OK && (ncols < 1 || ncols > PDF_TABLE_COLS_MAX || nrows > PDF_ITEMS_MAX)) {
+        st = err_set(STATUS_TOO_LARGE, "pdf: table: 1 to %d columns and at most %d rows", PDF_TABLE_COLS_MAX,
+                     PDF_ITEMS_MAX);
+    }
+    size_t total = 0;
+    for (size_t c = 0; st == STATUS_OK && c < ncols; c++) {
+        st = text_check("table", header[c]);
+        total += st == STATUS_OK ? strlen(header[c]) : 0;
+    }
+    for (size_t i = 0; st == STATUS_OK && i < nrows * ncols; i++) {
+        st = text_check("table", cells[i] != NULL ? cells[i] : "");
+        total += st == STATUS_OK && cells[i] != NULL ? strlen(cells[i]) : 0;
+    }
+    if (st == STATUS_OK && total > PDF_TEXT_BYTES_MAX) {
+        st = err_set(STATUS_TOO_LARGE, "pdf: table: text longer than %d bytes", PDF_TEXT_BYTES_MAX);
+    }
+    if (st != STATUS_OK) {
+        return fail(d, st);
+    }
+    /* The first column (labels) takes a larger share; the figures share the rest. */
+    double first_w = ncols == 1 ? CONTENT_W : CONTENT_W * (ncols <= 4 ? 0.34 : 0.24);
+    double col_w = ncols == 1 ? 0 : (CONTENT_W - first_w) / (double)(ncols - 1);
+    double hh = grid_row(d, header, ncols, first_w, col_w, true, false);
+    for (size_t r = 0; st == STATUS_OK && r <= nrows; r++) {
+        const char *const *row = r == 0 ? header : cells + (r - 1) * ncols;
+        double h = grid_row(d, row, ncols, first_w, col_w, r == 0, false);
+        if (h + hh > CONTENT_BOTTOM - MARGIN_TOP) {
+            st = err_set(STATUS_TOO_LARGE, "pdf: table: a row is higher than a page");
+            break;
+        }
+        /* The header never ends a page; on a new page it is repeated. */
+        if (d->y + h + (r == 0 ? hh : 0) > CONTENT_BOTTOM && !d->page_empty) {
+            st = page_break(d);
+            if (st == STATUS_OK && r > 0) {
+                grid_row(d, header, ncols, first_w, col_w, true, true);
+                d->y += hh;
+                grid_rule(d, 0.8);
+            }
+        }
+        if (st == STATUS_OK) {
+            grid_row(d, row, ncols, first_w, col_w, r == 0, true);
+            d->y += h;
+            grid_rule(d, r == 0 ? 0.8 : 0.3);
+            d->page_empty = false;
+        }
+    }
+    d->y += GAP_PARAGRAPH;
     return fail(d, st);
 }
 

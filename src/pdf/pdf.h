@@ -45,6 +45,12 @@ enum status pdf_doc_bullets(struct pdf_doc *d, const char *const *items, size_t 
 /* A two-column table: labels in bold on the start side, values beside them. A row is never
  * split across pages; a row higher than a page is STATUS_TOO_LARGE. */
 enum status pdf_doc_key_values(struct pdf_doc *d, const struct pdf_kv *rows, size_t count);
+/* A table of ncols columns: a bold header row, then nrows rows given row by row in
+ * cells[nrows * ncols] (NULL: empty). The first column holds labels (start-aligned), the others
+ * figures (end-aligned); a right-to-left document mirrors the columns. A row is never split; on a
+ * new page the header is repeated. At most PDF_TABLE_COLS_MAX columns. */
+enum status pdf_doc_table(struct pdf_doc *d, const char *const *header, size_t ncols, const char *const *cells,
+                          size_t nrows);
 /* A chart (pdf/chart.h) across the text width, `height` points high, moved to the next page when
  * it does not fit on this one. */
 enum status pdf_doc_chart(struct pdf_doc *d, const struct chart *c, double height);

@@ -103,6 +103,7 @@
 #define PDF_ITEMS_MAX 1000                /* items of one list or rows of one table */
 #define PDF_BYTES_MAX (32 * 1024 * 1024)  /* the finished file */
 #define PDF_META_BYTES_MAX NAME_BYTES_MAX /* the title or subject in the document's metadata */
+#define PDF_TABLE_COLS_MAX 12             /* columns of one grid table */
 #define CHART_CATEGORIES_MAX 400          /* categories of one chart (the x axis) */
 #define CHART_SERIES_MAX 12               /* series of one chart */
 #define CHART_FLOWS_MAX 300               /* flows of one flow diagram */

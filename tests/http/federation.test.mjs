@@ -61,6 +61,19 @@ eachEngine((engine) => {
             const csv = nat.cliOk(['stats', 'figures', '--country', 'NGA', '--from-year', '2025', '--to-year', '2025', '--dimension', 'by citizenship', '--csv']).stdout;
             assert.equal(csv, 'indicator,dimension,category,sex,age,year,value\nDetected trafficking victims,by citizenship,Benin,Total,Total,2025,1\nDetected trafficking victims,by citizenship,Nationals,Total,Total,2025,2\n');
         });
+        it('the biennial report: a PDF for the coordinator, in Arabic too', async () => {
+            const r = await natCoord.request('GET', '/api/v1/stats/report.pdf?country=NGA&from_year=2025&to_year=2025&lang=ar');
+            assert.equal(r.status, 200, r.text.slice(0, 200));
+            assert.equal(r.headers.get('content-type'), 'application/pdf');
+            assert.ok(r.text.startsWith('%PDF-'));
+            assert.equal((await natAnalyst.get('/api/v1/stats/report.pdf?country=NGA&from_year=2025&to_year=2025')).status, 403);
+            const bad = await natCoord.get('/api/v1/stats/report.pdf?country=NGA&from_year=2025&to_year=2025&lang=xx');
+            assert.equal(bad.status, 400);
+            assert.equal(bad.json.error.field, 'lang');
+            const out = `${nat.dir ?? '/tmp'}/report-${engine}.pdf`;
+            const c = nat.cliOk(['report', 'biennial', '--country', 'NGA', '--from', '2025-01-01', '--to', '2025-12-31', '--lang', 'zh', '--out', out, '--json']).json;
+            assert.ok(c.bytes > 1000);
+        });
         it('the regional instance refuses it untrusted, then changed by one byte, then imports it', async () => {
             const post = (body) => regCoord.request('POST', '/api/v1/stats/submissions', { body, headers: { 'Content-Type': 'text/plain' } });
             let r = await post(file);
