@@ -36,6 +36,13 @@ static enum status year_param(struct http_request *req, const char *name, int *o
     return STATUS_OK;
 }
 
+/* from_year and to_year. */
+static enum status years_params(struct http_request *req, bool required, int *from, int *to)
+{
+    enum status st = year_param(req, "from_year", from, required);
+    return st == STATUS_OK ? year_param(req, "to_year", to, required) : st;
+}
+
 static enum status op_build(const struct auth_ctx *ctx, void *p)
 {
     struct fed_args *a = p;
@@ -47,10 +54,7 @@ void api_stats_submission_build(struct http_request *req, void *app)
     (void)app;
     struct fed_args a = {0};
     a.b.country = http_request_query(req, "country");
-    enum status st = year_param(req, "from_year", &a.b.year_from, true);
-    if (st == STATUS_OK) {
-        st = year_param(req, "to_year", &a.b.year_to, true);
-    }
+    enum status st = years_params(req, true, &a.b.year_from, &a.b.year_to);
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_build, &a);
     }
@@ -109,10 +113,7 @@ void api_stats_federated(struct http_request *req, void *app)
     a.q.by = http_request_query(req, "by");
     a.q.indicator = http_request_query(req, "indicator");
     a.q.dimension = http_request_query(req, "dimension");
-    enum status st = year_param(req, "from_year", &a.q.year_from, false);
-    if (st == STATUS_OK) {
-        st = year_param(req, "to_year", &a.q.year_to, false);
-    }
+    enum status st = years_params(req, false, &a.q.year_from, &a.q.year_to);
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_merged, &a);
     }
@@ -130,10 +131,7 @@ void api_stats_figures(struct http_request *req, void *app)
     (void)app;
     struct fed_args a = {0};
     a.b.country = http_request_query(req, "country");
-    enum status st = year_param(req, "from_year", &a.b.year_from, true);
-    if (st == STATUS_OK) {
-        st = year_param(req, "to_year", &a.b.year_to, true);
-    }
+    enum status st = years_params(req, true, &a.b.year_from, &a.b.year_to);
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_figures, &a);
     }
@@ -158,10 +156,7 @@ void api_stats_report_pdf(struct http_request *req, void *app)
     struct report_args a = {{0}, NULL, 0};
     a.r.country = http_request_query(req, "country");
     a.r.lang = http_request_query(req, "lang") != NULL ? http_request_query(req, "lang") : "en";
-    enum status st = year_param(req, "from_year", &a.r.year_from, true);
-    if (st == STATUS_OK) {
-        st = year_param(req, "to_year", &a.r.year_to, true);
-    }
+    enum status st = years_params(req, true, &a.r.year_from, &a.r.year_to);
     const char *th = http_request_query(req, "threshold");
     if (st == STATUS_OK && th != NULL && (util_parse_i64(&a.r.threshold, th) != STATUS_OK || a.r.threshold < 2)) {
         st = err_set_field(STATUS_INVALID, "threshold", "threshold: a whole number, 2 or more");

@@ -287,6 +287,17 @@ enum status cli_env_open(struct env *e, bool any_version)
     return STATUS_OK;
 }
 
+enum status cli_run_op(auth_op_fn fn, void *arg)
+{
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st == STATUS_OK) {
+        st = auth_run(&e.ctx, fn, arg);
+        cli_env_close(&e);
+    }
+    return st;
+}
+
 /* Reads one line (a password or passphrase) from stdin, without echo on a terminal. */
 static char *read_secret(const char *prompt)
 {

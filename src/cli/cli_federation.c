@@ -57,13 +57,7 @@ static int cmd_submission_build(const struct command *cmd, struct args *a)
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
-    struct env e;
-    st = cli_env_open(&e, false);
-    if (st != STATUS_OK) {
-        return cli_fail(st);
-    }
-    st = auth_run(&e.ctx, op_build, &o);
-    cli_env_close(&e);
+    st = cli_run_op(op_build, &o);
     const char *path = cli_opt(cmd, a, "out");
     if (st == STATUS_OK && path != NULL) {
         st = util_file_write_atomic(path, o.file, o.file_len, 0644);
@@ -146,13 +140,7 @@ static int cmd_submission_list(const struct command *cmd, struct args *a)
     (void)cmd;
     (void)a;
     struct fed_cli o = {0};
-    struct env e;
-    enum status st = cli_env_open(&e, false);
-    if (st != STATUS_OK) {
-        return cli_fail(st);
-    }
-    st = auth_run(&e.ctx, op_list, &o);
-    cli_env_close(&e);
+    enum status st = cli_run_op(op_list, &o);
     if (st == STATUS_OK && cli_json_out) {
         cli_print_json(o.out);
         o.out = NULL;
@@ -211,13 +199,7 @@ static int cmd_stats_federated(const struct command *cmd, struct args *a)
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
-    struct env e;
-    st = cli_env_open(&e, false);
-    if (st != STATUS_OK) {
-        return cli_fail(st);
-    }
-    st = auth_run(&e.ctx, op_merged, &o);
-    cli_env_close(&e);
+    st = cli_run_op(op_merged, &o);
     bool csv = cli_flag(cmd, a, "csv");
     if (st == STATUS_OK && cli_json_out) {
         cli_print_json(o.out);
@@ -282,13 +264,7 @@ static int cmd_stats_figures(const struct command *cmd, struct args *a)
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
-    struct env e;
-    st = cli_env_open(&e, false);
-    if (st != STATUS_OK) {
-        return cli_fail(st);
-    }
-    st = auth_run(&e.ctx, op_figures, &o);
-    cli_env_close(&e);
+    st = cli_run_op(op_figures, &o);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -388,13 +364,7 @@ static int cmd_report_biennial(const struct command *cmd, struct args *a)
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
-    struct env e;
-    st = cli_env_open(&e, false);
-    if (st != STATUS_OK) {
-        return cli_fail(st);
-    }
-    st = auth_run(&e.ctx, op_report, &o);
-    cli_env_close(&e);
+    st = cli_run_op(op_report, &o);
     if (st == STATUS_OK) {
         st = util_file_write_atomic(out, o.pdf, o.len, 0644);
     }

@@ -68,6 +68,8 @@ bool cli_flag(const struct command *cmd, const struct args *a, const char *name)
  * local operator. */
 enum status cli_env_open(struct env *e, bool any_version);
 void cli_env_close(struct env *e);
+/* Opens the operator's environment, runs fn in one transaction (auth_run) and closes it. */
+enum status cli_run_op(auth_op_fn fn, void *arg);
 /* Prints j (indented) and releases it. */
 void cli_print_json(json_t *j);
 /* Progress on a terminal: "\r label  1234". */

@@ -316,37 +316,6 @@ static void plain_free(char *p)
     }
 }
 
-static enum status date_member(const json_t *o, const char *key, char out[11])
-{
-    json_t *j = json_object_get(o, key);
-    if (j == NULL) {
-        return STATUS_OK;
-    }
-    if (json_is_null(j)) {
-        out[0] = '\0';
-        return STATUS_OK;
-    }
-    const char *v = NULL;
-    enum status st = justice__text_member(o, key, 10, &v);
-    if (st == STATUS_OK && v[0] != '\0') {
-        st = justice__date_check(key, v);
-    }
-    if (st == STATUS_OK) {
-        snprintf(out, 11, "%s", v);
-    }
-    return st;
-}
-
-static enum status id_member(const json_t *in, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(in, key);
-    if (v == NULL || !json_is_integer(v) || json_integer_value(v) <= 0) {
-        return err_set_field(STATUS_INVALID, key, "%s: required, an id", key);
-    }
-    *out = json_integer_value(v);
-    return STATUS_OK;
-}
-
 /* Three letters, upper-cased into out. */
 static bool currency_parse(const char *s, char out[4])
 {
@@ -501,10 +470,10 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         snprintf(e->country, sizeof e->country, "%s", code);
     }
     if (st == STATUS_OK) {
-        st = date_member(in, "first_seen", e->first_seen);
+        st = justice__date_member(in, "first_seen", e->first_seen);
     }
     if (st == STATUS_OK) {
-        st = date_member(in, "last_seen", e->last_seen);
+        st = justice__date_member(in, "last_seen", e->last_seen);
     }
     if (st == STATUS_OK && e->first_seen[0] && e->last_seen[0] && strcmp(e->last_seen, e->first_seen) < 0) {
         st = err_set_field(STATUS_INVALID, "last_seen", "last_seen: not before first_seen");
@@ -894,10 +863,10 @@ enum status justice_entity_link_add(const struct auth_ctx *ctx, int64_t inv_id, 
         st = justice__known_members(in, keys);
     }
     if (st == STATUS_OK) {
-        st = id_member(in, "from_entity", &l.from_entity);
+        st = justice__id_member(in, "from_entity", &l.from_entity);
     }
     if (st == STATUS_OK) {
-        st = id_member(in, "to_entity", &l.to_entity);
+        st = justice__id_member(in, "to_entity", &l.to_entity);
     }
     if (st == STATUS_OK && l.from_entity == l.to_entity) {
         st = err_set_field(STATUS_INVALID, "to_entity", "to_entity: another entity than from_entity");
@@ -1009,16 +978,16 @@ enum status justice_transaction_add(const struct auth_ctx *ctx, int64_t inv_id, 
         st = justice__known_members(in, keys);
     }
     if (st == STATUS_OK) {
-        st = id_member(in, "from_entity", &t.from_entity);
+        st = justice__id_member(in, "from_entity", &t.from_entity);
     }
     if (st == STATUS_OK) {
-        st = id_member(in, "to_entity", &t.to_entity);
+        st = justice__id_member(in, "to_entity", &t.to_entity);
     }
     if (st == STATUS_OK && t.from_entity == t.to_entity) {
         st = err_set_field(STATUS_INVALID, "to_entity", "to_entity: another account than from_entity");
     }
     if (st == STATUS_OK) {
-        st = date_member(in, "date", t.date);
+        st = justice__date_member(in, "date", t.date);
     }
     if (st == STATUS_OK && t.date[0] == '\0') {
         st = err_set_field(STATUS_INVALID, "date", "date: the transaction's date, required");

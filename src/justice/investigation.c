@@ -74,6 +74,37 @@ enum status justice__text_member(const json_t *o, const char *key, size_t max, c
     return STATUS_OK;
 }
 
+enum status justice__date_member(const json_t *o, const char *key, char out[11])
+{
+    json_t *j = json_object_get(o, key);
+    if (j == NULL) {
+        return STATUS_OK;
+    }
+    if (json_is_null(j)) {
+        out[0] = '\0';
+        return STATUS_OK;
+    }
+    const char *v = NULL;
+    enum status st = justice__text_member(o, key, 10, &v);
+    if (st == STATUS_OK && v[0] != '\0') {
+        st = justice__date_check(key, v);
+    }
+    if (st == STATUS_OK) {
+        snprintf(out, 11, "%s", v);
+    }
+    return st;
+}
+
+enum status justice__id_member(const json_t *in, const char *key, int64_t *out)
+{
+    json_t *v = json_object_get(in, key);
+    if (v == NULL || !json_is_integer(v) || json_integer_value(v) <= 0) {
+        return err_set_field(STATUS_INVALID, key, "%s: required, an id", key);
+    }
+    *out = json_integer_value(v);
+    return STATUS_OK;
+}
+
 enum status justice__known_members(const json_t *o, const char *const *keys)
 {
     if (!json_is_object(o)) {

@@ -70,27 +70,6 @@ static enum status bool_member(const json_t *o, const char *key, bool *out)
 }
 
 /* A date member: absent keeps *out; "" or null clears. */
-static enum status date_member(const json_t *o, const char *key, char out[11])
-{
-    json_t *j = json_object_get(o, key);
-    if (j == NULL) {
-        return STATUS_OK;
-    }
-    if (json_is_null(j)) {
-        out[0] = '\0';
-        return STATUS_OK;
-    }
-    const char *v = NULL;
-    enum status st = justice__text_member(o, key, 10, &v);
-    if (st == STATUS_OK && v[0] != '\0') {
-        st = justice__date_check(key, v);
-    }
-    if (st == STATUS_OK) {
-        snprintf(out, 11, "%s", v);
-    }
-    return st;
-}
-
 static enum status version_check(int64_t expected, int64_t current, const char *what)
 {
     if (expected != 0 && expected != current) {
@@ -673,10 +652,10 @@ static enum status charge_apply(const json_t *in, bool create, struct justice_ch
     static const char *const keys_change[] = {"contacted", "prosecuted", "outcome", "decided", NULL};
     enum status st = justice__known_members(in, create ? keys_new : keys_change);
     if (st == STATUS_OK) {
-        st = date_member(in, "contacted", c->contacted);
+        st = justice__date_member(in, "contacted", c->contacted);
     }
     if (st == STATUS_OK) {
-        st = date_member(in, "prosecuted", c->prosecuted);
+        st = justice__date_member(in, "prosecuted", c->prosecuted);
     }
     if (st == STATUS_OK) {
         json_t *o = json_object_get(in, "outcome");
@@ -687,7 +666,7 @@ static enum status charge_apply(const json_t *in, bool create, struct justice_ch
         }
     }
     if (st == STATUS_OK) {
-        st = date_member(in, "decided", c->decided);
+        st = justice__date_member(in, "decided", c->decided);
     }
     if (st != STATUS_OK) {
         return st;
@@ -710,16 +689,6 @@ static enum status charge_apply(const json_t *in, bool create, struct justice_ch
     return STATUS_OK;
 }
 
-static enum status id_member(const json_t *in, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(in, key);
-    if (v == NULL || !json_is_integer(v) || json_integer_value(v) <= 0) {
-        return err_set_field(STATUS_INVALID, key, "%s: required, an id", key);
-    }
-    *out = json_integer_value(v);
-    return STATUS_OK;
-}
-
 enum status justice_charge_add(const struct auth_ctx *ctx, int64_t inv_id, const json_t *in, int64_t *id_out)
 {
     enum status st = investigation_reach(ctx, inv_id, "justice.write", true, "add charge", NULL);
@@ -729,10 +698,10 @@ enum status justice_charge_add(const struct auth_ctx *ctx, int64_t inv_id, const
         st = charge_apply(in, true, &c);
     }
     if (st == STATUS_OK) {
-        st = id_member(in, "suspect_id", &c.suspect_id);
+        st = justice__id_member(in, "suspect_id", &c.suspect_id);
     }
     if (st == STATUS_OK) {
-        st = id_member(in, "offence_id", &c.offence_id);
+        st = justice__id_member(in, "offence_id", &c.offence_id);
     }
     /* Both of this investigation. */
     struct store_rows *r = NULL;

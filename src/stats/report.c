@@ -108,10 +108,10 @@ static const char *group_of(const struct section *s, const json_t *row)
         return NULL;
     }
     if (strcmp(s->key, "victims_forms") == 0) {
-        return strcmp(cat, "Sexual exploitation") == 0   ? "sexual_exploitation"
-               : strcmp(cat, "Forced labour") == 0       ? "forced_labour"
-               : strcmp(cat, "Unknown") == 0             ? "unknown"
-                                                         : "other_forms";
+        return strcmp(cat, "Sexual exploitation") == 0 ? "sexual_exploitation"
+               : strcmp(cat, "Forced labour") == 0     ? "forced_labour"
+               : strcmp(cat, "Unknown") == 0           ? "unknown"
+                                                       : "other_forms";
     }
     return strcmp(cat, "Nationals") == 0 ? "nationals" : strcmp(cat, "Unknown") == 0 ? "unknown" : "foreign";
 }
@@ -164,8 +164,8 @@ static const json_t *released_cell(const json_t *rel, const char *year, const ch
     return NULL;
 }
 
-static enum status section_release(const struct auth_ctx *ctx, const struct report_biennial *r,
-                                   const struct section *s, const json_t *figures, struct grid *g)
+static enum status section_release(const struct auth_ctx *ctx, const struct report_biennial *r, const struct section *s,
+                                   const json_t *figures, struct grid *g)
 {
     memset(g, 0, sizeof *g);
     g->nyears = r->year_to - r->year_from + 1;
