@@ -1500,6 +1500,8 @@ const struct http_route api_routes[] = {
     /* Issue 6, item 6: UNODC's published national data (glotip). */
     {HTTP_GET, "/api/v1/stats/glotip", api_stats_glotip, 0, "stats.read"},
     {HTTP_POST, "/api/v1/imports/glotip", api_glotip_import, HTTP_ROUTE_UPLOAD, "case.write"},
+    /* Issue 6, item 7: the report's charts as images (release=suppress needs stats.publish). */
+    {HTTP_GET, "/api/v1/stats/charts/{name}", api_stats_chart, 0, "stats.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

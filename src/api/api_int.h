@@ -241,4 +241,7 @@ void api_entities_search(struct http_request *req, void *app);
 void api_stats_glotip(struct http_request *req, void *app);
 void api_glotip_import(struct http_request *req, void *app);
 
+/* Issue 6, item 7: the report's charts as images (api_charts.c). */
+void api_stats_chart(struct http_request *req, void *app);
+
 #endif

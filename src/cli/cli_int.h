@@ -125,6 +125,7 @@ extern const struct cli_table cli_justice_table;   /* issue 5, part J1: cli_just
 extern const struct cli_table cli_referral_table;  /* part R: cli_referral.c (provider, referral) */
 extern const struct cli_table cli_coop_table;      /* issue 5, part J6: cli_coop.c (cooperation requests) */
 extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_caselaw.c (court decisions) */
+extern const struct cli_table cli_charts_table;    /* issue 6, item 7: cli_charts.c (the report's charts) */
 extern const struct cli_table cli_glotip_table;    /* issue 6, item 6: cli_glotip.c (UNODC's national data) */
 
 #endif

@@ -1320,3 +1320,50 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 6, item 7: the report's charts × the built-in roles (src/auth/auth.c). Columns: GET
+// /stats/charts/trends (stats.read), the same with release=suppress (stats.publish).
+const CHARTS_TABLE = [
+    ['caseworker', 'own', 403, 403],
+    ['case_supervisor', 'agency', 403, 403],
+    ['investigator', 'agency', 403, 403],
+    ['prosecutor', 'agency', 403, 403],
+    ['court_clerk', 'agency', 403, 403],
+    ['analyst', 'all', 200, 403],
+    ['national_coordinator', 'all', 200, 200],
+    ['fund_manager', 'all', 200, 403],
+    ['trustee', 'all', 200, 403],
+    ['auditor', 'all', 403, 403],
+    ['administrator', 'agency', 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            CHARTS_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `ch${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('chart routes × roles (issue 6, item 7)', () => {
+        CHARTS_TABLE.forEach(([role, scope, exact, released], i) => {
+            it(`${role} (scope ${scope}): exact ${exact}, released ${released}`, async () => {
+                const c = clients.get(i);
+                const q = '/api/v1/stats/charts/trends?from_year=2023&to_year=2024';
+                const got = {
+                    exact: (await c.get(q)).status,
+                    released: (await c.get(`${q}&release=suppress`)).status,
+                };
+                assert.deepEqual(got, { exact, released });
+            });
+        });
+    });
+});

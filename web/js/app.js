@@ -27,6 +27,7 @@ import * as caselaw from './views/caselaw.js';
 import * as justice from './views/justice.js';
 import * as flows from './views/flows.js'; // issue 6, part S1
 import * as glotip from './views/glotip.js'; // issue 6, item 6
+import * as statistics from './views/statistics.js'; // issue 6, item 7
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -41,7 +42,7 @@ const NAV = [
   { path: 'court-decisions', key: 'nav.caselaw', perm: 'justice.read' }, // issue 5 part J3
   { path: 'cooperation', key: 'nav.cooperation', perm: 'justice.read' },
   { path: 'flows', key: 'nav.flows', perm: 'stats.read' }, // issue 6, part S1
-  { path: 'statistics', key: 'nav.statistics', perm: 'stats.read', soon: true },
+  { path: 'statistics', key: 'nav.statistics', perm: 'stats.read' }, // issue 6, item 7: the dashboard
   { path: 'unodc-data', key: 'nav.glotip', perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
@@ -87,6 +88,7 @@ const ROUTES = [
   { re: /^justice\/(\d+)$/, view: justice, fn: 'renderDetail', perm: 'justice.read' },
   { re: /^flows$/, view: flows, perm: 'stats.read' }, // issue 6, part S1
   { re: /^unodc-data$/, view: glotip, perm: ['stats.read', 'case.write'] }, // issue 6, item 6
+  { re: /^statistics$/, view: statistics, perm: 'stats.read' }, // issue 6, item 7
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
