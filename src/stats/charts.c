@@ -1,5 +1,6 @@
 /* charts: the report's charts as data from the domain functions (charts.h). */
 #include "stats/charts.h"
+#include "stats/submission.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,9 +274,9 @@ enum status stats_chart_victims_sex_age(const struct auth_ctx *ctx, const struct
     st = case_stats_victims(ctx, by, 3, 0, 0, &rows, &n);
     for (size_t i = 0; st == STATUS_OK && i < n; i++) {
         const char *g = rows[i].keys[1], *m = rows[i].keys[2];
-        bool female = strcmp(g, "Feminine") == 0 || strcmp(g, "TransgenderFeminine") == 0;
-        bool male = strcmp(g, "Masculine") == 0 || strcmp(g, "TransgenderMasculine") == 0;
-        bool adult = strcmp(m, "Adult") == 0, minor = strcmp(m, "Minor") == 0;
+        bool female = strcmp(stats_sex_of_gender(g), "Female") == 0, male = strcmp(stats_sex_of_gender(g), "Male") == 0;
+        bool adult = strcmp(stats_age_of_majority(m), "18 years or over") == 0;
+        bool minor = strcmp(stats_age_of_majority(m), "0 to 17 years") == 0;
         size_t s = female && adult ? 0 : male && adult ? 1 : female && minor ? 2 : male && minor ? 3 : 4;
         add_year(c, q, s, rows[i].keys[0], rows[i].count);
     }
@@ -283,19 +284,14 @@ enum status stats_chart_victims_sex_age(const struct auth_ctx *ctx, const struct
     return finish(ctx, c, q, codes, st, out);
 }
 
-/* The Global Report's three groups, from an HTCDS exploitation type (as stats/submission.c). */
+/* The Global Report's three groups (stats_form_group) as the chart's series index. */
 static size_t form_group(const char *code)
 {
-    if (code == NULL || strcmp(code, "unknown") == 0 || code[0] == '\0') {
-        return 3;
-    }
-    if (strcmp(code, "SexualExploitation") == 0) {
-        return 0;
-    }
-    if (strcmp(code, "ForcedLabour") == 0 || strcmp(code, "ChildLabour") == 0 || strcmp(code, "Servitude") == 0) {
-        return 1;
-    }
-    return 2;
+    const char *g = stats_form_group(code);
+    return strcmp(g, "Sexual exploitation") == 0 ? 0
+           : strcmp(g, "Forced labour") == 0     ? 1
+           : strcmp(g, "Unknown") == 0           ? 3
+                                                 : 2;
 }
 
 enum status stats_chart_victims_forms(const struct auth_ctx *ctx, const struct stats_chart_query *q,

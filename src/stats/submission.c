@@ -47,7 +47,7 @@ static bool one_of(const char *s, const char *const *list, size_t n)
 }
 
 /* HTCDS gender -> the questionnaire's sex. */
-static const char *sex_of_gender(const char *g)
+const char *stats_sex_of_gender(const char *g)
 {
     if (g == NULL) {
         return UNKNOWN;
@@ -61,7 +61,7 @@ static const char *sex_of_gender(const char *g)
     return strcmp(g, "NonConforming") == 0 ? "Other" : UNKNOWN;
 }
 
-static const char *age_of_majority(const char *m)
+const char *stats_age_of_majority(const char *m)
 {
     if (m != NULL && strcmp(m, "Adult") == 0) {
         return ADULT;
@@ -71,7 +71,7 @@ static const char *age_of_majority(const char *m)
 
 /* The Global Report's three groups of forms, from an HTCDS exploitation type (victims) or a
  * justice form code (offences). */
-static const char *form_group(const char *code)
+const char *stats_form_group(const char *code)
 {
     if (code == NULL || strcmp(code, "unknown") == 0 || code[0] == '\0') {
         return UNKNOWN;
@@ -140,8 +140,8 @@ static enum status build_victims(struct build *b)
     enum status st = victims(b, "gender", "majority_status", &rows, &n);
     for (size_t i = 0; st == STATUS_OK && i < n; i++) {
         int y = year_in(b, rows[i].keys[0]);
-        const char *sex = sex_of_gender(rows[i].keys[1]);
-        const char *age = age_of_majority(rows[i].keys[2]);
+        const char *sex = stats_sex_of_gender(rows[i].keys[1]);
+        const char *age = stats_age_of_majority(rows[i].keys[2]);
         const char *s2[] = {sex, sex, TOTAL, TOTAL};
         const char *a2[] = {age, TOTAL, age, TOTAL};
         for (size_t k = 0; st == STATUS_OK && y != 0 && k < 4; k++) {
@@ -156,9 +156,9 @@ static enum status build_victims(struct build *b)
         st = victims(b, "exploitation", pass == 0 ? "gender" : "majority_status", &rows, &n);
         for (size_t i = 0; st == STATUS_OK && i < n; i++) {
             int y = year_in(b, rows[i].keys[0]);
-            const char *group = form_group(rows[i].keys[1]);
-            const char *sex = pass == 0 ? sex_of_gender(rows[i].keys[2]) : TOTAL;
-            const char *age = pass == 1 ? age_of_majority(rows[i].keys[2]) : TOTAL;
+            const char *group = stats_form_group(rows[i].keys[1]);
+            const char *sex = pass == 0 ? stats_sex_of_gender(rows[i].keys[2]) : TOTAL;
+            const char *age = pass == 1 ? stats_age_of_majority(rows[i].keys[2]) : TOTAL;
             if (y == 0) {
                 continue;
             }
@@ -238,7 +238,7 @@ static enum status build_offenders(struct build *b)
                                                               : UNKNOWN;
                 st = cell_add(b->cells, ind, DIM_CITIZENSHIP, cat, TOTAL, TOTAL, y, rows[i].count);
             } else if (d == 2 && strcmp(ind, IND_CONVICTED) == 0) {
-                st = cell_add(b->cells, ind, DIM_FORM, form_group(v), TOTAL, TOTAL, y, rows[i].count);
+                st = cell_add(b->cells, ind, DIM_FORM, stats_form_group(v), TOTAL, TOTAL, y, rows[i].count);
             }
         }
         justice_stats_free(rows, n);

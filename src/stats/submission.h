@@ -30,6 +30,15 @@
 #define SUBMISSION_FORMAT "ctis-submission/1"
 #define SUBMISSION_SIG_PREFIX "ctis-signature/1 ed25519 "
 
+/* The questionnaire's categories from the registry's codes (one place for every statistic
+ * that speaks the Global Report's language): HTCDS gender -> "Female", "Male", "Other" or
+ * "Unknown"; majority status -> "18 years or over", "0 to 17 years" or "Unknown"; an HTCDS
+ * exploitation type or a justice form code -> "Sexual exploitation", "Forced labour", "Other
+ * forms of exploitation" or "Unknown". Static strings. */
+const char *stats_sex_of_gender(const char *gender);
+const char *stats_age_of_majority(const char *majority);
+const char *stats_form_group(const char *code);
+
 struct submission_build {
     const char *country; /* ISO 3166 alpha-3 (or as vocab_parse reads a country): whose figures */
     int year_from;       /* inclusive */
