@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases/cases.h"
 #include "referral/assist_int.h"
 #include "tasks/tasks.h"
 #include "util/mem.h"
@@ -588,4 +589,45 @@ enum status legal_sar_json(const struct auth_ctx *ctx, int64_t case_id, json_t *
         *out = json_pack("{so}", "legal_status", all);
     }
     return st;
+}
+
+enum status legal_stats_repatriations(const struct auth_ctx *ctx, struct legal_repatriation_row **out,
+                                      size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    enum status st = auth_check(ctx, "stats.read", NULL, AUTH_FG_NONE, false, "repatriations");
+    if (st != STATUS_OK) {
+        return st;
+    }
+    int64_t agency = 0, owner = 0;
+    auth_scope_filter(ctx->who, &agency, &owner);
+    struct sql_value a[] = {SQLV_I64(agency), SQLV_I64(CASE_CONSENT_NO_RESEARCH)};
+    struct store_rows *r = NULL;
+    st = store_exec(ctx->store, STMT_LEGAL_STATS_REPATRIATIONS, a, ARRAY_LEN(a), &r);
+    size_t n = 0, cap = 0;
+    struct legal_repatriation_row *list = NULL;
+    while (st == STATUS_OK && (st = store_rows_next(r)) == STATUS_OK) {
+        int64_t year = 0;
+        if (util_parse_i64(&year, store_rows_text(r, 1)) != STATUS_OK) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            list = xrealloc(list, cap * sizeof *list);
+        }
+        struct legal_repatriation_row *x = &list[n++];
+        snprintf(x->exploited_in, sizeof x->exploited_in, "%s", store_rows_text(r, 0));
+        x->year = (int)year;
+        snprintf(x->citizenship, sizeof x->citizenship, "%s", store_rows_text(r, 2));
+        x->count = store_rows_i64(r, 3);
+    }
+    store_rows_free(r);
+    if (st != STATUS_DONE) {
+        free(list);
+        return st;
+    }
+    *out = list;
+    *count_out = n;
+    return STATUS_OK;
 }

@@ -75,4 +75,17 @@ enum status legal_return_bid_check(const char *status, bool bid_ok);
 enum status legal_purge(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out);
 enum status legal_sar_json(const struct auth_ctx *ctx, int64_t case_id, json_t **out);
 
+/* Statistics (issue 6: victims by country of repatriation): the victims whose return is
+ * completed, counted once per case, grouped by the country they were exploited in, the year of
+ * travel and their citizenship; the same cases as `ctis stats victims` (scope, not merged, no
+ * refusal of research use). Needs stats.read; no sealed column is read. */
+struct legal_repatriation_row {
+    char exploited_in[4]; /* ISO3, "" when unknown */
+    int year;
+    char citizenship[4]; /* ISO3, "" when unknown */
+    int64_t count;
+};
+enum status legal_stats_repatriations(const struct auth_ctx *ctx, struct legal_repatriation_row **out,
+                                      size_t *count_out);
+
 #endif

@@ -9,6 +9,7 @@
 #include "cases/cases.h"
 #include "cases/vocab.h"
 #include "justice/stats.h"
+#include "referral/legal.h"
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -26,13 +27,14 @@
 #define DIM_FORM "by form of exploitation"
 #define DIM_FORM_DETAIL "by detailed form of exploitation"
 #define DIM_CITIZENSHIP "by citizenship"
+#define DIM_REPATRIATION "by country of repatriation"
 #define TOTAL "Total"
 #define ADULT "18 years or over"
 #define CHILD "0 to 17 years"
 #define UNKNOWN "Unknown"
 
 static const char *const indicators[] = {IND_VICTIMS, IND_CONTACT, IND_PROSECUTED, IND_CONVICTED};
-static const char *const dimensions[] = {TOTAL, DIM_FORM, DIM_FORM_DETAIL, DIM_CITIZENSHIP};
+static const char *const dimensions[] = {TOTAL, DIM_FORM, DIM_FORM_DETAIL, DIM_CITIZENSHIP, DIM_REPATRIATION};
 static const char *const sexes[] = {TOTAL, "Female", "Male", "Other", UNKNOWN};
 static const char *const ages[] = {TOTAL, ADULT, CHILD, UNKNOWN};
 
@@ -194,6 +196,24 @@ static enum status build_victims(struct build *b)
         }
     }
     case_stats_free(rows, n);
+    /* Nationals repatriated from abroad, by the country they were exploited in ("Abroad" when it
+     * is not recorded): the questionnaire's victims by country of repatriation. */
+    struct legal_repatriation_row *rep = NULL;
+    size_t nrep = 0;
+    if (st == STATUS_OK) {
+        st = legal_stats_repatriations(b->ctx, &rep, &nrep);
+    }
+    for (size_t i = 0; st == STATUS_OK && i < nrep; i++) {
+        if (strcmp(rep[i].citizenship, b->country) != 0 || strcmp(rep[i].exploited_in, b->country) == 0 ||
+            rep[i].year < b->year_from || rep[i].year > b->year_to) {
+            continue;
+        }
+        const char *c = rep[i].exploited_in;
+        const char *name = c[0] != '\0' ? vocab_label("country", c, "en") : NULL;
+        const char *cat = c[0] == '\0' ? "Abroad" : name != NULL ? name : c;
+        st = cell_add(b->cells, IND_VICTIMS, DIM_REPATRIATION, cat, TOTAL, TOTAL, rep[i].year, rep[i].count);
+    }
+    free(rep);
     return st;
 }
 
@@ -826,8 +846,8 @@ enum status submission_merged(const struct auth_ctx *ctx, const struct submissio
     }
     const char *dim = q->dimension != NULL && q->dimension[0] != '\0' ? q->dimension : TOTAL;
     if (!one_of(dim, dimensions, ARRAY_LEN(dimensions))) {
-        return err_set_field(STATUS_INVALID, "dimension", "dimension: Total, %s, %s or %s", DIM_FORM, DIM_FORM_DETAIL,
-                             DIM_CITIZENSHIP);
+        return err_set_field(STATUS_INVALID, "dimension", "dimension: Total, %s, %s, %s or %s", DIM_FORM,
+                             DIM_FORM_DETAIL, DIM_CITIZENSHIP, DIM_REPATRIATION);
     }
     enum status st = auth_check(ctx, "stats.read", NULL, AUTH_FG_NONE, false, "merged federated figures");
     if (st != STATUS_OK) {

@@ -13,12 +13,50 @@
 #include "cases/vocab.h"
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
+#include "referral/legal.h"
 #include "stats/submission.h"
 #include "testlib.h"
 
 struct world {
     struct test_env nga, gha, region;
 };
+
+static int64_t add_case_in(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
+                           const char *citizenship, const char *exploited_in)
+{
+    struct case_record in;
+    case_record_init(&in);
+    in.agency_id = agency;
+    assert_int_equal(case_value_parse(&in, CASE_F_gender, gender), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_age, age), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_types, forms), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, citizenship), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_country, exploited_in), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, "2024"), STATUS_OK);
+    struct case_record *out = NULL;
+    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
+    int64_t id = out->id;
+    case_record_free(out);
+    case_record_clear(&in);
+    return id;
+}
+
+/* A national exploited abroad and brought home: a completed return in 2024. */
+static void add_repatriated(struct test_env *t, int64_t agency)
+{
+    int64_t cid = add_case_in(t, agency, "Feminine", "24", "ForcedLabour", "NGA", "GBR");
+    json_t *in = json_pack("{ssss}", "destination", "NGA", "risk_level", "low");
+    json_t *out = NULL;
+    assert_int_equal(legal_add(&t->ctx, LEGAL_RETURN, cid, 0, in, &out), STATUS_OK);
+    json_decref(in);
+    int64_t rid = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    in = json_pack("{sssbss}", "status", "completed", "consent_confirmed", 1, "travel_date", "2024-09-01");
+    out = NULL;
+    assert_int_equal(legal_update(&t->ctx, LEGAL_RETURN, cid, rid, 1, in, &out), STATUS_OK);
+    json_decref(in);
+    json_decref(out);
+}
 
 static void add_case(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
                      const char *citizenship)
@@ -75,6 +113,7 @@ static void national(struct test_env *t, bool nigeria)
         add_case(t, ag, "Feminine", "30", "ForcedLabour", "BEN");
         add_case(t, ag, "Masculine", "40", "ForcedLabour", "NGA");
         add_proceedings(t, ag);
+        add_repatriated(t, ag);
     } else {
         add_case(t, ag, "Masculine", "12", "ForcedBegging", "GHA");
     }
@@ -194,7 +233,7 @@ static void test_submission_signed_and_canonical(void **state)
         }
     }
     assert_int_equal(girls, 1);
-    assert_int_equal(total, 3);
+    assert_int_equal(total, 4);
     assert_int_equal(convicted, 1);
     json_decref(doc);
     /* No name or identity leaves: the file holds no case field but counts and codes. */
@@ -283,8 +322,8 @@ static void test_submission_merged(void **state)
     assert_int_equal(import(&w->region, gha, l2, &out), STATUS_OK);
     json_decref(out);
     const char *V = "Detected trafficking victims";
-    assert_int_equal(merged_value(&w->region, "world", V, NULL, "World", "Total"), 4);
-    assert_int_equal(merged_value(&w->region, "country", V, NULL, "NGA", "Total"), 3);
+    assert_int_equal(merged_value(&w->region, "world", V, NULL, "World", "Total"), 5);
+    assert_int_equal(merged_value(&w->region, "country", V, NULL, "NGA", "Total"), 4);
     assert_int_equal(merged_value(&w->region, "country", V, NULL, "GHA", "Total"), 1);
     /* Both in one region: its figure is the sum, from two countries. */
     struct submission_query q = {"region", V, NULL, 2024, 2024};
@@ -293,14 +332,16 @@ static void test_submission_merged(void **state)
     assert_int_equal(submission_merged(&w->region.ctx, &q, &rows), STATUS_OK);
     assert_int_equal(store_tx_commit(w->region.store), STATUS_OK);
     assert_int_equal(json_array_size(rows), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "value")), 4);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "value")), 5);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "countries")), 2);
     json_decref(rows);
     /* Dimensions: forms in the Global Report's groups, citizenship as nationals or by country. */
-    assert_int_equal(merged_value(&w->region, "world", V, "by form of exploitation", NULL, "Forced labour"), 2);
+    assert_int_equal(merged_value(&w->region, "world", V, "by form of exploitation", NULL, "Forced labour"), 3);
     assert_int_equal(
         merged_value(&w->region, "world", V, "by form of exploitation", NULL, "Other forms of exploitation"), 1);
-    assert_int_equal(merged_value(&w->region, "world", V, "by citizenship", NULL, "Nationals"), 3);
+    assert_int_equal(merged_value(&w->region, "world", V, "by citizenship", NULL, "Nationals"), 4);
+    /* Nationals repatriated from abroad, by the country they were exploited in. */
+    assert_int_equal(merged_value(&w->region, "world", V, "by country of repatriation", NULL, "United Kingdom"), 1);
     assert_int_equal(merged_value(&w->region, "world", V, "by citizenship", NULL, "Benin"), 1);
     assert_int_equal(merged_value(&w->region, "world", "Persons convicted", "by citizenship", NULL, "Foreigners"), 1);
     assert_int_equal(merged_value(&w->region, "world", "Persons convicted", NULL, "World", "Total"), 1);
