@@ -37,10 +37,10 @@ static const char *country_label(const char *iso3, const char *lang)
 
 /* A section's table: which rows of the figures count in which group. */
 struct section {
-    const char *key;       /* "victims_sex_age": the dataset is "report.<key>", i18n "report.<key>.*" */
+    const char *key;       /* "victims_sex_age": the dataset is "biennial.<key>", i18n "biennial.<key>.*" */
     const char *indicator; /* NULL: the offender funnel (one group per indicator) */
     const char *dimension;
-    const char *groups[REPORT_GROUPS_MAX]; /* group codes; labels "report.group.<code>" */
+    const char *groups[REPORT_GROUPS_MAX]; /* group codes; labels "biennial.group.<code>" */
     size_t ngroups;
     enum chart_kind chart;
 };
@@ -197,7 +197,7 @@ static enum status section_release(const struct auth_ctx *ctx, const struct repo
     }
     static const char *const names[] = {"year", "group"};
     char dataset[64];
-    snprintf(dataset, sizeof dataset, "report.%s", s->key);
+    snprintf(dataset, sizeof dataset, "biennial.%s", s->key);
     struct stats_release_spec spec = {"suppress", r->threshold, 0};
     json_t *inputs = json_pack("{sssisiss}", "country", r->country, "year_from", r->year_from, "year_to", r->year_to,
                                "report", "biennial");
@@ -210,21 +210,21 @@ static enum status section_write(struct pdf_doc *d, const char *lang, const stru
                                  const struct section *s, struct grid *g)
 {
     char key[96];
-    snprintf(key, sizeof key, "report.%s.title", s->key);
+    snprintf(key, sizeof key, "biennial.%s.title", s->key);
     enum status st = pdf_doc_heading(d, i18n_get(lang, key));
-    snprintf(key, sizeof key, "report.%s.intro", s->key);
+    snprintf(key, sizeof key, "biennial.%s.intro", s->key);
     if (st == STATUS_OK) {
         st = pdf_doc_paragraph(d, i18n_get(lang, key));
     }
     /* The table: year, the groups, the total; the last row the totals. */
     size_t ncols = s->ngroups + 2;
     const char *header[REPORT_GROUPS_MAX + 2];
-    header[0] = i18n_get(lang, "report.year");
+    header[0] = i18n_get(lang, "biennial.year");
     for (size_t k = 0; k < s->ngroups; k++) {
-        snprintf(key, sizeof key, "report.group.%s", s->groups[k]);
+        snprintf(key, sizeof key, "biennial.group.%s", s->groups[k]);
         header[k + 1] = i18n_get(lang, key);
     }
-    header[ncols - 1] = i18n_get(lang, "report.total");
+    header[ncols - 1] = i18n_get(lang, "biennial.total");
     size_t nrows = (size_t)g->nyears + 1;
     char(*text)[32] = calloc(nrows * ncols, sizeof *text);
     const char **cells = calloc(nrows * ncols, sizeof *cells);
@@ -244,7 +244,7 @@ static enum status section_write(struct pdf_doc *d, const char *lang, const stru
             cats[y] = years[y];
         }
         size_t base = (size_t)y * ncols;
-        cells[base] = year != NULL ? year : i18n_get(lang, "report.total");
+        cells[base] = year != NULL ? year : i18n_get(lang, "biennial.total");
         for (size_t k = 0; k <= s->ngroups; k++) {
             const char *grp = k < s->ngroups ? s->groups[k] : NULL;
             const json_t *c = released_cell(g->released, year, grp);
@@ -261,10 +261,10 @@ static enum status section_write(struct pdf_doc *d, const char *lang, const stru
     for (size_t k = 0; k < s->ngroups; k++) {
         series[k] = (struct chart_series){header[k + 1], values[k]};
     }
-    snprintf(key, sizeof key, "report.%s.chart", s->key);
+    snprintf(key, sizeof key, "biennial.%s.chart", s->key);
     char th[24];
     snprintf(th, sizeof th, "%lld", (long long)(r->threshold > 0 ? r->threshold : 5));
-    char *note = i18n_format(lang, "report.chart_note", "threshold", th, NULL);
+    char *note = i18n_format(lang, "biennial.chart_note", "threshold", th, NULL);
     struct chart c = {.kind = s->chart,
                       .lang = lang,
                       .rtl = i18n_is_rtl(lang),
@@ -298,12 +298,12 @@ static enum status flows_write(const struct auth_ctx *ctx, struct pdf_doc *d, co
     if (st != STATUS_OK) {
         return st;
     }
-    st = pdf_doc_heading(d, i18n_get(lang, "report.flows.title"));
+    st = pdf_doc_heading(d, i18n_get(lang, "biennial.flows.title"));
     char *intro = NULL;
     if (st == STATUS_OK) {
         char th[24];
         snprintf(th, sizeof th, "%lld", (long long)f->threshold);
-        intro = i18n_format(lang, "report.flows.intro", "threshold", th, NULL);
+        intro = i18n_format(lang, "biennial.flows.intro", "threshold", th, NULL);
         st = pdf_doc_paragraph(d, intro);
     }
     free(intro);
@@ -317,17 +317,17 @@ static enum status flows_write(const struct auth_ctx *ctx, struct pdf_doc *d, co
     json_t *inputs = json_pack("{sisiss}", "year_from", r->year_from, "year_to", r->year_to, "report", "biennial");
     json_t *rel = NULL;
     if (st == STATUS_OK) {
-        st = stats_release(ctx, "report.flows_reach", &spec, inputs, names, 1, rows, STATS_REACH_COUNT, &rel);
+        st = stats_release(ctx, "biennial.flows_reach", &spec, inputs, names, 1, rows, STATS_REACH_COUNT, &rel);
     }
     json_decref(inputs);
     if (st == STATUS_OK) {
-        const char *header[] = {i18n_get(lang, "report.reach"), i18n_get(lang, "report.victims")};
+        const char *header[] = {i18n_get(lang, "biennial.reach"), i18n_get(lang, "biennial.victims")};
         const char *cells[2 * (STATS_REACH_COUNT + 1)];
         char text[STATS_REACH_COUNT + 1][32];
         char key[64];
         const json_t *list = json_object_get(rel, "rows");
         for (int k = 0; k < STATS_REACH_COUNT; k++) {
-            snprintf(key, sizeof key, "report.reach.%s", stats_reach_name((enum stats_reach)k));
+            snprintf(key, sizeof key, "biennial.reach.%s", stats_reach_name((enum stats_reach)k));
             cells[2 * k] = i18n_get(lang, key);
             cells[2 * k + 1] = "";
             size_t i;
@@ -340,7 +340,7 @@ static enum status flows_write(const struct auth_ctx *ctx, struct pdf_doc *d, co
                 }
             }
         }
-        cells[2 * STATS_REACH_COUNT] = i18n_get(lang, "report.total");
+        cells[2 * STATS_REACH_COUNT] = i18n_get(lang, "biennial.total");
         cells[2 * STATS_REACH_COUNT + 1] =
             released_text(json_object_get(json_object_get(rel, "margins"), "total"), text[STATS_REACH_COUNT]);
         st = pdf_doc_table(d, header, 2, cells, STATS_REACH_COUNT + 1);
@@ -349,11 +349,11 @@ static enum status flows_write(const struct auth_ctx *ctx, struct pdf_doc *d, co
     /* The main flows: each at or above the threshold, so no small cell is shown. */
     size_t listed = f->count < REPORT_FLOWS_LISTED ? f->count : REPORT_FLOWS_LISTED;
     if (st == STATUS_OK && listed == 0) {
-        st = pdf_doc_paragraph(d, i18n_get(lang, "report.flows.none"));
+        st = pdf_doc_paragraph(d, i18n_get(lang, "biennial.flows.none"));
     }
     if (st == STATUS_OK && listed > 0) {
-        const char *header[] = {i18n_get(lang, "report.origin"), i18n_get(lang, "report.destination"),
-                                i18n_get(lang, "report.reach"), i18n_get(lang, "report.victims")};
+        const char *header[] = {i18n_get(lang, "biennial.origin"), i18n_get(lang, "biennial.destination"),
+                                i18n_get(lang, "biennial.reach"), i18n_get(lang, "biennial.victims")};
         const char **cells = calloc(listed * 4, sizeof *cells);
         char(*num)[24] = calloc(listed, sizeof *num);
         char(*reach)[64] = calloc(listed, sizeof *reach);
@@ -365,7 +365,7 @@ static enum status flows_write(const struct auth_ctx *ctx, struct pdf_doc *d, co
             const struct stats_flow *fl = &f->flows[i];
             const char *o = country_label(fl->origin, lang), *dn = country_label(fl->destination, lang);
             char key[64];
-            snprintf(key, sizeof key, "report.reach.%s", stats_reach_name(fl->reach));
+            snprintf(key, sizeof key, "biennial.reach.%s", stats_reach_name(fl->reach));
             snprintf(reach[i], sizeof reach[i], "%s", i18n_get(lang, key));
             snprintf(num[i], sizeof num[i], "%lld", (long long)fl->count);
             cells[4 * i] = o;
@@ -381,7 +381,7 @@ static enum status flows_write(const struct auth_ctx *ctx, struct pdf_doc *d, co
             struct chart c = {.kind = CHART_FLOWS,
                               .lang = lang,
                               .rtl = i18n_is_rtl(lang),
-                              .title = i18n_get(lang, "report.flows.chart"),
+                              .title = i18n_get(lang, "biennial.flows.chart"),
                               .flows = cf,
                               .nflows = listed};
             st = pdf_doc_chart(d, &c, REPORT_CHART_H + 60);
@@ -457,11 +457,11 @@ enum status report_biennial_pdf(const struct auth_ctx *ctx, const struct report_
     util_time_iso(produced, util_now_ms());
     produced[10] = '\0';
     const char *cname = country_label(r->country, lang);
-    char *title = i18n_format(lang, "report.title", "country", cname, "years", years, NULL);
-    char *footer = i18n_format(lang, "report.footer", "date", produced, NULL);
-    char *method = i18n_format(lang, "report.method", "threshold", threshold, NULL);
+    char *title = i18n_format(lang, "biennial.title", "country", cname, "years", years, NULL);
+    char *footer = i18n_format(lang, "biennial.footer", "date", produced, NULL);
+    char *method = i18n_format(lang, "biennial.method", "threshold", threshold, NULL);
     if (st == STATUS_OK) {
-        st = pdf_doc_meta(d, title, i18n_get(lang, "report.subject"));
+        st = pdf_doc_meta(d, title, i18n_get(lang, "biennial.subject"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_footer(d, footer);
@@ -470,10 +470,10 @@ enum status report_biennial_pdf(const struct auth_ctx *ctx, const struct report_
         st = pdf_doc_title(d, title);
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_paragraph(d, i18n_get(lang, "report.about"));
+        st = pdf_doc_paragraph(d, i18n_get(lang, "biennial.about"));
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_heading(d, i18n_get(lang, "report.method_title"));
+        st = pdf_doc_heading(d, i18n_get(lang, "biennial.method_title"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_paragraph(d, method);
@@ -490,10 +490,10 @@ enum status report_biennial_pdf(const struct auth_ctx *ctx, const struct report_
         st = flows_write(ctx, d, lang, r);
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_heading(d, i18n_get(lang, "report.notes_title"));
+        st = pdf_doc_heading(d, i18n_get(lang, "biennial.notes_title"));
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_paragraph(d, i18n_get(lang, "report.notes"));
+        st = pdf_doc_paragraph(d, i18n_get(lang, "biennial.notes"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_finish(d, pdf, len);

@@ -6,7 +6,7 @@
  *
  * It is a publication: every table goes through disclosure control (stats_release with small-cell
  * suppression and the linear-programming audit, recorded in stats_releases under the dataset
- * "report.<table>") and the charts draw the released figures, suppressed cells as 0 with a note.
+ * "biennial.<table>") and the charts draw the released figures, suppressed cells as 0 with a note.
  * Needs stats.publish (and stats.read for the figures); audited. */
 #ifndef CTIS_STATS_REPORT_H
 #define CTIS_STATS_REPORT_H

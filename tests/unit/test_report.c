@@ -258,7 +258,7 @@ static void test_report__arabic_rendered_connected_rtl(void **state)
     char years[32];
     snprintf(years, sizeof years, "\xe2\x81\xa6%d\xe2\x80\x93\xe2\x81\xa0%d\xe2\x81\xa9", 2024, 2025);
     const char *country = vocab_label("country", "NGA", "ar");
-    char *title = i18n_format("ar", "report.title", "country", country, "years", years, NULL);
+    char *title = i18n_format("ar", "biennial.title", "country", country, "years", years, NULL);
     char *apart = unjoined(title);
     struct pdf_doc *d = NULL;
     assert_int_equal(pdf_doc_new("ar", PDF_RTL, &d), STATUS_OK);
@@ -313,7 +313,7 @@ static void test_report__english_releases_and_permissions(void **state)
     json_t *r;
     json_array_foreach(list, i, r)
     {
-        report += strncmp(json_string_value(json_object_get(r, "dataset")), "report.", 7) == 0;
+        report += strncmp(json_string_value(json_object_get(r, "dataset")), "biennial.", 9) == 0;
     }
     assert_true(report >= 5);
     json_decref(list);
