@@ -57,7 +57,8 @@ test('an investigator records an offence, a suspect and the funnel to conviction
   await page.selectOption('select[name="form"]', 'forced_labour');
   await page.check('input[data-group="linked"][value="money_laundering"]');
   await page.click(`form button:has-text("${en['justice.add_offence']}")`);
-  await page.waitForFunction((x) => document.querySelector('#j-off')?.parentElement.textContent.includes(x), en['justice.linked.money_laundering']);
+  // The offences table (not the form's own checkbox labels) shows the new offence once reloaded.
+  await page.waitForFunction((x) => document.querySelector('#j-off')?.parentElement.querySelector('table')?.textContent.includes(x), en['justice.linked.money_laundering']);
 
   await page.click(`summary:has-text("${en['justice.add_suspect']}")`);
   await page.fill('input[name="name"]', `Suspect ${stamp}`);

@@ -110,7 +110,9 @@ export async function renderDetail(ctx) {
   const body = h('div', {}, h('p', { class: 'loading' }, t('common.loading')));
   let title = t('justice.investigation');
 
+  let generation = 0; // a reload overtaken by a later one draws nothing
   const load = async () => {
+    const mine = ++generation;
     try {
       const [inv, off, sus, chg, vic, pro] = await Promise.all([
         api.get(base), api.get(`${base}/offences`), api.get(`${base}/suspects`), api.get(`${base}/charges`),
@@ -277,6 +279,7 @@ export async function renderDetail(ctx) {
       const linkedSection = await linkedRecords(id);
       const [entitySection, txSection] = await entitySections({ base, canWrite, suspects, suspectName, addForm, reload: load });
       const assetSection = await assetsSection({ base, canWrite, suspects, addForm, reload: load }); // part J5
+      if (mine !== generation) return;
       body.replaceChildren(facts, statusForm, offenceSection, suspectSection, victimSection, protSection, entitySection, txSection, assetSection, linkedSection);
       const h1 = document.querySelector('.page h1');
       if (h1) h1.textContent = `${t('justice.investigation')} ${title}`;
