@@ -278,6 +278,7 @@ static void test_release(void **state)
     stats_chart_free(c);
     assert_int_equal(build(&a.ctx, "trends", "en", true, &c), STATUS_DENIED);
     assert_null(c);
+    auth_principal_clear(&a.p);
 }
 
 static void test_invalid(void **state)

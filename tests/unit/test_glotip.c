@@ -421,6 +421,8 @@ static void test_glotip__csv_and_xlsx_per_year(void **state)
     free(csv);
     free(x);
     free(xi);
+    auth_principal_clear(&worker.p);
+    auth_principal_clear(&analyst.p);
 }
 
 static void test_glotip__broken_files(void **state)
@@ -456,6 +458,7 @@ static void test_glotip__broken_files(void **state)
     assert_int_equal(import_as(&worker.ctx, "t.xlsx", x, len / 2, NULL), STATUS_INVALID);
     assert_non_null(strstr(err_last(), "t.xlsx: xlsx:"));
     free(x);
+    auth_principal_clear(&worker.p);
 }
 
 /* ---- the .xlsx reader on odd files -------------------------------------------------------- */
