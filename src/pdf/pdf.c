@@ -617,22 +617,3 @@ void pdf_doc_free(struct pdf_doc *d)
     free(d->footer);
     free(d);
 }
-
-/* Leak checking (ASan builds): fontconfig keeps its caches for the life of the process and
- * links them by offsets that LeakSanitizer cannot follow, so they read as leaks at exit.
- * FcFini would free them but asserts when pango's font thread or cairo still holds a cache, so
- * they are left to the process's end and not reported. */
-#if defined(__SANITIZE_ADDRESS__)
-#define PDF_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PDF_LSAN 1
-#endif
-#endif
-#ifdef PDF_LSAN
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig.so\n";
-}
-#endif
