@@ -1371,6 +1371,10 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/stats/federated", api_stats_federated, 0, "stats.read"},
     {HTTP_GET, "/api/v1/stats/figures", api_stats_figures, 0, "stats.read"},
     {HTTP_GET, "/api/v1/stats/report.pdf", api_stats_report_pdf, 0, "stats.publish"},
+    {HTTP_POST, "/api/v1/stats/dashboard/publish", api_stats_dashboard_publish, JSON, "stats.publish"},
+    {HTTP_DELETE, "/api/v1/stats/dashboard", api_stats_dashboard_unpublish, 0, "stats.publish"},
+    {HTTP_GET, "/api/v1/public/stats/dashboard", api_public_dashboard, PUB, NULL},
+    {HTTP_GET, "/api/v1/public/stats/dashboard/{lang}/{chart}", api_public_dashboard_image, PUB, NULL},
     /* Part R: providers, referrals and break-the-glass. */
     {HTTP_GET, "/api/v1/providers", api_providers_search, 0, "referral.read"},
     {HTTP_POST, "/api/v1/providers", api_providers_create, JSON, "provider.manage"},

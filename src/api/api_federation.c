@@ -7,6 +7,7 @@
 
 #include "api/api_int.h"
 #include "http/http.h"
+#include "stats/publication.h"
 #include "stats/report.h"
 #include "stats/submission.h"
 #include "util/util.h"
@@ -175,4 +176,97 @@ void api_stats_report_pdf(struct http_request *req, void *app)
     http_response_header(req, "Cache-Control", "no-store");
     http_respond_bytes(req, 200, "application/pdf", a.pdf, a.len, true);
     free(a.pdf);
+}
+
+/* The public dashboard: publishing (stats.publish) and reading (anyone). */
+struct dash_args {
+    int year_from, year_to;
+    size_t charts;
+    const char *lang, *chart;
+    char *svg;
+    size_t len;
+    json_t *out;
+};
+
+static enum status op_dash_publish(const struct auth_ctx *ctx, void *p)
+{
+    struct dash_args *a = p;
+    return stats_dashboard_publish(ctx, a->year_from, a->year_to, &a->charts);
+}
+
+void api_stats_dashboard_publish(struct http_request *req, void *app)
+{
+    (void)app;
+    struct dash_args a = {0};
+    const json_t *in = http_request_json(req);
+    const json_t *yf = json_object_get(in, "year_from"), *yt = json_object_get(in, "year_to");
+    /* Checked by the domain after the permission: a year that is not a whole number reads as 0. */
+    a.year_from = json_is_integer(yf) ? (int)json_integer_value(yf) : 0;
+    a.year_to = json_is_integer(yt) ? (int)json_integer_value(yt) : 0;
+    enum status st = auth_run(api__ctx(req), op_dash_publish, &a);
+    api__respond(req, st, 200, st == STATUS_OK ? json_pack("{sI}", "images", (json_int_t)a.charts) : NULL);
+}
+
+static enum status op_dash_unpublish(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    return stats_dashboard_unpublish(ctx);
+}
+
+void api_stats_dashboard_unpublish(struct http_request *req, void *app)
+{
+    (void)app;
+    enum status st = auth_run(api__ctx(req), op_dash_unpublish, NULL);
+    api__respond(req, st, 204, NULL);
+}
+
+/* The public principal: no permissions (as the public tip form's). */
+static void public_ctx(struct http_request *req, struct auth_principal *pub, struct auth_ctx *ctx)
+{
+    memset(pub, 0, sizeof *pub);
+    snprintf(pub->username, sizeof pub->username, "public");
+    *ctx = *api__ctx(req);
+    ctx->who = pub;
+}
+
+static enum status op_dash_index(const struct auth_ctx *ctx, void *p)
+{
+    struct dash_args *a = p;
+    return stats_dashboard_index(ctx, &a->out);
+}
+
+void api_public_dashboard(struct http_request *req, void *app)
+{
+    (void)app;
+    struct dash_args a = {0};
+    struct auth_principal pub;
+    struct auth_ctx ctx;
+    public_ctx(req, &pub, &ctx);
+    enum status st = auth_run(&ctx, op_dash_index, &a);
+    api__respond(req, st, 200, st == STATUS_OK ? a.out : NULL);
+}
+
+static enum status op_dash_image(const struct auth_ctx *ctx, void *p)
+{
+    struct dash_args *a = p;
+    return stats_dashboard_image(ctx, a->lang, a->chart, &a->svg, &a->len);
+}
+
+void api_public_dashboard_image(struct http_request *req, void *app)
+{
+    (void)app;
+    struct dash_args a = {0};
+    a.lang = http_request_param(req, "lang");
+    a.chart = http_request_param(req, "chart");
+    struct auth_principal pub;
+    struct auth_ctx ctx;
+    public_ctx(req, &pub, &ctx);
+    enum status st = auth_run(&ctx, op_dash_image, &a);
+    if (st != STATUS_OK) {
+        api__respond(req, st, 200, NULL);
+        return;
+    }
+    http_response_header(req, "Cache-Control", "public, max-age=300");
+    http_respond_bytes(req, 200, "image/svg+xml", a.svg, a.len, true);
+    free(a.svg);
 }

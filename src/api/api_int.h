@@ -58,6 +58,10 @@ void api_stats_submissions(struct http_request *req, void *app);
 void api_stats_federated(struct http_request *req, void *app);
 void api_stats_figures(struct http_request *req, void *app);
 void api_stats_report_pdf(struct http_request *req, void *app);
+void api_stats_dashboard_publish(struct http_request *req, void *app);
+void api_stats_dashboard_unpublish(struct http_request *req, void *app);
+void api_public_dashboard(struct http_request *req, void *app);
+void api_public_dashboard_image(struct http_request *req, void *app);
 
 /* The data-protection routes (api_protect.c). */
 void api_case_consent_get(struct http_request *req, void *app);

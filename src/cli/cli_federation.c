@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "stats/publication.h"
 #include "stats/report.h"
 #include "stats/submission.h"
 #include "store/store.h"
@@ -379,6 +380,84 @@ static int cmd_report_biennial(const struct command *cmd, struct args *a)
     return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
+struct dash_cli {
+    int year_from, year_to;
+    size_t images;
+    json_t *out;
+};
+
+static enum status op_dash_publish(const struct auth_ctx *ctx, void *p)
+{
+    struct dash_cli *o = p;
+    return stats_dashboard_publish(ctx, o->year_from, o->year_to, &o->images);
+}
+
+static int cmd_dashboard_publish(const struct command *cmd, struct args *a)
+{
+    struct dash_cli o = {0};
+    enum status st = year_opt(cmd, a, "from-year", &o.year_from, true);
+    if (st == STATUS_OK) {
+        st = year_opt(cmd, a, "to-year", &o.year_to, true);
+    }
+    if (st == STATUS_OK) {
+        st = cli_run_op(op_dash_publish, &o);
+    }
+    if (st == STATUS_OK) {
+        if (cli_json_out) {
+            cli_print_json(json_pack("{sI}", "images", (json_int_t)o.images));
+        } else {
+            printf("dashboard published: %zu images, %d-%d, released with disclosure control\n", o.images, o.year_from,
+                   o.year_to);
+        }
+    }
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static enum status op_dash_unpublish(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    return stats_dashboard_unpublish(ctx);
+}
+
+static int cmd_dashboard_unpublish(const struct command *cmd, struct args *a)
+{
+    (void)cmd;
+    (void)a;
+    enum status st = cli_run_op(op_dash_unpublish, NULL);
+    if (st == STATUS_OK && !cli_json_out) {
+        printf("dashboard unpublished\n");
+    }
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static enum status op_dash_show(const struct auth_ctx *ctx, void *p)
+{
+    struct dash_cli *o = p;
+    return stats_dashboard_index(ctx, &o->out);
+}
+
+static int cmd_dashboard_show(const struct command *cmd, struct args *a)
+{
+    (void)cmd;
+    (void)a;
+    struct dash_cli o = {0};
+    enum status st = cli_run_op(op_dash_show, &o);
+    if (st == STATUS_OK) {
+        if (cli_json_out) {
+            cli_print_json(o.out);
+            o.out = NULL;
+        } else {
+            printf("published %s for %lld-%lld: %zu charts in %zu languages\n",
+                   json_string_value(json_object_get(o.out, "published_at")),
+                   (long long)json_integer_value(json_object_get(o.out, "year_from")),
+                   (long long)json_integer_value(json_object_get(o.out, "year_to")),
+                   json_array_size(json_object_get(o.out, "charts")), json_array_size(json_object_get(o.out, "langs")));
+        }
+    }
+    json_decref(o.out);
+    return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
 /* The register of trusted peers: the operator's own, outside any principal's permissions (as
  * `keys export`), in one transaction each. */
 static int cmd_peer_add(const struct command *cmd, struct args *a)
@@ -542,6 +621,22 @@ static const struct command federation_commands[] = {
       {"threshold", true, "suppression threshold (default 5)"},
       {"out", true, "the PDF file to write"}},
      cmd_report_biennial},
+    {"dashboard publish",
+     "",
+     0,
+     0,
+     "Publishes the public statistics dashboard: every chart for the years, in the six languages, released with "
+     "disclosure control and readable without an account. Replaces what was published. Needs stats.publish.",
+     {{"from-year", true, "first year (YYYY)"}, {"to-year", true, "last year (YYYY)"}},
+     cmd_dashboard_publish},
+    {"dashboard unpublish", "", 0, 0, "Removes the public dashboard.", {{0}}, cmd_dashboard_unpublish},
+    {"dashboard show",
+     "",
+     0,
+     0,
+     "What the public dashboard shows: when published, which years.",
+     {{0}},
+     cmd_dashboard_show},
     {"stats federated",
      "",
      0,

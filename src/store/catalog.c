@@ -173,6 +173,8 @@ const struct store_table store_tables[] = {
     /* Issue 6, item 6: UNODC's published national data (glotip). */
     {"glotip_imports", "id"},
     {"glotip_rows", "import_id, line"},
+    /* Issue 6, item 4: the public dashboard. */
+    {"stats_publications", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

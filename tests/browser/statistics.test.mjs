@@ -38,13 +38,13 @@ function watch(p) {
 }
 
 // A national coordinator (stats.read and stats.publish, no case pages), on a small laptop screen.
-async function coordinatorPage() {
+async function coordinatorPage(suffix = '') {
   const adminCtx = await browser.newContext({ locale: 'en-US' });
   const admin = await adminCtx.newPage();
   await admin.goto(`${BASE}/#/login`);
   await signIn(admin);
   const me = await apiCall(admin, 'GET', '/api/v1/me');
-  const username = `nc_${stamp}`;
+  const username = `nc_${stamp}${suffix}`;
   const password = `dashboard passphrase ${stamp}`;
   const user = await apiCall(admin, 'POST', '/api/v1/users', {
     username, display_name: `coordinator ${username}`, agency_id: me.agency.id, role: 'national_coordinator',
@@ -115,4 +115,34 @@ test('the dashboard shows the charts in English, as published, and in Arabic', {
   await page.screenshot({ path: join(OUT, 'statistics-ar.png'), fullPage: true });
   assert.deepEqual(consoleErrors, []);
   await context.close();
+});
+
+test('the coordinator publishes the dashboard; anyone reads it without an account (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
+  const { context, page } = await coordinatorPage('p');
+  await page.evaluate(() => { location.hash = '#/statistics'; });
+  await page.waitForSelector('main form[data-publish] button');
+  await page.click('main form[data-publish] button');
+  await page.waitForFunction((x) => document.querySelector('main form[data-publish]')?.textContent.includes(x),
+    en['published.done'].replace('{n}', String(NAMES.length * 6)));
+  await context.close();
+
+  const anon = await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 768 } });
+  const p = await anon.newPage();
+  watch(p);
+  await p.goto(`${BASE}/#/login`);
+  await p.waitForSelector('a[href="#/published"]');
+  await p.click('a[href="#/published"]');
+  await p.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['published.title']);
+  let srcs = await chartsLoaded(p);
+  assert.deepEqual(srcs, NAMES.map((n) => `/api/v1/public/stats/dashboard/en/${n}`));
+  assert.ok(await p.$('[data-published]'));
+  await p.screenshot({ path: join(OUT, 'published.png'), fullPage: true });
+  await p.selectOption('#lang', 'ar');
+  await p.waitForFunction(() => document.documentElement.dir === 'rtl');
+  await p.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, ar['published.title']);
+  srcs = await chartsLoaded(p);
+  assert.ok(srcs.every((s) => s.includes('/dashboard/ar/')), srcs.join(' '));
+  await p.screenshot({ path: join(OUT, 'published-ar.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
+  await anon.close();
 });

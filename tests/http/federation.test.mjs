@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { eachEngine, isErrorShape, startServer } from './lib.mjs';
+import { Client, eachEngine, isErrorShape, startServer } from './lib.mjs';
 
 eachEngine((engine) => {
     let nat, reg, natCoord, natCw, natAnalyst, regCoord, regAnalyst, regCw;
@@ -73,6 +73,37 @@ eachEngine((engine) => {
             const out = `${nat.dir ?? '/tmp'}/report-${engine}.pdf`;
             const c = nat.cliOk(['report', 'biennial', '--country', 'NGA', '--from', '2025-01-01', '--to', '2025-12-31', '--lang', 'zh', '--out', out, '--json']).json;
             assert.ok(c.bytes > 1000);
+        });
+        it('the public dashboard: published by the coordinator, read by anyone, removed', async () => {
+            const anon = new Client(nat.url);
+            let r = await anon.get('/api/v1/public/stats/dashboard');
+            assert.equal(r.status, 404, r.text);
+            assert.equal((await natAnalyst.post('/api/v1/stats/dashboard/publish', { year_from: 2024, year_to: 2025 })).status, 403);
+            const bad = await natCoord.post('/api/v1/stats/dashboard/publish', { year_from: 2025, year_to: 2024 });
+            assert.equal(bad.status, 400);
+            assert.equal(bad.json.error.field, 'year_to');
+            r = await natCoord.post('/api/v1/stats/dashboard/publish', { year_from: 2024, year_to: 2025 });
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.images, 36);
+            r = await anon.get('/api/v1/public/stats/dashboard');
+            assert.equal(r.status, 200, r.text);
+            assert.deepEqual(r.json.charts, ['victims-sex-age', 'victims-forms', 'trends', 'funnel', 'flows-reach', 'flows']);
+            assert.equal(r.json.langs.length, 6);
+            assert.equal(r.json.year_from, 2024);
+            r = await anon.get('/api/v1/public/stats/dashboard/ar/trends');
+            assert.equal(r.status, 200);
+            assert.equal(r.headers.get('content-type'), 'image/svg+xml');
+            assert.ok(r.text.includes('<svg'));
+            assert.equal((await anon.get('/api/v1/public/stats/dashboard/xx/trends')).status, 404);
+            assert.equal((await anon.get('/api/v1/public/stats/dashboard/en/pie')).status, 404);
+            // Each image was a release.
+            const rel = nat.cliOk(['stats', 'releases', '--dataset', 'chart-trends', '--json']).json;
+            assert.ok(rel.length >= 6, JSON.stringify(rel).slice(0, 200));
+            assert.match(nat.cliOk(['dashboard', 'show']).stdout, /6 charts in 6 languages/);
+            r = await natCoord.request('DELETE', '/api/v1/stats/dashboard');
+            assert.equal(r.status, 204, r.text);
+            assert.equal((await anon.get('/api/v1/public/stats/dashboard')).status, 404);
+            assert.equal((await natCoord.request('DELETE', '/api/v1/stats/dashboard')).status, 404);
         });
         it('the regional instance refuses it untrusted, then changed by one byte, then imports it', async () => {
             const post = (body) => regCoord.request('POST', '/api/v1/stats/submissions', { body, headers: { 'Content-Type': 'text/plain' } });

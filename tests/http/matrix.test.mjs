@@ -989,20 +989,21 @@ eachEngine((engine) => {
 // Issue 6, items 2, 5 and 7: federated reporting, figures and the report × roles: [role, scope,
 // GET /stats/submission (build), GET /stats/submissions, POST /stats/submissions (a body that is
 // no submission: 400 once past the permission), GET /stats/federated, GET /stats/figures,
-// GET /stats/report.pdf]. Building, importing and the report need stats.publish; reading needs
-// stats.read.
+// GET /stats/report.pdf, POST /stats/dashboard/publish (years out of order: 400 once past the
+// permission)]. Building, importing, the report and publishing need stats.publish; reading
+// needs stats.read.
 const FEDERATION_TABLE = [
-    ['caseworker', 'own', 403, 403, 403, 403, 403, 403],
-    ['case_supervisor', 'agency', 403, 403, 403, 403, 403, 403],
-    ['investigator', 'agency', 403, 403, 403, 403, 403, 403],
-    ['prosecutor', 'agency', 403, 403, 403, 403, 403, 403],
-    ['court_clerk', 'agency', 403, 403, 403, 403, 403, 403],
-    ['analyst', 'all', 403, 200, 403, 200, 200, 403],
-    ['national_coordinator', 'all', 200, 200, 400, 200, 200, 200],
-    ['fund_manager', 'all', 403, 200, 403, 200, 200, 403],
-    ['trustee', 'all', 403, 200, 403, 200, 200, 403],
-    ['auditor', 'all', 403, 403, 403, 403, 403, 403],
-    ['administrator', 'agency', 403, 403, 403, 403, 403, 403],
+    ['caseworker', 'own', 403, 403, 403, 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403, 403, 403],
+    ['investigator', 'agency', 403, 403, 403, 403, 403, 403, 403],
+    ['prosecutor', 'agency', 403, 403, 403, 403, 403, 403, 403],
+    ['court_clerk', 'agency', 403, 403, 403, 403, 403, 403, 403],
+    ['analyst', 'all', 403, 200, 403, 200, 200, 403, 403],
+    ['national_coordinator', 'all', 200, 200, 400, 200, 200, 200, 400],
+    ['fund_manager', 'all', 403, 200, 403, 200, 200, 403, 403],
+    ['trustee', 'all', 403, 200, 403, 200, 200, 403, 403],
+    ['auditor', 'all', 403, 403, 403, 403, 403, 403, 403],
+    ['administrator', 'agency', 403, 403, 403, 403, 403, 403, 403],
 ];
 
 eachEngine((engine) => {
@@ -1022,8 +1023,8 @@ eachEngine((engine) => {
     });
 
     describe('federated reporting routes × roles', () => {
-        FEDERATION_TABLE.forEach(([role, scope, build, list, imp, merged, figures, report], i) => {
-            it(`${role} (scope ${scope}): build ${build}, list ${list}, import ${imp}, merged ${merged}, figures ${figures}, report ${report}`, async () => {
+        FEDERATION_TABLE.forEach(([role, scope, build, list, imp, merged, figures, report, publish], i) => {
+            it(`${role} (scope ${scope}): build ${build}, list ${list}, import ${imp}, merged ${merged}, figures ${figures}, report ${report}, publish ${publish}`, async () => {
                 const c = clients.get(i);
                 const got = {
                     build: (await c.get('/api/v1/stats/submission?country=NGA&from_year=2025&to_year=2025')).status,
@@ -1032,8 +1033,9 @@ eachEngine((engine) => {
                     merged: (await c.get('/api/v1/stats/federated')).status,
                     figures: (await c.get('/api/v1/stats/figures?country=NGA&from_year=2025&to_year=2025')).status,
                     report: (await c.get('/api/v1/stats/report.pdf?country=NGA&from_year=2025&to_year=2025&lang=fr')).status,
+                    publish: (await c.post('/api/v1/stats/dashboard/publish', { year_from: 2025, year_to: 2024 })).status,
                 };
-                assert.deepEqual(got, { build, list, imp, merged, figures, report });
+                assert.deepEqual(got, { build, list, imp, merged, figures, report, publish });
             });
         });
     });

@@ -21,6 +21,7 @@ import * as referral from './views/referral.js';
 import * as screening from './views/screening.js';
 import * as myWork from './views/mywork.js';
 import * as report from './views/report.js';
+import * as published from './views/published.js'; // issue 6, item 4: the public dashboard
 import * as intake from './views/intake.js';
 import * as coop from './views/coop.js'; // issue 5, part J6
 import * as caselaw from './views/caselaw.js';
@@ -61,6 +62,7 @@ const ROUTES = [
   { re: /^home$/, view: home },
   { re: /^my-work$/, view: myWork, perm: 'task.read' },
   { re: /^report$/, view: report, pub: true },
+  { re: /^published$/, view: published, pub: true }, // issue 6, item 4
   { re: /^intake$/, view: intake, perm: 'intake.triage' },
   { re: /^cooperation$/, view: coop, fn: 'renderList', perm: 'justice.read' },
   { re: /^cooperation\/(\d+)$/, view: coop, fn: 'renderDetail', perm: 'justice.read' },

@@ -52,5 +52,6 @@ export async function render(ctx) {
   // staff reach the username first.
   return page(t('login.title'), h('p', { class: 'lead' }, t('login.intro')), form,
     h('p', { class: 'hint' }, t('login.notice')),
-    h('p', { class: 'report-link' }, h('a', { href: '#/report' }, t('report.link'))));
+    h('p', { class: 'report-link' }, h('a', { href: '#/report' }, t('report.link'))),
+    h('p', { class: 'report-link' }, h('a', { href: '#/published' }, t('published.link'))));
 }

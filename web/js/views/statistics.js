@@ -3,7 +3,8 @@
 // server in the page's language (Arabic right to left). Filters in the hash query: from_year,
 // to_year, and release=suppress ("as published", for stats.publish holders: each chart so shown
 // is recorded as a release).
-import { h, field, page, formValues, notice } from '../dom.js';
+import { api } from '../api.js';
+import { h, field, page, formValues, notice, busy, showError } from '../dom.js';
 import { t, currentLang } from '../i18n.js';
 
 export const CHARTS = ['victims-sex-age', 'victims-forms', 'trends', 'funnel', 'flows-reach', 'flows'];
@@ -55,6 +56,27 @@ export async function render(ctx) {
       h('span', {}, t(`charts.title.${name}`)), ' ',
       h('span', { class: 'hint' }, h('a', { href: src(name, 'svg'), download: `${name}.svg` }, 'SVG'), ' · ',
         h('a', { href: src(name, 'png'), download: `${name}.png` }, 'PNG')))));
+  // Publishing: the same charts, released with disclosure control, stored for #/published.
+  let publish = null;
+  if (canPublish) {
+    const status = h('p', { class: 'hint', 'aria-live': 'polite' });
+    const button = h('button', { type: 'submit' }, t('published.publish'));
+    publish = h('form', { class: 'form', 'data-publish': '' },
+      h('p', { class: 'hint' }, t('published.publish_hint', { from: String(from), to: String(to) })),
+      h('div', { class: 'actions' }, button), status);
+    publish.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      busy(publish, async () => {
+        try {
+          const r = await api.post('/api/v1/stats/dashboard/publish', { year_from: from, year_to: to });
+          status.replaceChildren(t('published.done', { n: String(r.images) }), ' ',
+            h('a', { href: '#/published' }, t('published.title')));
+        } catch (e) {
+          showError(publish, e);
+        }
+      });
+    });
+  }
   return page(t('dash.title'), h('p', { class: 'lead' }, t('dash.intro')), form,
-    h('div', { class: 'charts', 'data-released': released ? 'true' : 'false' }, ...figures));
+    h('div', { class: 'charts', 'data-released': released ? 'true' : 'false' }, ...figures), publish);
 }
