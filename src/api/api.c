@@ -1371,6 +1371,8 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/stats/federated", api_stats_federated, 0, "stats.read"},
     {HTTP_GET, "/api/v1/stats/figures", api_stats_figures, 0, "stats.read"},
     {HTTP_GET, "/api/v1/stats/report.pdf", api_stats_report_pdf, 0, "stats.publish"},
+    /* Issue 6, item 7: the questionnaire workbook (api_questionnaire.c); release=... needs stats.publish. */
+    {HTTP_GET, "/api/v1/stats/questionnaire.xlsx", api_stats_questionnaire, 0, "stats.read"},
     /* Part R: providers, referrals and break-the-glass. */
     {HTTP_GET, "/api/v1/providers", api_providers_search, 0, "referral.read"},
     {HTTP_POST, "/api/v1/providers", api_providers_create, JSON, "provider.manage"},

@@ -58,6 +58,8 @@ void api_stats_submissions(struct http_request *req, void *app);
 void api_stats_federated(struct http_request *req, void *app);
 void api_stats_figures(struct http_request *req, void *app);
 void api_stats_report_pdf(struct http_request *req, void *app);
+/* Issue 6, item 7: the questionnaire workbook (api_questionnaire.c). */
+void api_stats_questionnaire(struct http_request *req, void *app);
 
 /* The data-protection routes (api_protect.c). */
 void api_case_consent_get(struct http_request *req, void *app);
