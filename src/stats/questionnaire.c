@@ -18,6 +18,7 @@
 #define IND_VICTIMS "Detected trafficking victims"
 #define DIM_FORM "by form of exploitation"
 #define DIM_CITIZENSHIP "by citizenship"
+#define DIM_REPATRIATION "by country of repatriation"
 #define TOTAL "Total"
 #define ADULT "18 years or over"
 #define CHILD "0 to 17 years"
@@ -41,7 +42,11 @@ struct block {
     const char *indicator; /* the figures' indicator */
     struct cat cats[CATS_MAX];
     size_t ncats;
-    bool countries; /* victims by citizenship: the foreign countries are found in the figures */
+    /* Countries found in the figures (NULL: none): the categories of this dimension other than
+     * the fixed ones, by name, after the fixed categories; then the row `tail` (its id is the
+     * figures' category, e.g. "Unknown"). */
+    const char *countries;
+    struct cat tail;
 };
 
 #define Q "questionnaire."
@@ -49,7 +54,10 @@ struct block {
     {{"Female", Q "sex.female", TOTAL, TOTAL, "Female", TOTAL},                                                        \
      {"Male", Q "sex.male", TOTAL, TOTAL, "Male", TOTAL},                                                              \
      {"Unknown", Q "sex.unknown", REST, TOTAL, TOTAL, TOTAL}},                                                         \
-        3, false
+        3, NULL,                                                                                                       \
+    {                                                                                                                  \
+        0                                                                                                              \
+    }
 
 static const struct block offenders[] = {
     {"offenders.contact", Q "stage.contact", "Persons brought into formal contact", SEX_CATS(0)},
@@ -62,7 +70,10 @@ static const struct block offenders[] = {
      {"Forced labour", Q "form.labour", DIM_FORM, "Forced labour", TOTAL, TOTAL},                                      \
      {"Other forms of exploitation", Q "form.other", DIM_FORM, "Other forms of exploitation", TOTAL, TOTAL},           \
      {"Unknown", Q "unknown", DIM_FORM, UNKNOWN, TOTAL, TOTAL}},                                                       \
-        4, false
+        4, NULL,                                                                                                       \
+    {                                                                                                                  \
+        0                                                                                                              \
+    }
 
 static const struct block convicted[] = {
     {"convicted.citizenship",
@@ -72,7 +83,8 @@ static const struct block convicted[] = {
       {"Foreigners", Q "foreigners", DIM_CITIZENSHIP, "Foreigners", TOTAL, TOTAL},
       {"Unknown", Q "unknown", DIM_CITIZENSHIP, UNKNOWN, TOTAL, TOTAL}},
      3,
-     false},
+     NULL,
+     {0}},
     {"convicted.form", Q "by_form", "Persons convicted", FORM_CATS},
 };
 
@@ -87,7 +99,8 @@ static const struct block victims[] = {
       {"Other", Q "group.other", TOTAL, TOTAL, "Other", TOTAL},
       {"Unknown", Q "unknown", REST, TOTAL, TOTAL, TOTAL}},
      6,
-     false},
+     NULL,
+     {0}},
 };
 
 static const struct block forms[] = {{"victims.form", Q "by_form", IND_VICTIMS, FORM_CATS}};
@@ -98,7 +111,19 @@ static const struct block citizens[] = {
      IND_VICTIMS,
      {{"Nationals", Q "nationals", DIM_CITIZENSHIP, "Nationals", TOTAL, TOTAL}},
      1,
-     true},
+     DIM_CITIZENSHIP,
+     {UNKNOWN, Q "unknown", DIM_CITIZENSHIP, UNKNOWN, TOTAL, TOTAL}},
+};
+
+/* Nationals brought home, by the country they were exploited in ("Abroad": not recorded). */
+static const struct block repatriated[] = {
+    {"victims.repatriation",
+     Q "sheet.repatriation",
+     IND_VICTIMS,
+     {{0}},
+     0,
+     DIM_REPATRIATION,
+     {"Abroad", Q "abroad", DIM_REPATRIATION, "Abroad", TOTAL, TOTAL}},
 };
 
 struct sheet_def {
@@ -115,6 +140,7 @@ static const struct sheet_def sheets[] = {
     {Q "sheet.victims", Q "col.group", victims, ARRAY_LEN(victims), false},
     {Q "sheet.forms", Q "col.form", forms, ARRAY_LEN(forms), false},
     {Q "sheet.citizenship", Q "col.citizenship", citizens, ARRAY_LEN(citizens), false},
+    {Q "sheet.repatriation", Q "col.exploited_in", repatriated, ARRAY_LEN(repatriated), false},
 };
 
 struct qbuild {
@@ -196,14 +222,15 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The foreign countries among the victims' citizenships, sorted by their English name. */
-static void foreign_countries(struct qbuild *b, struct table *t)
+/* The countries of dimension bl->countries in the figures (other than the block's fixed
+ * categories and its tail), sorted by their English name. */
+static void countries_of(struct qbuild *b, const struct block *bl, struct table *t)
 {
     json_t *seen = json_object();
     const char *k;
     json_t *v;
     char prefix[128];
-    int pl = snprintf(prefix, sizeof prefix, "%s|%s|", IND_VICTIMS, DIM_CITIZENSHIP);
+    int pl = snprintf(prefix, sizeof prefix, "%s|%s|", bl->indicator, bl->countries);
     json_object_foreach(b->figures, k, v)
     {
         if (strncmp(k, prefix, (size_t)pl) != 0) {
@@ -212,7 +239,11 @@ static void foreign_countries(struct qbuild *b, struct table *t)
         const char *cat = k + pl, *bar = strchr(cat, '|');
         char name[256];
         snprintf(name, sizeof name, "%.*s", bar != NULL ? (int)(bar - cat) : 0, cat);
-        if (strcmp(name, "Nationals") != 0 && strcmp(name, UNKNOWN) != 0 && name[0] != '\0') {
+        bool fixed = name[0] == '\0' || strcmp(name, bl->tail.cat) == 0;
+        for (size_t c = 0; !fixed && c < bl->ncats; c++) {
+            fixed = strcmp(name, bl->cats[c].cat) == 0;
+        }
+        if (!fixed) {
             json_object_set_new(seen, name, json_true());
         }
     }
@@ -231,7 +262,7 @@ static void foreign_countries(struct qbuild *b, struct table *t)
         table_add(t, names[i], label != NULL ? label : names[i]);
         for (size_t y = 0; y < t->nyears; y++) {
             t->counts[(t->nrows - 1) * t->nyears + y] =
-                figure(b, IND_VICTIMS, DIM_CITIZENSHIP, names[i], TOTAL, TOTAL, b->q->year_from + (int)y);
+                figure(b, bl->indicator, bl->countries, names[i], TOTAL, TOTAL, b->q->year_from + (int)y);
         }
     }
     free(names);
@@ -262,12 +293,12 @@ static void table_of_block(struct qbuild *b, const struct block *bl, struct tabl
             t->counts[(t->nrows - 1) * t->nyears + y] = v;
         }
     }
-    if (bl->countries) {
-        foreign_countries(b, t);
-        table_add(t, "Unknown", L(b, Q "unknown"));
+    if (bl->countries != NULL) {
+        countries_of(b, bl, t);
+        table_add(t, bl->tail.id, L(b, bl->tail.key));
         for (size_t y = 0; y < t->nyears; y++) {
             t->counts[(t->nrows - 1) * t->nyears + y] =
-                figure(b, IND_VICTIMS, DIM_CITIZENSHIP, UNKNOWN, TOTAL, TOTAL, b->q->year_from + (int)y);
+                figure(b, bl->indicator, bl->tail.dim, bl->tail.cat, TOTAL, TOTAL, b->q->year_from + (int)y);
         }
     }
 }

@@ -9,7 +9,8 @@
  *   convicted  persons convicted by citizenship (nationals, foreigners) and by form;
  *   victims    detected victims by sex and age: women, men, girls, boys, other, unknown;
  *   forms      detected victims by form of exploitation (the Global Report's three groups);
- *   citizens   detected victims by citizenship (nationals, each foreign country).
+ *   citizens   detected victims by citizenship (nationals, each foreign country, unknown);
+ *   repatriated nationals brought home, by the country they were exploited in (year of travel).
  * Each table has its categories as rows, the years as columns, then a total column, and a total
  * row (the column's sum: a victim with several forms counts once in each form).
  *

@@ -28,10 +28,10 @@ async function bytes(client, p) {
 function assertWorkbook(body) {
     assert.equal(body.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004'); // a zip
     const names = body.toString('latin1');
-    for (const part of ['xl/workbook.xml', 'xl/worksheets/sheet6.xml', 'xl/sharedStrings.xml']) {
+    for (const part of ['xl/workbook.xml', 'xl/worksheets/sheet7.xml', 'xl/sharedStrings.xml']) {
         assert.ok(names.includes(part), part);
     }
-    assert.ok(!names.includes('xl/worksheets/sheet7.xml')); // a cover and five sections
+    assert.ok(!names.includes('xl/worksheets/sheet8.xml')); // a cover and six sections
 }
 
 eachEngine((engine) => {
@@ -72,7 +72,7 @@ eachEngine((engine) => {
             assertWorkbook(r.body);
             const list = await analyst.get('/api/v1/stats/releases?dataset=questionnaire');
             assert.equal(list.status, 200, list.text);
-            assert.equal(list.json.releases.length, 8); // one release per table
+            assert.equal(list.json.releases.length, 9); // one release per table
             assert.ok(list.json.releases.every((x) => x.method === 'suppress' && x.inputs.country === 'NGA'));
         });
         it('bad parameters name their field', async () => {

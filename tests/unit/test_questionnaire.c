@@ -16,6 +16,7 @@
 #include "i18n/i18n.h"
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
+#include "referral/legal.h"
 #include "stats/questionnaire.h"
 #include "stats/release.h"
 #include "testlib.h"
@@ -236,6 +237,35 @@ static void add_case(struct test_env *t, int64_t agency, const char *gender, con
     case_record_clear(&in);
 }
 
+/* A national exploited in the United Kingdom and brought home: a completed return in 2024. */
+static void add_repatriated(struct test_env *t, int64_t agency)
+{
+    struct case_record in;
+    case_record_init(&in);
+    in.agency_id = agency;
+    assert_int_equal(case_value_parse(&in, CASE_F_gender, "Feminine"), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_age, "24"), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, "NGA"), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_country, "GBR"), STATUS_OK);
+    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, "2023"), STATUS_OK);
+    struct case_record *out = NULL;
+    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
+    int64_t cid = out->id;
+    case_record_free(out);
+    case_record_clear(&in);
+    json_t *j = json_pack("{ssss}", "destination", "NGA", "risk_level", "low");
+    json_t *res = NULL;
+    assert_int_equal(legal_add(&t->ctx, LEGAL_RETURN, cid, 0, j, &res), STATUS_OK);
+    json_decref(j);
+    int64_t rid = json_integer_value(json_object_get(res, "id"));
+    json_decref(res);
+    j = json_pack("{sssbss}", "status", "completed", "consent_confirmed", 1, "travel_date", "2024-09-01");
+    res = NULL;
+    assert_int_equal(legal_update(&t->ctx, LEGAL_RETURN, cid, rid, 1, j, &res), STATUS_OK);
+    json_decref(j);
+    json_decref(res);
+}
+
 static json_t *obj(const char *text)
 {
     json_error_t e;
@@ -281,6 +311,7 @@ static int setup(void **state)
     add_case(&w->t, ag, "Feminine", "15", "ForcedLabour", "BEN");
     add_case(&w->t, ag, "Masculine", "40", "ForcedLabour", "NGA"); /* a man */
     add_proceedings(&w->t, ag);
+    add_repatriated(&w->t, ag); /* registered in 2023: a woman, a national, in 2023 */
     assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
     *state = w;
     return 0;
@@ -343,16 +374,30 @@ static void test_questionnaire_exact(void **state)
                 {"Other", "0"}, {"Unknown", "0"}, {"Total", "10"}};
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
         r = find_row(v, 0, want[i].label, 1);
-        assert_int_equal(r, 2 + (int64_t)i); /* the layout: one row per category, in order */
-        assert_string_equal(cell(v, r, 1), "0");
+        assert_int_equal(r, 2 + (int64_t)i);             /* the layout: one row per category, in order */
+        bool woman = i == 0 || i == ARRAY_LEN(want) - 1; /* the repatriated woman, registered in 2023 */
+        assert_string_equal(cell(v, r, 1), woman ? "1" : "0");
         assert_string_equal(cell(v, r, 2), want[i].y2024);
-        assert_string_equal(cell(v, r, 3), want[i].y2024);
+        char total[16];
+        snprintf(total, sizeof total, "%d", atoi(want[i].y2024) + (woman ? 1 : 0));
+        assert_string_equal(cell(v, r, 3), total);
     }
     json_decref(v);
 
     v = sheet_of(data, len, "Victims by citizenship", NULL);
     assert_string_equal(cell(v, find_row(v, 0, "Nationals", 1), 2), "8");
     assert_string_equal(cell(v, find_row(v, 0, "Benin", 1), 2), "2");
+    assert_true(find_row(v, 0, "Benin", 1) < find_row(v, 0, "Unknown", 1));
+    json_decref(v);
+    /* Nationals brought home by country of exploitation (year of travel). */
+    v = sheet_of(data, len, "Repatriated victims", NULL);
+    assert_string_equal(cell(v, 1, 0), "Country of exploitation (nationals brought home)");
+    assert_string_equal(cell(v, 2, 0), "United Kingdom");
+    assert_string_equal(cell(v, 2, 1), "0");
+    assert_string_equal(cell(v, 2, 2), "1");
+    assert_string_equal(cell(v, 3, 0), "Abroad (country not recorded)");
+    assert_string_equal(cell(v, 4, 0), "Total");
+    assert_string_equal(cell(v, 4, 3), "1");
     json_decref(v);
     v = sheet_of(data, len, "Victims by form", NULL);
     assert_string_equal(cell(v, find_row(v, 0, "Sexual exploitation", 1), 2), "7");
@@ -408,12 +453,13 @@ static void test_questionnaire_release_arabic(void **state)
     assert_int_equal(build(w, w->analyst, "ar", "suppress", &data, &len, &rel), STATUS_DENIED);
     assert_null(data);
     assert_int_equal(build(w, w->coord, "ar", "suppress", &data, &len, &rel), STATUS_OK);
-    assert_int_equal(json_array_size(rel), 8); /* one release per table */
+    assert_int_equal(json_array_size(rel), 9); /* one release per table */
     json_decref(rel);
 
-    static const char *const keys[] = {"questionnaire.sheet.cover",     "questionnaire.sheet.offenders",
-                                       "questionnaire.sheet.convicted", "questionnaire.sheet.victims",
-                                       "questionnaire.sheet.forms",     "questionnaire.sheet.citizenship"};
+    static const char *const keys[] = {"questionnaire.sheet.cover",       "questionnaire.sheet.offenders",
+                                       "questionnaire.sheet.convicted",   "questionnaire.sheet.victims",
+                                       "questionnaire.sheet.forms",       "questionnaire.sheet.citizenship",
+                                       "questionnaire.sheet.repatriation"};
     for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
         bool rtl = false;
         const char *name = i18n_get("ar", keys[k]);
@@ -442,7 +488,7 @@ static void test_questionnaire_release_arabic(void **state)
     store_tx_begin(w->t.store, STORE_TX_WRITE);
     assert_int_equal(stats_releases_list(&w->t.ctx, QUESTIONNAIRE_DATASET, 100, &list), STATUS_OK);
     assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
-    assert_int_equal(json_array_size(list), 8);
+    assert_int_equal(json_array_size(list), 9);
     json_decref(list);
 }
 
