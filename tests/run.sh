@@ -128,12 +128,12 @@ else
     add "layering (platform headers)" 0 1
     note "    only store, vault and http may include sqlite3.h, libpq-fe.h, sodium.h, microhttpd.h: $layer_hits"
 fi
-xlsx_hits=$(grep -rlE '#include[[:space:]]*[<"](zip|expat)\.h[>"]' src 2>/dev/null | grep -v '^src/xlsx/')
+xlsx_hits=$(grep -rlE '#include[[:space:]]*[<"](zip|expat|xlsxwriter)\.h[>"]' src 2>/dev/null | grep -v '^src/xlsx/')
 if [ -z "$xlsx_hits" ]; then
-    add "layering (zip.h and expat.h only in src/xlsx)" 1 0
+    add "layering (zip.h, expat.h and xlsxwriter.h only in src/xlsx)" 1 0
 else
-    add "layering (zip.h and expat.h only in src/xlsx)" 0 1
-    note "    only src/xlsx may include zip.h and expat.h: $xlsx_hits"
+    add "layering (zip.h, expat.h and xlsxwriter.h only in src/xlsx)" 0 1
+    note "    only src/xlsx may include zip.h, expat.h and xlsxwriter.h: $xlsx_hits"
 fi
 
 note "unit and store suites (release build):"

@@ -1375,6 +1375,8 @@ const struct http_route api_routes[] = {
     {HTTP_DELETE, "/api/v1/stats/dashboard", api_stats_dashboard_unpublish, 0, "stats.publish"},
     {HTTP_GET, "/api/v1/public/stats/dashboard", api_public_dashboard, PUB, NULL},
     {HTTP_GET, "/api/v1/public/stats/dashboard/{lang}/{chart}", api_public_dashboard_image, PUB, NULL},
+    /* Issue 6, item 7: the questionnaire workbook (api_questionnaire.c); release=... needs stats.publish. */
+    {HTTP_GET, "/api/v1/stats/questionnaire.xlsx", api_stats_questionnaire, 0, "stats.read"},
     /* Part R: providers, referrals and break-the-glass. */
     {HTTP_GET, "/api/v1/providers", api_providers_search, 0, "referral.read"},
     {HTTP_POST, "/api/v1/providers", api_providers_create, JSON, "provider.manage"},

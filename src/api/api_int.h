@@ -62,6 +62,8 @@ void api_stats_dashboard_publish(struct http_request *req, void *app);
 void api_stats_dashboard_unpublish(struct http_request *req, void *app);
 void api_public_dashboard(struct http_request *req, void *app);
 void api_public_dashboard_image(struct http_request *req, void *app);
+/* Issue 6, item 7: the questionnaire workbook (api_questionnaire.c). */
+void api_stats_questionnaire(struct http_request *req, void *app);
 
 /* The data-protection routes (api_protect.c). */
 void api_case_consent_get(struct http_request *req, void *app);

@@ -3135,6 +3135,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_glotip_table,
     /* issue 6, item 7: the report's charts */
     &cli_charts_table,
+    /* issue 6, item 7: the questionnaire workbook (xlsx) */
+    &cli_questionnaire_table,
 };
 
 static void usage_all(FILE *f)

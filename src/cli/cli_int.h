@@ -105,6 +105,7 @@ extern const struct cli_table cli_caselaw_table;    /* issue 5 part J3: cli_case
 extern const struct cli_table cli_geo_table;        /* issue 6, part S1: cli_geo.c (regions, population, flows) */
 /* Issue 6 item 4, disclosure control: cli_stats.c (stats budget, stats releases) and the --release helpers. */
 extern const struct cli_table cli_stats_table;
+extern const struct cli_table cli_questionnaire_table; /* issue 6, item 7: cli_questionnaire.c */
 struct stats_release_spec;
 /* The spec from --release, --epsilon, --threshold (the command's table must hold all three);
  * *wanted false without --release. */

@@ -160,6 +160,13 @@ _Static_assert(SCREENING_ANSWERS_BYTES_MAX + 64 <= VAULT_SEALED_BYTES_MAX, "the 
 #define XLSX_COLUMNS_MAX 512                        /* cells in one row (column XS); GLOTIP has 13 */
 #define XLSX_CELL_BYTES_MAX (32767 * 4)             /* Excel's 32,767 characters, each up to 4 UTF-8 bytes */
 #define XLSX_SHARED_STRINGS_MAX 2000000             /* distinct strings in sharedStrings.xml */
+/* .xlsx writing (src/xlsx/xlsx_write, over libxlsxwriter). */
+#define XLSX_WRITE_SHEETS_MAX 64                /* worksheets in one workbook */
+#define XLSX_SHEET_NAME_CHARS_MAX 31            /* Excel's limit on a sheet name, in characters */
+#define XLSX_WRITE_TEXT_CHARS_MAX 32767         /* Excel's limit on one cell's text, in characters */
+#define XLSX_WRITE_INT_MAX 9007199254740992LL   /* 2^53: integers written exactly (cells are doubles) */
+#define XLSX_WRITE_WIDTH_MAX 255.0              /* a column's width in characters (Excel's limit) */
+#define XLSX_WRITE_BYTES_MAX (64 * 1024 * 1024) /* a workbook built in memory */
 
 /* GLOTIP import (src/stats/glotip). */
 #define GLOTIP_ROWS_MAX 1000000          /* data rows of one file (the 2025 file has 58,769) */

@@ -44,6 +44,7 @@ struct xr {
     size_t ncells;
     xlsx_row_fn fn;
     void *ctx;
+    struct xlsx_sheet_info *info; /* NULL: not asked */
 };
 
 static const char *local_name(const char *name)
@@ -152,7 +153,10 @@ static void on_start(void *ud, const char *name, const char **atts)
         }
         break;
     case PART_SHEET:
-        if (strcmp(n, "row") == 0) {
+        if (strcmp(n, "sheetView") == 0 && x->info != NULL) {
+            const char *rtl = attr(atts, "rightToLeft");
+            x->info->right_to_left = rtl != NULL && (strcmp(rtl, "1") == 0 || strcmp(rtl, "true") == 0);
+        } else if (strcmp(n, "row") == 0) {
             const char *r = attr(atts, "r");
             int64_t num = x->row_number + 1;
             if (r != NULL) {
@@ -381,11 +385,15 @@ static enum status parse_part(struct xr *x, zip_t *z, const char *name, enum par
     return st;
 }
 
-static enum status read_zip(zip_t *z, const char *sheet, xlsx_row_fn fn, void *ctx)
+static enum status read_zip(zip_t *z, const char *sheet, xlsx_row_fn fn, void *ctx, struct xlsx_sheet_info *info)
 {
     struct xr x;
     memset(&x, 0, sizeof x);
     x.sheet_want = sheet;
+    x.info = info;
+    if (info != NULL) {
+        memset(info, 0, sizeof *info);
+    }
     x.fn = fn;
     x.ctx = ctx;
     enum status st = parse_part(&x, z, "xl/workbook.xml", PART_WORKBOOK, XLSX_SMALL_PART_BYTES_MAX);
@@ -448,12 +456,13 @@ enum status xlsx_read_file(const char *path, const char *sheet, xlsx_row_fn fn, 
         zip_error_fini(&e);
         return st;
     }
-    enum status st = read_zip(z, sheet, fn, ctx);
+    enum status st = read_zip(z, sheet, fn, ctx, NULL);
     zip_discard(z);
     return st;
 }
 
-enum status xlsx_read_mem(const void *data, size_t len, const char *sheet, xlsx_row_fn fn, void *ctx)
+enum status xlsx_read_mem_info(const void *data, size_t len, const char *sheet, xlsx_row_fn fn, void *ctx,
+                               struct xlsx_sheet_info *info)
 {
     zip_error_t e;
     zip_error_init(&e);
@@ -470,7 +479,12 @@ enum status xlsx_read_mem(const void *data, size_t len, const char *sheet, xlsx_
         return st;
     }
     zip_error_fini(&e);
-    enum status st = read_zip(z, sheet, fn, ctx);
+    enum status st = read_zip(z, sheet, fn, ctx, info);
     zip_discard(z); /* frees src */
     return st;
+}
+
+enum status xlsx_read_mem(const void *data, size_t len, const char *sheet, xlsx_row_fn fn, void *ctx)
+{
+    return xlsx_read_mem_info(data, len, sheet, fn, ctx, NULL);
 }

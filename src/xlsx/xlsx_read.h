@@ -10,6 +10,7 @@
 #ifndef CTIS_XLSX_XLSX_READ_H
 #define CTIS_XLSX_XLSX_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,13 @@ typedef enum status (*xlsx_row_fn)(void *ctx, int64_t row_number, const char *co
 enum status xlsx_read_file(const char *path, const char *sheet, xlsx_row_fn fn, void *ctx);
 /* The same from bytes in memory (borrowed for the call). */
 enum status xlsx_read_mem(const void *data, size_t len, const char *sheet, xlsx_row_fn fn, void *ctx);
+/* What the worksheet's view says (for xlsx_read_mem_info). */
+struct xlsx_sheet_info {
+    bool right_to_left; /* <sheetView rightToLeft="1">: the sheet reads from the right */
+};
+/* xlsx_read_mem, and *info filled from the worksheet's view (info may be NULL). */
+enum status xlsx_read_mem_info(const void *data, size_t len, const char *sheet, xlsx_row_fn fn, void *ctx,
+                               struct xlsx_sheet_info *info);
 /* Column letters ("A", "AB") of a reference ("AB12") to a column index from 0; -1 when the
  * reference has no letters or its column passes XLSX_COLUMNS_MAX. */
 int64_t xlsx_column_index(const char *ref);

@@ -1369,3 +1369,50 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 6, item 7: the questionnaire workbook. Exact figures for stats.read; a release
+// (release=suppress) for stats.publish only.
+const QUESTIONNAIRE_TABLE = [
+    ['caseworker', 'own', 403, 403],
+    ['case_supervisor', 'agency', 403, 403],
+    ['investigator', 'agency', 403, 403],
+    ['prosecutor', 'agency', 403, 403],
+    ['court_clerk', 'agency', 403, 403],
+    ['analyst', 'all', 200, 403],
+    ['national_coordinator', 'all', 200, 200],
+    ['fund_manager', 'all', 200, 403],
+    ['trustee', 'all', 200, 403],
+    ['auditor', 'all', 403, 403],
+    ['administrator', 'agency', 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            QUESTIONNAIRE_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `q${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('questionnaire workbook × roles (issue 6, item 7)', () => {
+        const q = '/api/v1/stats/questionnaire.xlsx?country=NGA&from_year=2024&to_year=2025';
+        QUESTIONNAIRE_TABLE.forEach(([role, scope, exact, released], i) => {
+            it(`${role} (scope ${scope}): exact ${exact}, released ${released}`, async () => {
+                const c = clients.get(i);
+                const got = {
+                    exact: (await c.get(q)).status,
+                    released: (await c.get(`${q}&release=suppress`)).status,
+                };
+                assert.deepEqual(got, { exact, released });
+            });
+        });
+    });
+});

@@ -2,9 +2,11 @@
 // above the reporting threshold), the shares by reach (of all victims with both countries known,
 // small pairs included), the main destinations per origin region and the rates per 100,000
 // (SDG 16.2.2) where the population is known. Filters: from, to, threshold (in the hash query).
+// Below, the questionnaire workbook (issue 6, item 7): a download link to
+// /api/v1/stats/questionnaire.xlsx for a country, years, language and exact or released figures.
 import { api } from '../api.js';
 import { h, field, page, table, errorBlock, formValues } from '../dom.js';
-import { t, currentLang } from '../i18n.js';
+import { t, currentLang, LANGS, LANG_NAMES } from '../i18n.js';
 
 const REACHES = ['domestic', 'subregional', 'intraregional', 'transregional'];
 
@@ -21,6 +23,37 @@ function num(x, digits = 0) {
 }
 
 const code = (c) => h('span', { dir: 'ltr', translate: 'no' }, c);
+
+// The questionnaire workbook: the link follows the form (the session cookie goes along).
+function questionnaireSection() {
+  const year = new Date().getFullYear();
+  const link = h('a', { class: 'button', 'data-questionnaire': '' }, t('questionnaire.web.download'));
+  const form = h('form', { class: 'form filters', 'aria-label': t('questionnaire.web.heading'), 'data-questionnaire-form': '' },
+    field({ name: 'country', label: t('questionnaire.web.country'), value: '', attrs: { maxlength: '3', dir: 'ltr', autocomplete: 'off' } }),
+    field({ name: 'from_year', label: t('questionnaire.web.from_year'), type: 'number', value: String(year - 1),
+      attrs: { min: '1900', max: '9999' } }),
+    field({ name: 'to_year', label: t('questionnaire.web.to_year'), type: 'number', value: String(year),
+      attrs: { min: '1900', max: '9999' } }),
+    field({ name: 'lang', label: t('questionnaire.web.lang'), value: currentLang(),
+      options: LANGS.map((c) => ({ value: c, label: LANG_NAMES[c] })) }),
+    field({ name: 'release', label: t('questionnaire.web.release'), value: '',
+      options: [{ value: '', label: t('questionnaire.web.exact') }, { value: 'suppress', label: t('questionnaire.web.suppress') }] }),
+    h('div', { class: 'actions' }, link));
+  const update = () => {
+    const v = formValues(form);
+    const q = new URLSearchParams({ country: (v.country || '').toUpperCase(), from_year: v.from_year || '', to_year: v.to_year || '', lang: v.lang || 'en' });
+    if (v.release) q.set('release', v.release);
+    link.setAttribute('href', `/api/v1/stats/questionnaire.xlsx?${q}`);
+    link.setAttribute('download', `questionnaire-${q.get('country')}-${q.get('from_year')}-${q.get('to_year')}.xlsx`);
+  };
+  form.addEventListener('input', update);
+  form.addEventListener('change', update);
+  form.addEventListener('submit', (ev) => ev.preventDefault());
+  update();
+  return h('section', { 'aria-labelledby': 'questionnaire-heading' },
+    h('h2', { id: 'questionnaire-heading' }, t('questionnaire.web.heading')),
+    h('p', { class: 'hint' }, t('questionnaire.web.intro')), form);
+}
 
 export async function render(ctx) {
   const from = ctx.query.get('from') || '';
@@ -86,5 +119,5 @@ export async function render(ctx) {
   } catch (e) {
     box.replaceChildren(errorBlock(e));
   }
-  return page(t('flows.title'), h('p', { class: 'lead' }, t('flows.intro')), form, box);
+  return page(t('flows.title'), h('p', { class: 'lead' }, t('flows.intro')), form, box, questionnaireSection());
 }
