@@ -200,6 +200,23 @@ static double nice_step(double max, int most)
     return step < 1 ? 1 : step; /* counts: whole ticks */
 }
 
+/* The title on top and the note at the bottom, from the start side; top and bottom move in. */
+static void title_and_note(struct pen *p, double x, double w, double *top, double *bottom)
+{
+    const struct chart *c = p->c;
+    cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+    if (c->title != NULL) {
+        text_at(p, c->title, c->rtl ? x + w : x, *top, SIZE_TITLE, true, w, c->rtl ? 1 : 0, 0);
+        *top += SIZE_TITLE * 1.6 + PAD;
+    }
+    if (c->note != NULL) {
+        cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+        *bottom -= SIZE_NOTE * 1.5;
+        text_at(p, c->note, c->rtl ? x + w : x, *bottom, SIZE_NOTE, false, w, c->rtl ? 1 : 0, 0);
+        *bottom -= PAD / 2;
+    }
+}
+
 /* The axis charts. */
 
 static double cat_total(const struct chart *c, size_t i)
@@ -216,17 +233,7 @@ static void draw_axes_chart(struct pen *p, double x, double y, double w, double 
     const struct chart *c = p->c;
     cairo_t *cr = p->cr;
     double top = y, bottom = y + h;
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    if (c->title != NULL) {
-        text_at(p, c->title, c->rtl ? x + w : x, top, SIZE_TITLE, true, w, c->rtl ? 1 : 0, 0);
-        top += SIZE_TITLE * 1.6 + PAD;
-    }
-    if (c->note != NULL) {
-        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        bottom -= SIZE_NOTE * 1.5;
-        text_at(p, c->note, c->rtl ? x + w : x, bottom, SIZE_NOTE, false, w, c->rtl ? 1 : 0, 0);
-        bottom -= PAD / 2;
-    }
+    title_and_note(p, x, w, &top, &bottom);
     /* The legend: one row of swatches and names. */
     if (c->nseries > 1) {
         bottom -= SIZE_LABEL * 1.5;
@@ -410,17 +417,7 @@ static void draw_flows(struct pen *p, double x, double y, double w, double h)
     const struct chart *c = p->c;
     cairo_t *cr = p->cr;
     double top = y, bottom = y + h;
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    if (c->title != NULL) {
-        text_at(p, c->title, c->rtl ? x + w : x, top, SIZE_TITLE, true, w, c->rtl ? 1 : 0, 0);
-        top += SIZE_TITLE * 1.6 + PAD;
-    }
-    if (c->note != NULL) {
-        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        bottom -= SIZE_NOTE * 1.5;
-        text_at(p, c->note, c->rtl ? x + w : x, bottom, SIZE_NOTE, false, w, c->rtl ? 1 : 0, 0);
-        bottom -= PAD / 2;
-    }
+    title_and_note(p, x, w, &top, &bottom);
     struct node *from = calloc(c->nflows, sizeof *from), *to = calloc(c->nflows, sizeof *to);
     if (from == NULL || to == NULL) {
         free(from);

@@ -20,7 +20,8 @@ enum status stats_dashboard_publish(const struct auth_ctx *ctx, int year_from, i
     enum status st = auth_check(ctx, "stats.publish", NULL, AUTH_FG_NONE, true, "publish dashboard");
     if (st == STATUS_OK && (year_from < 1900 || year_from > 9999)) {
         st = err_set_field(STATUS_INVALID, "year_from", "year_from: a year");
-    } else if (st == STATUS_OK && (year_to < year_from || year_to > 9999 || year_to - year_from >= STATS_CHART_YEARS_MAX)) {
+    } else if (st == STATUS_OK &&
+               (year_to < year_from || year_to > 9999 || year_to - year_from >= STATS_CHART_YEARS_MAX)) {
         st = err_set_field(STATUS_INVALID, "year_to", "year_to: a year, not before year_from, at most %d years",
                            STATS_CHART_YEARS_MAX);
     }

@@ -17,6 +17,7 @@
 #include "stats/charts.h"
 #include "stats/regions.h"
 #include "stats/release.h"
+#include "testdata.h"
 #include "testlib.h"
 
 struct fix {
@@ -25,50 +26,12 @@ struct fix {
     int64_t analyst;
 };
 
-static void add_case(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
-                     const char *year, const char *citizenship, const char *where)
-{
-    struct case_record in;
-    case_record_init(&in);
-    in.agency_id = agency;
-    assert_int_equal(case_value_parse(&in, CASE_F_gender, gender), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_age, age), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_types, forms), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, year), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, citizenship), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_country, where), STATUS_OK);
-    struct case_record *out = NULL;
-    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
-    case_record_free(out);
-    case_record_clear(&in);
-}
-
-static json_t *obj(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, 0, &e);
-    assert_non_null(j);
-    return j;
-}
-
 /* Two offenders: one contacted, prosecuted and convicted in 2024, one only contacted in 2024. */
 static void add_proceedings(struct test_env *t, int64_t agency)
 {
-    struct investigation_input in = {
-        .reference = "PF/2024/1", .opened = "2024-01-10", .country = "NGA", .agency_id = agency};
     int64_t inv = 0, off = 0, sus = 0, ch = 0;
-    assert_int_equal(investigation_create(&t->ctx, &in, &inv), STATUS_OK);
-    json_t *o = obj("{\"article_code\":\"s.13\",\"form\":\"forced_labour\"}");
-    assert_int_equal(justice_offence_add(&t->ctx, inv, o, &off), STATUS_OK);
-    json_decref(o);
-    o = obj("{\"kind\":\"natural\",\"sex\":\"male\",\"age\":41,\"citizenship\":\"BEN\"}");
-    assert_int_equal(justice_suspect_add(&t->ctx, inv, o, &sus), STATUS_OK);
-    json_decref(o);
-    o = json_pack("{sIsIssssssss}", "suspect_id", (json_int_t)sus, "offence_id", (json_int_t)off, "contacted",
-                  "2024-02-01", "prosecuted", "2024-03-01", "outcome", "convicted", "decided", "2024-06-01");
-    assert_int_equal(justice_charge_add(&t->ctx, inv, o, &ch), STATUS_OK);
-    json_decref(o);
-    o = obj("{\"kind\":\"natural\",\"sex\":\"female\",\"age\":35,\"citizenship\":\"NGA\"}");
+    test_convicted(t, agency, &inv, &off);
+    json_t *o = test_json("{\"kind\":\"natural\",\"sex\":\"female\",\"age\":35,\"citizenship\":\"NGA\"}");
     assert_int_equal(justice_suspect_add(&t->ctx, inv, o, &sus), STATUS_OK);
     json_decref(o);
     o = json_pack("{sIsIss}", "suspect_id", (json_int_t)sus, "offence_id", (json_int_t)off, "contacted", "2024-04-01");
@@ -88,10 +51,10 @@ static int setup(void **state)
     /* 2024: 3 women (sexual exploitation) and 1 girl (forced labour), all Nigerians exploited in
      * Nigeria; 2023: 1 man (forced labour) from Benin exploited in Nigeria. */
     for (int i = 0; i < 3; i++) {
-        add_case(&f->t, f->agency, "Feminine", "30", "SexualExploitation", "2024", "NGA", "NGA");
+        test_case_add(&f->t, f->agency, "Feminine", "30", "SexualExploitation", "NGA", "NGA", "2024");
     }
-    add_case(&f->t, f->agency, "Feminine", "16", "ForcedLabour", "2024", "NGA", "NGA");
-    add_case(&f->t, f->agency, "Masculine", "40", "ForcedLabour", "2023", "BEN", "NGA");
+    test_case_add(&f->t, f->agency, "Feminine", "16", "ForcedLabour", "NGA", "NGA", "2024");
+    test_case_add(&f->t, f->agency, "Masculine", "40", "ForcedLabour", "BEN", "NGA", "2023");
     add_proceedings(&f->t, f->agency);
     assert_int_equal(store_tx_commit(f->t.store), STATUS_OK);
     *state = f;

@@ -19,6 +19,7 @@
 #include "referral/legal.h"
 #include "stats/questionnaire.h"
 #include "stats/release.h"
+#include "testdata.h"
 #include "testlib.h"
 #include "util/limits.h"
 #include "xlsx/xlsx_read.h"
@@ -220,79 +221,6 @@ static void test_write_refusals(void **state)
 
 /* ---------- the questionnaire ---------- */
 
-static void add_case(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
-                     const char *citizenship)
-{
-    struct case_record in;
-    case_record_init(&in);
-    in.agency_id = agency;
-    assert_int_equal(case_value_parse(&in, CASE_F_gender, gender), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_age, age), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_types, forms), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, citizenship), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, "2024"), STATUS_OK);
-    struct case_record *out = NULL;
-    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
-    case_record_free(out);
-    case_record_clear(&in);
-}
-
-/* A national exploited in the United Kingdom and brought home: a completed return in 2024. */
-static void add_repatriated(struct test_env *t, int64_t agency)
-{
-    struct case_record in;
-    case_record_init(&in);
-    in.agency_id = agency;
-    assert_int_equal(case_value_parse(&in, CASE_F_gender, "Feminine"), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_age, "24"), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, "NGA"), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_country, "GBR"), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, "2023"), STATUS_OK);
-    struct case_record *out = NULL;
-    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
-    int64_t cid = out->id;
-    case_record_free(out);
-    case_record_clear(&in);
-    json_t *j = json_pack("{ssss}", "destination", "NGA", "risk_level", "low");
-    json_t *res = NULL;
-    assert_int_equal(legal_add(&t->ctx, LEGAL_RETURN, cid, 0, j, &res), STATUS_OK);
-    json_decref(j);
-    int64_t rid = json_integer_value(json_object_get(res, "id"));
-    json_decref(res);
-    j = json_pack("{sssbss}", "status", "completed", "consent_confirmed", 1, "travel_date", "2024-09-01");
-    res = NULL;
-    assert_int_equal(legal_update(&t->ctx, LEGAL_RETURN, cid, rid, 1, j, &res), STATUS_OK);
-    json_decref(j);
-    json_decref(res);
-}
-
-static json_t *obj(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, 0, &e);
-    assert_non_null(j);
-    return j;
-}
-
-/* One convicted offender: a man, from Benin, forced labour, decided in 2024. */
-static void add_proceedings(struct test_env *t, int64_t agency)
-{
-    struct investigation_input in = {
-        .reference = "PF/2024/1", .opened = "2024-01-10", .country = "NGA", .agency_id = agency};
-    int64_t inv = 0, off = 0, sus = 0, ch = 0;
-    assert_int_equal(investigation_create(&t->ctx, &in, &inv), STATUS_OK);
-    json_t *o = obj("{\"article_code\":\"s.13\",\"form\":\"forced_labour\"}");
-    assert_int_equal(justice_offence_add(&t->ctx, inv, o, &off), STATUS_OK);
-    json_decref(o);
-    o = obj("{\"kind\":\"natural\",\"sex\":\"male\",\"age\":41,\"citizenship\":\"BEN\"}");
-    assert_int_equal(justice_suspect_add(&t->ctx, inv, o, &sus), STATUS_OK);
-    json_decref(o);
-    o = json_pack("{sIsIssssssss}", "suspect_id", (json_int_t)sus, "offence_id", (json_int_t)off, "contacted",
-                  "2024-02-01", "prosecuted", "2024-03-01", "outcome", "convicted", "decided", "2024-06-01");
-    assert_int_equal(justice_charge_add(&t->ctx, inv, o, &ch), STATUS_OK);
-    json_decref(o);
-}
-
 static int setup(void **state)
 {
     assert_int_equal(i18n_init(), STATUS_OK);
@@ -305,13 +233,13 @@ static int setup(void **state)
     w->worker = test_user(&w->t, "worker", ag, "caseworker", "agency");
     store_tx_begin(w->t.store, STORE_TX_WRITE);
     for (int i = 0; i < 7; i++) {
-        add_case(&w->t, ag, "Feminine", "30", "SexualExploitation", "NGA"); /* women, nationals */
+        test_case_add(&w->t, ag, "Feminine", "30", "SexualExploitation", "NGA", NULL, "2024"); /* women, nationals */
     }
-    add_case(&w->t, ag, "Feminine", "16", "ForcedLabour", "BEN"); /* girls, Benin */
-    add_case(&w->t, ag, "Feminine", "15", "ForcedLabour", "BEN");
-    add_case(&w->t, ag, "Masculine", "40", "ForcedLabour", "NGA"); /* a man */
-    add_proceedings(&w->t, ag);
-    add_repatriated(&w->t, ag); /* registered in 2023: a woman, a national, in 2023 */
+    test_case_add(&w->t, ag, "Feminine", "16", "ForcedLabour", "BEN", NULL, "2024"); /* girls, Benin */
+    test_case_add(&w->t, ag, "Feminine", "15", "ForcedLabour", "BEN", NULL, "2024");
+    test_case_add(&w->t, ag, "Masculine", "40", "ForcedLabour", "NGA", NULL, "2024"); /* a man */
+    test_convicted(&w->t, ag, NULL, NULL);
+    test_repatriated(&w->t, ag, "2023", NULL); /* registered in 2023: a woman, a national, in 2023 */
     assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
     *state = w;
     return 0;

@@ -22,6 +22,7 @@
 #include "pdf/pdf.h"
 #include "stats/release.h"
 #include "stats/report.h"
+#include "testdata.h"
 #include "testlib.h"
 #include "util/buf.h"
 
@@ -29,24 +30,6 @@ struct world {
     struct test_env t;
     int64_t agency, coord, analyst;
 };
-
-static void add_case(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
-                     const char *citizenship, const char *country, const char *year)
-{
-    struct case_record in;
-    case_record_init(&in);
-    in.agency_id = agency;
-    assert_int_equal(case_value_parse(&in, CASE_F_gender, gender), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_age, age), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_types, forms), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, citizenship), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_country, country), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, year), STATUS_OK);
-    struct case_record *out = NULL;
-    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
-    case_record_free(out);
-    case_record_clear(&in);
-}
 
 static int setup(void **state)
 {
@@ -60,8 +43,9 @@ static int setup(void **state)
     store_tx_begin(w->t.store, STORE_TX_WRITE);
     for (int i = 0; i < 40; i++) {
         const char *year = i % 2 ? "2024" : "2025";
-        add_case(&w->t, w->agency, i % 3 ? "Feminine" : "Masculine", i % 4 ? "30" : "15",
-                 i % 5 ? "SexualExploitation" : "ForcedLabour", i % 6 ? "NGA" : "BEN", i % 7 ? "NGA" : "GBR", year);
+        test_case_add(&w->t, w->agency, i % 3 ? "Feminine" : "Masculine", i % 4 ? "30" : "15",
+                      i % 5 ? "SexualExploitation" : "ForcedLabour", i % 6 ? "NGA" : "BEN", i % 7 ? "NGA" : "GBR",
+                      year);
     }
     assert_int_equal(store_tx_commit(w->t.store), STATUS_OK);
     *state = w;

@@ -15,92 +15,12 @@
 #include "justice/proceedings.h"
 #include "referral/legal.h"
 #include "stats/submission.h"
+#include "testdata.h"
 #include "testlib.h"
 
 struct world {
     struct test_env nga, gha, region;
 };
-
-static int64_t add_case_in(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
-                           const char *citizenship, const char *exploited_in)
-{
-    struct case_record in;
-    case_record_init(&in);
-    in.agency_id = agency;
-    assert_int_equal(case_value_parse(&in, CASE_F_gender, gender), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_age, age), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_types, forms), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, citizenship), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_country, exploited_in), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, "2024"), STATUS_OK);
-    struct case_record *out = NULL;
-    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
-    int64_t id = out->id;
-    case_record_free(out);
-    case_record_clear(&in);
-    return id;
-}
-
-/* A national exploited abroad and brought home: a completed return in 2024. */
-static void add_repatriated(struct test_env *t, int64_t agency)
-{
-    int64_t cid = add_case_in(t, agency, "Feminine", "24", "ForcedLabour", "NGA", "GBR");
-    json_t *in = json_pack("{ssss}", "destination", "NGA", "risk_level", "low");
-    json_t *out = NULL;
-    assert_int_equal(legal_add(&t->ctx, LEGAL_RETURN, cid, 0, in, &out), STATUS_OK);
-    json_decref(in);
-    int64_t rid = json_integer_value(json_object_get(out, "id"));
-    json_decref(out);
-    in = json_pack("{sssbss}", "status", "completed", "consent_confirmed", 1, "travel_date", "2024-09-01");
-    out = NULL;
-    assert_int_equal(legal_update(&t->ctx, LEGAL_RETURN, cid, rid, 1, in, &out), STATUS_OK);
-    json_decref(in);
-    json_decref(out);
-}
-
-static void add_case(struct test_env *t, int64_t agency, const char *gender, const char *age, const char *forms,
-                     const char *citizenship)
-{
-    struct case_record in;
-    case_record_init(&in);
-    in.agency_id = agency;
-    assert_int_equal(case_value_parse(&in, CASE_F_gender, gender), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_age, age), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_exploitation_types, forms), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_citizenship, citizenship), STATUS_OK);
-    assert_int_equal(case_value_parse(&in, CASE_F_year_registered, "2024"), STATUS_OK);
-    struct case_record *out = NULL;
-    assert_int_equal(case_create(&t->ctx, &in, &out), STATUS_OK);
-    case_record_free(out);
-    case_record_clear(&in);
-}
-
-static json_t *obj(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, 0, &e);
-    assert_non_null(j);
-    return j;
-}
-
-/* One convicted offender (a man, foreign, forced labour) in Nigeria's proceedings. */
-static void add_proceedings(struct test_env *t, int64_t agency)
-{
-    struct investigation_input in = {
-        .reference = "PF/2024/1", .opened = "2024-01-10", .country = "NGA", .agency_id = agency};
-    int64_t inv = 0, off = 0, sus = 0, ch = 0;
-    assert_int_equal(investigation_create(&t->ctx, &in, &inv), STATUS_OK);
-    json_t *o = obj("{\"article_code\":\"s.13\",\"form\":\"forced_labour\"}");
-    assert_int_equal(justice_offence_add(&t->ctx, inv, o, &off), STATUS_OK);
-    json_decref(o);
-    o = obj("{\"kind\":\"natural\",\"sex\":\"male\",\"age\":41,\"citizenship\":\"BEN\"}");
-    assert_int_equal(justice_suspect_add(&t->ctx, inv, o, &sus), STATUS_OK);
-    json_decref(o);
-    o = json_pack("{sIsIssssssss}", "suspect_id", (json_int_t)sus, "offence_id", (json_int_t)off, "contacted",
-                  "2024-02-01", "prosecuted", "2024-03-01", "outcome", "convicted", "decided", "2024-06-01");
-    assert_int_equal(justice_charge_add(&t->ctx, inv, o, &ch), STATUS_OK);
-    json_decref(o);
-}
 
 static void national(struct test_env *t, bool nigeria)
 {
@@ -109,13 +29,13 @@ static void national(struct test_env *t, bool nigeria)
     int64_t ag = test_agency(t, nigeria ? "NAPTIP" : "Ghana AHTU");
     store_tx_begin(t->store, STORE_TX_WRITE);
     if (nigeria) {
-        add_case(t, ag, "Feminine", "16", "SexualExploitation", "NGA");
-        add_case(t, ag, "Feminine", "30", "ForcedLabour", "BEN");
-        add_case(t, ag, "Masculine", "40", "ForcedLabour", "NGA");
-        add_proceedings(t, ag);
-        add_repatriated(t, ag);
+        test_case_add(t, ag, "Feminine", "16", "SexualExploitation", "NGA", NULL, "2024");
+        test_case_add(t, ag, "Feminine", "30", "ForcedLabour", "BEN", NULL, "2024");
+        test_case_add(t, ag, "Masculine", "40", "ForcedLabour", "NGA", NULL, "2024");
+        test_convicted(t, ag, NULL, NULL);
+        test_repatriated(t, ag, "2024", "ForcedLabour");
     } else {
-        add_case(t, ag, "Masculine", "12", "ForcedBegging", "GHA");
+        test_case_add(t, ag, "Masculine", "12", "ForcedBegging", "GHA", NULL, "2024");
     }
     assert_int_equal(store_tx_commit(t->store), STATUS_OK);
 }
