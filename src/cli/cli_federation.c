@@ -41,6 +41,13 @@ static enum status year_opt(const struct command *cmd, struct args *a, const cha
     return STATUS_OK;
 }
 
+/* --from-year and --to-year (both required, or neither with required false). */
+static enum status years_opts(const struct command *cmd, struct args *a, bool required, int *from, int *to)
+{
+    enum status st = year_opt(cmd, a, "from-year", from, required);
+    return st == STATUS_OK ? year_opt(cmd, a, "to-year", to, required) : st;
+}
+
 static enum status op_build(const struct auth_ctx *ctx, void *p)
 {
     struct fed_cli *o = p;
@@ -51,10 +58,7 @@ static int cmd_submission_build(const struct command *cmd, struct args *a)
 {
     struct fed_cli o = {0};
     o.b.country = cli_opt(cmd, a, "country");
-    enum status st = year_opt(cmd, a, "from-year", &o.b.year_from, true);
-    if (st == STATUS_OK) {
-        st = year_opt(cmd, a, "to-year", &o.b.year_to, true);
-    }
+    enum status st = years_opts(cmd, a, true, &o.b.year_from, &o.b.year_to);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -193,10 +197,7 @@ static int cmd_stats_federated(const struct command *cmd, struct args *a)
     o.q.by = cli_opt(cmd, a, "by");
     o.q.indicator = cli_opt(cmd, a, "indicator");
     o.q.dimension = cli_opt(cmd, a, "dimension");
-    enum status st = year_opt(cmd, a, "from-year", &o.q.year_from, false);
-    if (st == STATUS_OK) {
-        st = year_opt(cmd, a, "to-year", &o.q.year_to, false);
-    }
+    enum status st = years_opts(cmd, a, false, &o.q.year_from, &o.q.year_to);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -258,10 +259,7 @@ static int cmd_stats_figures(const struct command *cmd, struct args *a)
 {
     struct fed_cli o = {0};
     o.b.country = cli_opt(cmd, a, "country");
-    enum status st = year_opt(cmd, a, "from-year", &o.b.year_from, true);
-    if (st == STATUS_OK) {
-        st = year_opt(cmd, a, "to-year", &o.b.year_to, true);
-    }
+    enum status st = years_opts(cmd, a, true, &o.b.year_from, &o.b.year_to);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -395,10 +393,7 @@ static enum status op_dash_publish(const struct auth_ctx *ctx, void *p)
 static int cmd_dashboard_publish(const struct command *cmd, struct args *a)
 {
     struct dash_cli o = {0};
-    enum status st = year_opt(cmd, a, "from-year", &o.year_from, true);
-    if (st == STATUS_OK) {
-        st = year_opt(cmd, a, "to-year", &o.year_to, true);
-    }
+    enum status st = years_opts(cmd, a, true, &o.year_from, &o.year_to);
     if (st == STATUS_OK) {
         st = cli_run_op(op_dash_publish, &o);
     }
