@@ -254,8 +254,9 @@ test('keyboard: login page, Tab order and focus outline (en, ar)', { skip: SKIP,
     const order = await checkTabbing(`login (${lang})`);
     assert.match(order[0], /^a\.skip-link /, 'the skip link comes first');
     assert.match(order[1], /^select#lang/, 'then the language switch');
-    assert.match(order.at(-2), /^button/, 'then the sign-in button');
-    assert.match(order.at(-1), /^a /, 'and last the link to the public tip form (for people without an account)');
+    assert.match(order.at(-3), /^button/, 'then the sign-in button');
+    assert.match(order.at(-2), /^a /, 'then the link to the public tip form (for people without an account)');
+    assert.match(order.at(-1), /^a /, 'and last the link to the published statistics');
   }
 });
 
