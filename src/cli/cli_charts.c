@@ -93,8 +93,7 @@ static int cmd_stats_chart(const struct command *cmd, struct args *a)
             json_t *j = json_pack("{sssssIsbsIsI}", "chart", o.name, "out", out, "bytes", (json_int_t)len, "released",
                                   o.chart->released, "release_id", (json_int_t)o.chart->release_id, "suppressed",
                                   (json_int_t)o.chart->suppressed);
-            cli_print_json(j);
-            json_decref(j);
+            cli_print_json(j); /* takes j */
         } else {
             printf("%s: %zu bytes%s\n", out, len, o.chart->released ? " (released through disclosure control)" : "");
         }

@@ -64,8 +64,7 @@ static int cmd_stats_questionnaire(const struct command *cmd, struct args *a)
     if (st == STATUS_OK) {
         if (cli_json_out) {
             json_t *j = json_pack("{sssIsO}", "file", path, "bytes", (json_int_t)o.len, "releases", o.releases);
-            cli_print_json(j);
-            json_decref(j);
+            cli_print_json(j); /* takes j */
         } else {
             fprintf(stderr, "questionnaire written: %s (%zu bytes", path, o.len);
             if (json_array_size(o.releases) > 0) {
