@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
 # Runs every benchmark, each printing its figures as ratios against a baseline measured in the
 # same run: the vault against bare libsodium calls, the HTTP server's authenticated JSON GET
-# against /healthz under wrk on loopback. Usage: bench/run.sh [BUILD_DIR] (default build-bench).
+# against /healthz under wrk on loopback, the import against sqlite3 .import, the statistics
+# against plain GROUP BY in SQLite and DuckDB.
+# Usage: bench/run.sh [vault|http|import|stats] [BUILD_DIR] (default: all, build-bench).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+only=
+case "${1:-}" in vault | http | import | stats) only=$1; shift ;; esac
 build=${1:-build-bench}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
-echo "== vault: seal and open per second vs bare crypto_aead_xchacha20poly1305_ietf"
-"$build/bench/bench_vault"
-echo
-echo "== http: authenticated JSON GET /api/v1/me vs GET /healthz (wrk, loopback)"
-CTIS="$build/ctis" bash "$root/bench/bench_http.sh"
-
-echo
-echo "== import: ${IMPORT_ROWS:-1000000} generated HTCDS rows, encrypted, vs sqlite3 .import of the same CSV"
-CTIS="$build/ctis" ROWS="${IMPORT_ROWS:-1000000}" bash "$root/bench/bench_import.sh"
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+if want vault; then
+    echo "== vault: seal and open per second vs bare crypto_aead_xchacha20poly1305_ietf"
+    "$build/bench/bench_vault"
+    echo
+fi
+if want http; then
+    echo "== http: authenticated JSON GET /api/v1/me vs GET /healthz (wrk, loopback)"
+    CTIS="$build/ctis" bash "$root/bench/bench_http.sh"
+    echo
+fi
+if want import; then
+    echo "== import: ${IMPORT_ROWS:-1000000} generated HTCDS rows, encrypted, vs sqlite3 .import of the same CSV"
+    CTIS="$build/ctis" ROWS="${IMPORT_ROWS:-1000000}" bash "$root/bench/bench_import.sh"
+    echo
+fi
+if want stats; then
+    echo "== stats: aggregations and flows over ${BENCH_STATS_ROWS:-1000000} cases vs GROUP BY in SQLite and DuckDB"
+    bash "$root/bench/bench_stats.sh" "$build"
+fi
