@@ -1874,18 +1874,8 @@ static int cmd_stats_victims(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK && release) {
         rel.o = &o;
-        rel.inputs = json_pack("{s[]ssss}", "by", "from", cli_opt(cmd, args, "from") ? cli_opt(cmd, args, "from") : "",
-                               "to", cli_opt(cmd, args, "to") ? cli_opt(cmd, args, "to") : "");
-        for (size_t d = 0; d < o.by_count; d++) {
-            json_array_append_new(json_object_get(rel.inputs, "by"), json_string(o.by[d]));
-        }
-        st = auth_run(&e.ctx, op_stats_victims_release, &rel);
-        json_decref(rel.inputs);
-        if (st == STATUS_OK) {
-            cli_stats_release_print(rel.out);
-            rel.out = NULL;
-        }
-        json_decref(rel.out);
+        st = cli_stats_release_run(&e, op_stats_victims_release, &rel, &rel.inputs, &rel.out, o.by, o.by_count, NULL,
+                                   cli_opt(cmd, args, "from"), cli_opt(cmd, args, "to"));
     } else if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_stats_victims, &o);
     }

@@ -114,6 +114,12 @@ enum status cli_stats_release_spec(const struct command *cmd, const struct args 
 /* Prints a release (stats_release's JSON) as JSON with --json, else as CSV with the audit and the
  * release's id on standard error; releases it. */
 void cli_stats_release_print(json_t *release);
+/* --release for `ctis stats victims` and `ctis stats offenders`: sets *inputs to the query as
+ * JSON ({"by","from","to"} and "stage" when not NULL) for fn to read from rel, runs fn (which
+ * sets *out with stats_release) in one transaction and prints the release. */
+enum status cli_stats_release_run(struct env *e, auth_op_fn fn, void *rel, json_t **inputs, json_t **out,
+                                  const char *const *by, size_t by_count, const char *stage, const char *from,
+                                  const char *to);
 extern const struct cli_table cli_assets_table;    /* issue 5, part J5: cli_assets.c (asset orders) */
 extern const struct cli_table cli_entities_table;  /* issue 5, part J2: cli_entities.c (entities, transactions) */
 extern const struct cli_table cli_notice_table;    /* issue 4, part D: the rights notice */

@@ -631,19 +631,8 @@ static int cmd_stats_offenders(const struct command *cmd, struct args *args)
     }
     if (st == STATUS_OK && release) {
         rel.o = &o;
-        rel.inputs = json_pack("{s[]ssssss}", "by", "stage", o.q.stage ? o.q.stage : "", "from",
-                               cli_opt(cmd, args, "from") ? cli_opt(cmd, args, "from") : "", "to",
-                               cli_opt(cmd, args, "to") ? cli_opt(cmd, args, "to") : "");
-        for (size_t d = 0; d < o.q.by_count; d++) {
-            json_array_append_new(json_object_get(rel.inputs, "by"), json_string(o.q.by[d]));
-        }
-        st = auth_run(&e.ctx, op_offender_release, &rel);
-        json_decref(rel.inputs);
-        if (st == STATUS_OK) {
-            cli_stats_release_print(rel.out);
-            rel.out = NULL;
-        }
-        json_decref(rel.out);
+        st = cli_stats_release_run(&e, op_offender_release, &rel, &rel.inputs, &rel.out, o.q.by, o.q.by_count,
+                                   o.q.stage ? o.q.stage : "", cli_opt(cmd, args, "from"), cli_opt(cmd, args, "to"));
     } else if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_offender_stats, &o);
     }

@@ -42,6 +42,29 @@ void cli_stats_release_print(json_t *release)
     json_decref(release);
 }
 
+enum status cli_stats_release_run(struct env *e, auth_op_fn fn, void *rel, json_t **inputs, json_t **out,
+                                  const char *const *by, size_t by_count, const char *stage, const char *from,
+                                  const char *to)
+{
+    *inputs = json_pack("{s[]ssss}", "by", "from", from != NULL ? from : "", "to", to != NULL ? to : "");
+    for (size_t d = 0; d < by_count; d++) {
+        json_array_append_new(json_object_get(*inputs, "by"), json_string(by[d]));
+    }
+    if (stage != NULL) {
+        json_object_set_new(*inputs, "stage", json_string(stage));
+    }
+    enum status st = auth_run(&e->ctx, fn, rel);
+    json_decref(*inputs);
+    *inputs = NULL;
+    if (st == STATUS_OK) {
+        cli_stats_release_print(*out);
+        *out = NULL;
+    }
+    json_decref(*out);
+    *out = NULL;
+    return st;
+}
+
 struct stats_cli {
     const char *dataset;
     double epsilon;
