@@ -1508,6 +1508,11 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/imports/glotip", api_glotip_import, HTTP_ROUTE_UPLOAD, "case.write"},
     /* Issue 6, item 7: the report's charts as images (release=suppress needs stats.publish). */
     {HTTP_GET, "/api/v1/stats/charts/{name}", api_stats_chart, 0, "stats.read"},
+    /* Issue 7, item 3: linkage runs and the review queue. */
+    {HTTP_GET, "/api/v1/link/runs", api_link_runs, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/runs/{id}", api_link_run, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/runs/{id}/pairs", api_link_run_pairs, 0, "link.run"},
+    {HTTP_POST, "/api/v1/link/pairs/{id}/decision", api_link_pair_decide, JSON, "link.run"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

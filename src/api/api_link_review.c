@@ -1,0 +1,138 @@
+/* api_link_review: the saved linkage runs and the review queue (issue 7, item 3;
+ * src/link/review.h). All routes need link.run; the domain narrows to the caller's agency.
+ *   GET  /api/v1/link/runs                      the runs, newest first
+ *   GET  /api/v1/link/runs/{id}                 one run
+ *   GET  /api/v1/link/runs/{id}/pairs           ?band=match|review&undecided=1 (the queue)
+ *   POST /api/v1/link/pairs/{id}/decision       {"decision": "match"|"nonmatch"}, If-Match */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "auth/auth.h"
+#include "link/review.h"
+
+struct review_args {
+    int64_t id;
+    int64_t version;
+    const char *band;
+    bool undecided;
+    const char *decision;
+    json_t *out;
+};
+
+static enum status op_runs(const struct auth_ctx *ctx, void *p)
+{
+    struct review_args *a = p;
+    struct link_run *runs = NULL;
+    size_t n = 0;
+    enum status st = link_runs(ctx, &runs, &n);
+    if (st == STATUS_OK) {
+        a->out = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(a->out, link_run_to_json(&runs[i]));
+        }
+    }
+    free(runs);
+    return st;
+}
+
+static enum status op_run(const struct auth_ctx *ctx, void *p)
+{
+    struct review_args *a = p;
+    struct link_run run;
+    enum status st = link_run_get(ctx, a->id, &run);
+    if (st == STATUS_OK) {
+        a->out = link_run_to_json(&run);
+    }
+    return st;
+}
+
+static enum status op_pairs(const struct auth_ctx *ctx, void *p)
+{
+    struct review_args *a = p;
+    struct link_run_pair *pairs = NULL;
+    size_t n = 0;
+    enum status st = link_run_pairs(ctx, a->id, a->band, a->undecided, &pairs, &n);
+    if (st == STATUS_OK) {
+        a->out = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(a->out, link_run_pair_to_json(&pairs[i]));
+        }
+    }
+    free(pairs);
+    return st;
+}
+
+static enum status op_decide(const struct auth_ctx *ctx, void *p)
+{
+    struct review_args *a = p;
+    enum status st = link_pair_decide(ctx, a->id, a->decision, a->version);
+    if (st == STATUS_OK) {
+        a->out = json_pack("{sIss}", "id", (json_int_t)a->id, "decision", a->decision);
+    }
+    return st;
+}
+
+void api_link_runs(struct http_request *req, void *app)
+{
+    (void)app;
+    struct review_args a = {0};
+    enum status st = auth_run(api__ctx(req), op_runs, &a);
+    json_t *body = st == STATUS_OK ? api__items(a.out) : NULL;
+    if (st != STATUS_OK) {
+        json_decref(a.out);
+    }
+    api__respond(req, st, 200, body);
+}
+
+void api_link_run(struct http_request *req, void *app)
+{
+    (void)app;
+    struct review_args a = {0};
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_run, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? a.out : NULL);
+    if (st != STATUS_OK) {
+        json_decref(a.out);
+    }
+}
+
+void api_link_run_pairs(struct http_request *req, void *app)
+{
+    (void)app;
+    struct review_args a = {0};
+    const char *band = http_request_query(req, "band"), *undecided = http_request_query(req, "undecided");
+    a.band = band != NULL && band[0] != '\0' ? band : NULL;
+    a.undecided = undecided != NULL && (strcmp(undecided, "1") == 0 || strcmp(undecided, "true") == 0);
+    enum status st = api__path_id(req, &a.id);
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_pairs, &a);
+    }
+    json_t *body = st == STATUS_OK ? api__items(a.out) : NULL;
+    if (st != STATUS_OK) {
+        json_decref(a.out);
+    }
+    api__respond(req, st, 200, body);
+}
+
+void api_link_pair_decide(struct http_request *req, void *app)
+{
+    (void)app;
+    struct review_args a = {0};
+    enum status st = api__path_id(req, &a.id);
+    json_t *in = http_request_json(req);
+    if (st == STATUS_OK) {
+        st = api__if_match(req, &a.version);
+    }
+    if (st == STATUS_OK) {
+        json_t *d = json_object_get(in, "decision");
+        a.decision = json_is_string(d) ? json_string_value(d) : NULL;
+        st = auth_run(api__ctx(req), op_decide, &a);
+    }
+    api__respond(req, st, 200, st == STATUS_OK ? a.out : NULL);
+    if (st != STATUS_OK) {
+        json_decref(a.out);
+    }
+}
