@@ -136,6 +136,9 @@ test('the pathway in Arabic is right-to-left and translated', { skip: SKIP, time
   await page.waitForFunction(() => document.documentElement.lang === 'ar');
   await openCase(childCase.id, '#pathway li[data-stage="return"][aria-current="step"]');
   assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  // The case page re-renders in the new language after the strings load: wait for it.
+  await page.waitForFunction((t) => document.querySelector('#case-pathway')?.textContent.trim() === t,
+    ar['pathway.title']);
   assert.equal((await page.textContent('#case-pathway')).trim(), ar['pathway.title']);
   assert.equal((await page.textContent('#pathway li[data-stage="return"]')).trim(), ar['pathway.stage.return']);
   assert.equal((await page.textContent('#case-child')).trim(), ar['child.title']);
