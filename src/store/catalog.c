@@ -175,6 +175,8 @@ const struct store_table store_tables[] = {
     {"glotip_rows", "import_id, line"},
     /* Issue 6, item 4: the public dashboard. */
     {"stats_publications", "id"},
+    /* Issue 7, part E: record linkage tokens. */
+    {"link_tokens", "project, token"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
