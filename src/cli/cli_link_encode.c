@@ -10,6 +10,7 @@
 #include "link/clk.h"
 #include "link/schema.h"
 #include "store/store.h"
+#include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
@@ -64,15 +65,22 @@ static enum status op_persons(const struct auth_ctx *ctx, void *arg)
     return link_encode_persons(ctx, o->enc, o->project, encode_progress, NULL, &o->set);
 }
 
-/* The signer's name when --signer is not given: the first agency's. */
+/* The signer's name when --signer is not given: the first agency's (the one `ctis init` made). */
 static enum status op_signer(const struct auth_ctx *ctx, void *arg)
 {
     char **name = arg;
     struct auth_agency **list = NULL;
     size_t n = 0;
-    enum status st = auth_agency_list(ctx, 1, 0, &list, &n);
+    enum status st = auth_agency_list(ctx, PAGE_ROWS_MAX, 0, &list, &n);
+    size_t first = 0;
+    for (size_t i = 1; st == STATUS_OK && i < n; i++) {
+        if (list[i]->created_at_ms < list[first]->created_at_ms ||
+            (list[i]->created_at_ms == list[first]->created_at_ms && list[i]->id < list[first]->id)) {
+            first = i;
+        }
+    }
     if (st == STATUS_OK && n > 0) {
-        *name = xstrdup(list[0]->name);
+        *name = xstrdup(list[first]->name);
     }
     auth_agency_list_free(list, n);
     return st;
