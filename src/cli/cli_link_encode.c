@@ -16,12 +16,15 @@
 #include "vault/vault.h"
 
 /* A progress bar on a terminal: "  encoding [#########           ]  45%   123456 records". */
+static bool progress_shown;
+
 static void encode_progress(size_t done, size_t total, void *arg)
 {
     (void)arg;
     if (cli_json_out || !isatty(STDERR_FILENO)) {
         return;
     }
+    progress_shown = true;
     int pct = total > 0 ? (int)(done * 100 / total) : 100;
     char bar[31];
     int fill = pct * 30 / 100;
@@ -176,8 +179,7 @@ static int cmd_link_encode(const struct command *cmd, struct args *a)
         st = auth_run(&e.ctx, op_persons, &o);
         set = o.set;
     }
-    encode_progress(0, 0, NULL); /* nothing: keeps the bar's last line */
-    if (!cli_json_out && isatty(STDERR_FILENO) && csv != NULL) {
+    if (progress_shown) {
         fputc('\n', stderr);
     }
     if (st == STATUS_OK) {

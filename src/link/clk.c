@@ -448,6 +448,40 @@ static enum status csv_header(struct csv_reader *r, const char *name, const stru
     return STATUS_OK;
 }
 
+static const struct link_clkset *sort_set; /* qsort has no context argument */
+
+static int by_id(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    int c = strcmp(sort_set->ids[a], sort_set->ids[b]);
+    return c != 0 ? c : (a > b) - (a < b);
+}
+
+/* Each id once: the matches name records by id. */
+static enum status ids_unique(const struct link_clkset *set, const int64_t *line, const char *name,
+                              const char *id_column)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    size_t *idx = xmalloc(set->count * sizeof *idx);
+    for (size_t i = 0; i < set->count; i++) {
+        idx[i] = i;
+    }
+    pthread_mutex_lock(&lock);
+    sort_set = set;
+    qsort(idx, set->count, sizeof *idx, by_id);
+    pthread_mutex_unlock(&lock);
+    enum status st = STATUS_OK;
+    for (size_t i = 1; i < set->count; i++) {
+        if (strcmp(set->ids[idx[i - 1]], set->ids[idx[i]]) == 0) {
+            st = err_set_field(STATUS_INVALID, id_column, "%s: line %lld, column %s: the same id as line %lld", name,
+                               (long long)line[idx[i]], id_column, (long long)line[idx[i - 1]]);
+            break;
+        }
+    }
+    free(idx);
+    return st;
+}
+
 enum status link_encode_csv(const struct link_encoder *e, FILE *in, const char *name, const struct link_csv_options *o,
                             struct link_clkset **out)
 {
@@ -508,6 +542,9 @@ enum status link_encode_csv(const struct link_encoder *e, FILE *in, const char *
             st = err_set_field(st, o->id_column, "%s: line %lld, column %s: %s", name, (long long)rows.line[i],
                                o->id_column, err_last());
         }
+    }
+    if (st == STATUS_OK && rows.rows > 1) {
+        st = ids_unique(set, rows.line, name, o->id_column);
     }
     if (st == STATUS_OK && rows.rows > 0) {
         struct enc_job job = {.e = e, .rows = &rows, .set = set, .status = STATUS_OK, .o = o};

@@ -122,8 +122,10 @@ enum status link_clkfile_decode(const uint8_t *data, size_t len, struct link_clk
                                 struct link_clkheader *header);
 /* Reads and checks a .clk file: decode, then the signer must be this instance (vault's key) or a
  * trusted peer (vault_peer_list; STATUS_DENIED otherwise), the project must be expected_project
- * and, unless schema_digest is NULL, the schema digest must equal it (STATUS_CONFLICT otherwise).
- * header->trusted_as says who signed. */
+ * (unless NULL) and the schema digest must equal schema_digest (LINK_SCHEMA_DIGEST_BYTES; unless
+ * NULL) (STATUS_CONFLICT otherwise). header->trusted_as says who signed ("self" or the peer's
+ * name). Needs no permission itself (the caller checks link.run) and reads the register of peers
+ * inside or outside a transaction. header may be NULL. */
 enum status link_clkfile_read(struct store *s, struct vault *v, const char *path, const char *expected_project,
                               const uint8_t *schema_digest, struct link_clkset **set, struct link_clkheader *header);
 

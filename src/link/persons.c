@@ -73,6 +73,11 @@ enum status link_encode_persons(const struct auth_ctx *ctx, const struct link_en
         return err_set_field(STATUS_INVALID, "project", "project: 1 to %d letters, digits, '.', '_' or '-'",
                              LINK_PROJECT_BYTES_MAX);
     }
+    /* The persons' identities: fg.identity.read. */
+    if (auth_decide(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false) != STATUS_OK) {
+        st = auth_check(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false, "linkage");
+        return st == STATUS_OK ? err_set(STATUS_DENIED, "fg.identity.read needed") : st;
+    }
     const struct link_schema *s = link_encoder_schema(e);
     /* Each encoded feature is a field of the case registry. */
     int field[LINK_FEATURES_MAX];
@@ -91,10 +96,16 @@ enum status link_encode_persons(const struct auth_ctx *ctx, const struct link_en
     if (st != STATUS_OK) {
         return st;
     }
-    /* Only the cases whose identity fields this principal may read. */
+    /* Only the cases whose identity fields this principal may read, with at least one value to
+     * encode (an empty encoding matches nothing and only adds noise). */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!list[i]->withheld[CASE_F_given_name] && !list[i]->withheld[CASE_F_family_name] &&
+        bool any = false;
+        for (size_t j = 0; j < s->count && !any; j++) {
+            const struct case_value *v = field[j] >= 0 ? &list[i]->v[field[j]] : NULL;
+            any = v != NULL && v->state == CASE_SET && v->text != NULL && v->text[0] != '\0';
+        }
+        if (any && !list[i]->withheld[CASE_F_given_name] && !list[i]->withheld[CASE_F_family_name] &&
             !list[i]->withheld[CASE_F_birth_date]) {
             list[kept++] = list[i];
         } else {

@@ -328,6 +328,11 @@ static void test_csv_errors(void **state)
     assert_null(encode_csv(e, path, "rec_id", STATUS_INVALID));
     assert_non_null(strstr(err_last(), "line 1"));
     FILE *f = fopen(path, "w");
+    fprintf(f, "id,given,family,dob,sex\np1,Amina,Okafor,,\np2,Grace,Mensah,,\np1,Olena,Petrenko,,\n");
+    fclose(f);
+    assert_null(encode_csv(e, path, "id", STATUS_INVALID));
+    assert_non_null(strstr(err_last(), "line 4, column id: the same id as line 2"));
+    f = fopen(path, "w");
     fprintf(f, "id,given,family\np1,Amina,Okafor\n");
     fclose(f);
     assert_null(encode_csv(e, path, "id", STATUS_INVALID));
