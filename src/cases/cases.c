@@ -1208,7 +1208,7 @@ enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, s
     *out = NULL;
     *count_out = 0;
     int64_t limit = f->limit > 0 ? f->limit : PAGE_ROWS_DEFAULT;
-    if (limit > PAGE_ROWS_MAX) {
+    if (limit > (f->linkage ? CASE_LINKAGE_ROWS_MAX : PAGE_ROWS_MAX)) {
         return err_set_field(STATUS_INVALID, "limit", "limit: at most %d", PAGE_ROWS_MAX);
     }
     bool searching = (f->name && f->name[0]) || (f->birth_date && f->birth_date[0]) ||
@@ -1266,7 +1266,14 @@ enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, s
     bool open[AUTH_FG__COUNT] = {false};
     open[AUTH_FG_IDENTITY] = !f->codes_only && auth_field_allowed(ctx->who, AUTH_FG_IDENTITY, false);
     if (open[AUTH_FG_IDENTITY] && !searching) {
-        st = auth_check(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false, "list");
+        st = auth_check(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false, f->linkage ? "linkage" : "list");
+        if (st != STATUS_OK) {
+            return st;
+        }
+    }
+    open[AUTH_FG_CONTACT] = f->linkage && !f->codes_only && auth_field_allowed(ctx->who, AUTH_FG_CONTACT, false);
+    if (open[AUTH_FG_CONTACT]) {
+        st = auth_check(ctx, "case.read", NULL, AUTH_FG_CONTACT, false, "linkage");
         if (st != STATUS_OK) {
             return st;
         }
@@ -1285,8 +1292,12 @@ enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, s
             case_record_free(rec);
             break;
         }
-        /* Only the names are shown in lists; the other personal fields stay sealed. */
+        /* Only the names are shown in lists; the other personal fields stay sealed (linkage
+         * keeps the identity and contact fields opened above). */
         for (int i = 0; i < CASE_F__COUNT; i++) {
+            if (f->linkage && (case_fields[i].group == AUTH_FG_IDENTITY || case_fields[i].group == AUTH_FG_CONTACT)) {
+                continue;
+            }
             if (case_fields[i].group != AUTH_FG_NONE && case_fields[i].bidx != CB_TOKENS && rec->v[i].text) {
                 case__value_clear(&rec->v[i]);
                 rec->withheld[i] = true;
@@ -1295,6 +1306,11 @@ enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, s
         bool keep = true;
         if (nwords > 1) {
             st = case_has_words(ctx, rec->id, words, nwords, &keep);
+        }
+        if (st == STATUS_OK && keep && f->linkage) {
+            int64_t flags = 0;
+            st = case__consent_flags(ctx, rec->id, &flags);
+            keep = (flags & CASE_CONSENT_NO_SHARING) == 0;
         }
         if (n == cap) {
             cap *= 2;

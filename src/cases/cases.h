@@ -166,7 +166,12 @@ struct case_filter {
     int64_t limit;
     int64_t offset;
     bool codes_only; /* decrypt nothing, not even names (exports without personal fields) */
+    /* Issue 7, part E (record linkage, src/link): keep every identity and contact field the
+     * principal may read (not only the names), leave out the cases whose consent refuses sharing,
+     * and allow a limit up to CASE_LINKAGE_ROWS_MAX. */
+    bool linkage;
 };
+#define CASE_LINKAGE_ROWS_MAX (16 * 1024 * 1024)
 enum status case_list(const struct auth_ctx *ctx, const struct case_filter *f, struct case_record ***out,
                       size_t *count_out);
 void case_list_free(struct case_record **list, size_t count);

@@ -136,4 +136,7 @@ extern const struct cli_table cli_charts_table;      /* issue 6, item 7: cli_cha
 extern const struct cli_table cli_link_review_table; /* issue 7, item 3: cli_link_review.c (runs, review queue) */
 extern const struct cli_table cli_glotip_table;      /* issue 6, item 6: cli_glotip.c (UNODC's national data) */
 
+/* Issue 7, part E: cli_link_encode.c (link encode, link inspect). */
+extern const struct cli_table cli_link_encode_table;
+
 #endif

@@ -188,7 +188,7 @@ static int64_t local_case(const struct auth_ctx *ctx, const char *project, const
     struct sql_value a[] = {sqlv_text(project), sqlv_text(token)};
     struct store_rows *r = NULL;
     int64_t id = 0;
-    if (store_exec_one(ctx->store, STMT_LINK_REVIEW_TOKEN_CASE, a, 2, &r) == STATUS_OK) {
+    if (store_exec_one(ctx->store, STMT_LINK_TOKEN_CASE, a, 2, &r) == STATUS_OK) {
         id = store_rows_i64(r, 0);
     }
     store_rows_free(r);

@@ -175,9 +175,10 @@ const struct store_table store_tables[] = {
     {"glotip_rows", "import_id, line"},
     /* Issue 6, item 4: the public dashboard. */
     {"stats_publications", "id"},
+    /* Issue 7: record linkage tokens (part E), saved runs and the review queue (item 3). */
+    {"link_tokens", "project, token"},
     {"link_runs", "id"},
     {"link_run_pairs", "id"},
-    {"link_tokens", "project, token"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

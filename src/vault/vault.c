@@ -133,12 +133,18 @@ out:
 enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
                        size_t salt_len, const char *info)
 {
+    return vault_hkdf_bytes(out, out_len, ikm, ikm_len, salt, salt_len, (const uint8_t *)info,
+                            info != NULL ? strlen(info) : 0);
+}
+
+enum status vault_hkdf_bytes(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
+                             size_t salt_len, const uint8_t *info, size_t info_len)
+{
     enum status st = STATUS_OK;
     uint8_t zeros[crypto_auth_hmacsha256_BYTES] = {0};
     uint8_t prk[crypto_auth_hmacsha256_BYTES];
     uint8_t t[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state h;
-    size_t info_len = info != NULL ? strlen(info) : 0;
     if (out_len == 0 || out_len > 255 * (size_t)crypto_auth_hmacsha256_BYTES) {
         st = err_set(STATUS_INVALID, "HKDF output must be 1 to 8160 bytes");
         goto out;
@@ -160,7 +166,7 @@ enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t 
             crypto_auth_hmacsha256_update(&h, t, sizeof t);
         }
         if (info_len > 0) {
-            crypto_auth_hmacsha256_update(&h, (const unsigned char *)info, info_len);
+            crypto_auth_hmacsha256_update(&h, info, info_len);
         }
         crypto_auth_hmacsha256_update(&h, &counter, 1);
         crypto_auth_hmacsha256_final(&h, t);
@@ -173,6 +179,20 @@ out:
     sodium_memzero(t, sizeof t);
     sodium_memzero(&h, sizeof h);
     return st;
+}
+
+void vault_blake2b_keyed(uint8_t *out, size_t out_len, const uint8_t *key, size_t key_len,
+                         const uint8_t salt[VAULT_BLAKE2B_SALT_BYTES], const uint8_t personal[VAULT_BLAKE2B_SALT_BYTES],
+                         const void *data, size_t len)
+{
+    static const uint8_t zero[VAULT_BLAKE2B_SALT_BYTES];
+    ASSERT(out_len >= crypto_generichash_blake2b_BYTES_MIN && out_len <= crypto_generichash_blake2b_BYTES_MAX);
+    ASSERT(key_len <= crypto_generichash_blake2b_KEYBYTES_MAX);
+    _Static_assert(VAULT_BLAKE2B_SALT_BYTES == crypto_generichash_blake2b_SALTBYTES, "BLAKE2b salt size");
+    _Static_assert(VAULT_BLAKE2B_SALT_BYTES == crypto_generichash_blake2b_PERSONALBYTES, "BLAKE2b personal size");
+    ASSERT(crypto_generichash_blake2b_salt_personal(out, out_len, data, len, key_len > 0 ? key : NULL, key_len,
+                                                    salt != NULL ? salt : zero,
+                                                    personal != NULL ? personal : zero) == 0);
 }
 
 bool vault_equal(const void *a, const void *b, size_t len)

@@ -123,6 +123,17 @@ void vault_sha256_final(struct vault_sha256 *h, uint8_t out[VAULT_SHA256_BYTES])
 /* HKDF-SHA256 (RFC 5869): extract with salt, expand with info into out_len bytes (<= 8160). */
 enum status vault_hkdf(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
                        size_t salt_len, const char *info);
+/* As vault_hkdf, with info as bytes (which may hold NUL), for keys a schema file describes
+ * (record linkage, src/link). */
+enum status vault_hkdf_bytes(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
+                             size_t salt_len, const uint8_t *info, size_t info_len);
+/* BLAKE2b with a key (0 to 64 bytes), the 16-byte salt and personalisation parameters (NULL
+ * means zeros) and out_len (16 to 64) bytes of output: clkhash's blakeHash, where the salt is the
+ * hash index (record linkage, src/link/clk.c). */
+#define VAULT_BLAKE2B_SALT_BYTES 16
+void vault_blake2b_keyed(uint8_t *out, size_t out_len, const uint8_t *key, size_t key_len,
+                         const uint8_t salt[VAULT_BLAKE2B_SALT_BYTES], const uint8_t personal[VAULT_BLAKE2B_SALT_BYTES],
+                         const void *data, size_t len);
 /* Constant-time comparison. */
 bool vault_equal(const void *a, const void *b, size_t len);
 void vault_wipe(void *buf, size_t len);
