@@ -1508,6 +1508,11 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/v1/imports/glotip", api_glotip_import, HTTP_ROUTE_UPLOAD, "case.write"},
     /* Issue 6, item 7: the report's charts as images (release=suppress needs stats.publish). */
     {HTTP_GET, "/api/v1/stats/charts/{name}", api_stats_chart, 0, "stats.read"},
+    /* Issue 7, part G: the candidate networks of the entity graph (api_link.c). */
+    {HTTP_GET, "/api/v1/link/networks", api_link_networks, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/networks/{id}", api_link_network, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/networks/{id}/graphml", api_link_network_graphml, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/networks/{id}/csv", api_link_network_csv, 0, "link.run"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

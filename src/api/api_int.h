@@ -250,4 +250,10 @@ void api_glotip_import(struct http_request *req, void *app);
 /* Issue 6, item 7: the report's charts as images (api_charts.c). */
 void api_stats_chart(struct http_request *req, void *app);
 
+/* Issue 7, part G: the candidate networks of the entity graph (api_link.c). */
+void api_link_networks(struct http_request *req, void *app);
+void api_link_network(struct http_request *req, void *app);
+void api_link_network_graphml(struct http_request *req, void *app);
+void api_link_network_csv(struct http_request *req, void *app);
+
 #endif

@@ -3127,6 +3127,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_charts_table,
     /* issue 6, item 7: the questionnaire workbook (xlsx) */
     &cli_questionnaire_table,
+    /* issue 7, part G: link networks, link export */
+    &cli_link_graph_table,
 };
 
 static void usage_all(FILE *f)

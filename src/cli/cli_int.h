@@ -135,4 +135,7 @@ extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_casel
 extern const struct cli_table cli_charts_table;    /* issue 6, item 7: cli_charts.c (the report's charts) */
 extern const struct cli_table cli_glotip_table;    /* issue 6, item 6: cli_glotip.c (UNODC's national data) */
 
+/* Issue 7, part G: cli_link_graph.c (link networks, link export). */
+extern const struct cli_table cli_link_graph_table;
+
 #endif
