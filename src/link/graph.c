@@ -763,8 +763,10 @@ static void aggregate(const struct wgraph *w, const uint32_t *comm, size_t count
     free(fill);
 }
 
-size_t link_communities(const struct link_graph *g, const uint32_t *nodes, size_t n, uint64_t seed,
-                        uint32_t *community_out, double *modularity_out)
+/* link_communities with the graph's adjacency (non-place edges) and a scratch array of
+ * g->nnodes entries, all UNSET on entry and on return. */
+static size_t communities(const struct adj *ap, uint32_t *local, const uint32_t *nodes, size_t n, uint64_t seed,
+                          uint32_t *community_out, double *modularity_out)
 {
     if (n == 0) {
         if (modularity_out) {
@@ -773,15 +775,10 @@ size_t link_communities(const struct link_graph *g, const uint32_t *nodes, size_
         return 0;
     }
     uint64_t rng = seed ? seed : 0x5EEDC715ull;
-    uint32_t *local = xmalloc((g->nnodes ? g->nnodes : 1) * sizeof *local);
-    for (size_t i = 0; i < g->nnodes; i++) {
-        local[i] = UNSET;
-    }
     for (size_t i = 0; i < n; i++) {
         local[nodes[i]] = (uint32_t)i;
     }
-    struct adj a;
-    adj_build(g, false, &a);
+    const struct adj a = *ap;
     /* Level 0: the induced subgraph, weight 1 per edge. */
     struct wgraph w = {.n = n, .start = xcalloc(n + 1, sizeof(size_t))};
     for (size_t i = 0; i < n; i++) {
@@ -879,8 +876,24 @@ size_t link_communities(const struct link_graph *g, const uint32_t *nodes, size_
     free(queue);
     free(comm);
     wgraph_free(&w);
-    adj_free(&a);
+    for (size_t i = 0; i < n; i++) {
+        local[nodes[i]] = UNSET;
+    }
+    return parts;
+}
+
+size_t link_communities(const struct link_graph *g, const uint32_t *nodes, size_t n, uint64_t seed,
+                        uint32_t *community_out, double *modularity_out)
+{
+    struct adj a;
+    adj_build(g, false, &a);
+    uint32_t *local = xmalloc((g->nnodes ? g->nnodes : 1) * sizeof *local);
+    for (size_t i = 0; i < g->nnodes; i++) {
+        local[i] = UNSET;
+    }
+    size_t parts = communities(&a, local, nodes, n, seed, community_out, modularity_out);
     free(local);
+    adj_free(&a);
     return parts;
 }
 
@@ -904,15 +917,15 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Bridges among the non-place edges of network n (iterative DFS, low links). */
-static void find_bridges(const struct link_graph *g, const struct adj *a, const uint32_t *net_of, uint32_t id,
-                         struct link_network *n)
+/* disc and low: g->nnodes entries, all 0 on entry and on return. */
+static void find_bridges(const struct adj *a, const uint32_t *net_of, uint32_t id, struct link_network *n,
+                         uint32_t *disc, uint32_t *low)
 {
     n->bridge = xcalloc(n->nedges ? n->nedges : 1, sizeof *n->bridge);
     size_t N = n->size;
     if (N < 2) {
         return;
     }
-    uint32_t *disc = xcalloc(g->nnodes, sizeof *disc), *low = xcalloc(g->nnodes, sizeof *low);
     struct frame {
         uint32_t node, parent_edge;
         size_t next;
@@ -960,8 +973,9 @@ static void find_bridges(const struct link_graph *g, const struct adj *a, const 
         }
     }
     free(stack);
-    free(disc);
-    free(low);
+    for (size_t s = 0; s < N; s++) {
+        disc[n->nodes[s]] = low[n->nodes[s]] = 0;
+    }
 }
 
 static int cmp_network(const void *x, const void *y)
@@ -1043,6 +1057,12 @@ enum status link_networks_find(const struct link_graph *g, const struct link_net
     }
     struct link_network *nets = NULL;
     size_t nn = 0, cap = 0;
+    struct adj a;
+    adj_build(g, false, &a);
+    uint32_t *scratch = xmalloc(N * sizeof *scratch);
+    for (size_t i = 0; i < N; i++) {
+        scratch[i] = UNSET;
+    }
     for (size_t c = 0; c < ncomp; c++) {
         size_t size = cstart[c + 1] - cstart[c];
         if (size < min_size) {
@@ -1050,7 +1070,7 @@ enum status link_networks_find(const struct link_graph *g, const struct link_net
         }
         const uint32_t *m = members + cstart[c];
         uint32_t *cm = xcalloc(size, sizeof *cm);
-        size_t parts = size > split ? link_communities(g, m, size, seed, cm, NULL) : 1;
+        size_t parts = size > split ? communities(&a, scratch, m, size, seed, cm, NULL) : 1;
         size_t *psize = xcalloc(parts, sizeof *psize);
         for (size_t i = 0; i < size; i++) {
             psize[cm[i]]++;
@@ -1122,9 +1142,8 @@ enum status link_networks_find(const struct link_graph *g, const struct link_net
             money_merge(&n->money, &n->nmoney, e->money, e->nmoney);
         }
     }
-    struct adj a;
-    adj_build(g, false, &a);
-    uint32_t *deg = xcalloc(N, sizeof *deg);
+    free(scratch);
+    uint32_t *deg = xcalloc(N, sizeof *deg), *disc = xcalloc(N, sizeof *disc), *low = xcalloc(N, sizeof *low);
     for (size_t k = 0; k < nn; k++) {
         struct link_network *n = &nets[k];
         size_t internal = 0;
@@ -1163,7 +1182,7 @@ enum status link_networks_find(const struct link_graph *g, const struct link_net
         for (size_t j = 0; j < n->ntop; j++) {
             n->top_centrality[j] = n->size > 1 ? (double)deg[n->top[j]] / (double)(n->size - 1) : 0;
         }
-        find_bridges(g, &a, net_of, (uint32_t)k, n);
+        find_bridges(&a, net_of, (uint32_t)k, n, disc, low);
         for (size_t j = 0; j < n->nedges; j++) {
             const struct link_edge *e = &g->edges[n->edges[j]];
             deg[e->a] = deg[e->b] = 0;
@@ -1176,6 +1195,8 @@ enum status link_networks_find(const struct link_graph *g, const struct link_net
         nets[k].id = (int)k + 1;
     }
     free(deg);
+    free(disc);
+    free(low);
     adj_free(&a);
     free(net_of);
     free(members);

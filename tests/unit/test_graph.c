@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -565,8 +566,70 @@ static void test_graph__across_investigations(void **state)
     audit_entries_free(ae, na);
 }
 
+/* GRAPH_BENCH=1: timings on a generated graph of 1,000,000 nodes (not a test; prints only). One
+ * component of 200,000 nodes in 4,000 planted groups of 50 (4 edges per node inside its group,
+ * one between consecutive groups), and 100,000 chains of 8 nodes. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void bench(void)
+{
+    double t0 = now_s();
+    struct link_graph *g = link_graph_new();
+    char key[32];
+    for (uint32_t i = 0; i < 1000000; i++) {
+        uint32_t id;
+        snprintf(key, sizeof key, "k%u", i);
+        link_graph_node(g, LINK_NODE_ENTITY, "phone", key, key, i + 1, &id);
+    }
+    uint64_t r = 12345;
+    for (uint32_t i = 0; i < 200000; i++) {
+        uint32_t base = i / 50 * 50;
+        for (int k = 0; k < 4; k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            link_graph_edge(g, i, base + (uint32_t)((r >> 33) % 50), LINK_EDGE_LINK, "");
+        }
+        if (i % 50 == 0 && i > 0) {
+            link_graph_edge(g, i, i - 1, LINK_EDGE_LINK, "");
+        }
+    }
+    for (uint32_t i = 200000; i < 1000000; i++) {
+        if ((i - 200000) % 8 != 0) {
+            link_graph_edge(g, i - 1, i, LINK_EDGE_MEMBER, "");
+        }
+    }
+    link_graph_finish(g);
+    double t1 = now_s();
+    struct link_network *nets = NULL;
+    size_t n = 0;
+    assert_int_equal(link_networks_find(g, &(struct link_network_options){.split_above = 100000}, &nets, &n),
+                     STATUS_OK);
+    double t2 = now_s();
+    size_t big = 0, lo = SIZE_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (nets[i].size > 8) {
+            big++;
+            lo = nets[i].size < lo ? nets[i].size : lo;
+            hi = nets[i].size > hi ? nets[i].size : hi;
+        }
+    }
+    printf("bench: %zu nodes, %zu edges built in %.2f s; %zu networks in %.2f s; the large component split into "
+           "%zu communities of %zu to %zu nodes\n",
+           g->nnodes, g->nedges, t1 - t0, n, t2 - t1, big, lo, hi);
+    link_networks_free(nets, n);
+    link_graph_free(g);
+}
+
 int main(void)
 {
+    if (getenv("GRAPH_BENCH")) {
+        bench();
+        return 0;
+    }
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_graph__components_and_places),
         cmocka_unit_test(test_graph__communities_planted),
