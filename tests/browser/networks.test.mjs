@@ -74,6 +74,9 @@ test('an investigator draws the network joining two investigations (en, ar)', { 
   assert.ok(await page.$(`a[href="/api/v1/link/networks/${id}/graphml"]`));
   assert.ok(await page.$(`a[href="/api/v1/link/networks/${id}/csv"]`));
   await page.screenshot({ path: join(OUT, 'networks.png'), fullPage: true });
+  await page.fill('input[name="min_size"]', '100000');
+  await page.click(`form button:has-text("${en['networks.apply']}")`);
+  await page.waitForFunction((x) => document.querySelector('main .empty')?.textContent.trim() === x, en['networks.none']);
 
   await page.selectOption('#lang', 'ar');
   await page.waitForFunction(() => document.documentElement.dir === 'rtl');

@@ -387,6 +387,8 @@ struct op {
     struct case_record rec;
     struct case_record *out;
     struct link_graph *g;
+    const struct link_graph_match *matches;
+    size_t nmatches;
 };
 
 static enum status op_inv(const struct auth_ctx *c, void *p)
@@ -422,7 +424,7 @@ static enum status op_victim(const struct auth_ctx *c, void *p)
 static enum status op_graph(const struct auth_ctx *c, void *p)
 {
     struct op *o = p;
-    return link_graph_load(c, NULL, 0, &o->g);
+    return link_graph_load(c, o->matches, o->nmatches, &o->g);
 }
 
 static enum status run_as(struct world *w, int64_t uid, auth_op_fn fn, struct op *o)
@@ -476,7 +478,7 @@ static void test_graph__across_investigations(void **state)
     /* Agency B records the same phone, written differently (normalised alike). */
     make(w, w->inv_b, op_entity, ib, "{\"kind\":\"phone\",\"value\":\"0044 7700 900 555\",\"country\":\"ROU\"}");
     make(w, w->inv_b, op_suspect, ib, "{\"kind\":\"legal\",\"name\":\"Harbourlight Jobs Ltd\"}");
-    make(w, w->inv_a, op_suspect, ic, "{\"kind\":\"natural\",\"name\":\"Olwen Tarrant\"}");
+    int64_t sc = make(w, w->inv_a, op_suspect, ic, "{\"kind\":\"natural\",\"name\":\"Olwen Tarrant\"}");
     make(w, w->inv_a, op_entity, ic, "{\"kind\":\"email\",\"value\":\"olwen@example.org\"}");
     /* A victim of agency B's case in B's investigation. */
     struct op c = {0};
@@ -548,6 +550,30 @@ static void test_graph__across_investigations(void **state)
     link_graph_free(o.g);
     o.g = NULL;
 
+    /* A match from the linkage (two suspects found to be one person) joins the lone investigation;
+     * a pair naming a node out of the graph is ignored. */
+    char ka[48], kb[48];
+    snprintf(ka, sizeof ka, "suspect:%lld", (long long)sa);
+    snprintf(kb, sizeof kb, "suspect:%lld", (long long)sc);
+    const struct link_graph_match m[] = {{ka, kb, 0.93}, {ka, "suspect:1", 0.99}};
+    o.matches = m;
+    o.nmatches = 2;
+    assert_int_equal(run_as(w, w->inv_all, op_graph, &o), STATUS_OK);
+    assert_int_equal(link_networks_find(o.g, NULL, &nets, &n), STATUS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(nets[0].investigations, 3);
+    bool matched = false;
+    for (size_t k = 0; k < nets[0].nedges; k++) {
+        const struct link_edge *e = &o.g->edges[nets[0].edges[k]];
+        matched = matched || (e->type == LINK_EDGE_MATCH && e->score > 0.92 && nets[0].bridge[k]);
+    }
+    assert_true(matched); /* the match is the only tie: a bridge */
+    link_networks_free(nets, n);
+    link_graph_free(o.g);
+    o.g = NULL;
+    o.matches = NULL;
+    o.nmatches = 0;
+
     /* Audited: link.run entries with the counts (one per run), and the denials. */
     struct audit_entry *ae = NULL;
     size_t na = 0;
@@ -561,7 +587,7 @@ static void test_graph__across_investigations(void **state)
         denied += strcmp(ae[k].outcome, "denied") == 0;
         assert_null(strstr(ae[k].detail, "7700"));
     }
-    assert_int_equal(runs, 2);
+    assert_int_equal(runs, 3);
     assert_true(denied >= 2);
     audit_entries_free(ae, na);
 }

@@ -4,7 +4,7 @@
 // with a legend, each node focusable (its pseudonymous label shown on hover and focus), and the
 // GraphML and CSV downloads. No names: labels are references, S-<id>, <kind>-<id> and codes.
 import { api, query } from '../api.js';
-import { h, table, errorBlock, notice } from '../dom.js';
+import { h, table, errorBlock, notice, field } from '../dom.js';
 import { t } from '../i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -176,10 +176,23 @@ function details(net, minSize) {
     drawGraph(net));
 }
 
+// The smallest network listed (min_size); the list is asked again with it.
+function sizeForm(ctx, minSize) {
+  const f = h('form', { class: 'form inline-fields', novalidate: true },
+    field({ name: 'min_size', label: t('networks.min_size'), value: minSize || '3',
+      attrs: { inputmode: 'numeric', size: '5', maxlength: '6' } }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('networks.apply'))));
+  f.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    ctx.navigate(`networks${query({ min_size: f.elements.min_size.value.trim() })}`);
+  });
+  return f;
+}
+
 export async function render(ctx) {
   const minSize = ctx.query.get('min_size') || '';
   const chosen = ctx.query.get('network') || '';
-  const body = [];
+  const body = [sizeForm(ctx, minSize)];
   try {
     const list = await api.get(`/api/v1/link/networks${minSize ? query({ min_size: minSize }) : ''}`);
     const items = list.items || [];
