@@ -585,7 +585,7 @@ static void uf_union(uint32_t *parent, uint32_t *size, uint32_t a, uint32_t b)
     size[a] += size[b];
 }
 
-/* ---- Community detection (Louvain, then split into connected parts) ---- */
+/* ---- Community detection (Leiden, then a check that every community is connected) ---- */
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -611,21 +611,28 @@ static void wgraph_free(struct wgraph *w)
     free(w->w);
 }
 
-/* One level of local moves; comm[] in/out. True when a node moved. */
-static bool louvain_level(const struct wgraph *w, uint32_t *comm, uint64_t *seed)
+/* Leiden (Traag, Waltman and van Eck 2019) for modularity, with a greedy refinement. Per level:
+ * (1) local moves of nodes between communities from the partition given (comm), in a seeded
+ * order, while modularity improves; (2) refinement: inside each community, singletons that are
+ * well connected to it merge, greedily, into well-connected sub-communities; (3) the graph of the
+ * refined communities, its nodes starting in their community of (1). The refined communities are
+ * connected by construction, and so are the final ones (checked again by the caller). */
+
+static void weighted_degrees(const struct wgraph *w, double *k, double *m2)
 {
-    size_t n = w->n;
-    double *k = xcalloc(n ? n : 1, sizeof *k), *tot = xcalloc(n ? n : 1, sizeof *tot);
-    double *neighw = xcalloc(n ? n : 1, sizeof *neighw);
-    uint32_t *touched = xmalloc((n ? n : 1) * sizeof *touched), *order = xmalloc((n ? n : 1) * sizeof *order);
-    double m2 = 0;
-    for (size_t i = 0; i < n; i++) {
+    *m2 = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        k[i] = 0;
         for (size_t j = w->start[i]; j < w->start[i + 1]; j++) {
             k[i] += w->w[j];
         }
-        m2 += k[i];
-        comm[i] = (uint32_t)i;
-        tot[i] = k[i];
+        *m2 += k[i];
+    }
+}
+
+static void shuffled(uint32_t *order, size_t n, uint64_t *seed)
+{
+    for (size_t i = 0; i < n; i++) {
         order[i] = (uint32_t)i;
     }
     for (size_t i = n; i > 1; i--) { /* Fisher-Yates with the seed */
@@ -634,6 +641,18 @@ static bool louvain_level(const struct wgraph *w, uint32_t *comm, uint64_t *seed
         order[i - 1] = order[j];
         order[j] = t;
     }
+}
+
+/* Local moves from the partition comm[] (ids < n); true when a node moved. */
+static bool move_nodes(const struct wgraph *w, const double *k, double m2, uint32_t *comm, uint64_t *seed)
+{
+    size_t n = w->n;
+    double *tot = xcalloc(n ? n : 1, sizeof *tot), *neighw = xcalloc(n ? n : 1, sizeof *neighw);
+    uint32_t *touched = xmalloc((n ? n : 1) * sizeof *touched), *order = xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        tot[comm[i]] += k[i];
+    }
+    shuffled(order, n, seed);
     bool any = false;
     for (int pass = 0; pass < 100 && m2 > 0; pass++) {
         bool moved = false;
@@ -676,12 +695,82 @@ static bool louvain_level(const struct wgraph *w, uint32_t *comm, uint64_t *seed
             break;
         }
     }
-    free(k);
     free(tot);
     free(neighw);
     free(touched);
     free(order);
     return any;
+}
+
+/* The refined partition ref[] (ids are node indices) of comm[]: a node still alone and well
+ * connected to its community (E(v, C - v) >= k_v (K_C - k_v) / 2m) joins the well-connected
+ * sub-community of C with the largest positive modularity gain. */
+static void refine(const struct wgraph *w, const double *k, double m2, const uint32_t *comm, uint32_t *ref,
+                   uint64_t *seed)
+{
+    size_t n = w->n;
+    double *ctot = xcalloc(n ? n : 1, sizeof *ctot), *rtot = xmalloc((n ? n : 1) * sizeof *rtot);
+    double *ext = xcalloc(n ? n : 1, sizeof *ext), *neighw = xcalloc(n ? n : 1, sizeof *neighw);
+    bool *single = xmalloc((n ? n : 1) * sizeof *single);
+    uint32_t *touched = xmalloc((n ? n : 1) * sizeof *touched), *order = xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        ref[i] = (uint32_t)i;
+        rtot[i] = k[i];
+        single[i] = true;
+        ctot[comm[i]] += k[i];
+        for (size_t j = w->start[i]; j < w->start[i + 1]; j++) {
+            if (w->to[j] != i && comm[w->to[j]] == comm[i]) {
+                ext[i] += w->w[j];
+            }
+        }
+    }
+    shuffled(order, n, seed);
+    for (size_t oi = 0; oi < n && m2 > 0; oi++) {
+        uint32_t v = order[oi], c = comm[v];
+        if (!single[v] || ext[v] < k[v] * (ctot[c] - k[v]) / m2) {
+            continue;
+        }
+        size_t nt = 0;
+        for (size_t j = w->start[v]; j < w->start[v + 1]; j++) {
+            uint32_t u = w->to[j];
+            if (u == v || comm[u] != c) {
+                continue;
+            }
+            if (neighw[ref[u]] == 0) {
+                touched[nt++] = ref[u];
+            }
+            neighw[ref[u]] += w->w[j];
+        }
+        uint32_t best = v;
+        double best_gain = 1e-12;
+        for (size_t t = 0; t < nt; t++) {
+            uint32_t r = touched[t];
+            if (ext[r] < rtot[r] * (ctot[c] - rtot[r]) / m2) {
+                continue; /* not well connected to its community */
+            }
+            double gain = neighw[r] - k[v] * rtot[r] / m2;
+            if (gain > best_gain) {
+                best = r;
+                best_gain = gain;
+            }
+        }
+        if (best != v) {
+            ext[best] += ext[v] - 2 * neighw[best];
+            rtot[best] += k[v];
+            ref[v] = best;
+            single[v] = single[best] = false;
+        }
+        for (size_t t = 0; t < nt; t++) {
+            neighw[touched[t]] = 0;
+        }
+    }
+    free(ctot);
+    free(rtot);
+    free(ext);
+    free(neighw);
+    free(single);
+    free(touched);
+    free(order);
 }
 
 /* Renumbers comm[0..n) to 0..count-1 by first appearance; returns count. */
@@ -801,30 +890,56 @@ static size_t communities(const struct adj *ap, uint32_t *local, const uint32_t 
             }
         }
     }
-    uint32_t *member = community_out; /* original node -> community at the current level */
+    uint32_t *member = community_out; /* original node -> node of the current level */
     for (size_t i = 0; i < n; i++) {
         member[i] = (uint32_t)i;
     }
     struct wgraph level = w;
     bool own = false; /* level is an aggregate to free */
-    uint32_t *comm = xmalloc(n * sizeof *comm);
+    uint32_t *comm = xmalloc(n * sizeof *comm), *ref = xmalloc(n * sizeof *ref), *first = xmalloc(n * sizeof *first);
+    double *k = xmalloc(n * sizeof *k), lm2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        comm[i] = (uint32_t)i;
+    }
     for (int depth = 0; depth < 32; depth++) {
-        bool moved = louvain_level(&level, comm, &rng);
+        weighted_degrees(&level, k, &lm2);
+        move_nodes(&level, k, lm2, comm, &rng);
         size_t count = renumber(comm, level.n, level.n);
-        for (size_t i = 0; i < n; i++) {
-            member[i] = comm[member[i]];
+        if (count == level.n) {
+            break; /* every node alone: done */
         }
-        if (!moved || count == level.n) {
-            break;
+        refine(&level, k, lm2, comm, ref, &rng);
+        size_t rcount = renumber(ref, level.n, level.n);
+        if (rcount == level.n) {
+            break; /* nothing merged: aggregating would change nothing */
+        }
+        for (size_t i = 0; i < n; i++) {
+            member[i] = ref[member[i]];
+        }
+        /* The aggregate's nodes start in the community of (1) their members were in. */
+        for (size_t r = 0; r < rcount; r++) {
+            first[r] = UNSET;
+        }
+        for (size_t i = 0; i < level.n; i++) {
+            if (first[ref[i]] == UNSET) {
+                first[ref[i]] = comm[i];
+            }
         }
         struct wgraph next;
-        aggregate(&level, comm, count, &next);
+        aggregate(&level, ref, rcount, &next);
         if (own) {
             wgraph_free(&level);
         }
         level = next;
         own = true;
+        memcpy(comm, first, rcount * sizeof *comm);
     }
+    for (size_t i = 0; i < n; i++) {
+        member[i] = comm[member[i]];
+    }
+    free(ref);
+    free(first);
+    free(k);
     if (own) {
         wgraph_free(&level);
     }

@@ -9,8 +9,8 @@
  * optional matches from the linkage (pairs of node keys with a score).
  *
  * Networks: connected components (union-find, places left out: a country would join everything
- * in it), split by community detection (Louvain with a connectivity refinement, so that every
- * community is connected; deterministic) when larger than a bound; ranked by size, victims,
+ * in it), split by community detection (Leiden, so that every community is connected;
+ * deterministic) when larger than a bound; ranked by size, victims,
  * countries spanned and transactions. Nothing here opens a sealed value. See docs/networks.md. */
 #ifndef CTIS_LINK_GRAPH_H
 #define CTIS_LINK_GRAPH_H
@@ -139,10 +139,11 @@ enum status link_networks_find(const struct link_graph *g, const struct link_net
                                struct link_network **out, size_t *count_out);
 void link_networks_free(struct link_network *list, size_t count);
 
-/* Community detection on the subgraph induced by nodes[0..n) (non-place edges): Louvain (local
- * moves in a seeded order, then aggregation, until no gain), then every community split into its
- * connected parts. community_out[i] for nodes[i], numbered from 0 by first appearance; returns
- * the number of communities. *modularity_out (may be NULL): the partition's modularity. */
+/* Community detection on the subgraph induced by nodes[0..n) (non-place edges): Leiden for
+ * modularity (local moves in a seeded order, a greedy refinement inside each community, then
+ * aggregation of the refined communities, until no gain), every community then checked to be
+ * connected (split into its connected parts if not: none expected). community_out[i] for nodes[i], numbered from 0 by
+ * first appearance; returns the number of communities. *modularity_out (may be NULL): the partition's modularity. */
 size_t link_communities(const struct link_graph *g, const uint32_t *nodes, size_t n, uint64_t seed,
                         uint32_t *community_out, double *modularity_out);
 
