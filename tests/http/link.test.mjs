@@ -104,6 +104,14 @@ eachEngine((engine) => {
             assert.ok(r.text.includes('\nedge,'));
             for (const x of SECRETS) assert.ok(!r.text.includes(x), x);
         });
+        it('403 with link.run but without justice.read', async () => {
+            const root = await s.rootClient();
+            const role = await root.post('/api/v1/roles', { name: 'link-only', description: 'linkage, no justice', mfa_required: true, permissions: ['link.run'] });
+            assert.equal(role.status, 201, role.text);
+            const linkOnly = await s.clientFor(s.addUser({ agency: 'A', role: 'link-only', scope: 'all' }));
+            assertError(await linkOnly.get('/api/v1/link/networks'), 403, 'forbidden');
+            assertError(await linkOnly.get('/api/v1/link/networks/1/csv'), 403, 'forbidden');
+        });
         it('403 without link.run (prosecutor, caseworker, coordinator); audited', async () => {
             for (const c of [prosA, cwA, coord]) {
                 for (const p of ['/api/v1/link/networks', '/api/v1/link/networks/1', '/api/v1/link/networks/1/graphml', '/api/v1/link/networks/1/csv', '/api/v1/link/networks?min_size=zero']) {
