@@ -12,6 +12,7 @@ const TYPES = ['investigation', 'victim', 'suspect', 'entity', 'place'];
 const W = 800;
 const H = 560;
 const LABELS_UP_TO = 60; // nodes drawn with their label next to them; larger graphs: on focus only
+const DRAW_UP_TO = 500; // larger networks are not drawn (the layout is quadratic): download them
 
 function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG, tag);
@@ -173,7 +174,9 @@ function details(net, minSize) {
       h('a', { href: `${base}/graphml${q}`, download: `network-${net.id}.graphml`, class: 'button' }, t('networks.download_graphml')),
       ' ',
       h('a', { href: `${base}/csv${q}`, download: `network-${net.id}.csv`, class: 'button' }, t('networks.download_csv'))),
-    drawGraph(net));
+    net.node_list.length <= DRAW_UP_TO
+      ? drawGraph(net)
+      : notice('info', t('networks.too_large', { nodes: net.node_list.length, max: DRAW_UP_TO })));
 }
 
 // The smallest network listed (min_size); the list is asked again with it.
