@@ -1513,6 +1513,11 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/link/runs/{id}", api_link_run, 0, "link.run"},
     {HTTP_GET, "/api/v1/link/runs/{id}/pairs", api_link_run_pairs, 0, "link.run"},
     {HTTP_POST, "/api/v1/link/pairs/{id}/decision", api_link_pair_decide, JSON, "link.run"},
+    /* Issue 7, part G: the candidate networks of the entity graph (api_link.c). */
+    {HTTP_GET, "/api/v1/link/networks", api_link_networks, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/networks/{id}", api_link_network, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/networks/{id}/graphml", api_link_network_graphml, 0, "link.run"},
+    {HTTP_GET, "/api/v1/link/networks/{id}/csv", api_link_network_csv, 0, "link.run"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -255,5 +255,10 @@ void api_link_runs(struct http_request *req, void *app);
 void api_link_run(struct http_request *req, void *app);
 void api_link_run_pairs(struct http_request *req, void *app);
 void api_link_pair_decide(struct http_request *req, void *app);
+/* Issue 7, part G: the candidate networks of the entity graph (api_link.c). */
+void api_link_networks(struct http_request *req, void *app);
+void api_link_network(struct http_request *req, void *app);
+void api_link_network_graphml(struct http_request *req, void *app);
+void api_link_network_csv(struct http_request *req, void *app);
 
 #endif

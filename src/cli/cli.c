@@ -3131,6 +3131,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_link_review_table,
     /* issue 7, part E: link encode, link inspect */
     &cli_link_encode_table,
+    /* issue 7, part G: link networks, link export */
+    &cli_link_graph_table,
 };
 
 static void usage_all(FILE *f)

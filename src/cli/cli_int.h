@@ -139,4 +139,7 @@ extern const struct cli_table cli_glotip_table;      /* issue 6, item 6: cli_glo
 /* Issue 7, part E: cli_link_encode.c (link encode, link inspect). */
 extern const struct cli_table cli_link_encode_table;
 
+/* Issue 7, part G: cli_link_graph.c (link networks, link export). */
+extern const struct cli_table cli_link_graph_table;
+
 #endif

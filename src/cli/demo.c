@@ -193,6 +193,7 @@ static enum status op_demo_glotip(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_dashboard(const struct auth_ctx *ctx, void *p); /* issue 6, item 4 */
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
+static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);     /* issue 7, part G */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -378,6 +379,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (agencies >= 2 && auth_run(ctx, op_demo_entities, NULL) != STATUS_OK) { /* issue 5, part J2 */
         free(password);
         fprintf(stderr, "ctis demo: entities: %s\n", err_last());
+        return 1;
+    }
+    if (agencies >= 2 && auth_run(ctx, op_demo_networks, NULL) != STATUS_OK) { /* issue 7, part G */
+        free(password);
+        fprintf(stderr, "ctis demo: networks: %s\n", err_last());
         return 1;
     }
     if (auth_run(ctx, op_demo_glotip, NULL) != STATUS_OK) { /* issue 6, item 6 */
@@ -1124,4 +1130,47 @@ static enum status op_demo_dashboard(const struct auth_ctx *ctx, void *p)
     int year = atoi(today);
     size_t images = 0;
     return stats_dashboard_publish(ctx, year - 4, year, &images);
+}
+
+/* Issue 7, part G: the candidate networks. The Lekki investigation also records the Ghanaian
+ * account that the Lagoon investigation's company pays (written differently: one node, by its
+ * blind index), and a payment from a second account into it, so that the network joining the two
+ * investigations (through the shared phone and now the account) carries money in two currencies. */
+static enum status op_demo_networks(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    struct investigation *list = NULL;
+    size_t n = 0;
+    struct investigation_filter f = {.limit = PAGE_ROWS_MAX};
+    enum status st = investigation_list(ctx, &f, &list, &n);
+    int64_t lekki = 0;
+    for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+        if (strcmp(list[i].reference, "FATPU/2025/0021") == 0) {
+            lekki = list[i].id;
+        }
+    }
+    investigations_free(list, n);
+    if (st != STATUS_OK || lekki == 0) {
+        return st;
+    }
+    static const char *const accounts[] = {
+        "{\"kind\":\"bank_account\",\"value\":\"gh00demo00000000000042\",\"currency\":\"GHS\",\"country\":\"GHA\"}",
+        "{\"kind\":\"bank_account\",\"value\":\"NG00 DEMO 7788 01\",\"currency\":\"USD\",\"country\":\"NGA\"}",
+    };
+    int64_t ids[2] = {0};
+    for (size_t i = 0; st == STATUS_OK && i < ARRAY_LEN(accounts); i++) {
+        json_t *in = json_loads(accounts[i], 0, NULL);
+        st = in == NULL ? err_set(STATUS_INVALID, "demo networks: bad JSON")
+                        : justice_entity_add(ctx, lekki, in, &ids[i]);
+        json_decref(in);
+    }
+    if (st == STATUS_OK) {
+        json_t *in = json_pack("{sIsIsssIssssss}", "from_entity", (json_int_t)ids[1], "to_entity", (json_int_t)ids[0],
+                               "date", "2025-02-03", "amount_minor", (json_int_t)250000, "currency", "USD", "channel",
+                               "money_transfer_service", "reference", "Transport");
+        int64_t id = 0;
+        st = justice_transaction_add(ctx, lekki, in, &id);
+        json_decref(in);
+    }
+    return st;
 }

@@ -1416,3 +1416,53 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 7, part G: the candidate networks (link.run and justice.read: investigators only). One
+// investigation with a phone so that network 1 exists for those who reach it.
+const LINK_TABLE = [
+    ['caseworker', 'own', 403],
+    ['case_supervisor', 'agency', 403],
+    ['investigator', 'agency', 200],
+    ['investigator', 'all', 200],
+    ['prosecutor', 'agency', 403],
+    ['court_clerk', 'agency', 403],
+    ['analyst', 'all', 403],
+    ['national_coordinator', 'all', 403],
+    ['fund_manager', 'all', 403],
+    ['trustee', 'all', 403],
+    ['auditor', 'all', 403],
+    ['administrator', 'agency', 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            LINK_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `ln${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+        const inv = clients.get(2);
+        const id = (await inv.post('/api/v1/investigations', { reference: 'PF/MX/1' })).json.id;
+        await inv.post(`/api/v1/investigations/${id}/entities`, { kind: 'phone', value: '+44 7700 900001' });
+        await inv.post(`/api/v1/investigations/${id}/entities`, { kind: 'email', value: 'mx@example.org' });
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('network routes × roles (issue 7, part G)', () => {
+        const routes = ['/api/v1/link/networks', '/api/v1/link/networks/1', '/api/v1/link/networks/1/graphml', '/api/v1/link/networks/1/csv'];
+        LINK_TABLE.forEach(([role, scope, want], i) => {
+            it(`${role} (scope ${scope}): ${want}`, async () => {
+                const c = clients.get(i);
+                for (const r of routes) {
+                    assert.equal((await c.get(r)).status, want, `${role} ${r}`);
+                }
+            });
+        });
+    });
+});
