@@ -802,6 +802,69 @@ static void start_values(struct fs_model *m)
     m->lambda = 0.1;
 }
 
+/* EM on aggregated patterns: fields with upd[f] take part (the others count for neither side)
+ * and get new m (and u when update_u); λ always. With update_m false only λ moves (the E-step
+ * still uses every field). Stops when max |Δ| < FS_EM_TOLERANCE or after FS_EM_ITERATIONS. */
+static void em(struct fs_model *m, const struct pattern *p, size_t np, const bool upd[FS_FIELDS_MAX], bool update_u,
+               bool update_m)
+{
+    m->converged = false;
+    for (m->iterations = 0; m->iterations < FS_EM_ITERATIONS;) {
+        double sm[FS_FIELDS_MAX][FS_LEVELS_MAX] = {{0}}, su[FS_FIELDS_MAX][FS_LEVELS_MAX] = {{0}};
+        double tm[FS_FIELDS_MAX] = {0}, tu[FS_FIELDS_MAX] = {0};
+        double wsum = 0.0, total = 0.0;
+        for (size_t i = 0; i < np; i++) {
+            double lm = log(m->lambda), lu = log(1.0 - m->lambda);
+            for (size_t f = 0; f < m->nfields; f++) {
+                int l = gamma_level(p[i].key, f);
+                if (l >= 0 && (upd[f] || !update_m)) {
+                    lm += log(floor_p(m->m[f][l]));
+                    lu += log(floor_p(m->u[f][l]));
+                }
+            }
+            double w = 1.0 / (1.0 + exp(lu - lm));
+            wsum += w * p[i].count;
+            total += p[i].count;
+            for (size_t f = 0; f < m->nfields; f++) {
+                int l = gamma_level(p[i].key, f);
+                if (l >= 0 && upd[f]) {
+                    sm[f][l] += w * p[i].count;
+                    tm[f] += w * p[i].count;
+                    su[f][l] += (1.0 - w) * p[i].count;
+                    tu[f] += (1.0 - w) * p[i].count;
+                }
+            }
+        }
+        double lambda = total > 0 ? wsum / total : m->lambda;
+        if (lambda < PROB_FLOOR) {
+            lambda = PROB_FLOOR;
+        } else if (lambda > 1.0 - PROB_FLOOR) {
+            lambda = 1.0 - PROB_FLOOR;
+        }
+        double delta = fabs(lambda - m->lambda);
+        m->lambda = lambda;
+        for (size_t f = 0; update_m && f < m->nfields; f++) {
+            for (size_t l = 0; upd[f] && l < m->levels[f]; l++) {
+                if (tm[f] > 0) {
+                    double v = sm[f][l] / tm[f];
+                    delta = fmax(delta, fabs(v - m->m[f][l]));
+                    m->m[f][l] = v;
+                }
+                if (update_u && tu[f] > 0) {
+                    double v = su[f][l] / tu[f];
+                    delta = fmax(delta, fabs(v - m->u[f][l]));
+                    m->u[f][l] = v;
+                }
+            }
+        }
+        m->iterations++;
+        if (delta < FS_EM_TOLERANCE) {
+            m->converged = true;
+            break;
+        }
+    }
+}
+
 enum status fs_train(const struct fs_data *d, const struct link_pair *pairs, size_t count,
                      const struct fs_train_opts *opts, struct fs_model **out)
 {
@@ -847,80 +910,98 @@ enum status fs_train(const struct fs_data *d, const struct link_pair *pairs, siz
                 }
             }
         }
+        /* Half a pair more on each level (additive smoothing): with few records a level no
+         * random pair reached must not count as impossible among non-matches. */
         for (size_t f = 0; f < m->nfields; f++) {
             for (size_t l = 0; l < m->levels[f] && tot[f] > 0; l++) {
-                m->u[f][l] = floor_p(cnt[f][l] / tot[f]);
+                m->u[f][l] = (cnt[f][l] + 0.5) / (tot[f] + 0.5 * (double)m->levels[f]);
             }
         }
     }
 
-    /* aggregate the γ-patterns of the candidate pairs */
+    /* the γ-patterns of the candidate pairs */
     uint64_t *keys = xmalloc((count + 1) * sizeof *keys);
     for (size_t i = 0; i < count; i++) {
         keys[i] = gamma_key(d, pairs[i].a, pairs[i].b);
     }
-    size_t np = 0;
-    struct pattern *p = patterns_of(keys, count, &np);
-    free(keys);
-    m->patterns = np;
-
-    /* EM */
-    for (m->iterations = 0; m->iterations < FS_EM_ITERATIONS;) {
-        double sm[FS_FIELDS_MAX][FS_LEVELS_MAX] = {{0}}, su[FS_FIELDS_MAX][FS_LEVELS_MAX] = {{0}};
-        double tm[FS_FIELDS_MAX] = {0}, tu[FS_FIELDS_MAX] = {0};
-        double wsum = 0.0, total = 0.0;
-        for (size_t i = 0; i < np; i++) {
-            double lm = log(m->lambda), lu = log(1.0 - m->lambda);
+    if (o.rules != NULL && o.nrules > 0) {
+        /* Round robin (Splink): one EM per blocking rule, on the pairs that rule finds, leaving
+         * out the rule's own fields (they agree on every such pair, so their m and u cannot be
+         * learnt there); each field's m (and u) is the mean over the rounds that estimate it. */
+        double msum[FS_FIELDS_MAX][FS_LEVELS_MAX] = {{0}}, usum[FS_FIELDS_MAX][FS_LEVELS_MAX] = {{0}};
+        int rounds[FS_FIELDS_MAX] = {0};
+        uint64_t *sel = xmalloc((count + 1) * sizeof *sel);
+        for (size_t r = 0; r < o.nrules; r++) {
+            bool free_f[FS_FIELDS_MAX];
             for (size_t f = 0; f < m->nfields; f++) {
-                int l = gamma_level(p[i].key, f);
-                if (l >= 0) {
-                    lm += log(floor_p(m->m[f][l]));
-                    lu += log(floor_p(m->u[f][l]));
+                free_f[f] = true;
+            }
+            for (size_t k = 0; k < o.rules[r].nfields; k++) {
+                free_f[o.rules[r].field[k]] = false;
+            }
+            size_t ns = 0;
+            for (size_t i = 0; i < count; i++) {
+                bool in = true;
+                for (size_t k = 0; k < o.rules[r].nfields && in; k++) {
+                    int f = o.rules[r].field[k];
+                    int l = gamma_level(keys[i], (size_t)f);
+                    in = l == 0 || (m->fields[f].kind == FS_KIND_WORDS && l >= 0 && l < 3);
+                }
+                if (in) {
+                    sel[ns++] = keys[i];
                 }
             }
-            double w = 1.0 / (1.0 + exp(lu - lm));
-            wsum += w * p[i].count;
-            total += p[i].count;
+            if (ns == 0) {
+                continue;
+            }
+            struct fs_model round = *m;
+            size_t np = 0;
+            struct pattern *p = patterns_of(sel, ns, &np);
+            em(&round, p, np, free_f, !o.u_random, true);
+            free(p);
+            m->iterations += round.iterations;
+            m->converged = m->converged || round.converged;
             for (size_t f = 0; f < m->nfields; f++) {
-                int l = gamma_level(p[i].key, f);
-                if (l >= 0) {
-                    sm[f][l] += w * p[i].count;
-                    tm[f] += w * p[i].count;
-                    su[f][l] += (1.0 - w) * p[i].count;
-                    tu[f] += (1.0 - w) * p[i].count;
+                if (!free_f[f]) {
+                    continue;
+                }
+                rounds[f]++;
+                for (size_t l = 0; l < m->levels[f]; l++) {
+                    msum[f][l] += round.m[f][l];
+                    usum[f][l] += round.u[f][l];
                 }
             }
         }
-        double delta = 0.0;
-        double lambda = wsum / total;
-        if (lambda < PROB_FLOOR) {
-            lambda = PROB_FLOOR;
-        } else if (lambda > 1.0 - PROB_FLOOR) {
-            lambda = 1.0 - PROB_FLOOR;
-        }
-        delta = fabs(lambda - m->lambda);
-        m->lambda = lambda;
+        free(sel);
         for (size_t f = 0; f < m->nfields; f++) {
-            for (size_t l = 0; l < m->levels[f]; l++) {
-                if (tm[f] > 0) {
-                    double v = sm[f][l] / tm[f];
-                    delta = fmax(delta, fabs(v - m->m[f][l]));
-                    m->m[f][l] = v;
-                }
-                if (!o.u_random && tu[f] > 0) {
-                    double v = su[f][l] / tu[f];
-                    delta = fmax(delta, fabs(v - m->u[f][l]));
-                    m->u[f][l] = v;
+            for (size_t l = 0; rounds[f] > 0 && l < m->levels[f]; l++) {
+                m->m[f][l] = msum[f][l] / rounds[f];
+                if (!o.u_random) {
+                    m->u[f][l] = usum[f][l] / rounds[f];
                 }
             }
         }
-        m->iterations++;
-        if (delta < FS_EM_TOLERANCE) {
-            m->converged = true;
-            break;
+        /* λ over all the candidate pairs, m and u as learnt */
+        bool none[FS_FIELDS_MAX] = {false};
+        size_t np = 0;
+        struct pattern *p = patterns_of(keys, count, &np);
+        m->patterns = np;
+        struct fs_model lam = *m;
+        em(&lam, p, np, none, false, false);
+        m->lambda = lam.lambda;
+        free(p);
+    } else {
+        bool all[FS_FIELDS_MAX];
+        for (size_t f = 0; f < FS_FIELDS_MAX; f++) {
+            all[f] = true;
         }
+        size_t np = 0;
+        struct pattern *p = patterns_of(keys, count, &np);
+        m->patterns = np;
+        em(m, p, np, all, !o.u_random, true);
+        free(p);
     }
-    free(p);
+    free(keys);
 
     /* term frequencies */
     m->tf_min = d->count ? 1.0 / (double)d->count : 0.0;

@@ -10,7 +10,8 @@
  *
  * Training (fs_train) runs EM on the aggregated γ-patterns of the candidate pairs (one row per
  * distinct pattern with its count, as Splink does): each iteration costs the number of distinct
- * patterns, not of pairs. u may instead come from random pairs (nearly all non-matches), and then
+ * patterns, not of pairs; given the blocking rules, round robin (one EM per rule, leaving out the
+ * rule's fields). u may instead come from random pairs (nearly all non-matches), and then
  * EM estimates only m and λ. Candidate pairs come from blocking rules: the union of equality
  * conditions on fields, de-duplicated across rules (fs_block_pairs).
  *
@@ -122,6 +123,11 @@ struct fs_train_opts {
     size_t u_pairs; /* random pairs (0: FS_U_PAIRS_DEFAULT) */
     uint64_t seed;  /* for the random pairs (0: a fixed default, runs repeat) */
     bool no_tf;     /* no term frequencies, whatever the fields say */
+    /* The blocking rules that found the pairs: m is then learnt round robin, one EM per rule on
+     * the pairs it finds without the rule's own fields (which agree there by construction), and
+     * λ by a last EM over all pairs with m and u fixed. NULL: one EM over all pairs and fields. */
+    const struct fs_rule *rules;
+    size_t nrules;
 };
 
 /* The level names of a kind ("exact", "jw>=0.92", ...), `levels` of them. */

@@ -65,13 +65,14 @@ enum status link_fs_case_data(const struct case_profile *p, size_t count, struct
 }
 
 /* Trains on d: candidates share a name word or the birth date; u from random pairs (EM would
- * take u of the blocked fields from pairs chosen for agreeing on them). */
+ * take u of the blocked fields from pairs chosen for agreeing on them), m round robin over the
+ * two rules. */
 static enum status train(const struct fs_data *d, struct fs_model **model, struct link_pair **pairs, size_t *count)
 {
     struct fs_rule rules[2] = {{1, {F_NAMES}}, {1, {F_BIRTH}}};
     enum status st = fs_block_pairs(d, rules, 2, pairs, count);
     if (st == STATUS_OK) {
-        st = fs_train(d, *pairs, *count, &(struct fs_train_opts){.u_random = true}, model);
+        st = fs_train(d, *pairs, *count, &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = 2}, model);
     }
     if (st != STATUS_OK) {
         free(*pairs);

@@ -11,7 +11,11 @@
 #include <math.h>
 
 #include "testlib.h"
+#include "cases/cases.h"
+#include "cases/dedup.h"
+#include "cases/vocab.h"
 #include "link/fs.h"
+#include "link/fs_cases.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static double urand(void)
@@ -215,7 +219,8 @@ static void febrl_run(const char *file, double min_precision, double min_recall)
     struct fs_model *m = NULL;
     struct link_pair *p2 = NULL;
     size_t n2 = 0;
-    assert_int_equal(fs_train(d, p, n, &(struct fs_train_opts){.u_random = true}, &m), STATUS_OK);
+    assert_int_equal(fs_train(d, p, n, &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = nr}, &m),
+                     STATUS_OK);
     size_t kept = n;
     assert_int_equal(fs_score_pairs(m, d, p, &kept, FS_THRESHOLD_DEFAULT, NULL, NULL), STATUS_OK);
     size_t tp = 0;
@@ -231,8 +236,14 @@ static void febrl_run(const char *file, double min_precision, double min_recall)
     assert_true(rec >= min_recall);
     fs_model_free(m);
     /* for comparison (docs/linkage-fs.md): u by EM too, no term frequencies */
-    for (int variant = 0; variant < 2; variant++) {
-        struct fs_train_opts o = {.u_random = variant == 1, .no_tf = variant == 1};
+    static const char *const variants[] = {"one EM, u random", "one EM, u by EM", "round robin, u by EM",
+                                           "round robin, u random, no tf"};
+    for (int variant = 0; variant < 4; variant++) {
+        struct fs_train_opts o = {.u_random = variant == 0 || variant == 3, .no_tf = variant == 3};
+        if (variant >= 2) {
+            o.rules = rules;
+            o.nrules = nr;
+        }
         assert_int_equal(fs_block_pairs(d, rules, nr, &p2, &n2), STATUS_OK);
         assert_int_equal(fs_train(d, p2, n2, &o, &m), STATUS_OK);
         size_t k2 = n2, tp2 = 0;
@@ -240,8 +251,8 @@ static void febrl_run(const char *file, double min_precision, double min_recall)
         for (size_t i = 0; i < k2; i++) {
             tp2 += febrl_entity(d->ids[p2[i].a]) == febrl_entity(d->ids[p2[i].b]);
         }
-        print_message("  %s: precision %.4f recall %.4f\n", variant == 0 ? "u by EM" : "u random, no tf",
-                      k2 ? (double)tp2 / (double)k2 : 0.0, (double)tp2 / (double)truth);
+        print_message("  %s: precision %.4f recall %.4f\n", variants[variant], k2 ? (double)tp2 / (double)k2 : 0.0,
+                      (double)tp2 / (double)truth);
         fs_model_free(m);
         free(p2);
     }
@@ -267,6 +278,180 @@ static void test_fs__febrl3(void **state)
     febrl_run("febrl/dataset3.csv", 0.995, 0.995);
 }
 
+/* ---- the registry's duplicate finder ---- */
+
+struct world {
+    struct test_env t;
+    int64_t agency_a, agency_b, investigator_a, worker_a, worker_b;
+};
+
+static int setup(void **state)
+{
+    struct world *w = xcalloc(1, sizeof *w);
+    test_env_open(&w->t);
+    assert_int_equal(vocab_init(w->t.store), STATUS_OK);
+    w->agency_a = test_agency(&w->t, "Agency A");
+    w->agency_b = test_agency(&w->t, "Agency B");
+    w->investigator_a = test_user(&w->t, "investigator-a", w->agency_a, "investigator", "agency");
+    w->worker_a = test_user(&w->t, "worker-a", w->agency_a, "caseworker", "agency");
+    w->worker_b = test_user(&w->t, "worker-b", w->agency_b, "caseworker", "own");
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    test_env_close(&w->t);
+    free(w);
+    return 0;
+}
+
+struct mk {
+    struct case_record in;
+    struct case_record *out;
+};
+
+static enum status op_mk(const struct auth_ctx *c, void *p)
+{
+    struct mk *o = p;
+    return case_create(c, &o->in, &o->out);
+}
+
+static int64_t mk_case(struct world *w, int64_t as_id, const char *given, const char *family, const char *birth,
+                       const char *gender, const char *cit)
+{
+    struct test_as a;
+    test_as_user(&w->t, &a, as_id);
+    struct mk o = {0};
+    case_record_init(&o.in);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_given_name, given), STATUS_OK);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_family_name, family), STATUS_OK);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_birth_date, birth), STATUS_OK);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_gender, gender), STATUS_OK);
+    assert_int_equal(case_value_parse(&o.in, CASE_F_citizenship, cit), STATUS_OK);
+    if (auth_run(&a.ctx, op_mk, &o) != STATUS_OK) {
+        fail_msg("create: %s", err_last());
+    }
+    int64_t id = o.out->id;
+    case_record_clear(&o.in);
+    case_record_free(o.out);
+    auth_principal_clear(&a.p);
+    return id;
+}
+
+struct dd {
+    int64_t id;
+    struct case_scorer *scorer;
+    struct case_duplicate *d;
+    size_t n;
+    struct fs_data *data;
+    struct fs_model *model;
+    struct link_pair *pairs;
+    size_t count;
+};
+
+static enum status op_dups_fs(const struct auth_ctx *c, void *p)
+{
+    struct dd *o = p;
+    enum status st = link_fs_case_scorer_new(c, &o->scorer);
+    return st == STATUS_OK ? case_duplicates(c, o->id, o->scorer, 50, &o->d, &o->n) : st;
+}
+
+static enum status op_dedup(const struct auth_ctx *c, void *p)
+{
+    struct dd *o = p;
+    return link_fs_cases_dedup(c, 0.9, NULL, &o->data, &o->model, &o->pairs, &o->count);
+}
+
+/* A planted duplicate (the name words in another order and case, the same birth date) among
+ * generated cases is found by the FS scorer and by the whole-registry run, and a copy in another
+ * agency stays out of the investigator's reach. */
+static void test_fs__case_scorer(void **state)
+{
+    struct world *w = *state;
+    static const char *const given[] = {"Ngozi", "Amina", "Fatima", "Grace", "Blessing", "Joy", "Esther",
+                                        "Mary",  "Aisha", "Chioma", "Efosa", "Kemi",     "Sade"};
+    static const char *const family[] = {"Okafor", "Adeyemi", "Bello", "Eze",    "Musa",    "Ibrahim",
+                                         "Okon",   "Nwosu",   "Obi",   "Lawal",  "Danjuma", "Akande",
+                                         "Etim",   "Uche",    "Yusuf", "Bassey", "Ojo"};
+    static const char *const cit[] = {"NG", "NG", "NG", "GH", "BJ"};
+    int64_t orig = 0;
+    char birth17[16];
+    for (int i = 0; i < 40; i++) {
+        char birth[16];
+        snprintf(birth, sizeof birth, "%d-%02d-%02d", 1975 + (i * 11) % 30, 1 + i % 12, 1 + (i * 5) % 28);
+        int64_t id = mk_case(w, w->worker_a, given[i % 13], family[(i * 7) % 17], birth, i % 4 == 0 ? "male" : "female",
+                             cit[i % 5]);
+        if (i == 17) {
+            orig = id;
+            snprintf(birth17, sizeof birth17, "%s", birth);
+        }
+    }
+    /* case 17: given[4] Blessing, family[119 % 17 = 0] Okafor */
+    int64_t planted = mk_case(w, w->worker_a, "OKAFOR", "blessing", birth17, "female", cit[2]);
+    int64_t other_agency = mk_case(w, w->worker_b, "Blessing", "Okafor", birth17, "female", cit[2]);
+
+    struct test_as a;
+    test_as_user(&w->t, &a, w->investigator_a);
+    struct dd o = {.id = planted};
+    assert_int_equal(auth_run(&a.ctx, op_dups_fs, &o), STATUS_OK);
+    const struct fs_model *fm = o.scorer->state;
+    print_message("case model: lambda %.4f, %zu pairs, %zu patterns\n", fm->lambda, fm->pairs, fm->patterns);
+    for (size_t f = 0; f < fm->nfields; f++) {
+        print_message("  %-12s m %.3f %.3f u %.4f %.4f\n", fm->fields[f].name, fm->m[f][0], fm->m[f][1], fm->u[f][0],
+                      fm->u[f][1]);
+    }
+    assert_true(o.n >= 1);
+    print_message("fs scorer: best %lld score %.4f (%s), %zu shown\n", (long long)o.d[0].id, o.d[0].score, o.d[0].why,
+                  o.n);
+    assert_int_equal(o.d[0].id, orig);
+    assert_true(o.d[0].score >= 0.9);
+    for (size_t i = 0; i < o.n; i++) {
+        assert_int_not_equal(o.d[i].id, other_agency);
+        if (i > 0) {
+            assert_true(o.d[i].score < o.d[0].score);
+        }
+    }
+    free(o.d);
+    link_fs_case_scorer_free(o.scorer);
+
+    /* the whole registry: link.run; ids are case ids */
+    memset(&o, 0, sizeof o);
+    assert_int_equal(auth_run(&a.ctx, op_dedup, &o), STATUS_OK);
+    char want_a[24], want_b[24], other[24];
+    snprintf(want_a, sizeof want_a, "%lld", (long long)orig);
+    snprintf(want_b, sizeof want_b, "%lld", (long long)planted);
+    snprintf(other, sizeof other, "%lld", (long long)other_agency);
+    bool found = false;
+    for (size_t i = 0; i < o.count; i++) {
+        const char *x = o.data->ids[o.pairs[i].a], *y = o.data->ids[o.pairs[i].b];
+        found = found || (strcmp(x, want_a) == 0 && strcmp(y, want_b) == 0) ||
+                (strcmp(x, want_b) == 0 && strcmp(y, want_a) == 0);
+        assert_string_not_equal(x, other);
+        assert_string_not_equal(y, other);
+    }
+    print_message("dedup cases: %zu cases, %zu pairs kept, lambda %.4f\n", o.data->count, o.count, o.model->lambda);
+    assert_true(found);
+    assert_true(o.count <= 3);
+    fs_data_free(o.data);
+    fs_model_free(o.model);
+    free(o.pairs);
+    auth_principal_clear(&a.p);
+
+    /* without link.run: denied */
+    test_as_user(&w->t, &a, w->worker_a);
+    memset(&o, 0, sizeof o);
+    assert_int_equal(auth_run(&a.ctx, op_dedup, &o), STATUS_DENIED);
+    auth_principal_clear(&a.p);
+}
+
+static int run_db_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_fs__case_scorer)};
+    TEST_RUN_BOTH("fs cases", tests, setup, teardown);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,5 +459,6 @@ int main(void)
         cmocka_unit_test(test_fs__blocking_union),  cmocka_unit_test(test_fs__febrl1),
         cmocka_unit_test(test_fs__febrl2),          cmocka_unit_test(test_fs__febrl3),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failures = cmocka_run_group_tests(tests, NULL, NULL);
+    return failures + run_db_tests();
 }
