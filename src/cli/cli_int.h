@@ -134,5 +134,6 @@ extern const struct cli_table cli_coop_table;      /* issue 5, part J6: cli_coop
 extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_caselaw.c (court decisions) */
 extern const struct cli_table cli_charts_table;    /* issue 6, item 7: cli_charts.c (the report's charts) */
 extern const struct cli_table cli_glotip_table;    /* issue 6, item 6: cli_glotip.c (UNODC's national data) */
+extern const struct cli_table cli_link_fs_table;   /* issue 7, part F: cli_link_fs.c (link dedup) */
 
 #endif

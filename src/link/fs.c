@@ -802,6 +802,27 @@ static void start_values(struct fs_model *m)
     m->lambda = 0.1;
 }
 
+/* Matches disagree completely on a field at most half the time (m of the last level <= 0.5): the
+ * rest goes to the other levels in proportion (to exact when they hold nothing). Without it, a
+ * data set with few true duplicates lets EM take any correlated field (the same citizenship) for
+ * the match class. */
+static void m_constrain(struct fs_model *m, size_t f)
+{
+    size_t last = m->levels[f] - 1;
+    if (m->m[f][last] <= FS_M_ELSE_MAX) {
+        return;
+    }
+    double rest = 0.0;
+    for (size_t l = 0; l < last; l++) {
+        rest += m->m[f][l];
+    }
+    double give = 1.0 - FS_M_ELSE_MAX;
+    for (size_t l = 0; l < last; l++) {
+        m->m[f][l] = rest > 0 ? m->m[f][l] / rest * give : l == 0 ? give : 0.0;
+    }
+    m->m[f][last] = FS_M_ELSE_MAX;
+}
+
 /* EM on aggregated patterns: fields with upd[f] take part (the others count for neither side)
  * and get new m (and u when update_u); λ always. With update_m false only λ moves (the E-step
  * still uses every field). Stops when max |Δ| < FS_EM_TOLERANCE or after FS_EM_ITERATIONS. */
@@ -835,26 +856,36 @@ static void em(struct fs_model *m, const struct pattern *p, size_t np, const boo
                 }
             }
         }
+        struct fs_model before = *m;
         double lambda = total > 0 ? wsum / total : m->lambda;
         if (lambda < PROB_FLOOR) {
             lambda = PROB_FLOOR;
         } else if (lambda > 1.0 - PROB_FLOOR) {
             lambda = 1.0 - PROB_FLOOR;
         }
-        double delta = fabs(lambda - m->lambda);
         m->lambda = lambda;
         for (size_t f = 0; update_m && f < m->nfields; f++) {
             for (size_t l = 0; upd[f] && l < m->levels[f]; l++) {
                 if (tm[f] > 0) {
-                    double v = sm[f][l] / tm[f];
-                    delta = fmax(delta, fabs(v - m->m[f][l]));
-                    m->m[f][l] = v;
+                    m->m[f][l] = sm[f][l] / tm[f];
                 }
                 if (update_u && tu[f] > 0) {
-                    double v = su[f][l] / tu[f];
-                    delta = fmax(delta, fabs(v - m->u[f][l]));
-                    m->u[f][l] = v;
+                    m->u[f][l] = su[f][l] / tu[f];
                 }
+            }
+        }
+        if (lambda > m->lambda_max && m->lambda_max > 0) {
+            m->lambda = m->lambda_max;
+        }
+        for (size_t f = 0; update_m && f < m->nfields; f++) {
+            if (upd[f]) {
+                m_constrain(m, f);
+            }
+        }
+        double delta = fabs(m->lambda - before.lambda);
+        for (size_t f = 0; f < m->nfields; f++) {
+            for (size_t l = 0; l < m->levels[f]; l++) {
+                delta = fmax(delta, fmax(fabs(m->m[f][l] - before.m[f][l]), fabs(m->u[f][l] - before.u[f][l])));
             }
         }
         m->iterations++;
@@ -883,6 +914,12 @@ enum status fs_train(const struct fs_data *d, const struct link_pair *pairs, siz
         }
     }
     start_values(m);
+    /* At most two duplicates per record on average among the candidates, and never more than
+     * half of them. */
+    m->lambda_max = fmin(0.5, 2.0 * (double)d->count / (double)count);
+    if (m->lambda > m->lambda_max) {
+        m->lambda = m->lambda_max / 2;
+    }
     m->pairs = count;
     m->u_random = o.u_random;
 

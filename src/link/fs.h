@@ -45,6 +45,7 @@
 #define FS_EM_TOLERANCE 0.001
 #define FS_U_PAIRS_DEFAULT 1000000 /* random pairs for u when asked */
 #define FS_THRESHOLD_DEFAULT 0.9   /* match probability */
+#define FS_M_ELSE_MAX 0.5          /* m of a field's last level (else): EM keeps it at most this */
 
 enum fs_kind { FS_KIND_STRING, FS_KIND_DATE, FS_KIND_EXACT, FS_KIND_WORDS };
 
@@ -109,11 +110,12 @@ struct fs_model {
     double m[FS_FIELDS_MAX][FS_LEVELS_MAX];
     double u[FS_FIELDS_MAX][FS_LEVELS_MAX];
     double lambda;
-    int iterations;  /* EM iterations run */
-    bool converged;  /* max |Δ| < FS_EM_TOLERANCE before FS_EM_ITERATIONS */
-    size_t patterns; /* distinct γ-patterns */
-    size_t pairs;    /* pairs trained on */
-    bool u_random;   /* u from random pairs */
+    double lambda_max; /* min(0.5, 2 x records / pairs): EM keeps λ at most this */
+    int iterations;    /* EM iterations run */
+    bool converged;    /* max |Δ| < FS_EM_TOLERANCE before FS_EM_ITERATIONS */
+    size_t patterns;   /* distinct γ-patterns */
+    size_t pairs;      /* pairs trained on */
+    bool u_random;     /* u from random pairs */
     struct fs_tf tf[FS_FIELDS_MAX];
     double tf_min; /* the smallest frequency used in the adjustment */
 };
