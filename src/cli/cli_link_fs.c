@@ -51,6 +51,7 @@ static json_t *model_json(const struct fs_model *m)
 }
 
 struct cases_op {
+    bool suspects;
     double threshold;
     struct fs_data *data;
     struct fs_model *model;
@@ -61,7 +62,9 @@ struct cases_op {
 static enum status op_cases(const struct auth_ctx *ctx, void *p)
 {
     struct cases_op *o = p;
-    return link_fs_cases_dedup(ctx, o->threshold, cli_progress, &o->data, &o->model, &o->pairs, &o->count);
+    return o->suspects
+               ? link_fs_suspects_dedup(ctx, o->threshold, cli_progress, &o->data, &o->model, &o->pairs, &o->count)
+               : link_fs_cases_dedup(ctx, o->threshold, cli_progress, &o->data, &o->model, &o->pairs, &o->count);
 }
 
 static int cmd_link_dedup(const struct command *cmd, struct args *args)
@@ -73,10 +76,11 @@ static int cmd_link_dedup(const struct command *cmd, struct args *args)
     const char *out_path = cli_opt(cmd, args, "out");
     const char *thr = cli_opt(cmd, args, "threshold");
     bool cases = cli_flag(cmd, args, "cases");
+    bool suspects = cli_flag(cmd, args, "suspects");
     enum status st = STATUS_OK;
     double threshold = FS_THRESHOLD_DEFAULT;
-    if ((csv != NULL) == cases) {
-        st = err_set(STATUS_INVALID, "give --csv FILE or --cases (one of them)");
+    if ((csv != NULL) + cases + suspects != 1) {
+        st = err_set(STATUS_INVALID, "give one of --csv FILE, --cases or --suspects");
     } else if (out_path == NULL) {
         st = err_set_field(STATUS_INVALID, "out", "--out FILE: where the matches go");
     } else if (thr != NULL) {
@@ -90,9 +94,9 @@ static int cmd_link_dedup(const struct command *cmd, struct args *args)
     if (st == STATUS_OK && csv != NULL && (id_col == NULL || fields_spec == NULL)) {
         st = err_set(STATUS_INVALID, "--csv needs --id-column NAME and --fields a,b,...");
     }
-    if (st == STATUS_OK && cases && (fields_spec != NULL || block != NULL || id_col != NULL)) {
-        st = err_set(STATUS_INVALID, "--cases compares name words, birth date, citizenship and gender, blocking on a "
-                                     "name word and the birth date: no --fields, --block or --id-column");
+    if (st == STATUS_OK && (cases || suspects) && (fields_spec != NULL || block != NULL || id_col != NULL)) {
+        st = err_set(STATUS_INVALID, "--cases and --suspects compare fixed fields (docs/linkage-fs.md): no --fields, "
+                                     "--block or --id-column");
     }
     if (st != STATUS_OK) {
         return cli_fail(st);
@@ -127,16 +131,16 @@ static int cmd_link_dedup(const struct command *cmd, struct args *args)
             st = fs_block_pairs(d, rules, nr, &pairs, &count);
             candidates = count;
         }
-        if (st == STATUS_OK) {
+        if (st == STATUS_OK && count > 0) {
             struct fs_train_opts o = {.u_random = !cli_flag(cmd, args, "u-em"), .rules = rules, .nrules = nr};
             st = fs_train(d, pairs, count, &o, &m);
-        }
-        if (st == STATUS_OK) {
-            st = fs_score_pairs(m, d, pairs, &count, threshold, cli_progress, NULL);
-            cli_progress_end();
+            if (st == STATUS_OK) {
+                st = fs_score_pairs(m, d, pairs, &count, threshold, cli_progress, NULL);
+                cli_progress_end();
+            }
         }
     } else {
-        struct cases_op o = {.threshold = threshold};
+        struct cases_op o = {.suspects = suspects, .threshold = threshold};
         st = cli_run_op(op_cases, &o);
         cli_progress_end();
         d = o.data;
@@ -160,11 +164,11 @@ static int cmd_link_dedup(const struct command *cmd, struct args *args)
         if (cli_json_out) {
             cli_print_json(json_pack("{sIsIsIsfssso}", "records", (json_int_t)d->count, "candidates",
                                      (json_int_t)candidates, "matches", (json_int_t)count, "threshold", threshold,
-                                     "out", out_path, "model", model_json(m)));
+                                     "out", out_path, "model", m ? model_json(m) : json_null()));
         } else {
             printf("%zu records, %zu candidate pairs, %zu pairs with match probability >= %.2f written to %s\n",
                    d->count, candidates, count, threshold, out_path);
-            if (cli_flag(cmd, args, "explain")) {
+            if (cli_flag(cmd, args, "explain") && m != NULL) {
                 model_print_text(m, stdout);
             }
         }
@@ -183,12 +187,15 @@ static const struct command link_fs_commands[] = {
      "Finds the records of one person within one data set by Fellegi-Sunter scoring (m and u learnt by EM, term "
      "frequencies, blocking rules) and writes the matches CSV (a_id,b_id,score: the match probability, pairs >= "
      "--threshold). --csv: a person file with a header row; --cases: the registry's cases you may read, compared "
-     "through blind indexes and codes only (needs link.run; ids are case ids).",
+     "through blind indexes and codes only (needs link.run; ids are case ids); --suspects: the justice suspects "
+     "likewise (link.run and justice.read; ids are suspect ids).",
      {{"csv", true, "a CSV file with a header row"},
       {"id-column", true, "the column holding each row's id (with --csv)"},
       {"fields", true,
        "the columns to compare, comma-separated, each optionally :string, :date, :exact or :words (with --csv)"},
       {"cases", false, "deduplicate the registry's cases you may read instead"},
+      {"suspects", false,
+       "resolve the justice suspects of the investigations you may read instead (ids are suspect ids)"},
       {"threshold", true, "the lowest match probability kept (0 to 1, default 0.9)"},
       {"block", true,
        "blocking rules: fields compared when equal, comma-separated, + joins fields into one rule (default: each "

@@ -100,7 +100,7 @@ int fs_data_field(const struct fs_data *d, const char *name)
 
 const char *fs_kind_name(enum fs_kind kind)
 {
-    static const char *const names[] = {"string", "date", "exact", "words"};
+    static const char *const names[] = {"string", "date", "exact", "words", "year"};
     return names[kind];
 }
 
@@ -108,7 +108,8 @@ size_t fs_kind_levels(enum fs_kind kind)
 {
     switch (kind) {
     case FS_KIND_STRING:
-    case FS_KIND_WORDS: return 4;
+    case FS_KIND_WORDS:
+    case FS_KIND_YEAR: return 4;
     case FS_KIND_DATE: return 3;
     case FS_KIND_EXACT: return 2;
     }
@@ -121,6 +122,7 @@ const char *fs_level_name(enum fs_kind kind, size_t level)
     static const char *const date[] = {"exact", "one of year/month/day off", "else"};
     static const char *const exact[] = {"exact", "else"};
     static const char *const words[] = {"all words shared", "half the words shared", "a word shared", "else"};
+    static const char *const year[] = {"exact", "1 apart", "up to 3 apart", "else"};
     if (level >= fs_kind_levels(kind)) {
         return "?";
     }
@@ -129,6 +131,7 @@ const char *fs_level_name(enum fs_kind kind, size_t level)
     case FS_KIND_DATE: return date[level];
     case FS_KIND_EXACT: return exact[level];
     case FS_KIND_WORDS: return words[level];
+    case FS_KIND_YEAR: return year[level];
     }
     return "?";
 }
@@ -167,8 +170,10 @@ enum status fs_fields_parse(const char *spec, bool tf, struct fs_field *fields, 
                 fl->kind = FS_KIND_EXACT;
             } else if (strcmp(k, "words") == 0) {
                 fl->kind = FS_KIND_WORDS;
+            } else if (strcmp(k, "year") == 0) {
+                fl->kind = FS_KIND_YEAR;
             } else {
-                return err_set_field(STATUS_INVALID, "fields", "a field kind is string, date, exact or words");
+                return err_set_field(STATUS_INVALID, "fields", "a field kind is string, date, exact, words or year");
             }
         } else {
             fl->kind =
@@ -473,6 +478,15 @@ int fs_compare(enum fs_kind kind, const char *a, const char *b)
     case FS_KIND_WORDS: {
         double s = words_share(a, b);
         return s >= 1.0 ? 0 : s >= 0.5 ? 1 : s > 0.0 ? 2 : 3;
+    }
+    case FS_KIND_YEAR: {
+        char *ea = NULL, *eb = NULL;
+        long ya = strtol(a, &ea, 10), yb = strtol(b, &eb, 10);
+        if (ea == a || *ea != '\0' || eb == b || *eb != '\0') {
+            return same ? 0 : 3;
+        }
+        long diff = labs(ya - yb);
+        return diff == 0 ? 0 : diff <= 1 ? 1 : diff <= 3 ? 2 : 3;
     }
     }
     return -1;

@@ -21,7 +21,9 @@
  *                   other characters are dropped: YYYYMMDD or YYYY-MM-DD; others exact / else);
  * - FS_KIND_EXACT:  exact / else (codes, blind indexes);
  * - FS_KIND_WORDS:  words separated by spaces (name words or their blind indexes): all shared /
- *                   at least half of all words shared / some / none.
+ *                   at least half of all words shared / some / none;
+ * - FS_KIND_YEAR:   whole numbers (a birth year from an age): exact / 1 apart / up to 3 apart /
+ *                   else (a value that is not a number: exact / else).
  * No field is ever decrypted here: for the registry the values are blind indexes and codes. */
 #ifndef CTIS_LINK_FS_H
 #define CTIS_LINK_FS_H
@@ -47,7 +49,7 @@
 #define FS_THRESHOLD_DEFAULT 0.9   /* match probability */
 #define FS_M_ELSE_MAX 0.5          /* m of a field's last level (else): EM keeps it at most this */
 
-enum fs_kind { FS_KIND_STRING, FS_KIND_DATE, FS_KIND_EXACT, FS_KIND_WORDS };
+enum fs_kind { FS_KIND_STRING, FS_KIND_DATE, FS_KIND_EXACT, FS_KIND_WORDS, FS_KIND_YEAR };
 
 struct fs_field {
     char name[FS_FIELD_NAME_MAX];
@@ -74,7 +76,7 @@ enum status fs_data_add(struct fs_data *d, const char *id, const char *const *va
 void fs_data_free(struct fs_data *d);
 /* The index of field `name`, or -1. */
 int fs_data_field(const struct fs_data *d, const char *name);
-/* Parses a field list "a,b:date,c:exact,d:words" (kind after a colon; without one a field whose
+/* Parses a field list "a,b:date,c:exact,d:words,e:year" (kind after a colon; without one a field whose
  * name holds "date", "dob" or "birth" is a date, others strings; tf on strings and exact fields
  * unless `tf` is false). */
 enum status fs_fields_parse(const char *spec, bool tf, struct fs_field *fields, size_t *nfields);

@@ -171,18 +171,118 @@ enum status link_fs_cases_dedup(const struct auth_ctx *ctx, double threshold,
     }
     case_profiles_free(p, n);
     size_t candidates = 0;
+    struct fs_rule rules[2] = {{1, {F_NAMES}}, {1, {F_BIRTH}}};
     if (st == STATUS_OK) {
-        st = train(*data, model, pairs, count);
+        st = fs_block_pairs(*data, rules, 2, pairs, count);
         candidates = *count;
     }
-    if (st == STATUS_OK) {
-        st = fs_score_pairs(*model, *data, *pairs, count, threshold, progress, NULL);
+    /* No candidates: nothing to train on or to write (the model stays NULL). */
+    if (st == STATUS_OK && candidates > 0) {
+        st = fs_train(*data, *pairs, *count, &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = 2},
+                      model);
+        if (st == STATUS_OK) {
+            st = fs_score_pairs(*model, *data, *pairs, count, threshold, progress, NULL);
+        }
     }
     if (st == STATUS_OK) {
         char detail[128];
         snprintf(detail, sizeof detail, "dedup cases: %zu cases, %zu pairs, %zu kept", (*data)->count, candidates,
                  *count);
         st = auth_audit(ctx, "link.run", "case", 0, "ok", detail);
+    }
+    if (st != STATUS_OK) {
+        fs_data_free(*data);
+        fs_model_free(*model);
+        free(*pairs);
+        *data = NULL;
+        *model = NULL;
+        *pairs = NULL;
+        *count = 0;
+    }
+    return st;
+}
+
+/* ---- the justice suspects ---- */
+
+enum { S_NAME, S_KIND, S_SEX, S_BIRTH_YEAR, S_CITIZENSHIP, S__COUNT };
+
+static const struct fs_field suspect_fields[S__COUNT] = {
+    {"name", FS_KIND_EXACT, true},       {"kind", FS_KIND_EXACT, false},       {"sex", FS_KIND_EXACT, true},
+    {"birth_year", FS_KIND_YEAR, false}, {"citizenship", FS_KIND_EXACT, true},
+};
+
+static enum status suspect_data(const struct justice_suspect_profile *p, size_t count, struct fs_data **out)
+{
+    struct fs_data *d = NULL;
+    enum status st = fs_data_new(&d, suspect_fields, S__COUNT);
+    for (size_t i = 0; st == STATUS_OK && i < count; i++) {
+        char name[65], year[16], id[24];
+        const char *v[S__COUNT] = {NULL};
+        if (p[i].has_name) {
+            hex(name, p[i].name_bidx, sizeof p[i].name_bidx);
+            v[S_NAME] = name;
+        }
+        v[S_KIND] = p[i].kind[0] ? p[i].kind : NULL;
+        v[S_SEX] = p[i].sex[0] && strcmp(p[i].sex, "unknown") != 0 ? p[i].sex : NULL;
+        if (p[i].birth_year > 0) {
+            snprintf(year, sizeof year, "%d", p[i].birth_year);
+            v[S_BIRTH_YEAR] = year;
+        }
+        v[S_CITIZENSHIP] = p[i].citizenship[0] ? p[i].citizenship : NULL;
+        snprintf(id, sizeof id, "%" PRId64, p[i].id);
+        st = fs_data_add(d, id, v);
+    }
+    if (st != STATUS_OK) {
+        fs_data_free(d);
+        d = NULL;
+    }
+    *out = d;
+    return st;
+}
+
+enum status link_fs_suspects_dedup(const struct auth_ctx *ctx, double threshold,
+                                   void (*progress)(const char *, int64_t, void *), struct fs_data **data,
+                                   struct fs_model **model, struct link_pair **pairs, size_t *count)
+{
+    *data = NULL;
+    *model = NULL;
+    *pairs = NULL;
+    *count = 0;
+    enum status st = auth_decide(ctx, "link.run", NULL, AUTH_FG_NONE, false);
+    if (st == STATUS_DENIED) {
+        st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, false, "dedup suspects");
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (!(threshold >= 0.0 && threshold <= 1.0)) {
+        return err_set_field(STATUS_INVALID, "threshold", "a match probability from 0 to 1");
+    }
+    struct justice_suspect_profile *p = NULL;
+    size_t n = 0;
+    st = justice_suspect_profiles(ctx, NULL, &p, &n);
+    if (st == STATUS_OK) {
+        st = suspect_data(p, n, data);
+    }
+    free(p);
+    size_t candidates = 0;
+    struct fs_rule rules[2] = {{1, {S_NAME}}, {2, {S_BIRTH_YEAR, S_CITIZENSHIP}}};
+    if (st == STATUS_OK) {
+        st = fs_block_pairs(*data, rules, 2, pairs, count);
+        candidates = *count;
+    }
+    if (st == STATUS_OK && candidates > 0) {
+        st = fs_train(*data, *pairs, *count, &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = 2},
+                      model);
+        if (st == STATUS_OK) {
+            st = fs_score_pairs(*model, *data, *pairs, count, threshold, progress, NULL);
+        }
+    }
+    if (st == STATUS_OK) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "dedup suspects: %zu suspects, %zu pairs, %zu kept", (*data)->count, candidates,
+                 *count);
+        st = auth_audit(ctx, "link.run", "investigation", 0, "ok", detail);
     }
     if (st != STATUS_OK) {
         fs_data_free(*data);

@@ -1,4 +1,5 @@
-/* fs_cases: the Fellegi-Sunter model over the registry's cases (issue 7 item 4, part F).
+/* fs_cases: the Fellegi-Sunter model over the registry's cases and the justice suspects (issue 7
+ * item 4, part F).
  *
  * A case is compared through what its blind indexes and codes hold, never a decrypted value:
  * its name words (the blind index of each word, a words field), its birth date (blind index,
@@ -11,6 +12,7 @@
 
 #include "auth/auth.h"
 #include "cases/dedup.h"
+#include "justice/proceedings.h"
 #include "link/fs.h"
 
 /* The records of the profiles (ids: the case ids in decimal). */
@@ -26,10 +28,22 @@ void link_fs_case_scorer_free(struct case_scorer *s);
 
 /* Deduplicates every case the principal may read: needs link.run (checked before anything
  * else), trains the model, scores the candidate pairs and keeps those >= threshold, best first.
- * *data receives the records (ids: case ids) the pairs index, *model the trained model. One audit
+ * *data receives the records (ids: case ids) the pairs index, *model the trained model (NULL when
+ * no two cases share a name word or a birth date: no pairs then). One audit
  * entry ("link.run", detail "dedup cases: N cases, P pairs, K kept": counts only). */
 enum status link_fs_cases_dedup(const struct auth_ctx *ctx, double threshold,
                                 void (*progress)(const char *, int64_t, void *), struct fs_data **data,
                                 struct fs_model **model, struct link_pair **pairs, size_t *count);
+
+/* Entity resolution over the justice suspects (the investigators'): the suspects of every
+ * investigation the principal may read (justice.read in scope, field group legal), compared
+ * through the name's blind index (exact, with term frequencies), kind, sex, the birth year (from
+ * the age when recorded: exact / 1 apart / up to 3 / else) and citizenship; blocking on the name,
+ * and on the birth year with the citizenship. Needs link.run (checked first); ids are suspect ids
+ * (never names); one audit entry ("link.run", "dedup suspects: N suspects, P pairs, K kept"). *model
+ * is NULL when no candidate pairs were found. */
+enum status link_fs_suspects_dedup(const struct auth_ctx *ctx, double threshold,
+                                   void (*progress)(const char *, int64_t, void *), struct fs_data **data,
+                                   struct fs_model **model, struct link_pair **pairs, size_t *count);
 
 #endif

@@ -16,6 +16,8 @@
 #include "cases/vocab.h"
 #include "link/fs.h"
 #include "link/fs_cases.h"
+#include "justice/investigation.h"
+#include "justice/proceedings.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static double urand(void)
@@ -446,9 +448,116 @@ static void test_fs__case_scorer(void **state)
     auth_principal_clear(&a.p);
 }
 
+struct inv_op {
+    struct investigation_input in;
+    int64_t id;
+    int64_t inv;
+    json_t *js;
+};
+
+static enum status op_inv(const struct auth_ctx *c, void *p)
+{
+    struct inv_op *o = p;
+    return investigation_create(c, &o->in, &o->id);
+}
+
+static enum status op_suspect(const struct auth_ctx *c, void *p)
+{
+    struct inv_op *o = p;
+    return justice_suspect_add(c, o->inv, o->js, &o->id);
+}
+
+static int64_t as_run(struct world *w, int64_t uid, auth_op_fn fn, struct inv_op *o)
+{
+    struct test_as a;
+    test_as_user(&w->t, &a, uid);
+    if (auth_run(&a.ctx, fn, o) != STATUS_OK) {
+        fail_msg("%s", err_last());
+    }
+    auth_principal_clear(&a.p);
+    return o->id;
+}
+
+static int64_t suspect(struct world *w, int64_t uid, int64_t inv, const char *name, const char *sex, int age,
+                       const char *cit)
+{
+    struct inv_op o = {
+        .inv = inv,
+        .js = json_pack("{sssssssiss}", "kind", "natural", "name", name, "sex", sex, "age", age, "citizenship", cit)};
+    int64_t id = as_run(w, uid, op_suspect, &o);
+    json_decref(o.js);
+    return id;
+}
+
+static enum status op_dedup_suspects(const struct auth_ctx *c, void *p)
+{
+    struct dd *o = p;
+    return link_fs_suspects_dedup(c, 0.9, NULL, &o->data, &o->model, &o->pairs, &o->count);
+}
+
+/* The same suspect recorded in two investigations (the same name, sex, citizenship, an age one
+ * year apart) is found; another agency's copy stays out of reach. */
+static void test_fs__suspects(void **state)
+{
+    struct world *w = *state;
+    int64_t investigator_b = test_user(&w->t, "investigator-b", w->agency_b, "investigator", "agency");
+    struct inv_op o1 = {.in = {.reference = "PF/1", .title = "One", .opened = "2026-01-10", .country = "NG"}};
+    struct inv_op o2 = {.in = {.reference = "PF/2", .title = "Two", .opened = "2026-02-10", .country = "NG"}};
+    struct inv_op ob = {.in = {.reference = "PB/1", .title = "B", .opened = "2026-02-10", .country = "NG"}};
+    int64_t inv1 = as_run(w, w->investigator_a, op_inv, &o1);
+    int64_t inv2 = as_run(w, w->investigator_a, op_inv, &o2);
+    int64_t invb = as_run(w, investigator_b, op_inv, &ob);
+    static const char *const names[] = {"Ade Bello",  "Musa Danjuma", "Kemi Lawal", "Obi Okafor",  "Sani Yusuf",
+                                        "Efe Etim",   "Tunde Ojo",    "Uche Nwosu", "Bola Akande", "Ike Eze",
+                                        "Joy Bassey", "Femi Okon",    "Lara Obi",   "Dayo Musa",   "Chidi Uche"};
+    static const char *const cit[] = {"NGA", "NGA", "GHA", "BEN", "NGA"};
+    int64_t orig = 0;
+    for (int i = 0; i < 15; i++) {
+        int64_t id = suspect(w, w->investigator_a, i % 2 ? inv1 : inv2, names[i], i % 3 ? "male" : "female",
+                             25 + (i * 7) % 30, cit[i % 5]);
+        if (i == 6) {
+            orig = id; /* Tunde Ojo, female (6 % 3 == 0), 25 + 42 % 30 = 37, NGA; in inv2 */
+        }
+    }
+    int64_t planted = suspect(w, w->investigator_a, inv1, "Tunde Ojo", "female", 38, "NGA");
+    int64_t other = suspect(w, investigator_b, invb, "Tunde Ojo", "female", 37, "NGA");
+
+    struct test_as a;
+    test_as_user(&w->t, &a, w->investigator_a);
+    struct dd o = {0};
+    assert_int_equal(auth_run(&a.ctx, op_dedup_suspects, &o), STATUS_OK);
+    char want_a[24], want_b[24], oth[24];
+    snprintf(want_a, sizeof want_a, "%lld", (long long)orig);
+    snprintf(want_b, sizeof want_b, "%lld", (long long)planted);
+    snprintf(oth, sizeof oth, "%lld", (long long)other);
+    bool found = false;
+    for (size_t i = 0; i < o.count; i++) {
+        const char *x = o.data->ids[o.pairs[i].a], *y = o.data->ids[o.pairs[i].b];
+        found = found || (strcmp(x, want_a) == 0 && strcmp(y, want_b) == 0) ||
+                (strcmp(x, want_b) == 0 && strcmp(y, want_a) == 0);
+        assert_string_not_equal(x, oth);
+        assert_string_not_equal(y, oth);
+    }
+    print_message("dedup suspects: %zu suspects, %zu pairs kept, lambda %.4f\n", o.data->count, o.count,
+                  o.model->lambda);
+    assert_int_equal(o.data->count, 16);
+    assert_true(found);
+    assert_true(o.count <= 2);
+    fs_data_free(o.data);
+    fs_model_free(o.model);
+    free(o.pairs);
+    auth_principal_clear(&a.p);
+
+    /* a caseworker holds neither link.run nor justice.read */
+    test_as_user(&w->t, &a, w->worker_a);
+    memset(&o, 0, sizeof o);
+    assert_int_equal(auth_run(&a.ctx, op_dedup_suspects, &o), STATUS_DENIED);
+    auth_principal_clear(&a.p);
+}
+
 static int run_db_tests(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_fs__case_scorer)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_fs__case_scorer), cmocka_unit_test(test_fs__suspects)};
     TEST_RUN_BOTH("fs cases", tests, setup, teardown);
 }
 
