@@ -247,11 +247,17 @@ static enum status op_duplicates(const struct auth_ctx *ctx, void *p)
         return case_duplicates(ctx, a->id, &case_scorer_simple, 50, &a->dups, &a->ndups);
     }
     /* Trained on the cases the reader may read; too few to train on (no two share a name word
-     * or a birth date): the simple scorer answers. */
+     * or a birth date) or a model without a clear match class (λ at its bound): the simple
+     * scorer answers. */
     struct case_scorer *fs = NULL;
     enum status st = link_fs_case_scorer_new(ctx, &fs);
     if (st == STATUS_INVALID) {
         st = STATUS_OK;
+    }
+    if (fs != NULL && ((const struct fs_model *)fs->state)->lambda_at_bound) {
+        /* No clear match class in these cases: the simple scorer's fixed weights are safer. */
+        link_fs_case_scorer_free(fs);
+        fs = NULL;
     }
     if (st == STATUS_OK) {
         st = case_duplicates(ctx, a->id, fs ? fs : &case_scorer_simple, 50, &a->dups, &a->ndups);

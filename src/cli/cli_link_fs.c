@@ -45,9 +45,10 @@ static json_t *model_json(const struct fs_model *m)
                               json_pack("{sssssbso}", "name", m->fields[k].name, "kind",
                                         fs_kind_name(m->fields[k].kind), "tf", m->fields[k].tf, "levels", levels));
     }
-    return json_pack("{sfsIsIsisbsssosf}", "lambda", m->lambda, "pairs", (json_int_t)m->pairs, "patterns",
-                     (json_int_t)m->patterns, "iterations", m->iterations, "converged", m->converged, "u",
-                     m->u_random ? "random pairs" : "em", "fields", fields, "tf_min", m->tf_min);
+    return json_pack("{sfsbsIsIsisbsssosf}", "lambda", m->lambda, "lambda_at_bound", m->lambda_at_bound, "pairs",
+                     (json_int_t)m->pairs, "patterns", (json_int_t)m->patterns, "iterations", m->iterations,
+                     "converged", m->converged, "u", m->u_random ? "random pairs" : "em", "fields", fields, "tf_min",
+                     m->tf_min);
 }
 
 struct cases_op {
@@ -159,6 +160,12 @@ static int cmd_link_dedup(const struct command *cmd, struct args *args)
                 st = err_set_field(STATUS_IO, "out", "cannot write %s", out_path);
             }
         }
+    }
+    if (st == STATUS_OK && m != NULL && m->lambda_at_bound) {
+        fprintf(stderr,
+                "warning: λ ended at its bound (%.4f): the model found no clear match class (few true "
+                "duplicates, or fields that cannot tell them apart); review before trusting the scores\n",
+                m->lambda_max);
     }
     if (st == STATUS_OK) {
         if (cli_json_out) {

@@ -1054,6 +1054,8 @@ enum status fs_train(const struct fs_data *d, const struct link_pair *pairs, siz
     }
     free(keys);
 
+    m->lambda_at_bound = m->lambda >= m->lambda_max * 0.999;
+
     /* term frequencies */
     m->tf_min = d->count ? 1.0 / (double)d->count : 0.0;
     for (size_t f = 0; f < m->nfields; f++) {

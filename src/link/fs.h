@@ -113,11 +113,14 @@ struct fs_model {
     double u[FS_FIELDS_MAX][FS_LEVELS_MAX];
     double lambda;
     double lambda_max; /* min(0.5, 2 x records / pairs): EM keeps λ at most this */
-    int iterations;    /* EM iterations run */
-    bool converged;    /* max |Δ| < FS_EM_TOLERANCE before FS_EM_ITERATIONS */
-    size_t patterns;   /* distinct γ-patterns */
-    size_t pairs;      /* pairs trained on */
-    bool u_random;     /* u from random pairs */
+    /* λ ended at lambda_max: EM found no clear match class (few true duplicates, or fields that
+     * cannot tell them apart); the scores are then not to be trusted without review. */
+    bool lambda_at_bound;
+    int iterations;  /* EM iterations run */
+    bool converged;  /* max |Δ| < FS_EM_TOLERANCE before FS_EM_ITERATIONS */
+    size_t patterns; /* distinct γ-patterns */
+    size_t pairs;    /* pairs trained on */
+    bool u_random;   /* u from random pairs */
     struct fs_tf tf[FS_FIELDS_MAX];
     double tf_min; /* the smallest frequency used in the adjustment */
 };
