@@ -42,7 +42,7 @@
 #define FS_RULES_MAX 16
 #define FS_RULE_FIELDS_MAX 4
 #define FS_BLOCK_GROUP_MAX 2000            /* a block larger than this (a very common value) is skipped */
-#define FS_PAIRS_MAX (64u * 1024u * 1024u) /* candidate pairs of one run */
+#define FS_PAIRS_MAX (16u * 1024u * 1024u) /* candidate pairs of one run (about 0.4 GB at the peak) */
 #define FS_EM_ITERATIONS 20
 #define FS_EM_TOLERANCE 0.001
 #define FS_U_PAIRS_DEFAULT 1000000 /* random pairs for u when asked */

@@ -76,6 +76,7 @@ static void test_fs__em_recovers_m_u(void **state)
         assert_true(fabs(m->u[f][0] - 1.0 / K[f]) < 0.02);
     }
     assert_true(fabs(m->lambda - 0.1) < 0.01);
+    assert_false(m->lambda_at_bound);
     assert_true(m->iterations <= FS_EM_ITERATIONS);
     fs_model_free(m);
     fs_data_free(d);
