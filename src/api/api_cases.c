@@ -12,6 +12,7 @@
 #include "cases/dedup.h"
 #include "cases/vocab.h"
 #include "i18n/i18n.h"
+#include "link/fs_cases.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -188,6 +189,7 @@ struct case_args {
     size_t ndups;
     int64_t merge_id;
     int64_t merge_version;
+    bool fs; /* issue 7 part F: ?scorer=fs, the Fellegi-Sunter scorer trained on the reader's cases */
 };
 
 static json_t *dups_json(const struct case_duplicate *d, size_t n)
@@ -241,7 +243,27 @@ static enum status op_create(const struct auth_ctx *ctx, void *p)
 static enum status op_duplicates(const struct auth_ctx *ctx, void *p)
 {
     struct case_args *a = p;
-    return case_duplicates(ctx, a->id, &case_scorer_simple, 50, &a->dups, &a->ndups);
+    if (!a->fs) {
+        return case_duplicates(ctx, a->id, &case_scorer_simple, 50, &a->dups, &a->ndups);
+    }
+    /* Trained on the cases the reader may read; too few to train on (no two share a name word
+     * or a birth date) or a model without a clear match class (λ at its bound): the simple
+     * scorer answers. */
+    struct case_scorer *fs = NULL;
+    enum status st = link_fs_case_scorer_new(ctx, &fs);
+    if (st == STATUS_INVALID) {
+        st = STATUS_OK;
+    }
+    if (fs != NULL && ((const struct fs_model *)fs->state)->lambda_at_bound) {
+        /* No clear match class in these cases: the simple scorer's fixed weights are safer. */
+        link_fs_case_scorer_free(fs);
+        fs = NULL;
+    }
+    if (st == STATUS_OK) {
+        st = case_duplicates(ctx, a->id, fs ? fs : &case_scorer_simple, 50, &a->dups, &a->ndups);
+    }
+    link_fs_case_scorer_free(fs);
+    return st;
 }
 
 void api_case_duplicates(struct http_request *req, void *app)
@@ -249,6 +271,14 @@ void api_case_duplicates(struct http_request *req, void *app)
     struct case_args a = {0};
     case_record_init(&a.in);
     enum status st = api__path_id(req, &a.id);
+    const char *scorer = http_request_query(req, "scorer");
+    if (st == STATUS_OK && scorer != NULL && scorer[0] != '\0') {
+        if (strcmp(scorer, "fs") == 0) {
+            a.fs = true;
+        } else if (strcmp(scorer, "simple") != 0) {
+            st = err_set_field(STATUS_INVALID, "scorer", "scorer: simple or fs");
+        }
+    }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_duplicates, &a);
     }

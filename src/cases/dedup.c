@@ -80,8 +80,10 @@ static enum status profile_words(struct store *s, struct case_profile *p)
     return st == STATUS_DONE ? STATUS_OK : st;
 }
 
-static double simple_score(const struct case_profile *a, const struct case_profile *b, char *why, size_t why_len)
+static double simple_score(const void *state, const struct case_profile *a, const struct case_profile *b, char *why,
+                           size_t why_len)
 {
+    (void)state;
     size_t shared = 0;
     for (size_t i = 0; i < a->words_count; i++) {
         for (size_t k = 0; k < b->words_count; k++) {
@@ -108,7 +110,7 @@ static double simple_score(const struct case_profile *a, const struct case_profi
     return score < 0.0 ? 0.0 : score;
 }
 
-const struct case_scorer case_scorer_simple = {"simple", simple_score};
+const struct case_scorer case_scorer_simple = {"simple", simple_score, NULL};
 
 static int dup_cmp(const void *pa, const void *pb)
 {
@@ -241,7 +243,7 @@ static enum status find(const struct auth_ctx *ctx, int64_t id, bool wide, doubl
             break;
         }
         char why[96];
-        double score = scorer->score(&self, &c[i].p, why, sizeof why);
+        double score = scorer->score(scorer->state, &self, &c[i].p, why, sizeof why);
         if (score >= min) {
             d[nd].id = c[i].p.id;
             d[nd].score = score;
@@ -274,4 +276,91 @@ enum status case_duplicates_of_new(const struct auth_ctx *ctx, int64_t id, const
                                    struct case_duplicate **out, size_t *count_out)
 {
     return find(ctx, id, false, DEDUP_IMPORT_SCORE_MIN, scorer, max, out, count_out);
+}
+
+void case_profiles_free(struct case_profile *p, size_t count)
+{
+    for (size_t i = 0; p != NULL && i < count; i++) {
+        profile_free(&p[i]);
+    }
+    free(p);
+}
+
+static int profile_id_cmp(const void *key, const void *elem)
+{
+    int64_t id = *(const int64_t *)key, other = ((const struct case_profile *)elem)->id;
+    return (id > other) - (id < other);
+}
+
+enum status case_profiles_readable(const struct auth_ctx *ctx, const char *detail, struct case_profile **out,
+                                   size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    /* Without a detail the caller writes the run's one audit entry: only a denial is audited. */
+    enum status st = detail != NULL ? auth_check(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false, detail)
+                                    : auth_decide(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false);
+    if (st == STATUS_DENIED && detail == NULL) {
+        st = auth_check(ctx, "case.read", NULL, AUTH_FG_IDENTITY, false, "duplicates");
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct store_rows *r = NULL;
+    st = store_exec(ctx->store, STMT_CASE_PROFILES_ALL, NULL, 0, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct case_profile *p = NULL;
+    size_t n = 0, cap = 0;
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        struct case_profile prof;
+        struct auth_record rec;
+        profile_row(r, &prof, &rec);
+        if (auth_decide(ctx, "case.read", &rec, AUTH_FG_NONE, false) != STATUS_OK) {
+            continue;
+        }
+        bool allowed[AUTH_FG__COUNT];
+        auth_groups_allowed(ctx, &rec, false, allowed);
+        if (!allowed[AUTH_FG_IDENTITY]) {
+            continue;
+        }
+        if (n == DEDUP_PROFILES_MAX) {
+            st = err_set(STATUS_TOO_LARGE, "more than %d cases", DEDUP_PROFILES_MAX);
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            p = xrealloc(p, cap * sizeof *p);
+        }
+        p[n++] = prof;
+    }
+    store_rows_free(r);
+    if (st == STATUS_DONE) {
+        st = store_exec(ctx->store, STMT_CASE_NAME_WORDS_ALL, NULL, 0, &r);
+        if (st == STATUS_OK) {
+            while ((st = store_rows_next(r)) == STATUS_OK) {
+                int64_t id = store_rows_i64(r, 0);
+                size_t len = 0;
+                const uint8_t *b = store_rows_blob(r, 1, &len);
+                struct case_profile *c = bsearch(&id, p, n, sizeof *p, profile_id_cmp);
+                if (c == NULL || b == NULL || len != sizeof c->words[0]) {
+                    continue;
+                }
+                if ((c->words_count & (c->words_count + 1)) == 0 || c->words == NULL) {
+                    /* grow at 0, 1, 3, 7 ... (capacity 1, 2, 4, 8 ...) */
+                    c->words = xrealloc(c->words, (c->words_count * 2 + 2) * sizeof *c->words);
+                }
+                memcpy(c->words[c->words_count++], b, len);
+            }
+            store_rows_free(r);
+        }
+    }
+    if (st != STATUS_DONE) {
+        case_profiles_free(p, n);
+        return st;
+    }
+    *out = p;
+    *count_out = n;
+    return STATUS_OK;
 }

@@ -29,8 +29,12 @@ struct case_profile {
 
 struct case_scorer {
     const char *name;
-    /* A score in [0, 1]; `why` receives a short explanation ("2/3 name words, birth date"). */
-    double (*score)(const struct case_profile *a, const struct case_profile *b, char *why, size_t why_len);
+    /* A score in [0, 1]; `why` receives a short explanation ("2/3 name words, birth date").
+     * state is the scorer's own (NULL for the simple one; a trained model for the linkage part's
+     * Fellegi-Sunter scorer, src/link/fs_cases.c). */
+    double (*score)(const void *state, const struct case_profile *a, const struct case_profile *b, char *why,
+                    size_t why_len);
+    void *state;
 };
 extern const struct case_scorer case_scorer_simple;
 
@@ -52,5 +56,15 @@ enum status case_duplicates(const struct auth_ctx *ctx, int64_t id, const struct
  * a list of common names does not flag every row. */
 enum status case_duplicates_of_new(const struct auth_ctx *ctx, int64_t id, const struct case_scorer *scorer, size_t max,
                                    struct case_duplicate **out, size_t *count_out);
+
+/* The profiles of every case (not merged into another) the principal may read with its identity
+ * group, in id order, for training a scorer and deduplicating the whole registry (the linkage
+ * part). Audited once as a list ("case.read", field group identity, `detail`), or, with detail
+ * NULL, not at all unless denied (the caller writes its run's one entry). Runs in the
+ * caller's transaction. STATUS_TOO_LARGE beyond DEDUP_PROFILES_MAX cases. */
+#define DEDUP_PROFILES_MAX 2000000
+enum status case_profiles_readable(const struct auth_ctx *ctx, const char *detail, struct case_profile **out,
+                                   size_t *count_out);
+void case_profiles_free(struct case_profile *p, size_t count);
 
 #endif

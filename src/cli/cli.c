@@ -3123,6 +3123,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_assets_table,
     /* issue 6, item 6: UNODC's published national data (glotip) */
     &cli_glotip_table,
+    /* issue 7, part F: link dedup */
+    &cli_link_fs_table,
     /* issue 6, item 7: the report's charts */
     &cli_charts_table,
     /* issue 6, item 7: the questionnaire workbook (xlsx) */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cases/vocab.h"
 #include "justice/investigation.h"
@@ -824,4 +825,76 @@ json_t *justice_charge_to_json(const struct justice_charge *c)
     json_object_set_new(o, "stage", json_string(stage));
     json_object_set_new(o, "version", json_integer(c->version));
     return o;
+}
+
+/* ---- Issue 7, part F: suspects' coded profiles for entity resolution ---- */
+
+/* The UTC year of a time in milliseconds. */
+static int year_of_ms(int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+}
+
+enum status justice_suspect_profiles(const struct auth_ctx *ctx, const char *detail,
+                                     struct justice_suspect_profile **out, size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    enum status st = detail != NULL ? auth_check(ctx, "justice.read", NULL, AUTH_FG_LEGAL, false, detail)
+                                    : auth_decide(ctx, "justice.read", NULL, AUTH_FG_LEGAL, false);
+    if (st == STATUS_DENIED && detail == NULL) {
+        st = auth_check(ctx, "justice.read", NULL, AUTH_FG_LEGAL, false, "suspect profiles");
+    }
+    struct store_rows *r = NULL;
+    if (st == STATUS_OK) {
+        st = store_exec(ctx->store, STMT_SUSPECT_PROFILES_ALL, NULL, 0, &r);
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct justice_suspect_profile *p = NULL;
+    size_t n = 0, cap = 0;
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        struct auth_record rec = {"investigation", store_rows_i64(r, 1), store_rows_i64(r, 9),
+                                  store_rows_is_null(r, 10) ? 0 : store_rows_i64(r, 10), AUTH_SENSITIVITY_NORMAL};
+        if (auth_decide(ctx, "justice.read", &rec, AUTH_FG_NONE, false) != STATUS_OK) {
+            continue;
+        }
+        bool allowed[AUTH_FG__COUNT];
+        auth_groups_allowed(ctx, &rec, false, allowed);
+        if (!allowed[AUTH_FG_LEGAL]) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            p = xrealloc(p, cap * sizeof *p);
+        }
+        struct justice_suspect_profile *s = &p[n++];
+        memset(s, 0, sizeof *s);
+        s->id = store_rows_i64(r, 0);
+        s->investigation_id = rec.id;
+        size_t len = 0;
+        const uint8_t *b = store_rows_blob(r, 2, &len);
+        if (b != NULL && len == sizeof s->name_bidx) {
+            memcpy(s->name_bidx, b, len);
+            s->has_name = true;
+        }
+        snprintf(s->kind, sizeof s->kind, "%s", store_rows_text(r, 3));
+        snprintf(s->sex, sizeof s->sex, "%s", store_rows_text(r, 4));
+        s->age = (int)store_rows_i64(r, 5);
+        snprintf(s->age_band, sizeof s->age_band, "%s", store_rows_text(r, 6));
+        snprintf(s->citizenship, sizeof s->citizenship, "%s", store_rows_text(r, 7));
+        s->birth_year = s->age >= 0 ? year_of_ms(store_rows_i64(r, 8)) - s->age : -1;
+    }
+    store_rows_free(r);
+    if (st != STATUS_DONE) {
+        free(p);
+        return st;
+    }
+    *out = p;
+    *count_out = n;
+    return STATUS_OK;
 }

@@ -92,4 +92,24 @@ void justice_offences_free(struct justice_offence *list, size_t count);
 void justice_suspects_free(struct justice_suspect *list, size_t count);
 void justice_charges_free(struct justice_charge *list, size_t count);
 
+/* Issue 7, part F: what the linkage part compares of a suspect (its name's blind index and codes,
+ * never the name). birth_year: the year of recording minus the age (-1 unknown). */
+struct justice_suspect_profile {
+    int64_t id;
+    int64_t investigation_id;
+    uint8_t name_bidx[32];
+    bool has_name;
+    char kind[8];
+    char sex[8];
+    int age;
+    int birth_year;
+    char age_band[16];
+    char citizenship[4];
+};
+/* The suspects of every investigation the principal may read (justice.read in scope, field group
+ * legal, which holds the names), in id order. Audited once as a list with `detail`, or, with
+ * detail NULL, only when denied (the caller writes its run's entry). */
+enum status justice_suspect_profiles(const struct auth_ctx *ctx, const char *detail,
+                                     struct justice_suspect_profile **out, size_t *count_out);
+
 #endif
