@@ -16,9 +16,9 @@
 
 #include "util/status.h"
 
-#define LINK_BITS_DEFAULT 1024                 /* bits per encoding unless the schema says otherwise */
-#define LINK_BITS_MAX 8192                     /* the largest encoding a schema may ask for (before folding) */
-#define LINK_ID_BYTES_MAX 128                  /* a record id in an encoded file or a matches CSV */
+#define LINK_BITS_DEFAULT 1024 /* bits per encoding unless the schema says otherwise */
+#define LINK_BITS_MAX 8192     /* the largest encoding a schema may ask for (before folding) */
+#define LINK_ID_BYTES_MAX 128  /* a record id in an encoded file or a matches CSV */
 #define LINK_RECORDS_MAX (16u * 1024u * 1024u) /* records in one encoded file */
 
 /* A set of encodings of one party. bits is count x words 64-bit words, 64-byte aligned, bit i of
