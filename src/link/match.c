@@ -17,13 +17,14 @@
 #define MATCH_X86 0
 #endif
 
-#define QGROUP 8             /* queries sharing each cache-sized run of candidates */
+#define QGROUP 32            /* queries sharing each cache-sized run of candidates */
 #define RUN_BYTES 16384      /* a run of candidates: stays in L1 while the group's queries scan it */
 #define UNIT_QUERIES 64      /* queries per work unit (progress and cancel granularity) */
 #define LSH_WORDS 4          /* words a band draws its bits from (one PEXT each) */
 #define LSH_BANDS_MAX 20000u /* the most bands the defaults choose */
-#define LSH_COST_KEY 8.0     /* cost model of the defaults: ns per record per band (key, bucket) */
-#define LSH_COST_CMP 20.0    /* ns per candidate pair (a random read and a comparison) */
+#define LSH_COST_KEY 30.0    /* cost model of the defaults: ns per record per band (key, bucket), measured */
+#define LSH_COST_CMP 30.0    /* ns per candidate pair (random reads of its row and a comparison), measured */
+#define LSH_PF 32            /* prefetch distance of the LSH scan, in records */
 #define NONE UINT32_MAX
 
 static double now_s(void)
@@ -321,7 +322,14 @@ static void brute_unit(struct job *j, size_t u, struct pairvec *out, void *scrat
         }
         for (size_t s = lmin; s < hmax && lmin != SIZE_MAX; s += run) {
             size_t e = s + run < hmax ? s + run : hmax;
+            /* the next run into L2 while this one is scanned: a share of its lines per query */
+            size_t next_end = e + run < hmax ? e + run : hmax;
+            const char *pf = (const char *)(j->sorted_bits + e * words);
+            size_t pf_lines = e < next_end ? (next_end - e) * words * 8 / 64 : 0, per = (pf_lines + gn - 1) / gn;
             for (size_t i = 0; i < gn; i++) {
+                for (size_t l = i * per; l < (i + 1) * per && l < pf_lines; l++) {
+                    __builtin_prefetch(pf + l * 64, 0, 2);
+                }
                 size_t cs = s > lo[i] ? s : lo[i], ce = e < hi[i] ? e : hi[i];
                 if (cs >= ce) {
                     continue;
@@ -410,11 +418,15 @@ static inline uint64_t pext_portable(uint64_t x, uint64_t m)
 __attribute__((target("bmi2"))) static void keys_bmi2(const struct link_clkset *s, const uint16_t *bw,
                                                       const uint64_t *bm, unsigned nw, uint64_t *keys)
 {
+    unsigned sh[LSH_WORDS];
+    for (unsigned w = 0; w < nw; w++) {
+        sh[w] = (unsigned)__builtin_popcountll(bm[w]); /* once per call, outside the loop */
+    }
     for (size_t i = 0; i < s->count; i++) {
         const uint64_t *row = link_clkset_row(s, i);
         uint64_t key = 0;
         for (unsigned w = 0; w < nw; w++) {
-            key = (key << __builtin_popcountll(bm[w])) | _pext_u64(row[bw[w]], bm[w]);
+            key = (key << sh[w]) | _pext_u64(row[bw[w]], bm[w]);
         }
         keys[i] = key;
     }
@@ -424,12 +436,15 @@ __attribute__((target("bmi2"))) static void keys_bmi2(const struct link_clkset *
 static void keys_portable(const struct link_clkset *s, const uint16_t *bw, const uint64_t *bm, unsigned nw,
                           uint64_t *keys)
 {
+    unsigned sh[LSH_WORDS];
+    for (unsigned w = 0; w < nw; w++) {
+        sh[w] = (unsigned)__builtin_popcountll(bm[w]);
+    }
     for (size_t i = 0; i < s->count; i++) {
         const uint64_t *row = link_clkset_row(s, i);
         uint64_t key = 0;
         for (unsigned w = 0; w < nw; w++) {
-            unsigned c = (unsigned)__builtin_popcountll(bm[w]);
-            key = (c == 64 ? 0 : key << c) | pext_portable(row[bw[w]], bm[w]);
+            key = (sh[w] == 64 ? 0 : key << sh[w]) | pext_portable(row[bw[w]], bm[w]);
         }
         keys[i] = key;
     }
@@ -489,9 +504,35 @@ static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
         skey[at] = keys_b[i];
         sidx[at] = (uint32_t)i;
     }
-    /* start[x] now ends bucket x; bucket x begins at start[x - 1] (0 for x = 0) */
+    /* start[x] now ends bucket x; bucket x begins at start[x - 1] (0 for x = 0). The scan of a
+     * is a software pipeline over random reads: the bucket bounds of record i + PF, the bucket's
+     * keys and indexes for i + PF / 2, the candidate rows for i + PF / 4, the comparisons for i. */
     uint64_t cmp = 0;
     for (size_t i = 0; i < na; i++) {
+        if (i + LSH_PF < na) {
+            uint32_t bk = bucket_of(keys_a[i + LSH_PF], j->bucket_bits);
+            __builtin_prefetch(&start[bk == 0 ? 0 : bk - 1]);
+        }
+        if (i + LSH_PF / 2 < na) {
+            uint32_t bk = bucket_of(keys_a[i + LSH_PF / 2], j->bucket_bits);
+            uint32_t s = bk == 0 ? 0 : start[bk - 1];
+            __builtin_prefetch(&skey[s]);
+            __builtin_prefetch(&sidx[s]);
+        }
+        if (i + LSH_PF / 4 < na) {
+            uint64_t key = keys_a[i + LSH_PF / 4];
+            uint32_t bk = bucket_of(key, j->bucket_bits);
+            uint32_t s = bk == 0 ? 0 : start[bk - 1], e = start[bk];
+            for (uint32_t x = s; x < e; x++) {
+                if (skey[x] == key) {
+                    __builtin_prefetch(&b->pop[sidx[x]]);
+                    const char *row = (const char *)link_clkset_row(b, sidx[x]);
+                    for (size_t l = 0; l < j->words * 8; l += 64) {
+                        __builtin_prefetch(row + l);
+                    }
+                }
+            }
+        }
         uint64_t key = keys_a[i];
         uint32_t bk = bucket_of(key, j->bucket_bits);
         uint32_t s = bk == 0 ? 0 : start[bk - 1], e = start[bk];
@@ -638,7 +679,7 @@ static enum status run_lsh(struct job *j, struct pairvec *all)
         }
     }
     unsigned bb = 1;
-    while (((size_t)1 << bb) < nb * 2 && bb < 30) {
+    while (((size_t)1 << bb) < nb / 4 && bb < 28) { /* about 4 records of b a bucket: the bounds stay in L2 */
         bb++;
     }
     j->bucket_bits = bb;
