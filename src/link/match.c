@@ -25,6 +25,7 @@
 #define LSH_COST_KEY 30.0    /* cost model of the defaults: ns per record per band (key, bucket), measured */
 #define LSH_COST_CMP 30.0    /* ns per candidate pair (random reads of its row and a comparison), measured */
 #define LSH_PF 32            /* prefetch distance of the LSH scan, in records */
+#define LINK_EXACT_NS 1.6    /* cost model: ns per comparison of the exact loop (about 600 M/s a core) */
 #define NONE UINT32_MAX
 
 static double now_s(void)
@@ -426,7 +427,7 @@ __attribute__((target("bmi2"))) static void keys_bmi2(const struct link_clkset *
         const uint64_t *row = link_clkset_row(s, i);
         uint64_t key = 0;
         for (unsigned w = 0; w < nw; w++) {
-            key = (key << sh[w]) | _pext_u64(row[bw[w]], bm[w]);
+            key = (sh[w] == 64 ? 0 : key << sh[w]) | _pext_u64(row[bw[w]], bm[w]);
         }
         keys[i] = key;
     }
@@ -579,8 +580,8 @@ static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
  * in a share f = 2 rho (1 - t) of bits, so one band of k sampled bits keeps it with p1 = (1-f)^k
  * and L bands miss it with (1 - p1^k)^L = miss; a random pair agrees on a bit with p2 (from the
  * bit frequencies). k minimises L (keys of both sets + expected random candidates). */
-static void lsh_defaults(const struct link_clkset *a, const struct link_clkset *b, double t, double miss,
-                         unsigned *k_out, unsigned *l_out)
+static double lsh_defaults(const struct link_clkset *a, const struct link_clkset *b, double t, double miss,
+                           unsigned *k_out, unsigned *l_out)
 {
     size_t bits = a->words * 64;
     double na = (double)a->count, nb = (double)b->count;
@@ -643,6 +644,34 @@ static void lsh_defaults(const struct link_clkset *a, const struct link_clkset *
     }
     *k_out = bk;
     *l_out = bl;
+    return best;
+}
+
+/* The comparisons the exact loop makes after the popcount bound (pairs a < b for one set). */
+static double exact_comparisons(const struct link_clkset *a, const struct link_clkset *b, bool self, double t)
+{
+    uint32_t maxpop = (uint32_t)(a->words * 64);
+    double *ha = xcalloc(maxpop + 1, sizeof *ha), *cb = xcalloc(maxpop + 2, sizeof *cb);
+    for (size_t i = 0; i < a->count; i++) {
+        ha[a->pop[i]]++;
+    }
+    for (size_t i = 0; i < b->count; i++) {
+        cb[b->pop[i] + 1]++;
+    }
+    for (uint32_t p = 0; p <= maxpop; p++) {
+        cb[p + 1] += cb[p]; /* cb[p]: records of b with popcount < p */
+    }
+    double n = 0;
+    for (uint32_t p = 0; p <= maxpop; p++) {
+        if (ha[p] > 0) {
+            uint32_t lo, hi;
+            pop_bounds(t, p, maxpop, &lo, &hi);
+            n += ha[p] * (cb[hi + 1] - cb[lo]);
+        }
+    }
+    free(ha);
+    free(cb);
+    return self ? n / 2 : n;
 }
 
 static enum status run_lsh(struct job *j, struct pairvec *all)
@@ -762,15 +791,22 @@ static enum status find_pairs(const struct link_clkset *a, const struct link_clk
     atomic_init(&j.comparisons, 0);
     atomic_init(&j.pairs_total, 0);
     atomic_init(&j.stop, false);
-    double pairs = self ? (double)a->count * ((double)a->count - 1) / 2 : (double)a->count * (double)b->count;
-    bool lsh = opts->blocking == LINK_BLOCKING_LSH ||
-               (opts->blocking == LINK_BLOCKING_AUTO && pairs >= LINK_BLOCKING_AUTO_PAIRS);
+    bool lsh = opts->blocking == LINK_BLOCKING_LSH;
+    unsigned k = 0, l = 0;
+    if (opts->blocking == LINK_BLOCKING_AUTO && a->count > 0 && b->count > 0) {
+        double exact = exact_comparisons(a, b, self, opts->threshold);
+        if (exact >= LINK_BLOCKING_AUTO_MIN) {
+            double cost = lsh_defaults(a, b, opts->threshold, opts->lsh_miss > 0 ? opts->lsh_miss : 0.01, &k, &l);
+            lsh = cost * 2 < exact * LINK_EXACT_NS;
+        }
+    }
     if (a->count == 0 || b->count == 0) {
         lsh = false;
     }
     if (lsh) {
-        unsigned k = 0, l = 0;
-        lsh_defaults(a, b, opts->threshold, opts->lsh_miss > 0 ? opts->lsh_miss : 0.01, &k, &l);
+        if (k == 0) {
+            lsh_defaults(a, b, opts->threshold, opts->lsh_miss > 0 ? opts->lsh_miss : 0.01, &k, &l);
+        }
         j.lsh_k = opts->lsh_bits != 0 ? opts->lsh_bits : k;
         j.lsh_l = opts->lsh_bands != 0 ? opts->lsh_bands : l;
         if (j.lsh_k > a->words * 64) {

@@ -64,11 +64,12 @@ static inline double link_dice(uint32_t c, uint32_t pa, uint32_t pb)
 
 #define LINK_PAIRS_MAX (64u * 1024u * 1024u) /* pairs kept by one run (STATUS_TOO_LARGE beyond) */
 #define LINK_PARTIES_MAX 64                  /* parties of one multi-party clustering */
-/* blocking AUTO uses LSH when the sets would need this many comparisons or more */
-#define LINK_BLOCKING_AUTO_PAIRS 20000000000.0
+/* blocking AUTO uses LSH when the exact loop would need this many comparisons or more (after the
+ * popcount bound) and LSH's cost model says it takes less than half the time */
+#define LINK_BLOCKING_AUTO_MIN 1e9
 
 enum link_blocking {
-    LINK_BLOCKING_AUTO = 0, /* LSH from LINK_BLOCKING_AUTO_PAIRS comparisons on, else none */
+    LINK_BLOCKING_AUTO = 0, /* LSH when it pays (LINK_BLOCKING_AUTO_MIN), else none */
     LINK_BLOCKING_NONE,     /* every pair the popcount bound allows: exact */
     LINK_BLOCKING_LSH,      /* Hamming LSH over bits: approximate (recall below 1) */
 };

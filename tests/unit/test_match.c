@@ -134,6 +134,9 @@ static void test_kernels__agree_with_reference(void **state)
 static void test_kernels__environment_chooses(void **state)
 {
     (void)state;
+    const char *outer = getenv("CTIS_LINK_KERNEL"); /* the run may force a kernel: restored below */
+    char *saved = outer != NULL ? strdup(outer) : NULL;
+    unsetenv("CTIS_LINK_KERNEL");
     const struct link_kernel_ops *best = link_kernel_get(LINK_KERNEL_AUTO);
     assert_non_null(best);
     setenv("CTIS_LINK_KERNEL", "portable", 1);
@@ -145,6 +148,10 @@ static void test_kernels__environment_chooses(void **state)
     setenv("CTIS_LINK_KERNEL", "nonsense", 1);
     assert_string_equal(link_kernel_get(LINK_KERNEL_AUTO)->name, best->name);
     unsetenv("CTIS_LINK_KERNEL");
+    if (saved != NULL) {
+        setenv("CTIS_LINK_KERNEL", saved, 1);
+        free(saved);
+    }
     enum link_kernel k;
     assert_true(link_kernel_parse("avx512", &k));
     assert_int_equal(k, LINK_KERNEL_AVX512);
