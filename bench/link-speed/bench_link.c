@@ -128,8 +128,8 @@ static void bench_kernels(unsigned threads)
         const struct link_kernel_ops *k = link_kernel_get(ks[i]);
         if (k == NULL) {
             printf("%-9s not available on this CPU\n", ks[i] == LINK_KERNEL_AVX512 ? "avx512"
-                                                        : ks[i] == LINK_KERNEL_AVX2 ? "avx2"
-                                                                                     : "scalar");
+                                                       : ks[i] == LINK_KERNEL_AVX2 ? "avx2"
+                                                                                   : "scalar");
             continue;
         }
         double l2r, l2roof, dr, droof;
