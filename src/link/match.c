@@ -22,8 +22,8 @@
 #define UNIT_QUERIES 64      /* queries per work unit (progress and cancel granularity) */
 #define LSH_WORDS 4          /* words a band draws its bits from (one PEXT each) */
 #define LSH_BANDS_MAX 20000u /* the most bands the defaults choose */
-#define LSH_COST_KEY 30.0    /* cost model of the defaults: ns per record per band (key, bucket), measured */
-#define LSH_COST_CMP 30.0    /* ns per candidate pair (random reads of its row and a comparison), measured */
+#define LSH_COST_KEY 25.0    /* cost model of the defaults: ns per record per band (key, bucket), measured */
+#define LSH_COST_CMP 40.0    /* ns per candidate pair (random reads of its row and a comparison), measured */
 #define LSH_PF 32            /* prefetch distance of the LSH scan, in records */
 #define LINK_EXACT_NS 1.6    /* cost model: ns per comparison of the exact loop (about 600 M/s a core) */
 #define NONE UINT32_MAX
@@ -464,70 +464,77 @@ static void band_keys(const struct job *j, const struct link_clkset *s, size_t b
     keys_portable(s, bw, bm, j->lsh_nw, keys);
 }
 
-static inline uint32_t bucket_of(uint64_t key, unsigned bits)
+/* A band key is mixed (an odd multiplier: a bijection) so that its top bits pick the bucket; an
+ * entry of b's sorted band packs the mixed key's top 40 bits with the record index (24 bits:
+ * LINK_RECORDS_MAX), one 8-byte read per entry. Two keys that share the top 40 bits make a
+ * spurious candidate with probability 2^-40: its exact Dice is checked like any other's. */
+#define IDX_BITS 24
+#define IDX_MASK ((1ull << IDX_BITS) - 1)
+
+static inline uint64_t key_mix(uint64_t key)
 {
-    return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+    return key * 0x9e3779b97f4a7c15ull;
 }
 
-struct lsh_scratch {
-    uint64_t *keys_a, *keys_b, *sorted_key;
-    uint32_t *start, *sorted_idx;
-};
+static inline uint32_t bucket_of(uint64_t mixed, unsigned bits)
+{
+    return (uint32_t)(mixed >> (64 - bits));
+}
 
 static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
 {
     const struct link_clkset *a = j->a, *b = j->b;
     size_t na = a->count, nb = b->count, nbk = (size_t)1 << j->bucket_bits;
+    unsigned bb = j->bucket_bits;
     char *p = mem;
     uint64_t *keys_b = (uint64_t *)p;
     p += nb * 8;
     uint64_t *keys_a = j->self ? keys_b : (uint64_t *)p;
     p += j->self ? 0 : na * 8;
-    uint64_t *skey = (uint64_t *)p;
+    uint64_t *ent = (uint64_t *)p;
     p += nb * 8;
-    uint32_t *sidx = (uint32_t *)p;
-    p += nb * 4;
     uint32_t *start = (uint32_t *)p;
     band_keys(j, b, band, keys_b);
+    for (size_t i = 0; i < nb; i++) {
+        keys_b[i] = key_mix(keys_b[i]) & ~IDX_MASK;
+    }
     if (!j->self) {
         band_keys(j, a, band, keys_a);
+        for (size_t i = 0; i < na; i++) {
+            keys_a[i] = key_mix(keys_a[i]) & ~IDX_MASK;
+        }
     }
     memset(start, 0, (nbk + 1) * sizeof *start);
     for (size_t i = 0; i < nb; i++) {
-        start[bucket_of(keys_b[i], j->bucket_bits) + 1]++;
+        start[bucket_of(keys_b[i], bb) + 1]++;
     }
     for (size_t x = 0; x < nbk; x++) {
         start[x + 1] += start[x];
     }
     for (size_t i = 0; i < nb; i++) {
-        uint32_t bk = bucket_of(keys_b[i], j->bucket_bits);
-        uint32_t at = start[bk]++;
-        skey[at] = keys_b[i];
-        sidx[at] = (uint32_t)i;
+        ent[start[bucket_of(keys_b[i], bb)]++] = keys_b[i] | i;
     }
     /* start[x] now ends bucket x; bucket x begins at start[x - 1] (0 for x = 0). The scan of a
      * is a software pipeline over random reads: the bucket bounds of record i + PF, the bucket's
-     * keys and indexes for i + PF / 2, the candidate rows for i + PF / 4, the comparisons for i. */
+     * entries for i + PF / 2, the candidate rows for i + PF / 4, the comparisons for i. */
     uint64_t cmp = 0;
+    uint32_t pa_row[1], pb_row[1];
     for (size_t i = 0; i < na; i++) {
         if (i + LSH_PF < na) {
-            uint32_t bk = bucket_of(keys_a[i + LSH_PF], j->bucket_bits);
+            uint32_t bk = bucket_of(keys_a[i + LSH_PF], bb);
             __builtin_prefetch(&start[bk == 0 ? 0 : bk - 1]);
         }
         if (i + LSH_PF / 2 < na) {
-            uint32_t bk = bucket_of(keys_a[i + LSH_PF / 2], j->bucket_bits);
-            uint32_t s = bk == 0 ? 0 : start[bk - 1];
-            __builtin_prefetch(&skey[s]);
-            __builtin_prefetch(&sidx[s]);
+            uint32_t bk = bucket_of(keys_a[i + LSH_PF / 2], bb);
+            __builtin_prefetch(&ent[bk == 0 ? 0 : start[bk - 1]]);
         }
         if (i + LSH_PF / 4 < na) {
             uint64_t key = keys_a[i + LSH_PF / 4];
-            uint32_t bk = bucket_of(key, j->bucket_bits);
+            uint32_t bk = bucket_of(key, bb);
             uint32_t s = bk == 0 ? 0 : start[bk - 1], e = start[bk];
             for (uint32_t x = s; x < e; x++) {
-                if (skey[x] == key) {
-                    __builtin_prefetch(&b->pop[sidx[x]]);
-                    const char *row = (const char *)link_clkset_row(b, sidx[x]);
+                if ((ent[x] & ~IDX_MASK) == key) {
+                    const char *row = (const char *)link_clkset_row(b, ent[x] & IDX_MASK);
                     for (size_t l = 0; l < j->words * 8; l += 64) {
                         __builtin_prefetch(row + l);
                     }
@@ -535,24 +542,27 @@ static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
             }
         }
         uint64_t key = keys_a[i];
-        uint32_t bk = bucket_of(key, j->bucket_bits);
+        uint32_t bk = bucket_of(key, bb);
         uint32_t s = bk == 0 ? 0 : start[bk - 1], e = start[bk];
         const uint64_t *qa = NULL;
         for (uint32_t x = s; x < e; x++) {
-            if (skey[x] != key) {
+            if ((ent[x] & ~IDX_MASK) != key) {
                 continue;
             }
-            uint32_t bi = sidx[x];
+            uint32_t bi = (uint32_t)(ent[x] & IDX_MASK);
             if (j->self && bi <= i) {
                 continue;
             }
             if (qa == NULL) {
                 qa = link_clkset_row(a, i);
+                pa_row[0] = a->pop[i];
             }
-            uint32_t c, pb = b->pop[bi];
-            j->k->and_pop(qa, link_clkset_row(b, bi), 1, j->words, &c);
+            const uint64_t *rb = link_clkset_row(b, bi);
+            uint32_t c;
+            j->k->and_pop(qa, rb, 1, j->words, &c);
+            j->k->pop(rb, 1, j->words, pb_row); /* the row is in L1: cheaper than b->pop[bi] */
             cmp++;
-            double sc = link_dice(c, a->pop[i], pb);
+            double sc = link_dice(c, pa_row[0], pb_row[0]);
             if (sc < j->t) {
                 continue;
             }
@@ -712,6 +722,7 @@ static enum status run_lsh(struct job *j, struct pairvec *all)
         bb++;
     }
     j->bucket_bits = bb;
+    ASSERT(nb <= IDX_MASK + 1); /* LINK_RECORDS_MAX */
     j->first = xmalloc((na == 0 ? 1 : na) * sizeof *j->first);
     for (size_t i = 0; i < na; i++) {
         atomic_init(&j->first[i], NONE);
@@ -721,7 +732,7 @@ static enum status run_lsh(struct job *j, struct pairvec *all)
     j->pext_fast = __builtin_cpu_supports("bmi2") && !__builtin_cpu_is("znver1") && !__builtin_cpu_is("znver2");
 #endif
     j->units = l;
-    j->scratch_bytes = nb * 8 + (j->self ? 0 : na * 8) + nb * 8 + nb * 4 + (((size_t)1 << bb) + 1) * 4;
+    j->scratch_bytes = nb * 8 + (j->self ? 0 : na * 8) + nb * 8 + (((size_t)1 << bb) + 1) * 4;
     j->unit = lsh_unit;
     enum status st = job_run(j, all);
     free(j->first);
