@@ -5,6 +5,7 @@
 #   make test       build release, ASan+UBSan and fuzz builds, run every test suite
 #   make test-long  longer suites: fuzzing for minutes, load and soak
 #   make bench      benchmarks with ratios against baselines measured in the same run
+#   make bench-link the linkage matcher's benchmark only (bench/link-speed/run)
 #   make format     clang-format the C sources
 
 BUILD ?= build
@@ -13,7 +14,7 @@ FUZZ ?= build-fuzz
 PORT ?= 8080
 DB ?= ctis.db
 
-.PHONY: all deps build asan fuzz run test test-long bench format format-check clean
+.PHONY: all deps build asan fuzz run test test-long bench bench-link format format-check clean
 
 all: build
 
@@ -58,6 +59,12 @@ bench: deps
 	else meson setup build-bench --buildtype=release -Dbench=true -Dtests=false; fi
 	@ninja -C build-bench
 	@bench/run.sh build-bench
+
+bench-link: deps
+	@if [ -f build-bench/build.ninja ]; then meson setup --reconfigure build-bench >/dev/null; \
+	else meson setup build-bench --buildtype=release -Dbench=true -Dtests=false; fi
+	@ninja -C build-bench bench/bench_link
+	@bench/link-speed/run build-bench
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -2,12 +2,13 @@
 # Runs every benchmark, each printing its figures as ratios against a baseline measured in the
 # same run: the vault against bare libsodium calls, the HTTP server's authenticated JSON GET
 # against /healthz under wrk on loopback, the import against sqlite3 .import, the statistics
-# against plain GROUP BY in SQLite and DuckDB.
-# Usage: bench/run.sh [vault|http|import|stats] [BUILD_DIR] (default: all, build-bench).
+# against plain GROUP BY in SQLite and DuckDB, the linkage matcher against a popcount-only
+# roofline and the exact matcher (bench/link-speed/run).
+# Usage: bench/run.sh [vault|http|import|stats|link] [BUILD_DIR] (default: all, build-bench).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 only=
-case "${1:-}" in vault | http | import | stats) only=$1; shift ;; esac
+case "${1:-}" in vault | http | import | stats | link) only=$1; shift ;; esac
 build=${1:-build-bench}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
@@ -29,4 +30,9 @@ fi
 if want stats; then
     echo "== stats: aggregations and flows over ${BENCH_STATS_ROWS:-1000000} cases vs GROUP BY in SQLite and DuckDB"
     bash "$root/bench/bench_stats.sh" "$build"
+fi
+if want link; then
+    echo
+    echo "== link: Dice comparisons per core vs a popcount-only roofline; ${BENCH_LINK_RECORDS:-1000000} x ${BENCH_LINK_RECORDS:-1000000} CLKs with LSH blocking vs the exact matcher"
+    bash "$root/bench/link-speed/run" "$build" --records "${BENCH_LINK_RECORDS:-1000000}"
 fi
