@@ -3131,6 +3131,7 @@ static const struct cli_table *const cli_tables[] = {
     &cli_questionnaire_table,
     /* issue 7, item 3: linkage runs and the review queue */
     &cli_link_review_table,
+    &cli_link_match_table,
     /* issue 7, part E: link encode, link inspect */
     &cli_link_encode_table,
     /* issue 7, part G: link networks, link export */

@@ -62,7 +62,7 @@ enum status link_encode_record(const struct link_encoder *e, const char *const *
                                uint64_t *row);
 
 /* Progress: done of total records. */
-typedef void (*link_progress_fn)(size_t done, size_t total, void *arg);
+typedef void (*link_encode_progress_fn)(size_t done, size_t total, void *arg);
 
 /* Encodes a CSV file with a header row (cells trimmed of surrounding spaces, as FEBRL writes
  * them): every encoded feature of the schema must be a column, id_column gives the ids. Errors
@@ -70,7 +70,7 @@ typedef void (*link_progress_fn)(size_t done, size_t total, void *arg);
 struct link_csv_options {
     const char *id_column;
     unsigned threads;
-    link_progress_fn progress;
+    link_encode_progress_fn progress;
     void *progress_arg;
 };
 enum status link_encode_csv(const struct link_encoder *e, FILE *in, const char *name, const struct link_csv_options *o,
@@ -83,7 +83,7 @@ enum status link_encode_csv(const struct link_encoder *e, FILE *in, const char *
  * link_tokens so that this agency can find its case again. One audit entry with the count. Runs
  * in the caller's write transaction (auth_run). */
 enum status link_encode_persons(const struct auth_ctx *ctx, const struct link_encoder *e, const char *project,
-                                link_progress_fn progress, void *progress_arg, struct link_clkset **out);
+                                link_encode_progress_fn progress, void *progress_arg, struct link_clkset **out);
 /* The opaque id of a case in a project: hex of the first 16 bytes of vault_mac("link.token",
  * project | 0x00 | case id as decimal). */
 void link_token(struct vault *v, const char *project, int64_t case_id, char out[33]);

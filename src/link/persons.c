@@ -62,7 +62,7 @@ enum status link_token_case(const struct auth_ctx *ctx, const char *project, con
 }
 
 enum status link_encode_persons(const struct auth_ctx *ctx, const struct link_encoder *e, const char *project,
-                                link_progress_fn progress, void *progress_arg, struct link_clkset **out)
+                                link_encode_progress_fn progress, void *progress_arg, struct link_clkset **out)
 {
     *out = NULL;
     enum status st = permitted(ctx, "encode persons");

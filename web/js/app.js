@@ -30,6 +30,7 @@ import * as flows from './views/flows.js'; // issue 6, part S1
 import * as glotip from './views/glotip.js'; // issue 6, item 6
 import * as statistics from './views/statistics.js'; // issue 6, item 7
 import * as networks from './views/networks.js'; // issue 7, part G
+import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the review queue
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -46,7 +47,7 @@ const NAV = [
   { path: 'flows', key: 'nav.flows', perm: 'stats.read' }, // issue 6, part S1
   { path: 'statistics', key: 'nav.statistics', perm: 'stats.read' }, // issue 6, item 7: the dashboard
   { path: 'unodc-data', key: 'nav.glotip', perm: ['stats.read', 'case.write'] }, // issue 6, item 6
-  { path: 'linkage', key: 'nav.linkage', perm: 'link.run', soon: true },
+  { path: 'linkage', key: 'nav.linkage', perm: 'link.run' },
   { path: 'networks', key: 'nav.networks', perm: 'link.run' }, // issue 7, part G
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
   { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
@@ -94,6 +95,7 @@ const ROUTES = [
   { re: /^unodc-data$/, view: glotip, perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { re: /^statistics$/, view: statistics, perm: 'stats.read' }, // issue 6, item 7
   { re: /^networks$/, view: networks, perm: 'link.run' }, // issue 7, part G
+  { re: /^linkage$/, view: linkage, perm: 'link.run' }, // issue 7, item 3
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
