@@ -12,6 +12,7 @@
 #include "link/clk.h"
 #include "link/match.h"
 #include "link/review.h"
+#include "store/store.h"
 #include "util/mem.h"
 #include "util/util.h"
 
@@ -105,9 +106,11 @@ static enum status threshold_opt(const struct command *cmd, const struct args *a
     return STATUS_OK;
 }
 
-static enum status common_opts(const struct command *cmd, const struct args *a, struct link_match_opts *mo)
+static enum status common_opts(const struct command *cmd, const struct args *a, bool blocking,
+                               struct link_match_opts *mo)
 {
-    const char *k = cli_opt(cmd, a, "kernel"), *th = cli_opt(cmd, a, "threads"), *bl = cli_opt(cmd, a, "blocking");
+    const char *k = cli_opt(cmd, a, "kernel"), *th = cli_opt(cmd, a, "threads");
+    const char *bl = blocking ? cli_opt(cmd, a, "blocking") : NULL;
     if (k != NULL && !link_kernel_parse(k, &mo->kernel)) {
         return err_set_field(STATUS_INVALID, "kernel", "--kernel: auto, portable, scalar, avx2 or avx512");
     }
@@ -166,6 +169,21 @@ static enum status write_out(const char *path, char *buf, size_t len)
     return util_file_write_atomic(path, buf, len, 0640);
 }
 
+/* The agency a saved run belongs to: --agency, else the instance's first agency (`ctis init`'s). */
+static enum status run_agency(struct env *e, const char *ref, int64_t *id_out)
+{
+    if (ref != NULL) {
+        return cli_agency_lookup(e, ref, id_out);
+    }
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(e->store, STMT_AGENCY_FIRST, NULL, 0, &r);
+    if (st == STATUS_OK) {
+        *id_out = store_rows_i64(r, 0);
+    }
+    store_rows_free(r);
+    return st == STATUS_NOT_FOUND ? err_set(STATUS_NOT_FOUND, "no agency: run `ctis init` first") : st;
+}
+
 static int cmd_link_match(const struct command *cmd, struct args *a)
 {
     struct link_match_opts mo = {0};
@@ -180,7 +198,7 @@ static int cmd_link_match(const struct command *cmd, struct args *a)
         st = err_set_field(STATUS_INVALID, "review-from", "--review-from: at most the threshold");
     }
     if (st == STATUS_OK) {
-        st = common_opts(cmd, a, &mo);
+        st = common_opts(cmd, a, true, &mo);
     }
     if (st == STATUS_OK && (out == NULL || out[0] == '\0')) {
         st = err_set_field(STATUS_INVALID, "out", "--out: required, the CSV file to write (- for standard output)");
@@ -288,7 +306,13 @@ static int cmd_link_match(const struct command *cmd, struct args *a)
                                       sets[0],
                                       a->npos > 1 ? sets[1] : NULL,
                                       pairs,
-                                      count};
+                                      count,
+                                      0};
+        if (save) {
+            st = run_agency(&e, cli_opt(cmd, a, "agency"), &o.run.agency_id);
+        }
+    }
+    if (st == STATUS_OK) {
         st = auth_run(&e.ctx, op_done, &o);
     }
     if (st == STATUS_OK) {
@@ -332,7 +356,7 @@ static int cmd_link_histogram(const struct command *cmd, struct args *a)
 {
     struct link_match_opts mo = {0};
     const char *project = cli_opt(cmd, a, "project");
-    enum status st = common_opts(cmd, a, &mo);
+    enum status st = common_opts(cmd, a, false, &mo);
     if (st != STATUS_OK) {
         return cli_fail(st);
     }
@@ -409,11 +433,11 @@ static const struct command link_match_commands[] = {
       {"all-pairs", false, "every pair at or above the threshold, not solved 1-to-1"},
       {"review-from", true, "with --save: pairs from this similarity up to the threshold go to review"},
       {"save", false, "record the run and its review queue in the database"},
+      {"agency", true, "with --save: the agency the run belongs to (default: the first agency)"},
       {"project", true, "refuse files of any other project"},
       {"threads", true, "worker threads (default: the CPUs)"},
       {"kernel", true, "auto (default), portable, scalar, avx2 or avx512"},
-      {"blocking", true, "auto (default: LSH for very large sets), none (exact) or lsh"},
-      {"json", false, "print a summary as JSON"}},
+      {"blocking", true, "auto (default: LSH for very large sets), none (exact) or lsh"}},
      cmd_link_match},
     {"link histogram",
      "A.clk B.clk",
@@ -423,8 +447,7 @@ static const struct command link_match_commands[] = {
      "suggested threshold: the valley between the non-matches and the matches. Needs link.run.",
      {{"project", true, "refuse files of any other project"},
       {"threads", true, "worker threads (default: the CPUs)"},
-      {"kernel", true, "auto (default), portable, scalar, avx2 or avx512"},
-      {"json", false, "print JSON"}},
+      {"kernel", true, "auto (default), portable, scalar, avx2 or avx512"}},
      cmd_link_histogram},
 };
 

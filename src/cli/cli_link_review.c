@@ -134,7 +134,7 @@ static const struct command link_review_commands[] = {
      0,
      0,
      "Lists the saved linkage runs of your agency (link.run): project, sizes, matches, pairs to review, decided.",
-     {{"json", false, "print JSON"}},
+     {{0}},
      cmd_link_runs},
     {"link review",
      "RUN",
@@ -143,8 +143,7 @@ static const struct command link_review_commands[] = {
      "Lists a run's review queue: the undecided pairs in the uncertain band, best first, with the local case behind "
      "this agency's own side (the other side's id stays opaque).",
      {{"all", false, "also the pairs already decided"},
-      {"matches", false, "the pairs at or above the threshold instead"},
-      {"json", false, "print JSON"}},
+      {"matches", false, "the pairs at or above the threshold instead"}},
      cmd_link_review},
     {"link decide",
      "PAIR",
@@ -152,8 +151,7 @@ static const struct command link_review_commands[] = {
      1,
      "Records a reviewer's decision on a pair of the review queue: match or nonmatch.",
      {{"decision", true, "match or nonmatch"},
-      {"version", true, "the pair's version as listed (a stale version is refused)"},
-      {"json", false, "print JSON"}},
+      {"version", true, "the pair's version as listed (a stale version is refused)"}},
      cmd_link_decide},
 };
 

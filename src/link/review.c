@@ -52,6 +52,7 @@ enum status link_run_save(const struct auth_ctx *ctx, const struct link_run_new 
     }
     int64_t id = vault_random_id();
     int64_t matches = 0, review = 0;
+    int64_t agency = ctx->who->operator && in->agency_id > 0 ? in->agency_id : ctx->who->agency_id;
     for (size_t i = 0; i < in->count; i++) {
         if (in->pairs[i].score >= in->threshold) {
             matches++;
@@ -70,7 +71,7 @@ enum status link_run_save(const struct auth_ctx *ctx, const struct link_run_new 
                             SQLV_I64((int64_t)in->b->count),
                             SQLV_I64(matches),
                             SQLV_I64(review),
-                            ctx->who->agency_id > 0 ? SQLV_I64(ctx->who->agency_id) : SQLV_NULL,
+                            agency > 0 ? SQLV_I64(agency) : SQLV_NULL,
                             ctx->who->user_id > 0 ? SQLV_I64(ctx->who->user_id) : SQLV_NULL,
                             SQLV_I64(util_now_ms())};
     st = store_exec(ctx->store, STMT_LINK_RUN_INSERT, a, ARRAY_LEN(a), NULL);

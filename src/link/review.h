@@ -59,6 +59,7 @@ struct link_run_new {
     const struct link_clkset *b;
     const struct link_pair *pairs;
     size_t count;
+    int64_t agency_id; /* the local operator (CLI) names the agency the run belongs to; users: their own */
 };
 enum status link_run_save(const struct auth_ctx *ctx, const struct link_run_new *in, int64_t *id_out);
 enum status link_runs(const struct auth_ctx *ctx, struct link_run **out, size_t *count_out);

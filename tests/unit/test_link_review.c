@@ -143,7 +143,7 @@ static void test_review__bands_and_decisions(void **state)
     struct link_clkset *a = NULL, *b = NULL;
     sets(&a, &b);
     const struct link_pair pairs[] = {{0, 0, 0.93}, {1, 1, 0.74}, {2, 2, 0.41}};
-    struct save_op o = {.in = {"proj-1", "Police A", "Police B", "a", 0.8, 0.6, a, b, pairs, 3}};
+    struct save_op o = {.in = {"proj-1", "Police A", "Police B", "a", 0.8, 0.6, a, b, pairs, 3, 0}};
     assert_int_equal(auth_run(&as.ctx, op_save, &o), STATUS_OK);
     assert_true(o.id > 0);
 
@@ -207,7 +207,7 @@ static void test_review__refusals(void **state)
     sets(&a, &b);
     const struct link_pair pairs[] = {{0, 0, 0.93}};
     /* A caseworker has no link.run. */
-    struct save_op o = {.in = {"proj-1", "Police A", "Police B", "a", 0.8, 0.6, a, b, pairs, 1}};
+    struct save_op o = {.in = {"proj-1", "Police A", "Police B", "a", 0.8, 0.6, a, b, pairs, 1, 0}};
     assert_int_equal(auth_run(&worker.ctx, op_save, &o), STATUS_DENIED);
     struct link_run *runs = NULL;
     size_t n = 0;
