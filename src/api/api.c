@@ -1510,6 +1510,7 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/stats/charts/{name}", api_stats_chart, 0, "stats.read"},
     /* Issue 7, item 3: linkage runs and the review queue. */
     {HTTP_GET, "/api/v1/link/runs", api_link_runs, 0, "link.run"},
+    {HTTP_POST, "/api/v1/link/runs", api_link_run_create, JSON, "link.run"},
     {HTTP_GET, "/api/v1/link/runs/{id}", api_link_run, 0, "link.run"},
     {HTTP_GET, "/api/v1/link/runs/{id}/pairs", api_link_run_pairs, 0, "link.run"},
     {HTTP_POST, "/api/v1/link/pairs/{id}/decision", api_link_pair_decide, JSON, "link.run"},

@@ -252,6 +252,7 @@ void api_stats_chart(struct http_request *req, void *app);
 
 /* Issue 7, item 3: linkage runs and the review queue (api_link_review.c). */
 void api_link_runs(struct http_request *req, void *app);
+void api_link_run_create(struct http_request *req, void *app);
 void api_link_run(struct http_request *req, void *app);
 void api_link_run_pairs(struct http_request *req, void *app);
 void api_link_pair_decide(struct http_request *req, void *app);

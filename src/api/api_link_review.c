@@ -1,6 +1,8 @@
 /* api_link_review: the saved linkage runs and the review queue (issue 7, item 3;
  * src/link/review.h). All routes need link.run; the domain narrows to the caller's agency.
  *   GET  /api/v1/link/runs                      the runs, newest first
+ *   POST /api/v1/link/runs                      {"a","b" (.clk files, base64url), "threshold",
+ *                                               "review_from"}: match and save (201, the run)
  *   GET  /api/v1/link/runs/{id}                 one run
  *   GET  /api/v1/link/runs/{id}/pairs           ?band=match|review&undecided=1 (the queue)
  *   POST /api/v1/link/pairs/{id}/decision       {"decision": "match"|"nonmatch"}, If-Match */
@@ -10,6 +12,7 @@
 #include "api/api_int.h"
 #include "auth/auth.h"
 #include "link/review.h"
+#include "util/util.h"
 
 struct review_args {
     int64_t id;
@@ -71,6 +74,83 @@ static enum status op_decide(const struct auth_ctx *ctx, void *p)
         a->out = json_pack("{sIss}", "id", (json_int_t)a->id, "decision", a->decision);
     }
     return st;
+}
+
+struct upload_args {
+    struct link_run_upload in;
+    json_t *out;
+};
+
+static enum status op_upload(const struct auth_ctx *ctx, void *p)
+{
+    struct upload_args *u = p;
+    int64_t id = 0;
+    enum status st = link_run_match(ctx, &u->in, &id);
+    struct link_run run;
+    if (st == STATUS_OK) {
+        st = link_run_get(ctx, id, &run);
+    }
+    if (st == STATUS_OK) {
+        u->out = link_run_to_json(&run);
+    }
+    return st;
+}
+
+/* A member holding a .clk file in base64url. */
+static enum status file_member(const json_t *in, const char *name, uint8_t **out, size_t *len)
+{
+    const json_t *v = json_object_get(in, name);
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        return err_set_field(STATUS_INVALID, name, "%s: required, an encoded file (.clk) in base64url", name);
+    }
+    if (util_b64url_decode(out, len, json_string_value(v), json_string_length(v)) != STATUS_OK) {
+        return err_set_field(STATUS_INVALID, name, "%s: not base64url", name);
+    }
+    return STATUS_OK;
+}
+
+static enum status number_member(const json_t *in, const char *name, bool required, double *out)
+{
+    const json_t *v = json_object_get(in, name);
+    if (v == NULL && !required) {
+        *out = 0;
+        return STATUS_OK;
+    }
+    if (!json_is_number(v)) {
+        return err_set_field(STATUS_INVALID, name, "%s: a similarity in (0, 1]", name);
+    }
+    *out = json_number_value(v);
+    return STATUS_OK;
+}
+
+/* POST /api/v1/link/runs. The permission is the route's (link.run), so the body is read after it. */
+void api_link_run_create(struct http_request *req, void *app)
+{
+    (void)app;
+    struct upload_args u = {0};
+    uint8_t *a = NULL, *b = NULL;
+    const json_t *in = http_request_json(req);
+    enum status st = file_member(in, "a", &a, &u.in.a_len);
+    if (st == STATUS_OK) {
+        st = file_member(in, "b", &b, &u.in.b_len);
+    }
+    if (st == STATUS_OK) {
+        st = number_member(in, "threshold", true, &u.in.threshold);
+    }
+    if (st == STATUS_OK) {
+        st = number_member(in, "review_from", false, &u.in.review_from);
+    }
+    u.in.a = a;
+    u.in.b = b;
+    if (st == STATUS_OK) {
+        st = auth_run(api__ctx(req), op_upload, &u);
+    }
+    free(a);
+    free(b);
+    api__respond(req, st, 201, st == STATUS_OK ? u.out : NULL);
+    if (st != STATUS_OK) {
+        json_decref(u.out);
+    }
 }
 
 void api_link_runs(struct http_request *req, void *app)

@@ -126,6 +126,10 @@ enum status link_clkfile_decode(const uint8_t *data, size_t len, struct link_clk
  * NULL) (STATUS_CONFLICT otherwise). header->trusted_as says who signed ("self" or the peer's
  * name). Needs no permission itself (the caller checks link.run) and reads the register of peers
  * inside or outside a transaction. header may be NULL. */
+/* As link_clkfile_read, for a file already in memory; name names it in errors ("a", "upload"). */
+enum status link_clkfile_check(struct store *s, struct vault *v, const char *name, const uint8_t *data, size_t len,
+                               const char *expected_project, const uint8_t *schema_digest,
+                               struct link_clkset **set_out, struct link_clkheader *header);
 enum status link_clkfile_read(struct store *s, struct vault *v, const char *path, const char *expected_project,
                               const uint8_t *schema_digest, struct link_clkset **set, struct link_clkheader *header);
 

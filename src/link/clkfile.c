@@ -262,20 +262,15 @@ enum status link_clkfile_decode(const uint8_t *data, size_t len, struct link_clk
     return STATUS_OK;
 }
 
-enum status link_clkfile_read(struct store *s, struct vault *v, const char *path, const char *expected_project,
-                              const uint8_t *schema_digest, struct link_clkset **set_out, struct link_clkheader *header)
+enum status link_clkfile_check(struct store *s, struct vault *v, const char *name, const uint8_t *data, size_t len,
+                               const char *expected_project, const uint8_t *schema_digest,
+                               struct link_clkset **set_out, struct link_clkheader *header)
 {
     *set_out = NULL;
-    char *data = NULL;
-    size_t len = 0;
+    const char *path = name;
     struct link_clkheader hd;
     struct link_clkset *set = NULL;
-    enum status st = util_file_read(&data, &len, path, FILE_BYTES_MAX);
-    if (st != STATUS_OK) {
-        return err_set(st, "%s: cannot read: %s", path, err_last());
-    }
-    st = link_clkfile_decode((const uint8_t *)data, len, &set, &hd);
-    free(data);
+    enum status st = link_clkfile_decode(data, len, &set, &hd);
     if (st != STATUS_OK) {
         return err_set(st, "%s: %s", path, err_last());
     }
@@ -323,4 +318,19 @@ enum status link_clkfile_read(struct store *s, struct vault *v, const char *path
     }
     *set_out = set;
     return STATUS_OK;
+}
+
+enum status link_clkfile_read(struct store *s, struct vault *v, const char *path, const char *expected_project,
+                              const uint8_t *schema_digest, struct link_clkset **set_out, struct link_clkheader *header)
+{
+    *set_out = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    enum status st = util_file_read(&data, &len, path, FILE_BYTES_MAX);
+    if (st != STATUS_OK) {
+        return err_set(st, "%s: cannot read: %s", path, err_last());
+    }
+    st = link_clkfile_check(s, v, path, (const uint8_t *)data, len, expected_project, schema_digest, set_out, header);
+    free(data);
+    return st;
 }

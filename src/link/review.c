@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link/clk.h"
+#include "link/match.h"
 #include "store/store.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -292,6 +294,54 @@ enum status link_pair_decide(const struct auth_ctx *ctx, int64_t pair_id, const 
     if (st == STATUS_OK) {
         st = auth_audit(ctx, "link.review.decide", "link_run", p.run_id, "ok", decision);
     }
+    return st;
+}
+
+enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, int64_t *id_out)
+{
+    *id_out = 0;
+    enum status st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, true, "match upload");
+    if (st != STATUS_OK) {
+        return st;
+    }
+    double from = in->review_from > 0 ? in->review_from : in->threshold;
+    if (!(in->threshold > 0.0 && in->threshold <= 1.0)) {
+        return err_set_field(STATUS_INVALID, "threshold", "threshold: a similarity in (0, 1]");
+    }
+    if (!(from > 0.0 && from <= in->threshold)) {
+        return err_set_field(STATUS_INVALID, "review_from", "review_from: a similarity in (0, threshold]");
+    }
+    struct link_clkset *a = NULL, *b = NULL;
+    struct link_clkheader ha, hb;
+    st = link_clkfile_check(ctx->store, ctx->vault, "a", in->a, in->a_len, NULL, NULL, &a, &ha);
+    const char *which = "a";
+    if (st == STATUS_OK) {
+        which = "b";
+        st = link_clkfile_check(ctx->store, ctx->vault, "b", in->b, in->b_len, ha.project, NULL, &b, &hb);
+    }
+    if (st == STATUS_CRYPTO || st == STATUS_INVALID) {
+        /* An uploaded file that does not check is the sender's input, not this server's fault. */
+        char msg[ERR_MESSAGE_BYTES_MAX];
+        snprintf(msg, sizeof msg, "%s", err_last());
+        st = err_set_field(STATUS_INVALID, which, "%s", msg);
+    }
+    if (st == STATUS_OK && strcmp(ha.schema, hb.schema) != 0) {
+        st = err_set_field(STATUS_CONFLICT, "b", "b: encoded with another schema than a");
+    }
+    struct link_pair *pairs = NULL;
+    size_t count = 0;
+    if (st == STATUS_OK) {
+        struct link_match_opts mo = {.threshold = from};
+        st = link_match(a, b, &mo, &pairs, &count);
+    }
+    if (st == STATUS_OK) {
+        const char *side = strcmp(ha.trusted_as, "self") == 0 ? "a" : strcmp(hb.trusted_as, "self") == 0 ? "b" : "none";
+        struct link_run_new run = {ha.project, ha.signer, hb.signer, side, in->threshold, from, a, b, pairs, count, 0};
+        st = link_run_save(ctx, &run, id_out);
+    }
+    free(pairs);
+    link_clkset_free(a);
+    link_clkset_free(b);
     return st;
 }
 

@@ -84,6 +84,22 @@ enum status link_run_pairs(const struct auth_ctx *ctx, int64_t run_id, const cha
 /* Decides a review item ("match" or "nonmatch"); version as read (409 when stale). */
 enum status link_pair_decide(const struct auth_ctx *ctx, int64_t pair_id, const char *decision, int64_t version);
 
+/* Matches two signed encoded files held in memory (an upload) and saves the run: link.run first,
+ * then each file checked as link_clkfile_check does (signature by this instance or a trusted
+ * peer; the two of one project and one schema), link_match at review_from solved 1-to-1 (the
+ * pairs at or above threshold are the matches, the rest the review band), link_run_save. The
+ * run belongs to the caller's agency. For small exchanges (the request body's limit); larger
+ * files go through `ctis link match --save`. */
+struct link_run_upload {
+    const uint8_t *a;
+    size_t a_len;
+    const uint8_t *b;
+    size_t b_len;
+    double threshold;
+    double review_from; /* 0: the threshold (no review band) */
+};
+enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, int64_t *id_out);
+
 json_t *link_run_to_json(const struct link_run *r);
 json_t *link_run_pair_to_json(const struct link_run_pair *p);
 

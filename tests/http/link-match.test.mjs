@@ -153,6 +153,28 @@ eachEngine((engine) => {
             assert.equal(j.pairs.find((p) => p.b_id === 'b-3').decision, 'match');
         });
 
+        it('the API matches two uploaded files and saves the run; a changed byte or a caseworker is refused', async () => {
+            const b64 = (f) => readFileSync(f).toString('base64url');
+            let r = await inv.post('/api/v1/link/runs', { a: b64(aClk), b: b64(bClk), threshold: 0.9, review_from: 0.6 });
+            assert.equal(r.status, 201, r.text);
+            assert.equal(r.json.local_side, 'a');
+            assert.equal(r.json.b_signer, 'Agency A'); // B's default signer: its first agency
+            assert.ok(r.json.matches >= 2 && r.json.review >= 1, r.text);
+            const pairs = await inv.get(`/api/v1/link/runs/${r.json.id}/pairs?band=match`);
+            assert.ok(pairs.json.items.every((p) => cases.includes(p.local_case_id)), pairs.text);
+            const bad = readFileSync(bClk);
+            bad[bad.length - 10] ^= 1;
+            r = await inv.post('/api/v1/link/runs', { a: b64(aClk), b: bad.toString('base64url'), threshold: 0.9 });
+            assert.ok([400, 422].includes(r.status), r.text);
+            r = await inv.post('/api/v1/link/runs', { a: b64(aClk), b: 'not base64!', threshold: 0.9 });
+            assert.equal(r.status, 400, r.text);
+            assert.equal(r.json.error.field, 'b', r.text);
+            r = await inv.post('/api/v1/link/runs', { a: b64(aClk), b: b64(bClk), threshold: 1.5 });
+            assert.equal(r.status, 400, r.text);
+            r = await cw.post('/api/v1/link/runs', { a: b64(aClk), b: b64(bClk), threshold: 0.9 });
+            assert.equal(r.status, 403, r.text);
+        });
+
         it('one file gives its duplicates, several give groups, the histogram a suggestion', () => {
             const dup = path.join(dir, 'd.csv');
             let r = a.cli(['link', 'match', bClk, '--threshold', '0.8', '--out', dup, '--json']);
