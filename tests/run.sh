@@ -169,7 +169,8 @@ if build/ctis init --db "$BROWSER_DIR/b.db" --admin-user root-admin --admin-pass
     done
     URL=$(grep -oE 'http://[0-9.]+:[0-9]+' "$BROWSER_DIR/serve.out" | head -n 1)
     CTIS_URL="$URL" CTIS_ADMIN_USER=browser-admin CTIS_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-        CTIS_ADMIN_TOTP_SECRET="$TOTP_SECRET" run_node "browser" tests/browser/
+        CTIS_ADMIN_TOTP_SECRET="$TOTP_SECRET" CTIS_BIN="$ROOT/build/ctis" CTIS_DB="$BROWSER_DIR/b.db" \
+        run_node "browser" tests/browser/
     kill -TERM "$SERVER_PID" 2>/dev/null
     wait "$SERVER_PID" 2>/dev/null
     SERVER_PID=""

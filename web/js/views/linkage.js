@@ -71,6 +71,51 @@ async function runDetails(id, ctx) {
       : h('p', { class: 'empty' }, t('linkage.matches.none')));
 }
 
+// Bytes to base64url, in chunks (a file of a few MB would overflow String.fromCharCode's arguments).
+function b64url(buf) {
+  const bytes = new Uint8Array(buf);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// Two signed .clk files matched here and saved as a run (POST /api/v1/link/runs).
+function matchForm(ctx) {
+  const form = h('form', { class: 'form', novalidate: true, id: 'linkage-match' },
+    h('div', { class: 'field' }, h('label', { for: 'link-a' }, t('linkage.form.a')),
+      h('input', { id: 'link-a', name: 'a', type: 'file', accept: '.clk', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'link-b' }, t('linkage.form.b')),
+      h('input', { id: 'link-b', name: 'b', type: 'file', accept: '.clk', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'link-threshold' }, t('linkage.form.threshold')),
+      h('input', { id: 'link-threshold', name: 'threshold', type: 'number', min: '0.01', max: '1', step: '0.01', value: '0.8', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'link-review' }, t('linkage.form.review_from')),
+      h('input', { id: 'link-review', name: 'review_from', type: 'number', min: '0.01', max: '1', step: '0.01', value: '0.6' })),
+    h('p', { class: 'hint' }, t('linkage.form.hint')),
+    h('button', { type: 'submit' }, t('linkage.form.submit')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    busy(form, async () => {
+      try {
+        const [fa, fb] = [form.elements.a.files[0], form.elements.b.files[0]];
+        if (!fa || !fb) throw { status: 400, code: 'invalid', field: fa ? 'b' : 'a', message: t('linkage.form.files') };
+        const body = {
+          a: b64url(await fa.arrayBuffer()),
+          b: b64url(await fb.arrayBuffer()),
+          threshold: Number(form.elements.threshold.value),
+        };
+        if (form.elements.review_from.value) body.review_from = Number(form.elements.review_from.value);
+        const run = await api.post('/api/v1/link/runs', body);
+        ctx.flash(notice('success', t('linkage.form.done', { id: run.id, matches: run.matches, review: run.review })));
+        ctx.navigate(`linkage${query({ run: run.id })}`);
+      } catch (e) {
+        showError(form, e);
+      }
+    });
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'linkage-new' },
+    h('h2', { id: 'linkage-new' }, t('linkage.form.title')), form);
+}
+
 export async function render(ctx) {
   const chosen = ctx.query.get('run') || '';
   const body = [];
@@ -89,6 +134,7 @@ export async function render(ctx) {
       ], runs)
       : h('p', { class: 'empty' }, t('linkage.none')));
     if (chosen) body.push(await runDetails(chosen, ctx));
+    body.push(matchForm(ctx));
   } catch (e) {
     body.push(errorBlock(e));
   }
