@@ -76,26 +76,6 @@ static enum status op_decide(const struct auth_ctx *ctx, void *p)
     return st;
 }
 
-struct upload_args {
-    struct link_run_upload in;
-    json_t *out;
-};
-
-static enum status op_upload(const struct auth_ctx *ctx, void *p)
-{
-    struct upload_args *u = p;
-    int64_t id = 0;
-    enum status st = link_run_match(ctx, &u->in, &id);
-    struct link_run run;
-    if (st == STATUS_OK) {
-        st = link_run_get(ctx, id, &run);
-    }
-    if (st == STATUS_OK) {
-        u->out = link_run_to_json(&run);
-    }
-    return st;
-}
-
 /* A member holding a .clk file in base64url. */
 static enum status file_member(const json_t *in, const char *name, uint8_t **out, size_t *len)
 {
@@ -123,30 +103,54 @@ static enum status number_member(const json_t *in, const char *name, bool requir
     return STATUS_OK;
 }
 
-/* POST /api/v1/link/runs. The permission is the route's (link.run), so the body is read after it. */
-void api_link_run_create(struct http_request *req, void *app)
+struct upload_args {
+    const json_t *body;
+    json_t *out;
+};
+
+/* The permission first (a refusal is a 403 whatever the body), then the body, then the match. */
+static enum status op_upload(const struct auth_ctx *ctx, void *p)
 {
-    (void)app;
-    struct upload_args u = {0};
+    struct upload_args *u = p;
+    if (auth_decide(ctx, "link.run", NULL, AUTH_FG_NONE, true) != STATUS_OK) {
+        return auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, true, "match upload");
+    }
+    struct link_run_upload in = {0};
     uint8_t *a = NULL, *b = NULL;
-    const json_t *in = http_request_json(req);
-    enum status st = file_member(in, "a", &a, &u.in.a_len);
+    enum status st = file_member(u->body, "a", &a, &in.a_len);
     if (st == STATUS_OK) {
-        st = file_member(in, "b", &b, &u.in.b_len);
+        st = file_member(u->body, "b", &b, &in.b_len);
     }
     if (st == STATUS_OK) {
-        st = number_member(in, "threshold", true, &u.in.threshold);
+        st = number_member(u->body, "threshold", true, &in.threshold);
     }
     if (st == STATUS_OK) {
-        st = number_member(in, "review_from", false, &u.in.review_from);
+        st = number_member(u->body, "review_from", false, &in.review_from);
     }
-    u.in.a = a;
-    u.in.b = b;
+    in.a = a;
+    in.b = b;
+    int64_t id = 0;
     if (st == STATUS_OK) {
-        st = auth_run(api__ctx(req), op_upload, &u);
+        st = link_run_match(ctx, &in, &id);
     }
     free(a);
     free(b);
+    struct link_run run;
+    if (st == STATUS_OK) {
+        st = link_run_get(ctx, id, &run);
+    }
+    if (st == STATUS_OK) {
+        u->out = link_run_to_json(&run);
+    }
+    return st;
+}
+
+/* POST /api/v1/link/runs. */
+void api_link_run_create(struct http_request *req, void *app)
+{
+    (void)app;
+    struct upload_args u = {.body = http_request_json(req)};
+    enum status st = auth_run(api__ctx(req), op_upload, &u);
     api__respond(req, st, 201, st == STATUS_OK ? u.out : NULL);
     if (st != STATUS_OK) {
         json_decref(u.out);
@@ -202,14 +206,18 @@ void api_link_pair_decide(struct http_request *req, void *app)
     (void)app;
     struct review_args a = {0};
     enum status st = api__path_id(req, &a.id);
-    json_t *in = http_request_json(req);
-    if (st == STATUS_OK) {
-        st = api__if_match(req, &a.version);
-    }
-    if (st == STATUS_OK) {
-        json_t *d = json_object_get(in, "decision");
-        a.decision = json_is_string(d) ? json_string_value(d) : NULL;
+    const json_t *in = http_request_json(req);
+    const json_t *d = json_object_get(in, "decision");
+    a.decision = json_is_string(d) ? json_string_value(d) : NULL;
+    /* The permission before the version: a principal without link.run gets 403, not 428. */
+    if (st == STATUS_OK && auth_decide(api__ctx(req), "link.run", NULL, AUTH_FG_NONE, true) != STATUS_OK) {
+        a.version = 0;
         st = auth_run(api__ctx(req), op_decide, &a);
+    } else if (st == STATUS_OK) {
+        st = api__if_match(req, &a.version);
+        if (st == STATUS_OK) {
+            st = auth_run(api__ctx(req), op_decide, &a);
+        }
     }
     api__respond(req, st, 200, st == STATUS_OK ? a.out : NULL);
     if (st != STATUS_OK) {

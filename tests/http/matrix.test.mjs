@@ -1435,7 +1435,7 @@ const LINK_TABLE = [
 ];
 
 eachEngine((engine) => {
-    let s;
+    let s, linkDir, runId;
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
@@ -1449,6 +1449,22 @@ eachEngine((engine) => {
         const id = (await inv.post('/api/v1/investigations', { reference: 'PF/MX/1' })).json.id;
         await inv.post(`/api/v1/investigations/${id}/entities`, { kind: 'phone', value: '+44 7700 900001' });
         await inv.post(`/api/v1/investigations/${id}/entities`, { kind: 'email', value: 'mx@example.org' });
+        // Issue 7, item 3: a saved linkage run of agency A (two CSV files encoded and matched here).
+        linkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctis-mx-link-'));
+        const f = (identifier) => ({ identifier, format: { type: 'string' },
+            hashing: { comparison: { type: 'ngram', n: 2 }, strategy: { bitsPerFeature: 200 } } });
+        fs.writeFileSync(path.join(linkDir, 's.json'), JSON.stringify({ version: 3,
+            clkConfig: { l: 1024, kdf: { type: 'HKDF', hash: 'SHA256', salt: 'bXgtc2FsdA==', info: 'bXg=' } },
+            features: [{ identifier: 'id', ignored: true }, f('given'), f('family')] }));
+        fs.writeFileSync(path.join(linkDir, 'secret'), 'the matrix test secret, long enough\n');
+        fs.writeFileSync(path.join(linkDir, 'a.csv'), 'id,given,family\na1,Amina,Okafor\na2,Fatima,Ibrahim\n');
+        fs.writeFileSync(path.join(linkDir, 'b.csv'), 'id,given,family\nb1,Amina,Okafor\nb2,Fatma,Ibrahimu\n');
+        for (const x of ['a', 'b']) {
+            s.cliOk(['link', 'encode', '--schema', path.join(linkDir, 's.json'), '--secret-file', path.join(linkDir, 'secret'),
+                '--project', 'mx', '--csv', path.join(linkDir, `${x}.csv`), '--id-column', 'id', '--out', path.join(linkDir, `${x}.clk`)]);
+        }
+        runId = s.cliOk(['link', 'match', path.join(linkDir, 'a.clk'), path.join(linkDir, 'b.clk'), '--threshold', '0.95',
+            '--review-from', '0.3', '--save', '--out', path.join(linkDir, 'm.csv'), '--json']).json.run_id;
     });
     after(async () => {
         await s?.stop();
@@ -1464,5 +1480,28 @@ eachEngine((engine) => {
                 }
             });
         });
+    });
+
+    // Issue 7, item 3: saved runs and the review queue need link.run (justice.read is not needed,
+    // but only investigators hold link.run). A decision with a stale version is a 409, so the
+    // matrix changes nothing; an upload without files is a 400 past the permission.
+    describe('linkage run routes × roles (issue 7, item 3)', () => {
+        LINK_TABLE.forEach(([role, scope, want], i) => {
+            it(`${role} (scope ${scope}): ${want}`, async () => {
+                const c = clients.get(i);
+                for (const r of ['/api/v1/link/runs', `/api/v1/link/runs/${runId}`, `/api/v1/link/runs/${runId}/pairs`]) {
+                    assert.equal((await c.get(r)).status, want, `${role} ${r}`);
+                }
+                const pairs = want === 200 ? (await c.get(`/api/v1/link/runs/${runId}/pairs?band=review`)).json.items : [];
+                const pair = pairs.length ? pairs[0].id : 1;
+                const d = await c.post(`/api/v1/link/pairs/${pair}/decision`, { decision: 'match' }, { headers: { 'If-Match': '"99"' } });
+                assert.equal(d.status, want === 200 ? 409 : 403, `${role} decision: ${d.text}`);
+                const u = await c.post('/api/v1/link/runs', {});
+                assert.equal(u.status, want === 200 ? 400 : 403, `${role} upload: ${u.text}`);
+            });
+        });
+    });
+    after(() => {
+        if (linkDir) fs.rmSync(linkDir, { recursive: true, force: true });
     });
 });
