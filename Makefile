@@ -6,6 +6,7 @@
 #   make test-long  longer suites: fuzzing for minutes, load and soak
 #   make bench      benchmarks with ratios against baselines measured in the same run
 #   make bench-link the linkage matcher's benchmark only (bench/link-speed/run)
+#   make bench-link-quality  linkage quality on the FEBRL files of ../shared/data (bench/link-quality/run)
 #   make format     clang-format the C sources
 
 BUILD ?= build
@@ -14,7 +15,7 @@ FUZZ ?= build-fuzz
 PORT ?= 8080
 DB ?= ctis.db
 
-.PHONY: all deps build asan fuzz run test test-long bench bench-link format format-check clean
+.PHONY: all deps build asan fuzz run test test-long bench bench-link bench-link-quality format format-check clean
 
 all: build
 
@@ -65,6 +66,9 @@ bench-link: deps
 	else meson setup build-bench --buildtype=release -Dbench=true -Dtests=false; fi
 	@ninja -C build-bench bench/bench_link
 	@bench/link-speed/run build-bench
+
+bench-link-quality: build
+	@bench/link-quality/run $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
