@@ -154,8 +154,8 @@ static enum status read_files(struct env *e, const struct args *a, const char *p
             st = err_set_field(STATUS_CONFLICT, "file", "%s: project %s, not %s as %s", a->pos[i], hdrs[i].project,
                                hdrs[0].project, a->pos[0]);
         } else if (i > 0 && strcmp(hdrs[i].schema, hdrs[0].schema) != 0) {
-            st = err_set_field(STATUS_CONFLICT, "file", "%s: encoded with another schema than %s", a->pos[i],
-                               a->pos[0]);
+            st =
+                err_set_field(STATUS_CONFLICT, "file", "%s: encoded with another schema than %s", a->pos[i], a->pos[0]);
         }
     }
     return st;
@@ -318,24 +318,24 @@ static int cmd_link_match(const struct command *cmd, struct args *a)
     if (st == STATUS_OK) {
         if (cli_json_out) {
             json_t *j = json_pack("{sssIsIsssbsIsIsf}", "project", hdrs[0].project, "a_count",
-                                  (json_int_t)sets[0]->count, "b_count",
-                                  (json_int_t)(a->npos > 1 ? sets[1]->count : 0), "out", out, "lsh", info.lsh,
-                                  "comparisons", (json_int_t)info.comparisons, "matches", (json_int_t)kept, "seconds",
-                                  info.seconds);
+                                  (json_int_t)sets[0]->count, "b_count", (json_int_t)(a->npos > 1 ? sets[1]->count : 0),
+                                  "out", out, "lsh", info.lsh, "comparisons", (json_int_t)info.comparisons, "matches",
+                                  (json_int_t)kept, "seconds", info.seconds);
             json_object_set_new(j, "kernel", json_string(info.kernel != NULL ? info.kernel : ""));
             json_object_set_new(j, "review", json_integer((json_int_t)(count - kept)));
             json_object_set_new(j, "groups", json_integer((json_int_t)groups));
             json_object_set_new(j, "run_id", o.run_id ? json_integer(o.run_id) : json_null());
             cli_print_json(j); /* takes j */
         } else if (a->npos == 2) {
-            fprintf(stderr, "%zu matches at %.2f or above%s%s\n", kept, mo.threshold,
-                    o.run_id ? "; saved as run " : "", o.run_id ? "" : "");
+            fprintf(stderr, "%zu matches at %.2f or above%s%s\n", kept, mo.threshold, o.run_id ? "; saved as run " : "",
+                    o.run_id ? "" : "");
             if (o.run_id) {
                 fprintf(stderr, "run %lld: %zu pairs to review (ctis link review %lld)\n", (long long)o.run_id,
                         count - kept, (long long)o.run_id);
             }
         } else if (a->npos == 1) {
-            fprintf(stderr, "%zu pairs at %.2f or above, in %zu clusters of two or more records\n", count, mo.threshold, groups);
+            fprintf(stderr, "%zu pairs at %.2f or above, in %zu clusters of two or more records\n", count, mo.threshold,
+                    groups);
         } else {
             fprintf(stderr, "%zu groups, %zu records\n", groups, count);
         }

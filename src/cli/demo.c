@@ -27,6 +27,10 @@
 #include "util/util.h"
 #include "vault/vault.h"
 #include "justice/entities.h"
+#include "link/clk.h"
+#include "link/match.h"
+#include "link/review.h"
+#include "link/schema.h"
 #include "justice/caselaw.h"
 #include "justice/investigation.h"
 #include "justice/proceedings.h"
@@ -194,6 +198,7 @@ static enum status op_demo_dashboard(const struct auth_ctx *ctx, void *p); /* is
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
 static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);     /* issue 7, part G */
+static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);      /* issue 7, item 3 */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -384,6 +389,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (agencies >= 2 && auth_run(ctx, op_demo_networks, NULL) != STATUS_OK) { /* issue 7, part G */
         free(password);
         fprintf(stderr, "ctis demo: networks: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_linkage, NULL) != STATUS_OK) { /* issue 7, item 3 */
+        free(password);
+        fprintf(stderr, "ctis demo: linkage run: %s\n", err_last());
         return 1;
     }
     if (auth_run(ctx, op_demo_glotip, NULL) != STATUS_OK) { /* issue 6, item 6 */
@@ -1172,5 +1182,97 @@ static enum status op_demo_networks(const struct auth_ctx *ctx, void *p)
         st = justice_transaction_add(ctx, lekki, in, &id);
         json_decref(in);
     }
+    return st;
+}
+
+/* Issue 7, item 3: a saved linkage run with a review queue. The registry's persons are encoded
+ * for the project "demo-exchange" (opaque tokens, as `ctis link encode` does); the partner's file
+ * is simulated from a third of them, each encoding with a share of its bits flipped (a partner
+ * agency's record of the same person, written differently: Dice from about 0.55 to 1),
+ * and unrelated random encodings. Matched 1-to-1 at 0.6 and saved at threshold 0.8: matches, and
+ * pairs to review whose local side opens the demo case. */
+#define DEMO_LINK_SCHEMA                                                                                               \
+    "{\"version\": 3, \"clkConfig\": {\"l\": 1024, \"kdf\": {\"type\": \"HKDF\", \"hash\": \"SHA256\", "               \
+    "\"salt\": \"ZGVtby1leGNoYW5nZS1zYWx0\", \"info\": \"ZGVtbw==\"}}, \"features\": ["                                \
+    "{\"identifier\": \"given_name\", \"format\": {\"type\": \"string\"}, \"hashing\": {\"comparison\": {\"type\": "   \
+    "\"ngram\", \"n\": 2}, \"strategy\": {\"bitsPerFeature\": 200}}}, {\"identifier\": \"family_name\", \"format\": "  \
+    "{\"type\": \"string\"}, \"hashing\": {\"comparison\": {\"type\": \"ngram\", \"n\": 2}, \"strategy\": "            \
+    "{\"bitsPerFeature\": 200}}}, {\"identifier\": \"birth_date\", \"format\": {\"type\": \"date\", \"format\": "      \
+    "\"%Y-%m-%d\"}, \"hashing\": {\"comparison\": {\"type\": \"ngram\", \"n\": 1, \"positional\": true}, "             \
+    "\"strategy\": {\"bitsPerFeature\": 200}}}]}"
+
+static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    static const char project[] = "demo-exchange";
+    static const uint8_t secret[] = "the demo exchange's shared secret";
+    struct link_schema *schema = NULL;
+    struct link_encoder *enc = NULL;
+    struct link_clkset *a = NULL, *b = NULL;
+    struct link_pair *pairs = NULL;
+    size_t count = 0;
+    enum status st = link_schema_parse(&schema, DEMO_LINK_SCHEMA, strlen(DEMO_LINK_SCHEMA), "demo schema");
+    if (st == STATUS_OK) {
+        st = link_encoder_new(&enc, schema, secret, sizeof secret - 1);
+    }
+    if (st == STATUS_OK) {
+        st = link_encode_persons(ctx, enc, project, NULL, NULL, &a);
+    }
+    if (st != STATUS_OK || a->count < 6) {
+        goto done;
+    }
+    size_t same = a->count / 3, other = a->count / 4, words = a->words;
+    st = link_clkset_new(&b, same + other, words * 64);
+    uint64_t x = 0x9E3779B97F4A7C15u; /* a fixed xorshift: the demo is the same every time */
+    for (size_t i = 0; st == STATUS_OK && i < same + other; i++) {
+        uint64_t *row = link_clkset_row(b, i);
+        if (i < same) {
+            memcpy(row, link_clkset_row(a, i * 3), words * sizeof *row);
+        }
+        /* The same person: flip 2 to 400 bits (Dice from 1 to about 0.55); another: random bits. */
+        size_t flips = i < same ? 2 + (i * 37) % 399 : 0;
+        for (size_t w = 0; i >= same && w < words; w++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            row[w] = x;
+        }
+        for (size_t k = 0; k < flips; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            row[(x >> 8) % words] ^= 1ull << (x & 63);
+        }
+        char id[32];
+        snprintf(id, sizeof id, "PARTNER-%04zu", i + 1);
+        st = link_clkset_id_set(b, i, id);
+    }
+    if (st == STATUS_OK) {
+        link_clkset_popcounts(b);
+        struct link_match_opts mo = {.threshold = 0.6, .threads = 1};
+        st = link_match(a, b, &mo, &pairs, &count);
+    }
+    /* The run belongs to the agency of the first demo investigator (link.run), who reviews it. */
+    struct auth_user **users = NULL;
+    size_t nu = 0;
+    int64_t agency = 0;
+    if (st == STATUS_OK) {
+        st = auth_user_list(ctx, PAGE_ROWS_MAX, 0, &users, &nu);
+    }
+    for (size_t i = 0; st == STATUS_OK && i < nu && agency == 0; i++) {
+        if (!users[i]->disabled && strcmp(users[i]->role, "investigator") == 0) {
+            agency = users[i]->agency_id;
+        }
+    }
+    auth_user_list_free(users, nu);
+    if (st == STATUS_OK) {
+        struct link_run_new run = {
+            project, "National Coordination Office", "Partner agency (demo)", "a", 0.8, 0.6, a, b, pairs, count,
+            agency};
+        int64_t id = 0;
+        st = link_run_save(ctx, &run, &id);
+    }
+done:
+    free(pairs);
+    link_clkset_free(a);
+    link_clkset_free(b);
+    link_encoder_free(enc);
+    link_schema_free(schema);
     return st;
 }

@@ -128,8 +128,8 @@ enum status link_clkfile_decode(const uint8_t *data, size_t len, struct link_clk
  * inside or outside a transaction. header may be NULL. */
 /* As link_clkfile_read, for a file already in memory; name names it in errors ("a", "upload"). */
 enum status link_clkfile_check(struct store *s, struct vault *v, const char *name, const uint8_t *data, size_t len,
-                               const char *expected_project, const uint8_t *schema_digest,
-                               struct link_clkset **set_out, struct link_clkheader *header);
+                               const char *expected_project, const uint8_t *schema_digest, struct link_clkset **set_out,
+                               struct link_clkheader *header);
 enum status link_clkfile_read(struct store *s, struct vault *v, const char *path, const char *expected_project,
                               const uint8_t *schema_digest, struct link_clkset **set, struct link_clkheader *header);
 

@@ -263,8 +263,8 @@ enum status link_clkfile_decode(const uint8_t *data, size_t len, struct link_clk
 }
 
 enum status link_clkfile_check(struct store *s, struct vault *v, const char *name, const uint8_t *data, size_t len,
-                               const char *expected_project, const uint8_t *schema_digest,
-                               struct link_clkset **set_out, struct link_clkheader *header)
+                               const char *expected_project, const uint8_t *schema_digest, struct link_clkset **set_out,
+                               struct link_clkheader *header)
 {
     *set_out = NULL;
     const char *path = name;

@@ -54,7 +54,7 @@ enum status link_run_save(const struct auth_ctx *ctx, const struct link_run_new 
     }
     int64_t id = vault_random_id();
     int64_t matches = 0, review = 0;
-    int64_t agency = ctx->who->operator && in->agency_id > 0 ? in->agency_id : ctx->who->agency_id;
+    int64_t agency = ctx->who->operator&& in->agency_id> 0 ? in->agency_id : ctx->who->agency_id;
     for (size_t i = 0; i < in->count; i++) {
         if (in->pairs[i].score >= in->threshold) {
             matches++;
