@@ -327,10 +327,9 @@ static int cmd_link_match(const struct command *cmd, struct args *a)
             json_object_set_new(j, "run_id", o.run_id ? json_integer(o.run_id) : json_null());
             cli_print_json(j); /* takes j */
         } else if (a->npos == 2) {
-            fprintf(stderr, "%zu matches at %.2f or above%s%s\n", kept, mo.threshold, o.run_id ? "; saved as run " : "",
-                    o.run_id ? "" : "");
+            fprintf(stderr, "%zu matches at %.2f or above\n", kept, mo.threshold);
             if (o.run_id) {
-                fprintf(stderr, "run %lld: %zu pairs to review (ctis link review %lld)\n", (long long)o.run_id,
+                fprintf(stderr, "run %lld saved: %zu pairs to review (ctis link review %lld)\n", (long long)o.run_id,
                         count - kept, (long long)o.run_id);
             }
         } else if (a->npos == 1) {
