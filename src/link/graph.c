@@ -448,10 +448,42 @@ static void entity_labels(struct link_graph *g)
 {
     for (size_t i = 0; i < g->nnodes; i++) {
         struct link_node *n = &g->nodes[i];
-        if (n->type == LINK_NODE_ENTITY) {
+        if (n->type == LINK_NODE_ENTITY && strcmp(n->kind, "record") != 0) { /* a partner's record keeps its label */
             snprintf(n->label, sizeof n->label, "%s-%lld", n->kind, (long long)n->record_id);
         }
     }
+}
+
+/* The saved linkage runs' matches (issue 7, item 3): each matched record of a partner agency is a
+ * node ("record", labelled <project>/<its id>, never resolved: it is the other agency's) tied by a
+ * match edge to the victim whose case is this agency's side of the pair. Two victims of different
+ * investigations matched to one partner record, or a partner record matched in several runs of a
+ * project, join their networks. Only the runs of the caller's agency (scope all: every run), and
+ * only victims already in the graph (their investigation in scope). */
+static enum status load_run_matches(struct loader *l, size_t *count)
+{
+    struct store_rows *r = NULL;
+    struct sql_value a[] = {l->args[0]};
+    enum status st = store_exec(l->ctx->store, STMT_LINK_GRAPH_RUN_MATCHES, a, 1, &r);
+    while (st == STATUS_OK && (st = store_rows_next(r)) == STATUS_OK) {
+        char vkey[LINK_GRAPH_KEY_BYTES], rkey[LINK_GRAPH_KEY_BYTES], label[LINK_GRAPH_LABEL_BYTES];
+        snprintf(vkey, sizeof vkey, "victim:%lld", (long long)store_rows_i64(r, 4));
+        int64_t v = link_graph_find(l->g, vkey);
+        if (v < 0) {
+            continue;
+        }
+        const char *project = store_rows_text(r, 2), *remote = store_rows_text(r, 3);
+        snprintf(rkey, sizeof rkey, "record:%s:%s", project, remote);
+        snprintf(label, sizeof label, "%s/%s", project, remote);
+        uint32_t node = 0;
+        st = link_graph_node(l->g, LINK_NODE_ENTITY, "record", rkey, label, store_rows_i64(r, 1), &node);
+        if (st == STATUS_OK) {
+            link_graph_match_edge(l->g, (uint32_t)v, node, store_rows_f64(r, 0));
+            (*count)++;
+        }
+    }
+    store_rows_free(r);
+    return st == STATUS_DONE ? STATUS_OK : st;
 }
 
 enum status link_graph_load(const struct auth_ctx *ctx, const struct link_graph_match *matches, size_t nmatches,
@@ -483,6 +515,9 @@ enum status link_graph_load(const struct auth_ctx *ctx, const struct link_graph_
     }
     if (st == STATUS_OK) {
         st = load_entities(&l, &nentities, &ntx);
+    }
+    if (st == STATUS_OK) {
+        st = load_run_matches(&l, &nmatched);
     }
     for (size_t i = 0; st == STATUS_OK && i < nmatches; i++) {
         int64_t a = link_graph_find(l.g, matches[i].a), b = link_graph_find(l.g, matches[i].b);

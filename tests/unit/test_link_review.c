@@ -11,6 +11,9 @@
 
 #include "cases/cases.h"
 #include "cases/vocab.h"
+#include "justice/investigation.h"
+#include "justice/victims.h"
+#include "link/graph.h"
 #include "link/review.h"
 #include "store/store.h"
 #include "testlib.h"
@@ -233,11 +236,69 @@ static void test_review__refusals(void **state)
     link_clkset_free(b);
 }
 
+struct graph_op {
+    int64_t case_id, inv, victim;
+    struct link_graph *g;
+};
+
+static enum status op_victim(const struct auth_ctx *ctx, void *p)
+{
+    struct graph_op *o = p;
+    struct investigation_input in = {.reference = "LNK/1", .opened = "2025-01-10", .country = "NGA"};
+    enum status st = investigation_create(ctx, &in, &o->inv);
+    if (st == STATUS_OK) {
+        st = justice_victim_link(ctx, o->inv, o->case_id, NULL, &o->victim);
+    }
+    return st;
+}
+
+static enum status op_graph(const struct auth_ctx *ctx, void *p)
+{
+    struct graph_op *o = p;
+    return link_graph_load(ctx, NULL, 0, &o->g);
+}
+
+/* A saved run's match whose local side is a victim's case ties that victim to a node for the
+ * partner's record (labelled project/id), by a match edge; a review pair decided "nonmatch" or
+ * not decided adds nothing. */
+static void test_review__graph(void **state)
+{
+    struct world *w = *state;
+    struct test_as as;
+    test_as_user(&w->t, &as, w->inv_a);
+    struct graph_op g = {.case_id = w->case_id};
+    assert_int_equal(auth_run(&as.ctx, op_victim, &g), STATUS_OK);
+    struct link_clkset *a = NULL, *b = NULL;
+    sets(&a, &b);
+    const struct link_pair pairs[] = {{0, 0, 0.93}, {1, 1, 0.74}};
+    struct save_op o = {.in = {"proj-1", "Police A", "Police B", "a", 0.8, 0.6, a, b, pairs, 2, 0}};
+    assert_int_equal(auth_run(&as.ctx, op_save, &o), STATUS_OK);
+    assert_int_equal(auth_run(&as.ctx, op_graph, &g), STATUS_OK);
+    char vkey[64];
+    snprintf(vkey, sizeof vkey, "victim:%lld", (long long)g.victim);
+    int64_t v = link_graph_find(g.g, vkey), r = link_graph_find(g.g, "record:proj-1:B-1");
+    assert_true(v >= 0);
+    assert_true(r >= 0);
+    assert_string_equal(g.g->nodes[r].label, "proj-1/B-1");
+    bool edge = false;
+    for (size_t i = 0; i < g.g->nedges; i++) {
+        const struct link_edge *e = &g.g->edges[i];
+        edge = edge || (e->type == LINK_EDGE_MATCH &&
+                        ((e->a == (uint32_t)v && e->b == (uint32_t)r) || (e->a == (uint32_t)r && e->b == (uint32_t)v)));
+    }
+    assert_true(edge);
+    assert_true(link_graph_find(g.g, "record:proj-1:B-2") < 0); /* the review band, undecided */
+    link_graph_free(g.g);
+    link_clkset_free(a);
+    link_clkset_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_review__bands_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review__refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review__graph, setup, teardown),
     };
     TEST_RUN_BOTH("link_review", tests, NULL, NULL);
 }
