@@ -161,6 +161,10 @@ if build/ctis init --db "$BROWSER_DIR/b.db" --admin-user root-admin --admin-pass
         --role administrator --scope all --display-name "Browser Admin" --password-stdin --totp --json \
         <<<"$ADMIN_PASSWORD" 2>>"$LOGS/browser-init.log"); then
     TOTP_SECRET=$(printf '%s' "$ADMIN_JSON" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).totp_secret))')
+    # An API token of the administrator: the tests create their users through it, without signing
+    # in (each sign-in would wait for a one-time code of a fresh 30-second step).
+    ADMIN_TOKEN=$(build/ctis token create --db "$BROWSER_DIR/b.db" --user browser-admin --name browser-tests --days 1 \
+        --json 2>>"$LOGS/browser-init.log" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')
     build/ctis serve --db "$BROWSER_DIR/b.db" --port 0 --no-access-log >"$BROWSER_DIR/serve.out" 2>"$LOGS/browser-serve.log" &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
@@ -169,7 +173,7 @@ if build/ctis init --db "$BROWSER_DIR/b.db" --admin-user root-admin --admin-pass
     done
     URL=$(grep -oE 'http://[0-9.]+:[0-9]+' "$BROWSER_DIR/serve.out" | head -n 1)
     CTIS_URL="$URL" CTIS_ADMIN_USER=browser-admin CTIS_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-        CTIS_ADMIN_TOTP_SECRET="$TOTP_SECRET" CTIS_BIN="$ROOT/build/ctis" CTIS_DB="$BROWSER_DIR/b.db" \
+        CTIS_ADMIN_TOTP_SECRET="$TOTP_SECRET" CTIS_BIN="$ROOT/build/ctis" CTIS_DB="$BROWSER_DIR/b.db" CTIS_ADMIN_TOKEN="$ADMIN_TOKEN" \
         run_node "browser" tests/browser/
     kill -TERM "$SERVER_PID" 2>/dev/null
     wait "$SERVER_PID" 2>/dev/null

@@ -150,18 +150,35 @@ export function apiCall(p, method, path, body) {
 // creates it (role, scope), then it signs in through the API, replaces its one-time password
 // and enrols two-factor, and the page is reloaded on #/home. watch(page) runs before the first
 // navigation (to record requests and console messages). Returns {context, page, user}.
+// An API call as the administrator with the token tests/run.sh creates (CTIS_ADMIN_TOKEN).
+const ADMIN_TOKEN = process.env.CTIS_ADMIN_TOKEN || '';
+async function adminApi(method, path, body) {
+  const r = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return JSON.parse(text);
+}
+
 export async function newUserPage(browser, {
   username, password, role, scope = 'agency', watch = () => {}, contextOptions = {},
 }) {
-  const adminCtx = await browser.newContext({ locale: 'en-US' });
-  const admin = await adminCtx.newPage();
-  await admin.goto(`${BASE}/#/login`);
-  await signIn(admin);
-  const me = await apiCall(admin, 'GET', '/api/v1/me');
-  const user = await apiCall(admin, 'POST', '/api/v1/users', {
-    username, display_name: `${role} ${username}`, agency_id: me.agency.id, role, scope,
-  });
-  await adminCtx.close();
+  const spec = (me) => ({ username, display_name: `${role} ${username}`, agency_id: me.agency.id, role, scope });
+  let user;
+  if (ADMIN_TOKEN) {
+    // The administrator's API token (tests/run.sh): no sign-in, so no wait for a fresh one-time code.
+    user = await adminApi('POST', '/api/v1/users', spec(await adminApi('GET', '/api/v1/me')));
+  } else {
+    const adminCtx = await browser.newContext({ locale: 'en-US' });
+    const admin = await adminCtx.newPage();
+    await admin.goto(`${BASE}/#/login`);
+    await signIn(admin);
+    user = await apiCall(admin, 'POST', '/api/v1/users', spec(await apiCall(admin, 'GET', '/api/v1/me')));
+    await adminCtx.close();
+  }
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, ...contextOptions });
   const page = await context.newPage();
   watch(page);
