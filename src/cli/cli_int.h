@@ -92,16 +92,6 @@ extern const struct cli_table cli_referral_table;   /* part R: cli_referral.c (p
 extern const struct cli_table cli_coop_table;       /* issue 5, part J6: cli_coop.c (cooperation requests) */
 extern const struct cli_table cli_caselaw_table;    /* issue 5 part J3: cli_caselaw.c (court decisions) */
 extern const struct cli_table cli_federation_table; /* issue 6, item 5: cli_federation.c (submissions, peers) */
-extern const struct cli_table cli_notice_table;     /* issue 4, part D: the rights notice */
-extern const struct cli_table cli_assist_table;     /* services and legal status (part A, cli_assist.c) */
-extern const struct cli_table cli_pathway_table;    /* cli_pathway.c: pathway and child commands */
-extern const struct cli_table cli_screening_table;  /* cli_screening.c (part S) */
-extern const struct cli_table cli_tasks_table;      /* part T: cli_tasks.c */
-extern const struct cli_table cli_intake_table;     /* part T: cli_intake.c */
-extern const struct cli_table cli_justice_table;    /* issue 5, part J1: cli_justice.c */
-extern const struct cli_table cli_referral_table;   /* part R: cli_referral.c (provider, referral) */
-extern const struct cli_table cli_coop_table;       /* issue 5, part J6: cli_coop.c (cooperation requests) */
-extern const struct cli_table cli_caselaw_table;    /* issue 5 part J3: cli_caselaw.c (court decisions) */
 extern const struct cli_table cli_geo_table;        /* issue 6, part S1: cli_geo.c (regions, population, flows) */
 /* Issue 6 item 4, disclosure control: cli_stats.c (stats budget, stats releases) and the --release helpers. */
 extern const struct cli_table cli_stats_table;
@@ -122,16 +112,6 @@ enum status cli_stats_release_run(struct env *e, auth_op_fn fn, void *rel, json_
                                   const char *to);
 extern const struct cli_table cli_assets_table;      /* issue 5, part J5: cli_assets.c (asset orders) */
 extern const struct cli_table cli_entities_table;    /* issue 5, part J2: cli_entities.c (entities, transactions) */
-extern const struct cli_table cli_notice_table;      /* issue 4, part D: the rights notice */
-extern const struct cli_table cli_assist_table;      /* services and legal status (part A, cli_assist.c) */
-extern const struct cli_table cli_pathway_table;     /* cli_pathway.c: pathway and child commands */
-extern const struct cli_table cli_screening_table;   /* cli_screening.c (part S) */
-extern const struct cli_table cli_tasks_table;       /* part T: cli_tasks.c */
-extern const struct cli_table cli_intake_table;      /* part T: cli_intake.c */
-extern const struct cli_table cli_justice_table;     /* issue 5, part J1: cli_justice.c */
-extern const struct cli_table cli_referral_table;    /* part R: cli_referral.c (provider, referral) */
-extern const struct cli_table cli_coop_table;        /* issue 5, part J6: cli_coop.c (cooperation requests) */
-extern const struct cli_table cli_caselaw_table;     /* issue 5 part J3: cli_caselaw.c (court decisions) */
 extern const struct cli_table cli_charts_table;      /* issue 6, item 7: cli_charts.c (the report's charts) */
 extern const struct cli_table cli_link_review_table; /* issue 7, item 3: cli_link_review.c (runs, review queue) */
 extern const struct cli_table cli_link_match_table;  /* issue 7, item 3: cli_link_match.c (match, histogram) */
@@ -142,20 +122,6 @@ extern const struct cli_table cli_link_encode_table;
 
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;
-extern const struct cli_table cli_assets_table;    /* issue 5, part J5: cli_assets.c (asset orders) */
-extern const struct cli_table cli_entities_table;  /* issue 5, part J2: cli_entities.c (entities, transactions) */
-extern const struct cli_table cli_notice_table;    /* issue 4, part D: the rights notice */
-extern const struct cli_table cli_assist_table;    /* services and legal status (part A, cli_assist.c) */
-extern const struct cli_table cli_pathway_table;   /* cli_pathway.c: pathway and child commands */
-extern const struct cli_table cli_screening_table; /* cli_screening.c (part S) */
-extern const struct cli_table cli_tasks_table;     /* part T: cli_tasks.c */
-extern const struct cli_table cli_intake_table;    /* part T: cli_intake.c */
-extern const struct cli_table cli_justice_table;   /* issue 5, part J1: cli_justice.c */
-extern const struct cli_table cli_referral_table;  /* part R: cli_referral.c (provider, referral) */
-extern const struct cli_table cli_coop_table;      /* issue 5, part J6: cli_coop.c (cooperation requests) */
-extern const struct cli_table cli_caselaw_table;   /* issue 5 part J3: cli_caselaw.c (court decisions) */
-extern const struct cli_table cli_charts_table;    /* issue 6, item 7: cli_charts.c (the report's charts) */
-extern const struct cli_table cli_glotip_table;    /* issue 6, item 6: cli_glotip.c (UNODC's national data) */
-extern const struct cli_table cli_link_fs_table;   /* issue 7, part F: cli_link_fs.c (link dedup) */
+extern const struct cli_table cli_link_fs_table; /* issue 7, part F: cli_link_fs.c (link dedup) */
 
 #endif
