@@ -140,7 +140,10 @@ test('offence → conviction → confiscation → allocation to a compensation c
   await page.evaluate(() => { location.hash = '#/justice'; });
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, ar['justice.page_title']);
   await page.evaluate((x) => { location.hash = x; }, hash);
-  await page.waitForSelector('#j-assets');
+  // The investigation page renders its sections as their data arrive: wait for the Arabic ones.
+  await page.waitForFunction((t) => document.querySelector('#j-assets')?.textContent.trim() === t, ar['assets.title']);
+  await page.waitForFunction(([sel, t]) => document.querySelector(sel)?.textContent.includes(t),
+    [ASSETS, ar['assets.status.confiscated']]);
   assert.equal((await page.textContent('#j-assets')).trim(), ar['assets.title']);
   assert.ok((await page.textContent(ASSETS)).includes(ar['assets.status.confiscated']));
   await page.waitForSelector(`${ASSETS} [data-allocated-minor="125050"]`);
