@@ -32,7 +32,17 @@ static void encode_progress(size_t done, size_t total, void *arg)
         bar[i] = i < fill ? '#' : ' ';
     }
     bar[30] = '\0';
-    fprintf(stderr, "\r  encoding [%s] %3d%% %10zu records", bar, pct, done);
+    static int64_t start_ms;
+    if (start_ms == 0 || done == 0) {
+        start_ms = util_now_ms();
+    }
+    char left[32] = "";
+    double elapsed = (double)(util_now_ms() - start_ms) / 1000.0, fraction = total > 0 ? (double)done / total : 1.0;
+    if (fraction > 0.02 && fraction < 1.0) {
+        long secs = (long)(elapsed / fraction - elapsed);
+        snprintf(left, sizeof left, "  %ld:%02ld left", secs / 60, secs % 60);
+    }
+    fprintf(stderr, "\r  encoding [%s] %3d%% %10zu records%s   ", bar, pct, done, left);
     fflush(stderr);
 }
 
