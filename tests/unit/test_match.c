@@ -528,6 +528,19 @@ static void test_histogram__suggests_the_valley(void **state)
     assert_true(h.suggested >= 0.6 && h.suggested <= 0.75);
     link_clkset_free(a);
     link_clkset_free(b);
+
+    /* above LINK_HIST_SAMPLE_PAIRS: a fixed sample of a's records against all of b */
+    near_sets(&a, &b, 8000, 8000, 2000);
+    assert_int_equal(link_histogram(a, b, &o, &h), STATUS_OK);
+    assert_true(h.sampled);
+    assert_int_equal(h.queries, (size_t)(LINK_HIST_SAMPLE_PAIRS / 8000));
+    assert_int_equal(h.pairs, (uint64_t)h.queries * 8000);
+    assert_true(h.suggested >= 0.6 && h.suggested <= 0.75);
+    struct link_histogram h2;
+    assert_int_equal(link_histogram(a, b, &o, &h2), STATUS_OK);
+    assert_memory_equal(h.bins, h2.bins, sizeof h.bins); /* the same sample */
+    link_clkset_free(a);
+    link_clkset_free(b);
 }
 
 static int progress_calls;
