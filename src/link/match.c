@@ -123,12 +123,11 @@ static bool job_cancelled(struct job *j)
     return atomic_load(&j->stop);
 }
 
-/* Keeps a pair (exact score already checked), enforcing LINK_PAIRS_MAX (LSH may keep a pair of
- * records with several matches more than once: twice the limit before the final dedup). */
+/* Keeps a pair (exact score already checked), enforcing LINK_PAIRS_MAX. */
 static void job_keep(struct job *j, struct pairvec *out, uint32_t a, uint32_t b, double s)
 {
     size_t n = atomic_fetch_add(&j->pairs_total, 1) + 1;
-    if (n > 2ull * LINK_PAIRS_MAX) {
+    if (n > LINK_PAIRS_MAX) {
         pthread_mutex_lock(&j->lock);
         j->overflow = true;
         pthread_mutex_unlock(&j->lock);
