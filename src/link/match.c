@@ -88,11 +88,10 @@ struct job {
     uint32_t *sorted_pop;
     /* LSH */
     unsigned lsh_k, lsh_l;
-    unsigned lsh_nw;         /* words per band */
-    uint16_t *band_word;     /* lsh_l x lsh_nw */
-    uint64_t *band_mask;     /* lsh_l x lsh_nw */
-    unsigned bucket_bits;    /* log2 of buckets */
-    _Atomic uint32_t *first; /* the first b found for each a */
+    unsigned lsh_nw;      /* words per band */
+    uint16_t *band_word;  /* lsh_l x lsh_nw */
+    uint64_t *band_mask;  /* lsh_l x lsh_nw */
+    unsigned bucket_bits; /* log2 of buckets */
     bool pext_fast;
     /* work */
     size_t units;
@@ -124,12 +123,11 @@ static bool job_cancelled(struct job *j)
     return atomic_load(&j->stop);
 }
 
-/* Keeps a pair (exact score already checked), enforcing LINK_PAIRS_MAX (LSH may keep a pair of
- * records with several matches more than once: twice the limit before the final dedup). */
+/* Keeps a pair (exact score already checked), enforcing LINK_PAIRS_MAX. */
 static void job_keep(struct job *j, struct pairvec *out, uint32_t a, uint32_t b, double s)
 {
     size_t n = atomic_fetch_add(&j->pairs_total, 1) + 1;
-    if (n > 2ull * LINK_PAIRS_MAX) {
+    if (n > LINK_PAIRS_MAX) {
         pthread_mutex_lock(&j->lock);
         j->overflow = true;
         pthread_mutex_unlock(&j->lock);
@@ -481,6 +479,26 @@ static inline uint32_t bucket_of(uint64_t mixed, unsigned bits)
     return (uint32_t)(mixed >> (64 - bits));
 }
 
+/* True if rows x and y share the key of a band before `band`: the pair is then kept by the
+ * thread that runs its first common band, so every pair is kept once without shared state. The
+ * cost is small: a near-identical pair collides in band 0 (one key each time it collides again);
+ * a pair near the threshold collides in a few bands only. */
+static bool earlier_band(const struct job *j, const uint64_t *x, const uint64_t *y, size_t band)
+{
+    for (size_t l = 0; l < band; l++) {
+        const uint16_t *bw = j->band_word + l * j->lsh_nw;
+        const uint64_t *bm = j->band_mask + l * j->lsh_nw;
+        bool same = true; /* the same key: the same bits under the band's masks */
+        for (unsigned w = 0; w < j->lsh_nw && same; w++) {
+            same = ((x[bw[w]] ^ y[bw[w]]) & bm[w]) == 0;
+        }
+        if (same) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
 {
     const struct link_clkset *a = j->a, *b = j->b;
@@ -566,21 +584,10 @@ static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
             if (sc < j->t) {
                 continue;
             }
-            uint32_t cur = atomic_load_explicit(&j->first[i], memory_order_relaxed);
-            if (cur == bi) {
-                continue;
+            if (earlier_band(j, qa, rb, band)) {
+                continue; /* kept by the band where the pair first collides */
             }
-            if (cur == NONE) {
-                uint32_t expect = NONE;
-                if (atomic_compare_exchange_strong(&j->first[i], &expect, bi)) {
-                    job_keep(j, out, (uint32_t)i, bi, sc);
-                    continue;
-                }
-                if (expect == bi) {
-                    continue;
-                }
-            }
-            job_keep(j, out, (uint32_t)i, bi, sc); /* a record with several matches: deduplicated later */
+            job_keep(j, out, (uint32_t)i, bi, sc);
         }
     }
     atomic_fetch_add(&j->comparisons, cmp);
@@ -723,10 +730,6 @@ static enum status run_lsh(struct job *j, struct pairvec *all)
     }
     j->bucket_bits = bb;
     ASSERT(nb <= IDX_MASK + 1); /* LINK_RECORDS_MAX */
-    j->first = xmalloc((na == 0 ? 1 : na) * sizeof *j->first);
-    for (size_t i = 0; i < na; i++) {
-        atomic_init(&j->first[i], NONE);
-    }
 #if MATCH_X86
     __builtin_cpu_init();
     j->pext_fast = __builtin_cpu_supports("bmi2") && !__builtin_cpu_is("znver1") && !__builtin_cpu_is("znver2");
@@ -735,10 +738,9 @@ static enum status run_lsh(struct job *j, struct pairvec *all)
     j->scratch_bytes = nb * 8 + (j->self ? 0 : na * 8) + nb * 8 + (((size_t)1 << bb) + 1) * 4;
     j->unit = lsh_unit;
     enum status st = job_run(j, all);
-    free(j->first);
     free(j->band_word);
     free(j->band_mask);
-    if (st == STATUS_OK && all->n > 1) { /* pairs found in several bands */
+    if (st == STATUS_OK && all->n > 1) { /* each pair is kept once (earlier_band); a safety net */
         qsort(all->v, all->n, sizeof *all->v, pair_cmp_ab);
         size_t w = 0;
         for (size_t i = 0; i < all->n; i++) {

@@ -454,6 +454,38 @@ static void test_dedup__clusters(void **state)
     link_clkset_free(s);
 }
 
+static void test_dedup__identical_records_lsh(void **state)
+{
+    (void)state;
+    /* 150 identical records collide in every band: each pair is still kept once */
+    struct link_clkset *s = new_set(400, 1024);
+    fill_random(s, 0, 0.5);
+    for (size_t i = 1; i < s->count; i++) {
+        if (i < 150) {
+            memcpy(link_clkset_row(s, i), link_clkset_row(s, 0), 128);
+        } else {
+            fill_random(s, i, 0.5);
+        }
+    }
+    link_clkset_popcounts(s);
+    struct link_match_opts o = {.threshold = 0.7, .threads = 2, .blocking = LINK_BLOCKING_NONE};
+    struct link_pair *ref = NULL, *p = NULL;
+    size_t nref = 0, n = 0;
+    uint32_t *cref = NULL, *cl = NULL;
+    assert_int_equal(link_dedup(s, &o, &ref, &nref, &cref), STATUS_OK);
+    assert_int_equal(nref, 150 * 149 / 2);
+    o.blocking = LINK_BLOCKING_LSH;
+    assert_int_equal(link_dedup(s, &o, &p, &n, &cl), STATUS_OK);
+    assert_int_equal(n, nref);
+    assert_memory_equal(p, ref, n * sizeof *p);
+    assert_memory_equal(cl, cref, s->count * sizeof *cl);
+    free(ref);
+    free(p);
+    free(cref);
+    free(cl);
+    link_clkset_free(s);
+}
+
 static void test_cluster__multiparty(void **state)
 {
     (void)state;
@@ -526,6 +558,19 @@ static void test_histogram__suggests_the_valley(void **state)
     assert_true(high >= 400 && high < 420);
     print_message("suggested threshold %.2f\n", h.suggested);
     assert_true(h.suggested >= 0.6 && h.suggested <= 0.75);
+    link_clkset_free(a);
+    link_clkset_free(b);
+
+    /* above LINK_HIST_SAMPLE_PAIRS: a fixed sample of a's records against all of b */
+    near_sets(&a, &b, 8000, 8000, 2000);
+    assert_int_equal(link_histogram(a, b, &o, &h), STATUS_OK);
+    assert_true(h.sampled);
+    assert_int_equal(h.queries, (size_t)(LINK_HIST_SAMPLE_PAIRS / 8000));
+    assert_int_equal(h.pairs, (uint64_t)h.queries * 8000);
+    assert_true(h.suggested >= 0.6 && h.suggested <= 0.75);
+    struct link_histogram h2;
+    assert_int_equal(link_histogram(a, b, &o, &h2), STATUS_OK);
+    assert_memory_equal(h.bins, h2.bins, sizeof h.bins); /* the same sample */
     link_clkset_free(a);
     link_clkset_free(b);
 }
@@ -619,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_match__greedy_one_to_one),
         cmocka_unit_test(test_match__lsh_recall),
         cmocka_unit_test(test_dedup__clusters),
+        cmocka_unit_test(test_dedup__identical_records_lsh),
         cmocka_unit_test(test_cluster__multiparty),
         cmocka_unit_test(test_histogram__suggests_the_valley),
         cmocka_unit_test(test_match__inputs_progress_cancel),
