@@ -2,7 +2,7 @@
  *
  * The build targets generic x86-64: the POPCNT, AVX2 and AVX-512 variants carry function target
  * attributes and are chosen at run time with __builtin_cpu_supports. Measured figures and the
- * reasons for each design are in docs/linkage-matching.md. */
+ * reasons for each design are in docs/linkage.md. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* link/match: Dice matching of sets of encodings (match.h, docs/linkage-matching.md). */
+/* link/match: Dice matching of sets of encodings (match.h, docs/linkage.md). */
 #include "link/match.h"
 
 #include <math.h>
@@ -593,7 +593,7 @@ static void lsh_unit(struct job *j, size_t band, struct pairvec *out, void *mem)
     atomic_fetch_add(&j->comparisons, cmp);
 }
 
-/* The defaults (docs/linkage-matching.md): a pair at Dice t of encodings of density rho differs
+/* The defaults (docs/linkage.md): a pair at Dice t of encodings of density rho differs
  * in a share f = 2 rho (1 - t) of bits, so one band of k sampled bits keeps it with p1 = (1-f)^k
  * and L bands miss it with (1 - p1^k)^L = miss; a random pair agrees on a bit with p2 (from the
  * bit frequencies). k minimises L (keys of both sets + expected random candidates). */

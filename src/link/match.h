@@ -8,7 +8,7 @@
  * - Matching (match.c): Dice similarity 2|A^B|/(|A|+|B|), pairs at or above a threshold,
  *   popcount-bound pruning over candidates sorted by popcount, several queries per pass over a
  *   cache-sized run of candidates, pthreads; for large sets blocking by Hamming LSH over bits
- *   (docs/linkage-matching.md); greedy 1-to-1 solving for two parties, union-find clusters for
+ *   (docs/linkage.md); greedy 1-to-1 solving for two parties, union-find clusters for
  *   one (deduplication), greedy groups for several parties; the similarity histogram and a
  *   suggested threshold. */
 #ifndef CTIS_LINK_MATCH_H
@@ -83,7 +83,7 @@ struct link_match_opts {
     unsigned threads; /* 0: the online CPUs */
     enum link_kernel kernel;
     enum link_blocking blocking;
-    /* LSH: 0 for the defaults chosen from the threshold (docs/linkage-matching.md) */
+    /* LSH: 0 for the defaults chosen from the threshold (docs/linkage.md) */
     unsigned lsh_bits;  /* bits per band (k) */
     unsigned lsh_bands; /* bands (L) */
     double lsh_miss;    /* the designed miss rate of a pair exactly at the threshold (0: 0.01) */
