@@ -144,6 +144,46 @@ void link_fs_case_scorer_free(struct case_scorer *s)
     }
 }
 
+/* The part of a deduplication run the registry and the suspects share, once the records are in
+ * *data (st is the status so far): candidate pairs by the rules, the model trained on them (none
+ * when there are no candidates), the pairs scored and kept at threshold, one audit entry with the
+ * counts (record_type, "dedup <what>: N <what>, N pairs, N kept"); on failure everything out freed. */
+static enum status dedup_finish(const struct auth_ctx *ctx, enum status st, const struct fs_rule *rules, size_t nrules,
+                                double threshold, void (*progress)(const char *, int64_t, void *), const char *what,
+                                const char *record_type, struct fs_data **data, struct fs_model **model,
+                                struct link_pair **pairs, size_t *count)
+{
+    size_t candidates = 0;
+    if (st == STATUS_OK) {
+        st = fs_block_pairs(*data, rules, nrules, pairs, count);
+        candidates = *count;
+    }
+    /* No candidates: nothing to train on or to write (the model stays NULL). */
+    if (st == STATUS_OK && candidates > 0) {
+        st = fs_train(*data, *pairs, *count,
+                      &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = nrules}, model);
+        if (st == STATUS_OK) {
+            st = fs_score_pairs(*model, *data, *pairs, count, threshold, progress, NULL);
+        }
+    }
+    if (st == STATUS_OK) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "dedup %s: %zu %s, %zu pairs, %zu kept", what, (*data)->count, what, candidates,
+                 *count);
+        st = auth_audit(ctx, "link.run", record_type, 0, "ok", detail);
+    }
+    if (st != STATUS_OK) {
+        fs_data_free(*data);
+        fs_model_free(*model);
+        free(*pairs);
+        *data = NULL;
+        *model = NULL;
+        *pairs = NULL;
+        *count = 0;
+    }
+    return st;
+}
+
 enum status link_fs_cases_dedup(const struct auth_ctx *ctx, double threshold,
                                 void (*progress)(const char *, int64_t, void *), struct fs_data **data,
                                 struct fs_model **model, struct link_pair **pairs, size_t *count)
@@ -170,36 +210,8 @@ enum status link_fs_cases_dedup(const struct auth_ctx *ctx, double threshold,
         st = link_fs_case_data(p, n, data);
     }
     case_profiles_free(p, n);
-    size_t candidates = 0;
     struct fs_rule rules[2] = {{1, {F_NAMES}}, {1, {F_BIRTH}}};
-    if (st == STATUS_OK) {
-        st = fs_block_pairs(*data, rules, 2, pairs, count);
-        candidates = *count;
-    }
-    /* No candidates: nothing to train on or to write (the model stays NULL). */
-    if (st == STATUS_OK && candidates > 0) {
-        st = fs_train(*data, *pairs, *count, &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = 2},
-                      model);
-        if (st == STATUS_OK) {
-            st = fs_score_pairs(*model, *data, *pairs, count, threshold, progress, NULL);
-        }
-    }
-    if (st == STATUS_OK) {
-        char detail[128];
-        snprintf(detail, sizeof detail, "dedup cases: %zu cases, %zu pairs, %zu kept", (*data)->count, candidates,
-                 *count);
-        st = auth_audit(ctx, "link.run", "case", 0, "ok", detail);
-    }
-    if (st != STATUS_OK) {
-        fs_data_free(*data);
-        fs_model_free(*model);
-        free(*pairs);
-        *data = NULL;
-        *model = NULL;
-        *pairs = NULL;
-        *count = 0;
-    }
-    return st;
+    return dedup_finish(ctx, st, rules, 2, threshold, progress, "cases", "case", data, model, pairs, count);
 }
 
 /* ---- the justice suspects ---- */
@@ -265,33 +277,6 @@ enum status link_fs_suspects_dedup(const struct auth_ctx *ctx, double threshold,
         st = suspect_data(p, n, data);
     }
     free(p);
-    size_t candidates = 0;
     struct fs_rule rules[2] = {{1, {S_NAME}}, {2, {S_BIRTH_YEAR, S_CITIZENSHIP}}};
-    if (st == STATUS_OK) {
-        st = fs_block_pairs(*data, rules, 2, pairs, count);
-        candidates = *count;
-    }
-    if (st == STATUS_OK && candidates > 0) {
-        st = fs_train(*data, *pairs, *count, &(struct fs_train_opts){.u_random = true, .rules = rules, .nrules = 2},
-                      model);
-        if (st == STATUS_OK) {
-            st = fs_score_pairs(*model, *data, *pairs, count, threshold, progress, NULL);
-        }
-    }
-    if (st == STATUS_OK) {
-        char detail[128];
-        snprintf(detail, sizeof detail, "dedup suspects: %zu suspects, %zu pairs, %zu kept", (*data)->count, candidates,
-                 *count);
-        st = auth_audit(ctx, "link.run", "investigation", 0, "ok", detail);
-    }
-    if (st != STATUS_OK) {
-        fs_data_free(*data);
-        fs_model_free(*model);
-        free(*pairs);
-        *data = NULL;
-        *model = NULL;
-        *pairs = NULL;
-        *count = 0;
-    }
-    return st;
+    return dedup_finish(ctx, st, rules, 2, threshold, progress, "suspects", "investigation", data, model, pairs, count);
 }
