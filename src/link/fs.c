@@ -183,7 +183,7 @@ enum status fs_fields_parse(const char *spec, bool tf, struct fs_field *fields, 
             return err_set_field(STATUS_INVALID, "fields", "a field name has 1 to %d characters",
                                  FS_FIELD_NAME_MAX - 1);
         }
-        snprintf(fl->name, sizeof fl->name, "%s", item);
+        memcpy(fl->name, item, strlen(item) + 1); /* fits: checked above */
         fl->tf = tf && (fl->kind == FS_KIND_STRING || fl->kind == FS_KIND_EXACT);
         (*nfields)++;
         p += len;

@@ -26,24 +26,25 @@
 #define SECRET "correct horse battery staple, shared by both agencies"
 #define SECRET2 "another secret, of another project entirely"
 
-static const char *const names_schema =
-    "{\"version\":3,\"clkConfig\":{\"l\":%d,\"xorFolds\":%d,\"kdf\":{\"type\":\"HKDF\",\"hash\":\"SHA256\","
-    "\"salt\":\"c2FsdHNhbHQ=\",\"info\":\"aW5mbw==\",\"keySize\":64}%s},\"features\":["
-    "{\"identifier\":\"id\",\"ignored\":true},"
-    "{\"identifier\":\"given\",\"format\":{\"type\":\"string\",\"maxLength\":64},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":200}}},"
-    "{\"identifier\":\"family\",\"format\":{\"type\":\"string\"},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":200}}},"
-    "{\"identifier\":\"dob\",\"format\":{\"type\":\"date\",\"format\":\"%%Y-%%m-%%d\"},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":1,\"positional\":true},"
-    "\"strategy\":{\"bitsPerFeature\":200}}},"
-    "{\"identifier\":\"sex\",\"format\":{\"type\":\"enum\",\"values\":[\"F\",\"M\",\"X\"]},"
-    "\"hashing\":{\"comparison\":{\"type\":\"exact\"},\"strategy\":{\"bitsPerFeature\":50}}}]}";
+/* A format (l, folds, the ctis member): a macro, so that the format is a literal. */
+#define NAMES_SCHEMA                                                                                                   \
+    "{\"version\":3,\"clkConfig\":{\"l\":%d,\"xorFolds\":%d,\"kdf\":{\"type\":\"HKDF\",\"hash\":\"SHA256\","           \
+    "\"salt\":\"c2FsdHNhbHQ=\",\"info\":\"aW5mbw==\",\"keySize\":64}%s},\"features\":["                                \
+    "{\"identifier\":\"id\",\"ignored\":true},"                                                                        \
+    "{\"identifier\":\"given\",\"format\":{\"type\":\"string\",\"maxLength\":64},"                                     \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":200}}},"                \
+    "{\"identifier\":\"family\",\"format\":{\"type\":\"string\"},"                                                     \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":200}}},"                \
+    "{\"identifier\":\"dob\",\"format\":{\"type\":\"date\",\"format\":\"%%Y-%%m-%%d\"},"                               \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":1,\"positional\":true},"                                    \
+    "\"strategy\":{\"bitsPerFeature\":200}}},"                                                                         \
+    "{\"identifier\":\"sex\",\"format\":{\"type\":\"enum\",\"values\":[\"F\",\"M\",\"X\"]},"                           \
+    "\"hashing\":{\"comparison\":{\"type\":\"exact\"},\"strategy\":{\"bitsPerFeature\":50}}}]}"
 
 static struct link_schema *schema_of(int l, int folds, const char *ctis)
 {
     char buf[4096];
-    snprintf(buf, sizeof buf, names_schema, l, folds, ctis);
+    snprintf(buf, sizeof buf, NAMES_SCHEMA, l, folds, ctis);
     struct link_schema *s = NULL;
     if (link_schema_parse(&s, buf, strlen(buf), "test.json") != STATUS_OK) {
         fail_msg("schema: %s", err_last());

@@ -198,6 +198,8 @@ static void test_review__bands_and_decisions(void **state)
     free(runs);
     link_clkset_free(a);
     link_clkset_free(b);
+    auth_principal_clear(&as.p);
+    auth_principal_clear(&other.p);
 }
 
 static void test_review__refusals(void **state)
@@ -234,6 +236,8 @@ static void test_review__refusals(void **state)
     free(p);
     link_clkset_free(a);
     link_clkset_free(b);
+    auth_principal_clear(&as.p);
+    auth_principal_clear(&worker.p);
 }
 
 struct graph_op {
@@ -291,6 +295,7 @@ static void test_review__graph(void **state)
     link_graph_free(g.g);
     link_clkset_free(a);
     link_clkset_free(b);
+    auth_principal_clear(&as.p);
 }
 
 int main(void)
