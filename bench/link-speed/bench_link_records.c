@@ -672,7 +672,7 @@ static const char *const dial[REGIONS][8] = {
 /* Surnames built from parts (root and suffix), for the diversity of real surnames that a list of
  * a few hundred lacks: a share of each region's surnames (Yoruba and Igbo compounds, Ukrainian
  * -enko/-chuk and Romanian -escu/-eanu, Thai compounds, Arabic Al- forms). */
-static const double composite_share[REGIONS] = {0.5, 0.5, 0.35, 0.4};
+static const double composite_share[REGIONS] = {0.6, 0.6, 0.45, 0.5};
 static const char *const sur_roots[REGIONS][48] = {
     [REG_WAF] = {"Ade",  "Olu",  "Oke",  "Chi",  "Nwa",  "Oba", "Ola",  "Ayo", "Ibe", "Eze", "Ogun",
                  "Osa",  "Odu",  "Aki",  "Afo",  "Ama",  "Ony", "Uche", "Oko", "Ige", "Abi", "Aji",
@@ -694,6 +694,28 @@ static const char *const sur_suffixes[REGIONS][16] = {
     [REG_ARB] = {"i", "awi", "ani", "ari", "ouri", "adi", "imi", "ali", "ami", NULL},
 };
 
+/* Given names built from parts, as many are: Yoruba compounds (Olu+wa+seun, Ade+tunde), the
+ * Vietnamese middle and given name (Van Hung, Thi Mai), Arabic Abdel/Abdul + an attribute. */
+static const double composite_given_share[2][REGIONS] = {{0.5, 0.0, 0.6, 0.35}, {0.5, 0.0, 0.6, 0.0}};
+static const char *const given_roots[REGIONS][24] = {
+    [REG_WAF] = {"Olu", "Ade", "Ayo", "Oluwa", "Ola", "Chi", "Kola", "Bola", "Funmi", "Tolu", "Ibu", "Oba", "Ife",
+                 "Damo", "Yemi", NULL},
+    [REG_SEA] = {"Van ", "Thi ", "Duc ", "Ngoc ", "Minh ", "Thanh ", "Quoc ", "Huu ", "Kim ", "Bao ", "Xuan ", "Hoang ",
+                 NULL},
+    [REG_ARB] = {"Abdel", "Abdul", NULL},
+    [REG_EEU] = {NULL},
+};
+static const char *const given_endings[REGIONS][32] = {
+    [REG_WAF] = {"seun", "femi", "tunde", "kemi", "bunmi", "wale", "dayo", "tobi", "lola", "mide", "nike", "yinka",
+                 "dara", "sola", "jide", NULL},
+    [REG_SEA] = {"Anh",   "Binh", "Cuong", "Dung", "Hai",    "Hieu",  "Hoa", "Hung", "Khanh",
+                 "Linh",  "Long", "Mai",   "Nam",  "Phuong", "Quang", "Son", "Tam",  "Thao",
+                 "Trang", "Tuan", "Vy",    "Yen",  "Giang",  "Ha",    NULL},
+    [REG_ARB] = {"rahman", "kader", "aziz",  "karim", "latif", "halim",  "majid", "hamid",  "razzaq", "wahab", "salam",
+                 "jabbar", "hadi",  "basit", "ghani", "malik", "nasser", "hakim", "fattah", "rauf",   NULL},
+    [REG_EEU] = {NULL},
+};
+
 #define VARIANTS_MAX 6
 #define NAME_BYTES 64
 
@@ -708,7 +730,8 @@ struct list {
     size_t n;
 };
 
-static struct list l_given[2][REGIONS], l_sur[REGIONS], l_root[REGIONS], l_suffix[REGIONS];
+static struct list l_given[2][REGIONS], l_sur[REGIONS], l_root[REGIONS], l_suffix[REGIONS], l_groot[REGIONS],
+    l_gend[REGIONS];
 
 static void list_init(struct list *l, const char *const *src)
 {
@@ -729,7 +752,7 @@ static void list_init(struct list *l, const char *const *src)
                 *p++ = '\0';
             }
         }
-        sum += 1.0 / pow((double)(i + 1), 0.9);
+        sum += 1.0 / pow((double)(i + 1), 0.7);
         l->cum[i] = sum;
     }
     for (size_t i = 0; i < n; i++) {
@@ -805,7 +828,13 @@ static void person_new(struct person *p, uint64_t *s)
     p->region = (uint8_t)r;
     p->female = unif(s) < 0.55; /* identified victims: more women */
     p->gi = (uint16_t)list_draw(&l_given[p->female][r], s);
-    snprintf(p->given, sizeof p->given, "%s", l_given[p->female][r].e[p->gi].v[0]);
+    if (unif(s) < composite_given_share[p->female][r]) {
+        p->gi = UINT16_MAX;
+        snprintf(p->given, sizeof p->given, "%s%s", l_groot[r].e[list_draw(&l_groot[r], s)].v[0],
+                 l_gend[r].e[list_draw(&l_gend[r], s)].v[0]);
+    } else {
+        snprintf(p->given, sizeof p->given, "%s", l_given[p->female][r].e[p->gi].v[0]);
+    }
     /* a second given name (West Africa, the Philippines), the father's name (Arabic) */
     static const double second[REGIONS] = {0.35, 0.0, 0.15, 0.6};
     if (unif(s) < second[r]) {
@@ -923,7 +952,8 @@ static void corrupt_one(struct person *p, uint64_t *s)
     }
     switch (kind) {
     case C_VAR_GIVEN:
-        if (p->given[0] != '\0' && variant(p->given, sizeof p->given, &l_given[p->female][p->region].e[p->gi], s)) {
+        if (p->given[0] != '\0' && p->gi != UINT16_MAX &&
+            variant(p->given, sizeof p->given, &l_given[p->female][p->region].e[p->gi], s)) {
             break;
         }
         /* fall through */
@@ -1278,6 +1308,10 @@ int main(int argc, char **argv)
         list_init(&l_given[1][r], given_f[r]);
         list_init(&l_sur[r], surnames[r]);
         list_init(&l_root[r], sur_roots[r]);
+        if (given_roots[r][0] != NULL) {
+            list_init(&l_groot[r], given_roots[r]);
+            list_init(&l_gend[r], given_endings[r]);
+        }
         list_init(&l_suffix[r], sur_suffixes[r]);
     }
 
@@ -1320,6 +1354,18 @@ int main(int argc, char **argv)
         }
     }
     double gen = now_s() - g0;
+    /* how often two of A's persons share all their names, and also the birth date (1,000,000
+     * random pairs): the namesakes every matcher must tell apart */
+    size_t same_names = 0, same_all = 0, tries = 1000000;
+    uint64_t s2 = seed + 99;
+    for (size_t k = 0; k < tries; k++) {
+        const struct person *x = &pa[below(&s2, n)], *y = &pa[below(&s2, n)];
+        if (x != y && strcmp(x->given, y->given) == 0 && strcmp(x->given2, y->given2) == 0 &&
+            strcmp(x->sur, y->sur) == 0) {
+            same_names++;
+            same_all += strcmp(x->dob, y->dob) == 0;
+        }
+    }
     printf("== end-to-end linkage: %zu x %zu generated person records (seed %llu), %zu true pairs (%.0f%% of B), "
            "%u threads\n",
            n, n, (unsigned long long)seed, pairs, share * 100, threads);
@@ -1334,6 +1380,10 @@ int main(int argc, char **argv)
                all > 0 ? 100.0 * (double)corruption_counts[k] / (double)all : 0.0);
     }
     printf(" (%.2f a copy)\n", pairs > 0 ? (double)all / (double)pairs : 0.0);
+    printf("namesakes: %.2g of random pairs of persons share all their names (about %.3g pairs of A x B), %.2g also "
+           "the birth date\n",
+           (double)same_names / (double)tries, (double)same_names / (double)tries * (double)n * (double)n,
+           (double)same_all / (double)tries);
 
     /* encoding */
     struct link_schema *schema = NULL;
