@@ -3,7 +3,9 @@
  *
  * 1. Party A: N persons (given name, surname, sex, birth date 1950-2010, citizenship, a phone for
  *    60%) drawn from built-in frequency lists of four regions (West African, East European,
- *    South-East Asian, Arabic in Latin transliteration; Zipf-like ranks), deterministic seed.
+ *    South-East Asian, Arabic in Latin transliteration; Zipf-like ranks), part of the names built
+ *    from a root and an ending (the long tail real names have), deterministic seed. The rate of
+ *    namesakes (two persons with all names equal) is printed: it decides the false matches.
  *    Party B: for a share (default 0.5) of A's persons, chosen at random, a corrupted copy
  *    (FEBRL-style: 0-4 modifications a record, each a typo in a name -- insert, delete,
  *    substitute, transpose --, a nickname or transliteration variant, a swapped day and month or
@@ -1165,8 +1167,81 @@ static size_t count_correct(const struct truth *tr, const struct link_pair *p, s
     return c;
 }
 
+static int pair_cmp(const void *x, const void *y)
+{
+    const struct link_pair *p = x, *q = y;
+    if (p->score != q->score) {
+        return p->score > q->score ? -1 : 1;
+    }
+    if (p->a != q->a) {
+        return p->a < q->a ? -1 : 1;
+    }
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* link_match with LSH of A in `slices` slices against all of B (more than LINK_PAIRS_MAX pairs
+ * at or above the threshold do not fit one run): each slice solved 1-to-1, then a greedy 1-to-1
+ * pass over the union (a B record claimed by several slices goes to the best score). */
+static enum status lsh_sliced(const struct link_clkset *a, const struct link_clkset *b, const struct link_match_opts *o,
+                              unsigned slices, struct link_pair **out, size_t *count_out, struct link_match_info *info)
+{
+    if (slices <= 1) {
+        return link_match_stats(a, b, o, out, count_out, info);
+    }
+    struct link_pair *all = NULL;
+    size_t total = 0;
+    struct link_match_info sum = {0};
+    enum status st = STATUS_OK;
+    for (unsigned k = 0; k < slices && st == STATUS_OK; k++) {
+        size_t from = a->count * k / slices, to = a->count * (k + 1) / slices;
+        struct link_clkset *sub = NULL;
+        ASSERT(link_clkset_new(&sub, to - from, a->words * 64) == STATUS_OK);
+        memcpy(sub->bits, link_clkset_row(a, from), (to - from) * a->words * 8);
+        memcpy(sub->pop, a->pop + from, (to - from) * sizeof *sub->pop);
+        struct link_pair *p = NULL;
+        size_t np = 0;
+        struct link_match_info li = {0};
+        st = link_match_stats(sub, b, o, &p, &np, &li);
+        link_clkset_free(sub);
+        if (st != STATUS_OK) {
+            break;
+        }
+        all = xrealloc(all, (total + np + 1) * sizeof *all);
+        for (size_t i = 0; i < np; i++) {
+            all[total + i] = (struct link_pair){p[i].a + (uint32_t)from, p[i].b, p[i].score};
+        }
+        total += np;
+        free(p);
+        sum.kernel = li.kernel;
+        sum.lsh = li.lsh;
+        sum.lsh_bits = li.lsh_bits;
+        sum.lsh_bands = li.lsh_bands;
+        sum.comparisons += li.comparisons;
+        sum.candidates += li.candidates;
+        sum.seconds += li.seconds;
+    }
+    if (st != STATUS_OK) {
+        free(all);
+        return st;
+    }
+    qsort(all, total, sizeof *all, pair_cmp);
+    uint8_t *taken = xcalloc(b->count, 1);
+    size_t kept = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (!taken[all[i].b]) {
+            taken[all[i].b] = 1;
+            all[kept++] = all[i];
+        }
+    }
+    free(taken);
+    *out = all;
+    *count_out = kept;
+    *info = sum;
+    return STATUS_OK;
+}
+
 static void run_threshold(const struct link_clkset *a, const struct link_clkset *b, const struct truth *tr, double t,
-                          size_t sample, unsigned threads, double enc_wall, double enc_cpu)
+                          size_t sample, unsigned threads, double enc_wall, double enc_cpu, unsigned slices)
 {
     size_t n = a->count;
     printf("\n== threshold %.2f, 1-to-1, %u threads\n", t, threads);
@@ -1222,10 +1297,24 @@ static void run_threshold(const struct link_clkset *a, const struct link_clkset 
     o.progress_ctx = &t0;
     struct link_match_info li = {0};
     c0 = cpu_s();
-    if (link_match_stats(a, b, &o, &p, &np, &li) != STATUS_OK) {
+    unsigned used = slices;
+    enum status st = lsh_sliced(a, b, &o, slices, &p, &np, &li);
+    while (st == STATUS_TOO_LARGE && used < 64) {
+        printf("LSH in %u slice%s of A: %s (after %.1f s); again in %u slices\n", used, used == 1 ? "" : "s",
+               err_last(), now_s() - t0, 2 * used);
+        used *= 2;
+        t0 = now_s();
+        c0 = cpu_s();
+        st = lsh_sliced(a, b, &o, used, &p, &np, &li);
+    }
+    if (st != STATUS_OK) {
         printf("LSH: link_match failed: %s (after %.1f s)\n", err_last(), now_s() - t0);
         free(amap);
         return;
+    }
+    if (used > 1) {
+        printf("LSH in %u slices of A (each 1-to-1 against all of B, then a greedy 1-to-1 pass over their union)\n",
+               used);
     }
     double m_wall = now_s() - t0, m_cpu = cpu_s() - c0;
     size_t correct = count_correct(tr, p, np, NULL);
@@ -1271,6 +1360,7 @@ int main(int argc, char **argv)
     int nt = 2;
     uint64_t seed = 1;
     double share = 0.5;
+    unsigned slices = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--records") == 0 && i + 1 < argc) {
             n = strtoul(argv[++i], NULL, 10);
@@ -1281,11 +1371,13 @@ int main(int argc, char **argv)
             seed = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--sample") == 0 && i + 1 < argc) {
             sample = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--slices") == 0 && i + 1 < argc) {
+            slices = (unsigned)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--share") == 0 && i + 1 < argc) {
             share = strtod(argv[++i], NULL);
         } else {
             fprintf(stderr, "usage: bench_link_records [--records N] [--threshold T] [--seed S] [--sample S] "
-                            "[--share F]\n");
+                            "[--share F] [--slices K]\n");
             return 2;
         }
     }
@@ -1411,7 +1503,7 @@ int main(int argc, char **argv)
            n, enc_wall, enc_cpu, 2.0 * (double)n / enc_wall, 2.0 * (double)n / enc_wall / one_rate, one_rate, bn,
            enc_cpu / enc_wall, threads, mean_pop(a), mean_pop(b), mean_pop(a) / 1024.0);
     for (int i = 0; i < nt; i++) {
-        run_threshold(a, b, &tr, thresholds[i], sample, threads, enc_wall, enc_cpu);
+        run_threshold(a, b, &tr, thresholds[i], sample, threads, enc_wall, enc_cpu, slices);
     }
     link_clkset_free(a);
     link_clkset_free(b);
