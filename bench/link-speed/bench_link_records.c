@@ -18,8 +18,10 @@
  *    all CPUs: time, comparisons, precision and recall of the true pairs; baseline: the exact
  *    matcher (no blocking) on a sample of A's records against all of B in the same run, its time
  *    extrapolated to N and its recall and precision on the sample.
+ *    When more than LINK_PAIRS_MAX pairs pass the threshold, A is matched in slices (--slices K,
+ *    doubled on STATUS_TOO_LARGE), each 1-to-1, then a greedy 1-to-1 pass over their union.
  * Usage: bench_link_records [--records N] [--threshold T] [--seed S] [--sample S] [--share F]
- *        (defaults 1000000, 0.8 and 0.75, 1, 2000, 0.5). */
+ *        [--slices K] [--baseline-only] (defaults 1000000, 0.8 and 0.75, 1, 2000, 0.5, 1). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1241,7 +1243,8 @@ static enum status lsh_sliced(const struct link_clkset *a, const struct link_clk
 }
 
 static void run_threshold(const struct link_clkset *a, const struct link_clkset *b, const struct truth *tr, double t,
-                          size_t sample, unsigned threads, double enc_wall, double enc_cpu, unsigned slices)
+                          size_t sample, unsigned threads, double enc_wall, double enc_cpu, unsigned slices,
+                          bool baseline_only)
 {
     size_t n = a->count;
     printf("\n== threshold %.2f, 1-to-1, %u threads\n", t, threads);
@@ -1271,9 +1274,10 @@ static void run_threshold(const struct link_clkset *a, const struct link_clkset 
     free(p);
     /* the threshold's ceiling: the sample's true pairs scoring >= t at all (every pair, no solving) */
     o.all_pairs = true;
-    size_t ceil_got = 0;
+    size_t ceil_got = 0, above = 0;
     if (link_match(as, b, &o, &p, &np) == STATUS_OK) {
         ceil_got = count_correct(tr, p, np, amap);
+        above = np;
         free(p);
     }
     o.all_pairs = false;
@@ -1290,6 +1294,12 @@ static void run_threshold(const struct link_clkset *a, const struct link_clkset 
            "the encoding %.0f s wall (%.1f min)\n",
            n, b->count, ex_wall, ex_wall / 60, ex_cpu, ex_cmp, enc_wall + ex_wall, (enc_wall + ex_wall) / 60);
     link_clkset_free(as);
+    printf("  pairs scoring >= %.2f: %.1f a record of A (about %.3g in all: LINK_PAIRS_MAX is %u)\n", t,
+           (double)above / (double)sn, (double)above * (double)n / (double)sn, LINK_PAIRS_MAX);
+    if (baseline_only) {
+        free(amap);
+        return;
+    }
 
     o.blocking = LINK_BLOCKING_LSH;
     double t0 = now_s();
@@ -1361,6 +1371,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     double share = 0.5;
     unsigned slices = 1;
+    bool baseline_only = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--records") == 0 && i + 1 < argc) {
             n = strtoul(argv[++i], NULL, 10);
@@ -1371,13 +1382,15 @@ int main(int argc, char **argv)
             seed = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--sample") == 0 && i + 1 < argc) {
             sample = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--baseline-only") == 0) {
+            baseline_only = true;
         } else if (strcmp(argv[i], "--slices") == 0 && i + 1 < argc) {
             slices = (unsigned)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--share") == 0 && i + 1 < argc) {
             share = strtod(argv[++i], NULL);
         } else {
             fprintf(stderr, "usage: bench_link_records [--records N] [--threshold T] [--seed S] [--sample S] "
-                            "[--share F] [--slices K]\n");
+                            "[--share F] [--slices K] [--baseline-only]\n");
             return 2;
         }
     }
@@ -1503,7 +1516,7 @@ int main(int argc, char **argv)
            n, enc_wall, enc_cpu, 2.0 * (double)n / enc_wall, 2.0 * (double)n / enc_wall / one_rate, one_rate, bn,
            enc_cpu / enc_wall, threads, mean_pop(a), mean_pop(b), mean_pop(a) / 1024.0);
     for (int i = 0; i < nt; i++) {
-        run_threshold(a, b, &tr, thresholds[i], sample, threads, enc_wall, enc_cpu, slices);
+        run_threshold(a, b, &tr, thresholds[i], sample, threads, enc_wall, enc_cpu, slices, baseline_only);
     }
     link_clkset_free(a);
     link_clkset_free(b);
