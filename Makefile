@@ -5,7 +5,8 @@
 #   make test       build release, ASan+UBSan and fuzz builds, run every test suite
 #   make test-long  longer suites: fuzzing for minutes, load and soak
 #   make bench      benchmarks with ratios against baselines measured in the same run
-#   make bench-link the linkage matcher's benchmark only (bench/link-speed/run)
+#   make bench-link the linkage matcher's benchmark only (bench/link-speed/run), then end to end
+#                   on generated person records (bench_link_records)
 #   make bench-link-quality  linkage quality on the FEBRL files of ../shared/data (bench/link-quality/run)
 #   make format     clang-format the C sources
 
@@ -64,8 +65,8 @@ bench: deps
 bench-link: deps
 	@if [ -f build-bench/build.ninja ]; then meson setup --reconfigure build-bench >/dev/null; \
 	else meson setup build-bench --buildtype=release -Dbench=true -Dtests=false; fi
-	@ninja -C build-bench bench/bench_link
-	@bench/link-speed/run build-bench
+	@ninja -C build-bench bench/bench_link bench/bench_link_records
+	@bench/link-speed/run build-bench --records-e2e --slices 4
 
 bench-link-quality: build
 	@bench/link-quality/run $(BUILD)
