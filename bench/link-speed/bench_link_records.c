@@ -1054,24 +1054,25 @@ static void corrupt(struct person *p, uint64_t *s)
 
 /* ---- encoding ---- */
 
-static const char schema_json[] =
-    "{\"version\":3,\"clkConfig\":{\"l\":1024,\"xorFolds\":0,\"kdf\":{\"type\":\"HKDF\",\"hash\":\"SHA256\","
-    "\"salt\":\"Rbzoe8RGB96qvAA/N0KEtjKrUM59Sf4o21dtmBaCgws=\",\"info\":\"Y3Rpcy1saW5rLWJlbmNo\",\"keySize\":64}},"
-    "\"features\":["
-    "{\"identifier\":\"given_name\",\"format\":{\"type\":\"string\",\"maxLength\":200},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":200}}},"
-    "{\"identifier\":\"family_name\",\"format\":{\"type\":\"string\",\"maxLength\":200},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":200}}},"
-    "{\"identifier\":\"birth_date\",\"format\":{\"type\":\"date\",\"format\":\"%Y-%m-%d\"},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":1,\"positional\":true},"
-    "\"strategy\":{\"bitsPerFeature\":200}}},"
-    "{\"identifier\":\"sex\",\"format\":{\"type\":\"string\",\"maxLength\":8},"
-    "\"hashing\":{\"comparison\":{\"type\":\"exact\"},\"strategy\":{\"bitsPerFeature\":40}}},"
-    "{\"identifier\":\"citizenship\",\"format\":{\"type\":\"string\",\"maxLength\":3},"
-    "\"hashing\":{\"comparison\":{\"type\":\"exact\"},\"strategy\":{\"bitsPerFeature\":60}}},"
-    "{\"identifier\":\"phone\",\"format\":{\"type\":\"string\",\"maxLength\":64},"
-    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2,\"positional\":true},"
-    "\"strategy\":{\"bitsPerFeature\":80}}}]}";
+/* A format: the bits of the given name, the surname and the birth date (--weights). */
+#define SCHEMA_JSON                                                                                                    \
+    "{\"version\":3,\"clkConfig\":{\"l\":1024,\"xorFolds\":0,\"kdf\":{\"type\":\"HKDF\",\"hash\":\"SHA256\","          \
+    "\"salt\":\"Rbzoe8RGB96qvAA/N0KEtjKrUM59Sf4o21dtmBaCgws=\",\"info\":\"Y3Rpcy1saW5rLWJlbmNo\",\"keySize\":64}},"    \
+    "\"features\":["                                                                                                   \
+    "{\"identifier\":\"given_name\",\"format\":{\"type\":\"string\",\"maxLength\":200},"                               \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":%d}}},"                 \
+    "{\"identifier\":\"family_name\",\"format\":{\"type\":\"string\",\"maxLength\":200},"                              \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2},\"strategy\":{\"bitsPerFeature\":%d}}},"                 \
+    "{\"identifier\":\"birth_date\",\"format\":{\"type\":\"date\",\"format\":\"%%Y-%%m-%%d\"},"                        \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":1,\"positional\":true},"                                    \
+    "\"strategy\":{\"bitsPerFeature\":%d}}},"                                                                          \
+    "{\"identifier\":\"sex\",\"format\":{\"type\":\"string\",\"maxLength\":8},"                                        \
+    "\"hashing\":{\"comparison\":{\"type\":\"exact\"},\"strategy\":{\"bitsPerFeature\":40}}},"                         \
+    "{\"identifier\":\"citizenship\",\"format\":{\"type\":\"string\",\"maxLength\":3},"                                \
+    "\"hashing\":{\"comparison\":{\"type\":\"exact\"},\"strategy\":{\"bitsPerFeature\":60}}},"                         \
+    "{\"identifier\":\"phone\",\"format\":{\"type\":\"string\",\"maxLength\":64},"                                     \
+    "\"hashing\":{\"comparison\":{\"type\":\"ngram\",\"n\":2,\"positional\":true},"                                    \
+    "\"strategy\":{\"bitsPerFeature\":80}}}]}"
 
 struct enc_job {
     const struct link_encoder *e;
@@ -1372,6 +1373,7 @@ int main(int argc, char **argv)
     double share = 0.5;
     unsigned slices = 1;
     bool baseline_only = false;
+    int w_given = 200, w_family = 200, w_birth = 200; /* --weights G,F,B: bits per feature */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--records") == 0 && i + 1 < argc) {
             n = strtoul(argv[++i], NULL, 10);
@@ -1388,9 +1390,15 @@ int main(int argc, char **argv)
             slices = (unsigned)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--share") == 0 && i + 1 < argc) {
             share = strtod(argv[++i], NULL);
+        } else if (strcmp(argv[i], "--weights") == 0 && i + 1 < argc) {
+            if (sscanf(argv[++i], "%d,%d,%d", &w_given, &w_family, &w_birth) != 3 || w_given < 1 || w_family < 1 ||
+                w_birth < 1 || w_given > 2000 || w_family > 2000 || w_birth > 2000) {
+                fprintf(stderr, "--weights: G,F,B, the bits of the given name, surname and birth date\n");
+                return 2;
+            }
         } else {
             fprintf(stderr, "usage: bench_link_records [--records N] [--threshold T] [--seed S] [--sample S] "
-                            "[--share F] [--slices K] [--baseline-only]\n");
+                            "[--share F] [--slices K] [--weights G,F,B] [--baseline-only]\n");
             return 2;
         }
     }
@@ -1492,6 +1500,10 @@ int main(int argc, char **argv)
 
     /* encoding */
     struct link_schema *schema = NULL;
+    char schema_json[4096];
+    snprintf(schema_json, sizeof schema_json, SCHEMA_JSON, w_given, w_family, w_birth);
+    printf("schema: bits per feature given name %d, surname %d, birth date %d, sex 40, citizenship 60, phone 80\n",
+           w_given, w_family, w_birth);
     if (link_schema_parse(&schema, schema_json, strlen(schema_json), "bench-schema.json") != STATUS_OK) {
         fprintf(stderr, "bench_link_records: schema: %s\n", err_last());
         return 1;
