@@ -148,12 +148,21 @@ async function axeSections(what) {
   });
 }
 
+// The case page re-renders its sections after a change of language: wait until both show their
+// heading in that language and their content, before axe looks at them.
+async function sectionsIn(cat) {
+  await page.waitForFunction(([s, l]) => document.querySelector('#case-services')?.textContent.trim() === s
+    && document.querySelector('#case-legal')?.textContent.trim() === l
+    && document.querySelector('section[aria-labelledby="case-services"] tbody tr')
+    && document.querySelector('section[aria-labelledby="case-legal"] h3'), [cat['assist.services'], cat['assist.legal']]);
+}
+
 test('axe: the sections with their forms open (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
+  await sectionsIn(en);
   await axeSections('services and legal status (en)');
   await page.selectOption('#lang', 'ar');
   await page.waitForFunction(() => document.documentElement.lang === 'ar');
-  await page.waitForSelector('section[aria-labelledby="case-services"] tbody tr');
-  await page.waitForSelector('section[aria-labelledby="case-legal"] h3');
+  await sectionsIn(ar);
   await axeSections('services and legal status (ar)');
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');

@@ -37,13 +37,28 @@ function watch(p) {
 }
 
 async function addEntity(page, kind, value, extra) {
-  await page.click(`summary:has-text("${en['entities.add']}")`);
+  await openForm(page, `summary:has-text("${en['entities.add']}")`, 'form:has(input[name="extra"]) select[name="kind"]');
   const form = page.locator('form:has(input[name="extra"])');
   await form.locator('select[name="kind"]').selectOption(kind);
   await form.locator('input[name="value"]').fill(value);
   if (extra) await form.locator('input[name="extra"]').fill(extra);
   await form.locator(`button:has-text("${en['entities.add']}")`).click();
   await page.waitForFunction((v) => document.querySelector('#j-ent')?.parentElement.textContent.includes(v), value);
+}
+
+// Opens a form behind a summary. The page re-renders its sections when their data arrive, which
+// can replace an opened <details> by a closed one: open it again until its field shows.
+async function openForm(page, summary, field) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.click(summary);
+    try {
+      await page.locator(field).waitFor({ state: 'visible', timeout: 3000 });
+      return;
+    } catch {
+      // re-rendered meanwhile: try again
+    }
+  }
+  throw new Error(`${summary}: the form did not open`);
 }
 
 test('an investigator records entities, a transaction and a retraction (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
@@ -64,7 +79,7 @@ test('an investigator records entities, a transaction and a retraction (en, ar)'
   await addEntity(page, 'bank_account', 'GB29 NWBK 6016 1331 9268 19', 'NWBKGB2L');
   await addEntity(page, 'bank_account', 'DE89 3704 0044 0532 0130 00');
 
-  await page.click(`summary:has-text("${en['entities.link_add']}")`);
+  await openForm(page, `summary:has-text("${en['entities.link_add']}")`, 'form:has(select[name="relation"]) select[name="to_entity"]');
   const link = page.locator('form:has(select[name="relation"])');
   const ids = await link.locator('select[name="to_entity"] option').evaluateAll((os) => os.map((o) => o.value));
   await link.locator('select[name="from_entity"]').selectOption(ids[0]);
@@ -73,7 +88,7 @@ test('an investigator records entities, a transaction and a retraction (en, ar)'
   await link.locator(`button:has-text("${en['entities.link_add']}")`).click();
   await page.waitForFunction((x) => document.querySelector('#j-ent')?.parentElement.textContent.includes(x), en['entities.relation.owns']);
 
-  await page.click(`summary:has-text("${en['entities.tx_add']}")`);
+  await openForm(page, `summary:has-text("${en['entities.tx_add']}")`, 'form:has(input[name="amount_minor"]) select[name="to_entity"]');
   const tx = page.locator('form:has(input[name="amount_minor"])');
   const options = await tx.locator('select[name="to_entity"] option').evaluateAll((os) => os.map((o) => o.value));
   await tx.locator('select[name="to_entity"]').selectOption(options[1]);
