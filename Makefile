@@ -66,7 +66,7 @@ bench-link: deps
 	@if [ -f build-bench/build.ninja ]; then meson setup --reconfigure build-bench >/dev/null; \
 	else meson setup build-bench --buildtype=release -Dbench=true -Dtests=false; fi
 	@ninja -C build-bench bench/bench_link bench/bench_link_records
-	@bench/link-speed/run build-bench --records-e2e --slices 4
+	@bench/link-speed/run build-bench --records-e2e --weights 150,150,300
 
 bench-link-quality: build
 	@bench/link-quality/run $(BUILD)
