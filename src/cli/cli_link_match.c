@@ -298,9 +298,9 @@ static int cmd_link_match(const struct command *cmd, struct args *a)
         o.run = (struct link_run_new){hdrs[0].project,
                                       hdrs[0].signer,
                                       a->npos > 1 ? hdrs[1].signer : "",
-                                      strcmp(hdrs[0].trusted_as, "self") == 0   ? "a"
-                                      : strcmp(hdrs[1].trusted_as, "self") == 0 ? "b"
-                                                                                : "none",
+                                      strcmp(hdrs[0].trusted_as, "self") == 0                  ? "a"
+                                      : a->npos > 1 && strcmp(hdrs[1].trusted_as, "self") == 0 ? "b"
+                                                                                               : "none",
                                       mo.threshold,
                                       review_from,
                                       sets[0],
