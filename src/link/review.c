@@ -157,12 +157,22 @@ enum status link_runs(const struct auth_ctx *ctx, struct link_run **out, size_t 
 }
 
 /* Loads a run and checks the caller may reach it (audited by auth_check). */
+/* The caller's right to ask, before any input is read: a refusal is audited (auth_check), a grant
+ * is not, so that the access that follows is the one audit entry of the call. */
+static enum status run_permission(const struct auth_ctx *ctx, bool write)
+{
+    if (auth_decide(ctx, "link.run", NULL, AUTH_FG_NONE, write) != STATUS_OK) {
+        return auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, write, "linkage run");
+    }
+    return STATUS_OK;
+}
+
 static enum status run_reach(const struct auth_ctx *ctx, int64_t id, bool write, const char *detail,
                              struct link_run *out)
 {
     struct sql_value a[] = {SQLV_I64(id)};
     struct store_rows *r = NULL;
-    enum status st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, write, NULL);
+    enum status st = run_permission(ctx, write);
     if (st == STATUS_OK) {
         st = store_exec_one(ctx->store, STMT_LINK_RUN_GET, a, 1, &r);
     }
@@ -220,7 +230,7 @@ enum status link_run_pairs(const struct auth_ctx *ctx, int64_t run_id, const cha
     *out = NULL;
     *count_out = 0;
     if (band != NULL && strcmp(band, "match") != 0 && strcmp(band, "review") != 0) {
-        enum status st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, false, NULL);
+        enum status st = run_permission(ctx, false);
         return st != STATUS_OK ? st : err_set_field(STATUS_INVALID, "band", "band: match or review");
     }
     struct link_run run;
@@ -257,7 +267,7 @@ enum status link_run_pairs(const struct auth_ctx *ctx, int64_t run_id, const cha
 
 enum status link_pair_decide(const struct auth_ctx *ctx, int64_t pair_id, const char *decision, int64_t version)
 {
-    enum status st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, true, NULL);
+    enum status st = run_permission(ctx, true);
     if (st != STATUS_OK) {
         return st;
     }
@@ -300,7 +310,7 @@ enum status link_pair_decide(const struct auth_ctx *ctx, int64_t pair_id, const 
 enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, int64_t *id_out)
 {
     *id_out = 0;
-    enum status st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, true, "match upload");
+    enum status st = run_permission(ctx, true); /* link_run_save audits the run */
     if (st != STATUS_OK) {
         return st;
     }
