@@ -223,6 +223,28 @@ void cli_progress(const char *label, int64_t done, void *ctx)
     }
 }
 
+void cli_progress_bar(const char *label, double fraction, const char *detail, int64_t start_ms)
+{
+    if (!isatty(STDERR_FILENO)) {
+        return;
+    }
+    int pct = (int)(fraction * 100.0);
+    pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+    char bar[31];
+    for (int i = 0; i < 30; i++) {
+        bar[i] = i < pct * 30 / 100 ? '#' : ' ';
+    }
+    bar[30] = '\0';
+    char left[32] = "";
+    if (start_ms > 0 && fraction > 0.02 && fraction < 1.0) {
+        double elapsed = (double)(util_now_ms() - start_ms) / 1000.0;
+        long secs = (long)(elapsed / fraction - elapsed);
+        snprintf(left, sizeof left, "  %ld:%02ld left", secs / 60, secs % 60);
+    }
+    fprintf(stderr, "\r  %s [%s] %3d%% %s%s   ", label, bar, pct, detail, left);
+    fflush(stderr);
+}
+
 void cli_progress_end(void)
 {
     if (isatty(STDERR_FILENO)) {
@@ -1971,18 +1993,9 @@ static int cmd_vocab_add(const struct command *cmd, struct args *args)
 /* A progress bar on a terminal: "  importing [#########           ]  45%   123456 rows". */
 static void import_progress(int64_t rows, int64_t bytes, int64_t total, void *arg)
 {
-    if (!isatty(STDERR_FILENO)) {
-        return;
-    }
-    int pct = total > 0 ? (int)(bytes * 100 / total) : 0;
-    char bar[31];
-    int fill = pct * 30 / 100;
-    for (int i = 0; i < 30; i++) {
-        bar[i] = i < fill ? '#' : ' ';
-    }
-    bar[30] = '\0';
-    fprintf(stderr, "\r  %s [%s] %3d%% %10lld rows", (const char *)arg, bar, pct, (long long)rows);
-    fflush(stderr);
+    char detail[32];
+    snprintf(detail, sizeof detail, "%10lld rows", (long long)rows);
+    cli_progress_bar((const char *)arg, total > 0 ? (double)bytes / (double)total : 0.0, detail, 0);
 }
 
 static int cmd_import(const struct command *cmd, struct args *args)

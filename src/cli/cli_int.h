@@ -75,6 +75,9 @@ void cli_print_json(json_t *j);
 /* Progress on a terminal: "\r label  1234". */
 void cli_progress(const char *label, int64_t done, void *ctx);
 void cli_progress_end(void);
+/* A progress bar on a terminal (standard error; nothing when it is not a terminal):
+ * "\r  label [#####      ]  45% detail  m:ss left", the time left from start_ms when not 0. */
+void cli_progress_bar(const char *label, double fraction, const char *detail, int64_t start_ms);
 /* An agency by name or id; a user by username. */
 enum status cli_agency_lookup(struct env *e, const char *ref, int64_t *id_out);
 enum status cli_user_lookup(struct env *e, const char *username, int64_t *id_out);

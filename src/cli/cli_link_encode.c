@@ -21,29 +21,17 @@ static bool progress_shown;
 static void encode_progress(size_t done, size_t total, void *arg)
 {
     (void)arg;
-    if (cli_json_out || !isatty(STDERR_FILENO)) {
+    static int64_t start_ms;
+    if (cli_json_out) {
         return;
     }
-    progress_shown = true;
-    int pct = total > 0 ? (int)(done * 100 / total) : 100;
-    char bar[31];
-    int fill = pct * 30 / 100;
-    for (int i = 0; i < 30; i++) {
-        bar[i] = i < fill ? '#' : ' ';
-    }
-    bar[30] = '\0';
-    static int64_t start_ms;
     if (start_ms == 0 || done == 0) {
         start_ms = util_now_ms();
     }
-    char left[32] = "";
-    double elapsed = (double)(util_now_ms() - start_ms) / 1000.0, fraction = total > 0 ? (double)done / total : 1.0;
-    if (fraction > 0.02 && fraction < 1.0) {
-        long secs = (long)(elapsed / fraction - elapsed);
-        snprintf(left, sizeof left, "  %ld:%02ld left", secs / 60, secs % 60);
-    }
-    fprintf(stderr, "\r  encoding [%s] %3d%% %10zu records%s   ", bar, pct, done, left);
-    fflush(stderr);
+    progress_shown = progress_shown || isatty(STDERR_FILENO);
+    char detail[40];
+    snprintf(detail, sizeof detail, "%10zu records", done);
+    cli_progress_bar("encoding", total > 0 ? (double)done / (double)total : 1.0, detail, start_ms);
 }
 
 struct encode_op {

@@ -27,29 +27,13 @@ struct bar {
 static void bar_progress(void *ctx, double fraction)
 {
     struct bar *b = ctx;
-    if (cli_json_out || !isatty(STDERR_FILENO)) {
-        return;
-    }
     int pct = (int)(fraction * 100.0);
-    if (pct == b->last_pct) {
+    if (cli_json_out || !isatty(STDERR_FILENO) || pct == b->last_pct) {
         return;
     }
     b->last_pct = pct;
     b->shown = true;
-    char hashes[31];
-    int fill = pct * 30 / 100;
-    for (int i = 0; i < 30; i++) {
-        hashes[i] = i < fill ? '#' : ' ';
-    }
-    hashes[30] = '\0';
-    double elapsed = (double)(util_now_ms() - b->start_ms) / 1000.0;
-    char left[32] = "";
-    if (fraction > 0.02) {
-        long s = (long)(elapsed / fraction - elapsed);
-        snprintf(left, sizeof left, "%ld:%02ld left", s / 60, s % 60);
-    }
-    fprintf(stderr, "\r  %s [%s] %3d%% %s   ", b->label, hashes, pct, left);
-    fflush(stderr);
+    cli_progress_bar(b->label, fraction, "", b->start_ms);
 }
 
 static void bar_end(struct bar *b)
