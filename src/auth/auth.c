@@ -62,7 +62,9 @@ const struct auth_permission auth_permissions[] = {
     {"link.run", "Run record linkage and network detection"},
     {"fund.read", "See Trust Fund contributions, grants and beneficiaries"},
     {"fund.write", "Record contributions, grants and reports"},
-    {"fund.approve", "Approve grants as a trustee"},
+    {"fund.approve", "Review and score grant applications as a trustee"},
+    {"fund.certify", "Approve disbursements recorded by another fund user"},
+    {"fund.apply", "Apply for Trust Fund grants and report on them for one's own organisation"},
     {"plan.read", "See Plan actions, national plans and partnerships"},
     {"plan.write", "Record Plan actions, national plans and partnerships"},
     /* Pathway (issue 4, part P). */
@@ -122,10 +124,14 @@ static const char *const perms_coordinator[] = {
     "stats.read",     "stats.publish",   "plan.read",      "plan.write", "agency.read",  "user.read",
     "role.read",      "referral.read",   "justice.read",   "fund.read",  "token.manage", "pathway.settings",
     "screening.sets", "provider.manage", "stats.settings", NULL};
-static const char *const perms_fund_manager[] = {"fund.read",   "fund.write",   "stats.read",
-                                                 "agency.read", "token.manage", NULL};
+/* Issue 8: fund managers record and certify; the one who records a disbursement never approves
+ * it (checked in src/fund), so certifying takes a second fund manager. */
+static const char *const perms_fund_manager[] = {
+    "fund.read", "fund.write", "fund.certify", "stats.read", "agency.read", "token.manage", NULL};
+/* Issue 8: an NGO user applying for grants and reporting for their own organisation. */
+static const char *const perms_grantee[] = {"fund.apply", "token.manage", NULL};
 static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};
-static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", NULL};
+static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", "fund.read", NULL};
 static const char *const perms_admin[] = {
     "user.read",        "user.manage", "user.export",      "agency.read",      "agency.manage",     "role.read",
     "role.manage",      "audit.read",  "token.manage",     "fg.identity.read", "fg.identity.write", "fg.contact.read",
@@ -134,7 +140,8 @@ static const char *const perms_admin[] = {
 /* An administrator onboards every kind of user of the agency (its scope still bounds theirs). */
 static const char *const assign_admin[] = {"caseworker", "case_supervisor",      "investigator", "prosecutor",
                                            "analyst",    "national_coordinator", "fund_manager", "trustee",
-                                           "auditor",    "administrator",        "court_clerk",  NULL};
+                                           "auditor",    "administrator",        "court_clerk",  "grantee",
+                                           NULL};
 
 const struct auth_builtin_role auth_builtin_roles[] = {
     {"caseworker", "Frontline caseworker: cases, referrals and tasks of their own", true, AUTH_SCOPE_OWN,
@@ -148,7 +155,8 @@ const struct auth_builtin_role auth_builtin_roles[] = {
     {"national_coordinator", "National anti-trafficking coordinator", true, AUTH_SCOPE_ALL, perms_coordinator, NULL},
     {"fund_manager", "Manager of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_fund_manager, NULL},
     {"trustee", "Trustee of the UN Voluntary Trust Fund", true, AUTH_SCOPE_ALL, perms_trustee, NULL},
-    {"auditor", "Reads the audit trail", true, AUTH_SCOPE_ALL, perms_auditor, NULL},
+    {"auditor", "Reads the audit trail and the Trust Fund's books", true, AUTH_SCOPE_ALL, perms_auditor, NULL},
+    {"grantee", "NGO applying for and reporting on Trust Fund grants", true, AUTH_SCOPE_AGENCY, perms_grantee, NULL},
     {"administrator", "Manages users, agencies and roles", true, AUTH_SCOPE_AGENCY, perms_admin, assign_admin},
 };
 const size_t auth_builtin_roles_count = ARRAY_LEN(auth_builtin_roles);

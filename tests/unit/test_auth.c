@@ -29,6 +29,7 @@ static const struct {
     {"trustee", " "},
     {"auditor", " user.read agency.read audit.read "},
     {"court_clerk", " token.manage "},
+    {"grantee", " token.manage "},
     {"administrator", " user.read user.manage user.export agency.read agency.manage role.manage audit.read "
                       "token.manage fg.contact.read fg.identity.write fg.contact.write case.purge "},
 };

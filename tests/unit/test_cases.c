@@ -503,7 +503,7 @@ static const struct {
     {"caseworker", true, true},      {"case_supervisor", true, true}, {"investigator", true, false},
     {"prosecutor", true, false},     {"analyst", false, false},       {"national_coordinator", false, false},
     {"fund_manager", false, false},  {"trustee", false, false},       {"auditor", false, false},
-    {"administrator", false, false}, {"court_clerk", false, false},
+    {"administrator", false, false}, {"court_clerk", false, false},   {"grantee", false, false},
 };
 /* The data-protection permissions (subject-access export, purge), by role. */
 static const struct {
@@ -514,7 +514,7 @@ static const struct {
     {"caseworker", false, false},   {"case_supervisor", true, true}, {"investigator", false, false},
     {"prosecutor", false, false},   {"analyst", false, false},       {"national_coordinator", false, false},
     {"fund_manager", false, false}, {"trustee", false, false},       {"auditor", false, false},
-    {"administrator", false, true}, {"court_clerk", false, false},
+    {"administrator", false, true}, {"court_clerk", false, false},   {"grantee", false, false},
 };
 
 static void test_cases__protect_matrix(void **state)
