@@ -262,4 +262,25 @@ void api_link_network(struct http_request *req, void *app);
 void api_link_network_graphml(struct http_request *req, void *app);
 void api_link_network_csv(struct http_request *req, void *app);
 
+/* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
+void api_fund_donors(struct http_request *req, void *app);
+void api_fund_donor_add(struct http_request *req, void *app);
+void api_fund_donor_get(struct http_request *req, void *app);
+void api_fund_pledges(struct http_request *req, void *app);
+void api_fund_pledge_add(struct http_request *req, void *app);
+void api_fund_pledge_write_off(struct http_request *req, void *app);
+void api_fund_receipts(struct http_request *req, void *app);
+void api_fund_receipt_add(struct http_request *req, void *app);
+void api_fund_receipt_get(struct http_request *req, void *app);
+void api_fund_receipt_reverse(struct http_request *req, void *app);
+void api_fund_rates(struct http_request *req, void *app);
+void api_fund_rate_set(struct http_request *req, void *app);
+void api_fund_rate_import(struct http_request *req, void *app);
+void api_fund_ledger(struct http_request *req, void *app);
+void api_fund_balances(struct http_request *req, void *app);
+void api_fund_statement(struct http_request *req, void *app);
+void api_fund_statement_csv(struct http_request *req, void *app);
+void api_fund_statement_xlsx(struct http_request *req, void *app);
+void api_fund_statement_pdf(struct http_request *req, void *app);
+
 #endif

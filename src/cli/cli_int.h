@@ -126,5 +126,7 @@ extern const struct cli_table cli_link_encode_table;
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;
 extern const struct cli_table cli_link_fs_table; /* issue 7, part F: cli_link_fs.c (link dedup) */
+/* Issue 8, part L: cli_fund_ledger.c (fund donor, pledge, receipt, rate, ledger, balances, statement, generate). */
+extern const struct cli_table cli_fund_ledger_table;
 
 #endif

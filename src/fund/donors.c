@@ -1062,40 +1062,40 @@ enum status fund_receipt_pdf(const struct auth_ctx *ctx, int64_t id, const char 
     snprintf(usd, sizeof usd, "%s USD", a1);
     char rate[MONEY_RATE_TEXT_BYTES + 16];
     snprintf(rate, sizeof rate, "%s (%s)", x.rate, x.rate_date);
-    const char *donor = name != NULL ? name : i18n_get(L, "fund.donor.anonymous");
-    const char *earmark = strcmp(x.earmark, "unearmarked") == 0 ? i18n_get(L, "fund.earmark.none") : x.earmark;
+    const char *donor = name != NULL ? name : i18n_get(L, "trustfund.donor.anonymous");
+    const char *earmark = strcmp(x.earmark, "unearmarked") == 0 ? i18n_get(L, "trustfund.earmark.none") : x.earmark;
     if (st == STATUS_OK) {
-        st = pdf_doc_meta(d, i18n_get(L, "fund.receipt.title"), x.number);
+        st = pdf_doc_meta(d, i18n_get(L, "trustfund.receipt.title"), x.number);
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_title(d, i18n_get(L, "fund.receipt.title"));
+        st = pdf_doc_title(d, i18n_get(L, "trustfund.receipt.title"));
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_paragraph(d, i18n_get(L, "fund.name"));
+        st = pdf_doc_paragraph(d, i18n_get(L, "trustfund.name"));
     }
     if (st == STATUS_OK) {
         struct pdf_kv rows[] = {
-            {i18n_get(L, "fund.receipt.number"), x.number},
-            {i18n_get(L, "fund.date"), x.date},
-            {i18n_get(L, "fund.donor"), donor},
-            {i18n_get(L, "fund.amount"), amount},
-            {i18n_get(L, "fund.usd"), usd},
-            {i18n_get(L, "fund.rate"), rate},
-            {i18n_get(L, "fund.earmark"), earmark},
-            {i18n_get(L, "fund.bank_reference"), x.bank_reference},
+            {i18n_get(L, "trustfund.receipt.number"), x.number},
+            {i18n_get(L, "trustfund.date"), x.date},
+            {i18n_get(L, "trustfund.donor"), donor},
+            {i18n_get(L, "trustfund.amount"), amount},
+            {i18n_get(L, "trustfund.usd"), usd},
+            {i18n_get(L, "trustfund.rate"), rate},
+            {i18n_get(L, "trustfund.earmark"), earmark},
+            {i18n_get(L, "trustfund.bank_reference"), x.bank_reference},
         };
         st = pdf_doc_key_values(d, rows, ARRAY_LEN(rows));
     }
     if (st == STATUS_OK && x.reversed) {
-        char *text = i18n_format(L, "fund.receipt.reversed", "date", x.reversal_date, NULL);
+        char *text = i18n_format(L, "trustfund.receipt.reversed", "date", x.reversal_date, NULL);
         st = pdf_doc_heading(d, text ? text : "");
         free(text);
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_paragraph(d, i18n_get(L, "fund.receipt.thanks"));
+        st = pdf_doc_paragraph(d, i18n_get(L, "trustfund.receipt.thanks"));
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_footer(d, i18n_get(L, "fund.name"));
+        st = pdf_doc_footer(d, i18n_get(L, "trustfund.name"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_finish(d, pdf, len);

@@ -274,20 +274,20 @@ enum status fund_statement(const struct auth_ctx *ctx, const char *from, const c
 static const struct {
     const char *key, *member;
 } lines[] = {
-    {"fund.statement.opening", "opening_balance"},
-    {"fund.statement.contributions", "contributions"},
-    {"fund.statement.earmarked", "contributions_earmarked"},
-    {"fund.statement.unearmarked", "contributions_unearmarked"},
-    {"fund.statement.grant_expense", "grant_expense"},
-    {"fund.statement.fx", "fx_differences"},
-    {"fund.statement.closing", "closing_balance"},
-    {"fund.statement.cash_opening", "cash_opening"},
-    {"fund.statement.receipts", "receipts"},
-    {"fund.statement.disbursements", "disbursements"},
-    {"fund.statement.cash_other", "other_cash"},
-    {"fund.statement.cash_closing", "cash_closing"},
-    {"fund.statement.pledges_receivable", "pledges_receivable_closing"},
-    {"fund.statement.grants_payable", "grants_payable_closing"},
+    {"trustfund.statement.opening", "opening_balance"},
+    {"trustfund.statement.contributions", "contributions"},
+    {"trustfund.statement.earmarked", "contributions_earmarked"},
+    {"trustfund.statement.unearmarked", "contributions_unearmarked"},
+    {"trustfund.statement.grant_expense", "grant_expense"},
+    {"trustfund.statement.fx", "fx_differences"},
+    {"trustfund.statement.closing", "closing_balance"},
+    {"trustfund.statement.cash_opening", "cash_opening"},
+    {"trustfund.statement.receipts", "receipts"},
+    {"trustfund.statement.disbursements", "disbursements"},
+    {"trustfund.statement.cash_other", "other_cash"},
+    {"trustfund.statement.cash_closing", "cash_closing"},
+    {"trustfund.statement.pledges_receivable", "pledges_receivable_closing"},
+    {"trustfund.statement.grants_payable", "grants_payable_closing"},
 };
 
 static const char *L(const char *lang, const char *key)
@@ -297,13 +297,13 @@ static const char *L(const char *lang, const char *key)
 
 static const char *kind_label(const char *lang, const char *kind, char buf[64])
 {
-    snprintf(buf, 64, "fund.kind.%s", kind);
+    snprintf(buf, 64, "trustfund.kind.%s", kind);
     return i18n_get(lang, buf);
 }
 
 static const char *account_label(const char *lang, const char *account, char buf[64])
 {
-    snprintf(buf, 64, "fund.account.%s", account);
+    snprintf(buf, 64, "trustfund.account.%s", account);
     return i18n_get(lang, buf);
 }
 
@@ -357,43 +357,43 @@ enum status fund_statement_csv(const struct auth_ctx *ctx, const char *from, con
     }
     struct buf b;
     buf_init(&b, (size_t)64 * 1024 * 1024);
-    const char *hdr[] = {L(lang, "fund.statement.section"), L(lang, "fund.statement.item"), "USD", "cents"};
+    const char *hdr[] = {L(lang, "trustfund.statement.section"), L(lang, "trustfund.statement.item"), "USD", "cents"};
     for (int i = 0; i < 4; i++) {
         csv_cell(&b, hdr[i]);
         buf_append(&b, i < 3 ? "," : "\r\n", i < 3 ? 1 : 2);
     }
-    const char *sec = L(lang, "fund.statement.title");
+    const char *sec = L(lang, "trustfund.statement.title");
     for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
         csv_row(&b, sec, L(lang, lines[i].key), s, lines[i].member);
     }
     char kb[64];
     json_t *e;
     size_t i;
-    sec = L(lang, "fund.statement.by_kind");
+    sec = L(lang, "trustfund.statement.by_kind");
     json_array_foreach(json_object_get(s, "contributions_by_kind"), i, e)
     {
         csv_row(&b, sec, kind_label(lang, json_string_value(json_object_get(e, "kind")), kb), e, "total");
     }
-    sec = L(lang, "fund.statement.by_donor");
+    sec = L(lang, "trustfund.statement.by_donor");
     json_array_foreach(json_object_get(s, "contributions_by_donor"), i, e)
     {
         csv_row(&b, sec, json_string_value(json_object_get(e, "donor")), e, "total");
     }
-    sec = L(lang, "fund.statement.trial_balance");
+    sec = L(lang, "trustfund.statement.trial_balance");
     json_t *tb = json_object_get(s, "trial_balance");
     json_array_foreach(json_object_get(tb, "accounts"), i, e)
     {
         const char *acc = account_label(lang, json_string_value(json_object_get(e, "account")), kb);
         char item[160];
-        snprintf(item, sizeof item, "%s (%s)", acc, L(lang, "fund.statement.debit"));
+        snprintf(item, sizeof item, "%s (%s)", acc, L(lang, "trustfund.statement.debit"));
         csv_row(&b, sec, item, e, "debit");
-        snprintf(item, sizeof item, "%s (%s)", acc, L(lang, "fund.statement.credit"));
+        snprintf(item, sizeof item, "%s (%s)", acc, L(lang, "trustfund.statement.credit"));
         csv_row(&b, sec, item, e, "credit");
     }
     csv_cell(&b, sec);
     buf_append(&b, ",", 1);
-    csv_cell(&b, L(lang, json_is_true(json_object_get(s, "balanced")) ? "fund.statement.balanced"
-                                                                      : "fund.statement.unbalanced"));
+    csv_cell(&b, L(lang, json_is_true(json_object_get(s, "balanced")) ? "trustfund.statement.balanced"
+                                                                      : "trustfund.statement.unbalanced"));
     buf_append(&b, ",,\r\n", 4);
     json_decref(s);
     *out = buf_take(&b);
@@ -445,18 +445,18 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
     uint32_t row = 0;
     /* 1. The statement. */
     if (st == STATUS_OK) {
-        st = xlsx_sheet_add(b, L(lang, "fund.sheet.statement"), rtl, &sh);
+        st = xlsx_sheet_add(b, L(lang, "trustfund.sheet.statement"), rtl, &sh);
     }
     if (st == STATUS_OK) {
-        char *period = i18n_format(lang, "fund.statement.period", "from", from, "to", to, NULL);
-        st = xlsx_sheet_text(sh, 0, 0, L(lang, "fund.statement.title"), true);
+        char *period = i18n_format(lang, "trustfund.statement.period", "from", from, "to", to, NULL);
+        st = xlsx_sheet_text(sh, 0, 0, L(lang, "trustfund.statement.title"), true);
         if (st == STATUS_OK) {
             st = xlsx_sheet_text(sh, 1, 0, period ? period : "", false);
         }
         free(period);
     }
     if (st == STATUS_OK) {
-        st = xlsx_sheet_header(sh, 3, (const char *[]){L(lang, "fund.statement.item"), "USD", "cents"}, 3);
+        st = xlsx_sheet_header(sh, 3, (const char *[]){L(lang, "trustfund.statement.item"), "USD", "cents"}, 3);
     }
     row = 4;
     for (size_t k = 0; st == STATUS_OK && k < ARRAY_LEN(lines); k++) {
@@ -464,8 +464,8 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
     }
     if (st == STATUS_OK) {
         st = xlsx_sheet_text(sh, row + 1, 0,
-                             L(lang, json_is_true(json_object_get(s, "balanced")) ? "fund.statement.balanced"
-                                                                                  : "fund.statement.unbalanced"),
+                             L(lang, json_is_true(json_object_get(s, "balanced")) ? "trustfund.statement.balanced"
+                                                                                  : "trustfund.statement.unbalanced"),
                              true);
     }
     if (st == STATUS_OK) {
@@ -473,12 +473,13 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
     }
     /* 2. The trial balance. */
     if (st == STATUS_OK) {
-        st = xlsx_sheet_add(b, L(lang, "fund.sheet.trial_balance"), rtl, &sh);
+        st = xlsx_sheet_add(b, L(lang, "trustfund.sheet.trial_balance"), rtl, &sh);
     }
     if (st == STATUS_OK) {
         st = xlsx_sheet_header(sh, 0,
-                               (const char *[]){L(lang, "fund.statement.account"), L(lang, "fund.statement.debit"),
-                                                L(lang, "fund.statement.credit"), "debit_cents", "credit_cents"},
+                               (const char *[]){L(lang, "trustfund.statement.account"),
+                                                L(lang, "trustfund.statement.debit"),
+                                                L(lang, "trustfund.statement.credit"), "debit_cents", "credit_cents"},
                                5);
     }
     json_t *tb = json_object_get(s, "trial_balance");
@@ -504,7 +505,7 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
         row++;
     }
     if (st == STATUS_OK) {
-        st = xlsx_sheet_text(sh, row, 0, L(lang, "fund.statement.total"), true);
+        st = xlsx_sheet_text(sh, row, 0, L(lang, "trustfund.statement.total"), true);
     }
     if (st == STATUS_OK) {
         st = xlsx_sheet_text(sh, row, 1, json_string_value(json_object_get(tb, "debits")), true);
@@ -523,14 +524,15 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
     }
     /* 3. Contributions by donor. */
     if (st == STATUS_OK) {
-        st = xlsx_sheet_add(b, L(lang, "fund.sheet.contributions"), rtl, &sh);
+        st = xlsx_sheet_add(b, L(lang, "trustfund.sheet.contributions"), rtl, &sh);
     }
     if (st == STATUS_OK) {
-        st = xlsx_sheet_header(
-            sh, 0,
-            (const char *[]){L(lang, "fund.donor"), L(lang, "fund.donor.kind"), L(lang, "fund.statement.earmarked"),
-                             L(lang, "fund.statement.unearmarked"), L(lang, "fund.statement.total"), "total_cents"},
-            6);
+        st = xlsx_sheet_header(sh, 0,
+                               (const char *[]){L(lang, "trustfund.donor"), L(lang, "trustfund.donor.kind"),
+                                                L(lang, "trustfund.statement.earmarked"),
+                                                L(lang, "trustfund.statement.unearmarked"),
+                                                L(lang, "trustfund.statement.total"), "total_cents"},
+                               6);
     }
     row = 1;
     json_array_foreach(json_object_get(s, "contributions_by_donor"), i, e)
@@ -561,14 +563,15 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
     }
     /* 4. The ledger entries, one row per line. */
     if (st == STATUS_OK) {
-        st = xlsx_sheet_add(b, L(lang, "fund.sheet.ledger"), rtl, &sh);
+        st = xlsx_sheet_add(b, L(lang, "trustfund.sheet.ledger"), rtl, &sh);
     }
     if (st == STATUS_OK) {
         st = xlsx_sheet_header(sh, 0,
-                               (const char *[]){L(lang, "fund.date"), L(lang, "fund.entry.kind"), "entry",
-                                                L(lang, "fund.statement.account"), L(lang, "fund.statement.debit"),
-                                                L(lang, "fund.statement.credit"), "debit_cents", "credit_cents",
-                                                L(lang, "fund.entry.memo")},
+                               (const char *[]){L(lang, "trustfund.date"), L(lang, "trustfund.entry.kind"), "entry",
+                                                L(lang, "trustfund.statement.account"),
+                                                L(lang, "trustfund.statement.debit"),
+                                                L(lang, "trustfund.statement.credit"), "debit_cents", "credit_cents",
+                                                L(lang, "trustfund.entry.memo")},
                                9);
     }
     row = 1;
@@ -641,19 +644,19 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
     const char *lg = lang != NULL ? lang : "en";
     struct pdf_doc *d = NULL;
     st = pdf_doc_new(lg, i18n_is_rtl(lg) ? PDF_RTL : PDF_LTR, &d);
-    char *period = i18n_format(lg, "fund.statement.period", "from", from, "to", to, NULL);
+    char *period = i18n_format(lg, "trustfund.statement.period", "from", from, "to", to, NULL);
     if (st == STATUS_OK) {
-        st = pdf_doc_meta(d, L(lg, "fund.statement.title"), period);
+        st = pdf_doc_meta(d, L(lg, "trustfund.statement.title"), period);
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_title(d, L(lg, "fund.statement.title"));
+        st = pdf_doc_title(d, L(lg, "trustfund.statement.title"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_paragraph(d, period ? period : "");
     }
     free(period);
     /* The statement: label and USD. */
-    const char *header2[] = {L(lg, "fund.statement.item"), "USD"};
+    const char *header2[] = {L(lg, "trustfund.statement.item"), "USD"};
     const char *cells[ARRAY_LEN(lines) * 2];
     for (size_t k = 0; k < ARRAY_LEN(lines); k++) {
         cells[2 * k] = L(lg, lines[k].key);
@@ -663,13 +666,14 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
         st = pdf_doc_table(d, header2, 2, cells, ARRAY_LEN(lines));
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_paragraph(d, L(lg, json_is_true(json_object_get(s, "balanced")) ? "fund.statement.balanced"
-                                                                                     : "fund.statement.unbalanced"));
+        st = pdf_doc_paragraph(d,
+                               L(lg, json_is_true(json_object_get(s, "balanced")) ? "trustfund.statement.balanced"
+                                                                                  : "trustfund.statement.unbalanced"));
     }
     /* Contributions by kind. */
     char kb[KINDS][64];
-    const char *h4[] = {L(lg, "fund.donor.kind"), L(lg, "fund.statement.earmarked"),
-                        L(lg, "fund.statement.unearmarked"), L(lg, "fund.statement.total")};
+    const char *h4[] = {L(lg, "trustfund.donor.kind"), L(lg, "trustfund.statement.earmarked"),
+                        L(lg, "trustfund.statement.unearmarked"), L(lg, "trustfund.statement.total")};
     const char *kc[KINDS * 4];
     json_t *e;
     size_t i;
@@ -684,7 +688,7 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
         kc[4 * i + 3] = json_string_value(json_object_get(e, "total"));
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_heading(d, L(lg, "fund.statement.by_kind"));
+        st = pdf_doc_heading(d, L(lg, "trustfund.statement.by_kind"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_table(d, h4, 4, kc, KINDS);
@@ -695,8 +699,8 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
     if (st == STATUS_OK && nd > 0) {
         const char **dc = xcalloc(nd * 4, sizeof *dc);
         char(*kbd)[64] = xcalloc(nd, sizeof *kbd);
-        const char *hd[] = {L(lg, "fund.donor"), L(lg, "fund.statement.earmarked"), L(lg, "fund.statement.unearmarked"),
-                            L(lg, "fund.statement.total")};
+        const char *hd[] = {L(lg, "trustfund.donor"), L(lg, "trustfund.statement.earmarked"),
+                            L(lg, "trustfund.statement.unearmarked"), L(lg, "trustfund.statement.total")};
         json_array_foreach(donors, i, e)
         {
             dc[4 * i] = json_string_value(json_object_get(e, "donor"));
@@ -704,7 +708,7 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
             dc[4 * i + 2] = json_string_value(json_object_get(e, "unearmarked"));
             dc[4 * i + 3] = json_string_value(json_object_get(e, "total"));
         }
-        st = pdf_doc_heading(d, L(lg, "fund.statement.by_donor"));
+        st = pdf_doc_heading(d, L(lg, "trustfund.statement.by_donor"));
         if (st == STATUS_OK) {
             st = pdf_doc_table(d, hd, 4, dc, nd);
         }
@@ -713,7 +717,8 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
     }
     /* The trial balance. */
     json_t *tb = json_object_get(s, "trial_balance");
-    const char *ht[] = {L(lg, "fund.statement.account"), L(lg, "fund.statement.debit"), L(lg, "fund.statement.credit")};
+    const char *ht[] = {L(lg, "trustfund.statement.account"), L(lg, "trustfund.statement.debit"),
+                        L(lg, "trustfund.statement.credit")};
     const char *tc[(FUND_ACC__COUNT + 1) * 3];
     char ab[FUND_ACC__COUNT][64];
     json_array_foreach(json_object_get(tb, "accounts"), i, e)
@@ -725,17 +730,17 @@ enum status fund_statement_pdf(const struct auth_ctx *ctx, const char *from, con
         tc[3 * i + 1] = json_string_value(json_object_get(e, "debit"));
         tc[3 * i + 2] = json_string_value(json_object_get(e, "credit"));
     }
-    tc[3 * FUND_ACC__COUNT] = L(lg, "fund.statement.total");
+    tc[3 * FUND_ACC__COUNT] = L(lg, "trustfund.statement.total");
     tc[3 * FUND_ACC__COUNT + 1] = json_string_value(json_object_get(tb, "debits"));
     tc[3 * FUND_ACC__COUNT + 2] = json_string_value(json_object_get(tb, "credits"));
     if (st == STATUS_OK) {
-        st = pdf_doc_heading(d, L(lg, "fund.statement.trial_balance"));
+        st = pdf_doc_heading(d, L(lg, "trustfund.statement.trial_balance"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_table(d, ht, 3, tc, FUND_ACC__COUNT + 1);
     }
     if (st == STATUS_OK) {
-        st = pdf_doc_footer(d, L(lg, "fund.name"));
+        st = pdf_doc_footer(d, L(lg, "trustfund.name"));
     }
     if (st == STATUS_OK) {
         st = pdf_doc_finish(d, pdf, len);

@@ -31,6 +31,7 @@ import * as glotip from './views/glotip.js'; // issue 6, item 6
 import * as statistics from './views/statistics.js'; // issue 6, item 7
 import * as networks from './views/networks.js'; // issue 7, part G
 import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the review queue
+import * as fund from './views/fund.js'; // issue 8, part L: the Trust Fund
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -49,7 +50,7 @@ const NAV = [
   { path: 'unodc-data', key: 'nav.glotip', perm: ['stats.read', 'case.write'] }, // issue 6, item 6
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run' },
   { path: 'networks', key: 'nav.networks', perm: 'link.run' }, // issue 7, part G
-  { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
+  { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read' }, // issue 8, part L: the Trust Fund
   { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
   { path: 'users', key: 'nav.users', perm: 'user.read' },
   { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
@@ -96,6 +97,7 @@ const ROUTES = [
   { re: /^statistics$/, view: statistics, perm: 'stats.read' }, // issue 6, item 7
   { re: /^networks$/, view: networks, perm: 'link.run' }, // issue 7, part G
   { re: /^linkage$/, view: linkage, perm: 'link.run' }, // issue 7, item 3
+  { re: /^trustfund$/, view: fund, perm: 'fund.read' }, // issue 8, part L
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
