@@ -1505,3 +1505,58 @@ eachEngine((engine) => {
         if (linkDir) fs.rmSync(linkDir, { recursive: true, force: true });
     });
 });
+
+// Issue 8, part L: the Trust Fund's money. fund.read (fund managers, trustees, auditors, the
+// national coordinator) reads donors, pledges, receipts, rates, the ledger, balances and
+// statements; fund.write (fund managers) records. A write with an empty body is a 400 past the
+// permission (403 comes first), so the matrix records nothing.
+const FUND_LEDGER_TABLE = [
+    // role, scope, read, write (an empty body: 400 when allowed)
+    ['caseworker', 'own', 403, 403],
+    ['investigator', 'agency', 403, 403],
+    ['analyst', 'all', 403, 403],
+    ['national_coordinator', 'all', 200, 403],
+    ['fund_manager', 'all', 200, 400],
+    ['trustee', 'all', 200, 403],
+    ['auditor', 'all', 200, 403],
+    ['grantee', 'agency', 403, 403],
+    ['administrator', 'agency', 403, 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            FUND_LEDGER_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `fl${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('fund ledger routes × roles (issue 8, part L)', () => {
+        const reads = ['/api/v1/fund/donors', '/api/v1/fund/pledges', '/api/v1/fund/receipts', '/api/v1/fund/rates',
+            '/api/v1/fund/ledger', '/api/v1/fund/balances', '/api/v1/fund/statement?from=2026-01-01&to=2026-12-31',
+            '/api/v1/fund/statement.csv?from=2026-01-01&to=2026-12-31'];
+        const writes = ['/api/v1/fund/donors', '/api/v1/fund/pledges', '/api/v1/fund/receipts', '/api/v1/fund/rates',
+            '/api/v1/fund/pledges/1/write-off', '/api/v1/fund/receipts/1/reverse'];
+        FUND_LEDGER_TABLE.forEach(([role, scope, read, write], i) => {
+            it(`${role} (scope ${scope}): read ${read}, write ${write}`, async () => {
+                const c = clients.get(i);
+                for (const r of reads) {
+                    assert.equal((await c.get(r)).status, read, `${role} GET ${r}`);
+                }
+                for (const r of writes) {
+                    assert.equal((await c.post(r, {})).status, write, `${role} POST ${r}`);
+                }
+                const imp = await c.request('POST', '/api/v1/fund/rates/import', { body: 'currency,date\n', headers: { 'Content-Type': 'text/csv' } });
+                assert.equal(imp.status, write, `${role} import: ${imp.text}`);
+            });
+        });
+    });
+});
