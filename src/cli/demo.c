@@ -38,6 +38,7 @@
 #include "stats/glotip.h"
 #include "util/buf.h"
 #include "justice/coop.h"
+#include "fund/generate.h"
 #include "justice/assets.h"
 #include "stats/publication.h"
 #include "stats/regions.h"
@@ -307,6 +308,8 @@ static enum status op_demo_pathway(const struct auth_ctx *ctx, void *p)
 }
 static enum status demo_screenings(const struct auth_ctx *ctx);
 
+static enum status op_demo_fund_ledger(const struct auth_ctx *ctx, void *p); /* issue 8, part L (the end) */
+
 int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_agency, char **password_out)
 {
     *password_out = NULL;
@@ -394,6 +397,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_linkage, NULL) != STATUS_OK) { /* issue 7, item 3 */
         free(password);
         fprintf(stderr, "ctis demo: linkage run: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_fund_ledger, NULL) != STATUS_OK) { /* issue 8, part L */
+        free(password);
+        fprintf(stderr, "ctis demo: Trust Fund year: %s\n", err_last());
         return 1;
     }
     if (auth_run(ctx, op_demo_glotip, NULL) != STATUS_OK) { /* issue 6, item 6 */
@@ -1274,5 +1282,19 @@ done:
     link_clkset_free(b);
     link_encoder_free(enc);
     link_schema_free(schema);
+    return st;
+}
+
+/* Issue 8, part L: a year of the Trust Fund's activity (rates, donors of every kind, pledges,
+ * receipts in five currencies, reversals, a write-off, awards and disbursements) for the demo's
+ * current year. */
+static enum status op_demo_fund_ledger(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    char now[32];
+    util_time_iso(now, util_now_ms());
+    json_t *summary = NULL;
+    enum status st = fund_generate(ctx, atoi(now), 2010, &summary);
+    json_decref(summary);
     return st;
 }
