@@ -21,9 +21,8 @@ const yearStart = () => `${today().slice(0, 4)}-01-01`;
 
 function tabs(active) {
   return h('nav', { class: 'tabs', 'aria-label': t('trustfund.tabs') },
-    h('ul', {}, TABS.map((tab) => h('li', {},
-      h('a', { href: `#/trustfund?tab=${tab}`, 'aria-current': tab === active ? 'page' : null, 'data-tab': tab },
-        t(`trustfund.tab.${tab}`))))));
+    TABS.map((tab) => h('a', { href: `#/trustfund?tab=${tab}`, 'aria-current': tab === active ? 'page' : null, 'data-tab': tab },
+      t(`trustfund.tab.${tab}`))));
 }
 
 // A form that posts one JSON body (one request per save) and reports the field in error.
