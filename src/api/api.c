@@ -1525,6 +1525,7 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/fund/donors/{id}", api_fund_donor_get, 0, "fund.read"},
     {HTTP_GET, "/api/v1/fund/pledges", api_fund_pledges, 0, "fund.read"},
     {HTTP_POST, "/api/v1/fund/pledges", api_fund_pledge_add, JSON, "fund.write"},
+    {HTTP_GET, "/api/v1/fund/pledges/{id}", api_fund_pledge_get, 0, "fund.read"},
     {HTTP_POST, "/api/v1/fund/pledges/{id}/write-off", api_fund_pledge_write_off, JSON, "fund.write"},
     {HTTP_GET, "/api/v1/fund/receipts", api_fund_receipts, 0, "fund.read"},
     {HTTP_POST, "/api/v1/fund/receipts", api_fund_receipt_add, JSON, "fund.write"},

@@ -19,6 +19,7 @@ enum fop {
     F_DONOR_GET,
     F_PLEDGES,
     F_PLEDGE_ADD,
+    F_PLEDGE_GET,
     F_PLEDGE_WRITE_OFF,
     F_RECEIPTS,
     F_RECEIPT_ADD,
@@ -62,16 +63,11 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
     case F_PLEDGES: return fund_pledge_list(ctx, &a->f, &a->out);
     case F_PLEDGE_ADD:
         st = fund_pledge_add(ctx, a->in, &a->id);
-        if (st == STATUS_OK) {
-            a->out = json_pack("{sI}", "id", (json_int_t)a->id);
-        }
-        return st;
+        return st == STATUS_OK ? fund_pledge_get(ctx, a->id, &a->out) : st;
+    case F_PLEDGE_GET: return fund_pledge_get(ctx, a->id, &a->out);
     case F_PLEDGE_WRITE_OFF:
         st = fund_pledge_write_off(ctx, a->id, a->in);
-        if (st == STATUS_OK) {
-            a->out = json_pack("{sIsb}", "id", (json_int_t)a->id, "ok", 1);
-        }
-        return st;
+        return st == STATUS_OK ? fund_pledge_get(ctx, a->id, &a->out) : st;
     case F_RECEIPTS: return fund_receipt_list(ctx, &a->f, &a->out);
     case F_RECEIPT_ADD:
         st = fund_receipt_add(ctx, a->in, &a->id);
@@ -188,6 +184,13 @@ void api_fund_pledge_add(struct http_request *req, void *app)
     (void)app;
     struct fargs a = {.op = F_PLEDGE_ADD, .in = http_request_json(req)};
     finish(req, &a, STATUS_OK, 201);
+}
+
+void api_fund_pledge_get(struct http_request *req, void *app)
+{
+    (void)app;
+    struct fargs a = {.op = F_PLEDGE_GET};
+    finish(req, &a, api__path_id(req, &a.id), 200);
 }
 
 void api_fund_pledge_write_off(struct http_request *req, void *app)

@@ -268,6 +268,7 @@ void api_fund_donor_add(struct http_request *req, void *app);
 void api_fund_donor_get(struct http_request *req, void *app);
 void api_fund_pledges(struct http_request *req, void *app);
 void api_fund_pledge_add(struct http_request *req, void *app);
+void api_fund_pledge_get(struct http_request *req, void *app);
 void api_fund_pledge_write_off(struct http_request *req, void *app);
 void api_fund_receipts(struct http_request *req, void *app);
 void api_fund_receipt_add(struct http_request *req, void *app);

@@ -627,6 +627,25 @@ static enum status fund__pledges_json(const struct auth_ctx *ctx, const struct f
     return STATUS_OK;
 }
 
+enum status fund_pledge_get(const struct auth_ctx *ctx, int64_t id, json_t **out)
+{
+    *out = NULL;
+    enum status st = auth_check(ctx, "fund.read", NULL, AUTH_FG_NONE, false, "read pledge");
+    struct pledge p;
+    if (st == STATUS_OK) {
+        st = pledge_load(ctx, id, false, &p);
+    }
+    char *name = NULL;
+    if (st == STATUS_OK) {
+        st = fund_donor_display_name(ctx, p.donor_id, &name);
+    }
+    if (st == STATUS_OK) {
+        *out = pledge_json(&p, name);
+    }
+    free(name);
+    return st;
+}
+
 static enum status pledge_status_refresh(const struct auth_ctx *ctx, int64_t id)
 {
     struct pledge p;

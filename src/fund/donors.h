@@ -45,6 +45,7 @@ struct fund_list_filter {
     int64_t limit;               /* 0: FUND_LIST_MAX */
 };
 enum status fund_pledge_list(const struct auth_ctx *ctx, const struct fund_list_filter *f, json_t **out);
+enum status fund_pledge_get(const struct auth_ctx *ctx, int64_t id, json_t **out);
 /* Writes off the unpaid part of a pledge: {"date", "reason"}. */
 enum status fund_pledge_write_off(const struct auth_ctx *ctx, int64_t id, const json_t *in);
 

@@ -70,6 +70,9 @@ eachEngine((engine) => {
             let r = await manager.post('/api/v1/fund/pledges', { donor_id: fra, date: '2026-02-10', currency: 'EUR', amount: '100,000.00', earmark: 'country:NGA' });
             assert.equal(r.status, 201, r.text);
             pledge = r.json.id;
+            assert.equal(r.json.status, 'open');
+            assert.equal(r.json.usd_cents, 11000000);
+            assert.equal(r.json.rate_date, '2026-01-01');
             assertError(await manager.post('/api/v1/fund/pledges', { donor_id: fra, date: '2025-12-01', currency: 'EUR', amount: '5' }), 400, 'invalid', 'date');
             r = await manager.post('/api/v1/fund/receipts', { donor_id: fra, pledge_id: pledge, date: '2026-02-20', currency: 'EUR', amount: '40000', bank_reference: 'BNP-1' });
             assert.equal(r.status, 201, r.text);
@@ -135,6 +138,24 @@ eachEngine((engine) => {
             assertError(await trustee.get('/api/v1/fund/statement?from=2026-01-01'), 400, 'invalid', 'to');
             assertError(await trustee.get('/api/v1/fund/statement?from=2026-07-01&to=2026-01-01'), 400, 'invalid', 'to');
             assertError(await cw.get('/api/v1/fund/statement?from=2026-01-01&to=2026-06-30'), 403, 'forbidden');
+        });
+        it('a pledge paid in part and written off: the receivable is cleared, the contribution reduced', async () => {
+            let r = await manager.post('/api/v1/fund/pledges', { donor_id: anon, date: '2026-07-01', currency: 'KWD', amount: '10,000.000' });
+            assert.equal(r.status, 201, r.text);
+            const p = r.json;
+            assert.equal(p.usd_cents, 3260000);
+            r = await manager.post('/api/v1/fund/receipts', { donor_id: anon, pledge_id: p.id, date: '2026-07-10', currency: 'KWD', amount: '2500.125' });
+            assert.equal(r.status, 201, r.text);
+            assert.equal((await auditor.get(`/api/v1/fund/pledges/${p.id}`)).json.status, 'partly_paid');
+            assertError(await auditor.post(`/api/v1/fund/pledges/${p.id}/write-off`, { date: '2026-12-01' }), 403, 'forbidden');
+            r = await manager.post(`/api/v1/fund/pledges/${p.id}/write-off`, { date: '2026-12-01', reason: 'balance withdrawn' });
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.status, 'written_off');
+            assertError(await manager.post(`/api/v1/fund/pledges/${p.id}/write-off`, { date: '2026-12-02' }), 409, 'conflict');
+            const st = (await trustee.get('/api/v1/fund/statement?from=2026-07-01&to=2026-12-31')).json;
+            assert.equal(st.balanced, true);
+            assert.equal(st.pledges_receivable_closing_cents, 0);
+            assert.equal(st.contributions_cents, 815041); // 2,500.125 KWD at 3.26 = 8,150.4075 -> 8,150.41
         });
     });
 
