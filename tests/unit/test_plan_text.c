@@ -61,8 +61,8 @@ static uint32_t utf8_next(const char *s, size_t *len)
 
 static bool is_space(uint32_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
-           c == 0x200F || c == 0x200E;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 || c == 0x200F ||
+           c == 0x200E;
 }
 
 /* Letters of the Arabic alphabet proper (hamza to yeh), the unit of the coverage figure. */
@@ -78,8 +78,8 @@ static bool is_word_char(uint32_t c)
     if (c < 0x0600 || c > 0x06FF || c == TATWEEL) {
         return false;
     }
-    return !(c == 0x060C || c == 0x061B || c == 0x061F || c == 0x066A || c == 0x066B || c == 0x066C ||
-             c == 0x06D4 || (c >= 0x0660 && c <= 0x0669));
+    return !(c == 0x060C || c == 0x061B || c == 0x061F || c == 0x066A || c == 0x066B || c == 0x066C || c == 0x06D4 ||
+             (c >= 0x0660 && c <= 0x0669));
 }
 
 /* s without tatweel and without whitespace (a new string). */
@@ -117,7 +117,7 @@ static void each_word(const char *s, void (*fn)(const char *word, const char *wh
 {
     char word[256];
     size_t w = 0;
-    for (size_t i = 0;; ) {
+    for (size_t i = 0;;) {
         size_t len = 1;
         uint32_t c = s[i] ? utf8_next(s + i, &len) : 0;
         if (c == TATWEEL) {
@@ -252,9 +252,19 @@ static void test_plan__complete(void **state)
         assert_int_equal(annex_seen[i], 1);
     }
     /* the instruments issue 9 names, with years */
-    static const char *const codes[] = {"untoc", "tip_protocol", "smuggling_protocol", "firearms_protocol", "uncac",
-                                        "ilo_c29", "ilo_p29", "ilo_c182", "slavery_1956", "crc", "crc_opsc",
-                                        "crc_opac", "cedaw"};
+    static const char *const codes[] = {"untoc",
+                                        "tip_protocol",
+                                        "smuggling_protocol",
+                                        "firearms_protocol",
+                                        "uncac",
+                                        "ilo_c29",
+                                        "ilo_p29",
+                                        "ilo_c182",
+                                        "slavery_1956",
+                                        "crc",
+                                        "crc_opsc",
+                                        "crc_opac",
+                                        "cedaw"};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         assert_true(plan_instrument_known(codes[i]));
     }
@@ -325,7 +335,6 @@ static void test_plan__clean(void **state)
 
 /* ---- the word test ---- */
 
-
 struct word_check {
     const char *flat;
     json_t *rejoined;
@@ -381,8 +390,7 @@ static void test_plan__word_test(void **state)
     (void)state;
     char path[1024];
     if (!reference_path(path, sizeof path)) {
-        print_message("skipped the word test: %s not found (../shared/reference or $CTIS_SHARED_DATA)\n",
-                      REFERENCE);
+        print_message("skipped the word test: %s not found (../shared/reference or $CTIS_SHARED_DATA)\n", REFERENCE);
         skip();
         return;
     }
