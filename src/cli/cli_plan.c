@@ -22,7 +22,10 @@ static enum status op_text(const struct auth_ctx *ctx, void *p)
 {
     struct plan_op *o = p;
     enum status st = plan_paragraphs(ctx, &o->f, &o->list, &o->count);
-    return st == STATUS_OK ? plan_sections(ctx, &o->sections, &o->section_count) : st;
+    if (st == STATUS_OK) { /* plan.read was checked and audited once, above */
+        o->sections = plan_data_sections(&o->section_count);
+    }
+    return st;
 }
 
 /* --lang: "ar" (the default) or "en". */

@@ -192,6 +192,10 @@ enum status plan_paragraphs(const struct auth_ctx *ctx, const struct plan_filter
     if (f == NULL) {
         f = &none;
     }
+    enum status st = plan_read(ctx, "plan paragraphs");
+    if (st != STATUS_OK) {
+        return st;
+    }
     if (!empty(f->part) && strcmp(f->part, "resolution") != 0 && strcmp(f->part, "annex") != 0) {
         return err_set_field(STATUS_INVALID, "part", "part: \"resolution\" or \"annex\"");
     }
@@ -201,10 +205,6 @@ enum status plan_paragraphs(const struct auth_ctx *ctx, const struct plan_filter
     }
     if (!empty(f->instrument) && !plan_instrument_known(f->instrument)) {
         return err_set_field(STATUS_INVALID, "instrument", "instrument: not a known instrument code");
-    }
-    enum status st = plan_read(ctx, "plan paragraphs");
-    if (st != STATUS_OK) {
-        return st;
     }
     const struct plan_paragraph **list = xcalloc(plan.paragraph_count + 1, sizeof *list);
     size_t n = 0;
@@ -224,12 +224,12 @@ enum status plan_paragraphs(const struct auth_ctx *ctx, const struct plan_filter
 enum status plan_paragraph_get(const struct auth_ctx *ctx, const char *id, const struct plan_paragraph **out)
 {
     *out = NULL;
-    if (empty(id)) {
-        return err_set_field(STATUS_INVALID, "id", "id: a paragraph id such as op-3 or annex-27");
-    }
     enum status st = plan_read(ctx, "plan paragraph");
     if (st != STATUS_OK) {
         return st;
+    }
+    if (empty(id)) {
+        return err_set_field(STATUS_INVALID, "id", "id: a paragraph id such as op-3 or annex-27");
     }
     for (size_t i = 0; i < plan.paragraph_count; i++) {
         if (strcmp(plan.paragraphs[i].id, id) == 0) {

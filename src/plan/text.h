@@ -66,7 +66,8 @@ bool plan_pillar_known(const char *code);
 bool plan_instrument_known(const char *code);
 
 /* The paragraphs that match f (NULL: all), operative paragraphs first, then the Annex in order.
- * STATUS_INVALID (field "part", "pillar" or "instrument") for an unknown value. Needs plan.read.
+ * Needs plan.read (checked first); then STATUS_INVALID (field "part", "pillar" or "instrument")
+ * for an unknown value.
  * *out: an array the caller frees (the paragraphs themselves are not to be freed). */
 enum status plan_paragraphs(const struct auth_ctx *ctx, const struct plan_filter *f, const struct plan_paragraph ***out,
                             size_t *count_out);

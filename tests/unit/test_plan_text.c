@@ -602,6 +602,8 @@ static void test_plan__access(void **state)
     assert_int_equal(run_as(w, w->worker, op_get, &o), STATUS_DENIED);
     assert_int_equal(run_as(w, w->worker, op_instruments, &o), STATUS_DENIED);
     assert_int_equal(audit_entries(w, "plan.read", "denied"), denied + 3);
+    o.f = (struct plan_filter){.pillar = "nope"}; /* the permission comes before the input */
+    assert_int_equal(run_as(w, w->worker, op_list, &o), STATUS_DENIED);
     free(o.list);
 }
 
