@@ -178,8 +178,8 @@ static const struct command plan_commands[] = {
      "ID",
      1,
      1,
-     "Prints one paragraph of the Plan (op-1..op-7, annex-1..annex-61): its Arabic text and English summary "
-     "(or --json).",
+     "Prints one paragraph of the Plan by id (op-1 to op-7, annex-1 to annex-61): its Arabic text and English "
+     "summary (or --json).",
      {{"lang", true, "ar (text and summary, the default) or en (the summary only)"}},
      cmd_plan_paragraph},
     {"plan instruments",
