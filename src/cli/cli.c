@@ -3149,6 +3149,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_link_encode_table,
     /* issue 7, part G: link networks, link export */
     &cli_link_graph_table,
+    /* issue 9, item 1: the Plan of Action as data */
+    &cli_plan_table,
 };
 
 static void usage_all(FILE *f)
