@@ -5,75 +5,26 @@
 // (kept in the address), and the page in Arabic has translated headings while the texts stay
 // right to left. No console error.
 // Run: cd tests/browser && node --test plan.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, signIn, totp } from './lib.mjs';
+import {
+  BASE, OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
+} from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-// A national coordinator (no case.read, so newUserPage's wait for the cases link does not apply),
-// created through the administrator's API token when tests/run.sh provides one, else by signing in.
-async function coordinatorPage() {
-  const username = `plan_${stamp}`;
-  const password = `plan passphrase ${stamp}`;
-  const spec = (me) => ({ username, display_name: `coordinator ${username}`, agency_id: me.agency.id, role: 'national_coordinator', scope: 'all' });
-  let user;
-  const token = process.env.CTIS_ADMIN_TOKEN;
-  if (token) {
-    const call = async (method, path, body) => {
-      const r = await fetch(`${BASE}${path}`, {
-        method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
-      });
-      assert.ok(r.ok, `${method} ${path}: ${r.status}`);
-      return r.json();
-    };
-    user = await call('POST', '/api/v1/users', spec(await call('GET', '/api/v1/me')));
-  } else {
-    const adminCtx = await browser.newContext({ locale: 'en-US' });
-    const admin = await adminCtx.newPage();
-    await admin.goto(`${BASE}/#/login`);
-    await signIn(admin);
-    user = await apiCall(admin, 'POST', '/api/v1/users', spec(await apiCall(admin, 'GET', '/api/v1/me')));
-    await adminCtx.close();
-  }
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-  await page.goto(`${BASE}/#/login`);
-  await page.waitForSelector('form input[name="username"]');
-  await apiCall(page, 'POST', '/api/v1/session', { username, password: user.one_time_password });
-  await apiCall(page, 'POST', '/api/v1/me/password', { current_password: user.one_time_password, new_password: password });
-  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {});
-  if (setup && setup.secret) {
-    await apiCall(page, 'POST', '/api/v1/session/totp/confirm', { code: totp(setup.secret, Math.floor(Date.now() / 30000)) });
-  }
-  await page.goto(`${BASE}/#/home`);
-  await page.reload();
-  await page.waitForSelector('#nav:not([hidden]) a[href="#/plan"]');
-  return { context, page };
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 test('a coordinator reads the Plan by pillar, filters it, in English and Arabic', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await coordinatorPage();
+  const { context, page } = await newUserPage(suite.browser, {
+    username: `plan_${stamp}`, password: `plan passphrase ${stamp}`, role: 'national_coordinator', scope: 'all', watch,
+    ready: '#nav:not([hidden]) a[href="#/plan"]',
+  });
   assert.ok(!(await page.$('#nav .nav-soon a[href="#/plan"]')), 'the Plan entry is no longer "soon"');
   await page.click('#nav a[href="#/plan"]');
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['plan.title']);
