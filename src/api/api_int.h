@@ -262,6 +262,11 @@ void api_link_network(struct http_request *req, void *app);
 void api_link_network_graphml(struct http_request *req, void *app);
 void api_link_network_csv(struct http_request *req, void *app);
 
+/* Issue 9, item 1: the Plan of Action as data (api_plan.c). */
+void api_plan_paragraphs(struct http_request *req, void *app);
+void api_plan_paragraph_get(struct http_request *req, void *app);
+void api_plan_instruments(struct http_request *req, void *app);
+
 /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
 void api_fund_donors(struct http_request *req, void *app);
 void api_fund_donor_add(struct http_request *req, void *app);

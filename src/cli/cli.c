@@ -3149,6 +3149,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_link_encode_table,
     /* issue 7, part G: link networks, link export */
     &cli_link_graph_table,
+    /* issue 9, item 1: the Plan of Action as data */
+    &cli_plan_table,
     /* issue 8, part L: the Trust Fund's money */
     &cli_fund_ledger_table,
 };
