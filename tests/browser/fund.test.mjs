@@ -5,12 +5,13 @@
 // contributions with the link to its PDF acknowledgement, and reads a balanced statement with its
 // XLSX and PDF links; then the page in Arabic, right to left.
 // Run: cd tests/browser && node --test fund.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUT, SKIP, catalogue, launchBrowser, newUserPage } from './lib.mjs';
+import {
+  OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
+} from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
@@ -18,31 +19,16 @@ const TIMEOUT = 90000;
 const BIN = process.env.CTIS_BIN || '';
 const DB = process.env.CTIS_DB || '';
 const NO_CLI = !BIN || !DB ? 'CTIS_BIN and CTIS_DB are not set (tests/run.sh sets them): the Trust Fund page test is skipped' : false;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
-
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP || NO_CLI) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+const stamp = testStamp();
+const suite = browserSuite({ ignoreHttp4xx: true });
+const { consoleErrors, watch } = suite;
 
 test('a fund manager reads the overview, adds a donor, records a receipt and reads the statement (en, ar)', { skip: SKIP || NO_CLI, timeout: TIMEOUT }, async () => {
   const year = new Date().getUTCFullYear();
   execFileSync(BIN, ['fund', 'generate', '--year', String(year - 1), '--seed', '5', '--db', DB], { stdio: 'pipe' });
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `fm_${stamp}`, password: `fund passphrase ${stamp}`, role: 'fund_manager', scope: 'all',
-    ready: '#nav:not([hidden]) a[href="#/trustfund"]',
-    watch: (p) => {
-      p.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) consoleErrors.push(m.text()); });
-      p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    },
+    ready: '#nav:not([hidden]) a[href="#/trustfund"]', watch,
   });
   assert.ok((await page.textContent('#nav')).includes(en['nav.trustfund']));
   await page.evaluate(() => { location.hash = '#/trustfund'; });
