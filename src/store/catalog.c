@@ -73,6 +73,11 @@ const struct store_sealed_column store_sealed_columns[] = {
         SEALED(investigation_entities, note_enc, INVESTIGATION_ENTITIES_NOTE)
             SEALED(investigation_entities, retract_reason_enc, INVESTIGATION_ENTITIES_RETRACT_REASON)
                 SEALED(investigation_transactions, reference_enc, INVESTIGATION_TRANSACTIONS_REFERENCE)
+    /* Issue 8, part G: grants, disbursements and grantee reports. */
+    SEALED(fund_grants, close_reason_enc, FUND_GRANTS_CLOSE_REASON)
+        SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
+            SEALED(fund_reports, narrative_enc, FUND_REPORTS_NARRATIVE)
+                SEALED(fund_reports, reason_enc, FUND_REPORTS_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -179,6 +184,13 @@ const struct store_table store_tables[] = {
     {"link_tokens", "project, token"},
     {"link_runs", "id"},
     {"link_run_pairs", "id"},
+    /* Issue 8, part G: grants, tranches, disbursements and grantee reports. */
+    {"fund_grants", "id"},
+    {"fund_tranches", "id"},
+    {"fund_disbursements", "id"},
+    {"fund_reports", "id"},
+    {"fund_report_beneficiaries", "report_id, sex, age, form"},
+    {"fund_report_services", "report_id, service"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
