@@ -7,10 +7,11 @@
 
 #include "cases/vocab.h"
 #include "fund/grants_int.h"
-#include "justice/assets.h"
+#include "fund/ledger.h"
 #include "store/store.h"
 #include "tasks/tasks.h"
 #include "util/mem.h"
+#include "util/money.h"
 #include "util/util.h"
 #include "vault/vault.h"
 
@@ -98,10 +99,10 @@ enum status fund__amount(const json_t *in, int64_t *cents, bool *set)
                                  "amount: a decimal string in US dollars such as \"20,000.00\"");
         }
         *set = true;
-        return asset_amount_parse("amount", "USD", json_string_value(a), cents);
+        return money_amount_parse("amount", "USD", json_string_value(a), cents);
     }
     if (c != NULL && !json_is_null(c)) {
-        if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > ASSET_AMOUNT_MAX) {
+        if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > MONEY_AMOUNT_MAX) {
             return err_set_field(STATUS_INVALID, "amount_cents", "amount_cents: an integer from 0 to 10^15");
         }
         *cents = json_integer_value(c);
@@ -112,8 +113,8 @@ enum status fund__amount(const json_t *in, int64_t *cents, bool *set)
 
 void fund__usd(int64_t cents, char out[FUND_AMOUNT_TEXT_BYTES])
 {
-    char buf[ASSET_AMOUNT_TEXT_BYTES];
-    asset_amount_format("USD", cents < 0 ? -cents : cents, buf);
+    char buf[MONEY_AMOUNT_TEXT_BYTES];
+    money_amount_format("USD", cents < 0 ? -cents : cents, buf);
     out[0] = '-';
     size_t off = cents < 0 ? 1 : 0, len = strnlen(buf, sizeof buf - 1);
     if (len > FUND_AMOUNT_TEXT_BYTES - 1 - off) {
@@ -159,22 +160,15 @@ enum status fund__unseal_json(const struct auth_ctx *ctx, const char *table, con
     return st;
 }
 
-/* The ledger: part L's fund_ledger_post once merged (the one place part G posts). */
+/* The ledger (part L's fund_ledger_post): the one place part G posts. */
 enum status fund__post(const struct auth_ctx *ctx, const char *date, const char *kind, const char *ref_type,
                        int64_t ref_id, const char *memo, const char *debit, const char *credit, int64_t cents,
                        int64_t *entry_id)
 {
-    (void)ctx;
-    (void)date;
-    (void)kind;
-    (void)ref_type;
-    (void)ref_id;
-    (void)memo;
-    (void)debit;
-    (void)credit;
-    (void)cents;
+    const struct fund_line lines[] = {{debit, cents, 0}, {credit, 0, cents}};
+    const struct fund_posting p = {date, kind, ref_type, ref_id, memo, lines, 2};
     *entry_id = 0;
-    return STATUS_OK;
+    return fund_ledger_post(ctx, &p, entry_id);
 }
 
 /* ---- rows -------------------------------------------------------------------------------------- */
@@ -411,7 +405,7 @@ static enum status grant_check(const struct auth_ctx *ctx, const struct fund_gra
     if (strcmp(start, end) > 0) {
         return err_set_field(STATUS_INVALID, "end_date", "end_date: not before start_date");
     }
-    if (in->amount_cents <= 0 || in->amount_cents > ASSET_AMOUNT_MAX) {
+    if (in->amount_cents <= 0 || in->amount_cents > MONEY_AMOUNT_MAX) {
         return err_set_field(STATUS_INVALID, "amount", "amount: more than zero");
     }
     if (in->n_tranches == 0 || in->n_tranches > FUND_TRANCHES_MAX || in->tranches == NULL) {
@@ -429,7 +423,7 @@ static enum status grant_check(const struct auth_ctx *ctx, const struct fund_gra
             return err_set_field(STATUS_INVALID, "tranches",
                                  "tranches: tranche %zu: due dates in order and not after end_date", i + 1);
         }
-        if (in->tranches[i].amount_cents <= 0 || in->tranches[i].amount_cents > ASSET_AMOUNT_MAX) {
+        if (in->tranches[i].amount_cents <= 0 || in->tranches[i].amount_cents > MONEY_AMOUNT_MAX) {
             return err_set_field(STATUS_INVALID, "tranches", "tranches: tranche %zu: an amount above zero", i + 1);
         }
         sum += in->tranches[i].amount_cents;

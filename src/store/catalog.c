@@ -184,6 +184,9 @@ const struct store_table store_tables[] = {
     {"link_tokens", "project, token"},
     {"link_runs", "id"},
     {"link_run_pairs", "id"},
+    /* Issue 8, part L: the Trust Fund's ledger. */
+    {"fund_entries", "id"},
+    {"fund_entry_lines", "entry_id, line_no"},
     /* Issue 8, part G: grants, tranches, disbursements and grantee reports. */
     {"fund_grants", "id"},
     {"fund_tranches", "id"},

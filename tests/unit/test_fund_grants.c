@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "cases/vocab.h"
 #include "fund/grants.h"
+#include "fund/ledger.h"
 #include "fund/reports.h"
 #include "store/store.h"
 #include "testlib.h"
@@ -110,6 +111,16 @@ static void op_clear(struct op *o)
     json_decref(o->in);
     json_decref(o->out);
     o->in = o->out = NULL;
+}
+
+/* The ledger's closing balance of an account (on its normal side). */
+static int64_t balance(struct world *w, enum fund_account a)
+{
+    struct fund_account_sum sums[FUND_ACC__COUNT];
+    assert_int_equal(store_tx_begin(w->t.store, STORE_TX_READ), STATUS_OK);
+    assert_int_equal(fund_ledger_sums(&w->t.ctx, NULL, NULL, sums), STATUS_OK);
+    store_tx_rollback(w->t.store);
+    return sums[a].closing;
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -242,6 +253,12 @@ static void test_grants__separation_of_duties(void **state)
     assert_int_equal(call(w, w->mgr1, op_get, &o, NULL), STATUS_OK);
     assert_string_equal(tranche_status(o.out, 0), "paid");
     assert_string_equal(str(o.out, "paid"), "30000.00");
+    /* The ledger: the award (Dr grant_expense / Cr grants_payable) and two approved disbursements
+     * (Dr grants_payable / Cr cash); the pending and rejected ones post nothing. */
+    assert_true(json_is_integer(json_object_get(o.out, "award_entry_id")));
+    assert_int_equal(balance(w, FUND_ACC_GRANT_EXPENSE), 5000000);
+    assert_int_equal(balance(w, FUND_ACC_GRANTS_PAYABLE), 2000000);
+    assert_int_equal(balance(w, FUND_ACC_CASH), -3000000);
     /* A rejection needs a reason, which is sealed and shown to fund readers. */
     snprintf(json, sizeof json, "{\"tranche_id\":%lld,\"amount\":\"1.00\",\"bank_reference\":\"TX-3\"}", (long long)t1);
     assert_int_equal(call(w, w->mgr1, op_record, &o, json), STATUS_CONFLICT); /* paid */
@@ -375,6 +392,9 @@ static void test_grants__close(void **state)
     assert_string_equal(tranche_status(o.out, 0), "cancelled");
     assert_string_equal(tranche_status(o.out, 1), "cancelled");
     assert_string_equal(str(o.out, "paid"), "5000.00");
+    /* The unpaid remainder went back: Dr grants_payable / Cr grant_expense. */
+    assert_int_equal(balance(w, FUND_ACC_GRANTS_PAYABLE), 0);
+    assert_int_equal(balance(w, FUND_ACC_GRANT_EXPENSE), 500000);
     assert_int_equal(call(w, w->mgr1, op_close, &o, "{\"reason\":\"again\"}"), STATUS_CONFLICT);
     op_clear(&o);
 }
