@@ -133,8 +133,8 @@ static enum status counts_json(const char *text, bool ben, json_t *o)
         }
         int64_t count = 0;
         if (n != (ben ? 4 : 2) || util_parse_i64(&count, parts[n - 1]) != STATUS_OK || count < 0) {
-            st = err_set_field(STATUS_INVALID, field, ben ? "beneficiaries: SEX:AGE:FORM:COUNT,..."
-                                                          : "services: SERVICE:COUNT,...");
+            st = err_set_field(STATUS_INVALID, field,
+                               ben ? "beneficiaries: SEX:AGE:FORM:COUNT,..." : "services: SERVICE:COUNT,...");
             break;
         }
         json_array_append_new(arr, ben ? json_pack("{sssssssI}", "sex", parts[0], "age", parts[1], "form", parts[2],
@@ -242,9 +242,9 @@ static void print_results(json_t *arr, const char *by, bool csv)
 
 struct spec {
     enum fop op;
-    bool id_arg;             /* the first positional is the record's id */
-    bool id_optional;        /* fund report save: none for a new draft */
-    const char *decision;    /* OP_*_DECIDE: the decision member */
+    bool id_arg;          /* the first positional is the record's id */
+    bool id_optional;     /* fund report save: none for a new draft */
+    const char *decision; /* OP_*_DECIDE: the decision member */
     const struct member *members;
 };
 
@@ -344,10 +344,10 @@ static int fund_cmd(const struct command *cmd, struct args *args, const struct s
     return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
 }
 
-static const struct member grant_add_m[] = {{"country", "country", M_TEXT},        {"programme", "programme", M_TEXT},
-                                            {"start", "start_date", M_TEXT},       {"end", "end_date", M_TEXT},
-                                            {"amount", "amount", M_TEXT},          {"application", "application_id", M_ID},
-                                            {"call", "call_id", M_ID},             {0}};
+static const struct member grant_add_m[] = {{"country", "country", M_TEXT},  {"programme", "programme", M_TEXT},
+                                            {"start", "start_date", M_TEXT}, {"end", "end_date", M_TEXT},
+                                            {"amount", "amount", M_TEXT},    {"application", "application_id", M_ID},
+                                            {"call", "call_id", M_ID},       {0}};
 static const struct member close_m[] = {
     {"reason", "reason", M_TEXT}, {"status", "status", M_TEXT}, {"date", "date", M_TEXT}, {0}};
 static const struct member disb_m[] = {{"tranche", "tranche_id", M_ID},
@@ -356,9 +356,12 @@ static const struct member disb_m[] = {{"tranche", "tranche_id", M_ID},
                                        {"bank-reference", "bank_reference", M_TEXT},
                                        {0}};
 static const struct member reason_m[] = {{"reason", "reason", M_TEXT}, {0}};
-static const struct member report_m[] = {{"grant", "grant_id", M_ID},     {"tranche", "tranche_id", M_ID},
-                                         {"from", "period_from", M_TEXT}, {"to", "period_to", M_TEXT},
-                                         {"country", "country", M_TEXT},  {"narrative", "narrative", M_TEXT},
+static const struct member report_m[] = {{"grant", "grant_id", M_ID},
+                                         {"tranche", "tranche_id", M_ID},
+                                         {"from", "period_from", M_TEXT},
+                                         {"to", "period_to", M_TEXT},
+                                         {"country", "country", M_TEXT},
+                                         {"narrative", "narrative", M_TEXT},
                                          {0}};
 
 #define CMD(fn, ...)                                                                                                   \
@@ -458,7 +461,8 @@ static const struct command fund_grant_commands[] = {
       {"to", true, "the period's last day, YYYY-MM-DD"},
       {"country", true, "ISO alpha-3 (default: the grant's)"},
       {"narrative", true, "the narrative (sealed)"},
-      {"beneficiaries", true, "SEX:AGE:FORM:COUNT,... (female|male|other|unknown, adult|child, a form of exploitation)"},
+      {"beneficiaries", true,
+       "SEX:AGE:FORM:COUNT,... (female|male|other|unknown, adult|child, a form of exploitation)"},
       {"services", true, "SERVICE:COUNT,... (shelter, medical, psychological, legal_aid ...)"}},
      cmd_report_save},
     {"fund report submit", "ID", 1, 1, "Submits a report to the fund.", {{0}}, cmd_report_submit},
@@ -483,7 +487,12 @@ static const struct command fund_grant_commands[] = {
      "Lists grantee reports.",
      {{"grant", true, "of this grant (id)"}, {"status", true, "draft, submitted, accepted or returned"}},
      cmd_report_list},
-    {"fund report show", "ID", 1, 1, "Shows a report with its beneficiaries and services (JSON).", {{0}},
+    {"fund report show",
+     "ID",
+     1,
+     1,
+     "Shows a report with its beneficiaries and services (JSON).",
+     {{0}},
      cmd_report_show},
     {"fund results",
      "",
