@@ -73,6 +73,8 @@ const struct store_sealed_column store_sealed_columns[] = {
         SEALED(investigation_entities, note_enc, INVESTIGATION_ENTITIES_NOTE)
             SEALED(investigation_entities, retract_reason_enc, INVESTIGATION_ENTITIES_RETRACT_REASON)
                 SEALED(investigation_transactions, reference_enc, INVESTIGATION_TRANSACTIONS_REFERENCE)
+    /* Issue 8, part L: Trust Fund donors. */
+    SEALED(fund_donors, name_enc, FUND_DONORS_NAME) SEALED(fund_donors, contact_enc, FUND_DONORS_CONTACT)
     /* Issue 8, part G: grants, disbursements and grantee reports. */
     SEALED(fund_grants, close_reason_enc, FUND_GRANTS_CLOSE_REASON)
         SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
@@ -187,6 +189,11 @@ const struct store_table store_tables[] = {
     /* Issue 8, part L: the Trust Fund's ledger. */
     {"fund_entries", "id"},
     {"fund_entry_lines", "entry_id, line_no"},
+    {"fund_rates", "currency, rate_date"},
+    {"fund_donors", "id"},
+    {"fund_pledges", "id"},
+    {"fund_receipt_counters", "year"},
+    {"fund_receipts", "id"},
     /* Issue 8, part G: grants, tranches, disbursements and grantee reports. */
     {"fund_grants", "id"},
     {"fund_tranches", "id"},
