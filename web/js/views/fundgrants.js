@@ -63,9 +63,12 @@ function resultsBlock() {
     h('p', { class: 'hint' }, t('fundgrants.results.hint')), f, out);
 }
 
-function addGrantForm(ctx) {
+function addGrantForm(ctx, agencies) {
   const f = h('form', { class: 'form', novalidate: true },
-    field({ name: 'agency_id', label: t('fundgrants.add.agency'), required: true, hint: t('fundgrants.add.agency_hint') }),
+    agencies && agencies.length
+      ? field({ name: 'agency_id', label: t('fundgrants.organisation'), required: true,
+        options: agencies.map((a) => ({ value: a.id, label: a.name })) })
+      : field({ name: 'agency_id', label: t('fundgrants.add.agency'), required: true, hint: t('fundgrants.add.agency_hint') }),
     field({ name: 'country', label: t('fundgrants.country'), required: true, hint: 'ISO 3166-1 alpha-3' }),
     field({ name: 'programme', label: t('fundgrants.programme'),
       options: ['immediate', 'medium_term', 'other'].map((p) => ({ value: p, label: t(`fundgrants.programme.${p}`) })) }),
@@ -120,9 +123,17 @@ export async function render(ctx) {
       pending = errorBlock(e);
     }
   }
+  let agencies = null;
+  if (ctx.allowed('fund.write') && ctx.allowed('agency.read')) {
+    try {
+      agencies = (await api.get('/api/v1/agencies?limit=500')).items;
+    } catch {
+      agencies = null; // the form falls back to the organisation's number
+    }
+  }
   return page(t('fundgrants.title'),
     h('p', { class: 'hint' }, t(canRead ? 'fundgrants.hint' : 'fundgrants.hint_grantee')),
-    ctx.allowed('fund.write') ? addGrantForm(ctx) : null,
+    ctx.allowed('fund.write') ? addGrantForm(ctx, agencies) : null,
     grants.length === 0 ? notice('info', t('fundgrants.none')) : grantsTable(grants),
     pending,
     resultsBlock());
