@@ -75,6 +75,11 @@ const struct store_sealed_column store_sealed_columns[] = {
                 SEALED(investigation_transactions, reference_enc, INVESTIGATION_TRANSACTIONS_REFERENCE)
     /* Issue 8, part L: Trust Fund donors. */
     SEALED(fund_donors, name_enc, FUND_DONORS_NAME) SEALED(fund_donors, contact_enc, FUND_DONORS_CONTACT)
+    /* Issue 8, part G: grants, disbursements and grantee reports. */
+    SEALED(fund_grants, close_reason_enc, FUND_GRANTS_CLOSE_REASON)
+        SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
+            SEALED(fund_reports, narrative_enc, FUND_REPORTS_NARRATIVE)
+                SEALED(fund_reports, reason_enc, FUND_REPORTS_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -189,6 +194,13 @@ const struct store_table store_tables[] = {
     {"fund_pledges", "id"},
     {"fund_receipt_counters", "year"},
     {"fund_receipts", "id"},
+    /* Issue 8, part G: grants, tranches, disbursements and grantee reports. */
+    {"fund_grants", "id"},
+    {"fund_tranches", "id"},
+    {"fund_disbursements", "id"},
+    {"fund_reports", "id"},
+    {"fund_report_beneficiaries", "report_id, sex, age, form"},
+    {"fund_report_services", "report_id, service"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
