@@ -142,12 +142,6 @@ void auth_groups_allowed(const struct auth_ctx *ctx, const struct auth_record *r
                          bool out[AUTH_FG__COUNT]);
 /* The list filters for who's scope: agency_id (0 = any) and owner_id (0 = any). */
 void auth_scope_filter(const struct auth_principal *who, int64_t *agency_id_out, int64_t *owner_id_out);
-/* Issue 8, part A: a refusal decided by a domain rule after the permission was granted (a
- * trustee's declared conflict of interest): notes it, as auth_check notes a denial, for auth_run
- * to audit (outcome "denied", action permission, detail) after the rollback; returns
- * STATUS_DENIED with message (no personal data). */
-enum status auth_deny(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
-                      const char *detail, const char *message);
 /* Records an audit entry for an action that is not a record access (login, logout ...). */
 enum status auth_audit(const struct auth_ctx *ctx, const char *action, const char *record_type, int64_t record_id,
                        const char *outcome, const char *detail);

@@ -205,7 +205,7 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
     } else if (st == STATUS_OK) {
         st = fa_trustee_of_user(ctx, ctx->who->user_id, today, &trustee);
         if (st == STATUS_OK && trustee == 0) {
-            st = auth_deny(ctx, "fund.approve", &rec, "not a serving trustee",
+            st = auth_refuse(ctx, "fund.approve", &rec, "not a serving trustee",
                            "only a serving trustee linked to this user account reviews applications");
         }
     }
@@ -216,7 +216,7 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
     if (st == STATUS_OK && c) {
         char d[96];
         snprintf(d, sizeof d, "conflict of interest: trustee %lld", (long long)trustee);
-        st = auth_deny(ctx, "fund.approve", &rec, d,
+        st = auth_refuse(ctx, "fund.approve", &rec, d,
                        "conflict of interest: the trustee declared a conflict on this organisation or application "
                        "and cannot review it");
     }
