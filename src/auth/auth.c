@@ -541,6 +541,19 @@ enum status auth_check(const struct auth_ctx *ctx, const char *permission, const
     return st;
 }
 
+enum status auth_refuse(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
+                        const char *detail, const char *message)
+{
+    (void)ctx;
+    pending.set = true;
+    snprintf(pending.action, sizeof pending.action, "%s", permission);
+    snprintf(pending.record_type, sizeof pending.record_type, "%s", rec ? rec->type : "");
+    pending.record_id = rec ? rec->id : 0;
+    snprintf(pending.fg, sizeof pending.fg, "%s", auth_field_group_name(AUTH_FG_NONE));
+    snprintf(pending.detail, sizeof pending.detail, "%s", detail ? detail : "");
+    return err_set(STATUS_DENIED, "%s", message);
+}
+
 enum status auth_check_groups(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
                               const bool groups[AUTH_FG__COUNT], bool write, const char *detail)
 {

@@ -114,6 +114,11 @@ struct auth_record {
  * error). */
 enum status auth_check(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
                        enum auth_field_group fg, bool write, const char *detail);
+/* Refuses an operation that auth_check allowed but a rule of the domain forbids (issue 8: the one
+ * who recorded a disbursement never approves it): notes the denial as auth_check does (auth_run
+ * audits it after rollback, detail naming the rule) and returns STATUS_DENIED with message. */
+enum status auth_refuse(const struct auth_ctx *ctx, const char *permission, const struct auth_record *rec,
+                        const char *detail, const char *message);
 /* auth_check for a record and several field groups at once (groups[g] true: group g is
  * touched), as one decision with one audit entry whose field group lists them, comma-separated
  * in catalogue order ("identity,contact"). A denial is noted for the first group refused, as

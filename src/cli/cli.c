@@ -3149,6 +3149,8 @@ static const struct cli_table *const cli_tables[] = {
     &cli_link_encode_table,
     /* issue 7, part G: link networks, link export */
     &cli_link_graph_table,
+    /* issue 8, part G: fund grant, fund disburse, fund report, fund results */
+    &cli_fund_grants_table,
 };
 
 static void usage_all(FILE *f)
@@ -3168,6 +3170,20 @@ static void usage_all(FILE *f)
                "7 unavailable, 8 invalid input.\n");
 }
 
+/* The number of words of name when argv[1..] starts with all of them, else 0. */
+static int command_words(const char *name, int argc, char **argv)
+{
+    int words = 0;
+    for (const char *p = name; *p != '\0'; words++) {
+        size_t len = strcspn(p, " ");
+        if (1 + words >= argc || strlen(argv[1 + words]) != len || strncmp(argv[1 + words], p, len) != 0) {
+            return 0;
+        }
+        p += len + (p[len] == ' ');
+    }
+    return words;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (vault_library_init() != STATUS_OK || i18n_init() != STATUS_OK) {
@@ -3182,22 +3198,16 @@ int cli_main(int argc, char **argv)
         printf("ctis %s\n", CTIS_VERSION);
         return CLI_EXIT_OK;
     }
-    /* Match the longest command name: "user add" takes two words. */
+    /* Match the longest command name: "user add" takes two words, "fund grant add" three. */
     const struct command *cmd = NULL;
     int used = 0;
     for (size_t t = 0; t < ARRAY_LEN(cli_tables); t++) {
         for (size_t i = 0; i < cli_tables[t]->count; i++) {
             const struct command *c = &cli_tables[t]->commands[i];
-            const char *name = c->name, *space = strchr(name, ' ');
-            if (space == NULL) {
-                if (strcmp(argv[1], name) == 0 && used < 1) {
-                    cmd = c;
-                    used = 1;
-                }
-            } else if (argc >= 3 && strncmp(argv[1], name, (size_t)(space - name)) == 0 &&
-                       argv[1][space - name] == '\0' && strcmp(argv[2], space + 1) == 0) {
+            int words = command_words(c->name, argc, argv);
+            if (words > used) {
                 cmd = c;
-                used = 2;
+                used = words;
             }
         }
     }

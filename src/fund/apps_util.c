@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "justice/assets.h"
+#include "util/money.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -133,10 +133,10 @@ enum status fa_usd(const json_t *o, const char *key, const char *cents_key, bool
         if (!json_is_string(v)) {
             return err_set_field(STATUS_INVALID, key, "%s must be a decimal amount in US dollars, as text", key);
         }
-        return asset_amount_parse(key, "USD", json_string_value(v), out);
+        return money_amount_parse(key, "USD", json_string_value(v), out);
     }
     if (c != NULL && !json_is_null(c)) {
-        if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > ASSET_AMOUNT_MAX) {
+        if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > MONEY_AMOUNT_MAX) {
             return err_set_field(STATUS_INVALID, cents_key, "%s must be a whole number of cents", cents_key);
         }
         *out = json_integer_value(c);
@@ -147,8 +147,8 @@ enum status fa_usd(const json_t *o, const char *key, const char *cents_key, bool
 
 void fa_usd_format(int64_t cents, char out[32])
 {
-    char plain[ASSET_AMOUNT_TEXT_BYTES];
-    asset_amount_format("USD", cents, plain);
+    char plain[MONEY_AMOUNT_TEXT_BYTES];
+    money_amount_format("USD", cents, plain);
     /* thousands separators on the whole part */
     const char *dot = strchr(plain, '.');
     size_t whole = dot != NULL ? (size_t)(dot - plain) : strlen(plain);

@@ -7,6 +7,7 @@
 #include "fund/applications.h"
 #include "fund/apps_int.h"
 #include "fund/calls.h"
+#include "fund/grants.h"
 #include "store/store.h"
 #include "tasks/tasks.h"
 #include "util/mem.h"
@@ -206,7 +207,7 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
         st = fa_trustee_of_user(ctx, ctx->who->user_id, today, &trustee);
         if (st == STATUS_OK && trustee == 0) {
             st = auth_refuse(ctx, "fund.approve", &rec, "not a serving trustee",
-                           "only a serving trustee linked to this user account reviews applications");
+                             "only a serving trustee linked to this user account reviews applications");
         }
     }
     bool c = false;
@@ -217,8 +218,8 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
         char d[96];
         snprintf(d, sizeof d, "conflict of interest: trustee %lld", (long long)trustee);
         st = auth_refuse(ctx, "fund.approve", &rec, d,
-                       "conflict of interest: the trustee declared a conflict on this organisation or application "
-                       "and cannot review it");
+                         "conflict of interest: the trustee declared a conflict on this organisation or application "
+                         "and cannot review it");
     }
     if (st == STATUS_OK && strcmp(a.status, "draft") == 0) {
         st = err_set_field(STATUS_CONFLICT, "status", "only a submitted application is reviewed");
@@ -375,20 +376,33 @@ enum status fund_review_queue(const struct auth_ctx *ctx, json_t **out)
     return st;
 }
 
-/* The award's grant agreement (part G). Until part G is merged the decision is recorded without
- * a grant (grant_id 0). */
-static enum status grant_create(const struct auth_ctx *ctx, const struct app_row *a, const json_t *call, int64_t amount,
-                                const char *start, const char *end, const json_t *tranches, int64_t *grant_id)
+/* The award's grant agreement (part G's fund_grant_create), in the decision's transaction: the
+ * application's call, organisation, country (or the decision's "country") and programme. */
+static enum status grant_create(const struct auth_ctx *ctx, const struct app_row *a, const json_t *call,
+                                const char *country, int64_t amount, const char *start, const char *end,
+                                const json_t *tranches, int64_t *grant_id)
 {
-    (void)ctx;
-    (void)a;
-    (void)call;
-    (void)amount;
-    (void)start;
-    (void)end;
-    (void)tranches;
-    *grant_id = 0;
-    return STATUS_OK;
+    struct fund_tranche_in tr[FUND_TRANCHES_MAX];
+    size_t n = json_array_size(tranches);
+    if (n > FUND_TRANCHES_MAX) {
+        return err_set_field(STATUS_INVALID, "tranches", "at most %d tranches", FUND_TRANCHES_MAX);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *t = json_array_get(tranches, i);
+        tr[i].due_date = json_string_value(json_object_get(t, "due_date"));
+        tr[i].amount_cents = json_integer_value(json_object_get(t, "amount_cents"));
+    }
+    struct fund_grant_in in = {.application_id = a->id,
+                               .call_id = a->call_id,
+                               .agency_id = a->agency_id,
+                               .country = country,
+                               .programme = json_string_value(json_object_get(call, "programme")),
+                               .start_date = start,
+                               .end_date = end,
+                               .amount_cents = amount,
+                               .tranches = tr,
+                               .n_tranches = n};
+    return fund_grant_create(ctx, &in, grant_id);
 }
 
 enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t *in, json_t **out)
@@ -499,7 +513,18 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
         st = fund_call_load(ctx, a.call_id, &call);
     }
     if (st == STATUS_OK && award) {
-        st = grant_create(ctx, &a, call, amount, start, end, tranches, &grant_id);
+        const char *country = "";
+        st = fa_text(in, "country", 3, false, &country);
+        if (st == STATUS_OK && country[0] == '\0') {
+            country = a.country;
+        }
+        if (st == STATUS_OK && !fa_upper3(country)) {
+            st = err_set_field(STATUS_INVALID, "country",
+                               "the grant needs the country of the project (the application's, or \"country\")");
+        }
+        if (st == STATUS_OK) {
+            st = grant_create(ctx, &a, call, country, amount, start, end, tranches, &grant_id);
+        }
     }
     int64_t id = vault_random_id();
     uint8_t *sealed = NULL;

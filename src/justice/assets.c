@@ -12,128 +12,27 @@
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/mem.h"
+#include "util/money.h"
 #include "util/util.h"
 #include "vault/vault.h"
 
 /* ---- currencies and amounts ------------------------------------------------------------- */
 
-/* ISO 4217 active alphabetic codes with their minor unit (list of 2024-2025). */
-static const struct {
-    char code[4];
-    signed char exp;
-} currencies[] = {
-    {"AED", 2}, {"AFN", 2}, {"ALL", 2}, {"AMD", 2}, {"ANG", 2}, {"AOA", 2}, {"ARS", 2}, {"AUD", 2}, {"AWG", 2},
-    {"AZN", 2}, {"BAM", 2}, {"BBD", 2}, {"BDT", 2}, {"BGN", 2}, {"BHD", 3}, {"BIF", 0}, {"BMD", 2}, {"BND", 2},
-    {"BOB", 2}, {"BOV", 2}, {"BRL", 2}, {"BSD", 2}, {"BTN", 2}, {"BWP", 2}, {"BYN", 2}, {"BZD", 2}, {"CAD", 2},
-    {"CDF", 2}, {"CHE", 2}, {"CHF", 2}, {"CHW", 2}, {"CLF", 4}, {"CLP", 0}, {"CNY", 2}, {"COP", 2}, {"COU", 2},
-    {"CRC", 2}, {"CUP", 2}, {"CVE", 2}, {"CZK", 2}, {"DJF", 0}, {"DKK", 2}, {"DOP", 2}, {"DZD", 2}, {"EGP", 2},
-    {"ERN", 2}, {"ETB", 2}, {"EUR", 2}, {"FJD", 2}, {"FKP", 2}, {"GBP", 2}, {"GEL", 2}, {"GHS", 2}, {"GIP", 2},
-    {"GMD", 2}, {"GNF", 0}, {"GTQ", 2}, {"GYD", 2}, {"HKD", 2}, {"HNL", 2}, {"HTG", 2}, {"HUF", 2}, {"IDR", 2},
-    {"ILS", 2}, {"INR", 2}, {"IQD", 3}, {"IRR", 2}, {"ISK", 0}, {"JMD", 2}, {"JOD", 3}, {"JPY", 0}, {"KES", 2},
-    {"KGS", 2}, {"KHR", 2}, {"KMF", 0}, {"KPW", 2}, {"KRW", 0}, {"KWD", 3}, {"KYD", 2}, {"KZT", 2}, {"LAK", 2},
-    {"LBP", 2}, {"LKR", 2}, {"LRD", 2}, {"LSL", 2}, {"LYD", 3}, {"MAD", 2}, {"MDL", 2}, {"MGA", 2}, {"MKD", 2},
-    {"MMK", 2}, {"MNT", 2}, {"MOP", 2}, {"MRU", 2}, {"MUR", 2}, {"MVR", 2}, {"MWK", 2}, {"MXN", 2}, {"MXV", 2},
-    {"MYR", 2}, {"MZN", 2}, {"NAD", 2}, {"NGN", 2}, {"NIO", 2}, {"NOK", 2}, {"NPR", 2}, {"NZD", 2}, {"OMR", 3},
-    {"PAB", 2}, {"PEN", 2}, {"PGK", 2}, {"PHP", 2}, {"PKR", 2}, {"PLN", 2}, {"PYG", 0}, {"QAR", 2}, {"RON", 2},
-    {"RSD", 2}, {"RUB", 2}, {"RWF", 0}, {"SAR", 2}, {"SBD", 2}, {"SCR", 2}, {"SDG", 2}, {"SEK", 2}, {"SGD", 2},
-    {"SHP", 2}, {"SLE", 2}, {"SOS", 2}, {"SRD", 2}, {"SSP", 2}, {"STN", 2}, {"SVC", 2}, {"SYP", 2}, {"SZL", 2},
-    {"THB", 2}, {"TJS", 2}, {"TMT", 2}, {"TND", 3}, {"TOP", 2}, {"TRY", 2}, {"TTD", 2}, {"TWD", 2}, {"TZS", 2},
-    {"UAH", 2}, {"UGX", 0}, {"USD", 2}, {"USN", 2}, {"UYI", 0}, {"UYU", 2}, {"UYW", 4}, {"UZS", 2}, {"VED", 2},
-    {"VES", 2}, {"VND", 0}, {"VUV", 0}, {"WST", 2}, {"XAF", 0}, {"XCD", 2}, {"XCG", 2}, {"XOF", 0}, {"XPF", 0},
-    {"YER", 2}, {"ZAR", 2}, {"ZMW", 2}, {"ZWG", 2},
-};
-
+/* The currencies and amounts are platform functions now (util/money.h); these names stay for
+ * the justice module's callers. */
 int asset_currency_exponent(const char *code)
 {
-    if (code == NULL || strlen(code) != 3) {
-        return -1;
-    }
-    for (size_t i = 0; i < ARRAY_LEN(currencies); i++) {
-        if (strcmp(currencies[i].code, code) == 0) {
-            return currencies[i].exp;
-        }
-    }
-    return -1;
+    return money_currency_exponent(code);
 }
-
-static const int64_t pow10s[] = {1, 10, 100, 1000, 10000};
 
 enum status asset_amount_parse(const char *field, const char *currency, const char *text, int64_t *minor_out)
 {
-    *minor_out = 0;
-    int exp = asset_currency_exponent(currency);
-    if (exp < 0) {
-        return err_set_field(STATUS_INVALID, "currency", "currency: not an ISO 4217 currency code");
-    }
-    const char *p = text ? text : "";
-    int64_t units = 0;
-    size_t digits = 0, group = 0;
-    bool grouped = false;
-    /* The integer part: digits, optionally in comma groups of three ("12,345"). */
-    for (; *p != '\0' && *p != '.'; p++) {
-        if (*p == ',') {
-            if (digits == 0 || (grouped && group != 3) || (!grouped && group > 3)) {
-                return err_set_field(STATUS_INVALID, field, "%s: thousands separators in groups of three", field);
-            }
-            grouped = true;
-            group = 0;
-            continue;
-        }
-        if (*p < '0' || *p > '9') {
-            return err_set_field(STATUS_INVALID, field, "%s: a decimal amount such as 12,345.67 (no sign)", field);
-        }
-        if (units > ASSET_AMOUNT_MAX) {
-            return err_set_field(STATUS_INVALID, field, "%s: at most 10^15 minor units", field);
-        }
-        units = units * 10 + (*p - '0');
-        digits++;
-        group++;
-    }
-    if (digits == 0 || (grouped && group != 3)) {
-        return err_set_field(STATUS_INVALID, field, "%s: a decimal amount such as 12,345.67 (no sign)", field);
-    }
-    int64_t frac = 0;
-    int fdigits = 0;
-    if (*p == '.') {
-        p++;
-        if (*p == '\0') {
-            return err_set_field(STATUS_INVALID, field, "%s: digits after the decimal point", field);
-        }
-        for (; *p != '\0'; p++) {
-            if (*p < '0' || *p > '9') {
-                return err_set_field(STATUS_INVALID, field, "%s: a decimal amount such as 12,345.67 (no sign)", field);
-            }
-            if (fdigits == exp) {
-                return err_set_field(STATUS_INVALID, field, "%s: %s has %d decimal%s", field, currency, exp,
-                                     exp == 1 ? "" : "s");
-            }
-            frac = frac * 10 + (*p - '0');
-            fdigits++;
-        }
-    }
-    frac *= pow10s[exp - fdigits];
-    if (units > ASSET_AMOUNT_MAX / pow10s[exp] || units * pow10s[exp] + frac > ASSET_AMOUNT_MAX) {
-        return err_set_field(STATUS_INVALID, field, "%s: at most 10^15 minor units", field);
-    }
-    *minor_out = units * pow10s[exp] + frac;
-    return STATUS_OK;
+    return money_amount_parse(field, currency, text, minor_out);
 }
 
 void asset_amount_format(const char *currency, int64_t minor, char out[ASSET_AMOUNT_TEXT_BYTES])
 {
-    int exp = asset_currency_exponent(currency);
-    if (exp <= 0) {
-        snprintf(out, ASSET_AMOUNT_TEXT_BYTES, "%lld", (long long)minor);
-        return;
-    }
-    char frac[5];
-    int64_t f = minor % pow10s[exp];
-    for (int i = exp - 1; i >= 0; i--) {
-        frac[i] = (char)('0' + f % 10);
-        f /= 10;
-    }
-    frac[exp] = '\0';
-    snprintf(out, ASSET_AMOUNT_TEXT_BYTES, "%lld.%s", (long long)(minor / pow10s[exp]), frac);
+    money_amount_format(currency, minor, out);
 }
 
 /* ---- codes and transitions ----------------------------------------------------------------- */

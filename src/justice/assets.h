@@ -27,13 +27,14 @@
 #include <stdint.h>
 
 #include "auth/auth.h"
+#include "util/money.h"
 #include "util/status.h"
 
-#define ASSET_AMOUNT_MAX INT64_C(1000000000000000) /* 10^15 minor units, as compensation claims */
-#define ASSET_TEXT_BYTES_MAX 200                   /* authority, court reference */
+#define ASSET_AMOUNT_MAX MONEY_AMOUNT_MAX /* 10^15 minor units, as compensation claims */
+#define ASSET_TEXT_BYTES_MAX 200          /* authority, court reference */
 #define ASSET_DESCRIPTION_BYTES_MAX 2000
 #define ASSET_NOTE_BYTES_MAX 2000
-#define ASSET_AMOUNT_TEXT_BYTES 32
+#define ASSET_AMOUNT_TEXT_BYTES MONEY_AMOUNT_TEXT_BYTES
 
 /* The number of decimals (ISO 4217 minor unit) of an active currency code (upper case): 0 for
  * JPY, 2 for EUR, 3 for KWD, 4 for CLF; -1 when the code is not an ISO 4217 currency. */

@@ -79,6 +79,11 @@ const struct store_sealed_column store_sealed_columns[] = {
             SEALED(fund_applications, summary_enc, FUND_APPLICATIONS_SUMMARY)
                 SEALED(fund_reviews, comment_enc, FUND_REVIEWS_COMMENT)
                     SEALED(fund_decisions, reason_enc, FUND_DECISIONS_REASON)
+    /* Issue 8, part G: grants, disbursements and grantee reports. */
+    SEALED(fund_grants, close_reason_enc, FUND_GRANTS_CLOSE_REASON)
+        SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
+            SEALED(fund_reports, narrative_enc, FUND_REPORTS_NARRATIVE)
+                SEALED(fund_reports, reason_enc, FUND_REPORTS_REASON)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -195,6 +200,16 @@ const struct store_table store_tables[] = {
     {"fund_conflicts", "id"},
     {"fund_reviews", "id"},
     {"fund_decisions", "id"},
+    /* Issue 8, part L: the Trust Fund's ledger. */
+    {"fund_entries", "id"},
+    {"fund_entry_lines", "entry_id, line_no"},
+    /* Issue 8, part G: grants, tranches, disbursements and grantee reports. */
+    {"fund_grants", "id"},
+    {"fund_tranches", "id"},
+    {"fund_disbursements", "id"},
+    {"fund_reports", "id"},
+    {"fund_report_beneficiaries", "report_id, sex, age, form"},
+    {"fund_report_services", "report_id, service"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

@@ -172,4 +172,11 @@ _Static_assert(SCREENING_ANSWERS_BYTES_MAX + 64 <= VAULT_SEALED_BYTES_MAX, "the 
 #define GLOTIP_ROWS_MAX 1000000          /* data rows of one file (the 2025 file has 58,769) */
 #define GLOTIP_UNMAPPED_REPORTED_MAX 100 /* unmapped citizenship categories listed in a summary */
 
+/* The Trust Fund's ledger (src/fund/ledger.c; issue 8, part L). */
+#define FUND_LEDGER_LINES_MAX 64 /* lines of one entry */
+#define FUND_LEDGER_REF_TYPE_BYTES_MAX 32
+#define FUND_LEDGER_MEMO_BYTES_MAX 200 /* a short memo without personal data */
+#define FUND_LEDGER_LIST_DEFAULT 200   /* entries listed when no limit is given */
+#define FUND_LEDGER_LIST_MAX 100000    /* entries listed at most (a statement's workbook) */
+
 #endif

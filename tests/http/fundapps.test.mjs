@@ -209,6 +209,7 @@ eachEngine((engine) => {
             assertError(await trustees[0].client.post(`/api/v1/fund/applications/${app.id}/decision`, award), 403, 'forbidden');
             r = await manager.post(`/api/v1/fund/applications/${app.id}/decision`, award);
             assert.equal(r.status, 201, r.text);
+            assert.ok(r.json.grant_id > 0, r.text);
             r = await grantA.get(`/api/v1/fund/applications/${app.id}`);
             assert.equal(r.json.status, 'awarded');
             assert.equal(r.json.reviews_count, undefined);

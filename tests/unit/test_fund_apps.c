@@ -495,6 +495,7 @@ static void test_fund_apps__reviews(void **state)
                      STATUS_INVALID);
     assert_int_equal(run(w, w->manager, DECIDE, c.app_a, 0, award, &out), STATUS_OK);
     assert_int_equal(jint(out, "amount_cents"), 3000000);
+    assert_true(jint(out, "grant_id") > 0); /* part G's grant agreement, in the same transaction */
     assert_int_equal(run(w, w->manager, DECIDE, c.app_a, 0, award, NULL), STATUS_CONFLICT);
     assert_int_equal(run(w, w->manager, GET, c.app_a, 0, NULL, &out), STATUS_OK);
     assert_string_equal(json_string_value(json_object_get(out, "status")), "awarded");

@@ -1,0 +1,96 @@
+-- Issue 8, part G: the Trust Fund's grant agreements, their tranches, disbursements (recorded by
+-- one fund user, approved by another), grantee reports with their beneficiaries and services.
+-- Amounts are integer US cents (never floating point); dates YYYY-MM-DD. Reasons and narratives
+-- are sealed.
+CREATE TABLE fund_grants (
+    id BIGINT PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE, -- UNVTF-YYYY-NNN
+    year BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    application_id BIGINT, -- part A's application (no foreign key: another part)
+    call_id BIGINT,
+    agency_id BIGINT NOT NULL REFERENCES agencies(id),
+    country TEXT NOT NULL,
+    programme TEXT NOT NULL CHECK (programme IN ('immediate', 'medium_term', 'other')),
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed', 'cancelled')),
+    award_entry_id BIGINT,
+    close_date TEXT NOT NULL DEFAULT '',
+    close_reason_enc BYTEA,
+    closed_by BIGINT,
+    created_by BIGINT,
+    created_at_ms BIGINT NOT NULL,
+    updated_at_ms BIGINT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    UNIQUE (year, seq)
+);
+CREATE INDEX fund_grants_agency ON fund_grants(agency_id);
+
+CREATE TABLE fund_tranches (
+    id BIGINT PRIMARY KEY,
+    grant_id BIGINT NOT NULL REFERENCES fund_grants(id),
+    seq BIGINT NOT NULL,
+    due_date TEXT NOT NULL,
+    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+    status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'released', 'paid', 'cancelled')),
+    released_date TEXT NOT NULL DEFAULT '',
+    UNIQUE (grant_id, seq)
+);
+
+CREATE TABLE fund_disbursements (
+    id BIGINT PRIMARY KEY,
+    grant_id BIGINT NOT NULL REFERENCES fund_grants(id),
+    tranche_id BIGINT NOT NULL REFERENCES fund_tranches(id),
+    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+    paid_date TEXT NOT NULL,
+    bank_reference TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+    recorded_by BIGINT NOT NULL, -- 0: the operator
+    recorded_at_ms BIGINT NOT NULL,
+    decided_by BIGINT,
+    decided_at_ms BIGINT,
+    reason_enc BYTEA,
+    entry_id BIGINT
+);
+CREATE INDEX fund_disbursements_tranche ON fund_disbursements(tranche_id);
+
+CREATE TABLE fund_reports (
+    id BIGINT PRIMARY KEY,
+    grant_id BIGINT NOT NULL REFERENCES fund_grants(id),
+    tranche_id BIGINT NOT NULL REFERENCES fund_tranches(id),
+    period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL,
+    country TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted', 'accepted', 'returned')),
+    narrative_enc BYTEA,
+    reason_enc BYTEA,
+    created_by BIGINT,
+    submitted_by BIGINT,
+    submitted_at_ms BIGINT,
+    decided_by BIGINT,
+    decided_at_ms BIGINT,
+    created_at_ms BIGINT NOT NULL,
+    updated_at_ms BIGINT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX fund_reports_grant ON fund_reports(grant_id);
+
+-- Beneficiaries assisted in a report's period: counts by sex x age x form of exploitation.
+CREATE TABLE fund_report_beneficiaries (
+    report_id BIGINT NOT NULL REFERENCES fund_reports(id) ON DELETE CASCADE,
+    sex TEXT NOT NULL CHECK (sex IN ('female', 'male', 'other', 'unknown')),
+    age TEXT NOT NULL CHECK (age IN ('adult', 'child')),
+    form TEXT NOT NULL,
+    n BIGINT NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (report_id, sex, age, form)
+);
+
+-- Services delivered in a report's period (the referral module's service types) with counts.
+CREATE TABLE fund_report_services (
+    report_id BIGINT NOT NULL REFERENCES fund_reports(id) ON DELETE CASCADE,
+    service TEXT NOT NULL,
+    n BIGINT NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (report_id, service)
+);
