@@ -3151,6 +3151,9 @@ static const struct cli_table *const cli_tables[] = {
     &cli_link_graph_table,
     /* issue 8, part G: fund grant, fund disburse, fund report, fund results */
     &cli_fund_grants_table,
+    /* issue 8, part A: fund board, fund conflict, fund call, fund org, fund application, fund review, fund decide */
+    &cli_fund_board_table,
+    &cli_fund_calls_table,
 };
 
 static void usage_all(FILE *f)
