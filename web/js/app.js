@@ -31,6 +31,7 @@ import * as glotip from './views/glotip.js'; // issue 6, item 6
 import * as statistics from './views/statistics.js'; // issue 6, item 7
 import * as networks from './views/networks.js'; // issue 7, part G
 import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the review queue
+import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, calls, applications, reviews
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -50,6 +51,7 @@ const NAV = [
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run' },
   { path: 'networks', key: 'nav.networks', perm: 'link.run' }, // issue 7, part G
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
+  { path: 'fundcalls', key: 'nav.fundcalls', perm: ['fund.read', 'fund.apply'] }, // issue 8, part A
   { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
   { path: 'users', key: 'nav.users', perm: 'user.read' },
   { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
@@ -96,6 +98,10 @@ const ROUTES = [
   { re: /^statistics$/, view: statistics, perm: 'stats.read' }, // issue 6, item 7
   { re: /^networks$/, view: networks, perm: 'link.run' }, // issue 7, part G
   { re: /^linkage$/, view: linkage, perm: 'link.run' }, // issue 7, item 3
+  // Issue 8, part A: the Trust Fund's calls, applications, reviews and decisions.
+  { re: /^fundcalls$/, view: fundcalls, perm: ['fund.read', 'fund.apply'] },
+  { re: /^fundcalls\/apply\/(\d+)$/, view: fundcalls, fn: 'renderApply', perm: 'fund.apply' },
+  { re: /^fundcalls\/applications\/(\d+)$/, view: fundcalls, fn: 'renderApplication', perm: ['fund.read', 'fund.apply'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
