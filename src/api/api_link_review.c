@@ -129,16 +129,12 @@ static enum status op_upload(const struct auth_ctx *ctx, void *p)
     }
     in.a = a;
     in.b = b;
-    int64_t id = 0;
+    struct link_run run;
     if (st == STATUS_OK) {
-        st = link_run_match(ctx, &in, &id);
+        st = link_run_match(ctx, &in, &run);
     }
     free(a);
     free(b);
-    struct link_run run;
-    if (st == STATUS_OK) {
-        st = link_run_get(ctx, id, &run);
-    }
     if (st == STATUS_OK) {
         u->out = link_run_to_json(&run);
     }

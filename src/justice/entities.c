@@ -768,6 +768,16 @@ enum status justice_entity_get(const struct auth_ctx *ctx, int64_t inv_id, int64
     return st;
 }
 
+static enum status entity_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    return entity_row(ctx, r, *(const bool *)arg, elem);
+}
+
+static void entity_free(void *list, size_t n)
+{
+    justice_entities_free(list, n);
+}
+
 enum status justice_entities(const struct auth_ctx *ctx, int64_t inv_id, struct justice_entity **out, size_t *count_out)
 {
     *out = NULL;
@@ -778,35 +788,13 @@ enum status justice_entities(const struct auth_ctx *ctx, int64_t inv_id, struct 
     if (st == STATUS_OK) {
         st = may_open(ctx, &rec, "read entities", &open);
     }
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_ENTITY_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_entity *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        st = entity_row(ctx, r, open, &list[n]);
-        if (st != STATUS_OK) {
-            break;
-        }
-        n++;
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        justice_entities_free(list, n);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_ENTITY_LIST, inv_id, sizeof **out, entity_at, &open, entity_free, &list, count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 json_t *justice_entity_to_json(const struct justice_entity *e)
@@ -916,37 +904,34 @@ static void link_row(struct store_rows *r, struct justice_entity_link *l)
     snprintf(l->relation, sizeof l->relation, "%s", store_rows_text(r, 4));
 }
 
+static enum status entity_link_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    (void)ctx;
+    (void)arg;
+    link_row(r, elem);
+    return STATUS_OK;
+}
+
+static void entity_link_free(void *list, size_t n)
+{
+    (void)n;
+    free(list);
+}
+
 enum status justice_entity_links(const struct auth_ctx *ctx, int64_t inv_id, struct justice_entity_link **out,
                                  size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
     enum status st = investigation_reach(ctx, inv_id, "justice.read", false, "read entity links", NULL);
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_ENTITY_LINK_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_entity_link *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        link_row(r, &list[n++]);
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        free(list);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_ENTITY_LINK_LIST, inv_id, sizeof **out, entity_link_at, NULL, entity_link_free,
+                          &list, count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 json_t *justice_entity_link_to_json(const struct justice_entity_link *l)

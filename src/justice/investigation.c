@@ -27,6 +27,42 @@ bool justice__in_list(const char *code, const char *const *list)
     return false;
 }
 
+enum status justice__collect(const struct auth_ctx *ctx, enum stmt stmt, int64_t id, size_t elem_size,
+                             justice_row_fn row, void *arg, justice_free_fn free_list, void **out, size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    struct store_rows *r = NULL;
+    struct sql_value k[] = {SQLV_I64(id)};
+    enum status st = store_exec(ctx->store, stmt, k, 1, &r);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    size_t n = 0, cap = 0;
+    unsigned char *list = NULL;
+    while ((st = store_rows_next(r)) == STATUS_OK) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            list = xrealloc(list, cap * elem_size);
+        }
+        void *elem = list + n * elem_size;
+        memset(elem, 0, elem_size);
+        st = row(ctx, r, arg, elem);
+        if (st != STATUS_OK) {
+            break;
+        }
+        n++;
+    }
+    store_rows_free(r);
+    if (st != STATUS_DONE) {
+        free_list(list, n);
+        return st;
+    }
+    *out = list;
+    *count_out = n;
+    return STATUS_OK;
+}
+
 enum status justice__date_check(const char *field, const char *date)
 {
     int y = 0, m = 0, d = 0;

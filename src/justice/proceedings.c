@@ -261,37 +261,33 @@ enum status justice_offence_update(const struct auth_ctx *ctx, int64_t inv_id, i
     return st;
 }
 
+static enum status offence_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    (void)ctx;
+    (void)arg;
+    offence_row(r, elem);
+    return STATUS_OK;
+}
+
+static void offence_free(void *list, size_t n)
+{
+    justice_offences_free(list, n);
+}
+
 enum status justice_offences(const struct auth_ctx *ctx, int64_t inv_id, struct justice_offence **out,
                              size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
     enum status st = investigation_reach(ctx, inv_id, "justice.read", false, "read offences", NULL);
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_OFFENCE_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_offence *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        offence_row(r, &list[n++]);
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        justice_offences_free(list, n);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_OFFENCE_LIST, inv_id, sizeof **out, offence_at, NULL, offence_free, &list,
+                          count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 json_t *justice_offence_to_json(const struct justice_offence *o)
@@ -564,6 +560,16 @@ enum status justice_suspect_update(const struct auth_ctx *ctx, int64_t inv_id, i
     return st;
 }
 
+static enum status suspect_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    return suspect_row(ctx, r, *(const bool *)arg, elem);
+}
+
+static void suspect_free(void *list, size_t n)
+{
+    justice_suspects_free(list, n);
+}
+
 enum status justice_suspects(const struct auth_ctx *ctx, int64_t inv_id, struct justice_suspect **out,
                              size_t *count_out)
 {
@@ -576,34 +582,14 @@ enum status justice_suspects(const struct auth_ctx *ctx, int64_t inv_id, struct 
         st = auth_check(ctx, "justice.read", &rec, AUTH_FG_LEGAL, false, "read suspects");
         open = st == STATUS_OK;
     }
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_SUSPECT_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_suspect *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        st = suspect_row(ctx, r, open, &list[n++]);
-        if (st != STATUS_OK) {
-            break;
-        }
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        justice_suspects_free(list, n);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_SUSPECT_LIST, inv_id, sizeof **out, suspect_at, &open, suspect_free, &list,
+                          count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 json_t *justice_suspect_to_json(const struct justice_suspect *s)
@@ -781,36 +767,31 @@ enum status justice_charge_update(const struct auth_ctx *ctx, int64_t inv_id, in
     return st;
 }
 
+static enum status charge_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    (void)ctx;
+    (void)arg;
+    charge_row(r, elem);
+    return STATUS_OK;
+}
+
+static void charge_free(void *list, size_t n)
+{
+    justice_charges_free(list, n);
+}
+
 enum status justice_charges(const struct auth_ctx *ctx, int64_t inv_id, struct justice_charge **out, size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
     enum status st = investigation_reach(ctx, inv_id, "justice.read", false, "read charges", NULL);
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_CHARGE_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_charge *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        charge_row(r, &list[n++]);
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        free(list);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_CHARGE_LIST, inv_id, sizeof **out, charge_at, NULL, charge_free, &list, count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 json_t *justice_charge_to_json(const struct justice_charge *c)

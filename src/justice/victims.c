@@ -101,36 +101,32 @@ static void victim_row(struct store_rows *r, struct justice_victim *v)
     v->version = store_rows_i64(r, 6);
 }
 
+static enum status victim_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    (void)ctx;
+    (void)arg;
+    victim_row(r, elem);
+    return STATUS_OK;
+}
+
+static void victim_free(void *list, size_t n)
+{
+    (void)n;
+    free(list);
+}
+
 enum status justice_victims(const struct auth_ctx *ctx, int64_t inv_id, struct justice_victim **out, size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
     enum status st = investigation_reach(ctx, inv_id, "justice.read", false, "read victims", NULL);
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_JVICTIM_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_victim *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        victim_row(r, &list[n++]);
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        free(list);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_JVICTIM_LIST, inv_id, sizeof **out, victim_at, NULL, victim_free, &list, count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 enum status justice_victim_identity(const struct auth_ctx *ctx, int64_t inv_id, int64_t id, int64_t *case_id_out,
@@ -353,37 +349,34 @@ enum status justice_protection_update(const struct auth_ctx *ctx, int64_t inv_id
     return st;
 }
 
+static enum status protection_at(const struct auth_ctx *ctx, struct store_rows *r, void *arg, void *elem)
+{
+    (void)ctx;
+    (void)arg;
+    prot_row(r, elem);
+    return STATUS_OK;
+}
+
+static void protection_free(void *list, size_t n)
+{
+    (void)n;
+    free(list);
+}
+
 enum status justice_protections(const struct auth_ctx *ctx, int64_t inv_id, struct justice_protection **out,
                                 size_t *count_out)
 {
     *out = NULL;
     *count_out = 0;
     enum status st = investigation_reach(ctx, inv_id, "justice.read", false, "read protection measures", NULL);
-    struct store_rows *r = NULL;
-    struct sql_value k[] = {SQLV_I64(inv_id)};
-    if (st == STATUS_OK) {
-        st = store_exec(ctx->store, STMT_JPROT_LIST, k, 1, &r);
-    }
     if (st != STATUS_OK) {
         return st;
     }
-    size_t n = 0, cap = 0;
-    struct justice_protection *list = NULL;
-    while ((st = store_rows_next(r)) == STATUS_OK) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list = xrealloc(list, cap * sizeof *list);
-        }
-        prot_row(r, &list[n++]);
-    }
-    store_rows_free(r);
-    if (st != STATUS_DONE) {
-        free(list);
-        return st;
-    }
+    void *list = NULL;
+    st = justice__collect(ctx, STMT_JPROT_LIST, inv_id, sizeof **out, protection_at, NULL, protection_free, &list,
+                          count_out);
     *out = list;
-    *count_out = n;
-    return STATUS_OK;
+    return st;
 }
 
 json_t *justice_protection_to_json(const struct justice_protection *p)

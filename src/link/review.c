@@ -28,10 +28,20 @@ static struct auth_record run_record(const struct link_run *r)
     return (struct auth_record){.type = "link_run", .id = r->id, .agency_id = r->agency_id, .owner_id = r->created_by};
 }
 
+/* The caller's right to ask, before any input is read: a refusal is audited (auth_check), a grant
+ * is not, so that the access that follows is the one audit entry of the call. */
+static enum status run_permission(const struct auth_ctx *ctx, bool write)
+{
+    if (auth_decide(ctx, "link.run", NULL, AUTH_FG_NONE, write) != STATUS_OK) {
+        return auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, write, "linkage run");
+    }
+    return STATUS_OK;
+}
+
 enum status link_run_save(const struct auth_ctx *ctx, const struct link_run_new *in, int64_t *id_out)
 {
     *id_out = 0;
-    enum status st = auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, true, "save linkage run");
+    enum status st = run_permission(ctx, true); /* the run's own entry below is its audit */
     if (st != STATUS_OK) {
         return st;
     }
@@ -156,32 +166,29 @@ enum status link_runs(const struct auth_ctx *ctx, struct link_run **out, size_t 
     return STATUS_OK;
 }
 
-/* Loads a run and checks the caller may reach it (audited by auth_check). */
-/* The caller's right to ask, before any input is read: a refusal is audited (auth_check), a grant
- * is not, so that the access that follows is the one audit entry of the call. */
-static enum status run_permission(const struct auth_ctx *ctx, bool write)
-{
-    if (auth_decide(ctx, "link.run", NULL, AUTH_FG_NONE, write) != STATUS_OK) {
-        return auth_check(ctx, "link.run", NULL, AUTH_FG_NONE, write, "linkage run");
-    }
-    return STATUS_OK;
-}
-
-static enum status run_reach(const struct auth_ctx *ctx, int64_t id, bool write, const char *detail,
-                             struct link_run *out)
+/* The run's row, without a decision or an audit entry (the caller has made both). */
+static enum status run_load(const struct auth_ctx *ctx, int64_t id, struct link_run *out)
 {
     struct sql_value a[] = {SQLV_I64(id)};
     struct store_rows *r = NULL;
-    enum status st = run_permission(ctx, write);
-    if (st == STATUS_OK) {
-        st = store_exec_one(ctx->store, STMT_LINK_RUN_GET, a, 1, &r);
-    }
+    enum status st = store_exec_one(ctx->store, STMT_LINK_RUN_GET, a, 1, &r);
     if (st == STATUS_OK) {
         run_row(r, out);
     }
     store_rows_free(r);
     if (st == STATUS_NOT_FOUND) {
         return err_set(STATUS_NOT_FOUND, "no such linkage run");
+    }
+    return st;
+}
+
+/* Loads a run and checks the caller may reach it (audited by auth_check). */
+static enum status run_reach(const struct auth_ctx *ctx, int64_t id, bool write, const char *detail,
+                             struct link_run *out)
+{
+    enum status st = run_permission(ctx, write);
+    if (st == STATUS_OK) {
+        st = run_load(ctx, id, out);
     }
     if (st == STATUS_OK) {
         struct auth_record rec = run_record(out);
@@ -307,9 +314,9 @@ enum status link_pair_decide(const struct auth_ctx *ctx, int64_t pair_id, const 
     return st;
 }
 
-enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, int64_t *id_out)
+enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, struct link_run *out)
 {
-    *id_out = 0;
+    memset(out, 0, sizeof *out);
     enum status st = run_permission(ctx, true); /* link_run_save audits the run */
     if (st != STATUS_OK) {
         return st;
@@ -347,7 +354,11 @@ enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upl
     if (st == STATUS_OK) {
         const char *side = strcmp(ha.trusted_as, "self") == 0 ? "a" : strcmp(hb.trusted_as, "self") == 0 ? "b" : "none";
         struct link_run_new run = {ha.project, ha.signer, hb.signer, side, in->threshold, from, a, b, pairs, count, 0};
-        st = link_run_save(ctx, &run, id_out);
+        int64_t id = 0;
+        st = link_run_save(ctx, &run, &id);
+        if (st == STATUS_OK) {
+            st = run_load(ctx, id, out); /* link_run_save has audited it */
+        }
     }
     free(pairs);
     link_clkset_free(a);

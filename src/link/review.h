@@ -89,7 +89,7 @@ enum status link_pair_decide(const struct auth_ctx *ctx, int64_t pair_id, const 
  * peer; the two of one project and one schema), link_match at review_from solved 1-to-1 (the
  * pairs at or above threshold are the matches, the rest the review band), link_run_save. The
  * run belongs to the caller's agency. For small exchanges (the request body's limit); larger
- * files go through `ctis link match --save`. */
+ * files go through `ctis link match --save`. The saved run comes back in *out. */
 struct link_run_upload {
     const uint8_t *a;
     size_t a_len;
@@ -98,7 +98,7 @@ struct link_run_upload {
     double threshold;
     double review_from; /* 0: the threshold (no review band) */
 };
-enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, int64_t *id_out);
+enum status link_run_match(const struct auth_ctx *ctx, const struct link_run_upload *in, struct link_run *out);
 
 json_t *link_run_to_json(const struct link_run *r);
 json_t *link_run_pair_to_json(const struct link_run_pair *p);

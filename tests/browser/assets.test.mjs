@@ -5,52 +5,34 @@
 // confiscated, and allocates part of it to the compensation claim; the claim side shows the
 // allocation; the page in Arabic is right to left with the section translated. No console error.
 // Run: cd tests/browser && node --test assets.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
+  OUT, SKIP, apiCall, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 180000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 const ASSETS = 'section[aria-labelledby="j-assets"]';
 const ORDER = `${ASSETS} .asset-order`;
 
 test('offence → conviction → confiscation → allocation to a compensation claim (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
   // The victim's compensation claim, recorded by a caseworker of the same agency.
-  const cw = await newUserPage(browser, {
+  const cw = await newUserPage(suite.browser, {
     username: `cw_${stamp}`, password: `assets caseworker ${stamp}`, role: 'caseworker', watch,
   });
   const kase = await apiCall(cw.page, 'POST', '/api/v1/cases', { fields: { gender: 'female', citizenship: 'NGA' } });
   const caseId = kase.case.id;
   const claim = await apiCall(cw.page, 'POST', `/api/v1/cases/${caseId}/legal/compensation`, { kind: 'criminal_court', currency: 'EUR', amount_claimed: 500000 });
 
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `pros_${stamp}`, password: `assets prosecutor ${stamp}`, role: 'prosecutor', watch,
   });
   await page.evaluate(() => { location.hash = '#/justice'; });

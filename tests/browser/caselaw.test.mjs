@@ -3,42 +3,24 @@
 // it by a word typed without its accent (the snippet marks it), and reads the search page in
 // Arabic, right to left. No console error.
 // Run: cd tests/browser && node --test caselaw.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  OUT, SKIP, catalogue, launchBrowser, newUserPage,
+  OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 const WORD = `invernadero${stamp}`;
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 test('a prosecutor records a court decision, finds it and reads the page in Arabic', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `pcl_${stamp}`, password: `caselaw passphrase ${stamp}`, role: 'prosecutor', watch,
   });
   assert.ok((await page.textContent('#nav')).includes(en['nav.caselaw']));

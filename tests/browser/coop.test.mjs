@@ -4,42 +4,24 @@
 // (the history grows), sees its deadline task on #/my-work linking to it, finds it in the "overdue only" list with its badge; the list in Arabic is
 // right to left with the Arabic title. No console error.
 // Run: cd tests/browser && node --test coop.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, catalogue, launchBrowser, newUserPage,
+  BASE, OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 const REF = `EXT-${stamp}`;
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 test('an investigator adds an overdue request, moves it, and finds it overdue (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `inv_${stamp}`, password: `coop passphrase ${stamp}`, role: 'investigator', watch,
   });
   await page.evaluate(() => { location.hash = '#/cooperation'; });

@@ -3,38 +3,20 @@
 // bank accounts, links the company to an account, records a transaction between the accounts, retracts an entity with a reason,
 // and sees the Entities and Transactions sections in Arabic, right to left. No console error.
 // Run: cd tests/browser && node --test entities.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  OUT, SKIP, catalogue, launchBrowser, newUserPage,
+  OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 async function addEntity(page, kind, value, extra) {
   await openForm(page, `summary:has-text("${en['entities.add']}")`, 'form:has(input[name="extra"]) select[name="kind"]');
@@ -62,7 +44,7 @@ async function openForm(page, summary, field) {
 }
 
 test('an investigator records entities, a transaction and a retraction (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `ent_${stamp}`, password: `entities passphrase ${stamp}`, role: 'investigator', watch,
   });
   await page.evaluate(() => { location.hash = '#/justice'; });

@@ -3,18 +3,17 @@
 // analyst (statistics only) sees the per-year sums with suppressed and suspect cells apart, and
 // the page in Arabic is right to left. No console error.
 // Run: cd tests/browser && node --test glotip.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage, signIn, totp,
+  BASE, OUT, SKIP, apiCall, browserSuite, catalogue, newUserPage, signIn, testStamp, totp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 const V = 'Detected trafficking victims';
 const uniq = String((Date.now() % 900000) + 1000);
 // A value of its own per run, so a second run against the same server is not "imported before".
@@ -27,29 +26,12 @@ const CSV = 'UNODC\r\n14/04/2025\r\n'
   + `ESP,Spain,Europe,Southern Europe,${V},Total,Total,Total,Total,2020,Counts,7,GLOTIP\r\n`
   + `ESP,Spain,Europe,Southern Europe,Persons convicted,Total,Total,Total,Total,2020,Counts,${uniq},GLOTIP\r\n`;
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite({ ignoreHttp4xx: true });
+const { consoleErrors, watch } = suite;
 
 // An analyst has no case pages: created and signed in here (newUserPage waits for #/cases).
 async function analystPage() {
-  const adminCtx = await browser.newContext({ locale: 'en-US' });
+  const adminCtx = await suite.browser.newContext({ locale: 'en-US' });
   const admin = await adminCtx.newPage();
   await admin.goto(`${BASE}/#/login`);
   await signIn(admin);
@@ -60,7 +42,7 @@ async function analystPage() {
     username, display_name: `analyst ${username}`, agency_id: me.agency.id, role: 'analyst', scope: 'all',
   });
   await adminCtx.close();
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   watch(page);
   await page.goto(`${BASE}/#/login`);
@@ -78,7 +60,7 @@ async function analystPage() {
 }
 
 test('a caseworker imports the GLOTIP file; an analyst sees the sums (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const cw = await newUserPage(browser, {
+  const cw = await newUserPage(suite.browser, {
     username: `cw_${stamp}`, password: `glotip passphrase ${stamp}`, role: 'caseworker', watch,
   });
   assert.ok((await cw.page.textContent('#nav')).includes(en['nav.glotip']));

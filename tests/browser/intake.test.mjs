@@ -4,42 +4,24 @@
 // left. Then a caseworker opens #/intake, reads the tip and converts it into a case (its page
 // opens). No console error.
 // Run: cd tests/browser && node --test intake.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, catalogue, launchBrowser, newUserPage,
+  BASE, OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 const ACCOUNT = `Workers locked in a warehouse ${stamp}`;
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 test('the public form works without an account, in English and Arabic', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+  const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   watch(page);
   await page.goto(`${BASE}/#/report`);
@@ -64,7 +46,7 @@ test('the public form works without an account, in English and Arabic', { skip: 
 });
 
 test('a caseworker reads the tip on #/intake and opens a case from it', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `cwi_${stamp}`, password: `intake passphrase ${stamp}`, role: 'caseworker', watch,
   });
   await page.evaluate(() => { location.hash = '#/intake'; });

@@ -3,41 +3,23 @@
 // suspect, charges the suspect, records the prosecution and the conviction, and sees the funnel
 // on the investigation page; the page in Arabic is right to left. No console error.
 // Run: cd tests/browser && node --test justice.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  OUT, SKIP, catalogue, launchBrowser, newUserPage,
+  OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 test('an investigator records an offence, a suspect and the funnel to conviction (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `inv_${stamp}`, password: `justice passphrase ${stamp}`, role: 'investigator', watch,
   });
   assert.ok((await page.textContent('#nav')).includes(en['nav.justice']));
@@ -88,7 +70,7 @@ test('an investigator records an offence, a suspect and the funnel to conviction
     const csrf = document.cookie.split('; ').find((c) => c.startsWith('ctis_csrf='))?.split('=')[1];
     const r = await fetch('/api/v1/court-decisions', {
       method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ court_name: 'High Court (browser)', court_level: 'first_instance', country: 'NGA', decision_date: '2026-03-01',
+      body: JSON.stringify({ court_name: 'High Court (suite.browser)', court_level: 'first_instance', country: 'NGA', decision_date: '2026-03-01',
         summary: 'Forced labour on a farm.', verdict: 'convicted', charges: [{ article: 's.13', form: 'forced_labour' }], forms: ['forced_labour'], investigation_id: inv }),
     });
     return r.status;
@@ -98,7 +80,7 @@ test('an investigator records an offence, a suspect and the funnel to conviction
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['justice.page_title']);
   await page.evaluate((inv) => { location.hash = `#/justice/${inv}`; }, invId);
   await page.waitForSelector('#j-linked');
-  await page.waitForFunction(() => document.querySelector('#j-linked')?.parentElement.textContent.includes('High Court (browser)'));
+  await page.waitForFunction(() => document.querySelector('#j-linked')?.parentElement.textContent.includes('High Court (suite.browser)'));
   await page.screenshot({ path: join(OUT, 'justice.png'), fullPage: true });
 
   await page.selectOption('#lang', 'ar');

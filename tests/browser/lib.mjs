@@ -5,9 +5,10 @@
 // optionally CTIS_ADMIN_TOTP_SECRET (base32) and CHROMIUM_PATH.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +33,33 @@ export function launchBrowser() {
     args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// A name part unique to one run of a test file, in letters only (names refuse digits).
+export const testStamp = () => Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+
+// The set-up every page test file shares: one Chromium for the file's tests, closed after them,
+// and a console watcher for each page that collects errors (the 4xx answers a test provokes on
+// purpose may be left out with ignoreHttp4xx). Tests read suite.browser once the hooks ran.
+export function browserSuite({ ignoreHttp4xx = false } = {}) {
+  const suite = { browser: null, consoleErrors: [] };
+  suite.watch = (p) => {
+    p.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      if (ignoreHttp4xx && /status of 4\d\d/.test(msg.text())) return;
+      suite.consoleErrors.push(msg.text());
+    });
+    p.on('pageerror', (err) => suite.consoleErrors.push(`pageerror: ${err.message}`));
+  };
+  before(async () => {
+    if (SKIP) return;
+    mkdirSync(OUT, { recursive: true });
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (suite.browser) await suite.browser.close();
+  });
+  return suite;
 }
 
 // RFC 4648 base32 without padding.

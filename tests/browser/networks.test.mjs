@@ -3,41 +3,23 @@
 // #/networks, chooses the network joining them and sees its graph in SVG (a node per type shape,
 // the phone once, a node's label on focus, the download links); then in Arabic, right to left.
 // No console error. Run: cd tests/browser && node --test networks.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, newUserPage,
+  BASE, OUT, SKIP, apiCall, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 90000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite({ ignoreHttp4xx: true });
+const { consoleErrors, watch } = suite;
 
 test('an investigator draws the network joining two investigations (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await newUserPage(browser, {
+  const { context, page } = await newUserPage(suite.browser, {
     username: `net_${stamp}`, password: `networks passphrase ${stamp}`, role: 'investigator', watch,
   });
   const phone = `+44 7700 ${String(Date.now() % 1000000).padStart(6, '0')}`;

@@ -3,43 +3,25 @@
 // screen and sees the six charts load as images of GET /api/v1/stats/charts/{name} in English,
 // then as published (disclosure control), then in Arabic (right to left, lang=ar). No console error.
 // Run: cd tests/browser && node --test statistics.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, signIn, totp,
+  BASE, OUT, SKIP, apiCall, browserSuite, catalogue, signIn, testStamp, totp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 const NAMES = ['victims-sex-age', 'victims-forms', 'trends', 'funnel', 'flows-reach', 'flows'];
 
-let browser;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-}
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 
 // A national coordinator (stats.read and stats.publish, no case pages), on a small laptop screen.
 async function coordinatorPage(suffix = '') {
-  const adminCtx = await browser.newContext({ locale: 'en-US' });
+  const adminCtx = await suite.browser.newContext({ locale: 'en-US' });
   const admin = await adminCtx.newPage();
   await admin.goto(`${BASE}/#/login`);
   await signIn(admin);
@@ -51,7 +33,7 @@ async function coordinatorPage(suffix = '') {
     scope: 'all',
   });
   await adminCtx.close();
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 768 } });
+  const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   watch(page);
   await page.goto(`${BASE}/#/login`);
@@ -126,7 +108,7 @@ test('the coordinator publishes the dashboard; anyone reads it without an accoun
     en['published.done'].replace('{n}', String(NAMES.length * 6)));
   await context.close();
 
-  const anon = await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 768 } });
+  const anon = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 768 } });
   const p = await anon.newPage();
   watch(p);
   await p.goto(`${BASE}/#/login`);

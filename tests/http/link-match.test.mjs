@@ -155,8 +155,11 @@ eachEngine((engine) => {
 
         it('the API matches two uploaded files and saves the run; a changed byte or a caseworker is refused', async () => {
             const b64 = (f) => readFileSync(f).toString('base64url');
+            const audited = () => a.sql("SELECT count(*) FROM audit_log WHERE action LIKE 'link.run%'").trim();
+            const before = Number(audited());
             let r = await inv.post('/api/v1/link/runs', { a: b64(aClk), b: b64(bClk), threshold: 0.9, review_from: 0.6 });
             assert.equal(r.status, 201, r.text);
+            assert.equal(Number(audited()), before + 1, 'one audit entry for the upload: the saved run');
             assert.equal(r.json.local_side, 'a');
             assert.equal(r.json.b_signer, 'Agency A'); // B's default signer: its first agency
             assert.ok(r.json.matches >= 2 && r.json.review >= 1, r.text);
