@@ -192,7 +192,7 @@ async function adminApi(method, path, body) {
 }
 
 export async function newUserPage(browser, {
-  username, password, role, scope = 'agency', watch = () => {}, contextOptions = {},
+  username, password, role, scope = 'agency', watch = () => {}, contextOptions = {}, navLink = '#/cases',
 }) {
   const spec = (me) => ({ username, display_name: `${role} ${username}`, agency_id: me.agency.id, role, scope });
   let user;
@@ -218,6 +218,7 @@ export async function newUserPage(browser, {
   await apiCall(page, 'POST', '/api/v1/session/totp/confirm', { code: totp(setup.secret, Math.floor(Date.now() / 30000)) });
   await page.goto(`${BASE}/#/home`);
   await page.reload();
-  await page.waitForSelector('#nav:not([hidden]) a[href="#/cases"]');
+  // navLink: a navigation entry the role has (the Trust Fund's roles have no #/cases).
+  await page.waitForSelector(`#nav:not([hidden]) a[href="${navLink}"]`);
   return { context, page, user };
 }

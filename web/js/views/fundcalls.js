@@ -313,7 +313,7 @@ function facts(a) {
     [t('fundcalls.organisation'), a.agency_name],
     [t('fundcalls.status'), t(`fundcalls.app_status.${a.status}`)],
     [t('fundcalls.country'), a.country],
-    [t('fundcalls.duration'), a.duration_months ? t('fundcalls.months', { n: a.duration_months }) : ''],
+    [t('fundcalls.duration'), a.duration_months ? String(a.duration_months) : ''],
     [t('fundcalls.beneficiaries'), PEOPLE.filter((p) => a.beneficiaries[p]).map((p) => `${t(`fundcalls.people.${p}`)}: ${a.beneficiaries[p]}`).join(', ')],
     [t('fundcalls.forms'), (a.forms || []).map((x) => t(`caselaw.form.${x}`)).join(', ')],
     [t('fundcalls.total'), `USD ${a.total}`],
@@ -411,6 +411,14 @@ async function reviewsPart(ctx, a) {
   const out = [h('p', { 'data-reviews': a.reviews_count }, t('fundcalls.review_summary', { n: a.reviews_count, avg: a.average_score || '—' }))];
   if ((a.recused || []).length) {
     out.push(h('p', { class: 'hint', 'data-recused-count': a.recused.length }, t('fundcalls.recused_count', { n: a.recused.length })));
+  }
+  if (a.reviews_count) {
+    const r = await api.get(`/api/v1/fund/applications/${a.id}/reviews`);
+    out.push(table(t('fundcalls.reviews'), [
+      { label: t('fundcalls.trustee'), cell: (x) => String(x.trustee_id) },
+      ...SCORES.map((s) => ({ label: t(`fundcalls.score.${s}`), cell: (x) => String(x[s]), cls: 'num' })),
+      { label: t('fundcalls.comment'), cell: (x) => x.comment || '' },
+    ], r.items || []));
   }
   if (a.decision) {
     out.push(notice(a.decision.outcome === 'award' ? 'success' : 'info',
