@@ -1505,3 +1505,65 @@ eachEngine((engine) => {
         if (linkDir) fs.rmSync(linkDir, { recursive: true, force: true });
     });
 });
+
+// Issue 8, part A: the Trust Fund's board, calls, organisations, applications, reviews and
+// decisions × roles. Reading the board, conflicts and an organisation needs fund.read (a grantee
+// reads its own organisation); calls and applications are listed with fund.read or fund.apply;
+// writing: fund.write (board, calls, decisions; an organisation too), fund.apply (applications,
+// its own organisation), fund.approve (reviews). Bodies are empty or the version stale, so the
+// matrix changes nothing: a permitted write answers 400, 404 or 409 past the permission.
+const FUND_APPS_TABLE = [
+    //  role                   scope     agency board calls apps  org   queue newBoard newCall newApp review decide putOrg
+    ['caseworker',           'own',    'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+    ['investigator',         'agency', 'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+    ['analyst',              'all',    'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+    ['national_coordinator', 'all',    'A', 200,  200,  200,  200,  403,  403,     403,    403,   403,   403,   403],
+    ['fund_manager',         'all',    'A', 200,  200,  200,  200,  403,  400,     400,    403,   403,   404,   409],
+    ['trustee',              'all',    'A', 200,  200,  200,  200,  200,  403,     403,    403,   404,   403,   403],
+    ['auditor',              'all',    'A', 200,  200,  200,  200,  403,  403,     403,    403,   403,   403,   403],
+    ['grantee',              'agency', 'A', 403,  200,  200,  200,  403,  403,     403,    400,   403,   403,   409],
+    ['grantee',              'agency', 'B', 403,  200,  200,  403,  403,  403,     403,    400,   403,   403,   403],
+    ['administrator',        'agency', 'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            FUND_APPS_TABLE.map(async ([role, scope, agency], i) => {
+                const u = s.addUser({ username: `fa${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('fund application routes × roles (issue 8, part A)', () => {
+        FUND_APPS_TABLE.forEach(([role, scope, agency, board, calls, apps, org, queue, newBoard, newCall, newApp, review,
+            decide, putOrg], i) => {
+            it(`${role} (scope ${scope}, agency ${agency})`, async () => {
+                const c = clients.get(i);
+                const orgA = `/api/v1/fund/orgs/${s.agencyA.id}`;
+                const got = [
+                    (await c.get('/api/v1/fund/board')).status,
+                    (await c.get('/api/v1/fund/calls')).status,
+                    (await c.get('/api/v1/fund/applications')).status,
+                    (await c.get(orgA)).status,
+                    (await c.get('/api/v1/fund/reviews')).status,
+                    (await c.post('/api/v1/fund/board', {})).status,
+                    (await c.post('/api/v1/fund/calls', {})).status,
+                    (await c.post('/api/v1/fund/applications', {})).status,
+                    (await c.post('/api/v1/fund/applications/1/reviews', {})).status,
+                    (await c.post('/api/v1/fund/applications/1/decision', {})).status,
+                    (await c.put(orgA, {}, { headers: { 'If-Match': '"99"' } })).status,
+                ];
+                assert.deepEqual(got, [board, calls, apps, org, queue, newBoard, newCall, newApp, review, decide, putOrg]);
+                assert.equal((await c.get('/api/v1/fund/conflicts')).status, board === 200 ? 200 : 403);
+            });
+        });
+    });
+});
