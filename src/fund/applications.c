@@ -67,7 +67,13 @@ static enum status org_check(const struct auth_ctx *ctx, int64_t agency_id, bool
     const char *perm = write ? (auth_has(ctx->who, "fund.write") ? "fund.write" : "fund.apply")
                              : (auth_has(ctx->who, "fund.read") ? "fund.read" : "fund.apply");
     struct auth_record rec = {.type = "agency", .id = agency_id, .agency_id = agency_id};
-    return auth_check(ctx, perm, &rec, AUTH_FG_NONE, write, write ? "set fund profile" : "read fund profile");
+    const char *detail = write ? "set fund profile" : "read fund profile";
+    if (auth_decide(ctx, perm, NULL, AUTH_FG_NONE, write) != STATUS_OK) {
+        return auth_check(ctx, perm, NULL, AUTH_FG_NONE, write, detail); /* 403: no such permission */
+    }
+    enum status st = auth_check(ctx, perm, &rec, AUTH_FG_NONE, write, detail);
+    /* another organisation's profile reads as absent (audited as a denial) */
+    return st == STATUS_DENIED ? err_set(STATUS_NOT_FOUND, "no such agency") : st;
 }
 
 enum status fund_org_get(const struct auth_ctx *ctx, int64_t agency_id, json_t **out)
@@ -333,7 +339,8 @@ static enum status app_reach(const struct auth_ctx *ctx, int64_t id, bool write,
         json_decref(*out);
         *out = NULL;
     }
-    return st;
+    /* another organisation's application reads as absent (audited as a denial) */
+    return st == STATUS_DENIED ? err_set(STATUS_NOT_FOUND, "no such application") : st;
 }
 
 /* Eligibility on date: the criteria of applications.h, each {criterion, met, why}. */

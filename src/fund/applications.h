@@ -19,7 +19,8 @@
  * in its own name, the total within the call's ceiling, the duration within the call's window. A
  * call is open for submission from opens_on to closes_on inclusive, while its status is "open";
  * after the close date a submission is refused. A grantee sees only its own organisation's
- * applications; fund users (fund.read) see all.
+ * applications and profile (another organisation's read as absent: STATUS_NOT_FOUND, audited as
+ * a denial); fund users (fund.read) see all.
  *
  * Reviews. A trustee (fund.approve, linked to a serving member of the board through their user
  * account) scores a submitted application once, while its call is open or after it closed (the

@@ -130,7 +130,7 @@ eachEngine((engine) => {
             assertError(await grantA.put(`/api/v1/fund/applications/${app.id}`, body), 412, 'precondition_failed');
             assertError(await grantA.post('/api/v1/fund/applications', { ...body, budget: [{ category: 'food', amount: '1' }] }),
                 400, 'invalid', 'budget');
-            assertError(await grantB.get(`/api/v1/fund/applications/${app.id}`), 403, 'forbidden');
+            assertError(await grantB.get(`/api/v1/fund/applications/${app.id}`), 404, 'not_found');
             r = await grantB.get('/api/v1/fund/applications');
             assert.equal(r.json.items.length, 0);
             r = await manager.get('/api/v1/fund/applications');
@@ -150,7 +150,7 @@ eachEngine((engine) => {
                 registration_country: 'KEN', registered_on: shift(-30), non_profit: true, assistance_since: shift(-20),
                 psea: true, psea_policy: 'Safeguarding policy', own_account: true, account_number: 'KE00 1234',
             };
-            assertError(await grantB.put(`/api/v1/fund/orgs/${ngoA}`, profile, { headers: { 'If-Match': '"0"' } }), 403, 'forbidden');
+            assertError(await grantB.put(`/api/v1/fund/orgs/${ngoA}`, profile, { headers: { 'If-Match': '"0"' } }), 404, 'not_found');
             r = await grantA.put(`/api/v1/fund/orgs/${ngoA}`, profile, { headers: { 'If-Match': '"0"' } });
             assert.equal(r.status, 200, r.text);
             assert.equal(r.json.account_number, 'KE00 1234');

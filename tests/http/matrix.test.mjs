@@ -1510,7 +1510,7 @@ eachEngine((engine) => {
 // decisions × roles. Reading the board, conflicts and an organisation needs fund.read (a grantee
 // reads its own organisation); calls and applications are listed with fund.read or fund.apply;
 // writing: fund.write (board, calls, decisions; an organisation too), fund.apply (applications,
-// its own organisation), fund.approve (reviews). Bodies are empty or the version stale, so the
+// its own organisation: another's is a 404), fund.approve (reviews). Bodies are empty or the version stale, so the
 // matrix changes nothing: a permitted write answers 400, 404 or 409 past the permission.
 const FUND_APPS_TABLE = [
     //  role                   scope     agency board calls apps  org   queue newBoard newCall newApp review decide putOrg
@@ -1522,7 +1522,7 @@ const FUND_APPS_TABLE = [
     ['trustee',              'all',    'A', 200,  200,  200,  200,  200,  403,     403,    403,   404,   403,   403],
     ['auditor',              'all',    'A', 200,  200,  200,  200,  403,  403,     403,    403,   403,   403,   403],
     ['grantee',              'agency', 'A', 403,  200,  200,  200,  403,  403,     403,    400,   403,   403,   409],
-    ['grantee',              'agency', 'B', 403,  200,  200,  403,  403,  403,     403,    400,   403,   403,   403],
+    ['grantee',              'agency', 'B', 403,  200,  200,  404,  403,  403,     403,    400,   403,   403,   404],
     ['administrator',        'agency', 'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
 ];
 
