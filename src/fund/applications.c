@@ -82,7 +82,18 @@ enum status fund_org_get(const struct auth_ctx *ctx, int64_t agency_id, json_t *
     if (st == STATUS_OK) {
         st = agency_exists(ctx, agency_id);
     }
-    return st == STATUS_OK ? org_load(ctx, agency_id, out) : st;
+    if (st == STATUS_OK) {
+        st = org_load(ctx, agency_id, out);
+    }
+    /* The account number: for those who edit the profile (fund managers, the organisation's own
+     * grantees); other readers see that it is withheld. */
+    bool editor =
+        auth_has(ctx->who, "fund.write") || (auth_has(ctx->who, "fund.apply") && ctx->who->agency_id == agency_id);
+    if (st == STATUS_OK && !editor) {
+        json_object_del(*out, "account_number");
+        json_object_set_new(*out, "account_number_withheld", json_true());
+    }
+    return st;
 }
 
 enum status fund_org_set(const struct auth_ctx *ctx, int64_t agency_id, int64_t version, const json_t *in, json_t **out)

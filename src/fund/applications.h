@@ -5,7 +5,8 @@
  * registration country and date, non-profit status, direct assistance since (date), PSEA measures
  * (yes/no, policy title), a bank account in the organisation's own name (yes/no; the account
  * number sealed). Its grantee users (fund.apply, scope agency) and fund managers (fund.write)
- * edit it; fund users (fund.read) read it. A profile is versioned (If-Match; 0 for the first).
+ * edit it; fund users (fund.read) read it, the account number withheld ("account_number_withheld")
+ * from those who do not edit it. A profile is versioned (If-Match; 0 for the first).
  *
  * Applications. A grantee (fund.apply) drafts and saves an application of their own
  * organisation to an open call, the whole document in one request (a slow link: one save, no

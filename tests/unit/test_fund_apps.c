@@ -66,6 +66,7 @@ enum opk {
     CALL_OPEN,
     CALL_CLOSE,
     ORG_SET,
+    ORG_GET,
     SAVE,
     SUBMIT,
     GET,
@@ -94,6 +95,7 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
     case CALL_OPEN: return fund_call_open(ctx, o->id, &o->out);
     case CALL_CLOSE: return fund_call_close(ctx, o->id, &o->out);
     case ORG_SET: return fund_org_set(ctx, o->id, o->version, o->in, &o->out);
+    case ORG_GET: return fund_org_get(ctx, o->id, &o->out);
     case SAVE: return fund_application_save(ctx, o->id, o->version, o->in, &o->out);
     case SUBMIT: return fund_application_submit(ctx, o->id, o->version, &o->out);
     case GET: return fund_application_get(ctx, o->id, &o->out);
@@ -356,6 +358,13 @@ static void test_fund_apps__applications(void **state)
     assert_int_equal(run(w, w->grantee_a, SUBMIT, c.app_a, 0, NULL, NULL), STATUS_CONFLICT);
     assert_non_null(strstr(err_last(), "registered_1_year"));
     assert_null(strstr(err_last(), "psea"));
+    /* The account number: for the organisation and the fund managers, withheld from trustees. */
+    assert_int_equal(run(w, w->manager, ORG_GET, w->ngo_a, 0, NULL, &out), STATUS_OK);
+    assert_string_equal(json_string_value(json_object_get(out, "account_number")), "NG12 3456");
+    assert_int_equal(run(w, w->trustee_u[0], ORG_GET, w->ngo_a, 0, NULL, &out), STATUS_OK);
+    assert_null(json_object_get(out, "account_number"));
+    assert_true(json_is_true(json_object_get(out, "account_number_withheld")));
+    assert_int_equal(run(w, w->grantee_b, ORG_GET, w->ngo_a, 0, NULL, NULL), STATUS_NOT_FOUND);
     snprintf(in, sizeof in,
              "{\"registration_country\":\"NGA\",\"registered_on\":\"%s\",\"non_profit\":true,"
              "\"assistance_since\":\"%s\",\"psea\":true,\"own_account\":true}",
@@ -460,6 +469,10 @@ static void test_fund_apps__reviews(void **state)
                          NULL),
                      STATUS_INVALID);
     assert_int_equal(run(w, w->trustee_u[0], REVIEW, c.app_a, 0, score, NULL), STATUS_OK);
+    /* A trustee whose term ended today no longer reviews. */
+    assert_int_equal(run(w, w->manager, END_TRUSTEE, c.trustees[4], 0, w->today, NULL), STATUS_OK);
+    assert_int_equal(run(w, w->trustee_u[4], REVIEW, c.app_a, 0, score, NULL), STATUS_DENIED);
+    assert_non_null(strstr(err_last(), "serving trustee"));
     /* A decision needs two reviews. */
     const char *award = "{\"outcome\":\"award\",\"amount\":\"30,000\",\"start_date\":\"2026-01-01\","
                         "\"end_date\":\"2026-09-30\",\"tranches\":[{\"due_date\":\"2026-01-15\",\"amount\":\"20,000\"},"
@@ -467,15 +480,16 @@ static void test_fund_apps__reviews(void **state)
     assert_int_equal(run(w, w->manager, DECIDE, c.app_a, 0, award, NULL), STATUS_CONFLICT);
     assert_non_null(strstr(err_last(), "min_reviews"));
     assert_int_equal(run(w, w->trustee_u[0], REVIEW, c.app_a, 0, score, NULL), STATUS_CONFLICT);
-    /* The close: review tasks for the five trustees with accounts; trustee 1 and 3 have nothing
-     * left to review (recused), trustee 0 has reviewed: their tasks are done at once. */
+    /* The close: review tasks for the four trustees still serving with accounts; trustee 1 and 3
+     * have nothing left to review (recused), trustee 0 has reviewed: their tasks are done at once;
+     * trustee 4's term has ended. */
     assert_int_equal(run(w, w->manager, CALL_CLOSE, c.call, 0, NULL, NULL), STATUS_OK);
     assert_int_equal(open_tasks(w, FUND_TASK_CALL_CLOSING), 1);
-    assert_int_equal(open_tasks(w, FUND_TASK_REVIEW_DUE), 2);
+    assert_int_equal(open_tasks(w, FUND_TASK_REVIEW_DUE), 1);
     assert_int_equal(
         run(w, w->trustee_u[2], REVIEW, c.app_a, 0, "{\"relevance\":3,\"capacity\":3,\"budget\":3,\"reach\":4}", NULL),
         STATUS_OK);
-    assert_int_equal(open_tasks(w, FUND_TASK_REVIEW_DUE), 1);
+    assert_int_equal(open_tasks(w, FUND_TASK_REVIEW_DUE), 0);
     assert_int_equal(run(w, w->trustee_u[2], QUEUE, 0, 0, NULL, &out), STATUS_OK);
     assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
     assert_true(json_is_true(json_object_get(json_array_get(json_object_get(out, "items"), 0), "reviewed")));
