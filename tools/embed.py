@@ -7,7 +7,7 @@ import os
 import sys
 
 TREES = [("web", "web/"), ("i18n", "i18n/"), ("db/migrations", "migrations/"), ("data/vocab", "vocab/"),
-         ("data/indicators", "indicators/"), ("data/regions", "regions/")]
+         ("data/indicators", "indicators/"), ("data/regions", "regions/"), ("data/plan", "plan/")]
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",

@@ -1519,6 +1519,10 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/link/networks/{id}", api_link_network, 0, "link.run"},
     {HTTP_GET, "/api/v1/link/networks/{id}/graphml", api_link_network_graphml, 0, "link.run"},
     {HTTP_GET, "/api/v1/link/networks/{id}/csv", api_link_network_csv, 0, "link.run"},
+    /* Issue 9, item 1: the Plan of Action as data. */
+    {HTTP_GET, "/api/v1/plan/paragraphs", api_plan_paragraphs, 0, "plan.read"},
+    {HTTP_GET, "/api/v1/plan/paragraphs/{id}", api_plan_paragraph_get, 0, "plan.read"},
+    {HTTP_GET, "/api/v1/plan/instruments", api_plan_instruments, 0, "plan.read"},
     {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0, "token.manage"},
     {HTTP_POST, "/api/v1/tokens", h_tokens_create, JSON, "token.manage"},
     {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0, "token.manage"},

@@ -286,5 +286,9 @@ void api_fund_application_reviews(struct http_request *req, void *app);
 void api_fund_application_review_add(struct http_request *req, void *app);
 void api_fund_review_queue(struct http_request *req, void *app);
 void api_fund_application_decision(struct http_request *req, void *app);
+/* Issue 9, item 1: the Plan of Action as data (api_plan.c). */
+void api_plan_paragraphs(struct http_request *req, void *app);
+void api_plan_paragraph_get(struct http_request *req, void *app);
+void api_plan_instruments(struct http_request *req, void *app);
 
 #endif

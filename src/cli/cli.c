@@ -3154,6 +3154,8 @@ static const struct cli_table *const cli_tables[] = {
     /* issue 8, part A: fund board, fund conflict, fund call, fund org, fund application, fund review, fund decide */
     &cli_fund_board_table,
     &cli_fund_calls_table,
+    /* issue 9, item 1: the Plan of Action as data */
+    &cli_plan_table,
 };
 
 static void usage_all(FILE *f)

@@ -126,6 +126,9 @@ extern const struct cli_table cli_glotip_table;      /* issue 6, item 6: cli_glo
 /* Issue 7, part E: cli_link_encode.c (link encode, link inspect). */
 extern const struct cli_table cli_link_encode_table;
 
+/* Issue 9, item 1: cli_plan.c (plan text, plan paragraph, plan instruments). */
+extern const struct cli_table cli_plan_table;
+
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;
 extern const struct cli_table cli_link_fs_table; /* issue 7, part F: cli_link_fs.c (link dedup) */

@@ -5,68 +5,27 @@
 // (country, years, language, release) and downloads an .xlsx, in English and Arabic. No console
 // error.
 // Run: cd tests/browser && node --test flows.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, apiCall, catalogue, launchBrowser, signIn, totp,
+  BASE, OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
 const ar = catalogue('ar');
 const TIMEOUT = 120000;
-const stamp = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+const stamp = testStamp();
 
-let browser;
+const suite = browserSuite();
+const { consoleErrors, watch } = suite;
 let analysts = 0;
-const consoleErrors = [];
-
-before(async () => {
-  if (SKIP) return;
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-// An analyst (no case.read, so newUserPage's wait for the cases link does not apply).
-async function analystPage() {
-  const adminCtx = await browser.newContext({ locale: 'en-US' });
-  const admin = await adminCtx.newPage();
-  await admin.goto(`${BASE}/#/login`);
-  await signIn(admin);
-  const me = await apiCall(admin, 'GET', '/api/v1/me');
-  const username = `flows_${stamp}${'abcdefghij'[analysts++]}`;
-  const password = `flows passphrase ${stamp}`;
-  const user = await apiCall(admin, 'POST', '/api/v1/users', {
-    username, display_name: `analyst ${username}`, agency_id: me.agency.id, role: 'analyst', scope: 'all',
-  });
-  await adminCtx.close();
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-  await page.goto(`${BASE}/#/login`);
-  await page.waitForSelector('form input[name="username"]');
-  await apiCall(page, 'POST', '/api/v1/session', { username, password: user.one_time_password });
-  await apiCall(page, 'POST', '/api/v1/me/password', { current_password: user.one_time_password, new_password: password });
-  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {});
-  if (setup && setup.secret) {
-    await apiCall(page, 'POST', '/api/v1/session/totp/confirm', { code: totp(setup.secret, Math.floor(Date.now() / 30000)) });
-  }
-  await page.goto(`${BASE}/#/home`);
-  await page.reload();
-  await page.waitForSelector('#nav:not([hidden]) a[href="#/flows"]');
-  return { context, page };
-}
 
 test('an analyst sees the flows page and its reach shares (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await analystPage();
+  const { context, page } = await newUserPage(suite.browser, {
+    username: `flows_${stamp}${'abcdefghij'[analysts++]}`, password: `flows passphrase ${stamp}`, role: 'analyst', scope: 'all', watch,
+    ready: '#nav:not([hidden]) a[href="#/flows"]',
+  });
   assert.ok((await page.textContent('#nav')).includes(en['nav.flows']));
   await page.click('#nav a[href="#/flows"]');
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['flows.title']);
@@ -93,7 +52,10 @@ test('an analyst sees the flows page and its reach shares (en, ar)', { skip: SKI
 });
 
 test('the questionnaire workbook link follows its form and downloads an .xlsx (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const { context, page } = await analystPage();
+  const { context, page } = await newUserPage(suite.browser, {
+    username: `flows_${stamp}${'abcdefghij'[analysts++]}`, password: `flows passphrase ${stamp}`, role: 'analyst', scope: 'all', watch,
+    ready: '#nav:not([hidden]) a[href="#/flows"]',
+  });
   await page.goto(`${BASE}/#/flows`);
   await page.waitForFunction((x) => document.querySelector('#questionnaire-heading')?.textContent === x, en['questionnaire.web.heading']);
   await page.fill('[data-questionnaire-form] input[name="country"]', 'nga');

@@ -27,18 +27,18 @@ function day(offsetDays) {
 }
 
 test('call → NGO application → review, and the page in Arabic', { skip: SKIP, timeout: TIMEOUT }, async () => {
-  const nav = '#/fundcalls';
+  const nav = '#nav:not([hidden]) a[href="#/fundcalls"]';
   const mgr = await newUserPage(suite.browser, {
-    username: `fm_${stamp}`, password: `fund manager passphrase ${stamp}`, role: 'fund_manager', scope: 'all', watch, navLink: nav,
+    username: `fm_${stamp}`, password: `fund manager passphrase ${stamp}`, role: 'fund_manager', scope: 'all', watch, ready: nav,
   });
   const ngo = await newUserPage(suite.browser, {
-    username: `ngo_${stamp}`, password: `grantee passphrase ${stamp}`, role: 'grantee', watch, navLink: nav,
+    username: `ngo_${stamp}`, password: `grantee passphrase ${stamp}`, role: 'grantee', watch, ready: nav,
   });
   const tr1 = await newUserPage(suite.browser, {
-    username: `tra_${stamp}`, password: `trustee passphrase ${stamp}`, role: 'trustee', scope: 'all', watch, navLink: nav,
+    username: `tra_${stamp}`, password: `trustee passphrase ${stamp}`, role: 'trustee', scope: 'all', watch, ready: nav,
   });
   const tr2 = await newUserPage(suite.browser, {
-    username: `trb_${stamp}`, password: `trustee passphrase ${stamp}`, role: 'trustee', scope: 'all', watch, navLink: nav,
+    username: `trb_${stamp}`, password: `trustee passphrase ${stamp}`, role: 'trustee', scope: 'all', watch, ready: nav,
   });
   const m = mgr.page;
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  BASE, OUT, SKIP, apiCall, browserSuite, catalogue, newUserPage, signIn, testStamp, totp,
+  OUT, SKIP, apiCall, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
@@ -29,36 +29,6 @@ const CSV = 'UNODC\r\n14/04/2025\r\n'
 const suite = browserSuite({ ignoreHttp4xx: true });
 const { consoleErrors, watch } = suite;
 
-// An analyst has no case pages: created and signed in here (newUserPage waits for #/cases).
-async function analystPage() {
-  const adminCtx = await suite.browser.newContext({ locale: 'en-US' });
-  const admin = await adminCtx.newPage();
-  await admin.goto(`${BASE}/#/login`);
-  await signIn(admin);
-  const me = await apiCall(admin, 'GET', '/api/v1/me');
-  const username = `an_${stamp}`;
-  const password = `glotip passphrase ${stamp}`;
-  const user = await apiCall(admin, 'POST', '/api/v1/users', {
-    username, display_name: `analyst ${username}`, agency_id: me.agency.id, role: 'analyst', scope: 'all',
-  });
-  await adminCtx.close();
-  const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  watch(page);
-  await page.goto(`${BASE}/#/login`);
-  await page.waitForSelector('form input[name="username"]');
-  await apiCall(page, 'POST', '/api/v1/session', { username, password: user.one_time_password });
-  await apiCall(page, 'POST', '/api/v1/me/password', { current_password: user.one_time_password, new_password: password });
-  const setup = await apiCall(page, 'POST', '/api/v1/session/totp/setup', {}).catch(() => null);
-  if (setup && setup.secret) {
-    await apiCall(page, 'POST', '/api/v1/session/totp/confirm', { code: totp(setup.secret, Math.floor(Date.now() / 30000)) });
-  }
-  await page.goto(`${BASE}/#/home`);
-  await page.reload();
-  await page.waitForSelector('#nav:not([hidden]) a[href="#/unodc-data"]');
-  return { context, page };
-}
-
 test('a caseworker imports the GLOTIP file; an analyst sees the sums (en, ar)', { skip: SKIP, timeout: TIMEOUT }, async () => {
   const cw = await newUserPage(suite.browser, {
     username: `cw_${stamp}`, password: `glotip passphrase ${stamp}`, role: 'caseworker', watch,
@@ -75,7 +45,7 @@ test('a caseworker imports the GLOTIP file; an analyst sees the sums (en, ar)', 
   assert.equal(await cw.page.$(`h2:has-text("${en['glotip.query_title']}")`), null); // no stats.read
   await cw.context.close();
 
-  const { context, page } = await analystPage();
+  const { context, page } = await newUserPage(suite.browser, { username: `an_${stamp}`, password: `glotip passphrase ${stamp}`, role: 'analyst', scope: 'all', watch, ready: '#nav:not([hidden]) a[href="#/unodc-data"]' });
   await page.evaluate(() => { location.hash = '#/unodc-data'; });
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['glotip.title']);
   await page.waitForSelector('main table');

@@ -1506,6 +1506,51 @@ eachEngine((engine) => {
     });
 });
 
+// Issue 9, item 1: the Plan of Action as data × the built-in roles (src/auth/auth.c): every
+// route needs plan.read, which only the national coordinator holds.
+const PLAN_TABLE = [
+    ['caseworker', 'own', 403],
+    ['case_supervisor', 'agency', 403],
+    ['investigator', 'agency', 403],
+    ['prosecutor', 'agency', 403],
+    ['court_clerk', 'agency', 403],
+    ['analyst', 'all', 403],
+    ['national_coordinator', 'all', 200],
+    ['fund_manager', 'all', 403],
+    ['trustee', 'all', 403],
+    ['auditor', 'all', 403],
+    ['grantee', 'agency', 403],
+    ['administrator', 'agency', 403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            PLAN_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `pl${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('plan routes × roles (issue 9, item 1)', () => {
+        const routes = ['/api/v1/plan/paragraphs', '/api/v1/plan/paragraphs/annex-1', '/api/v1/plan/instruments'];
+        PLAN_TABLE.forEach(([role, scope, want], i) => {
+            it(`${role} (scope ${scope}): ${want}`, async () => {
+                for (const r of routes) {
+                    assert.equal((await clients.get(i).get(r)).status, want, `${role} ${r}`);
+                }
+            });
+        });
+    });
+});
+
 // Issue 8, part A: the Trust Fund's board, calls, organisations, applications, reviews and
 // decisions × roles. Reading the board, conflicts and an organisation needs fund.read (a grantee
 // reads its own organisation); calls and applications are listed with fund.read or fund.apply;

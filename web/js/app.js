@@ -32,6 +32,7 @@ import * as statistics from './views/statistics.js'; // issue 6, item 7
 import * as networks from './views/networks.js'; // issue 7, part G
 import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the review queue
 import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, calls, applications, reviews
+import * as plan from './views/plan.js'; // issue 9, item 1: the Plan of Action as data
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -52,7 +53,7 @@ const NAV = [
   { path: 'networks', key: 'nav.networks', perm: 'link.run' }, // issue 7, part G
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
   { path: 'fundcalls', key: 'nav.fundcalls', perm: ['fund.read', 'fund.apply'] }, // issue 8, part A
-  { path: 'plan', key: 'nav.plan', perm: 'plan.read', soon: true },
+  { path: 'plan', key: 'nav.plan', perm: 'plan.read' }, // issue 9, item 1
   { path: 'users', key: 'nav.users', perm: 'user.read' },
   { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
   { path: 'roles', key: 'nav.roles', perm: 'role.read' },
@@ -102,6 +103,7 @@ const ROUTES = [
   { re: /^fundcalls$/, view: fundcalls, perm: ['fund.read', 'fund.apply'] },
   { re: /^fundcalls\/apply\/(\d+)$/, view: fundcalls, fn: 'renderApply', perm: 'fund.apply' },
   { re: /^fundcalls\/applications\/(\d+)$/, view: fundcalls, fn: 'renderApplication', perm: ['fund.read', 'fund.apply'] },
+  { re: /^plan$/, view: plan, perm: 'plan.read' }, // issue 9, item 1
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
