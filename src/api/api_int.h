@@ -290,5 +290,22 @@ void api_fund_application_decision(struct http_request *req, void *app);
 void api_plan_paragraphs(struct http_request *req, void *app);
 void api_plan_paragraph_get(struct http_request *req, void *app);
 void api_plan_instruments(struct http_request *req, void *app);
+/* Issue 8, part G: the Trust Fund's grants, disbursements, grantee reports and results (api_fund_grants.c). */
+void api_fund_grants_list(struct http_request *req, void *app);
+void api_fund_grant_add(struct http_request *req, void *app);
+void api_fund_grant_get(struct http_request *req, void *app);
+void api_fund_grant_tranches(struct http_request *req, void *app);
+void api_fund_grant_close(struct http_request *req, void *app);
+void api_fund_disbursements_list(struct http_request *req, void *app);
+void api_fund_disbursement_add(struct http_request *req, void *app);
+void api_fund_disbursement_get(struct http_request *req, void *app);
+void api_fund_disbursement_approval(struct http_request *req, void *app);
+void api_fund_reports_list(struct http_request *req, void *app);
+void api_fund_report_add(struct http_request *req, void *app);
+void api_fund_report_get(struct http_request *req, void *app);
+void api_fund_report_put(struct http_request *req, void *app);
+void api_fund_report_submit(struct http_request *req, void *app);
+void api_fund_report_decision(struct http_request *req, void *app);
+void api_fund_results(struct http_request *req, void *app);
 
 #endif

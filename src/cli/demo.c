@@ -44,6 +44,8 @@
 #include "justice/assets.h"
 #include "stats/publication.h"
 #include "stats/regions.h"
+#include "fund/grants.h"
+#include "fund/reports.h"
 #include "util/buf.h"
 
 static const struct {
@@ -311,6 +313,8 @@ static enum status op_demo_pathway(const struct auth_ctx *ctx, void *p)
 }
 static enum status demo_screenings(const struct auth_ctx *ctx);
 
+static enum status op_demo_fund_grants(const struct auth_ctx *ctx, void *arg); /* issue 8, part G */
+
 int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_agency, char **password_out)
 {
     *password_out = NULL;
@@ -408,6 +412,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_dashboard, NULL) != STATUS_OK) { /* issue 6, item 4 */
         free(password);
         fprintf(stderr, "ctis demo: public dashboard: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_fund_grants, NULL) != STATUS_OK) { /* issue 8, part G */
+        free(password);
+        fprintf(stderr, "ctis demo: Trust Fund grants: %s\n", err_last());
         return 1;
     }
     if (auth_run(ctx, op_demo_fund_apps, NULL) != STATUS_OK) { /* issue 8, part A */
@@ -1441,6 +1450,114 @@ static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p)
             "\"tranches\":[{\"due_date\":\"%s\",\"amount\":\"20,000\"},{\"due_date\":\"%s\",\"amount\":\"9,750.50\"}]}",
             later, end, later, second);
         st = demo_fund_json(ctx, 5, apps[0], in, NULL);
+    }
+    return st;
+}
+
+/* Issue 8, part G: a Trust Fund grant to the first demo NGO (Lagos Shelter Network) with three
+ * tranches: the first paid by a disbursement the operator recorded and a demo fund manager
+ * approved (separation of duties: never the recorder), a report on it accepted (which released
+ * the second tranche) and a disbursement of the second waiting for approval. Nothing when a grant
+ * exists already (the demo run twice). */
+static enum status op_demo_fund_grants(const struct auth_ctx *ctx, void *arg)
+{
+    (void)arg;
+    json_t *grants = NULL, *in = NULL, *g = NULL;
+    enum status st = fund_grant_list(ctx, NULL, &grants);
+    if (st != STATUS_OK || json_array_size(grants) > 0) {
+        json_decref(grants);
+        return st;
+    }
+    json_decref(grants);
+    struct auth_agency **agencies = NULL;
+    size_t na = 0;
+    st = auth_agency_list(ctx, 500, 0, &agencies, &na);
+    int64_t ngo = st == STATUS_OK ? demo_agency_id(agencies, na, demo_agencies[0].name) : 0;
+    auth_agency_list_free(agencies, na);
+    if (st != STATUS_OK || ngo == 0) {
+        return st;
+    }
+    /* A demo fund manager approves what the operator records. */
+    struct auth_user **users = NULL;
+    size_t nu = 0;
+    int64_t manager = 0;
+    st = auth_user_list(ctx, PAGE_ROWS_MAX, 0, &users, &nu);
+    for (size_t i = 0; st == STATUS_OK && i < nu && manager == 0; i++) {
+        if (!users[i]->disabled && strcmp(users[i]->role, "fund_manager") == 0) {
+            manager = users[i]->id;
+        }
+    }
+    auth_user_list_free(users, nu);
+    struct auth_principal mp;
+    memset(&mp, 0, sizeof mp);
+    struct auth_ctx mctx = *ctx;
+    if (st == STATUS_OK && manager != 0 && auth_principal_load(&mp, ctx->store, manager) == STATUS_OK) {
+        mp.mfa_ok = true;
+        mctx.who = &mp;
+    } else {
+        manager = 0;
+    }
+    static const struct fund_tranche_in tranches[] = {
+        {"2025-03-01", 2500000}, {"2025-09-01", 1500000}, {"2026-03-01", 1000000}};
+    struct fund_grant_in gi = {0, 0, ngo, "NGA", "medium_term", "2025-03-01", "2026-08-31", 5000000, tranches, 3};
+    int64_t gid = 0, d1 = 0, d2 = 0, rid = 0;
+    if (st == STATUS_OK) {
+        st = fund_grant_create(ctx, &gi, &gid);
+    }
+    if (st == STATUS_OK) {
+        st = fund_grant_get(ctx, gid, &g);
+    }
+    json_t *tr = json_object_get(g, "tranches");
+    int64_t t1 = json_integer_value(json_object_get(json_array_get(tr, 0), "id"));
+    int64_t t2 = json_integer_value(json_object_get(json_array_get(tr, 1), "id"));
+    char buf[1200];
+    if (st == STATUS_OK) {
+        snprintf(buf, sizeof buf,
+                 "{\"tranche_id\":%lld,\"amount\":\"25,000.00\",\"date\":\"2025-03-10\","
+                 "\"bank_reference\":\"UNVTF-DEMO-0001\"}",
+                 (long long)t1);
+        in = json_loads(buf, 0, NULL);
+        st = fund_disbursement_record(ctx, in, &d1);
+        json_decref(in);
+    }
+    if (st == STATUS_OK && manager != 0) {
+        in = json_pack("{ss}", "decision", "approve");
+        st = fund_disbursement_decide(&mctx, d1, in);
+        json_decref(in);
+    }
+    if (st == STATUS_OK) {
+        snprintf(buf, sizeof buf,
+                 "{\"grant_id\":%lld,\"period_from\":\"2025-03-01\",\"period_to\":\"2025-08-31\","
+                 "\"narrative\":\"Demo: shelter, medical care and legal aid for women and girls referred by the "
+                 "police.\",\"beneficiaries\":[{\"sex\":\"female\",\"age\":\"adult\",\"form\":"
+                 "\"SexualExploitation\",\"count\":14},{\"sex\":\"female\",\"age\":\"child\",\"form\":"
+                 "\"SexualExploitation\",\"count\":5},{\"sex\":\"male\",\"age\":\"adult\",\"form\":"
+                 "\"ForcedLabour\",\"count\":6}],\"services\":[{\"service\":\"shelter\",\"count\":19},"
+                 "{\"service\":\"medical\",\"count\":22},{\"service\":\"legal_aid\",\"count\":9}]}",
+                 (long long)gid);
+        in = json_loads(buf, 0, NULL);
+        st = fund_report_save(ctx, 0, 0, in, &rid);
+        json_decref(in);
+    }
+    if (st == STATUS_OK) {
+        st = fund_report_submit(ctx, rid, 0);
+    }
+    if (st == STATUS_OK) {
+        in = json_pack("{ss}", "decision", "accept");
+        st = fund_report_decide(ctx, rid, in);
+        json_decref(in);
+    }
+    if (st == STATUS_OK) {
+        snprintf(buf, sizeof buf,
+                 "{\"tranche_id\":%lld,\"amount\":\"15,000.00\",\"bank_reference\":\"UNVTF-DEMO-0002\"}",
+                 (long long)t2);
+        in = json_loads(buf, 0, NULL);
+        st = fund_disbursement_record(ctx, in, &d2);
+        json_decref(in);
+    }
+    json_decref(g);
+    if (manager != 0) {
+        auth_principal_clear(&mp);
     }
     return st;
 }

@@ -371,8 +371,15 @@ enum status fund_ledger_entries(const struct auth_ctx *ctx, const struct fund_le
     *out = NULL;
     enum status st = auth_check(ctx, "fund.read", NULL, AUTH_FG_NONE, false, "fund ledger entries");
     if (st == STATUS_OK) {
-        st = range_check(f->from, f->to);
+        st = fund_ledger_entries_build(ctx, f, out);
     }
+    return st;
+}
+
+enum status fund_ledger_entries_build(const struct auth_ctx *ctx, const struct fund_ledger_filter *f, json_t **out)
+{
+    *out = NULL;
+    enum status st = range_check(f->from, f->to);
     if (st == STATUS_OK && f->account != NULL && f->account[0] && fund_account_find(f->account) < 0) {
         st = err_set_field(STATUS_INVALID, "account", "account: not an account of the fund's chart");
     }

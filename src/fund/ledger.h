@@ -87,6 +87,8 @@ struct fund_ledger_filter {
 /* The entries with their lines, in date order, as a JSON object {"entries": [...], "count": n}.
  * Needs fund.read; audited once. */
 enum status fund_ledger_entries(const struct auth_ctx *ctx, const struct fund_ledger_filter *f, json_t **out);
+/* The same without access check or audit (for callers that decided access: statements). */
+enum status fund_ledger_entries_build(const struct auth_ctx *ctx, const struct fund_ledger_filter *f, json_t **out);
 
 /* Amount helpers for the fund's JSON: US cents as text ("1234.56", "-0.05"). */
 json_t *fund_usd_json(int64_t cents);

@@ -79,6 +79,8 @@ const struct store_sealed_column store_sealed_columns[] = {
             SEALED(fund_applications, summary_enc, FUND_APPLICATIONS_SUMMARY)
                 SEALED(fund_reviews, comment_enc, FUND_REVIEWS_COMMENT)
                     SEALED(fund_decisions, reason_enc, FUND_DECISIONS_REASON)
+    /* Issue 8, part L: Trust Fund donors. */
+    SEALED(fund_donors, name_enc, FUND_DONORS_NAME) SEALED(fund_donors, contact_enc, FUND_DONORS_CONTACT)
     /* Issue 8, part G: grants, disbursements and grantee reports. */
     SEALED(fund_grants, close_reason_enc, FUND_GRANTS_CLOSE_REASON)
         SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
@@ -203,6 +205,11 @@ const struct store_table store_tables[] = {
     /* Issue 8, part L: the Trust Fund's ledger. */
     {"fund_entries", "id"},
     {"fund_entry_lines", "entry_id, line_no"},
+    {"fund_rates", "currency, rate_date"},
+    {"fund_donors", "id"},
+    {"fund_pledges", "id"},
+    {"fund_receipt_counters", "year"},
+    {"fund_receipts", "id"},
     /* Issue 8, part G: grants, tranches, disbursements and grantee reports. */
     {"fund_grants", "id"},
     {"fund_tranches", "id"},

@@ -1612,3 +1612,61 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 8, part G: the Trust Fund's grants routes × roles. Reading the fund needs fund.read (a
+// grantee reads their own organisation's grants, reports and results with fund.apply, never the
+// disbursements); recording needs fund.write, approving a disbursement fund.certify, drafting a
+// report fund.apply. Empty bodies: 400 past the permission, 403 before it; nothing changes.
+const FUND_GRANTS_TABLE = [
+    // role, scope, reads, disbursements read, fund.write, fund.certify, fund.apply
+    ['caseworker', 'own', 403, 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403],
+    ['investigator', 'agency', 403, 403, 403, 403, 403],
+    ['prosecutor', 'agency', 403, 403, 403, 403, 403],
+    ['court_clerk', 'agency', 403, 403, 403, 403, 403],
+    ['analyst', 'all', 403, 403, 403, 403, 403],
+    ['national_coordinator', 'all', 200, 200, 403, 403, 403],
+    ['fund_manager', 'all', 200, 200, 400, 400, 403],
+    ['trustee', 'all', 200, 200, 403, 403, 403],
+    ['auditor', 'all', 200, 200, 403, 403, 403],
+    ['grantee', 'agency', 200, 403, 403, 403, 400],
+    ['administrator', 'agency', 403, 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s, grantId;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            FUND_GRANTS_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `fg${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+        grantId = s.cliOk(['fund', 'grant', 'add', '--agency', String(s.agencyA.id), '--country', 'NGA', '--programme',
+            'immediate', '--start', '2026-01-01', '--end', '2026-09-30', '--tranches', '2026-01-01:20,000.00', '--json']).json.id;
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('fund grants routes × roles (issue 8, part G)', () => {
+        FUND_GRANTS_TABLE.forEach(([role, scope, reads, disb, write, certify, apply], i) => {
+            it(`${role} (scope ${scope}): reads ${reads}, disbursements ${disb}, write ${write}, certify ${certify}, apply ${apply}`, async () => {
+                const c = clients.get(i);
+                for (const r of ['/api/v1/fund/grants', `/api/v1/fund/grants/${grantId}`, `/api/v1/fund/grants/${grantId}/tranches`,
+                    '/api/v1/fund/reports', '/api/v1/fund/results']) {
+                    assert.equal((await c.get(r)).status, reads, `${role} ${r}`);
+                }
+                assert.equal((await c.get('/api/v1/fund/disbursements')).status, disb, `${role} disbursements`);
+                assert.equal((await c.post('/api/v1/fund/grants', {})).status, write, `${role} POST grants`);
+                assert.equal((await c.post('/api/v1/fund/disbursements', {})).status, write, `${role} POST disbursements`);
+                assert.equal((await c.post(`/api/v1/fund/grants/${grantId}/close`, {})).status, write, `${role} close`);
+                assert.equal((await c.post('/api/v1/fund/disbursements/1/approval', {})).status, certify, `${role} approval`);
+                assert.equal((await c.post('/api/v1/fund/reports', {})).status, apply, `${role} POST reports`);
+                assert.equal((await c.post('/api/v1/fund/reports/1/decision', {})).status, write, `${role} decision`);
+            });
+        });
+    });
+});

@@ -16,6 +16,7 @@
 #include "fund/ledger.h"
 #include "fund/reports.h"
 #include "store/store.h"
+#include "tasks/tasks.h"
 #include "testlib.h"
 
 struct world {
@@ -121,6 +122,22 @@ static int64_t balance(struct world *w, enum fund_account a)
     assert_int_equal(fund_ledger_sums(&w->t.ctx, NULL, NULL, sums), STATUS_OK);
     store_tx_rollback(w->t.store);
     return sums[a].closing;
+}
+
+/* The open "fund_report_due" tasks of agency. */
+static size_t report_tasks(struct world *w, int64_t agency)
+{
+    struct task **list = NULL;
+    size_t n = 0, found = 0;
+    struct task_filter f = {.status = "open", .limit = 500};
+    assert_int_equal(store_tx_begin(w->t.store, STORE_TX_WRITE), STATUS_OK);
+    assert_int_equal(task_list(&w->t.ctx, &f, &list, &n), STATUS_OK);
+    store_tx_rollback(w->t.store);
+    for (size_t i = 0; i < n; i++) {
+        found += strcmp(list[i]->kind, "fund_report_due") == 0 && list[i]->agency_id == agency;
+    }
+    task_list_free(list, n);
+    return found;
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -302,7 +319,10 @@ static void test_grants__reports_release_tranches(void **state)
     /* Not accepted before it is submitted. */
     assert_int_equal(call(w, w->mgr1, op_rdecide, &o, "{\"decision\":\"accept\"}"), STATUS_CONFLICT);
     o.sub = rid;
+    /* Tranche 1's report is due (a task for the grantee organisation) until it is submitted. */
+    assert_int_equal(report_tasks(w, w->ngo_a), 1);
     assert_int_equal(call(w, w->grantee_a, op_rsubmit, &o, NULL), STATUS_OK);
+    assert_int_equal(report_tasks(w, w->ngo_a), 0);
     /* Returned with a reason, corrected, submitted again, accepted. */
     assert_int_equal(call(w, w->mgr1, op_rdecide, &o, "{\"decision\":\"return\"}"), STATUS_INVALID);
     assert_int_equal(call(w, w->mgr1, op_rdecide, &o, "{\"decision\":\"return\",\"reason\":\"Add services\"}"),
@@ -320,6 +340,7 @@ static void test_grants__reports_release_tranches(void **state)
     assert_int_equal(call(w, w->mgr1, op_rdecide, &o, "{\"decision\":\"accept\"}"), STATUS_OK);
     assert_int_equal(call(w, w->mgr1, op_get, &o, NULL), STATUS_OK);
     assert_string_equal(tranche_status(o.out, 1), "released");
+    assert_int_equal(report_tasks(w, w->ngo_a), 1); /* the report on tranche 2 is due now */
     /* Results from accepted reports: the year the period ends. */
     o.text = "country,year";
     assert_int_equal(call(w, w->trustee, op_results, &o, NULL), STATUS_OK);

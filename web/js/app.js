@@ -33,6 +33,7 @@ import * as networks from './views/networks.js'; // issue 7, part G
 import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the review queue
 import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, calls, applications, reviews
 import * as plan from './views/plan.js'; // issue 9, item 1: the Plan of Action as data
+import * as fundgrants from './views/fundgrants.js'; // issue 8, part G: grants, disbursements, reports
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
 // My account are for everyone signed in. Parts still to come show a "not yet available" page.
@@ -53,6 +54,7 @@ const NAV = [
   { path: 'networks', key: 'nav.networks', perm: 'link.run' }, // issue 7, part G
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read', soon: true },
   { path: 'fundcalls', key: 'nav.fundcalls', perm: ['fund.read', 'fund.apply'] }, // issue 8, part A
+  { path: 'fundgrants', key: 'nav.fundgrants', perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { path: 'plan', key: 'nav.plan', perm: 'plan.read' }, // issue 9, item 1
   { path: 'users', key: 'nav.users', perm: 'user.read' },
   { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
@@ -104,6 +106,8 @@ const ROUTES = [
   { re: /^fundcalls\/apply\/(\d+)$/, view: fundcalls, fn: 'renderApply', perm: 'fund.apply' },
   { re: /^fundcalls\/applications\/(\d+)$/, view: fundcalls, fn: 'renderApplication', perm: ['fund.read', 'fund.apply'] },
   { re: /^plan$/, view: plan, perm: 'plan.read' }, // issue 9, item 1
+  { re: /^fundgrants$/, view: fundgrants, perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
+  { re: /^fundgrants\/(\d+)$/, view: fundgrants, fn: 'renderDetail', perm: ['fund.read', 'fund.apply'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
   { re: /^retention$/, view: retention, perm: 'case.purge' },
   { re: /^account$/, view: account },
