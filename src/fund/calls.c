@@ -260,7 +260,7 @@ enum status fund_call_close(const struct auth_ctx *ctx, int64_t id, json_t **out
     int64_t due = util_now_ms() + (int64_t)FUND_REVIEW_DAYS * 86400000;
     struct {
         int64_t trustee, user;
-    } who[64];
+    } who[64]; /* the serving trustees: five at most by the board's rule */
     size_t n = 0;
     while (st == STATUS_OK && (st = store_rows_next(rs)) == STATUS_OK) {
         const char *ended = store_rows_text(rs, 7);

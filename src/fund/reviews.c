@@ -78,15 +78,16 @@ enum status fa_review_task_check(const struct auth_ctx *ctx, int64_t call_id, in
     struct sql_value k[] = {SQLV_I64(call_id)};
     struct store_rows *rs = NULL;
     enum status st = store_exec(ctx->store, STMT_FUND_APP_SUBMITTED_OF_CALL, k, 1, &rs);
-    struct {
-        int64_t id, agency;
-    } apps[256];
-    size_t n = 0;
+    int64_t *apps = NULL; /* pairs: id, agency */
+    size_t n = 0, cap = 0;
     while (st == STATUS_OK && (st = store_rows_next(rs)) == STATUS_OK) {
-        if (n < ARRAY_LEN(apps)) {
-            apps[n].id = store_rows_i64(rs, 0);
-            apps[n++].agency = store_rows_i64(rs, 1);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            apps = xrealloc(apps, cap * 2 * sizeof *apps);
         }
+        apps[2 * n] = store_rows_i64(rs, 0);
+        apps[2 * n + 1] = store_rows_i64(rs, 1);
+        n++;
     }
     if (st == STATUS_DONE) {
         st = STATUS_OK;
@@ -95,12 +96,13 @@ enum status fa_review_task_check(const struct auth_ctx *ctx, int64_t call_id, in
     bool left = false;
     for (size_t i = 0; st == STATUS_OK && i < n && !left; i++) {
         bool c = false, r = false;
-        st = conflicted(ctx, trustee_id, apps[i].agency, apps[i].id, &c);
+        st = conflicted(ctx, trustee_id, apps[2 * i + 1], apps[2 * i], &c);
         if (st == STATUS_OK && !c) {
-            st = reviewed(ctx, apps[i].id, trustee_id, &r);
+            st = reviewed(ctx, apps[2 * i], trustee_id, &r);
             left = st == STATUS_OK && !r;
         }
     }
+    free(apps);
     if (st == STATUS_OK && !left) {
         char key[TASK_KEY_BYTES];
         snprintf(key, sizeof key, "%s:%lld:%lld", FUND_TASK_REVIEW_DUE, (long long)call_id, (long long)trustee_id);
