@@ -262,6 +262,30 @@ void api_link_network(struct http_request *req, void *app);
 void api_link_network_graphml(struct http_request *req, void *app);
 void api_link_network_csv(struct http_request *req, void *app);
 
+/* Issue 8, part A: the Trust Fund's board, calls, applications, reviews, decisions (api_fund_apps.c). */
+void api_fund_board(struct http_request *req, void *app);
+void api_fund_board_add(struct http_request *req, void *app);
+void api_fund_board_end(struct http_request *req, void *app);
+void api_fund_board_settings(struct http_request *req, void *app);
+void api_fund_board_settings_set(struct http_request *req, void *app);
+void api_fund_conflicts(struct http_request *req, void *app);
+void api_fund_conflict_add(struct http_request *req, void *app);
+void api_fund_calls(struct http_request *req, void *app);
+void api_fund_call_add(struct http_request *req, void *app);
+void api_fund_call_get(struct http_request *req, void *app);
+void api_fund_call_open(struct http_request *req, void *app);
+void api_fund_call_close(struct http_request *req, void *app);
+void api_fund_org_get(struct http_request *req, void *app);
+void api_fund_org_put(struct http_request *req, void *app);
+void api_fund_applications(struct http_request *req, void *app);
+void api_fund_application_add(struct http_request *req, void *app);
+void api_fund_application_get(struct http_request *req, void *app);
+void api_fund_application_put(struct http_request *req, void *app);
+void api_fund_application_submit(struct http_request *req, void *app);
+void api_fund_application_reviews(struct http_request *req, void *app);
+void api_fund_application_review_add(struct http_request *req, void *app);
+void api_fund_review_queue(struct http_request *req, void *app);
+void api_fund_application_decision(struct http_request *req, void *app);
 /* Issue 9, item 1: the Plan of Action as data (api_plan.c). */
 void api_plan_paragraphs(struct http_request *req, void *app);
 void api_plan_paragraph_get(struct http_request *req, void *app);

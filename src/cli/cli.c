@@ -3153,6 +3153,9 @@ static const struct cli_table *const cli_tables[] = {
     &cli_plan_table,
     /* issue 8, part L: the Trust Fund's money */
     &cli_fund_ledger_table,
+    /* issue 8, part A: fund board, fund conflict, fund call, fund org, fund application, fund review, fund decide */
+    &cli_fund_board_table,
+    &cli_fund_calls_table,
     /* issue 8, part G: fund grant, fund disburse, fund report, fund results */
     &cli_fund_grants_table,
 };

@@ -119,6 +119,8 @@ extern const struct cli_table cli_charts_table;      /* issue 6, item 7: cli_cha
 extern const struct cli_table cli_link_review_table; /* issue 7, item 3: cli_link_review.c (runs, review queue) */
 extern const struct cli_table cli_link_match_table;  /* issue 7, item 3: cli_link_match.c (match, histogram) */
 extern const struct cli_table cli_fund_grants_table; /* issue 8, part G: cli_fund_grants.c (grants, reports) */
+extern const struct cli_table cli_fund_board_table;  /* issue 8, part A: cli_fund_board.c (board, conflicts) */
+extern const struct cli_table cli_fund_calls_table;  /* issue 8, part A: cli_fund_calls.c (calls ... decide) */
 extern const struct cli_table cli_glotip_table;      /* issue 6, item 6: cli_glotip.c (UNODC's national data) */
 
 /* Issue 7, part E: cli_link_encode.c (link encode, link inspect). */

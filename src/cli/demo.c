@@ -37,6 +37,9 @@
 #include "justice/victims.h"
 #include "stats/glotip.h"
 #include "util/buf.h"
+#include "fund/applications.h" /* issue 8, part A */
+#include "fund/board.h"
+#include "fund/calls.h"
 #include "justice/coop.h"
 #include "fund/generate.h"
 #include "justice/assets.h"
@@ -202,6 +205,7 @@ static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
 static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);     /* issue 7, part G */
 static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);      /* issue 7, item 3 */
+static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p);    /* issue 8, part A */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -420,6 +424,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_fund_grants, NULL) != STATUS_OK) { /* issue 8, part G */
         free(password);
         fprintf(stderr, "ctis demo: Trust Fund grants: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_fund_apps, NULL) != STATUS_OK) { /* issue 8, part A */
+        free(password);
+        fprintf(stderr, "ctis demo: Trust Fund calls: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -1304,6 +1313,165 @@ static enum status op_demo_fund_ledger(const struct auth_ctx *ctx, void *p)
     json_t *summary = NULL;
     enum status st = fund_generate(ctx, atoi(now), 2010, &summary);
     json_decref(summary);
+    return st;
+}
+
+/* Issue 8, part A: the Trust Fund's Board of Trustees (five, one per UN regional group), an open
+ * call for immediate assistance, the fund profiles of the demo NGOs and three applications: two
+ * eligible and submitted, one ineligible (registered six months ago: it stays a draft, its
+ * eligibility explaining why); a trustee's declared conflict on the first NGO; two reviews of each
+ * submitted application by the others; the first awarded (its grant agreement through part G),
+ * dated from today. */
+static void demo_date(int months, char out[11])
+{
+    char iso[32];
+    util_time_iso(iso, util_now_ms());
+    int y = atoi(iso), m = atoi(iso + 5) - 1 + months;
+    y += m >= 0 ? m / 12 : -((11 - m) / 12);
+    m = ((m % 12) + 12) % 12;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-01", y % 10000, (m + 1) % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+static enum status demo_fund_json(const struct auth_ctx *ctx, int kind, int64_t id, const char *text, int64_t *id_out)
+{
+    json_t *in = json_loads(text, 0, NULL), *out = NULL;
+    if (in == NULL) {
+        return err_set(STATUS_INVALID, "demo: bad JSON");
+    }
+    enum status st = kind == 0   ? fund_trustee_add(ctx, in, &out)
+                     : kind == 1 ? fund_call_add(ctx, in, &out)
+                     : kind == 2 ? fund_application_save(ctx, 0, 0, in, &out)
+                     : kind == 3 ? fund_review_add(ctx, id, in, &out)
+                     : kind == 4 ? fund_conflict_add(ctx, in, &out)
+                                 : fund_decide(ctx, id, in, &out);
+    if (st == STATUS_OK && id_out != NULL) {
+        *id_out = json_integer_value(json_object_get(out, "id"));
+    }
+    json_decref(in);
+    json_decref(out);
+    return st;
+}
+
+static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    static const struct {
+        const char *name, *country;
+    } board[] = {{"Grace Achieng", "KEN"},
+                 {"Ravi Menon", "IND"},
+                 {"Olena Kovalenko", "UKR"},
+                 {"Lucía Ferreira", "BRA"},
+                 {"Marie Lambert", "FRA"}};
+    static const struct {
+        const char *agency, *country, *title;
+        int months_registered;
+    } ngos[] = {{"Lagos Shelter Network", "NGA", "Safe houses and medical care in Lagos", 60},
+                {"Casa Esperanza", "MEX", "Legal aid for migrant workers", 36},
+                {"Yunnan Women's Federation", "CHN", "Reintegration of returned women", 6}};
+    char start[11], past[11], later[11], in[1024];
+    demo_date(-1, start);
+    demo_date(-30, past);
+    demo_date(2, later);
+    int64_t trustees[5] = {0}, call = 0, apps[3] = {0};
+    json_t *existing = NULL;
+    enum status st = fund_trustee_list(ctx, &existing);
+    size_t have = json_array_size(existing);
+    json_decref(existing);
+    if (st != STATUS_OK || have > 0) {
+        return st; /* run twice: the board is there already */
+    }
+    for (size_t i = 0; st == STATUS_OK && i < 5; i++) {
+        snprintf(in, sizeof in, "{\"name\":\"%s\",\"country\":\"%s\",\"appointed_on\":\"%s\"}", board[i].name,
+                 board[i].country, past);
+        st = demo_fund_json(ctx, 0, 0, in, &trustees[i]);
+    }
+    if (st == STATUS_OK) {
+        snprintf(in, sizeof in,
+                 "{\"title\":\"Immediate assistance to victims (demo call)\",\"programme\":\"immediate\","
+                 "\"opens_on\":\"%s\",\"closes_on\":\"%s\",\"ceiling_min\":\"20,000\",\"ceiling_max\":\"60,000\","
+                 "\"priority_forms\":[\"sexual_exploitation\",\"forced_labour\"]}",
+                 start, later);
+        st = demo_fund_json(ctx, 1, 0, in, &call);
+    }
+    if (st == STATUS_OK) {
+        json_t *o = NULL;
+        st = fund_call_open(ctx, call, &o);
+        json_decref(o);
+    }
+    struct auth_agency **ag = NULL;
+    size_t na = 0;
+    if (st == STATUS_OK) {
+        st = op_demo_find(ctx, &ag);
+        while (st == STATUS_OK && ag != NULL && ag[na] != NULL) {
+            na++;
+        }
+    }
+    for (size_t i = 0; st == STATUS_OK && i < 3; i++) {
+        int64_t agency = demo_agency_id(ag, na, ngos[i].agency);
+        if (agency == 0) {
+            continue; /* fewer demo agencies */
+        }
+        char registered[11], since[11];
+        demo_date(-ngos[i].months_registered, registered);
+        demo_date(-ngos[i].months_registered + 1, since);
+        snprintf(in, sizeof in,
+                 "{\"registration_country\":\"%s\",\"registered_on\":\"%s\",\"non_profit\":true,"
+                 "\"assistance_since\":\"%s\",\"psea\":true,\"psea_policy\":\"Safeguarding policy\","
+                 "\"own_account\":true,\"account_number\":\"DEMO-%zu-0001\"}",
+                 ngos[i].country, registered, since, i + 1);
+        json_t *pin = json_loads(in, 0, NULL), *out = NULL;
+        st = fund_org_set(ctx, agency, 0, pin, &out);
+        json_decref(pin);
+        json_decref(out);
+        if (st == STATUS_OK) {
+            snprintf(in, sizeof in,
+                     "{\"call_id\":%lld,\"agency_id\":%lld,\"title\":\"%s\",\"summary\":\"Demo project.\","
+                     "\"country\":\"%s\",\"duration_months\":%d,\"forms\":[\"sexual_exploitation\"],"
+                     "\"beneficiaries\":{\"women\":%d,\"girls\":%d,\"men\":%d},\"budget\":["
+                     "{\"category\":\"shelter\",\"description\":\"rent and utilities\",\"amount\":\"%d,000\"},"
+                     "{\"category\":\"medical\",\"description\":\"clinic visits\",\"amount\":\"8,500\"},"
+                     "{\"category\":\"staff\",\"description\":\"case worker, part time\",\"amount\":\"6,250.50\"}]}",
+                     (long long)call, (long long)agency, ngos[i].title, ngos[i].country, 6 + (int)i, 30 + 10 * (int)i,
+                     5 + (int)i, 4 * (int)i, 15 + 5 * (int)i);
+            st = demo_fund_json(ctx, 2, 0, in, &apps[i]);
+        }
+        if (st == STATUS_OK && i < 2) {
+            json_t *out2 = NULL;
+            st = fund_application_submit(ctx, apps[i], 0, &out2);
+            json_decref(out2);
+        }
+    }
+    auth_agency_list_free(ag, na);
+    if (st == STATUS_OK && apps[0] != 0) {
+        snprintf(in, sizeof in,
+                 "{\"trustee_id\":%lld,\"application_id\":%lld,\"note\":\"Former board member of the NGO.\"}",
+                 (long long)trustees[4], (long long)apps[0]);
+        st = demo_fund_json(ctx, 4, 0, in, NULL);
+    }
+    static const int scores[2][4] = {{5, 4, 4, 4}, {4, 4, 3, 5}};
+    for (size_t a = 0; st == STATUS_OK && a < 2; a++) {
+        for (size_t r = 0; st == STATUS_OK && apps[a] != 0 && r < 2; r++) {
+            snprintf(in, sizeof in,
+                     "{\"trustee_id\":%lld,\"relevance\":%d,\"capacity\":%d,\"budget\":%d,\"reach\":%d,"
+                     "\"comment\":\"Demo review.\"}",
+                     (long long)trustees[r + a], scores[r][0], scores[r][1], scores[r][2], scores[r][3]);
+            st = demo_fund_json(ctx, 3, apps[a], in, NULL);
+        }
+    }
+    if (st == STATUS_OK && apps[0] != 0) {
+        char end[11], second[11];
+        demo_date(7, end);
+        demo_date(4, second);
+        snprintf(
+            in, sizeof in,
+            "{\"outcome\":\"award\",\"amount\":\"29,750.50\",\"start_date\":\"%s\",\"end_date\":\"%s\","
+            "\"tranches\":[{\"due_date\":\"%s\",\"amount\":\"20,000\"},{\"due_date\":\"%s\",\"amount\":\"9,750.50\"}]}",
+            later, end, later, second);
+        st = demo_fund_json(ctx, 5, apps[0], in, NULL);
+    }
     return st;
 }
 

@@ -73,6 +73,12 @@ const struct store_sealed_column store_sealed_columns[] = {
         SEALED(investigation_entities, note_enc, INVESTIGATION_ENTITIES_NOTE)
             SEALED(investigation_entities, retract_reason_enc, INVESTIGATION_ENTITIES_RETRACT_REASON)
                 SEALED(investigation_transactions, reference_enc, INVESTIGATION_TRANSACTIONS_REFERENCE)
+    /* Issue 8, part A: board, conflicts, organisations, applications, reviews, decisions. */
+    SEALED(fund_trustees, name_enc, FUND_TRUSTEES_NAME) SEALED(fund_conflicts, note_enc, FUND_CONFLICTS_NOTE)
+        SEALED(fund_orgs, account_enc, FUND_ORGS_ACCOUNT)
+            SEALED(fund_applications, summary_enc, FUND_APPLICATIONS_SUMMARY)
+                SEALED(fund_reviews, comment_enc, FUND_REVIEWS_COMMENT)
+                    SEALED(fund_decisions, reason_enc, FUND_DECISIONS_REASON)
     /* Issue 8, part L: Trust Fund donors. */
     SEALED(fund_donors, name_enc, FUND_DONORS_NAME) SEALED(fund_donors, contact_enc, FUND_DONORS_CONTACT)
     /* Issue 8, part G: grants, disbursements and grantee reports. */
@@ -186,6 +192,16 @@ const struct store_table store_tables[] = {
     {"link_tokens", "project, token"},
     {"link_runs", "id"},
     {"link_run_pairs", "id"},
+    /* Issue 8, part A: board, calls, applications, reviews, decisions. */
+    {"fund_trustees", "id"},
+    {"fund_app_settings", "name"},
+    {"fund_calls", "id"},
+    {"fund_orgs", "id"},
+    {"fund_applications", "id"},
+    {"fund_budget_lines", "id"},
+    {"fund_conflicts", "id"},
+    {"fund_reviews", "id"},
+    {"fund_decisions", "id"},
     /* Issue 8, part L: the Trust Fund's ledger. */
     {"fund_entries", "id"},
     {"fund_entry_lines", "entry_id, line_no"},

@@ -1525,28 +1525,6 @@ const PLAN_TABLE = [
 
 eachEngine((engine) => {
     let s;
-// Issue 8, part G: the Trust Fund's grants routes × roles. Reading the fund needs fund.read (a
-// grantee reads their own organisation's grants, reports and results with fund.apply, never the
-// disbursements); recording needs fund.write, approving a disbursement fund.certify, drafting a
-// report fund.apply. Empty bodies: 400 past the permission, 403 before it; nothing changes.
-const FUND_GRANTS_TABLE = [
-    // role, scope, reads, disbursements read, fund.write, fund.certify, fund.apply
-    ['caseworker', 'own', 403, 403, 403, 403, 403],
-    ['case_supervisor', 'agency', 403, 403, 403, 403, 403],
-    ['investigator', 'agency', 403, 403, 403, 403, 403],
-    ['prosecutor', 'agency', 403, 403, 403, 403, 403],
-    ['court_clerk', 'agency', 403, 403, 403, 403, 403],
-    ['analyst', 'all', 403, 403, 403, 403, 403],
-    ['national_coordinator', 'all', 200, 200, 403, 403, 403],
-    ['fund_manager', 'all', 200, 200, 400, 400, 403],
-    ['trustee', 'all', 200, 200, 403, 403, 403],
-    ['auditor', 'all', 200, 200, 403, 403, 403],
-    ['grantee', 'agency', 200, 403, 403, 403, 400],
-    ['administrator', 'agency', 403, 403, 403, 403, 403],
-];
-
-eachEngine((engine) => {
-    let s, grantId;
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
@@ -1556,13 +1534,6 @@ eachEngine((engine) => {
                 clients.set(i, await s.clientFor(u));
             }),
         );
-            FUND_GRANTS_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `fg${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
-        grantId = s.cliOk(['fund', 'grant', 'add', '--agency', String(s.agencyA.id), '--country', 'NGA', '--programme',
-            'immediate', '--start', '2026-01-01', '--end', '2026-09-30', '--tranches', '2026-01-01:20,000.00', '--json']).json.id;
     });
     after(async () => {
         await s?.stop();
@@ -1630,6 +1601,49 @@ eachEngine((engine) => {
                 }
                 const imp = await c.request('POST', '/api/v1/fund/rates/import', { body: 'currency,date\n', headers: { 'Content-Type': 'text/csv' } });
                 assert.equal(imp.status, write, `${role} import: ${imp.text}`);
+            });
+        });
+    });
+});
+
+// Issue 8, part G: the Trust Fund's grants routes × roles. Reading the fund needs fund.read (a
+// grantee reads their own organisation's grants, reports and results with fund.apply, never the
+// disbursements); recording needs fund.write, approving a disbursement fund.certify, drafting a
+// report fund.apply. Empty bodies: 400 past the permission, 403 before it; nothing changes.
+const FUND_GRANTS_TABLE = [
+    // role, scope, reads, disbursements read, fund.write, fund.certify, fund.apply
+    ['caseworker', 'own', 403, 403, 403, 403, 403],
+    ['case_supervisor', 'agency', 403, 403, 403, 403, 403],
+    ['investigator', 'agency', 403, 403, 403, 403, 403],
+    ['prosecutor', 'agency', 403, 403, 403, 403, 403],
+    ['court_clerk', 'agency', 403, 403, 403, 403, 403],
+    ['analyst', 'all', 403, 403, 403, 403, 403],
+    ['national_coordinator', 'all', 200, 200, 403, 403, 403],
+    ['fund_manager', 'all', 200, 200, 400, 400, 403],
+    ['trustee', 'all', 200, 200, 403, 403, 403],
+    ['auditor', 'all', 200, 200, 403, 403, 403],
+    ['grantee', 'agency', 200, 403, 403, 403, 400],
+    ['administrator', 'agency', 403, 403, 403, 403, 403],
+];
+
+eachEngine((engine) => {
+    let s, grantId;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            FUND_GRANTS_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `fg${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+        grantId = s.cliOk(['fund', 'grant', 'add', '--agency', String(s.agencyA.id), '--country', 'NGA', '--programme',
+            'immediate', '--start', '2026-01-01', '--end', '2026-09-30', '--tranches', '2026-01-01:20,000.00', '--json']).json.id;
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
     describe('fund grants routes × roles (issue 8, part G)', () => {
         FUND_GRANTS_TABLE.forEach(([role, scope, reads, disb, write, certify, apply], i) => {
             it(`${role} (scope ${scope}): reads ${reads}, disbursements ${disb}, write ${write}, certify ${certify}, apply ${apply}`, async () => {
@@ -1645,6 +1659,68 @@ eachEngine((engine) => {
                 assert.equal((await c.post('/api/v1/fund/disbursements/1/approval', {})).status, certify, `${role} approval`);
                 assert.equal((await c.post('/api/v1/fund/reports', {})).status, apply, `${role} POST reports`);
                 assert.equal((await c.post('/api/v1/fund/reports/1/decision', {})).status, write, `${role} decision`);
+            });
+        });
+    });
+});
+
+// Issue 8, part A: the Trust Fund's board, calls, organisations, applications, reviews and
+// decisions × roles. Reading the board, conflicts and an organisation needs fund.read (a grantee
+// reads its own organisation); calls and applications are listed with fund.read or fund.apply;
+// writing: fund.write (board, calls, decisions; an organisation too), fund.apply (applications,
+// its own organisation: another's is a 404), fund.approve (reviews). Bodies are empty or the version stale, so the
+// matrix changes nothing: a permitted write answers 400, 404 or 409 past the permission.
+const FUND_APPS_TABLE = [
+    //  role                   scope     agency board calls apps  org   queue newBoard newCall newApp review decide putOrg
+    ['caseworker',           'own',    'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+    ['investigator',         'agency', 'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+    ['analyst',              'all',    'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+    ['national_coordinator', 'all',    'A', 200,  200,  200,  200,  403,  403,     403,    403,   403,   403,   403],
+    ['fund_manager',         'all',    'A', 200,  200,  200,  200,  403,  400,     400,    403,   403,   404,   409],
+    ['trustee',              'all',    'A', 200,  200,  200,  200,  200,  403,     403,    403,   404,   403,   403],
+    ['auditor',              'all',    'A', 200,  200,  200,  200,  403,  403,     403,    403,   403,   403,   403],
+    ['grantee',              'agency', 'A', 403,  200,  200,  200,  403,  403,     403,    400,   403,   403,   409],
+    ['grantee',              'agency', 'B', 403,  200,  200,  404,  403,  403,     403,    400,   403,   403,   404],
+    ['administrator',        'agency', 'A', 403,  403,  403,  403,  403,  403,     403,    403,   403,   403,   403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            FUND_APPS_TABLE.map(async ([role, scope, agency], i) => {
+                const u = s.addUser({ username: `fa${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('fund application routes × roles (issue 8, part A)', () => {
+        FUND_APPS_TABLE.forEach(([role, scope, agency, board, calls, apps, org, queue, newBoard, newCall, newApp, review,
+            decide, putOrg], i) => {
+            it(`${role} (scope ${scope}, agency ${agency})`, async () => {
+                const c = clients.get(i);
+                const orgA = `/api/v1/fund/orgs/${s.agencyA.id}`;
+                const got = [
+                    (await c.get('/api/v1/fund/board')).status,
+                    (await c.get('/api/v1/fund/calls')).status,
+                    (await c.get('/api/v1/fund/applications')).status,
+                    (await c.get(orgA)).status,
+                    (await c.get('/api/v1/fund/reviews')).status,
+                    (await c.post('/api/v1/fund/board', {})).status,
+                    (await c.post('/api/v1/fund/calls', {})).status,
+                    (await c.post('/api/v1/fund/applications', {})).status,
+                    (await c.post('/api/v1/fund/applications/1/reviews', {})).status,
+                    (await c.post('/api/v1/fund/applications/1/decision', {})).status,
+                    (await c.put(orgA, {}, { headers: { 'If-Match': '"99"' } })).status,
+                ];
+                assert.deepEqual(got, [board, calls, apps, org, queue, newBoard, newCall, newApp, review, decide, putOrg]);
+                assert.equal((await c.get('/api/v1/fund/conflicts')).status, board === 200 ? 200 : 403);
             });
         });
     });

@@ -32,6 +32,7 @@ import * as statistics from './views/statistics.js'; // issue 6, item 7
 import * as networks from './views/networks.js'; // issue 7, part G
 import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the review queue
 import * as fund from './views/fund.js'; // issue 8, part L: the Trust Fund
+import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, calls, applications, reviews
 import * as plan from './views/plan.js'; // issue 9, item 1: the Plan of Action as data
 import * as fundgrants from './views/fundgrants.js'; // issue 8, part G: grants, disbursements, reports
 
@@ -53,6 +54,7 @@ const NAV = [
   { path: 'linkage', key: 'nav.linkage', perm: 'link.run' },
   { path: 'networks', key: 'nav.networks', perm: 'link.run' }, // issue 7, part G
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read' }, // issue 8, part L: the Trust Fund
+  { path: 'fundcalls', key: 'nav.fundcalls', perm: ['fund.read', 'fund.apply'] }, // issue 8, part A
   { path: 'fundgrants', key: 'nav.fundgrants', perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { path: 'plan', key: 'nav.plan', perm: 'plan.read' }, // issue 9, item 1
   { path: 'users', key: 'nav.users', perm: 'user.read' },
@@ -101,6 +103,10 @@ const ROUTES = [
   { re: /^networks$/, view: networks, perm: 'link.run' }, // issue 7, part G
   { re: /^linkage$/, view: linkage, perm: 'link.run' }, // issue 7, item 3
   { re: /^trustfund$/, view: fund, perm: 'fund.read' }, // issue 8, part L
+  // Issue 8, part A: the Trust Fund's calls, applications, reviews and decisions.
+  { re: /^fundcalls$/, view: fundcalls, perm: ['fund.read', 'fund.apply'] },
+  { re: /^fundcalls\/apply\/(\d+)$/, view: fundcalls, fn: 'renderApply', perm: 'fund.apply' },
+  { re: /^fundcalls\/applications\/(\d+)$/, view: fundcalls, fn: 'renderApplication', perm: ['fund.read', 'fund.apply'] },
   { re: /^plan$/, view: plan, perm: 'plan.read' }, // issue 9, item 1
   { re: /^fundgrants$/, view: fundgrants, perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { re: /^fundgrants\/(\d+)$/, view: fundgrants, fn: 'renderDetail', perm: ['fund.read', 'fund.apply'] },

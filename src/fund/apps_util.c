@@ -1,0 +1,281 @@
+/* apps_util: the helpers of part A (apps_int.h). */
+#include "fund/apps_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/money.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/util.h"
+#include "vault/vault.h"
+
+static int month_days(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : d[m - 1];
+}
+
+bool fa_date_ok(const char *s)
+{
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+        return false;
+    }
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
+}
+
+void fa_today(char out[11])
+{
+    char iso[32];
+    util_time_iso(iso, util_now_ms());
+    snprintf(out, 11, "%.10s", iso);
+}
+
+void fa_add_months(const char *date, int months, char out[11])
+{
+    int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+    int total = y * 12 + (m - 1) + months;
+    y = total / 12;
+    m = total % 12 + 1;
+    if (d > month_days(y, m)) {
+        d = month_days(y, m);
+    }
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+bool fa_upper3(const char *s)
+{
+    return s != NULL && strlen(s) == 3 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
+           isupper((unsigned char)s[2]);
+}
+
+bool fa_in_list(const char *code, const char *const *list)
+{
+    for (size_t i = 0; code != NULL && list[i] != NULL; i++) {
+        if (strcmp(code, list[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+enum status fa_text(const json_t *o, const char *key, size_t max, bool required, const char **out)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = "";
+    if (v == NULL || json_is_null(v)) {
+        return required ? err_set_field(STATUS_INVALID, key, "%s is required", key) : STATUS_OK;
+    }
+    if (!json_is_string(v)) {
+        return err_set_field(STATUS_INVALID, key, "%s must be a string", key);
+    }
+    *out = json_string_value(v);
+    if (strlen(*out) > max) {
+        return err_set_field(STATUS_INVALID, key, "%s is longer than %zu bytes", key, max);
+    }
+    if (required && (*out)[0] == '\0') {
+        return err_set_field(STATUS_INVALID, key, "%s is required", key);
+    }
+    return STATUS_OK;
+}
+
+enum status fa_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = def;
+    if (v == NULL || json_is_null(v)) {
+        return STATUS_OK;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        return err_set_field(STATUS_INVALID, key, "%s must be a whole number from %lld to %lld", key, (long long)min,
+                             (long long)max);
+    }
+    *out = json_integer_value(v);
+    return STATUS_OK;
+}
+
+enum status fa_bool(const json_t *o, const char *key, bool def, bool *out)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = def;
+    if (v == NULL || json_is_null(v)) {
+        return STATUS_OK;
+    }
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return STATUS_OK;
+    }
+    if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
+        *out = json_integer_value(v) == 1;
+        return STATUS_OK;
+    }
+    return err_set_field(STATUS_INVALID, key, "%s must be true or false", key);
+}
+
+enum status fa_usd(const json_t *o, const char *key, const char *cents_key, bool required, int64_t *out)
+{
+    const json_t *v = json_object_get(o, key);
+    const json_t *c = json_object_get(o, cents_key);
+    *out = 0;
+    if (v != NULL && !json_is_null(v)) {
+        if (!json_is_string(v)) {
+            return err_set_field(STATUS_INVALID, key, "%s must be a decimal amount in US dollars, as text", key);
+        }
+        return money_amount_parse(key, "USD", json_string_value(v), out);
+    }
+    if (c != NULL && !json_is_null(c)) {
+        if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > MONEY_AMOUNT_MAX) {
+            return err_set_field(STATUS_INVALID, cents_key, "%s must be a whole number of cents", cents_key);
+        }
+        *out = json_integer_value(c);
+        return STATUS_OK;
+    }
+    return required ? err_set_field(STATUS_INVALID, key, "%s is required", key) : STATUS_OK;
+}
+
+void fa_usd_format(int64_t cents, char out[32])
+{
+    char plain[MONEY_AMOUNT_TEXT_BYTES];
+    money_amount_format("USD", cents, plain);
+    /* thousands separators on the whole part */
+    const char *dot = strchr(plain, '.');
+    size_t whole = dot != NULL ? (size_t)(dot - plain) : strlen(plain);
+    size_t o = 0;
+    for (size_t i = 0; i < whole && o < 28; i++) {
+        if (i > 0 && (whole - i) % 3 == 0) {
+            out[o++] = ',';
+        }
+        out[o++] = plain[i];
+    }
+    snprintf(out + o, 32 - o, "%s", dot != NULL ? dot : "");
+}
+
+enum status fa_seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
+                    uint8_t **buf, struct sql_value *v)
+{
+    *buf = NULL;
+    *v = SQLV_NULL;
+    if (text == NULL || text[0] == '\0') {
+        return STATUS_OK;
+    }
+    size_t len = 0;
+    struct vault_ad ad = {table, column, id};
+    enum status st = vault_seal(ctx->vault, buf, &len, &ad, text, strlen(text));
+    if (st == STATUS_OK) {
+        *v = SQLV_BLOB(*buf, len);
+    }
+    return st;
+}
+
+enum status fa_unseal(const struct auth_ctx *ctx, struct store_rows *rs, size_t col, const char *table,
+                      const char *column, int64_t id, json_t **out)
+{
+    size_t len = 0;
+    const uint8_t *blob = store_rows_is_null(rs, col) ? NULL : store_rows_blob(rs, col, &len);
+    if (blob == NULL || len == 0) {
+        *out = json_null();
+        return STATUS_OK;
+    }
+    char *plain = NULL;
+    size_t plen = 0;
+    struct vault_ad ad = {table, column, id};
+    enum status st = vault_unseal(ctx->vault, &plain, &plen, &ad, blob, len);
+    if (st == STATUS_OK) {
+        *out = json_stringn(plain, plen);
+        vault_plain_free(plain, plen);
+    }
+    return st;
+}
+
+enum status fa_setting(const struct auth_ctx *ctx, const char *name, int64_t *out)
+{
+    int64_t def = strcmp(name, "max_per_group") == 0 ? 1 : 2;
+    struct sql_value k[] = {sqlv_text(name)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(ctx->store, STMT_FUND_APP_SETTING_GET, k, 1, &r);
+    *out = def;
+    if (st == STATUS_OK) {
+        int64_t v = 0;
+        if (util_parse_i64(&v, store_rows_text(r, 0)) == STATUS_OK && v >= 1 && v <= 5) {
+            *out = v;
+        }
+    } else if (st == STATUS_NOT_FOUND) {
+        st = STATUS_OK;
+    }
+    store_rows_free(r);
+    return st;
+}
+
+enum status fa_codes(const json_t *o, const char *key, bool (*ok)(const char *), char **out)
+{
+    const json_t *a = json_object_get(o, key);
+    *out = NULL;
+    if (a != NULL && !json_is_null(a) && (!json_is_array(a) || json_array_size(a) > FUND_LIST_MAX)) {
+        return err_set_field(STATUS_INVALID, key, "%s must be an array of at most %d codes", key, FUND_LIST_MAX);
+    }
+    struct buf b;
+    buf_init(&b, 4096);
+    enum status st = STATUS_OK;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_string(v) || !ok(json_string_value(v))) {
+            st = err_set_field(STATUS_INVALID, key, "%s: an unknown code", key);
+            break;
+        }
+        st = buf_printf(&b, "%s%s", i > 0 ? "," : "", json_string_value(v));
+        if (st != STATUS_OK) {
+            break;
+        }
+    }
+    if (st == STATUS_OK) {
+        *out = strdup(buf_str(&b));
+        st = *out != NULL ? STATUS_OK : err_set(STATUS_IO, "out of memory");
+    }
+    buf_free(&b);
+    return st;
+}
+
+json_t *fa_codes_json(const char *csv)
+{
+    json_t *a = json_array();
+    const char *f = csv != NULL ? csv : "";
+    while (*f != '\0') {
+        const char *end = strchr(f, ',');
+        size_t n = end != NULL ? (size_t)(end - f) : strlen(f);
+        json_array_append_new(a, json_stringn(f, n));
+        f += n + (end != NULL ? 1 : 0);
+    }
+    return a;
+}
+
+enum status fa_trustee_of_user(const struct auth_ctx *ctx, int64_t user_id, const char *date, int64_t *trustee_id)
+{
+    *trustee_id = 0;
+    if (user_id <= 0) {
+        return STATUS_OK;
+    }
+    struct sql_value k[] = {SQLV_I64(user_id), sqlv_text(date)};
+    struct store_rows *r = NULL;
+    enum status st = store_exec_one(ctx->store, STMT_FUND_TRUSTEE_OF_USER, k, 2, &r);
+    if (st == STATUS_OK) {
+        *trustee_id = store_rows_i64(r, 0);
+    } else if (st == STATUS_NOT_FOUND) {
+        st = STATUS_OK;
+    }
+    store_rows_free(r);
+    return st;
+}
