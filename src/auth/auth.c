@@ -126,11 +126,11 @@ static const char *const perms_coordinator[] = {
     "screening.sets", "provider.manage", "stats.settings", NULL};
 /* Issue 8: fund managers record and certify; the one who records a disbursement never approves
  * it (checked in src/fund), so certifying takes a second fund manager. */
-static const char *const perms_fund_manager[] = {
-    "fund.read", "fund.write", "fund.certify", "stats.read", "agency.read", "token.manage", NULL};
+static const char *const perms_fund_manager[] = {"fund.read",  "fund.write",  "fund.certify", "stats.read", "task.read",
+                                                 "task.write", "agency.read", "token.manage", NULL};
 /* Issue 8: an NGO user applying for grants and reporting for their own organisation. */
-static const char *const perms_grantee[] = {"fund.apply", "token.manage", NULL};
-static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", NULL};
+static const char *const perms_grantee[] = {"fund.apply", "task.read", "task.write", "token.manage", NULL};
+static const char *const perms_trustee[] = {"fund.read", "fund.approve", "stats.read", "task.read", "task.write", NULL};
 static const char *const perms_auditor[] = {"audit.read", "user.read", "agency.read", "role.read", "fund.read", NULL};
 static const char *const perms_admin[] = {
     "user.read",        "user.manage", "user.export",      "agency.read",      "agency.manage",     "role.read",

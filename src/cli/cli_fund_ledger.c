@@ -187,7 +187,7 @@ static void print_table(enum fund_op op, json_t *out)
         break;
     case OP_LEDGER:
         printf("%-10s %-13s %-18s %-20s %16s %16s %s\n", "DATE", "KIND", "ENTRY", "ACCOUNT", "DEBIT", "CREDIT", "MEMO");
-        json_array_foreach(json_object_get(out, "entries"), i, e)
+        json_array_foreach(json_object_get(out, "items"), i, e)
         {
             json_t *l;
             size_t j;

@@ -444,7 +444,7 @@ enum status fund_ledger_entries_build(const struct auth_ctx *ctx, const struct f
         json_decref(entries);
         return st;
     }
-    *out = json_pack("{sosIsI}", "entries", entries, "count", (json_int_t)count, "limit", (json_int_t)limit);
+    *out = json_pack("{sosIsI}", "items", entries, "count", (json_int_t)count, "limit", (json_int_t)limit);
     json_object_set_new(*out, "offset", json_integer(f->offset));
     return STATUS_OK;
 }

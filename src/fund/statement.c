@@ -575,7 +575,7 @@ enum status fund_statement_xlsx(const struct auth_ctx *ctx, const char *from, co
                                9);
     }
     row = 1;
-    json_array_foreach(json_object_get(ledger, "entries"), i, e)
+    json_array_foreach(json_object_get(ledger, "items"), i, e)
     {
         json_t *l;
         size_t j;

@@ -196,6 +196,14 @@ static struct auth_record task_auth_record(const struct auth_ctx *ctx, const str
     return (struct auth_record){"task", t->id, t->agency_id, owner, AUTH_SENSITIVITY_NORMAL};
 }
 
+/* Tasks are an agency's work: whatever their scope, users see their own agency's tasks and the
+ * ones they own, never another agency's (a fund manager or trustee of scope all holds task.read
+ * for the fund's reminders, not for every agency's work). The operator sees all. */
+static bool beyond_agency(const struct auth_ctx *ctx, const struct task *t)
+{
+    return !ctx->who->operator&& t->agency_id != ctx->who->agency_id && t->owner_id != ctx->who->user_id;
+}
+
 /* Loads task id and decides access (permission, scope, the case's readability); audited. */
 static enum status task_reach(const struct auth_ctx *ctx, int64_t id, bool write, const char *detail, struct task **out)
 {
@@ -217,6 +225,9 @@ static enum status task_reach(const struct auth_ctx *ctx, int64_t id, bool write
     const char *perm = write ? "task.write" : "task.read";
     struct auth_record rec = task_auth_record(ctx, t);
     st = auth_check(ctx, perm, &rec, AUTH_FG_NONE, write, detail);
+    if (st == STATUS_OK && beyond_agency(ctx, t)) {
+        st = auth_refuse(ctx, perm, &rec, detail, "a task of another agency");
+    }
     if (st == STATUS_DENIED && auth_has(ctx->who, perm)) {
         st = err_set(STATUS_NOT_FOUND, "no such task");
     }
@@ -355,7 +366,7 @@ static enum status list_rows(const struct auth_ctx *ctx, const struct sql_value 
             break;
         }
         struct auth_record rec = task_auth_record(ctx, t);
-        bool ok = auth_decide(ctx, "task.read", &rec, AUTH_FG_NONE, false) == STATUS_OK;
+        bool ok = !beyond_agency(ctx, t) && auth_decide(ctx, "task.read", &rec, AUTH_FG_NONE, false) == STATUS_OK;
         if (ok && t->case_id != 0) {
             st = case_visible(ctx, t->case_id, &seen, &nseen, &ok);
         }

@@ -174,13 +174,9 @@ export function apiCall(p, method, path, body) {
   }, [method, path, body]);
 }
 
-// A new user of the administrator's agency, signed in on a page of its own: the administrator
-// creates it (role, scope), then it signs in through the API, replaces its one-time password
-// and enrols two-factor, and the page is reloaded on #/home. watch(page) runs before the first
-// navigation (to record requests and console messages). Returns {context, page, user}.
 // An API call as the administrator with the token tests/run.sh creates (CTIS_ADMIN_TOKEN).
-const ADMIN_TOKEN = process.env.CTIS_ADMIN_TOKEN || '';
-async function adminApi(method, path, body) {
+export const ADMIN_TOKEN = process.env.CTIS_ADMIN_TOKEN || '';
+export async function adminApi(method, path, body) {
   const r = await fetch(`${BASE}${path}`, {
     method,
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -191,14 +187,18 @@ async function adminApi(method, path, body) {
   return JSON.parse(text);
 }
 
-// A new user of role signed in (password changed, two-factor set up where the role offers it) on
-// a page of its own; waits for the navigation link `ready` (the cases link by default: roles
-// without case pages name one of theirs).
+// A new user of role, signed in on a page of its own: the administrator creates it (role, scope),
+// then it signs in through the API, replaces its one-time password and enrols two-factor where
+// the role offers it, and the page is reloaded on #/home. watch(page) runs before the first
+// navigation (to record requests and console messages). Returns {context, page, user}.
+// Waits for the navigation link `ready` (the cases link by default: roles
+// without case pages name one of theirs). The user belongs to agencyId, by default the
+// administrator's agency.
 export async function newUserPage(browser, {
   username, password, role, scope = 'agency', watch = () => {}, contextOptions = {},
-  ready = '#nav:not([hidden]) a[href="#/cases"]',
+  ready = '#nav:not([hidden]) a[href="#/cases"]', agencyId = 0,
 }) {
-  const spec = (me) => ({ username, display_name: `${role} ${username}`, agency_id: me.agency.id, role, scope });
+  const spec = (me) => ({ username, display_name: `${role} ${username}`, agency_id: agencyId || me.agency.id, role, scope });
   let user;
   if (ADMIN_TOKEN) {
     // The administrator's API token (tests/run.sh): no sign-in, so no wait for a fresh one-time code.

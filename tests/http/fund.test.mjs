@@ -111,8 +111,8 @@ eachEngine((engine) => {
             let r = await auditor.get('/api/v1/fund/ledger?from=2026-01-01&to=2026-12-31');
             assert.equal(r.status, 200, r.text);
             assert.equal(r.json.count, 5); // pledge, two receipts, a receipt and its reversal
-            const reversal = r.json.entries.find((e) => e.kind === 'reversal');
-            assert.ok(r.json.entries.find((e) => e.id === reversal.reverses_id).reversed_by === reversal.id);
+            const reversal = r.json.items.find((e) => e.kind === 'reversal');
+            assert.ok(r.json.items.find((e) => e.id === reversal.reverses_id).reversed_by === reversal.id);
             r = await auditor.get('/api/v1/fund/balances');
             assert.equal(r.json.balanced, true);
             assert.equal(r.json.accounts.find((a) => a.account === 'cash').closing_cents, 4400000 + 6300000);

@@ -669,7 +669,8 @@ eachEngine((engine) => {
 
 
     // Part T: tasks. Literal from src/auth/auth.c: task.read and task.write are held by
-    // caseworker, case_supervisor, investigator and prosecutor; no other built-in role.
+    // caseworker, case_supervisor, investigator and prosecutor, and (issue 8, for the fund's
+    // reminders) fund_manager, trustee and grantee; tasks stay an agency's work whatever the scope.
     describe('tasks: role × route table, and agency B never sees agency A\'s tasks', () => {
         const TASK_TABLE = [
             //  role                   scope     list  create myWork read
@@ -679,8 +680,9 @@ eachEngine((engine) => {
             ['prosecutor',           'agency', 200,  201,   200,   200],
             ['analyst',              'all',    403,  403,   403,   403],
             ['national_coordinator', 'all',    403,  403,   403,   403],
-            ['fund_manager',         'all',    403,  403,   403,   403],
-            ['trustee',              'all',    403,  403,   403,   403],
+            ['fund_manager',         'all',    200,  201,   200,   200],
+            ['trustee',              'all',    200,  201,   200,   200],
+            ['grantee',              'agency', 200,  201,   200,   200],
             ['auditor',              'all',    403,  403,   403,   403],
             ['administrator',        'agency', 403,  403,   403,   403],
         ];
@@ -717,6 +719,13 @@ eachEngine((engine) => {
             assert.ok(!l.json.items.some((t) => t.id === queueTask.id));
             const w = await cB.get('/api/v1/my-work');
             assert.ok(!w.json.queue.some((t) => t.id === queueTask.id));
+        });
+        it("agency B's fund manager (scope all) gets 404 for agency A's task and does not list it", async () => {
+            const fmB = await s.clientFor(s.addUser({ username: 'tfm-b', agency: 'B', role: 'fund_manager', scope: 'all', totp: true }));
+            assertError(await fmB.get(`/api/v1/tasks/${queueTask.id}`), 404, 'not_found');
+            const l = await fmB.get('/api/v1/tasks');
+            assert.equal(l.status, 200, l.text);
+            assert.ok(!l.json.items.some((t) => t.id === queueTask.id));
         });
     });
 

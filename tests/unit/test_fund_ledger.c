@@ -262,7 +262,7 @@ static void test_ledger__post_and_refuse(void **state)
     struct op o = {0};
     assert_int_equal(as(w, w->auditor, op_entries, &o), STATUS_OK);
     assert_int_equal(jint(o.out, "count"), 3);
-    json_t *first = json_array_get(json_object_get(o.out, "entries"), 0);
+    json_t *first = json_array_get(json_object_get(o.out, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "kind")), "pledge");
     assert_int_equal(json_array_size(json_object_get(first, "lines")), 2);
     assert_int_equal(jint(first, "total_cents"), 100000);
@@ -311,8 +311,8 @@ static void test_ledger__reverse_once(void **state)
     o = (struct op){.f = {.ref_type = "contribution", .ref_id = 7}};
     assert_int_equal(as(w, w->manager, op_entries, &o), STATUS_OK);
     assert_int_equal(jint(o.out, "count"), 2);
-    json_t *a = json_array_get(json_object_get(o.out, "entries"), 0);
-    json_t *b = json_array_get(json_object_get(o.out, "entries"), 1);
+    json_t *a = json_array_get(json_object_get(o.out, "items"), 0);
+    json_t *b = json_array_get(json_object_get(o.out, "items"), 1);
     assert_int_equal(jint(a, "id"), id);
     assert_int_equal(jint(a, "reversed_by"), rev);
     assert_int_equal(jint(b, "reverses_id"), id);

@@ -160,7 +160,7 @@ async function ledger(ctx) {
   const to = q.get('to') || today();
   const r = await api.get(`/api/v1/fund/ledger${query({ from, to, limit: 200 })}`);
   const rows = [];
-  for (const e of r.entries || []) {
+  for (const e of r.items || []) {
     (e.lines || []).forEach((l, i) => rows.push({ e, l, first: i === 0 }));
   }
   const f = periodForm('ledger', from, to);

@@ -423,6 +423,10 @@ async function reviewsPart(ctx, a) {
   if (a.decision) {
     out.push(notice(a.decision.outcome === 'award' ? 'success' : 'info',
       a.decision.outcome === 'award' ? t('fundcalls.awarded', { amount: a.decision.amount }) : t('fundcalls.rejected')));
+    if (a.decision.grant_id) { // the grant agreement the award made (part G's pages)
+      out.push(h('p', {}, h('a', { href: `#/fundgrants/${a.decision.grant_id}`, 'data-grant': a.decision.grant_id },
+        t('fundcalls.open_grant'))));
+    }
   }
   if (ctx.allowed('fund.approve') && a.status === 'submitted') {
     const q = await api.get('/api/v1/fund/reviews');

@@ -9,7 +9,7 @@ import { t, formatDate } from '../i18n.js';
 
 export const TASK_KINDS = ['manual', 'reflection_ending', 'referral_unanswered', 'determination_pending',
   'follow_up_due', 'glass_notice', 'permit_expiring', 'coop_deadline',
-  'fund_call_closing', 'fund_review_due']; // issue 8, part A
+  'fund_call_closing', 'fund_review_due', 'fund_report_due']; // issue 8
 
 // What a task is about, for a person: a manual task's title, else its kind's label.
 export function taskLabel(task) {
@@ -30,6 +30,7 @@ function caseCell(task) {
     return h('a', { href: `#/cooperation/${task.record_id}` }, t('nav.cooperation'));
   }
   if (task.record_type === 'fund_call') return h('a', { href: '#/fundcalls' }, t('nav.fundcalls')); // issue 8, part A
+  if (task.record_type === 'fund_tranche') return h('a', { href: '#/fundgrants' }, t('nav.fundgrants')); // issue 8, part G
   if (!task.case_id) return '—';
   return h('a', { href: `#/cases/${task.case_id}` }, t('task.case_link', { id: task.case_id }));
 }
