@@ -217,10 +217,14 @@ const struct store_table store_tables[] = {
     {"fund_reports", "id"},
     {"fund_report_beneficiaries", "report_id, sex, age, form"},
     {"fund_report_services", "report_id, service"},
+    /* Issue 9, part K: the best-practices knowledge base; the FTS5 index follows by statement. */
+    {"plan_practices", "id"},
+    {"plan_practice_texts", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
 const enum stmt store_rebuilds[] = {
-    STMT_CASELAW_FTS_REBUILD, /* issue 5 part J3: court decisions */
+    STMT_CASELAW_FTS_REBUILD,  /* issue 5 part J3: court decisions */
+    STMT_PRACTICE_FTS_REBUILD, /* issue 9 part K: best practices */
 };
 const size_t store_rebuilds_count = ARRAY_LEN(store_rebuilds);
