@@ -1523,6 +1523,14 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/plan/paragraphs", api_plan_paragraphs, 0, "plan.read"},
     {HTTP_GET, "/api/v1/plan/paragraphs/{id}", api_plan_paragraph_get, 0, "plan.read"},
     {HTTP_GET, "/api/v1/plan/instruments", api_plan_instruments, 0, "plan.read"},
+    /* Issue 9, part K: the best-practices knowledge base and the implementation report. */
+    {HTTP_GET, "/api/v1/plan/practices", api_plan_practices, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/practices", api_plan_practice_add, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/practices/{id}", api_plan_practice_get, 0, "plan.read"},
+    {HTTP_PUT, "/api/v1/plan/practices/{id}", api_plan_practice_put, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/report", api_plan_report, 0, "plan.read"},
+    {HTTP_GET, "/api/v1/plan/report.pdf", api_plan_report_pdf, 0, "plan.read"},
+    {HTTP_GET, "/api/v1/plan/report.xlsx", api_plan_report_xlsx, 0, "plan.read"},
     /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
     {HTTP_GET, "/api/v1/fund/donors", api_fund_donors, 0, "fund.read"},
     {HTTP_POST, "/api/v1/fund/donors", api_fund_donor_add, JSON, "fund.write"},

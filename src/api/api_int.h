@@ -290,6 +290,14 @@ void api_fund_application_decision(struct http_request *req, void *app);
 void api_plan_paragraphs(struct http_request *req, void *app);
 void api_plan_paragraph_get(struct http_request *req, void *app);
 void api_plan_instruments(struct http_request *req, void *app);
+/* Issue 9, part K: the best-practices knowledge base and the implementation report (api_plan_report.c). */
+void api_plan_practices(struct http_request *req, void *app);
+void api_plan_practice_add(struct http_request *req, void *app);
+void api_plan_practice_get(struct http_request *req, void *app);
+void api_plan_practice_put(struct http_request *req, void *app);
+void api_plan_report(struct http_request *req, void *app);
+void api_plan_report_pdf(struct http_request *req, void *app);
+void api_plan_report_xlsx(struct http_request *req, void *app);
 
 /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
 void api_fund_donors(struct http_request *req, void *app);
