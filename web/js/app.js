@@ -34,6 +34,8 @@ import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the 
 import * as fund from './views/fund.js'; // issue 8, part L: the Trust Fund
 import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, calls, applications, reviews
 import * as plan from './views/plan.js'; // issue 9, item 1: the Plan of Action as data
+import * as planpractices from './views/planpractices.js'; // issue 9, part K: good practices
+import * as planreport from './views/planreport.js'; // issue 9, part K: the implementation report
 import * as fundgrants from './views/fundgrants.js'; // issue 8, part G: grants, disbursements, reports
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
@@ -108,6 +110,11 @@ const ROUTES = [
   { re: /^fundcalls\/apply\/(\d+)$/, view: fundcalls, fn: 'renderApply', perm: 'fund.apply' },
   { re: /^fundcalls\/applications\/(\d+)$/, view: fundcalls, fn: 'renderApplication', perm: ['fund.read', 'fund.apply'] },
   { re: /^plan$/, view: plan, perm: 'plan.read' }, // issue 9, item 1
+  // Issue 9, part K: good practices and the implementation report (NAV-less: the Plan's tab bar).
+  { re: /^plan-practices$/, view: planpractices, fn: 'renderSearch', perm: 'plan.read' },
+  { re: /^plan-practices\/new$/, view: planpractices, fn: 'renderNew', perm: 'plan.write' },
+  { re: /^plan-practices\/(\d+)$/, view: planpractices, fn: 'renderDetail', perm: 'plan.read' },
+  { re: /^plan-report$/, view: planreport, perm: 'plan.read' },
   { re: /^fundgrants$/, view: fundgrants, perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { re: /^fundgrants\/(\d+)$/, view: fundgrants, fn: 'renderDetail', perm: ['fund.read', 'fund.apply'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
@@ -319,6 +326,7 @@ async function route({ keepFocus = false } = {}) {
   let node;
   const ctx = {
     params, query, me: state.me, navigate, refreshMe, afterLogin, allowed, meta, flash,
+    routable: (p) => ROUTES.some((x) => x.re.test(p)), // issue 9, part K: the Plan's tab bar
   };
   try {
     if (r.perm && !allowed(r.perm)) {

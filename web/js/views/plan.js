@@ -6,6 +6,7 @@
 import { api } from '../api.js';
 import { h, field, page, errorBlock, formValues } from '../dom.js';
 import { t } from '../i18n.js';
+import { planTabs } from './plantabs.js';
 
 const PILLARS = ['general', 'prevent', 'protect', 'prosecute', 'partner', 'follow_up'];
 
@@ -92,5 +93,5 @@ export async function render(ctx) {
   } catch (e) {
     box.replaceChildren(errorBlock(e));
   }
-  return page(t('plan.title'), h('p', { class: 'lead' }, t('plan.intro')), form, box);
+  return page(t('plan.title'), planTabs(ctx, 'plan'), h('p', { class: 'lead' }, t('plan.intro')), form, box);
 }
