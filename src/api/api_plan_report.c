@@ -149,8 +149,8 @@ static enum status report_query(struct http_request *req, struct pr_args *a, cha
     bool wanted = false;
     const char *release = http_request_query(req, "release");
     enum status st = stats_release_spec_parse(release != NULL && release[0] != '\0' ? release : NULL,
-                                              http_request_query(req, "epsilon"),
-                                              http_request_query(req, "threshold"), &a->spec, &wanted);
+                                              http_request_query(req, "epsilon"), http_request_query(req, "threshold"),
+                                              &a->spec, &wanted);
     if (st == STATUS_OK && wanted) {
         a->rq.release = &a->spec;
     }

@@ -38,6 +38,9 @@
 #include "stats/glotip.h"
 #include "util/buf.h"
 #include "fund/applications.h" /* issue 8, part A */
+#include "plan/practices.h"    /* issue 9, part K */
+
+static enum status op_demo_plan_practices(const struct auth_ctx *ctx, void *p); /* issue 9, part K: at the end */
 #include "fund/board.h"
 #include "fund/calls.h"
 #include "justice/coop.h"
@@ -429,6 +432,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_fund_apps, NULL) != STATUS_OK) { /* issue 8, part A */
         free(password);
         fprintf(stderr, "ctis demo: Trust Fund calls: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_plan_practices, NULL) != STATUS_OK) { /* issue 9, part K */
+        free(password);
+        fprintf(stderr, "ctis demo: good practices: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -1579,6 +1587,47 @@ static enum status op_demo_fund_grants(const struct auth_ctx *ctx, void *arg)
     json_decref(g);
     if (manager != 0) {
         auth_principal_clear(&mp);
+    }
+    return st;
+}
+
+/* Issue 9, part K: a few good practices in several languages for the knowledge base (fictional
+ * programmes in real countries, with translations), published and one draft. */
+static enum status op_demo_plan_practices(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    static const char *const practices[] = {
+        "{\"lang\":\"en\",\"title\":\"Demo: school awareness sessions on online recruitment\","
+        "\"summary\":\"Teachers trained to run sessions for secondary-school pupils on job offers and grooming "
+        "online.\",\"body\":\"A fictional programme: 120 schools, a teachers' guide and a helpline number on "
+        "every poster.\",\"country\":\"NGA\",\"paragraphs\":[\"annex-18\",\"annex-19\"],\"tags\":[\"schools\","
+        "\"online\"],\"source\":\"Demo Ministry of Education\",\"year\":2025,\"status\":\"published\","
+        "\"translations\":[{\"lang\":\"fr\",\"title\":\"Démo : séances de sensibilisation au recrutement en "
+        "ligne dans les écoles\",\"summary\":\"Des enseignants formés animent des séances pour les élèves du "
+        "secondaire sur les offres d’emploi et la manipulation en ligne.\"}]}",
+        "{\"lang\":\"ar\",\"title\":\"عرض توضيحي: تدريب مفتشي العمل على تحديد هوية الضحايا\","
+        "\"summary\":\"برنامج تدريبي لمفتشي العمل على مؤشرات العمل القسري في المزارع والمصانع\","
+        "\"country\":\"JOR\",\"paragraphs\":[\"annex-23\",\"annex-29\"],\"tags\":[\"labour\"],"
+        "\"source\":\"Demo labour inspectorate\",\"year\":2024,\"status\":\"published\","
+        "\"translations\":[{\"lang\":\"en\",\"title\":\"Demo: training labour inspectors to identify "
+        "victims\",\"summary\":\"A training programme for labour inspectors on indicators of forced labour on "
+        "farms and in factories.\"}]}",
+        "{\"lang\":\"ru\",\"title\":\"Демо: горячая линия для мигрантов на трех языках\","
+        "\"summary\":\"Бесплатная горячая линия консультирует трудовых мигрантов о договорах и документах.\","
+        "\"country\":\"KAZ\",\"paragraphs\":[\"annex-20\",\"annex-53\"],\"tags\":[\"migrants\",\"hotline\"],"
+        "\"source\":\"Demo NGO\",\"year\":2025,\"status\":\"published\","
+        "\"translations\":[{\"lang\":\"zh\",\"title\":\"演示：三种语言的移民热线\","
+        "\"summary\":\"免费热线为移徙工人提供合同和证件方面的咨询。\"}]}",
+        "{\"lang\":\"es\",\"title\":\"Demo: protocolo de cooperación con empresas de la cadena de "
+        "suministro\",\"summary\":\"Borrador de un protocolo para auditar el trabajo forzoso en proveedores "
+        "agrícolas.\",\"country\":\"ESP\",\"paragraphs\":[\"annex-21\",\"annex-22\",\"annex-53\"],"
+        "\"tags\":[\"supply chains\"],\"year\":2026,\"status\":\"draft\"}",
+    };
+    enum status st = STATUS_OK;
+    for (size_t i = 0; i < ARRAY_LEN(practices) && st == STATUS_OK; i++) {
+        json_t *in = json_loads(practices[i], 0, NULL);
+        st = in != NULL ? practice_add(ctx, in, NULL) : err_set(STATUS_INVALID, "demo practice %zu", i);
+        json_decref(in);
     }
     return st;
 }
