@@ -137,7 +137,7 @@ char *practices_index_text(const char *s)
 }
 
 /* A snippet of the indexed text as people read it: the spaces between two Chinese characters
- * (across the match marks) taken out again. */
+ * (across the match marks) taken out again, and adjacent marked runs joined. */
 static char *despace(const char *s)
 {
     struct buf b;
@@ -164,6 +164,11 @@ static char *despace(const char *s)
     }
     char *out = st == STATUS_OK ? buf_take(&b) : NULL;
     buf_free(&b);
+    /* Characters marked one by one (PostgreSQL's headline of a phrase) become one marked run. */
+    static const char joint[] = PRACTICE_MARK_STOP PRACTICE_MARK_START;
+    for (char *j = out != NULL ? strstr(out, joint) : NULL; j != NULL; j = strstr(j, joint)) {
+        memmove(j, j + sizeof joint - 1, strlen(j + sizeof joint - 1) + 1);
+    }
     return out;
 }
 

@@ -27,7 +27,8 @@ struct world {
 static const char *const AR_PRACTICE =
     "{\"lang\":\"ar\",\"title\":\"حملة توعية في المدارس\",\"summary\":\"حملة وطنية للتوعية بمخاطر الاتجار "
     "بالأشخاص في المدارس الثانوية\",\"body\":\"دَرَّبَت الوزارة المعلمين على الحديث مع الطلاب\",\"country\":\"EGY\","
-    "\"paragraphs\":[\"annex-18\",\"annex-19\"],\"tags\":[\"schools\",\"youth\"],\"year\":2024,\"status\":\"published\","
+    "\"paragraphs\":[\"annex-18\",\"annex-19\"],\"tags\":[\"schools\",\"youth\"],\"year\":2024,\"status\":"
+    "\"published\","
     "\"translations\":[{\"lang\":\"ru\",\"title\":\"Кампания в школах\",\"summary\":\"Национальная кампания по "
     "информированию о торговле людьми в средних школах\"},{\"lang\":\"zh\",\"title\":\"学校宣传活动\","
     "\"summary\":\"在中学开展关于人口贩运风险的全国宣传活动\"}]}";
@@ -185,7 +186,9 @@ static void test_practices__search(void **state)
     assert_int_equal(search(w, (struct practice_query){.q = "торговля"}, ids, 8, NULL, 0), 0);
     /* Chinese: characters inside a sentence, as a phrase (in order), the snippet without spaces. */
     assert_int_equal(search(w, (struct practice_query){.q = "人口贩运"}, ids, 8, snip, sizeof snip), 1);
-    assert_non_null(strstr(snip, "关于" PRACTICE_MARK_START "人口贩运" PRACTICE_MARK_STOP "风险"));
+    if (strstr(snip, PRACTICE_MARK_START "人口贩运" PRACTICE_MARK_STOP "风险") == NULL) {
+        fail_msg("snippet: %s", snip);
+    }
     assert_int_equal(search(w, (struct practice_query){.q = "贩运人口"}, ids, 8, NULL, 0), 0);
     /* Accented Latin with or without the accents; a tag. */
     assert_int_equal(search(w, (struct practice_query){.q = "economique"}, ids, 8, NULL, 0), 1);

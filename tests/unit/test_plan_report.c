@@ -103,7 +103,8 @@ static enum status op_victims(const struct auth_ctx *ctx, void *p)
 static enum status op_offenders(const struct auth_ctx *ctx, void *p)
 {
     struct stats_op *o = p;
-    struct justice_stats_query q = {.by = {"year"}, .by_count = 1, .stage = o->stage, .from_ms = o->from, .to_ms = o->to};
+    struct justice_stats_query q = {
+        .by = {"year"}, .by_count = 1, .stage = o->stage, .from_ms = o->from, .to_ms = o->to};
     const char *names[JUSTICE_STATS_KEYS];
     size_t nn = 0, n = 0;
     struct justice_stat_row *r = NULL;
@@ -160,7 +161,8 @@ static void test_plan_report__figures_equal_stats(void **state)
     assert_true(json_is_null(json_object_get(o.out, "release")));
     json_decref(o.out);
     /* A period before everything: zeros; two periods side by side with the change. */
-    struct op c = {.q = {.from = "1990-01-01", .to = "1990-12-31", .compare_from = "2000-01-01", .compare_to = "2099-12-31"}};
+    struct op c = {
+        .q = {.from = "1990-01-01", .to = "1990-12-31", .compare_from = "2000-01-01", .compare_to = "2099-12-31"}};
     assert_int_equal(auth_run(&a.ctx, op_report, &c), STATUS_OK);
     assert_int_equal(json_integer_value(row_value(c.out, "victims_identified")), 0);
     assert_int_equal(json_integer_value(row_value(json_object_get(c.out, "compare"), "victims_identified")), 23);
@@ -346,8 +348,9 @@ static void test_plan_report__arabic_pdf(void **state)
     struct world *w = *state;
     struct test_as a;
     test_as_user(&w->t, &a, w->coord);
-    struct op o = {.q = {.from = "2024-01-01", .to = "2025-12-31", .compare_from = "2022-01-01", .compare_to = "2023-12-31"},
-                   .lang = "ar"};
+    struct op o = {
+        .q = {.from = "2024-01-01", .to = "2025-12-31", .compare_from = "2022-01-01", .compare_to = "2023-12-31"},
+        .lang = "ar"};
     assert_int_equal(auth_run(&a.ctx, op_report, &o), STATUS_OK);
     assert_memory_equal(o.pdf, "%PDF-", 5);
     char *info = run_on(o.pdf, o.len, "pdfinfo", "", NULL);
