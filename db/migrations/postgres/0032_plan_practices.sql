@@ -1,13 +1,13 @@
 -- 0032 plan_practices (issue 9, part K): the best-practices knowledge base (see the SQLite twin).
 -- Full-text search: a GIN index on the 'simple' tsvector of plan_fold(title_idx || text_idx):
--- ctis_fold (from 0014: lower case, Latin accents removed) and Cyrillic capitals lowered (lower()
--- folds ASCII only under the C locale). The texts are prepared by src/plan/practices.c as for
--- SQLite (Arabic harakat and tatweel removed, Chinese characters spaced).
+-- accented Latin and Cyrillic capitals lowered first (lower() folds ASCII only under the C locale),
+-- then ctis_fold (from 0014: lower case, Latin accents removed). The texts are prepared by
+-- src/plan/practices.c as for SQLite (Arabic harakat and tatweel removed, Chinese characters spaced).
 
 CREATE FUNCTION plan_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT translate(ctis_fold(t),
-        'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯЀЂЃЄЅІЇЈЉЊЋЌЍЎЏ',
-        'абвгдеёжзийклмнопрстуфхцчшщъыьэюяѐђѓєѕіїјљњћќѝўџ')
+    SELECT ctis_fold(translate(t,
+        'ÁÀÂÄÃÅĀĂĄÇĆČĎÉÈÊËĒĖĘĚĞÍÌÎÏĪĮĽŁÑŃŇÓÒÔÖÕØŌŐŘŚŠŞȘŤȚÚÙÛÜŪŮŰŲÝŸŹŻŽİАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯЀЂЃЄЅІЇЈЉЊЋЌЍЎЏ',
+        'aaaaaaaaacccdeeeeeeeegiiiiiillnnnoooooooorssssttuuuuuuuuyyzzziабвгдеёжзийклмнопрстуфхцчшщъыьэюяѐђѓєѕіїјљњћќѝўџ'))
 $$;
 
 CREATE TABLE plan_practices (
