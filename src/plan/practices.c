@@ -821,13 +821,15 @@ enum status practice_search(const struct auth_ctx *ctx, const struct practice_qu
     return st;
 }
 
-enum status practices_count_by_pillar(const struct auth_ctx *ctx, int from_year, int to_year, json_t **out)
+enum status practices_count(const struct auth_ctx *ctx, int from_year, int to_year, json_t **out)
 {
     struct store_rows *rs = NULL;
     struct sql_value v[] = {SQLV_I64(from_year), SQLV_I64(to_year)};
     enum status st = store_exec(ctx->store, STMT_PRACTICE_PILLARS_IN, v, ARRAY_LEN(v), &rs);
     json_t *counts = json_object();
+    int64_t total = 0;
     while (st == STATUS_OK && (st = store_rows_next(rs)) == STATUS_OK) {
+        total++;
         json_t *a = json_or_array(store_rows_text(rs, 0));
         size_t i;
         json_t *p;
@@ -843,7 +845,7 @@ enum status practices_count_by_pillar(const struct auth_ctx *ctx, int from_year,
     }
     store_rows_free(rs);
     if (st == STATUS_OK) {
-        *out = counts;
+        *out = json_pack("{sIso}", "total", (json_int_t)total, "by_pillar", counts);
     } else {
         json_decref(counts);
     }

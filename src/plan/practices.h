@@ -57,8 +57,9 @@ enum status practice_search(const struct auth_ctx *ctx, const struct practice_qu
 /* The text as indexed (see above; case is kept: FTS5 folds it, and PostgreSQL's plan_fold, whose
  * lower() cannot be trusted beyond ASCII under the C locale, folds Cyrillic itself); malloc'd. */
 char *practices_index_text(const char *s);
-/* The number of published practices per pillar (an object pillar -> count) whose year lies in
- * [from_year, to_year]; no permission check (for the implementation report, which checked its own). */
-enum status practices_count_by_pillar(const struct auth_ctx *ctx, int from_year, int to_year, json_t **out);
+/* The published practices whose year lies in [from_year, to_year]: {"total": n, "by_pillar":
+ * {pillar: n}} (a practice counts once in the total and once under each of its pillars); no
+ * permission check (for the implementation report, which checked its own). */
+enum status practices_count(const struct auth_ctx *ctx, int from_year, int to_year, json_t **out);
 
 #endif
