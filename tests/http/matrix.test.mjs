@@ -1734,3 +1734,54 @@ eachEngine((engine) => {
         });
     });
 });
+
+// Issue 9, part K: the best-practices knowledge base and the implementation report × roles.
+// Reading and searching practices and building the report need plan.read (the report also the
+// modules' own: stats.read, justice.read, fund.read), recording and changing practices plan.write:
+// among the built-in roles only the national coordinator holds them. Bodies are empty and ids
+// unknown, so the matrix changes nothing: a permitted write answers 400 or 404 past the permission.
+const PLAN_K_TABLE = [
+    //  role                   scope     list  get   post  put   report pdf
+    ['caseworker',           'own',    403,  403,  403,  403,  403,   403],
+    ['investigator',         'agency', 403,  403,  403,  403,  403,   403],
+    ['analyst',              'all',    403,  403,  403,  403,  403,   403],
+    ['national_coordinator', 'all',    200,  404,  400,  404,  200,   400],
+    ['fund_manager',         'all',    403,  403,  403,  403,  403,   403],
+    ['trustee',              'all',    403,  403,  403,  403,  403,   403],
+    ['auditor',              'all',    403,  403,  403,  403,  403,   403],
+    ['administrator',        'agency', 403,  403,  403,  403,  403,   403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            PLAN_K_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `pk${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('plan practices and report routes × roles (issue 9, part K)', () => {
+        PLAN_K_TABLE.forEach(([role, scope, list, get, post, put, report, pdf], i) => {
+            it(`${role} (scope ${scope})`, async () => {
+                const c = clients.get(i);
+                const got = [
+                    (await c.get('/api/v1/plan/practices?q=x')).status,
+                    (await c.get('/api/v1/plan/practices/1')).status,
+                    (await c.post('/api/v1/plan/practices', {})).status,
+                    (await c.put('/api/v1/plan/practices/1', {}, { headers: { 'If-Match': '"99"' } })).status,
+                    (await c.get('/api/v1/plan/report?from=2024-01-01&to=2024-12-31')).status,
+                    (await c.get('/api/v1/plan/report.pdf')).status,
+                ];
+                assert.deepEqual(got, [list, get, post, put, report, pdf]);
+            });
+        });
+    });
+});
