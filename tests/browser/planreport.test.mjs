@@ -8,6 +8,8 @@
 // Run: cd tests/browser && node --test planreport.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   BASE, OUT, SKIP, apiCall, browserSuite, catalogue, newUserPage, testStamp,
@@ -18,6 +20,23 @@ const ar = catalogue('ar');
 const TIMEOUT = 120000;
 const stamp = testStamp();
 const digits = String(Date.now()).slice(-6);
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe (WCAG 2.1 A and AA) on the page's main content.
+async function axeMain(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const r = await page.evaluate(async () => {
+    const res = await window.axe.run({ include: [['main']] }, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return { passes: res.passes.length, violations: res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
+  });
+  assert.ok(r.passes > 10, `${what}: axe ran (${r.passes} rules passed)`);
+  assert.deepEqual(r.violations, [], what);
+}
 
 const suite = browserSuite();
 const { consoleErrors, watch } = suite;
@@ -70,6 +89,7 @@ test('a coordinator searches good practices and reads the implementation report,
   await page.waitForSelector('[data-count="1"]');
   assert.equal((await page.textContent('[data-practice] .snippet mark')).toLowerCase(), ruWord);
   await page.screenshot({ path: join(OUT, 'planpractices.png'), fullPage: false });
+  await axeMain(page, 'practices (en)');
 
   // the report for a period, then two periods side by side, with the files
   await page.click('[data-plan-tabs] a[data-tab="plan-report"]');
@@ -100,6 +120,7 @@ test('a coordinator searches good practices and reads the implementation report,
   assert.deepEqual(head, [200, 'application/pdf', '%PDF-']);
   assert.ok(await page.$('[data-file="xlsx"]'));
   await page.screenshot({ path: join(OUT, 'planreport.png'), fullPage: false });
+  await axeMain(page, 'report with a comparison (en)');
 
   // Arabic: right to left, translated headings and row labels
   await page.selectOption('#lang', 'ar');
@@ -109,6 +130,7 @@ test('a coordinator searches good practices and reads the implementation report,
   assert.equal((await page.textContent('[data-row="victims_identified"] th')).trim(), ar['plan.report.row.victims_identified']);
   assert.equal(await page.textContent('[data-plan-tabs] a[data-tab="plan-practices"]'), ar['plan.tabs.practices']);
   await page.screenshot({ path: join(OUT, 'planreport-ar.png'), fullPage: false });
+  await axeMain(page, 'report (ar)');
   await page.goto(`${BASE}/#/plan-practices`);
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, ar['planpractices.title']);
   assert.equal(await page.$eval('main', (e) => getComputedStyle(e).direction), 'rtl');
