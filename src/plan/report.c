@@ -287,7 +287,7 @@ static json_t *changes(const json_t *a, const json_t *b)
             json_t *rb = json_array_get(json_object_get(sb, "rows"), j);
             json_t *va = json_object_get(ra, "value"), *vb = json_object_get(rb, "value");
             json_t *ch = json_is_integer(va) && json_is_integer(vb)
-                             ? json_integer(json_integer_value(vb) - json_integer_value(va))
+                             ? json_integer(json_integer_value(va) - json_integer_value(vb))
                              : json_null();
             json_array_append_new(
                 out, json_pack("{ss ss sO sO so}", "section", json_string_value(json_object_get(sa, "code")), "key",

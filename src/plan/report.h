@@ -19,7 +19,8 @@
  * "value","unit"}]}],"stats":{"victims_by_year":[..],"offenders_by_year":[..]}} where the stats are
  * as `ctis stats victims --by year --json` and `ctis stats offenders --by year --json`; with a
  * comparison period also "compare" (the same for the other period) and "changes"
- * [{"section","key","a","b","change"}]. Needs plan.read (and what the modules' functions need:
+ * [{"section","key","a","b","change"}] (a: the report's period, b: the compared one, change a - b:
+ * how the figure moved since the compared period). Needs plan.read (and what the modules' functions need:
  * stats.read, justice.read, fund.read; stats.publish for a release). Callers run it inside auth_run. */
 #ifndef CTIS_PLAN_REPORT_H
 #define CTIS_PLAN_REPORT_H

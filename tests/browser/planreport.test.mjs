@@ -110,7 +110,7 @@ test('a coordinator searches good practices and reads the implementation report,
   await page.click(`form button:has-text("${en['planreport.show']}")`);
   await page.waitForFunction(() => location.hash.includes('cfrom='));
   await page.waitForSelector('[data-change="practices_published"]');
-  assert.equal(await page.textContent('[data-change="practices_published"]'), String(-practices));
+  assert.equal(await page.textContent('[data-change="practices_published"]'), `+${practices}`); // since the compared period
   const pdf = await page.getAttribute('[data-file="pdf"]', 'href');
   assert.match(pdf, /^\/api\/v1\/plan\/report\.pdf\?.*compare=2000-01-01%3A2099-12-31|^\/api\/v1\/plan\/report\.pdf\?.*compare=1990/);
   const head = await page.evaluate(async (u) => {

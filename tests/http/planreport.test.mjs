@@ -176,7 +176,7 @@ eachEngine((engine) => {
             const c = r.json.changes.find((x) => x.key === 'victims_identified');
             assert.equal(c.a, 0);
             assert.equal(c.b, rowOf(r.json.compare, 'victims_identified').value);
-            assert.equal(c.change, c.b);
+            assert.equal(c.change, c.a - c.b);
             assertError(await coord.get(`/api/v1/plan/report?from=${from}&to=${to}&compare=2020`), 400, 'invalid', 'compare');
             assertError(await coord.get(`/api/v1/plan/report?to=${to}`), 400, 'invalid', 'from');
         });
