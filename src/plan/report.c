@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cases/cases.h"
+#include "fund/reports.h"
 #include "fund/statement.h"
 #include "justice/coop.h"
 #include "justice/stats.h"
@@ -101,6 +102,27 @@ static enum status fill_fund(const struct auth_ctx *ctx, const struct plan_repor
                         json_incref(json_object_get(s, "disbursements_cents")), "usd_cents");
     }
     json_decref(s);
+    /* Victims reached by the grants: accepted grantee reports, counted in the year their period
+     * ends (fund_results has years, not dates: the years the period touches). */
+    json_t *res = NULL;
+    if (st == STATUS_OK) {
+        st = fund_results(ctx, "year", &res);
+    }
+    if (st == STATUS_OK) {
+        int y0 = atoi(p->from), y1 = atoi(p->to);
+        int64_t reached = 0;
+        size_t i;
+        json_t *r;
+        json_array_foreach(res, i, r)
+        {
+            json_int_t y = json_integer_value(json_object_get(r, "year"));
+            if (y >= y0 && y <= y1) {
+                reached += json_integer_value(json_object_get(r, "victims"));
+            }
+        }
+        plan_report_row(rows, "fund_victims_reached", "op-4 annex-38", json_integer(reached), "persons");
+    }
+    json_decref(res);
     return st;
 }
 

@@ -2,8 +2,9 @@
  * operative paras 5 and 6). Per pillar and per Plan paragraph, what was done in a period, with
  * figures drawn LIVE from the other modules' statistics functions, so that they equal what
  * `ctis stats` gives for the same period:
- *   - protect: victims identified (case_stats_victims, cases opened in the period), of them
- *     children; the Trust Fund's contributions and disbursements (fund_statement);
+ *   - protect: victims identified (case_stats_victims, cases opened in the period);
+ *     the Trust Fund's contributions and disbursements (fund_statement) and the victims its grants
+ *     reached (fund_results: accepted grantee reports, by the year their period ends);
  *   - prosecute: the offender funnel (justice_stats_offenders: contact, prosecuted, convicted),
  *     cooperation requests (coop_stats);
  *   - follow_up (know): statistics releases recorded in the period (stats_releases_list);

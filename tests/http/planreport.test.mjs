@@ -146,6 +146,9 @@ eachEngine((engine) => {
                 assert.deepEqual(r.json.stats.offenders_by_year.find((x) => x.stage === stage).rows, o);
             }
             assert.ok(rowOf(r.json, 'offenders_contact').value > 0);
+            const reached = s.cliOk(['fund', 'results', '--by', 'year', '--json']).json;
+            assert.ok(reached.length > 0);
+            assert.equal(rowOf(r.json, 'fund_victims_reached').value, reached.reduce((n, x) => n + x.victims, 0));
             const published = (await coord.get('/api/v1/plan/practices?status=published&limit=200')).json.items;
             assert.ok(published.length >= 2);
             assert.equal(rowOf(r.json, 'practices_published').value, published.length);
