@@ -1749,6 +1749,8 @@ const PLAN_K_TABLE = [
     ['fund_manager',         'all',    403,  403,  403,  403,  403,   403],
     ['trustee',              'all',    403,  403,  403,  403,  403,   403],
     ['auditor',              'all',    403,  403,  403,  403,  403,   403],
+    ['grantee',              'agency', 403,  403,  403,  403,  403,   403],
+    ['court_clerk',          'agency', 403,  403,  403,  403,  403,   403],
     ['administrator',        'agency', 403,  403,  403,  403,  403,   403],
 ];
 
