@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "i18n/i18n.h"
+#include "pdf/chart.h"
 #include "pdf/pdf.h"
 #include "plan/report.h"
 #include "xlsx/xlsx_write.h"
@@ -108,6 +109,86 @@ static size_t section_cells(const json_t *report, const json_t *sec, const char 
     return n;
 }
 
+#define YEARS_MAX 64
+
+/* The charts under two sections, drawn when their figures are counts (not released strings):
+ * victims identified by year (the statistics module's table), and the offender funnel (with the
+ * compared period as a second series). */
+static enum status section_chart(struct pdf_doc *d, const json_t *report, const json_t *sec, const char *lang)
+{
+    const char *code = json_string_value(json_object_get(sec, "code"));
+    bool rtl = i18n_is_rtl(lang);
+    if (strcmp(code, "protect_victims") == 0) {
+        const json_t *t = json_object_get(json_object_get(report, "stats"), "victims_by_year");
+        if (!json_is_array(t) || json_array_size(t) == 0 || json_array_size(t) > YEARS_MAX) {
+            return STATUS_OK;
+        }
+        const char *cats[YEARS_MAX];
+        double vals[YEARS_MAX];
+        size_t i, n = 0;
+        json_t *r;
+        json_array_foreach(t, i, r)
+        {
+            const json_t *c = json_object_get(r, "count");
+            const char *y = json_string_value(json_object_get(json_object_get(r, "keys"), "year"));
+            if (!json_is_integer(c) || y == NULL) {
+                return STATUS_OK;
+            }
+            cats[n] = y;
+            vals[n++] = (double)json_integer_value(c);
+        }
+        struct chart_series ser = {i18n_get(lang, "plan.report.chart.persons"), vals};
+        struct chart c = {.kind = CHART_BARS,
+                          .lang = lang,
+                          .rtl = rtl,
+                          .title = i18n_get(lang, "plan.report.chart.victims"),
+                          .categories = cats,
+                          .ncat = n,
+                          .series = &ser,
+                          .nseries = 1};
+        return pdf_doc_chart(d, &c, 170);
+    }
+    if (strcmp(code, "prosecute") == 0) {
+        static const char *const keys[] = {"offenders_contact", "offenders_prosecuted", "offenders_convicted"};
+        const json_t *cmp = json_object_get(report, "compare");
+        const char *cats[3];
+        double a[3], b[3];
+        char key[96];
+        for (size_t k = 0; k < 3; k++) {
+            const json_t *va = NULL, *vb = NULL;
+            size_t i;
+            json_t *r;
+            json_array_foreach(json_object_get(sec, "rows"), i, r)
+            {
+                if (strcmp(json_string_value(json_object_get(r, "key")), keys[k]) == 0) {
+                    va = json_object_get(r, "value");
+                }
+            }
+            const json_t *c = cmp != NULL ? change_of(report, code, keys[k]) : NULL;
+            vb = c != NULL ? json_object_get(c, "b") : NULL;
+            if (!json_is_integer(va) || (cmp != NULL && !json_is_integer(vb))) {
+                return STATUS_OK;
+            }
+            a[k] = (double)json_integer_value(va);
+            b[k] = vb != NULL ? (double)json_integer_value(vb) : 0;
+            snprintf(key, sizeof key, "plan.report.row.%s", keys[k]);
+            cats[k] = i18n_get(lang, key);
+        }
+        struct chart_series ser[2] = {{i18n_get(lang, "plan.report.col.value"), a},
+                                      {i18n_get(lang, "plan.report.col.compare"), b}};
+        struct chart c = {.kind = CHART_BARS,
+                          .lang = lang,
+                          .rtl = rtl,
+                          .title = i18n_get(lang, "plan.report.chart.funnel"),
+                          .categories = cats,
+                          .ncat = 3,
+                          .series = ser,
+                          .nseries = cmp != NULL ? 2 : 1};
+        return pdf_doc_chart(d, &c, 170);
+    }
+    return STATUS_OK;
+}
+
 static void period_line(const json_t *report, const char *lang, char *out, size_t size)
 {
     const json_t *cmp = json_object_get(report, "compare");
@@ -184,6 +265,9 @@ enum status plan_report_pdf(const json_t *report, const char *lang, uint8_t **ou
         }
         free(text);
         free(cells);
+        if (st == STATUS_OK) {
+            st = section_chart(d, report, sec, lang);
+        }
     }
     if (st == STATUS_OK) {
         st = pdf_doc_finish(d, out, len);
