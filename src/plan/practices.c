@@ -626,10 +626,7 @@ enum status practice_add(const struct auth_ctx *ctx, const json_t *in, json_t **
     if (st == STATUS_OK) {
         st = texts_insert(ctx, id, &r);
     }
-    row_free(&r);
-    if (st == STATUS_OK) {
-        st = auth_audit(ctx, "plan.practice.add", "plan_practice", id, "ok", "");
-    }
+    row_free(&r); /* audited once, by auth_check above (one entry per access) */
     if (st == STATUS_OK && out != NULL) {
         st = load(ctx->store, id, out);
     }
