@@ -54,6 +54,7 @@ test('a coordinator searches good practices and reads the implementation report,
   assert.equal(await page.getAttribute('[data-plan-tabs] a[data-tab="plan"]', 'aria-current'), 'page');
   await page.click('[data-plan-tabs] a[data-tab="plan-practices"]');
   await page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, en['planpractices.title']);
+  assert.equal(await page.getAttribute('#nav a[href="#/plan"]', 'aria-current'), 'page'); // the Plan's pages
 
   // record a practice in Arabic with the form
   const word = `مدرسة${digits}`;

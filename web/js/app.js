@@ -58,7 +58,7 @@ const NAV = [
   { path: 'trustfund', key: 'nav.trustfund', perm: 'fund.read' }, // issue 8, part L: the Trust Fund
   { path: 'fundcalls', key: 'nav.fundcalls', perm: ['fund.read', 'fund.apply'] }, // issue 8, part A
   { path: 'fundgrants', key: 'nav.fundgrants', perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
-  { path: 'plan', key: 'nav.plan', perm: 'plan.read' }, // issue 9, item 1
+  { path: 'plan', key: 'nav.plan', perm: 'plan.read', sub: /^plan-/ }, // issue 9, item 1 (sub: the Plan's other pages, part K)
   { path: 'users', key: 'nav.users', perm: 'user.read' },
   { path: 'agencies', key: 'nav.agencies', perm: 'agency.read' },
   { path: 'roles', key: 'nav.roles', perm: 'role.read' },
@@ -238,7 +238,7 @@ function drawNav(activePath) {
   // Until the server's first steps are done (new password, two-factor) only they are open.
   const pending = pendingStep();
   const items = NAV.filter((n) => (pending ? n.path === 'account' : allowed(n.perm))).map((n) => {
-    const current = n.path === top;
+    const current = n.path === top || Boolean(n.sub && n.sub.test(top));
     return h('li', { class: n.soon ? 'nav-soon' : null },
       h('a', { href: `#/${n.path}`, 'aria-current': current ? 'page' : null }, t(n.key),
         n.soon ? h('span', { class: 'badge' }, t('nav.soon')) : null,
