@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  ADMIN_TOKEN, OUT, SKIP, adminApi, apiCall, browserSuite, catalogue, newUserPage, testStamp,
+  ADMIN_TOKEN, OUT, SKIP, adminApi, apiCall, axeViolations, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
@@ -29,6 +29,13 @@ const { consoleErrors, watch } = suite;
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const mainHas = (page, text) => page.waitForFunction((x) => document.querySelector('main')?.textContent.includes(x), text);
 const go = (page, hash) => page.evaluate((x) => { location.hash = x; }, hash);
+// axe (WCAG 2.1 A and AA) on the whole page, with every <details> form open.
+async function axeOk(page, what) {
+  await page.evaluate(() => { for (const d of document.querySelectorAll('main details')) d.open = true; });
+  const r = await axeViolations(page);
+  assert.ok(r.passes > 10, `${what}: axe ran (${r.passes} rules passed)`);
+  assert.deepEqual(r.violations, [], what);
+}
 
 test('call → application → review → award → disbursement → report → statement', { skip: SKIP || NO_TOKEN, timeout: TIMEOUT }, async () => {
   const ngo = await adminApi('POST', '/api/v1/agencies', { name: `Haven NGO ${stamp}`, org_type: 'NGO', country: 'KEN' });
@@ -96,6 +103,7 @@ test('call → application → review → award → disbursement → report → 
   await p.waitForFunction(() => /^#\/fundcalls\/applications\/\d+$/.test(location.hash));
   await p.waitForSelector('ul.eligibility[data-eligible="yes"]');
   const appId = Number((await p.evaluate(() => location.hash)).split('/').pop());
+  await axeOk(p, 'the application with its eligibility');
   await p.click('form[data-form="submit"] button[type="submit"]');
   await p.waitForFunction((x) => document.querySelector('dl.facts')?.textContent.includes(x), en['fundcalls.app_status.submitted']);
 
@@ -141,6 +149,7 @@ test('call → application → review → award → disbursement → report → 
   await m2p.waitForSelector('[data-tranche="1"]');
   await m2p.click(`button:has-text("${en['fundgrants.disb.approve']}")`);
   await m2p.waitForSelector('[data-tranche="1"][data-status="paid"]');
+  await axeOk(m2p, 'the grant agreement with its tranches and disbursements');
 
   // 6. The report: the grantee reports on the first period and submits it.
   await go(p, `#/fundgrants/${grantId}`);
@@ -153,6 +162,7 @@ test('call → application → review → award → disbursement → report → 
   await p.fill(`${rf} input[name="b_count"]`, '14');
   await p.fill(`${rf} input[name="svc_shelter"]`, '14');
   await p.fill(`${rf} textarea[name="narrative"]`, 'Fourteen women were sheltered; six received legal aid.');
+  await axeOk(p, 'the grantee\'s report form');
   await p.click(`${rf} button[data-action="submit"]`);
   await mainHas(p, en['fundgrants.report.submitted']);
 
@@ -182,6 +192,7 @@ test('call → application → review → award → disbursement → report → 
   const pdf = await m.getAttribute('a[data-statement-pdf]', 'href');
   assert.equal(await m.evaluate(async (u) => (await (await fetch(u)).text()).slice(0, 4), pdf), '%PDF');
   await m.screenshot({ path: join(OUT, 'fundcycle-statement.png'), fullPage: true });
+  await axeOk(m, 'the statement');
 
   assert.deepEqual(consoleErrors, []);
   for (const x of [m1, m2, gr, ta, tb]) await x.context.close();
