@@ -8,7 +8,9 @@
 //   manager approves (the recorder is not offered the approval); the grantee reports on the
 //   period; the second manager accepts the report, which releases the second tranche; the first
 //   manager reads the statement of the day: balanced, its disbursements and grant expense include
-//   this grant's, and the ledger holds the award and the disbursement under this grant's ids.
+//   this grant's, and the ledger holds the award and the disbursement under this grant's ids;
+//   axe finds nothing on the application, grant, report form and statement; the grantee's grant
+//   page in Arabic is right to left.
 // No console error. The board of this throwaway server is made here: serving trustees end today.
 // Run: cd tests/browser && node --test fundcycle.test.mjs
 import { test } from 'node:test';
@@ -19,6 +21,7 @@ import {
 } from './lib.mjs';
 
 const en = catalogue('en');
+const ar = catalogue('ar');
 const TIMEOUT = 300000;
 const stamp = testStamp();
 const NO_TOKEN = ADMIN_TOKEN ? false : 'CTIS_ADMIN_TOKEN is not set (tests/run.sh sets it): the NGO cannot be created';
@@ -193,6 +196,17 @@ test('call → application → review → award → disbursement → report → 
   assert.equal(await m.evaluate(async (u) => (await (await fetch(u)).text()).slice(0, 4), pdf), '%PDF');
   await m.screenshot({ path: join(OUT, 'fundcycle-statement.png'), fullPage: true });
   await axeOk(m, 'the statement');
+
+  // The grantee's grant page in Arabic, right to left.
+  await go(p, `#/fundgrants/${grantId}`);
+  await p.waitForSelector('[data-tranche="2"]');
+  await p.selectOption('#lang', 'ar');
+  await p.waitForFunction(() => document.documentElement.dir === 'rtl');
+  await p.waitForFunction((x) => document.querySelector('h1')?.textContent.trim().startsWith(x), ar['fundgrants.grant']);
+  assert.ok((await p.textContent('main')).includes(ar['fundgrants.report.title']));
+  await p.screenshot({ path: join(OUT, 'fundcycle-grant-ar.png'), fullPage: true });
+  await p.selectOption('#lang', 'en');
+  await p.waitForFunction(() => document.documentElement.lang === 'en');
 
   assert.deepEqual(consoleErrors, []);
   for (const x of [m1, m2, gr, ta, tb]) await x.context.close();
