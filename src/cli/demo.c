@@ -39,6 +39,7 @@
 #include "util/buf.h"
 #include "fund/applications.h" /* issue 8, part A */
 #include "fund/board.h"
+#include "fund/donors.h"
 #include "fund/calls.h"
 #include "justice/coop.h"
 #include "fund/generate.h"
@@ -233,6 +234,18 @@ static enum status op_demo_pathway(const struct auth_ctx *ctx, void *p)
     size_t n = 0;
     enum status st = case_list(ctx, &f, &list, &n);
     if (st != STATUS_OK || n < 5) {
+        case_list_free(list, n);
+        return st;
+    }
+    /* Run again (`ctis demo` on a database that has its data): the cases have moved already. */
+    bool moved = false;
+    for (size_t i = 0; st == STATUS_OK && i < 5 && !moved; i++) {
+        struct pathway *pw = NULL;
+        st = pathway_get(ctx, list[i]->id, &pw);
+        moved = st == STATUS_OK && pw->version != 0;
+        pathway_free(pw);
+    }
+    if (st != STATUS_OK || moved) {
         case_list_free(list, n);
         return st;
     }
@@ -1308,10 +1321,18 @@ done:
 static enum status op_demo_fund_ledger(const struct auth_ctx *ctx, void *p)
 {
     (void)p;
+    json_t *donors = NULL;
+    enum status st = fund_donor_list(ctx, NULL, &donors);
+    bool done =
+        st == STATUS_OK && json_array_size(json_is_array(donors) ? donors : json_object_get(donors, "items")) > 0;
+    json_decref(donors);
+    if (st != STATUS_OK || done) { /* run again: the fund has its year already */
+        return st;
+    }
     char now[32];
     util_time_iso(now, util_now_ms());
     json_t *summary = NULL;
-    enum status st = fund_generate(ctx, atoi(now), 2010, &summary);
+    st = fund_generate(ctx, atoi(now), 2010, &summary);
     json_decref(summary);
     return st;
 }
