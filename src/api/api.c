@@ -1523,6 +1523,12 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/plan/paragraphs", api_plan_paragraphs, 0, "plan.read"},
     {HTTP_GET, "/api/v1/plan/paragraphs/{id}", api_plan_paragraph_get, 0, "plan.read"},
     {HTTP_GET, "/api/v1/plan/instruments", api_plan_instruments, 0, "plan.read"},
+    /* Issue 9, part R: the ratification register (api_plan_ratify.c). */
+    {HTTP_GET, "/api/v1/plan/ratifications", api_plan_ratifications, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/ratifications/import", api_plan_ratification_import, HTTP_ROUTE_UPLOAD, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/ratifications/{state}/{instrument}", api_plan_ratification_get, 0, "plan.read"},
+    {HTTP_PUT, "/api/v1/plan/ratifications/{state}/{instrument}", api_plan_ratification_put, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/coverage", api_plan_coverage, 0, "plan.read"},
     /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
     {HTTP_GET, "/api/v1/fund/donors", api_fund_donors, 0, "fund.read"},
     {HTTP_POST, "/api/v1/fund/donors", api_fund_donor_add, JSON, "fund.write"},

@@ -290,6 +290,12 @@ void api_fund_application_decision(struct http_request *req, void *app);
 void api_plan_paragraphs(struct http_request *req, void *app);
 void api_plan_paragraph_get(struct http_request *req, void *app);
 void api_plan_instruments(struct http_request *req, void *app);
+/* Issue 9, part R: the ratification register (api_plan_ratify.c). */
+void api_plan_ratifications(struct http_request *req, void *app);
+void api_plan_ratification_get(struct http_request *req, void *app);
+void api_plan_ratification_put(struct http_request *req, void *app);
+void api_plan_ratification_import(struct http_request *req, void *app);
+void api_plan_coverage(struct http_request *req, void *app);
 
 /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
 void api_fund_donors(struct http_request *req, void *app);

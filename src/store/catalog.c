@@ -217,6 +217,9 @@ const struct store_table store_tables[] = {
     {"fund_reports", "id"},
     {"fund_report_beneficiaries", "report_id, sex, age, form"},
     {"fund_report_services", "report_id, service"},
+    /* Issue 9, part R: the ratification register. */
+    {"plan_ratifications", "state, instrument"},
+    {"plan_ratification_history", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
