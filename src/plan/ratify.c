@@ -159,12 +159,12 @@ static enum status store_row(const struct auth_ctx *ctx, const struct rat_row *r
                                  r->instrument, (long long)version);
         }
         if (if_version > 0 && if_version != version) {
-            return err_set_field(STATUS_CONFLICT, "If-Match", "the entry was changed (version %lld now)",
+            return err_set_field(STATUS_PRECONDITION, "If-Match", "the entry was changed (version %lld now)",
                                  (long long)version);
         }
         st = store_exec(ctx->store, STMT_PLAN_RAT_UPDATE, a, ARRAY_LEN(a), NULL);
         if (st == STATUS_OK && store_changes(ctx->store) != 1) {
-            st = err_set_field(STATUS_CONFLICT, "If-Match", "the entry was changed meanwhile");
+            st = err_set_field(STATUS_PRECONDITION, "If-Match", "the entry was changed meanwhile");
         }
         version++;
     }

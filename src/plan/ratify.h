@@ -31,7 +31,7 @@
 /* Sets the row of (state, instrument) from {"signature", "act", "act_date", "reservations",
  * "source"} (every member optional; absent means none: the row is replaced whole). if_version:
  * PLAN_RAT_ANY_VERSION, 0 when the row must not exist yet (STATUS_PRECONDITION when it does), or
- * the version read (STATUS_CONFLICT when stale). *out: the row as plan_ratify_get gives it.
+ * the version read (STATUS_PRECONDITION when stale, as on the case routes). *out: the row as plan_ratify_get gives it.
  * Needs plan.write. */
 enum status plan_ratify_set(const struct auth_ctx *ctx, const char *state, const char *instrument, const json_t *in,
                             int64_t if_version, json_t **out);

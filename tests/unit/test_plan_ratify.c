@@ -105,14 +105,14 @@ static void test_ratify__set_versions_history(void **state)
 {
     struct world *w = *state;
     assert_int_equal(set(w, "FRA", "tip_protocol", "{\"signature\":\"2000-12-12\"}", 0), STATUS_OK);
-    /* Without If-Match on an existing entry: a precondition; a stale version: a conflict. */
+    /* Without If-Match on an existing entry: a precondition; a stale version too. */
     assert_int_equal(set(w, "FRA", "tip_protocol", "{\"signature\":\"2000-12-12\"}", 0), STATUS_PRECONDITION);
     assert_int_equal(set(w, "FRA", "tip_protocol",
                          "{\"signature\":\"2000-12-12\",\"act\":\"ratification\",\"act_date\":\"2002-10-29\","
                          "\"source\":\"demo\"}",
                          1),
                      STATUS_OK);
-    assert_int_equal(set(w, "FRA", "tip_protocol", "{}", 1), STATUS_CONFLICT);
+    assert_int_equal(set(w, "FRA", "tip_protocol", "{}", 1), STATUS_PRECONDITION);
     assert_int_equal(set(w, "DEU", "tip_protocol", "{}", 3), STATUS_NOT_FOUND);
     struct op o = {.state = "FRA", .instrument = "tip_protocol"};
     assert_int_equal(as(w, w->coord, op_get, &o), STATUS_OK);
