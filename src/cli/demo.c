@@ -47,6 +47,7 @@
 #include "stats/regions.h"
 #include "fund/grants.h"
 #include "fund/reports.h"
+#include "plan/ratify.h"
 #include "util/buf.h"
 
 static const struct {
@@ -202,10 +203,11 @@ static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_glotip(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_dashboard(const struct auth_ctx *ctx, void *p); /* issue 6, item 4 */
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
-static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
-static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);     /* issue 7, part G */
-static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);      /* issue 7, item 3 */
-static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p);    /* issue 8, part A */
+static enum status op_demo_population(const struct auth_ctx *ctx, void *arg);  /* issue 6, part S1 */
+static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);      /* issue 7, part G */
+static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);       /* issue 7, item 3 */
+static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p);     /* issue 8, part A */
+static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p); /* issue 9, part R */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -429,6 +431,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_fund_apps, NULL) != STATUS_OK) { /* issue 8, part A */
         free(password);
         fprintf(stderr, "ctis demo: Trust Fund calls: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_ratifications, NULL) != STATUS_OK) { /* issue 9, part R */
+        free(password);
+        fprintf(stderr, "ctis demo: ratifications: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -1580,5 +1587,75 @@ static enum status op_demo_fund_grants(const struct auth_ctx *ctx, void *arg)
     if (manager != 0) {
         auth_principal_clear(&mp);
     }
+    return st;
+}
+
+/* Issue 9, part R: the ratification register. DEMO DATA, NOT AUTHORITATIVE: plausible signature
+ * and ratification dates of 20 real states for the Plan's main instruments, written from memory
+ * for demonstration; the source column says so. The real status is in the UN Treaty Collection
+ * (treaties.un.org) and, for the ILO conventions, NORMLEX. */
+static const char demo_ratifications_csv[] =
+    "state,instrument,signature,act,act_date,reservations,source\n"
+    "NGA,untoc,2000-12-13,ratification,2001-06-28,,Demo data (not authoritative)\n"
+    "NGA,tip_protocol,2000-12-13,ratification,2001-06-28,,Demo data (not authoritative)\n"
+    "NGA,crc,1990-01-26,ratification,1991-04-19,,Demo data (not authoritative)\n"
+    "NGA,ilo_c29,,ratification,1960-10-17,,Demo data (not authoritative)\n"
+    "FRA,untoc,2000-12-12,approval,2002-10-29,,Demo data (not authoritative)\n"
+    "FRA,tip_protocol,2000-12-12,approval,2002-10-29,,Demo data (not authoritative)\n"
+    "FRA,crc,1990-01-26,ratification,1990-08-07,Declarations on articles 6 and 30 (demo),"
+    "Demo data (not authoritative)\n"
+    "FRA,ilo_p29,,ratification,2016-06-07,,Demo data (not authoritative)\n"
+    "DEU,untoc,2000-12-12,ratification,2005-06-14,,Demo data (not authoritative)\n"
+    "DEU,tip_protocol,2000-12-12,ratification,2006-06-14,,Demo data (not authoritative)\n"
+    "DEU,cedaw,1980-07-17,ratification,1985-07-10,,Demo data (not authoritative)\n"
+    "ITA,untoc,2000-12-12,ratification,2006-08-02,,Demo data (not authoritative)\n"
+    "ITA,tip_protocol,2000-12-12,ratification,2006-08-02,,Demo data (not authoritative)\n"
+    "ESP,untoc,2000-12-13,ratification,2002-03-01,,Demo data (not authoritative)\n"
+    "ESP,tip_protocol,2000-12-13,ratification,2002-03-01,,Demo data (not authoritative)\n"
+    "GBR,untoc,2000-12-14,ratification,2006-02-09,,Demo data (not authoritative)\n"
+    "GBR,tip_protocol,2000-12-14,ratification,2006-02-09,,Demo data (not authoritative)\n"
+    "GBR,ilo_p29,,ratification,2016-01-22,,Demo data (not authoritative)\n"
+    "USA,untoc,2000-12-13,ratification,2005-11-03,Reservations on federalism and extradition (demo),"
+    "Demo data (not authoritative)\n"
+    "USA,tip_protocol,2000-12-13,ratification,2005-11-03,,Demo data (not authoritative)\n"
+    "USA,crc,1995-02-16,,,,Demo data (not authoritative)\n"
+    "USA,cedaw,1980-07-17,,,,Demo data (not authoritative)\n"
+    "BRA,untoc,2000-12-12,ratification,2004-01-29,,Demo data (not authoritative)\n"
+    "BRA,tip_protocol,2000-12-12,ratification,2004-01-29,,Demo data (not authoritative)\n"
+    "MEX,untoc,2000-12-13,ratification,2003-03-04,,Demo data (not authoritative)\n"
+    "MEX,tip_protocol,2000-12-13,ratification,2003-03-04,,Demo data (not authoritative)\n"
+    "ARG,untoc,2000-12-12,ratification,2002-11-19,,Demo data (not authoritative)\n"
+    "ARG,tip_protocol,2000-12-12,ratification,2002-11-19,,Demo data (not authoritative)\n"
+    "IND,untoc,2002-12-12,ratification,2011-05-05,,Demo data (not authoritative)\n"
+    "IND,tip_protocol,2002-12-12,ratification,2011-05-05,,Demo data (not authoritative)\n"
+    "THA,untoc,2000-12-13,ratification,2013-10-17,,Demo data (not authoritative)\n"
+    "THA,tip_protocol,2001-12-18,ratification,2013-10-17,,Demo data (not authoritative)\n"
+    "THA,ilo_p29,,ratification,2018-06-04,,Demo data (not authoritative)\n"
+    "PHL,untoc,2000-12-14,ratification,2002-05-28,,Demo data (not authoritative)\n"
+    "PHL,tip_protocol,2000-12-14,ratification,2002-05-28,,Demo data (not authoritative)\n"
+    "IDN,untoc,2000-12-12,ratification,2009-04-20,,Demo data (not authoritative)\n"
+    "IDN,tip_protocol,2000-12-12,ratification,2009-09-28,,Demo data (not authoritative)\n"
+    "ZAF,untoc,2000-12-14,ratification,2004-02-20,,Demo data (not authoritative)\n"
+    "ZAF,tip_protocol,2000-12-14,ratification,2004-02-20,,Demo data (not authoritative)\n"
+    "EGY,untoc,2000-12-13,ratification,2004-03-05,,Demo data (not authoritative)\n"
+    "EGY,tip_protocol,,accession,2004-03-05,,Demo data (not authoritative)\n"
+    "KEN,untoc,,accession,2004-06-16,,Demo data (not authoritative)\n"
+    "KEN,tip_protocol,,accession,2005-01-05,,Demo data (not authoritative)\n"
+    "TUR,untoc,2000-12-13,ratification,2003-03-25,,Demo data (not authoritative)\n"
+    "TUR,tip_protocol,2000-12-13,ratification,2003-03-25,,Demo data (not authoritative)\n"
+    "JPN,untoc,2000-12-12,acceptance,2017-07-11,,Demo data (not authoritative)\n"
+    "JPN,tip_protocol,2002-12-09,acceptance,2017-07-11,,Demo data (not authoritative)\n"
+    "AUS,untoc,2000-12-13,ratification,2004-05-27,,Demo data (not authoritative)\n"
+    "AUS,tip_protocol,2002-12-11,ratification,2005-09-14,,Demo data (not authoritative)\n"
+    "VNM,untoc,2000-12-13,ratification,2012-06-08,,Demo data (not authoritative)\n"
+    "VNM,tip_protocol,,accession,2012-06-08,,Demo data (not authoritative)\n";
+
+static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    json_t *out = NULL;
+    enum status st = plan_ratify_import_csv(ctx, "demo-ratifications.csv", demo_ratifications_csv,
+                                            strlen(demo_ratifications_csv), &out);
+    json_decref(out);
     return st;
 }
