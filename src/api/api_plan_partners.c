@@ -11,8 +11,18 @@
 #include "http/http.h"
 #include "plan/partners.h"
 
-enum pop { P_PARTNERS, P_PARTNER_ADD, P_PARTNER_GET, P_AGREEMENTS, P_AGREEMENT_ADD, P_TA, P_TA_ADD, P_TA_GET,
-           P_TA_STATUS, P_TA_DELIVER };
+enum pop {
+    P_PARTNERS,
+    P_PARTNER_ADD,
+    P_PARTNER_GET,
+    P_AGREEMENTS,
+    P_AGREEMENT_ADD,
+    P_TA,
+    P_TA_ADD,
+    P_TA_GET,
+    P_TA_STATUS,
+    P_TA_DELIVER
+};
 
 struct pargs {
     enum pop op;
@@ -41,9 +51,7 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
         }
         return st;
     case P_TA: return plan_ta_list(ctx, x->a, x->b, &x->out);
-    case P_TA_ADD:
-        st = plan_ta_add(ctx, x->in, &x->id);
-        return st == STATUS_OK ? plan_ta_get(ctx, x->id, &x->out) : st;
+    case P_TA_ADD: st = plan_ta_add(ctx, x->in, &x->id); return st == STATUS_OK ? plan_ta_get(ctx, x->id, &x->out) : st;
     case P_TA_GET: return plan_ta_get(ctx, x->id, &x->out);
     case P_TA_STATUS:
         st = plan_ta_status(ctx, x->id, x->in, x->version);

@@ -15,7 +15,7 @@
 #include "util/util.h"
 #include "vault/vault.h"
 
-static const char *const partner_types[] = {"government", "ngo",       "international", "private_sector", "media",
+static const char *const partner_types[] = {"government",  "ngo",       "international", "private_sector", "media",
                                             "trade_union", "employers", "academia",      "other",          NULL};
 static const char *const agreement_kinds[] = {"mou", "agreement", "protocol", "joint_programme", NULL};
 static const char *const delivery_kinds[] = {"training", "legislative_advice", "equipment", "expert_mission", "other",
@@ -255,8 +255,9 @@ enum status plan_partner_add(const struct auth_ctx *ctx, const json_t *in, int64
         st = country_ok("country", country);
     }
     if (st == STATUS_OK) {
-        st = codes_member(in, "areas", pillar_ok, "pillar codes (general, prevent, protect, prosecute, partner, "
-                                                  "follow_up)",
+        st = codes_member(in, "areas", pillar_ok,
+                          "pillar codes (general, prevent, protect, prosecute, partner, "
+                          "follow_up)",
                           &areas);
     }
     json_t *contact = json_object_get(in, "contact");
@@ -418,8 +419,8 @@ enum status plan_agreement_add(const struct auth_ctx *ctx, const json_t *in, int
                           &paras);
     }
     json_t *parties = json_object_get(in, "parties");
-    if (st == STATUS_OK && (!json_is_array(parties) || json_array_size(parties) < 2 ||
-                            json_array_size(parties) > PLAN_PARTIES_MAX)) {
+    if (st == STATUS_OK &&
+        (!json_is_array(parties) || json_array_size(parties) < 2 || json_array_size(parties) > PLAN_PARTIES_MAX)) {
         st = err_set_field(STATUS_INVALID, "parties", "parties: an array of 2 to %d partner ids", PLAN_PARTIES_MAX);
     }
     size_t i, j;
@@ -446,10 +447,14 @@ enum status plan_agreement_add(const struct auth_ctx *ctx, const json_t *in, int
     }
     int64_t id = vault_random_id();
     if (st == STATUS_OK) {
-        struct sql_value a[] = {SQLV_I64(id),       sqlv_text(title),
-                                sqlv_text(kind),    sqlv_text(signed_date),
-                                sqlv_text(end),     sqlv_text(paras),
-                                who(ctx) ? SQLV_I64(who(ctx)) : SQLV_NULL, SQLV_I64(util_now_ms())};
+        struct sql_value a[] = {SQLV_I64(id),
+                                sqlv_text(title),
+                                sqlv_text(kind),
+                                sqlv_text(signed_date),
+                                sqlv_text(end),
+                                sqlv_text(paras),
+                                who(ctx) ? SQLV_I64(who(ctx)) : SQLV_NULL,
+                                SQLV_I64(util_now_ms())};
         st = store_exec(ctx->store, STMT_PLAN_AGREEMENT_INSERT, a, ARRAY_LEN(a), NULL);
     }
     json_array_foreach(st == STATUS_OK ? parties : NULL, i, p)
@@ -496,9 +501,9 @@ enum status plan_agreement_list(const struct auth_ctx *ctx, int64_t partner_id, 
         json_array_foreach(arr, i, g)
         {
             if (json_integer_value(json_object_get(g, "id")) == store_rows_i64(r, 0)) {
-                json_array_append_new(json_object_get(g, "parties"),
-                                      json_pack("{sIss}", "id", (json_int_t)store_rows_i64(r, 1), "name",
-                                                store_rows_text(r, 2)));
+                json_array_append_new(
+                    json_object_get(g, "parties"),
+                    json_pack("{sIss}", "id", (json_int_t)store_rows_i64(r, 1), "name", store_rows_text(r, 2)));
             }
         }
     }
@@ -516,10 +521,10 @@ enum status plan_agreement_list(const struct auth_ctx *ctx, int64_t partner_id, 
 static json_t *ta_json(struct store_rows *r)
 {
     return json_pack("{sI ss sI ss sI ss ss so ss ss ss ss ss sI sI sI}", "id", (json_int_t)store_rows_i64(r, 0),
-                     "requester_state", store_rows_text(r, 1), "requester_partner_id",
-                     (json_int_t)store_rows_i64(r, 2), "requester_partner", store_rows_text(r, 12),
-                     "provider_partner_id", (json_int_t)store_rows_i64(r, 3), "provider", store_rows_text(r, 13),
-                     "topic", store_rows_text(r, 4), "paragraphs", codes_json(store_rows_text(r, 5)), "requested",
+                     "requester_state", store_rows_text(r, 1), "requester_partner_id", (json_int_t)store_rows_i64(r, 2),
+                     "requester_partner", store_rows_text(r, 12), "provider_partner_id",
+                     (json_int_t)store_rows_i64(r, 3), "provider", store_rows_text(r, 13), "topic",
+                     store_rows_text(r, 4), "paragraphs", codes_json(store_rows_text(r, 5)), "requested",
                      store_rows_text(r, 6), "status", store_rows_text(r, 7), "accepted", store_rows_text(r, 8),
                      "declined", store_rows_text(r, 9), "delivered", store_rows_text(r, 10), "version",
                      (json_int_t)store_rows_i64(r, 11), "deliveries_count", (json_int_t)store_rows_i64(r, 14),
@@ -528,8 +533,8 @@ static json_t *ta_json(struct store_rows *r)
 
 enum status plan_ta_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out)
 {
-    static const char *const keys[] = {"requester_state", "requester_partner_id", "provider_partner_id", "topic",
-                                       "paragraphs",      "requested",            NULL};
+    static const char *const keys[] = {
+        "requester_state", "requester_partner_id", "provider_partner_id", "topic", "paragraphs", "requested", NULL};
     *id_out = 0;
     enum status st = auth_check(ctx, "plan.write", NULL, AUTH_FG_NONE, true, "add assistance request");
     const char *state = "", *topic = "", *requested = "";
@@ -697,7 +702,8 @@ enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t
         st = text_member(in, "kind", 30, true, &kind);
     }
     if (st == STATUS_OK && !in_list(kind, delivery_kinds)) {
-        st = err_set_field(STATUS_INVALID, "kind", "kind: training, legislative_advice, equipment, expert_mission or other");
+        st = err_set_field(STATUS_INVALID, "kind",
+                           "kind: training, legislative_advice, equipment, expert_mission or other");
     }
     json_t *b = json_object_get(in, "beneficiaries");
     if (st == STATUS_OK && b != NULL && !json_is_null(b)) {
@@ -720,12 +726,9 @@ enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t
     }
     int64_t did = vault_random_id();
     if (st == STATUS_OK) {
-        struct sql_value a[] = {SQLV_I64(did),
-                                SQLV_I64(id),
-                                sqlv_text(date),
-                                sqlv_text(kind),
-                                SQLV_I64(beneficiaries),
-                                who(ctx) ? SQLV_I64(who(ctx)) : SQLV_NULL,
+        struct sql_value a[] = {SQLV_I64(did),           SQLV_I64(id),
+                                sqlv_text(date),         sqlv_text(kind),
+                                SQLV_I64(beneficiaries), who(ctx) ? SQLV_I64(who(ctx)) : SQLV_NULL,
                                 SQLV_I64(util_now_ms())};
         st = store_exec(ctx->store, STMT_PLAN_TA_DELIVERY_ADD, a, ARRAY_LEN(a), NULL);
     }

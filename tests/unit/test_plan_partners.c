@@ -39,8 +39,18 @@ static int teardown(void **state)
     return 0;
 }
 
-enum kind { K_PARTNER, K_AGREEMENT, K_TA, K_STATUS, K_DELIVER, K_PARTNER_GET, K_PARTNERS, K_AGREEMENTS, K_TA_GET,
-            K_TA_LIST };
+enum kind {
+    K_PARTNER,
+    K_AGREEMENT,
+    K_TA,
+    K_STATUS,
+    K_DELIVER,
+    K_PARTNER_GET,
+    K_PARTNERS,
+    K_AGREEMENTS,
+    K_TA_GET,
+    K_TA_LIST
+};
 
 struct op {
     enum kind k;
@@ -157,15 +167,16 @@ static void test_partners__directory_and_agreements(void **state)
     assert_int_equal(run(w, w->coord, K_PARTNER, "{\"name\":\"X\",\"type\":\"ngo\",\"country\":\"XXX\"}", &none, NULL),
                      STATUS_INVALID);
     assert_string_equal(err_last_field(), "country");
-    assert_int_equal(run(w, w->coord, K_PARTNER, "{\"name\":\"X\",\"type\":\"ngo\",\"areas\":[\"sports\"]}", &none, NULL),
-                     STATUS_INVALID);
+    assert_int_equal(
+        run(w, w->coord, K_PARTNER, "{\"name\":\"X\",\"type\":\"ngo\",\"areas\":[\"sports\"]}", &none, NULL),
+        STATUS_INVALID);
     assert_string_equal(err_last_field(), "areas");
     assert_int_equal(run(w, w->coord, K_PARTNER, "{\"name\":\"X\",\"type\":\"ngo\",\"agency_id\":99}", &none, NULL),
                      STATUS_INVALID);
     assert_string_equal(err_last_field(), "agency_id");
-    assert_int_equal(run(w, w->coord, K_PARTNER, "{\"name\":\"X\",\"type\":\"ngo\",\"contact\":{\"email\":\"nope\"}}",
-                         &none, NULL),
-                     STATUS_INVALID);
+    assert_int_equal(
+        run(w, w->coord, K_PARTNER, "{\"name\":\"X\",\"type\":\"ngo\",\"contact\":{\"email\":\"nope\"}}", &none, NULL),
+        STATUS_INVALID);
     assert_string_equal(err_last_field(), "email");
 
     /* Agreements. */
@@ -256,9 +267,9 @@ static void test_partners__assistance_flow(void **state)
 
     /* r1: accepted, two deliveries, delivered after 50 days. */
     int64_t id = r1;
-    assert_int_equal(run(w, w->coord, K_DELIVER, "{\"date\":\"2025-02-01\",\"kind\":\"training\",\"beneficiaries\":30}",
-                         &id, NULL),
-                     STATUS_CONFLICT); /* not accepted yet */
+    assert_int_equal(
+        run(w, w->coord, K_DELIVER, "{\"date\":\"2025-02-01\",\"kind\":\"training\",\"beneficiaries\":30}", &id, NULL),
+        STATUS_CONFLICT); /* not accepted yet */
     assert_int_equal(run(w, w->coord, K_STATUS, "{\"status\":\"delivered\",\"date\":\"2025-02-01\"}", &id, NULL),
                      STATUS_CONFLICT);
     assert_int_equal(run(w, w->coord, K_STATUS, "{\"status\":\"accepted\",\"date\":\"2025-01-01\"}", &id, NULL),
@@ -268,9 +279,9 @@ static void test_partners__assistance_flow(void **state)
                      STATUS_OK);
     assert_int_equal(run(w, w->coord, K_STATUS, "{\"status\":\"delivered\",\"date\":\"2025-02-01\"}", &id, NULL),
                      STATUS_CONFLICT); /* no delivery yet */
-    assert_int_equal(run(w, w->coord, K_DELIVER, "{\"date\":\"2025-02-01\",\"kind\":\"training\",\"beneficiaries\":30}",
-                         &id, NULL),
-                     STATUS_OK);
+    assert_int_equal(
+        run(w, w->coord, K_DELIVER, "{\"date\":\"2025-02-01\",\"kind\":\"training\",\"beneficiaries\":30}", &id, NULL),
+        STATUS_OK);
     assert_int_equal(run(w, w->coord, K_DELIVER, "{\"date\":\"2025-02-10\",\"kind\":\"cake\"}", &id, NULL),
                      STATUS_INVALID);
     assert_string_equal(err_last_field(), "kind");
