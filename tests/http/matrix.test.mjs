@@ -1735,9 +1735,10 @@ eachEngine((engine) => {
     });
 });
 
-// Issue 9, part R: the ratification register × roles. Reading needs plan.read, writing
-// plan.write: only the national coordinator holds them. The bodies are wrong (an unknown state,
-// a CSV without a header), so the matrix changes nothing: a permitted write answers 400.
+// Issue 9, part R: the ratification register and partnerships × roles. Reading needs plan.read,
+// writing plan.write: only the national coordinator holds them. The bodies are wrong (an unknown
+// state, a CSV without a header, empty objects), so the matrix changes nothing: a permitted write
+// answers 400 (or 404 for a request that does not exist).
 const PLAN_RATIFY_TABLE = [
     //  role                   scope     list  one   cover put   import
     ['caseworker',           'own',    403,  403,  403,  403,  403],
@@ -1779,6 +1780,22 @@ eachEngine((engine) => {
                     (await c.request('POST', '/api/v1/plan/ratifications/import', { body: 'x\n', headers: { 'Content-Type': 'text/csv' } })).status,
                 ];
                 assert.deepEqual(got, [list, one, cover, put, imp]);
+                const read = list === 200 ? 200 : 403;
+                const write = put === 400 ? 400 : 403;
+                const partners = [
+                    (await c.get('/api/v1/plan/partners')).status,
+                    (await c.get('/api/v1/plan/partners/1')).status,
+                    (await c.get('/api/v1/plan/agreements')).status,
+                    (await c.get('/api/v1/plan/assistance')).status,
+                    (await c.get('/api/v1/plan/assistance/1')).status,
+                    (await c.post('/api/v1/plan/partners', {})).status,
+                    (await c.post('/api/v1/plan/agreements', {})).status,
+                    (await c.post('/api/v1/plan/assistance', {})).status,
+                    (await c.post('/api/v1/plan/assistance/1/status', {})).status,
+                    (await c.post('/api/v1/plan/assistance/1/deliveries', {})).status,
+                ];
+                const nf = read === 200 ? 404 : 403;
+                assert.deepEqual(partners, [read, nf, read, read, nf, write, write, write, write, write]);
             });
         });
     });
