@@ -9,8 +9,17 @@
 #include "util/mem.h"
 #include "util/util.h"
 
-enum pop { P_PARTNER_ADD, P_PARTNERS, P_PARTNER_SHOW, P_AGREEMENT_ADD, P_AGREEMENTS, P_TA_ADD, P_TA_STATUS,
-           P_TA_DELIVER, P_TA_LIST };
+enum pop {
+    P_PARTNER_ADD,
+    P_PARTNERS,
+    P_PARTNER_SHOW,
+    P_AGREEMENT_ADD,
+    P_AGREEMENTS,
+    P_TA_ADD,
+    P_TA_STATUS,
+    P_TA_DELIVER,
+    P_TA_LIST
+};
 
 struct pcli {
     enum pop op;
@@ -37,9 +46,7 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
         }
         return st;
     case P_AGREEMENTS: return plan_agreement_list(ctx, o->id, &o->out);
-    case P_TA_ADD:
-        st = plan_ta_add(ctx, o->in, &o->id);
-        return st == STATUS_OK ? plan_ta_get(ctx, o->id, &o->out) : st;
+    case P_TA_ADD: st = plan_ta_add(ctx, o->in, &o->id); return st == STATUS_OK ? plan_ta_get(ctx, o->id, &o->out) : st;
     case P_TA_STATUS:
         st = plan_ta_status(ctx, o->id, o->in, 0);
         return st == STATUS_OK ? plan_ta_get(ctx, o->id, &o->out) : st;
@@ -72,8 +79,8 @@ static enum status id_arg(const char *name, const char *text, int64_t *out)
 
 /* Sets member key of in from option opt when given: as text, as an id ('i') or as a comma list
  * of texts ('l') or ids ('n'). */
-static enum status put_opt(const struct command *cmd, const struct args *a, json_t *in, const char *opt, const char *key,
-                           char kind)
+static enum status put_opt(const struct command *cmd, const struct args *a, json_t *in, const char *opt,
+                           const char *key, char kind)
 {
     const char *v = cli_opt(cmd, a, opt);
     if (v == NULL) {
@@ -135,7 +142,8 @@ static int run(struct pcli *o)
     case P_PARTNER_ADD:
     case P_PARTNER_SHOW: {
         printf("%lld  %s  (%s%s%s)\n", ji(o->out, "id"), js(o->out, "name"), js(o->out, "type"),
-               strcmp(js(o->out, "country"), "-") ? ", " : "", strcmp(js(o->out, "country"), "-") ? js(o->out, "country") : "");
+               strcmp(js(o->out, "country"), "-") ? ", " : "",
+               strcmp(js(o->out, "country"), "-") ? js(o->out, "country") : "");
         json_t *c = json_object_get(o->out, "contact");
         if (json_is_object(c)) {
             printf("  contact: %s  %s  %s\n", js(c, "person"), js(c, "email"), js(c, "phone"));
@@ -159,7 +167,10 @@ static int run(struct pcli *o)
                    js(v, "title"));
             size_t j;
             json_t *p;
-            json_array_foreach(json_object_get(v, "parties"), j, p) { printf("  party: %s\n", js(p, "name")); }
+            json_array_foreach(json_object_get(v, "parties"), j, p)
+            {
+                printf("  party: %s\n", js(p, "name"));
+            }
         }
         break;
     case P_TA_ADD:
@@ -172,7 +183,10 @@ static int run(struct pcli *o)
         }
         break;
     case P_TA_LIST: {
-        json_array_foreach(json_object_get(o->out, "requests"), i, v) { print_ta(v); }
+        json_array_foreach(json_object_get(o->out, "requests"), i, v)
+        {
+            print_ta(v);
+        }
         json_t *f = json_object_get(o->out, "figures"), *b = json_object_get(f, "by_status");
         json_t *m = json_object_get(f, "median_days_to_delivery");
         printf("requests %lld: requested %lld, accepted %lld, declined %lld, delivered %lld; median days to delivery ",
@@ -194,7 +208,10 @@ static int cmd_partner_add(const struct command *cmd, struct args *a)
     static const struct {
         const char *opt, *key;
         char kind;
-    } m[] = {{"name", "name", 's'}, {"type", "type", 's'}, {"country", "country", 's'}, {"areas", "areas", 'l'},
+    } m[] = {{"name", "name", 's'},
+             {"type", "type", 's'},
+             {"country", "country", 's'},
+             {"areas", "areas", 'l'},
              {"agency-id", "agency_id", 'i'}};
     struct pcli o = {.op = P_PARTNER_ADD, .in = json_object()};
     enum status st = STATUS_OK;
@@ -263,9 +280,9 @@ static int cmd_ta_add(const struct command *cmd, struct args *a)
     static const struct {
         const char *opt, *key;
         char kind;
-    } m[] = {{"state", "requester_state", 's'},   {"requester", "requester_partner_id", 'i'},
+    } m[] = {{"state", "requester_state", 's'},        {"requester", "requester_partner_id", 'i'},
              {"provider", "provider_partner_id", 'i'}, {"topic", "topic", 's'},
-             {"paragraphs", "paragraphs", 'l'},    {"requested", "requested", 's'}};
+             {"paragraphs", "paragraphs", 'l'},        {"requested", "requested", 's'}};
     struct pcli o = {.op = P_TA_ADD, .in = json_object()};
     enum status st = STATUS_OK;
     for (size_t i = 0; i < ARRAY_LEN(m) && st == STATUS_OK; i++) {
