@@ -47,6 +47,7 @@
 #include "stats/regions.h"
 #include "fund/grants.h"
 #include "fund/reports.h"
+#include "plan/partners.h"
 #include "plan/ratify.h"
 #include "util/buf.h"
 
@@ -435,7 +436,7 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     }
     if (auth_run(ctx, op_demo_ratifications, NULL) != STATUS_OK) { /* issue 9, part R */
         free(password);
-        fprintf(stderr, "ctis demo: ratifications: %s\n", err_last());
+        fprintf(stderr, "ctis demo: ratifications and partnerships: %s\n", err_last());
         return 1;
     }
     *password_out = password;
@@ -1650,6 +1651,30 @@ static const char demo_ratifications_csv[] =
     "VNM,untoc,2000-12-13,ratification,2012-06-08,,Demo data (not authoritative)\n"
     "VNM,tip_protocol,,accession,2012-06-08,,Demo data (not authoritative)\n";
 
+/* Adds a partner, an agreement or a request from JSON text (kind 0, 1, 2), or moves or delivers
+ * request id (3, 4). */
+static enum status demo_plan_json(const struct auth_ctx *ctx, int kind, int64_t id, const char *text, int64_t *id_out)
+{
+    json_t *in = json_loads(text, 0, NULL);
+    int64_t got = 0;
+    enum status st = in == NULL ? err_set(STATUS_INVALID, "demo: bad JSON") : STATUS_OK;
+    if (st == STATUS_OK) {
+        st = kind == 0   ? plan_partner_add(ctx, in, &got)
+             : kind == 1 ? plan_agreement_add(ctx, in, &got)
+             : kind == 2 ? plan_ta_add(ctx, in, &got)
+             : kind == 3 ? plan_ta_status(ctx, id, in, 0)
+                         : plan_ta_deliver(ctx, id, in, &got);
+    }
+    json_decref(in);
+    if (id_out != NULL) {
+        *id_out = got;
+    }
+    return st;
+}
+
+/* The ratifications above, and fictional partners (a ministry, an NGO, an international
+ * organisation, a trade union, an employers' organisation), an agreement between three of them
+ * and technical-assistance requests in every state of their flow. */
 static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p)
 {
     (void)p;
@@ -1657,5 +1682,67 @@ static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p)
     enum status st = plan_ratify_import_csv(ctx, "demo-ratifications.csv", demo_ratifications_csv,
                                             strlen(demo_ratifications_csv), &out);
     json_decref(out);
+    static const char *const partners[] = {
+        "{\"name\":\"Ministry of Labour and Employment (demo)\",\"type\":\"government\",\"country\":\"NGA\","
+        "\"areas\":[\"prevent\",\"prosecute\"]}",
+        "{\"name\":\"Harbour Light Shelter Network (demo)\",\"type\":\"ngo\",\"country\":\"NGA\",\"areas\":"
+        "[\"protect\",\"prevent\"],\"contact\":{\"person\":\"Demo Contact\",\"email\":\"contact@example.org\","
+        "\"phone\":\"+234 1 555 0100\"}}",
+        "{\"name\":\"Regional Office for Migration (demo)\",\"type\":\"international\",\"areas\":[\"protect\","
+        "\"partner\"]}",
+        "{\"name\":\"Federation of Transport Workers (demo)\",\"type\":\"trade_union\",\"country\":\"GHA\","
+        "\"areas\":[\"prevent\"]}",
+        "{\"name\":\"Chamber of Agricultural Employers (demo)\",\"type\":\"employers\",\"country\":\"GHA\","
+        "\"areas\":[\"prevent\"]}",
+    };
+    int64_t ids[5] = {0};
+    for (size_t i = 0; i < 5 && st == STATUS_OK; i++) {
+        st = demo_plan_json(ctx, 0, 0, partners[i], &ids[i]);
+    }
+    char buf[800];
+    if (st == STATUS_OK) {
+        snprintf(buf, sizeof buf,
+                 "{\"title\":\"Memorandum on the referral of victims (demo)\",\"kind\":\"mou\",\"signed\":"
+                 "\"2025-03-01\",\"end\":\"2028-02-29\",\"parties\":[%lld,%lld,%lld],\"paragraphs\":[\"annex-33\","
+                 "\"annex-50\",\"annex-56\"]}",
+                 (long long)ids[0], (long long)ids[1], (long long)ids[2]);
+        st = demo_plan_json(ctx, 1, 0, buf, NULL);
+    }
+    /* Requests: delivered, accepted with a delivery, accepted, declined, requested. */
+    static const char *const topics[] = {
+        "Training of labour inspectors on forced labour indicators", "Review of the draft anti-trafficking law",
+        "Equipment for the shelter network's case files", "Expert mission on financial investigations",
+        "Awareness campaign in the transport sector"};
+    static const char *const requested[] = {"2025-01-10", "2025-02-03", "2025-04-15", "2025-05-02", "2025-06-20"};
+    int64_t req[5] = {0};
+    for (int i = 0; i < 5 && st == STATUS_OK; i++) {
+        if (i == 2) {
+            snprintf(buf, sizeof buf,
+                     "{\"requester_partner_id\":%lld,\"provider_partner_id\":%lld,\"topic\":\"%s\",\"paragraphs\":"
+                     "[\"annex-57\"],\"requested\":\"%s\"}",
+                     (long long)ids[1], (long long)ids[2], topics[i], requested[i]);
+        } else {
+            snprintf(buf, sizeof buf,
+                     "{\"requester_state\":\"%s\",\"provider_partner_id\":%lld,\"topic\":\"%s\",\"paragraphs\":"
+                     "[\"annex-57\",\"annex-%d\"],\"requested\":\"%s\"}",
+                     i == 4 ? "GHA" : "NGA", (long long)ids[2], topics[i], i == 1 ? 43 : 21, requested[i]);
+        }
+        st = demo_plan_json(ctx, 2, 0, buf, &req[i]);
+    }
+    static const struct {
+        int req, kind;
+        const char *json;
+    } steps[] = {
+        {0, 3, "{\"status\":\"accepted\",\"date\":\"2025-01-24\"}"},
+        {0, 4, "{\"date\":\"2025-03-04\",\"kind\":\"training\",\"beneficiaries\":42}"},
+        {0, 3, "{\"status\":\"delivered\",\"date\":\"2025-03-06\"}"},
+        {1, 3, "{\"status\":\"accepted\",\"date\":\"2025-02-20\"}"},
+        {1, 4, "{\"date\":\"2025-04-10\",\"kind\":\"legislative_advice\",\"beneficiaries\":8}"},
+        {2, 3, "{\"status\":\"accepted\",\"date\":\"2025-05-01\"}"},
+        {3, 3, "{\"status\":\"declined\",\"date\":\"2025-05-20\"}"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(steps) && st == STATUS_OK; i++) {
+        st = demo_plan_json(ctx, steps[i].kind, req[steps[i].req], steps[i].json, NULL);
+    }
     return st;
 }
