@@ -123,6 +123,7 @@ static void test_ratify__set_versions_history(void **state)
     assert_int_equal(json_array_size(h), 2);
     assert_string_equal(field(json_array_get(h, 1), "act"), "");
     /* Per state: every treaty of the Plan, recorded or not. */
+    json_decref(o.out);
     o = (struct op){.state = "FRA"};
     assert_int_equal(as(w, w->coord, op_list, &o), STATUS_OK);
     assert_int_equal(json_array_size(json_object_get(o.out, "ratifications")), 1);
@@ -236,6 +237,7 @@ static void test_ratify__import(void **state)
     o.by = "continent";
     assert_int_equal(as(w, w->coord, op_coverage, &o), STATUS_INVALID);
     assert_string_equal(err_last_field(), "by");
+    json_decref(o.out);
     o = (struct op){0};
     assert_int_equal(as(w, w->coord, op_coverage, &o), STATUS_OK);
     assert_int_equal(json_array_size(json_object_get(o.out, "instruments")), 13);
