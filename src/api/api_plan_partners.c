@@ -39,9 +39,7 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
     int64_t sub = 0;
     switch (x->op) {
     case P_PARTNERS: return plan_partner_list(ctx, x->a, x->b, &x->out);
-    case P_PARTNER_ADD:
-        st = plan_partner_add(ctx, x->in, &x->id);
-        return st == STATUS_OK ? plan_partner_get(ctx, x->id, &x->out) : st;
+    case P_PARTNER_ADD: return plan_partner_add(ctx, x->in, &x->id, &x->out);
     case P_PARTNER_GET: return plan_partner_get(ctx, x->id, &x->out);
     case P_AGREEMENTS: return plan_agreement_list(ctx, x->id, &x->out);
     case P_AGREEMENT_ADD:
@@ -51,14 +49,10 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
         }
         return st;
     case P_TA: return plan_ta_list(ctx, x->a, x->b, &x->out);
-    case P_TA_ADD: st = plan_ta_add(ctx, x->in, &x->id); return st == STATUS_OK ? plan_ta_get(ctx, x->id, &x->out) : st;
+    case P_TA_ADD: return plan_ta_add(ctx, x->in, &x->id, &x->out);
     case P_TA_GET: return plan_ta_get(ctx, x->id, &x->out);
-    case P_TA_STATUS:
-        st = plan_ta_status(ctx, x->id, x->in, x->version);
-        return st == STATUS_OK ? plan_ta_get(ctx, x->id, &x->out) : st;
-    case P_TA_DELIVER:
-        st = plan_ta_deliver(ctx, x->id, x->in, &sub);
-        return st == STATUS_OK ? plan_ta_get(ctx, x->id, &x->out) : st;
+    case P_TA_STATUS: return plan_ta_status(ctx, x->id, x->in, x->version, &x->out);
+    case P_TA_DELIVER: return plan_ta_deliver(ctx, x->id, x->in, &sub, &x->out);
     }
     return st;
 }

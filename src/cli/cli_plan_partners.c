@@ -34,9 +34,7 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
     enum status st = STATUS_INVALID;
     int64_t sub = 0;
     switch (o->op) {
-    case P_PARTNER_ADD:
-        st = plan_partner_add(ctx, o->in, &o->id);
-        return st == STATUS_OK ? plan_partner_get(ctx, o->id, &o->out) : st;
+    case P_PARTNER_ADD: return plan_partner_add(ctx, o->in, &o->id, &o->out);
     case P_PARTNERS: return plan_partner_list(ctx, o->a, o->b, &o->out);
     case P_PARTNER_SHOW: return plan_partner_get(ctx, o->id, &o->out);
     case P_AGREEMENT_ADD:
@@ -46,13 +44,9 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
         }
         return st;
     case P_AGREEMENTS: return plan_agreement_list(ctx, o->id, &o->out);
-    case P_TA_ADD: st = plan_ta_add(ctx, o->in, &o->id); return st == STATUS_OK ? plan_ta_get(ctx, o->id, &o->out) : st;
-    case P_TA_STATUS:
-        st = plan_ta_status(ctx, o->id, o->in, 0);
-        return st == STATUS_OK ? plan_ta_get(ctx, o->id, &o->out) : st;
-    case P_TA_DELIVER:
-        st = plan_ta_deliver(ctx, o->id, o->in, &sub);
-        return st == STATUS_OK ? plan_ta_get(ctx, o->id, &o->out) : st;
+    case P_TA_ADD: return plan_ta_add(ctx, o->in, &o->id, &o->out);
+    case P_TA_STATUS: return plan_ta_status(ctx, o->id, o->in, 0, &o->out);
+    case P_TA_DELIVER: return plan_ta_deliver(ctx, o->id, o->in, &sub, &o->out);
     case P_TA_LIST: return plan_ta_list(ctx, o->a, o->b, &o->out);
     }
     return st;

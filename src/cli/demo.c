@@ -1659,11 +1659,11 @@ static enum status demo_plan_json(const struct auth_ctx *ctx, int kind, int64_t 
     int64_t got = 0;
     enum status st = in == NULL ? err_set(STATUS_INVALID, "demo: bad JSON") : STATUS_OK;
     if (st == STATUS_OK) {
-        st = kind == 0   ? plan_partner_add(ctx, in, &got)
+        st = kind == 0   ? plan_partner_add(ctx, in, &got, NULL)
              : kind == 1 ? plan_agreement_add(ctx, in, &got)
-             : kind == 2 ? plan_ta_add(ctx, in, &got)
-             : kind == 3 ? plan_ta_status(ctx, id, in, 0)
-                         : plan_ta_deliver(ctx, id, in, &got);
+             : kind == 2 ? plan_ta_add(ctx, in, &got, NULL)
+             : kind == 3 ? plan_ta_status(ctx, id, in, 0, NULL)
+                         : plan_ta_deliver(ctx, id, in, &got, NULL);
     }
     json_decref(in);
     if (id_out != NULL) {

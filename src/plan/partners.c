@@ -225,8 +225,14 @@ static bool pillar_ok(const char *s)
     return plan_pillar_known(s);
 }
 
-enum status plan_partner_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out)
+static enum status partner_fetch(const struct auth_ctx *ctx, int64_t id, bool with_contact, json_t **out);
+static enum status ta_full(const struct auth_ctx *ctx, int64_t id, json_t **out);
+
+enum status plan_partner_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out, json_t **out)
 {
+    if (out != NULL) {
+        *out = NULL;
+    }
     static const char *const keys[] = {"name", "type", "country", "areas", "contact", "agency_id", NULL};
     static const char *const ckeys[] = {"person", "email", "phone", NULL};
     *id_out = 0;
@@ -313,6 +319,9 @@ enum status plan_partner_add(const struct auth_ctx *ctx, const json_t *in, int64
     }
     if (st == STATUS_OK) {
         *id_out = id;
+    }
+    if (st == STATUS_OK && out != NULL) {
+        st = partner_fetch(ctx, id, true, out);
     }
     free(sealed);
     free(areas);
@@ -531,8 +540,11 @@ static json_t *ta_json(struct store_rows *r)
                      "beneficiaries", (json_int_t)store_rows_i64(r, 15));
 }
 
-enum status plan_ta_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out)
+enum status plan_ta_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out, json_t **out)
 {
+    if (out != NULL) {
+        *out = NULL;
+    }
     static const char *const keys[] = {
         "requester_state", "requester_partner_id", "provider_partner_id", "topic", "paragraphs", "requested", NULL};
     *id_out = 0;
@@ -594,6 +606,9 @@ enum status plan_ta_add(const struct auth_ctx *ctx, const json_t *in, int64_t *i
     if (st == STATUS_OK) {
         *id_out = id;
     }
+    if (st == STATUS_OK && out != NULL) {
+        st = ta_full(ctx, id, out);
+    }
     free(paras);
     return st;
 }
@@ -620,8 +635,11 @@ static const char *js(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-enum status plan_ta_status(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t version)
+enum status plan_ta_status(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t version, json_t **out)
 {
+    if (out != NULL) {
+        *out = NULL;
+    }
     static const char *const keys[] = {"status", "date", NULL};
     enum status st = auth_check(ctx, "plan.write", NULL, AUTH_FG_NONE, true, "assistance request status");
     const char *to = "", *date = "";
@@ -681,11 +699,18 @@ enum status plan_ta_status(const struct auth_ctx *ctx, int64_t id, const json_t 
         }
     }
     json_decref(cur);
+    if (st == STATUS_OK && out != NULL) {
+        st = ta_full(ctx, id, out);
+    }
     return st;
 }
 
-enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t *delivery_id_out)
+enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t *delivery_id_out,
+                            json_t **out)
 {
+    if (out != NULL) {
+        *out = NULL;
+    }
     static const char *const keys[] = {"date", "kind", "beneficiaries", NULL};
     *delivery_id_out = 0;
     enum status st = auth_check(ctx, "plan.write", NULL, AUTH_FG_NONE, true, "assistance delivery");
@@ -736,6 +761,9 @@ enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t
         *delivery_id_out = did;
     }
     json_decref(cur);
+    if (st == STATUS_OK && out != NULL) {
+        st = ta_full(ctx, id, out);
+    }
     return st;
 }
 
@@ -743,10 +771,15 @@ enum status plan_ta_get(const struct auth_ctx *ctx, int64_t id, json_t **out)
 {
     *out = NULL;
     enum status st = auth_check(ctx, "plan.read", NULL, AUTH_FG_NONE, false, "assistance request");
+    return st == STATUS_OK ? ta_full(ctx, id, out) : st;
+}
+
+/* The request with its deliveries (no access check). */
+static enum status ta_full(const struct auth_ctx *ctx, int64_t id, json_t **out)
+{
+    *out = NULL;
     json_t *o = NULL;
-    if (st == STATUS_OK) {
-        st = ta_fetch(ctx, id, &o);
-    }
+    enum status st = ta_fetch(ctx, id, &o);
     if (st != STATUS_OK) {
         return st;
     }

@@ -34,8 +34,9 @@
 #define PLAN_BENEFICIARIES_MAX 10000000
 
 /* {"name", "type", "country", "areas": [pillar], "contact": {"person", "email", "phone"},
- * "agency_id"}: name and type required. */
-enum status plan_partner_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out);
+ * "agency_id"}: name and type required. *out (when out is not NULL): the partner as
+ * plan_partner_get gives it, read in the same call (one audit entry). */
+enum status plan_partner_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out, json_t **out);
 /* One partner with its contact unsealed: {id, name, type, country, areas, agency_id, agency,
  * contact: {person, email, phone} | null, created_at_ms}. */
 enum status plan_partner_get(const struct auth_ctx *ctx, int64_t id, json_t **out);
@@ -49,14 +50,16 @@ enum status plan_agreement_add(const struct auth_ctx *ctx, const json_t *in, int
 enum status plan_agreement_list(const struct auth_ctx *ctx, int64_t partner_id, json_t **out);
 
 /* {"requester_state" | "requester_partner_id" (one of them), "provider_partner_id", "topic",
- * "paragraphs": [Plan id], "requested": date}. */
-enum status plan_ta_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out);
+ * "paragraphs": [Plan id], "requested": date}. The writes below set *out (when out is not NULL)
+ * to the request as plan_ta_get gives it, read in the same call (one audit entry). */
+enum status plan_ta_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_out, json_t **out);
 /* {"status": "accepted" | "declined" | "delivered", "date"} (date default today). version: the
  * version read (0: no check; STATUS_PRECONDITION when stale). STATUS_CONFLICT (field "status")
  * for a move the flow does not allow or "delivered" without a delivery. */
-enum status plan_ta_status(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t version);
+enum status plan_ta_status(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t version, json_t **out);
 /* {"date", "kind", "beneficiaries"} on an accepted (or delivered) request. */
-enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t *delivery_id_out);
+enum status plan_ta_deliver(const struct auth_ctx *ctx, int64_t id, const json_t *in, int64_t *delivery_id_out,
+                            json_t **out);
 /* One request with its deliveries. */
 enum status plan_ta_get(const struct auth_ctx *ctx, int64_t id, json_t **out);
 /* {"requests": [...], "figures": {"by_status": {requested, accepted, declined, delivered},

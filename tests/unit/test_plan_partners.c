@@ -65,11 +65,11 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
     struct op *o = p;
     int64_t sub = 0;
     switch (o->k) {
-    case K_PARTNER: return plan_partner_add(ctx, o->in, &o->id);
+    case K_PARTNER: return plan_partner_add(ctx, o->in, &o->id, NULL);
     case K_AGREEMENT: return plan_agreement_add(ctx, o->in, &o->id);
-    case K_TA: return plan_ta_add(ctx, o->in, &o->id);
-    case K_STATUS: return plan_ta_status(ctx, o->id, o->in, o->version);
-    case K_DELIVER: return plan_ta_deliver(ctx, o->id, o->in, &sub);
+    case K_TA: return plan_ta_add(ctx, o->in, &o->id, &o->out);
+    case K_STATUS: return plan_ta_status(ctx, o->id, o->in, o->version, &o->out);
+    case K_DELIVER: return plan_ta_deliver(ctx, o->id, o->in, &sub, &o->out);
     case K_PARTNER_GET: return plan_partner_get(ctx, o->id, &o->out);
     case K_PARTNERS: return plan_partner_list(ctx, o->a, NULL, &o->out);
     case K_AGREEMENTS: return plan_agreement_list(ctx, o->id, &o->out);
@@ -101,6 +101,16 @@ static enum status run(struct world *w, int64_t user, enum kind k, const char *j
         json_decref(o.out);
     }
     return st;
+}
+
+/* The number of audit entries so far. */
+static int64_t audit_count(struct world *w)
+{
+    struct store_rows *r = NULL;
+    assert_int_equal(store_exec_one(w->t.store, STMT_AUDIT_COUNT, NULL, 0, &r), STATUS_OK);
+    int64_t n = store_rows_i64(r, 0);
+    store_rows_free(r);
+    return n;
 }
 
 static const char *field(const json_t *o, const char *key)
@@ -236,7 +246,12 @@ static void test_partners__assistance_flow(void **state)
              "{\"requester_state\":\"NGA\",\"provider_partner_id\":%lld,\"topic\":\"Training of labour "
              "inspectors\",\"paragraphs\":[\"annex-57\"],\"requested\":\"2025-01-10\"}",
              (long long)unodc);
-    assert_int_equal(run(w, w->coord, K_TA, buf, &r1, NULL), STATUS_OK);
+    int64_t before = audit_count(w);
+    json_t *made = NULL;
+    assert_int_equal(run(w, w->coord, K_TA, buf, &r1, &made), STATUS_OK);
+    assert_int_equal(audit_count(w), before + 1); /* the write and its answer: one entry */
+    assert_string_equal(field(made, "status"), "requested");
+    json_decref(made);
     snprintf(buf, sizeof buf,
              "{\"requester_partner_id\":%lld,\"provider_partner_id\":%lld,\"topic\":\"Shelter equipment\","
              "\"requested\":\"2025-02-01\"}",
