@@ -128,6 +128,10 @@ extern const struct cli_table cli_link_encode_table;
 
 /* Issue 9, item 1: cli_plan.c (plan text, plan paragraph, plan instruments). */
 extern const struct cli_table cli_plan_table;
+/* Issue 9, part R: cli_plan_ratify.c (plan ratify set, show, import, coverage). */
+extern const struct cli_table cli_plan_ratify_table;
+/* Issue 9, part R: cli_plan_partners.c (plan partner, plan agreement, plan ta). */
+extern const struct cli_table cli_plan_partners_table;
 
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;
