@@ -424,6 +424,8 @@ static void test_contributions(void **state)
     o.bytes = NULL;
     o.lang = "ar";
     assert_int_equal(call(w, w->auditor, op_receipt_pdf, &o, NULL), STATUS_OK);
+    free(o.bytes);
+    o.bytes = NULL;
     assert_int_equal(call(w, w->worker, op_receipt_pdf, &o, NULL), STATUS_DENIED);
     op_clear(&o);
 }
