@@ -1531,6 +1531,23 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/plan/report", api_plan_report, 0, "plan.read"},
     {HTTP_GET, "/api/v1/plan/report.pdf", api_plan_report_pdf, 0, "plan.read"},
     {HTTP_GET, "/api/v1/plan/report.xlsx", api_plan_report_xlsx, 0, "plan.read"},
+    /* Issue 9, part R: the ratification register (api_plan_ratify.c). */
+    {HTTP_GET, "/api/v1/plan/ratifications", api_plan_ratifications, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/ratifications/import", api_plan_ratification_import, HTTP_ROUTE_UPLOAD, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/ratifications/{state}/{instrument}", api_plan_ratification_get, 0, "plan.read"},
+    {HTTP_PUT, "/api/v1/plan/ratifications/{state}/{instrument}", api_plan_ratification_put, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/coverage", api_plan_coverage, 0, "plan.read"},
+    /* Issue 9, part R: partnerships (api_plan_partners.c). */
+    {HTTP_GET, "/api/v1/plan/partners", api_plan_partners, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/partners", api_plan_partner_add, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/partners/{id}", api_plan_partner_get, 0, "plan.read"},
+    {HTTP_GET, "/api/v1/plan/agreements", api_plan_agreements, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/agreements", api_plan_agreement_add, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/assistance", api_plan_assistance, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/assistance", api_plan_assistance_add, JSON, "plan.write"},
+    {HTTP_GET, "/api/v1/plan/assistance/{id}", api_plan_assistance_get, 0, "plan.read"},
+    {HTTP_POST, "/api/v1/plan/assistance/{id}/status", api_plan_assistance_status, JSON, "plan.write"},
+    {HTTP_POST, "/api/v1/plan/assistance/{id}/deliveries", api_plan_assistance_deliver, JSON, "plan.write"},
     /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
     {HTTP_GET, "/api/v1/fund/donors", api_fund_donors, 0, "fund.read"},
     {HTTP_POST, "/api/v1/fund/donors", api_fund_donor_add, JSON, "fund.write"},

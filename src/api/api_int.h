@@ -298,6 +298,23 @@ void api_plan_practice_put(struct http_request *req, void *app);
 void api_plan_report(struct http_request *req, void *app);
 void api_plan_report_pdf(struct http_request *req, void *app);
 void api_plan_report_xlsx(struct http_request *req, void *app);
+/* Issue 9, part R: the ratification register (api_plan_ratify.c). */
+void api_plan_ratifications(struct http_request *req, void *app);
+void api_plan_ratification_get(struct http_request *req, void *app);
+void api_plan_ratification_put(struct http_request *req, void *app);
+void api_plan_ratification_import(struct http_request *req, void *app);
+void api_plan_coverage(struct http_request *req, void *app);
+/* Issue 9, part R: partnerships (api_plan_partners.c). */
+void api_plan_partners(struct http_request *req, void *app);
+void api_plan_partner_add(struct http_request *req, void *app);
+void api_plan_partner_get(struct http_request *req, void *app);
+void api_plan_agreements(struct http_request *req, void *app);
+void api_plan_agreement_add(struct http_request *req, void *app);
+void api_plan_assistance(struct http_request *req, void *app);
+void api_plan_assistance_add(struct http_request *req, void *app);
+void api_plan_assistance_get(struct http_request *req, void *app);
+void api_plan_assistance_status(struct http_request *req, void *app);
+void api_plan_assistance_deliver(struct http_request *req, void *app);
 
 /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
 void api_fund_donors(struct http_request *req, void *app);

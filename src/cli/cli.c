@@ -3152,6 +3152,8 @@ static const struct cli_table *const cli_tables[] = {
     /* issue 9, item 1: the Plan of Action as data */
     &cli_plan_table,
     &cli_plan_report_table,
+    &cli_plan_ratify_table,
+    &cli_plan_partners_table,
     /* issue 8, part L: the Trust Fund's money */
     &cli_fund_ledger_table,
     /* issue 8, part A: fund board, fund conflict, fund call, fund org, fund application, fund review, fund decide */

@@ -150,7 +150,7 @@ static void print_table(enum fund_op op, json_t *out)
     switch (op) {
     case OP_DONOR_LIST:
         printf("%-18s %-18s %-8s %-40s %16s %16s\n", "ID", "KIND", "COUNTRY", "NAME", "PLEDGED_USD", "RECEIVED_USD");
-        json_array_foreach(json_object_get(out, "donors"), i, e)
+        json_array_foreach(json_object_get(out, "items"), i, e)
         {
             printf("%-18lld %-18s %-8s %-40s %16s %16s\n", int_of(e, "id"), text_or(e, "kind", "-"),
                    text_or(e, "country", "-"), text_or(e, "name", "-"), text_or(e, "pledged_usd", "-"),
@@ -160,7 +160,7 @@ static void print_table(enum fund_op op, json_t *out)
     case OP_PLEDGE_LIST:
         printf("%-18s %-10s %-30s %-4s %16s %16s %-12s %s\n", "ID", "DATE", "DONOR", "CUR", "AMOUNT", "USD", "STATUS",
                "EARMARK");
-        json_array_foreach(json_object_get(out, "pledges"), i, e)
+        json_array_foreach(json_object_get(out, "items"), i, e)
         {
             printf("%-18lld %-10s %-30s %-4s %16s %16s %-12s %s\n", int_of(e, "id"), text_or(e, "date", "-"),
                    text_or(e, "donor", "-"), text_or(e, "currency", "-"), text_or(e, "amount", "-"),
@@ -170,7 +170,7 @@ static void print_table(enum fund_op op, json_t *out)
     case OP_RECEIPT_LIST:
         printf("%-18s %-14s %-10s %-30s %-4s %16s %16s %s\n", "ID", "NUMBER", "DATE", "DONOR", "CUR", "AMOUNT", "USD",
                "STATUS");
-        json_array_foreach(json_object_get(out, "receipts"), i, e)
+        json_array_foreach(json_object_get(out, "items"), i, e)
         {
             printf("%-18lld %-14s %-10s %-30s %-4s %16s %16s %s\n", int_of(e, "id"), text_or(e, "number", "-"),
                    text_or(e, "date", "-"), text_or(e, "donor", "-"), text_or(e, "currency", "-"),
@@ -179,7 +179,7 @@ static void print_table(enum fund_op op, json_t *out)
         break;
     case OP_RATE_LIST:
         printf("currency,date,rate,source\n");
-        json_array_foreach(json_object_get(out, "rates"), i, e)
+        json_array_foreach(json_object_get(out, "items"), i, e)
         {
             printf("%s,%s,%s,%s\n", text_or(e, "currency", ""), text_or(e, "date", ""), text_or(e, "rate", ""),
                    text_or(e, "source", ""));

@@ -130,6 +130,10 @@ extern const struct cli_table cli_link_encode_table;
 extern const struct cli_table cli_plan_table;
 /* Issue 9, part K: cli_plan_report.c (plan practice add|show|update|search, report plan). */
 extern const struct cli_table cli_plan_report_table;
+/* Issue 9, part R: cli_plan_ratify.c (plan ratify set, show, import, coverage). */
+extern const struct cli_table cli_plan_ratify_table;
+/* Issue 9, part R: cli_plan_partners.c (plan partner, plan agreement, plan ta). */
+extern const struct cli_table cli_plan_partners_table;
 
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;

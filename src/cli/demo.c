@@ -42,6 +42,7 @@
 
 static enum status op_demo_plan_practices(const struct auth_ctx *ctx, void *p); /* issue 9, part K: at the end */
 #include "fund/board.h"
+#include "fund/donors.h"
 #include "fund/calls.h"
 #include "justice/coop.h"
 #include "fund/generate.h"
@@ -50,6 +51,8 @@ static enum status op_demo_plan_practices(const struct auth_ctx *ctx, void *p); 
 #include "stats/regions.h"
 #include "fund/grants.h"
 #include "fund/reports.h"
+#include "plan/partners.h"
+#include "plan/ratify.h"
 #include "util/buf.h"
 
 static const struct {
@@ -205,10 +208,11 @@ static enum status op_demo_caselaw(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_glotip(const struct auth_ctx *ctx, void *p);
 static enum status op_demo_dashboard(const struct auth_ctx *ctx, void *p); /* issue 6, item 4 */
 static enum status op_demo_justice(const struct auth_ctx *ctx, void *p);
-static enum status op_demo_population(const struct auth_ctx *ctx, void *arg); /* issue 6, part S1 */
-static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);     /* issue 7, part G */
-static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);      /* issue 7, item 3 */
-static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p);    /* issue 8, part A */
+static enum status op_demo_population(const struct auth_ctx *ctx, void *arg);  /* issue 6, part S1 */
+static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);      /* issue 7, part G */
+static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);       /* issue 7, item 3 */
+static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p);     /* issue 8, part A */
+static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p); /* issue 9, part R */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -236,6 +240,18 @@ static enum status op_demo_pathway(const struct auth_ctx *ctx, void *p)
     size_t n = 0;
     enum status st = case_list(ctx, &f, &list, &n);
     if (st != STATUS_OK || n < 5) {
+        case_list_free(list, n);
+        return st;
+    }
+    /* Run again (`ctis demo` on a database that has its data): the cases have moved already. */
+    bool moved = false;
+    for (size_t i = 0; st == STATUS_OK && i < 5 && !moved; i++) {
+        struct pathway *pw = NULL;
+        st = pathway_get(ctx, list[i]->id, &pw);
+        moved = st == STATUS_OK && pw->version != 0;
+        pathway_free(pw);
+    }
+    if (st != STATUS_OK || moved) {
         case_list_free(list, n);
         return st;
     }
@@ -432,6 +448,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_fund_apps, NULL) != STATUS_OK) { /* issue 8, part A */
         free(password);
         fprintf(stderr, "ctis demo: Trust Fund calls: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_ratifications, NULL) != STATUS_OK) { /* issue 9, part R */
+        free(password);
+        fprintf(stderr, "ctis demo: ratifications and partnerships: %s\n", err_last());
         return 1;
     }
     if (auth_run(ctx, op_demo_plan_practices, NULL) != STATUS_OK) { /* issue 9, part K */
@@ -1316,10 +1337,18 @@ done:
 static enum status op_demo_fund_ledger(const struct auth_ctx *ctx, void *p)
 {
     (void)p;
+    json_t *donors = NULL;
+    enum status st = fund_donor_list(ctx, NULL, &donors);
+    bool done =
+        st == STATUS_OK && json_array_size(json_is_array(donors) ? donors : json_object_get(donors, "items")) > 0;
+    json_decref(donors);
+    if (st != STATUS_OK || done) { /* run again: the fund has its year already */
+        return st;
+    }
     char now[32];
     util_time_iso(now, util_now_ms());
     json_t *summary = NULL;
-    enum status st = fund_generate(ctx, atoi(now), 2010, &summary);
+    st = fund_generate(ctx, atoi(now), 2010, &summary);
     json_decref(summary);
     return st;
 }
@@ -1587,6 +1616,162 @@ static enum status op_demo_fund_grants(const struct auth_ctx *ctx, void *arg)
     json_decref(g);
     if (manager != 0) {
         auth_principal_clear(&mp);
+    }
+    return st;
+}
+
+/* Issue 9, part R: the ratification register. DEMO DATA, NOT AUTHORITATIVE: plausible signature
+ * and ratification dates of 20 real states for the Plan's main instruments, written from memory
+ * for demonstration; the source column says so. The real status is in the UN Treaty Collection
+ * (treaties.un.org) and, for the ILO conventions, NORMLEX. */
+static const char demo_ratifications_csv[] =
+    "state,instrument,signature,act,act_date,reservations,source\n"
+    "NGA,untoc,2000-12-13,ratification,2001-06-28,,Demo data (not authoritative)\n"
+    "NGA,tip_protocol,2000-12-13,ratification,2001-06-28,,Demo data (not authoritative)\n"
+    "NGA,crc,1990-01-26,ratification,1991-04-19,,Demo data (not authoritative)\n"
+    "NGA,ilo_c29,,ratification,1960-10-17,,Demo data (not authoritative)\n"
+    "FRA,untoc,2000-12-12,approval,2002-10-29,,Demo data (not authoritative)\n"
+    "FRA,tip_protocol,2000-12-12,approval,2002-10-29,,Demo data (not authoritative)\n"
+    "FRA,crc,1990-01-26,ratification,1990-08-07,Declarations on articles 6 and 30 (demo),"
+    "Demo data (not authoritative)\n"
+    "FRA,ilo_p29,,ratification,2016-06-07,,Demo data (not authoritative)\n"
+    "DEU,untoc,2000-12-12,ratification,2005-06-14,,Demo data (not authoritative)\n"
+    "DEU,tip_protocol,2000-12-12,ratification,2006-06-14,,Demo data (not authoritative)\n"
+    "DEU,cedaw,1980-07-17,ratification,1985-07-10,,Demo data (not authoritative)\n"
+    "ITA,untoc,2000-12-12,ratification,2006-08-02,,Demo data (not authoritative)\n"
+    "ITA,tip_protocol,2000-12-12,ratification,2006-08-02,,Demo data (not authoritative)\n"
+    "ESP,untoc,2000-12-13,ratification,2002-03-01,,Demo data (not authoritative)\n"
+    "ESP,tip_protocol,2000-12-13,ratification,2002-03-01,,Demo data (not authoritative)\n"
+    "GBR,untoc,2000-12-14,ratification,2006-02-09,,Demo data (not authoritative)\n"
+    "GBR,tip_protocol,2000-12-14,ratification,2006-02-09,,Demo data (not authoritative)\n"
+    "GBR,ilo_p29,,ratification,2016-01-22,,Demo data (not authoritative)\n"
+    "USA,untoc,2000-12-13,ratification,2005-11-03,Reservations on federalism and extradition (demo),"
+    "Demo data (not authoritative)\n"
+    "USA,tip_protocol,2000-12-13,ratification,2005-11-03,,Demo data (not authoritative)\n"
+    "USA,crc,1995-02-16,,,,Demo data (not authoritative)\n"
+    "USA,cedaw,1980-07-17,,,,Demo data (not authoritative)\n"
+    "BRA,untoc,2000-12-12,ratification,2004-01-29,,Demo data (not authoritative)\n"
+    "BRA,tip_protocol,2000-12-12,ratification,2004-01-29,,Demo data (not authoritative)\n"
+    "MEX,untoc,2000-12-13,ratification,2003-03-04,,Demo data (not authoritative)\n"
+    "MEX,tip_protocol,2000-12-13,ratification,2003-03-04,,Demo data (not authoritative)\n"
+    "ARG,untoc,2000-12-12,ratification,2002-11-19,,Demo data (not authoritative)\n"
+    "ARG,tip_protocol,2000-12-12,ratification,2002-11-19,,Demo data (not authoritative)\n"
+    "IND,untoc,2002-12-12,ratification,2011-05-05,,Demo data (not authoritative)\n"
+    "IND,tip_protocol,2002-12-12,ratification,2011-05-05,,Demo data (not authoritative)\n"
+    "THA,untoc,2000-12-13,ratification,2013-10-17,,Demo data (not authoritative)\n"
+    "THA,tip_protocol,2001-12-18,ratification,2013-10-17,,Demo data (not authoritative)\n"
+    "THA,ilo_p29,,ratification,2018-06-04,,Demo data (not authoritative)\n"
+    "PHL,untoc,2000-12-14,ratification,2002-05-28,,Demo data (not authoritative)\n"
+    "PHL,tip_protocol,2000-12-14,ratification,2002-05-28,,Demo data (not authoritative)\n"
+    "IDN,untoc,2000-12-12,ratification,2009-04-20,,Demo data (not authoritative)\n"
+    "IDN,tip_protocol,2000-12-12,ratification,2009-09-28,,Demo data (not authoritative)\n"
+    "ZAF,untoc,2000-12-14,ratification,2004-02-20,,Demo data (not authoritative)\n"
+    "ZAF,tip_protocol,2000-12-14,ratification,2004-02-20,,Demo data (not authoritative)\n"
+    "EGY,untoc,2000-12-13,ratification,2004-03-05,,Demo data (not authoritative)\n"
+    "EGY,tip_protocol,,accession,2004-03-05,,Demo data (not authoritative)\n"
+    "KEN,untoc,,accession,2004-06-16,,Demo data (not authoritative)\n"
+    "KEN,tip_protocol,,accession,2005-01-05,,Demo data (not authoritative)\n"
+    "TUR,untoc,2000-12-13,ratification,2003-03-25,,Demo data (not authoritative)\n"
+    "TUR,tip_protocol,2000-12-13,ratification,2003-03-25,,Demo data (not authoritative)\n"
+    "JPN,untoc,2000-12-12,acceptance,2017-07-11,,Demo data (not authoritative)\n"
+    "JPN,tip_protocol,2002-12-09,acceptance,2017-07-11,,Demo data (not authoritative)\n"
+    "AUS,untoc,2000-12-13,ratification,2004-05-27,,Demo data (not authoritative)\n"
+    "AUS,tip_protocol,2002-12-11,ratification,2005-09-14,,Demo data (not authoritative)\n"
+    "VNM,untoc,2000-12-13,ratification,2012-06-08,,Demo data (not authoritative)\n"
+    "VNM,tip_protocol,,accession,2012-06-08,,Demo data (not authoritative)\n";
+
+/* Adds a partner, an agreement or a request from JSON text (kind 0, 1, 2), or moves or delivers
+ * request id (3, 4). */
+static enum status demo_plan_json(const struct auth_ctx *ctx, int kind, int64_t id, const char *text, int64_t *id_out)
+{
+    json_t *in = json_loads(text, 0, NULL);
+    int64_t got = 0;
+    enum status st = in == NULL ? err_set(STATUS_INVALID, "demo: bad JSON") : STATUS_OK;
+    if (st == STATUS_OK) {
+        st = kind == 0   ? plan_partner_add(ctx, in, &got, NULL)
+             : kind == 1 ? plan_agreement_add(ctx, in, &got)
+             : kind == 2 ? plan_ta_add(ctx, in, &got, NULL)
+             : kind == 3 ? plan_ta_status(ctx, id, in, 0, NULL)
+                         : plan_ta_deliver(ctx, id, in, &got, NULL);
+    }
+    json_decref(in);
+    if (id_out != NULL) {
+        *id_out = got;
+    }
+    return st;
+}
+
+/* The ratifications above, and fictional partners (a ministry, an NGO, an international
+ * organisation, a trade union, an employers' organisation), an agreement between three of them
+ * and technical-assistance requests in every state of their flow. */
+static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    json_t *out = NULL;
+    enum status st = plan_ratify_import_csv(ctx, "demo-ratifications.csv", demo_ratifications_csv,
+                                            strlen(demo_ratifications_csv), &out);
+    json_decref(out);
+    static const char *const partners[] = {
+        "{\"name\":\"Ministry of Labour and Employment (demo)\",\"type\":\"government\",\"country\":\"NGA\","
+        "\"areas\":[\"prevent\",\"prosecute\"]}",
+        "{\"name\":\"Harbour Light Shelter Network (demo)\",\"type\":\"ngo\",\"country\":\"NGA\",\"areas\":"
+        "[\"protect\",\"prevent\"],\"contact\":{\"person\":\"Demo Contact\",\"email\":\"contact@example.org\","
+        "\"phone\":\"+234 1 555 0100\"}}",
+        "{\"name\":\"Regional Office for Migration (demo)\",\"type\":\"international\",\"areas\":[\"protect\","
+        "\"partner\"]}",
+        "{\"name\":\"Federation of Transport Workers (demo)\",\"type\":\"trade_union\",\"country\":\"GHA\","
+        "\"areas\":[\"prevent\"]}",
+        "{\"name\":\"Chamber of Agricultural Employers (demo)\",\"type\":\"employers\",\"country\":\"GHA\","
+        "\"areas\":[\"prevent\"]}",
+    };
+    int64_t ids[5] = {0};
+    for (size_t i = 0; i < 5 && st == STATUS_OK; i++) {
+        st = demo_plan_json(ctx, 0, 0, partners[i], &ids[i]);
+    }
+    char buf[800];
+    if (st == STATUS_OK) {
+        snprintf(buf, sizeof buf,
+                 "{\"title\":\"Memorandum on the referral of victims (demo)\",\"kind\":\"mou\",\"signed\":"
+                 "\"2025-03-01\",\"end\":\"2028-02-29\",\"parties\":[%lld,%lld,%lld],\"paragraphs\":[\"annex-33\","
+                 "\"annex-50\",\"annex-56\"]}",
+                 (long long)ids[0], (long long)ids[1], (long long)ids[2]);
+        st = demo_plan_json(ctx, 1, 0, buf, NULL);
+    }
+    /* Requests: delivered, accepted with a delivery, accepted, declined, requested. */
+    static const char *const topics[] = {
+        "Training of labour inspectors on forced labour indicators", "Review of the draft anti-trafficking law",
+        "Equipment for the shelter network's case files", "Expert mission on financial investigations",
+        "Awareness campaign in the transport sector"};
+    static const char *const requested[] = {"2025-01-10", "2025-02-03", "2025-04-15", "2025-05-02", "2025-06-20"};
+    int64_t req[5] = {0};
+    for (int i = 0; i < 5 && st == STATUS_OK; i++) {
+        if (i == 2) {
+            snprintf(buf, sizeof buf,
+                     "{\"requester_partner_id\":%lld,\"provider_partner_id\":%lld,\"topic\":\"%s\",\"paragraphs\":"
+                     "[\"annex-57\"],\"requested\":\"%s\"}",
+                     (long long)ids[1], (long long)ids[2], topics[i], requested[i]);
+        } else {
+            snprintf(buf, sizeof buf,
+                     "{\"requester_state\":\"%s\",\"provider_partner_id\":%lld,\"topic\":\"%s\",\"paragraphs\":"
+                     "[\"annex-57\",\"annex-%d\"],\"requested\":\"%s\"}",
+                     i == 4 ? "GHA" : "NGA", (long long)ids[2], topics[i], i == 1 ? 43 : 21, requested[i]);
+        }
+        st = demo_plan_json(ctx, 2, 0, buf, &req[i]);
+    }
+    static const struct {
+        int req, kind;
+        const char *json;
+    } steps[] = {
+        {0, 3, "{\"status\":\"accepted\",\"date\":\"2025-01-24\"}"},
+        {0, 4, "{\"date\":\"2025-03-04\",\"kind\":\"training\",\"beneficiaries\":42}"},
+        {0, 3, "{\"status\":\"delivered\",\"date\":\"2025-03-06\"}"},
+        {1, 3, "{\"status\":\"accepted\",\"date\":\"2025-02-20\"}"},
+        {1, 4, "{\"date\":\"2025-04-10\",\"kind\":\"legislative_advice\",\"beneficiaries\":8}"},
+        {2, 3, "{\"status\":\"accepted\",\"date\":\"2025-05-01\"}"},
+        {3, 3, "{\"status\":\"declined\",\"date\":\"2025-05-20\"}"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(steps) && st == STATUS_OK; i++) {
+        st = demo_plan_json(ctx, steps[i].kind, req[steps[i].req], steps[i].json, NULL);
     }
     return st;
 }

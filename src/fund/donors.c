@@ -353,7 +353,7 @@ enum status fund_donor_list(const struct auth_ctx *ctx, const char *kind, json_t
         json_decref(arr);
         return st;
     }
-    *out = json_pack("{so}", "donors", arr);
+    *out = json_pack("{so}", "items", arr);
     return STATUS_OK;
 }
 
@@ -581,7 +581,7 @@ enum status fund_pledge_list(const struct auth_ctx *ctx, const struct fund_list_
         st = fund__pledges_json(ctx, f, &arr);
     }
     if (st == STATUS_OK) {
-        *out = json_pack("{so}", "pledges", arr);
+        *out = json_pack("{so}", "items", arr);
     }
     return st;
 }
@@ -926,7 +926,7 @@ enum status fund_receipt_list(const struct auth_ctx *ctx, const struct fund_list
         st = fund__receipts_json(ctx, f, &arr);
     }
     if (st == STATUS_OK) {
-        *out = json_pack("{so}", "receipts", arr);
+        *out = json_pack("{so}", "items", arr);
     }
     return st;
 }

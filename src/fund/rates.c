@@ -110,7 +110,7 @@ enum status fund_rate_list(const struct auth_ctx *ctx, const char *currency, con
         json_decref(arr);
         return st;
     }
-    *out = json_pack("{so}", "rates", arr);
+    *out = json_pack("{so}", "items", arr);
     return STATUS_OK;
 }
 

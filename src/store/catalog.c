@@ -86,6 +86,8 @@ const struct store_sealed_column store_sealed_columns[] = {
         SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
             SEALED(fund_reports, narrative_enc, FUND_REPORTS_NARRATIVE)
                 SEALED(fund_reports, reason_enc, FUND_REPORTS_REASON)
+    /* Issue 9, part R: partners' contacts. */
+    SEALED(plan_partners, contact_enc, PLAN_PARTNERS_CONTACT)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -220,6 +222,14 @@ const struct store_table store_tables[] = {
     /* Issue 9, part K: the best-practices knowledge base; the FTS5 index follows by statement. */
     {"plan_practices", "id"},
     {"plan_practice_texts", "id"},
+    /* Issue 9, part R: the ratification register. */
+    {"plan_ratifications", "state, instrument"},
+    {"plan_ratification_history", "id"},
+    {"plan_partners", "id"},
+    {"plan_agreements", "id"},
+    {"plan_agreement_parties", "agreement_id, partner_id"},
+    {"plan_ta_requests", "id"},
+    {"plan_ta_deliveries", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

@@ -10,6 +10,9 @@ struct asset {
     const char *content_type;
     const char *data; /* NUL-terminated copy of the file */
     size_t len;
+    const char *etag; /* "\"<hash of the content>\"", for If-None-Match */
+    const char *gzip; /* the file gzip-compressed (web text files), or NULL */
+    size_t gzip_len;
 };
 
 extern const struct asset assets[];

@@ -37,9 +37,8 @@ const EXTRA_RULES = [
   'landmark-no-duplicate-main', 'landmark-banner-is-top-level', 'landmark-contentinfo-is-top-level',
   'landmark-main-is-top-level', 'region', // landmarks: all content is in one
 ];
-// Parts of ctis still to come, with the permission that shows each (NAV in web/js/app.js);
-// not cases, which have pages of their own now.
-const LATER = [['linkage', 'link.run'], ['trustfund', 'fund.read'], ['plan', 'plan.read']];
+// Pages an administrator may not open, with the permission each needs (NAV in web/js/app.js).
+const NOT_ADMIN = [['linkage', 'link.run'], ['trustfund', 'fund.read'], ['plan', 'plan.read']];
 const WIDE = { width: 1280, height: 900 };
 const TIMEOUT = 120000;
 const cat = { en: catalogue('en'), ar: catalogue('ar') };
@@ -299,7 +298,7 @@ test('sign in, and find a user, an agency and a role to open', { skip: SKIP, tim
   ids.agency = agencies.items[0].id;
   ids.role = (roles.items.find((r) => r.name === 'administrator') || roles.items[0]).id;
   const me = await apiCall('GET', '/api/v1/me');
-  const lacking = LATER.find(([, perm]) => !(me.permissions || []).includes(perm));
+  const lacking = NOT_ADMIN.find(([, perm]) => !(me.permissions || []).includes(perm));
   assert.ok(lacking, 'a page the administrator may not open');
   ids.forbidden = `#/${lacking[0]}`;
   // A token, so the account page shows the token table with its revoke button.
@@ -309,28 +308,6 @@ test('sign in, and find a user, an agency and a role to open', { skip: SKIP, tim
     ?? (await apiCall('GET', '/api/v1/tokens')).items.find((k) => k.name === tokenName)?.id ?? null;
   assert.ok(tokenId !== null, 'a token to show');
 });
-
-// Reloads the app with GET /api/v1/me answering with the permissions of LATER as well (no
-// administrator holds them), and finds a "not yet available" page in the navigation. Only the
-// page's view of the session changes; the server is not asked to grant anything.
-async function reloadWithLaterPermissions() {
-  await page.route('**/api/v1/me', async (route) => {
-    const res = await route.fetch();
-    const me = await res.json();
-    const permissions = [...new Set([...(me.permissions || []), ...LATER.map(([, perm]) => perm)])];
-    route.fulfill({ response: res, json: { ...me, permissions } });
-  });
-  await open('#/home', 'main .tiles a');
-  await page.reload();
-  await page.waitForSelector('#nav a[href="#/home"]', { state: 'attached' });
-  ids.soon = await page.$eval('#nav li.nav-soon a', (a) => a.getAttribute('href'));
-}
-
-async function reloadAsIs() {
-  await page.unroute('**/api/v1/me');
-  await page.reload();
-  await page.waitForSelector('#nav a[href="#/home"]', { state: 'attached' });
-}
 
 // Every page and some of its states: name, hash (a function: ids are known only after
 // signing in), a selector drawn after the heading, and steps before and after the check.
@@ -394,13 +371,6 @@ const PAGES = [
   },
   { name: 'public report form (part T)', hash: () => '#/report', ready: 'main form textarea[name="account"]' },
   { name: '"no access" page', hash: () => ids.forbidden, ready: 'main .notice-error', reflow: false },
-  {
-    name: '"not yet available" page',
-    hash: () => ids.soon,
-    ready: 'main p.notice-info',
-    first: reloadWithLaterPermissions,
-    last: reloadAsIs,
-  },
   {
     name: 'home on a narrow screen with the menu open',
     hash: () => '#/home',

@@ -8,17 +8,20 @@
 //   manager approves (the recorder is not offered the approval); the grantee reports on the
 //   period; the second manager accepts the report, which releases the second tranche; the first
 //   manager reads the statement of the day: balanced, its disbursements and grant expense include
-//   this grant's, and the ledger holds the award and the disbursement under this grant's ids.
+//   this grant's, and the ledger holds the award and the disbursement under this grant's ids;
+//   axe finds nothing on the application, grant, report form and statement; the grantee's grant
+//   page in Arabic is right to left.
 // No console error. The board of this throwaway server is made here: serving trustees end today.
 // Run: cd tests/browser && node --test fundcycle.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  ADMIN_TOKEN, OUT, SKIP, adminApi, apiCall, browserSuite, catalogue, newUserPage, testStamp,
+  ADMIN_TOKEN, OUT, SKIP, adminApi, apiCall, axeViolations, browserSuite, catalogue, newUserPage, testStamp,
 } from './lib.mjs';
 
 const en = catalogue('en');
+const ar = catalogue('ar');
 const TIMEOUT = 300000;
 const stamp = testStamp();
 const NO_TOKEN = ADMIN_TOKEN ? false : 'CTIS_ADMIN_TOKEN is not set (tests/run.sh sets it): the NGO cannot be created';
@@ -29,6 +32,13 @@ const { consoleErrors, watch } = suite;
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const mainHas = (page, text) => page.waitForFunction((x) => document.querySelector('main')?.textContent.includes(x), text);
 const go = (page, hash) => page.evaluate((x) => { location.hash = x; }, hash);
+// axe (WCAG 2.1 A and AA) on the whole page, with every <details> form open.
+async function axeOk(page, what) {
+  await page.evaluate(() => { for (const d of document.querySelectorAll('main details')) d.open = true; });
+  const r = await axeViolations(page);
+  assert.ok(r.passes > 10, `${what}: axe ran (${r.passes} rules passed)`);
+  assert.deepEqual(r.violations, [], what);
+}
 
 test('call → application → review → award → disbursement → report → statement', { skip: SKIP || NO_TOKEN, timeout: TIMEOUT }, async () => {
   const ngo = await adminApi('POST', '/api/v1/agencies', { name: `Haven NGO ${stamp}`, org_type: 'NGO', country: 'KEN' });
@@ -96,6 +106,7 @@ test('call → application → review → award → disbursement → report → 
   await p.waitForFunction(() => /^#\/fundcalls\/applications\/\d+$/.test(location.hash));
   await p.waitForSelector('ul.eligibility[data-eligible="yes"]');
   const appId = Number((await p.evaluate(() => location.hash)).split('/').pop());
+  await axeOk(p, 'the application with its eligibility');
   await p.click('form[data-form="submit"] button[type="submit"]');
   await p.waitForFunction((x) => document.querySelector('dl.facts')?.textContent.includes(x), en['fundcalls.app_status.submitted']);
 
@@ -141,6 +152,7 @@ test('call → application → review → award → disbursement → report → 
   await m2p.waitForSelector('[data-tranche="1"]');
   await m2p.click(`button:has-text("${en['fundgrants.disb.approve']}")`);
   await m2p.waitForSelector('[data-tranche="1"][data-status="paid"]');
+  await axeOk(m2p, 'the grant agreement with its tranches and disbursements');
 
   // 6. The report: the grantee reports on the first period and submits it.
   await go(p, `#/fundgrants/${grantId}`);
@@ -153,6 +165,7 @@ test('call → application → review → award → disbursement → report → 
   await p.fill(`${rf} input[name="b_count"]`, '14');
   await p.fill(`${rf} input[name="svc_shelter"]`, '14');
   await p.fill(`${rf} textarea[name="narrative"]`, 'Fourteen women were sheltered; six received legal aid.');
+  await axeOk(p, 'the grantee\'s report form');
   await p.click(`${rf} button[data-action="submit"]`);
   await mainHas(p, en['fundgrants.report.submitted']);
 
@@ -182,6 +195,18 @@ test('call → application → review → award → disbursement → report → 
   const pdf = await m.getAttribute('a[data-statement-pdf]', 'href');
   assert.equal(await m.evaluate(async (u) => (await (await fetch(u)).text()).slice(0, 4), pdf), '%PDF');
   await m.screenshot({ path: join(OUT, 'fundcycle-statement.png'), fullPage: true });
+  await axeOk(m, 'the statement');
+
+  // The grantee's grant page in Arabic, right to left.
+  await go(p, `#/fundgrants/${grantId}`);
+  await p.waitForSelector('[data-tranche="2"]');
+  await p.selectOption('#lang', 'ar');
+  await p.waitForFunction(() => document.documentElement.dir === 'rtl');
+  await p.waitForFunction((x) => document.querySelector('h1')?.textContent.trim().startsWith(x), ar['fundgrants.grant']);
+  assert.ok((await p.textContent('main')).includes(ar['fundgrants.report.title']));
+  await p.screenshot({ path: join(OUT, 'fundcycle-grant-ar.png'), fullPage: true });
+  await p.selectOption('#lang', 'en');
+  await p.waitForFunction(() => document.documentElement.lang === 'en');
 
   assert.deepEqual(consoleErrors, []);
   for (const x of [m1, m2, gr, ta, tb]) await x.context.close();

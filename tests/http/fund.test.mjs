@@ -46,12 +46,12 @@ eachEngine((engine) => {
             assertError(r, 400, 'invalid', 'rate');
             assert.match(r.json.error.message, /rates\.csv:4: rate/);
             r = await manager.get('/api/v1/fund/rates?currency=KWD');
-            assert.equal(r.json.rates.length, 0);
+            assert.equal(r.json.items.length, 0);
             r = await manager.request('POST', '/api/v1/fund/rates/import?name=rates.csv', { body: csv.replace('3.2x', '3.26'), headers: { 'Content-Type': 'text/csv' } });
             assert.equal(r.status, 201, r.text);
             assert.equal(r.json.imported, 3);
             r = await auditor.get('/api/v1/fund/rates?currency=EUR');
-            assert.deepEqual(r.json.rates.map((x) => x.rate), ['1.1', '1.05']);
+            assert.deepEqual(r.json.items.map((x) => x.rate), ['1.1', '1.05']);
         });
         it('donors: kinds, anonymous to readers without fund.write', async () => {
             let r = await manager.post('/api/v1/fund/donors', { kind: 'member_state', name: 'France', country: 'FRA', language: 'fr' });
@@ -62,7 +62,7 @@ eachEngine((engine) => {
             assertError(await manager.post('/api/v1/fund/donors', { kind: 'member_state', name: 'Nowhere' }), 400, 'invalid', 'country');
             assertError(await cw.post('/api/v1/fund/donors', { kind: 'member_state' }), 403, 'forbidden');
             r = await trustee.get('/api/v1/fund/donors');
-            assert.equal(r.json.donors.find((d) => d.id === anon).name, 'Anonymous donor');
+            assert.equal(r.json.items.find((d) => d.id === anon).name, 'Anonymous donor');
             r = await manager.get(`/api/v1/fund/donors/${anon}`);
             assert.equal(r.json.name, 'Quiet Shipping Ltd');
         });
@@ -86,7 +86,7 @@ eachEngine((engine) => {
             assert.equal(r2.usd_cents, 6300000);
             assert.equal(r2.fx_cents, -300000);
             r = await auditor.get(`/api/v1/fund/pledges?donor_id=${fra}`);
-            assert.equal(r.json.pledges[0].status, 'paid');
+            assert.equal(r.json.items[0].status, 'paid');
             r = await manager.post('/api/v1/fund/receipts', { donor_id: anon, date: '2026-04-01', currency: 'KWD', amount: '1000.125' });
             assert.equal(r.status, 201, r.text);
             assert.equal(r.json.number, 'FUND-2026-0003');
@@ -188,7 +188,7 @@ eachEngine((engine) => {
             for (const k of members) assert.equal(y[k], total[k], k);
             assert.equal(y.closing_balance_cents, prevClose);
             // The cash: the receipts' USD amounts, from the receipts themselves, less the disbursements.
-            const rs = (await auditor.get('/api/v1/fund/receipts?from=2025-01-01&to=2025-12-31')).json.receipts;
+            const rs = (await auditor.get('/api/v1/fund/receipts?from=2025-01-01&to=2025-12-31')).json.items;
             const received = rs.filter((x) => x.status === 'valid').reduce((a, x) => a + x.usd_cents, 0);
             assert.deepEqual(new Set(rs.map((x) => x.currency)), new Set(['USD', 'EUR', 'JPY', 'KWD', 'CHF']));
             assert.equal(received, sum.receipts_usd_cents);

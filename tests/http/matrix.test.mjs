@@ -1735,6 +1735,72 @@ eachEngine((engine) => {
     });
 });
 
+// Issue 9, part R: the ratification register and partnerships × roles. Reading needs plan.read,
+// writing plan.write: only the national coordinator holds them. The bodies are wrong (an unknown
+// state, a CSV without a header, empty objects), so the matrix changes nothing: a permitted write
+// answers 400 (or 404 for a request that does not exist).
+const PLAN_RATIFY_TABLE = [
+    //  role                   scope     list  one   cover put   import
+    ['caseworker',           'own',    403,  403,  403,  403,  403],
+    ['investigator',         'agency', 403,  403,  403,  403,  403],
+    ['analyst',              'all',    403,  403,  403,  403,  403],
+    ['national_coordinator', 'all',    200,  404,  200,  400,  400],
+    ['fund_manager',         'all',    403,  403,  403,  403,  403],
+    ['trustee',              'all',    403,  403,  403,  403,  403],
+    ['auditor',              'all',    403,  403,  403,  403,  403],
+    ['grantee',              'agency', 403,  403,  403,  403,  403],
+    ['administrator',        'agency', 403,  403,  403,  403,  403],
+];
+
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            PLAN_RATIFY_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `pr${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('plan ratification routes × roles (issue 9, part R)', () => {
+        PLAN_RATIFY_TABLE.forEach(([role, scope, list, one, cover, put, imp], i) => {
+            it(`${role} (scope ${scope})`, async () => {
+                const c = clients.get(i);
+                const got = [
+                    (await c.get('/api/v1/plan/ratifications?state=FRA')).status,
+                    (await c.get('/api/v1/plan/ratifications/FRA/untoc')).status,
+                    (await c.get('/api/v1/plan/coverage?by=region')).status,
+                    (await c.put('/api/v1/plan/ratifications/XXX/untoc', {})).status,
+                    (await c.request('POST', '/api/v1/plan/ratifications/import', { body: 'x\n', headers: { 'Content-Type': 'text/csv' } })).status,
+                ];
+                assert.deepEqual(got, [list, one, cover, put, imp]);
+                const read = list === 200 ? 200 : 403;
+                const write = put === 400 ? 400 : 403;
+                const partners = [
+                    (await c.get('/api/v1/plan/partners')).status,
+                    (await c.get('/api/v1/plan/partners/1')).status,
+                    (await c.get('/api/v1/plan/agreements')).status,
+                    (await c.get('/api/v1/plan/assistance')).status,
+                    (await c.get('/api/v1/plan/assistance/1')).status,
+                    (await c.post('/api/v1/plan/partners', {})).status,
+                    (await c.post('/api/v1/plan/agreements', {})).status,
+                    (await c.post('/api/v1/plan/assistance', {})).status,
+                    (await c.post('/api/v1/plan/assistance/1/status', {})).status,
+                    (await c.post('/api/v1/plan/assistance/1/deliveries', {})).status,
+                ];
+                const nf = read === 200 ? 404 : 403;
+                assert.deepEqual(partners, [read, nf, read, read, nf, write, write, write, write, write]);
+            });
+        });
+    });
+});
+
 // Issue 9, part K: the best-practices knowledge base and the implementation report × roles.
 // Reading and searching practices and building the report need plan.read (the report also the
 // modules' own: stats.read, justice.read, fund.read), recording and changing practices plan.write:

@@ -316,7 +316,7 @@ eachEngine((engine) => {
     });
 
     describe('roles and permissions', () => {
-        it('GET /permissions lists the catalogue; GET /roles the eleven built-in roles', async () => {
+        it('GET /permissions lists the catalogue; GET /roles the twelve built-in roles', async () => {
             const p = await root.get('/api/v1/permissions');
             assert.equal(p.status, 200);
             const names = p.json.items.map((x) => x.name);
@@ -328,7 +328,7 @@ eachEngine((engine) => {
             const builtin = r.json.items.filter((x) => x.builtin).map((x) => x.name).sort();
             assert.deepEqual(builtin, [
                 'administrator', 'analyst', 'auditor', 'case_supervisor', 'caseworker', 'court_clerk', 'fund_manager',
-                'investigator', 'national_coordinator', 'prosecutor', 'trustee',
+                'grantee', 'investigator', 'national_coordinator', 'prosecutor', 'trustee',
             ]);
             const analyst = r.json.items.find((x) => x.name === 'analyst');
             assert.equal(analyst.mfa_required, false);

@@ -172,7 +172,7 @@ static void test_rates(void **state)
     /* The list, with trailing zeros dropped. */
     o.text = "EUR";
     assert_int_equal(call(w, w->auditor, op_rate_list, &o, NULL), STATUS_OK);
-    json_t *rates = json_object_get(o.out, "rates");
+    json_t *rates = json_object_get(o.out, "items");
     assert_int_equal(json_array_size(rates), 2);
     assert_string_equal(jstr(json_array_get(rates, 0), "rate"), "1.085");
     assert_int_equal(call(w, w->worker, op_rate_list, &o, NULL), STATUS_DENIED);
@@ -186,7 +186,7 @@ static void test_rates(void **state)
     o.text = "KWD";
     o.from = NULL;
     assert_int_equal(call(w, w->manager, op_rate_list, &o, NULL), STATUS_OK);
-    assert_int_equal(json_array_size(json_object_get(o.out, "rates")), 0);
+    assert_int_equal(json_array_size(json_object_get(o.out, "items")), 0);
     o.name = "ecb.csv";
     o.text = "date,currency,rate\r\n2026-01-01,KWD,3.25\r\n2026-01-02,KWD,\"3.260\"\r\n\r\n2026-01-03,CHF,1.12\r\n";
     assert_int_equal(call(w, w->manager, op_rate_import, &o, NULL), STATUS_OK);
@@ -224,7 +224,7 @@ static void test_contributions(void **state)
     json_t *e;
     size_t i;
     int seen = 0;
-    json_array_foreach(json_object_get(o.out, "donors"), i, e)
+    json_array_foreach(json_object_get(o.out, "items"), i, e)
     {
         if (jint(e, "id") == anon) {
             assert_string_equal(jstr(e, "name"), "Anonymous donor");
@@ -238,7 +238,7 @@ static void test_contributions(void **state)
     }
     assert_int_equal(seen, 2);
     assert_int_equal(call(w, w->manager, op_donor_list, &o, NULL), STATUS_OK);
-    json_array_foreach(json_object_get(o.out, "donors"), i, e)
+    json_array_foreach(json_object_get(o.out, "items"), i, e)
     {
         if (jint(e, "id") == anon) {
             assert_string_equal(jstr(e, "name"), "Secret Corp");
@@ -296,8 +296,8 @@ static void test_contributions(void **state)
     assert_string_equal(err_last_field(), "pledge_id");
     o.f = (struct fund_list_filter){.donor_id = fra};
     assert_int_equal(call(w, w->trustee, op_pledge_list, &o, NULL), STATUS_OK);
-    assert_string_equal(jstr(json_array_get(json_object_get(o.out, "pledges"), 0), "status"), "partly_paid");
-    assert_string_equal(jstr(json_array_get(json_object_get(o.out, "pledges"), 0), "unpaid"), "60000.00");
+    assert_string_equal(jstr(json_array_get(json_object_get(o.out, "items"), 0), "status"), "partly_paid");
+    assert_string_equal(jstr(json_array_get(json_object_get(o.out, "items"), 0), "unpaid"), "60000.00");
     /* The rest, EUR 60,000 on 03-15 at 1.05: USD 63,000 for a receivable of USD 66,000: a loss of
      * USD 3,000 in fx_difference. */
     snprintf(in, sizeof in,
@@ -314,7 +314,7 @@ static void test_contributions(void **state)
     assert_string_equal(jstr(o.out, "rate_date"), "2026-03-01");
     o.f = (struct fund_list_filter){.donor_id = fra};
     assert_int_equal(call(w, w->trustee, op_pledge_list, &o, NULL), STATUS_OK);
-    assert_string_equal(jstr(json_array_get(json_object_get(o.out, "pledges"), 0), "status"), "paid");
+    assert_string_equal(jstr(json_array_get(json_object_get(o.out, "items"), 0), "status"), "paid");
 
     /* Kuwait: a pledge of KWD 10,000.000 paid in part (KWD 2,500.125), then written off. */
     snprintf(in, sizeof in, "{\"donor_id\":%lld,\"date\":\"2026-04-01\",\"currency\":\"KWD\",\"amount\":\"10000\"}",
@@ -355,7 +355,7 @@ static void test_contributions(void **state)
     /* Numbers are sequential without gaps, even after refusals. */
     o.f = (struct fund_list_filter){0};
     assert_int_equal(call(w, w->manager, op_receipt_list, &o, NULL), STATUS_OK);
-    json_t *rs = json_object_get(o.out, "receipts");
+    json_t *rs = json_object_get(o.out, "items");
     assert_int_equal(json_array_size(rs), 5);
     for (i = 0; i < 5; i++) {
         char want[24];
@@ -424,6 +424,8 @@ static void test_contributions(void **state)
     o.bytes = NULL;
     o.lang = "ar";
     assert_int_equal(call(w, w->auditor, op_receipt_pdf, &o, NULL), STATUS_OK);
+    free(o.bytes);
+    o.bytes = NULL;
     assert_int_equal(call(w, w->worker, op_receipt_pdf, &o, NULL), STATUS_DENIED);
     op_clear(&o);
 }
@@ -488,7 +490,7 @@ static void test_generated_year(void **state)
     size_t i;
     bool currencies[5] = {false};
     static const char *const curs[] = {"USD", "EUR", "JPY", "KWD", "CHF"};
-    json_array_foreach(json_object_get(o.out, "receipts"), i, e)
+    json_array_foreach(json_object_get(o.out, "items"), i, e)
     {
         if (strcmp(jstr(e, "status"), "valid") == 0) {
             received += jint(e, "usd_cents");

@@ -36,6 +36,8 @@ import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, ca
 import * as plan from './views/plan.js'; // issue 9, item 1: the Plan of Action as data
 import * as planpractices from './views/planpractices.js'; // issue 9, part K: good practices
 import * as planreport from './views/planreport.js'; // issue 9, part K: the implementation report
+import * as planratify from './views/planratify.js'; // issue 9, part R: the ratification register
+import * as planpartners from './views/planpartners.js'; // issue 9, part R: partnerships
 import * as fundgrants from './views/fundgrants.js'; // issue 8, part G: grants, disbursements, reports
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
@@ -115,6 +117,8 @@ const ROUTES = [
   { re: /^plan-practices\/new$/, view: planpractices, fn: 'renderNew', perm: 'plan.write' },
   { re: /^plan-practices\/(\d+)$/, view: planpractices, fn: 'renderDetail', perm: 'plan.read' },
   { re: /^plan-report$/, view: planreport, perm: 'plan.read' },
+  { re: /^plan-ratifications$/, view: planratify, perm: 'plan.read' }, // issue 9, part R
+  { re: /^plan-partners$/, view: planpartners, perm: 'plan.read' }, // issue 9, part R
   { re: /^fundgrants$/, view: fundgrants, perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { re: /^fundgrants\/(\d+)$/, view: fundgrants, fn: 'renderDetail', perm: ['fund.read', 'fund.apply'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },

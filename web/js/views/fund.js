@@ -73,13 +73,13 @@ async function overview() {
 
 async function donors(ctx, reload) {
   const r = await api.get('/api/v1/fund/donors');
-  const list = (r.donors || []).length ? table(t('trustfund.tab.donors'), [
+  const list = (r.items || []).length ? table(t('trustfund.tab.donors'), [
     { label: t('trustfund.donor'), cell: (d) => h('span', { 'data-donor': d.id }, d.name) },
     { label: t('trustfund.donor.kind'), cell: (d) => t(`trustfund.kind.${d.kind}`) },
     { label: t('trustfund.donor.country'), cell: (d) => ltr(d.country) },
     { label: t('trustfund.donor.pledged'), cell: (d) => usd(d.pledged_usd), cls: 'num' },
     { label: t('trustfund.donor.received'), cell: (d) => usd(d.received_usd), cls: 'num' },
-  ], r.donors) : h('p', { class: 'empty' }, t('trustfund.none'));
+  ], r.items) : h('p', { class: 'empty' }, t('trustfund.none'));
   const add = ctx.allowed('fund.write') ? postForm(t('trustfund.donor.add'), [
     field({ name: 'kind', label: t('trustfund.donor.kind'), required: true, options: KINDS.map((k) => ({ value: k, label: t(`trustfund.kind.${k}`) })) }),
     field({ name: 'name', label: t('trustfund.donor.name'), required: true, hint: t('trustfund.donor.name_hint'), attrs: { maxlength: '200' } }),
@@ -100,8 +100,8 @@ async function contributions(ctx, reload) {
   const [p, r, d] = await Promise.all([
     api.get('/api/v1/fund/pledges'), api.get('/api/v1/fund/receipts'), api.get('/api/v1/fund/donors'),
   ]);
-  const pledges = p.pledges || [];
-  const receipts = r.receipts || [];
+  const pledges = p.items || [];
+  const receipts = r.items || [];
   const pl = pledges.length ? table(t('trustfund.pledges'), [
     { label: t('trustfund.date'), cell: (x) => ltr(x.date) },
     { label: t('trustfund.donor'), cell: (x) => x.donor },
@@ -122,7 +122,7 @@ async function contributions(ctx, reload) {
   ], receipts) : h('p', { class: 'empty' }, t('trustfund.none'));
   let form = null;
   if (ctx.allowed('fund.write')) {
-    const donorOpts = (d.donors || []).map((x) => ({ value: x.id, label: x.name }));
+    const donorOpts = (d.items || []).map((x) => ({ value: x.id, label: x.name }));
     const open = pledges.filter((x) => x.status === 'open' || x.status === 'partly_paid');
     form = postForm(t('trustfund.record'), [
       field({ name: 'what', label: t('trustfund.record.what'), required: true, options: [
