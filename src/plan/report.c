@@ -12,7 +12,9 @@
 #include "fund/statement.h"
 #include "justice/coop.h"
 #include "justice/stats.h"
+#include "plan/partners.h"
 #include "plan/practices.h"
+#include "plan/ratify.h"
 #include "util/mem.h"
 #include "util/util.h"
 
@@ -242,11 +244,79 @@ static enum status fill_practices(const struct auth_ctx *ctx, const struct plan_
     return st;
 }
 
-/* The sections in the report's order. Parts N (prevent) and R (partner) add theirs here. */
+static bool in_period(const char *date, const struct plan_report_period *p)
+{
+    return date != NULL && strlen(date) == 10 && strcmp(date, p->from) >= 0 && strcmp(date, p->to) <= 0;
+}
+
+/* General (op. para 3, Annex para 4): ratifications, acceptances, approvals or accessions, and
+ * signatures, dated in the period, from the ratification register (part R). */
+static enum status fill_ratify(const struct auth_ctx *ctx, const struct plan_report_period *p, json_t *rows,
+                               json_t *stats)
+{
+    (void)stats;
+    json_t *list = NULL;
+    enum status st = plan_ratify_list(ctx, NULL, NULL, &list);
+    if (st == STATUS_OK) {
+        int64_t acts = 0, signatures = 0;
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(list, "ratifications"), i, r)
+        {
+            acts += in_period(json_string_value(json_object_get(r, "act_date")), p);
+            signatures += in_period(json_string_value(json_object_get(r, "signature")), p);
+        }
+        plan_report_row(rows, "ratify_acts", "op-3 annex-4", json_integer(acts), "acts");
+        plan_report_row(rows, "ratify_signatures", "op-3 annex-4", json_integer(signatures), "acts");
+    }
+    json_decref(list);
+    return st;
+}
+
+/* Partner (Annex paras 51-57): cooperation agreements signed, technical-assistance requests made,
+ * declined and delivered in the period (part R's partnerships). */
+static enum status fill_partnerships(const struct auth_ctx *ctx, const struct plan_report_period *p, json_t *rows,
+                                     json_t *stats)
+{
+    (void)stats;
+    json_t *agreements = NULL, *ta = NULL;
+    enum status st = plan_agreement_list(ctx, 0, &agreements);
+    if (st == STATUS_OK) {
+        st = plan_ta_list(ctx, NULL, NULL, &ta);
+    }
+    if (st == STATUS_OK) {
+        int64_t signed_n = 0, requested = 0, delivered = 0, declined = 0;
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(agreements, "agreements"), i, r)
+        {
+            signed_n += in_period(json_string_value(json_object_get(r, "signed")), p);
+        }
+        json_array_foreach(json_object_get(ta, "requests"), i, r)
+        {
+            requested += in_period(json_string_value(json_object_get(r, "requested")), p);
+            delivered += in_period(json_string_value(json_object_get(r, "delivered")), p);
+            declined += in_period(json_string_value(json_object_get(r, "declined")), p);
+        }
+        plan_report_row(rows, "agreements_signed", "annex-51 annex-52 annex-53", json_integer(signed_n), "agreements");
+        plan_report_row(rows, "ta_requested", "annex-55 annex-57", json_integer(requested), "requests");
+        plan_report_row(rows, "ta_delivered", "annex-55 annex-57", json_integer(delivered), "requests");
+        plan_report_row(rows, "ta_declined", "annex-57", json_integer(declined), "requests");
+    }
+    json_decref(agreements);
+    json_decref(ta);
+    return st;
+}
+
+/* The sections in the report's order. Part N (prevent) adds its sections here. */
 const struct plan_report_section plan_report_sections[] = {
-    {"protect_victims", "protect", fill_victims},     {"protect_fund", "protect", fill_fund},
-    {"prosecute", "prosecute", fill_offenders},       {"know", "follow_up", fill_releases},
-    {"partner_practices", "partner", fill_practices},
+    {"ratify", "general", fill_ratify},                     /* part R's register */
+    {"protect_victims", "protect", fill_victims},           /* cases */
+    {"protect_fund", "protect", fill_fund},                 /* the Trust Fund */
+    {"prosecute", "prosecute", fill_offenders},             /* justice */
+    {"know", "follow_up", fill_releases},                   /* statistics */
+    {"partner_practices", "partner", fill_practices},       /* the knowledge base */
+    {"partner_partnerships", "partner", fill_partnerships}, /* part R's partnerships */
 };
 const size_t plan_report_sections_count = ARRAY_LEN(plan_report_sections);
 

@@ -8,9 +8,11 @@
  *   - prosecute: the offender funnel (justice_stats_offenders: contact, prosecuted, convicted),
  *     cooperation requests (coop_stats);
  *   - follow_up (know): statistics releases recorded in the period (stats_releases_list);
- *   - partner: best practices published (practices.h, by year).
+ *   - partner: best practices published (practices.h, by year); cooperation agreements signed and
+ *     technical-assistance requests made, delivered and declined (part R's partners.h);
+ *   - general: ratifications and signatures dated in the period (part R's ratify.h).
  * The report is a list of sections (report.c's `plan_report_sections`), each a function filling
- * rows; parts N (prevention) and R (partnerships) add theirs to that list.
+ * rows; part N (prevention) adds its own to that list.
  *
  * With a release spec (stats.publish), the victims and offenders tables go through the statistics
  * module's disclosure control (stats/release.h, datasets "victims" and "offenders", by year) and

@@ -155,6 +155,27 @@ eachEngine((engine) => {
             assert.deepEqual(rowOf(r.json, 'victims_identified').paragraphs, ['annex-17', 'annex-28', 'annex-32']);
         });
 
+        it('part R\'s sections count the register\'s acts and the partnerships\' events in the period', async () => {
+            const f = '2001-01-01';
+            const t = '2025-12-31';
+            const r = (await coord.get(`/api/v1/plan/report?from=${f}&to=${t}`)).json;
+            const inP = (d) => typeof d === 'string' && d.length === 10 && d >= f && d <= t;
+            const rat = (await coord.get('/api/v1/plan/ratifications')).json;
+            const list = rat.items ?? rat.ratifications;
+            assert.ok(list.length > 0);
+            assert.equal(rowOf(r, 'ratify_acts').value, list.filter((x) => inP(x.act_date)).length);
+            assert.equal(rowOf(r, 'ratify_signatures').value, list.filter((x) => inP(x.signature)).length);
+            const ag = (await coord.get('/api/v1/plan/agreements')).json;
+            assert.equal(rowOf(r, 'agreements_signed').value, (ag.items ?? ag.agreements).filter((x) => inP(x.signed)).length);
+            const ta = (await coord.get('/api/v1/plan/assistance')).json;
+            const reqs = ta.items ?? ta.requests;
+            assert.ok(reqs.length > 0);
+            assert.equal(rowOf(r, 'ta_requested').value, reqs.filter((x) => inP(x.requested)).length);
+            assert.equal(rowOf(r, 'ta_delivered').value, reqs.filter((x) => inP(x.delivered)).length);
+            assert.equal(rowOf(r, 'ta_declined').value, reqs.filter((x) => inP(x.declined)).length);
+            assert.equal(r.sections[0].pillar, 'general');
+        });
+
         it('the CLI gives the same JSON', async () => {
             const api = (await coord.get(`/api/v1/plan/report?from=${from}&to=${to}`)).json;
             const cli = s.cliOk(['report', 'plan', '--from', from, '--to', to, '--json']).json;
