@@ -8,6 +8,7 @@ import {
   h, field, showError, clearErrors, busy, formValues, notice, errorBlock, table, page,
 } from '../dom.js';
 import { t } from '../i18n.js';
+import { planTabs } from './plantabs.js';
 
 const TYPES = ['government', 'ngo', 'international', 'private_sector', 'media', 'trade_union', 'employers', 'academia', 'other'];
 const PILLARS = ['general', 'prevent', 'protect', 'prosecute', 'partner', 'follow_up'];
@@ -182,7 +183,7 @@ export async function render(ctx) {
     }
   };
   await draw();
-  return page(t('planpartners.title'),
+  return page(t('planpartners.title'), planTabs(ctx, 'plan-partners'),
     h('p', { class: 'lead' }, t('planpartners.intro')),
     h('p', {}, h('a', { href: '#/plan' }, t('planratify.back'))),
     box);

@@ -9,6 +9,7 @@ import {
   h, field, showError, clearErrors, busy, formValues, notice, errorBlock, table, page,
 } from '../dom.js';
 import { t } from '../i18n.js';
+import { planTabs } from './plantabs.js';
 
 const ACTS = ['ratification', 'accession', 'acceptance', 'approval', 'succession'];
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -172,7 +173,7 @@ export async function render(ctx) {
     }
   }
   const reload = (s) => go(s ? { state: s } : {});
-  return page(t('planratify.title'),
+  return page(t('planratify.title'), planTabs(ctx, 'plan-ratifications'),
     h('p', { class: 'lead' }, t('planratify.intro')),
     h('p', {}, h('a', { href: '#/plan' }, t('planratify.back'))),
     filter, cover,
