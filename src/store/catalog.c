@@ -86,6 +86,9 @@ const struct store_sealed_column store_sealed_columns[] = {
         SEALED(fund_disbursements, reason_enc, FUND_DISBURSEMENTS_REASON)
             SEALED(fund_reports, narrative_enc, FUND_REPORTS_NARRATIVE)
                 SEALED(fund_reports, reason_enc, FUND_REPORTS_REASON)
+    /* Issue 9, part N: national action plans and prevention. */
+    SEALED(plan_nap_progress, narrative_enc, PLAN_NAP_PROGRESS_NARRATIVE)
+        SEALED(plan_prevention, note_enc, PLAN_PREVENTION_NOTE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -217,6 +220,11 @@ const struct store_table store_tables[] = {
     {"fund_reports", "id"},
     {"fund_report_beneficiaries", "report_id, sex, age, form"},
     {"fund_report_services", "report_id, service"},
+    /* Issue 9, part N: national action plans and prevention. */
+    {"plan_naps", "id"},
+    {"plan_nap_actions", "id"},
+    {"plan_nap_progress", "id"},
+    {"plan_prevention", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 
