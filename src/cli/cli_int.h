@@ -128,6 +128,9 @@ extern const struct cli_table cli_link_encode_table;
 
 /* Issue 9, item 1: cli_plan.c (plan text, plan paragraph, plan instruments). */
 extern const struct cli_table cli_plan_table;
+/* Issue 9, part N: cli_plan_nap.c (plan nap, action, progress, matrix, campaign, training, idwork,
+ * supplychain, prevention). */
+extern const struct cli_table cli_plan_nap_table;
 
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;
