@@ -34,6 +34,8 @@ import * as linkage from './views/linkage.js'; // issue 7, item 3: runs and the 
 import * as fund from './views/fund.js'; // issue 8, part L: the Trust Fund
 import * as fundcalls from './views/fundcalls.js'; // issue 8, part A: board, calls, applications, reviews
 import * as plan from './views/plan.js'; // issue 9, item 1: the Plan of Action as data
+import * as plannap from './views/plannap.js'; // issue 9, part N: national action plans
+import * as planprevent from './views/planprevent.js'; // issue 9, part N: prevention
 import * as fundgrants from './views/fundgrants.js'; // issue 8, part G: grants, disbursements, reports
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
@@ -108,6 +110,8 @@ const ROUTES = [
   { re: /^fundcalls\/apply\/(\d+)$/, view: fundcalls, fn: 'renderApply', perm: 'fund.apply' },
   { re: /^fundcalls\/applications\/(\d+)$/, view: fundcalls, fn: 'renderApplication', perm: ['fund.read', 'fund.apply'] },
   { re: /^plan$/, view: plan, perm: 'plan.read' }, // issue 9, item 1
+  { re: /^plan-naps$/, view: plannap, perm: 'plan.read' }, // issue 9, part N
+  { re: /^plan-prevention$/, view: planprevent, perm: 'plan.read' }, // issue 9, part N
   { re: /^fundgrants$/, view: fundgrants, perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { re: /^fundgrants\/(\d+)$/, view: fundgrants, fn: 'renderDetail', perm: ['fund.read', 'fund.apply'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },
