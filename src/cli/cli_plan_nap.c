@@ -18,6 +18,7 @@ enum nop {
     OP_ACTION_ADD,
     OP_ACTION_LIST,
     OP_PROGRESS_ADD,
+    OP_PROGRESS_LIST,
     OP_MATRIX,
     OP_PREV_ADD,
     OP_PREV_LIST,
@@ -42,6 +43,7 @@ static enum status op_run(const struct auth_ctx *ctx, void *p)
     case OP_ACTION_ADD: return plan_action_add(ctx, o->id, o->in, &o->out);
     case OP_ACTION_LIST: return plan_action_list(ctx, o->id, &o->out);
     case OP_PROGRESS_ADD: return plan_progress_add(ctx, o->id, o->in, &o->out);
+    case OP_PROGRESS_LIST: return plan_progress_list(ctx, o->id, &o->out);
     case OP_MATRIX: return plan_nap_matrix(ctx, o->id, o->at, &o->out);
     case OP_PREV_ADD: return plan_prevention_add(ctx, o->kind, o->in, &o->out);
     case OP_PREV_LIST: return plan_prevention_list(ctx, o->kind, o->country, o->from, o->to, &o->out);
@@ -219,7 +221,7 @@ static int nap_cmd(const struct command *cmd, struct args *args, enum nop op, co
     enum status st = STATUS_OK;
     if (op == OP_NAP_SHOW || op == OP_ACTION_ADD || op == OP_ACTION_LIST || op == OP_MATRIX) {
         st = number("NAP_ID", args->pos[0], &o.id);
-    } else if (op == OP_PROGRESS_ADD) {
+    } else if (op == OP_PROGRESS_ADD || op == OP_PROGRESS_LIST) {
         st = number("ACTION_ID", args->pos[0], &o.id);
     }
     if (op == OP_NAP_LIST || op == OP_PREV_LIST || op == OP_PREVENTION) {
@@ -305,6 +307,10 @@ static int cmd_action_list(const struct command *cmd, struct args *args)
 static int cmd_progress_add(const struct command *cmd, struct args *args)
 {
     return nap_cmd(cmd, args, OP_PROGRESS_ADD, NULL, progress_members);
+}
+static int cmd_progress_list(const struct command *cmd, struct args *args)
+{
+    return nap_cmd(cmd, args, OP_PROGRESS_LIST, NULL, NULL);
 }
 static int cmd_matrix(const struct command *cmd, struct args *args)
 {
@@ -398,6 +404,13 @@ static const struct command nap_commands[] = {
       {"narrative", true, "the narrative (sealed)"},
       {"fields", true, "members as a JSON object (options win)"}},
      cmd_progress_add},
+    {"plan progress list",
+     "ACTION_ID",
+     1,
+     1,
+     "Lists an action's progress reports, narratives included (JSON).",
+     {{0}},
+     cmd_progress_list},
     {"plan matrix",
      "NAP_ID",
      1,

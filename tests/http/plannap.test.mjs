@@ -184,6 +184,10 @@ eachEngine((engine) => {
             s.cliOk(['plan', 'progress', 'add', act, '--from', '2031-01-01', '--to', '2031-12-31', '--status', 'on_track',
                 '--values', '[{"indicator":1,"value":1200,"measured_on":"2031-12-31"}]']);
             assert.match(s.cliOk(['plan', 'action', 'list', id]).stdout, /on_track\tannex-33,annex-17\tHotline/);
+            s.cliOk(['plan', 'progress', 'add', act, '--from', '2032-01-01', '--to', '2032-06-30', '--status', 'delayed',
+                '--narrative', 'Staff shortage']);
+            const reports = s.cliOk(['plan', 'progress', 'list', act]).json;
+            assert.deepEqual(reports.map((p) => p.narrative), [null, 'Staff shortage']);
             const m = s.cliOk(['plan', 'matrix', id, '--at', '2032-01-01', '--json']).json;
             assert.equal(m.pillars.find((p) => p.pillar === 'protect').indicators_met, 1);
             assert.match(s.cliOk(['plan', 'matrix', id, '--at', '2032-01-01']).stdout, /^protect\t1\t0\t1/m);
