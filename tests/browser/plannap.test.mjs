@@ -8,6 +8,8 @@
 // Run: cd tests/browser && node --test plannap.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   BASE, OUT, SKIP, browserSuite, catalogue, newUserPage, testStamp,
@@ -20,6 +22,18 @@ const stamp = testStamp();
 
 const suite = browserSuite();
 const { consoleErrors, watch } = suite;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe (WCAG 2.1 A and AA) on the page's main content: no violation.
+async function checkAxe(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run('main', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], what);
+}
 
 const h1Is = (page, text) => page.waitForFunction((x) => document.querySelector('h1')?.textContent.trim() === x, text);
 
@@ -88,6 +102,7 @@ test('a coordinator keeps a national action plan and its matrix, and prevention 
   await atForm.locator('button[type="submit"]').click();
   await page.waitForFunction(() => document.querySelector('[data-cell="prevent:completed"]')?.textContent === '1');
   await page.screenshot({ path: join(OUT, 'plannap.png'), fullPage: false });
+  await checkAxe(page, 'a plan with its matrix');
 
   // prevention: a campaign and a training, then the figures of 2041
   await page.goto(`${BASE}/#/plan-prevention?year=2041&country=SEN`);
@@ -122,6 +137,7 @@ test('a coordinator keeps a national action plan and its matrix, and prevention 
   assert.ok((await page.textContent('[data-list="campaigns"]')).includes(`Campaign ${stamp}`));
   assert.ok((await page.textContent('[data-list="trainings"]')).includes(en['planprevent.oa.border']));
   await page.screenshot({ path: join(OUT, 'planprevent.png'), fullPage: false });
+  await checkAxe(page, 'prevention with two forms open');
 
   // Arabic: right to left, translated headings
   await page.selectOption('#lang', 'ar');
@@ -137,6 +153,7 @@ test('a coordinator keeps a national action plan and its matrix, and prevention 
   assert.equal(await page.textContent('#nap-matrix'), ar['plannap.matrix']);
   assert.equal(await page.$eval('[data-matrix]', (e) => getComputedStyle(e).direction), 'rtl');
   await page.screenshot({ path: join(OUT, 'plannap-ar.png'), fullPage: false });
+  await checkAxe(page, 'a plan in Arabic');
   // the one refused paragraph above is the only failed request (its 400 is logged by the browser)
   assert.deepEqual(consoleErrors.filter((e) => !/status of 400/.test(e)), []);
   assert.equal(consoleErrors.length, 1);
