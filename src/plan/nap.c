@@ -295,7 +295,7 @@ static enum status bodies(const json_t *in, char **out)
             return err_set_field(STATUS_INVALID, "bodies", "bodies must be names of 1 to %d bytes", PN_TEXT_MAX);
         }
     }
-    *out = json_dumps(a != NULL && !json_is_null(a) ? a : json_array(), JSON_COMPACT);
+    *out = a != NULL && !json_is_null(a) ? json_dumps(a, JSON_COMPACT) : strdup("[]");
     return *out != NULL ? STATUS_OK : err_set(STATUS_IO, "out of memory");
 }
 
