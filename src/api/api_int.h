@@ -316,6 +316,26 @@ void api_plan_assistance_get(struct http_request *req, void *app);
 void api_plan_assistance_status(struct http_request *req, void *app);
 void api_plan_assistance_deliver(struct http_request *req, void *app);
 
+/* Issue 9, part N: national action plans and prevention (api_plan_nap.c). */
+void api_plan_naps(struct http_request *req, void *app);
+void api_plan_nap_add(struct http_request *req, void *app);
+void api_plan_nap_get(struct http_request *req, void *app);
+void api_plan_nap_patch(struct http_request *req, void *app);
+void api_plan_nap_actions(struct http_request *req, void *app);
+void api_plan_nap_action_add(struct http_request *req, void *app);
+void api_plan_action_progress(struct http_request *req, void *app);
+void api_plan_action_progress_add(struct http_request *req, void *app);
+void api_plan_nap_matrix(struct http_request *req, void *app);
+void api_plan_campaigns(struct http_request *req, void *app);
+void api_plan_campaign_add(struct http_request *req, void *app);
+void api_plan_trainings(struct http_request *req, void *app);
+void api_plan_training_add(struct http_request *req, void *app);
+void api_plan_idwork(struct http_request *req, void *app);
+void api_plan_idwork_add(struct http_request *req, void *app);
+void api_plan_supplychain(struct http_request *req, void *app);
+void api_plan_supplychain_add(struct http_request *req, void *app);
+void api_plan_prevention(struct http_request *req, void *app);
+
 /* Issue 8, part L: the Trust Fund's money (api_fund_ledger.c). */
 void api_fund_donors(struct http_request *req, void *app);
 void api_fund_donor_add(struct http_request *req, void *app);

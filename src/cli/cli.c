@@ -3154,6 +3154,7 @@ static const struct cli_table *const cli_tables[] = {
     &cli_plan_report_table,
     &cli_plan_ratify_table,
     &cli_plan_partners_table,
+    &cli_plan_nap_table,
     /* issue 8, part L: the Trust Fund's money */
     &cli_fund_ledger_table,
     /* issue 8, part A: fund board, fund conflict, fund call, fund org, fund application, fund review, fund decide */

@@ -134,6 +134,9 @@ extern const struct cli_table cli_plan_report_table;
 extern const struct cli_table cli_plan_ratify_table;
 /* Issue 9, part R: cli_plan_partners.c (plan partner, plan agreement, plan ta). */
 extern const struct cli_table cli_plan_partners_table;
+/* Issue 9, part N: cli_plan_nap.c (plan nap, action, progress, matrix, campaign, training, idwork,
+ * supplychain, prevention). */
+extern const struct cli_table cli_plan_nap_table;
 
 /* Issue 7, part G: cli_link_graph.c (link networks, link export). */
 extern const struct cli_table cli_link_graph_table;

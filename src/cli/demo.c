@@ -41,6 +41,8 @@
 #include "plan/practices.h"    /* issue 9, part K */
 
 static enum status op_demo_plan_practices(const struct auth_ctx *ctx, void *p); /* issue 9, part K: at the end */
+#include "plan/nap.h"          /* issue 9, part N */
+#include "plan/prevent.h"      /* issue 9, part N */
 #include "fund/board.h"
 #include "fund/donors.h"
 #include "fund/calls.h"
@@ -213,6 +215,7 @@ static enum status op_demo_networks(const struct auth_ctx *ctx, void *p);      /
 static enum status op_demo_linkage(const struct auth_ctx *ctx, void *p);       /* issue 7, item 3 */
 static enum status op_demo_fund_apps(const struct auth_ctx *ctx, void *p);     /* issue 8, part A */
 static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p); /* issue 9, part R */
+static enum status op_demo_plan_nap(const struct auth_ctx *ctx, void *p);      /* issue 9, part N */
 /* The referral pathway (issue 4, part P): a move of a demo case, at the pathway's current version. */
 static enum status demo_move(const struct auth_ctx *ctx, int64_t case_id, struct pathway_move m)
 {
@@ -453,6 +456,11 @@ int cli_demo_generate(const struct auth_ctx *ctx, int agencies, int users_per_ag
     if (auth_run(ctx, op_demo_ratifications, NULL) != STATUS_OK) { /* issue 9, part R */
         free(password);
         fprintf(stderr, "ctis demo: ratifications and partnerships: %s\n", err_last());
+        return 1;
+    }
+    if (auth_run(ctx, op_demo_plan_nap, NULL) != STATUS_OK) { /* issue 9, part N */
+        free(password);
+        fprintf(stderr, "ctis demo: national action plan and prevention: %s\n", err_last());
         return 1;
     }
     if (auth_run(ctx, op_demo_plan_practices, NULL) != STATUS_OK) { /* issue 9, part K */
@@ -1772,6 +1780,133 @@ static enum status op_demo_ratifications(const struct auth_ctx *ctx, void *p)
     };
     for (size_t i = 0; i < ARRAY_LEN(steps) && st == STATUS_OK; i++) {
         st = demo_plan_json(ctx, steps[i].kind, req[steps[i].req], steps[i].json, NULL);
+    }
+    return st;
+}
+
+/* Issue 9, part N: a national action plan (a real country, a clearly fictional plan over the
+ * year before last to next year) with actions mapped to the Plan's paragraphs and progress
+ * reports over two periods (the year before last and last year), so that the implementation
+ * report's appraisal has two periods to compare; and prevention work in both years. */
+static enum status demo_plan_call(const struct auth_ctx *ctx, int kind, int64_t id, const char *text, int64_t *id_out)
+{
+    json_t *in = json_loads(text, 0, NULL), *out = NULL;
+    if (in == NULL) {
+        return err_set(STATUS_INVALID, "demo: bad JSON");
+    }
+    static const char *const prev[] = {"campaign", "training", "idwork", "supplychain"};
+    enum status st = kind == 0   ? plan_nap_add(ctx, in, &out)
+                     : kind == 1 ? plan_action_add(ctx, id, in, &out)
+                     : kind == 2 ? plan_progress_add(ctx, id, in, &out)
+                                 : plan_prevention_add(ctx, prev[(kind - 3) % 4], in, &out);
+    if (st == STATUS_OK && id_out != NULL) {
+        *id_out = json_integer_value(json_object_get(out, "id"));
+    }
+    json_decref(in);
+    json_decref(out);
+    return st;
+}
+
+static enum status op_demo_plan_nap(const struct auth_ctx *ctx, void *p)
+{
+    (void)p;
+    json_t *naps = NULL;
+    enum status st = plan_nap_list(ctx, "GHA", &naps);
+    bool done = st == STATUS_OK && json_array_size(naps) > 0;
+    json_decref(naps);
+    if (st != STATUS_OK || done) { /* run again: the plan is there already */
+        return st;
+    }
+    char iso[32], buf[1024];
+    util_time_iso(iso, util_now_ms());
+    int y = atoi(iso), y1 = y - 2, y2 = y - 1; /* the two reporting periods */
+    int64_t nap = 0, act[5] = {0};
+    snprintf(buf, sizeof buf,
+             "{\"country\":\"GHA\",\"title\":\"National Plan of Action against Human Trafficking %d-%d (demo, "
+             "fictional)\",\"period_from\":\"%d-01-01\",\"period_to\":\"%d-12-31\",\"adopted_by\":\"Cabinet (demo)\","
+             "\"status\":\"adopted\"}",
+             y1, y + 1, y1, y + 1);
+    st = demo_plan_call(ctx, 0, 0, buf, &nap);
+    static const char *const actions[5] = {
+        "{\"title\":\"Nationwide awareness campaign on safe migration\",\"paragraphs\":[\"annex-15\",\"annex-16\"],"
+        "\"bodies\":[\"Ministry of Information\",\"District assemblies\"],\"indicators\":[{\"name\":\"people "
+        "reached\",\"unit\":\"people\",\"baseline\":0,\"target\":500000}]}",
+        "{\"title\":\"Train frontline officials in victim identification\",\"paragraphs\":[\"annex-23\","
+        "\"annex-29\"],\"bodies\":[\"Police Service\",\"Immigration Service\",\"Labour Department\"],"
+        "\"indicators\":[{\"name\":\"officials trained\",\"unit\":\"people\",\"baseline\":120,\"target\":900}]}",
+        "{\"title\":\"Shelter places for adult victims\",\"paragraphs\":[\"annex-30\",\"annex-31\"],\"bodies\":"
+        "[\"Department of Social Welfare\"],\"indicators\":[{\"name\":\"shelter places\",\"unit\":\"beds\","
+        "\"baseline\":20,\"target\":60}]}",
+        "{\"title\":\"Reduce the backlog of trafficking prosecutions\",\"paragraphs\":[\"annex-44\",\"annex-45\"],"
+        "\"bodies\":[\"Office of the Attorney-General\"],\"indicators\":[{\"name\":\"cases pending over 2 "
+        "years\",\"unit\":\"cases\",\"baseline\":85,\"target\":30,\"direction\":\"decrease\"}]}",
+        "{\"title\":\"Birth registration in border districts\",\"paragraphs\":[\"annex-20\"],\"bodies\":[\"Births "
+        "and Deaths Registry\"],\"indicators\":[{\"name\":\"children registered\",\"unit\":\"children\","
+        "\"baseline\":0,\"target\":20000}]}",
+    };
+    for (int i = 0; i < 5 && st == STATUS_OK; i++) {
+        st = demo_plan_call(ctx, 1, nap, actions[i], &act[i]);
+    }
+    /* {action, status of the first period, value, status of the second, value} */
+    static const struct {
+        int action;
+        const char *s1;
+        int v1;
+        const char *s2;
+        int v2;
+    } reports[] = {{0, "on_track", 180000, "completed", 540000},
+                   {1, "delayed", 260, "on_track", 610},
+                   {2, "not_started", 20, "delayed", 32},
+                   {3, "on_track", 70, "on_track", 41},
+                   {4, "on_track", 6400, "completed", 21500}};
+    for (size_t i = 0; i < ARRAY_LEN(reports) && st == STATUS_OK; i++) {
+        for (int period = 0; period < 2 && st == STATUS_OK; period++) {
+            int yr = period == 0 ? y1 : y2;
+            snprintf(buf, sizeof buf,
+                     "{\"period_from\":\"%d-01-01\",\"period_to\":\"%d-12-31\",\"status\":\"%s\",\"values\":"
+                     "[{\"indicator\":1,\"value\":%d,\"measured_on\":\"%d-12-15\"}],\"narrative\":\"Demo progress "
+                     "report for %d (fictional).\"}",
+                     yr, yr, period == 0 ? reports[i].s1 : reports[i].s2, period == 0 ? reports[i].v1 : reports[i].v2,
+                     yr, yr);
+            st = demo_plan_call(ctx, 2, act[reports[i].action], buf, NULL);
+        }
+    }
+    for (int period = 0; period < 2 && st == STATUS_OK; period++) {
+        int yr = period == 0 ? y1 : y2;
+        snprintf(buf, sizeof buf,
+                 "{\"country\":\"GHA\",\"title\":\"Know before you go (demo %d)\",\"audiences\":[\"migrants\","
+                 "\"children_youth\"],\"channels\":[\"radio\",\"social_media\",\"schools\"],\"languages\":[\"eng\","
+                 "\"twi\",\"ewe\"],\"period_from\":\"%d-03-01\",\"period_to\":\"%d-08-31\",\"reach\":%d,"
+                 "\"reach_kind\":\"estimated\",\"paragraphs\":[\"annex-16\"]}",
+                 yr, yr, yr, period == 0 ? 180000 : 360000);
+        st = demo_plan_call(ctx, 3, 0, buf, NULL);
+        static const char *const audiences[] = {"police", "border", "labour_inspectors", "prosecutors"};
+        for (int a = 0; a < 4 && st == STATUS_OK; a++) {
+            snprintf(buf, sizeof buf,
+                     "{\"country\":\"GHA\",\"date\":\"%d-%02d-14\",\"audience\":\"%s\",\"participants\":{\"women\":%d,"
+                     "\"men\":%d},\"topics\":[\"identification\",\"victim_rights\"%s],\"hours\":%d,\"paragraphs\":"
+                     "[\"annex-23\"]}",
+                     yr, 2 + a * 3, audiences[a], 8 + a * 3 + period * 5, 14 + a * 2 + period * 6,
+                     a == 2 ? ",\"labour_exploitation\"" : "", 12 + a * 4);
+            st = demo_plan_call(ctx, 4, 0, buf, NULL);
+        }
+        if (st == STATUS_OK) {
+            snprintf(buf, sizeof buf,
+                     "{\"country\":\"GHA\",\"activity\":\"Mobile birth registration in border districts (demo)\","
+                     "\"period_from\":\"%d-01-01\",\"period_to\":\"%d-12-31\",\"people\":%d,\"paragraphs\":"
+                     "[\"annex-20\"]}",
+                     yr, yr, period == 0 ? 6400 : 15100);
+            st = demo_plan_call(ctx, 5, 0, buf, NULL);
+        }
+        if (st == STATUS_OK) {
+            snprintf(buf, sizeof buf,
+                     "{\"country\":\"GHA\",\"company\":\"%s\",\"measure\":\"%s\",\"date\":\"%d-06-01\",\"coverage\":%d,"
+                     "\"coverage_kind\":\"%s\",\"paragraphs\":[\"annex-21\",\"annex-22\"]}",
+                     period == 0 ? "Cocoa sector (demo)" : "Fishing fleet operators (demo)",
+                     period == 0 ? "code_of_conduct" : "audit", yr, period == 0 ? 40 : 2300,
+                     period == 0 ? "companies" : "workers");
+            st = demo_plan_call(ctx, 6, 0, buf, NULL);
+        }
     }
     return st;
 }

@@ -88,6 +88,9 @@ const struct store_sealed_column store_sealed_columns[] = {
                 SEALED(fund_reports, reason_enc, FUND_REPORTS_REASON)
     /* Issue 9, part R: partners' contacts. */
     SEALED(plan_partners, contact_enc, PLAN_PARTNERS_CONTACT)
+    /* Issue 9, part N: national action plans and prevention. */
+    SEALED(plan_nap_progress, narrative_enc, PLAN_NAP_PROGRESS_NARRATIVE)
+        SEALED(plan_prevention, note_enc, PLAN_PREVENTION_NOTE)
 #undef SEALED
 };
 const size_t store_sealed_columns_count = ARRAY_LEN(store_sealed_columns);
@@ -230,6 +233,11 @@ const struct store_table store_tables[] = {
     {"plan_agreement_parties", "agreement_id, partner_id"},
     {"plan_ta_requests", "id"},
     {"plan_ta_deliveries", "id"},
+    /* Issue 9, part N: national action plans and prevention. */
+    {"plan_naps", "id"},
+    {"plan_nap_actions", "id"},
+    {"plan_nap_progress", "id"},
+    {"plan_prevention", "id"},
 };
 const size_t store_tables_count = ARRAY_LEN(store_tables);
 

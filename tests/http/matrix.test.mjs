@@ -1800,6 +1800,60 @@ eachEngine((engine) => {
         });
     });
 });
+// Issue 9, part N: national action plans and prevention × roles. Reading needs plan.read,
+// writing plan.write; only the national coordinator holds them. Writes carry empty bodies or name
+// a plan or action that does not exist, so a permitted write answers 400 or 404 past the
+// permission (403 comes first) and the matrix changes nothing.
+eachEngine((engine) => {
+    let s;
+    const clients = new Map();
+    before(async () => {
+        s = await startServer({ engine });
+        await Promise.all(
+            PLAN_TABLE.map(async ([role, scope], i) => {
+                const u = s.addUser({ username: `pn${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
+                clients.set(i, await s.clientFor(u));
+            }),
+        );
+    });
+    after(async () => {
+        await s?.stop();
+    });
+
+    describe('plan national action plan and prevention routes × roles (issue 9, part N)', () => {
+        // [method, path, status when permitted]
+        const routes = [
+            ['GET', '/api/v1/plan/naps', 200],
+            ['POST', '/api/v1/plan/naps', 400],
+            ['GET', '/api/v1/plan/naps/1', 404],
+            ['PATCH', '/api/v1/plan/naps/1', 404],
+            ['GET', '/api/v1/plan/naps/1/actions', 404],
+            ['POST', '/api/v1/plan/naps/1/actions', 404],
+            ['GET', '/api/v1/plan/naps/1/matrix', 404],
+            ['GET', '/api/v1/plan/actions/1/progress', 404],
+            ['POST', '/api/v1/plan/actions/1/progress', 404],
+            ['GET', '/api/v1/plan/campaigns', 200],
+            ['POST', '/api/v1/plan/campaigns', 400],
+            ['GET', '/api/v1/plan/trainings', 200],
+            ['POST', '/api/v1/plan/trainings', 400],
+            ['GET', '/api/v1/plan/idwork', 200],
+            ['POST', '/api/v1/plan/idwork', 400],
+            ['GET', '/api/v1/plan/supplychain', 200],
+            ['POST', '/api/v1/plan/supplychain', 400],
+            ['GET', '/api/v1/plan/prevention?year=2032', 200],
+        ];
+        PLAN_TABLE.forEach(([role, scope, want], i) => {
+            it(`${role} (scope ${scope}): ${want === 200 ? 'permitted' : 403}`, async () => {
+                const c = clients.get(i);
+                for (const [method, path, ok] of routes) {
+                    const r = method === 'GET' ? await c.get(path)
+                        : await c.request(method, path, { json: {}, headers: { 'If-Match': '"1"' } });
+                    assert.equal(r.status, want === 200 ? ok : 403, `${role} ${method} ${path}: ${r.text}`);
+                }
+            });
+        });
+    });
+});
 
 // Issue 9, part K: the best-practices knowledge base and the implementation report × roles.
 // Reading and searching practices and building the report need plan.read (the report also the

@@ -38,6 +38,8 @@ import * as planpractices from './views/planpractices.js'; // issue 9, part K: g
 import * as planreport from './views/planreport.js'; // issue 9, part K: the implementation report
 import * as planratify from './views/planratify.js'; // issue 9, part R: the ratification register
 import * as planpartners from './views/planpartners.js'; // issue 9, part R: partnerships
+import * as plannap from './views/plannap.js'; // issue 9, part N: national action plans
+import * as planprevent from './views/planprevent.js'; // issue 9, part N: prevention
 import * as fundgrants from './views/fundgrants.js'; // issue 8, part G: grants, disbursements, reports
 
 // Navigation: each entry needs one permission (the names of src/auth/auth.c); Home and
@@ -119,6 +121,8 @@ const ROUTES = [
   { re: /^plan-report$/, view: planreport, perm: 'plan.read' },
   { re: /^plan-ratifications$/, view: planratify, perm: 'plan.read' }, // issue 9, part R
   { re: /^plan-partners$/, view: planpartners, perm: 'plan.read' }, // issue 9, part R
+  { re: /^plan-naps$/, view: plannap, perm: 'plan.read' }, // issue 9, part N
+  { re: /^plan-prevention$/, view: planprevent, perm: 'plan.read' }, // issue 9, part N
   { re: /^fundgrants$/, view: fundgrants, perm: ['fund.read', 'fund.apply'] }, // issue 8, part G
   { re: /^fundgrants\/(\d+)$/, view: fundgrants, fn: 'renderDetail', perm: ['fund.read', 'fund.apply'] },
   { re: /^audit$/, view: audit, perm: 'audit.read' },

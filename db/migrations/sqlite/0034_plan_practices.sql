@@ -1,4 +1,4 @@
--- 0033 plan_practices (issue 9, part K): the best-practices knowledge base (Plan of Action paras
+-- 0034 plan_practices (issue 9, part K): the best-practices knowledge base (Plan of Action paras
 -- 18, 24, 51 and 60). A practice is national reference material (no case data, nothing sealed):
 -- its country, Plan paragraphs, pillars and tags (JSON arrays checked by src/plan/practices.c),
 -- source, year and status; its texts (title, summary, body) in one or more of the six UN

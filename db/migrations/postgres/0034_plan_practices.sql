@@ -1,4 +1,4 @@
--- 0033 plan_practices (issue 9, part K): the best-practices knowledge base (see the SQLite twin).
+-- 0034 plan_practices (issue 9, part K): the best-practices knowledge base (see the SQLite twin).
 -- Full-text search: a GIN index on the 'simple' tsvector of plan_fold(title_idx || text_idx):
 -- accented Latin and Cyrillic capitals lowered first (lower() folds ASCII only under the C locale),
 -- then ctis_fold (from 0014: lower case, Latin accents removed). The texts are prepared by

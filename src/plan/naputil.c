@@ -1,0 +1,286 @@
+/* naputil: the helpers of part N (napint.h). */
+#include "plan/napint.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/vocab.h"
+#include "plan/text.h"
+#include "util/buf.h"
+#include "util/util.h"
+#include "vault/vault.h"
+
+static int month_days(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : d[m - 1];
+}
+
+bool pn_date_ok(const char *s)
+{
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+        return false;
+    }
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
+}
+
+void pn_today(char out[11])
+{
+    char iso[32];
+    util_time_iso(iso, util_now_ms());
+    snprintf(out, 11, "%.10s", iso);
+}
+
+bool pn_in_list(const char *code, const char *const *list)
+{
+    for (size_t i = 0; code != NULL && list[i] != NULL; i++) {
+        if (strcmp(code, list[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool pn_country_ok(const char *s)
+{
+    return s != NULL && strlen(s) == 3 && isupper((unsigned char)s[0]) && vocab_index("country", s) >= 0;
+}
+
+bool pn_paragraph_ok(const char *id)
+{
+    size_t n = 0;
+    const struct plan_paragraph *p = plan_data_paragraphs(&n);
+    for (size_t i = 0; id != NULL && i < n; i++) {
+        if (strcmp(p[i].id, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+enum status pn_text(const json_t *o, const char *key, size_t max, bool required, const char **out)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = "";
+    if (v == NULL || json_is_null(v)) {
+        return required ? err_set_field(STATUS_INVALID, key, "%s is required", key) : STATUS_OK;
+    }
+    if (!json_is_string(v)) {
+        return err_set_field(STATUS_INVALID, key, "%s must be a string", key);
+    }
+    *out = json_string_value(v);
+    if (strlen(*out) > max) {
+        return err_set_field(STATUS_INVALID, key, "%s is longer than %zu bytes", key, max);
+    }
+    if (required && (*out)[0] == '\0') {
+        return err_set_field(STATUS_INVALID, key, "%s is required", key);
+    }
+    return STATUS_OK;
+}
+
+enum status pn_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = def;
+    if (v == NULL || json_is_null(v)) {
+        return STATUS_OK;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        return err_set_field(STATUS_INVALID, key, "%s must be a whole number from %lld to %lld", key, (long long)min,
+                             (long long)max);
+    }
+    *out = json_integer_value(v);
+    return STATUS_OK;
+}
+
+enum status pn_date(const json_t *o, const char *key, bool required, const char **out)
+{
+    enum status st = pn_text(o, key, 10, required, out);
+    if (st == STATUS_OK && (*out)[0] != '\0' && !pn_date_ok(*out)) {
+        st = err_set_field(STATUS_INVALID, key, "%s must be a date YYYY-MM-DD", key);
+    }
+    return st;
+}
+
+enum status pn_period(const json_t *o, const char *from_key, const char *to_key, const char **from, const char **to)
+{
+    enum status st = pn_date(o, from_key, true, from);
+    if (st == STATUS_OK) {
+        st = pn_date(o, to_key, true, to);
+    }
+    if (st == STATUS_OK && strcmp(*to, *from) < 0) {
+        st = err_set_field(STATUS_INVALID, to_key, "%s must not be before %s", to_key, from_key);
+    }
+    return st;
+}
+
+enum status pn_codes(const json_t *o, const char *key, const char *const *list, bool (*okf)(const char *),
+                     bool required, char **out)
+{
+    const json_t *a = json_object_get(o, key);
+    *out = NULL;
+    if (a != NULL && !json_is_null(a) && (!json_is_array(a) || json_array_size(a) > PN_LIST_MAX)) {
+        return err_set_field(STATUS_INVALID, key, "%s must be an array of at most %d codes", key, PN_LIST_MAX);
+    }
+    if (required && json_array_size(a) == 0) {
+        return err_set_field(STATUS_INVALID, key, "%s: at least one is required", key);
+    }
+    struct buf b;
+    buf_init(&b, 4096);
+    enum status st = STATUS_OK;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        const char *c = json_string_value(v);
+        if (c == NULL || (list != NULL && !pn_in_list(c, list)) || (okf != NULL && !okf(c))) {
+            st = err_set_field(STATUS_INVALID, key, "%s: unknown code \"%.40s\"", key, c != NULL ? c : "");
+            break;
+        }
+        if (c[0] == '\0' || strchr(c, ',') != NULL) {
+            st = err_set_field(STATUS_INVALID, key, "%s: a code without commas", key);
+            break;
+        }
+        st = buf_printf(&b, "%s%s", i > 0 ? "," : "", c);
+        if (st != STATUS_OK) {
+            break;
+        }
+    }
+    if (st == STATUS_OK) {
+        *out = strdup(buf_str(&b));
+        st = *out != NULL ? STATUS_OK : err_set(STATUS_IO, "out of memory");
+    }
+    buf_free(&b);
+    return st;
+}
+
+json_t *pn_codes_json(const char *csv)
+{
+    json_t *a = json_array();
+    const char *f = csv != NULL ? csv : "";
+    while (*f != '\0') {
+        const char *end = strchr(f, ',');
+        size_t n = end != NULL ? (size_t)(end - f) : strlen(f);
+        json_array_append_new(a, json_stringn(f, n));
+        f += n + (end != NULL ? 1 : 0);
+    }
+    return a;
+}
+
+enum status pn_ids(const json_t *o, const char *key, char **out)
+{
+    const json_t *a = json_object_get(o, key);
+    *out = NULL;
+    if (a != NULL && !json_is_null(a) && (!json_is_array(a) || json_array_size(a) > PN_LIST_MAX)) {
+        return err_set_field(STATUS_INVALID, key, "%s must be an array of at most %d ids", key, PN_LIST_MAX);
+    }
+    struct buf b;
+    buf_init(&b, 1024);
+    enum status st = STATUS_OK;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            st = err_set_field(STATUS_INVALID, key, "%s must hold positive ids", key);
+            break;
+        }
+        st = buf_printf(&b, "%s%lld", i > 0 ? "," : "", (long long)json_integer_value(v));
+        if (st != STATUS_OK) {
+            break;
+        }
+    }
+    if (st == STATUS_OK) {
+        *out = strdup(buf_str(&b));
+        st = *out != NULL ? STATUS_OK : err_set(STATUS_IO, "out of memory");
+    }
+    buf_free(&b);
+    return st;
+}
+
+enum status pn_agency_ids(const struct auth_ctx *ctx, const json_t *o, const char *key, char **out)
+{
+    enum status st = pn_ids(o, key, out);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(o, key), i, v)
+    {
+        if (st != STATUS_OK) {
+            break;
+        }
+        struct sql_value k[] = {SQLV_I64(json_integer_value(v))};
+        struct store_rows *r = NULL;
+        st = store_exec_one(ctx->store, STMT_PLAN_AGENCY_EXISTS, k, 1, &r);
+        store_rows_free(r);
+        if (st == STATUS_NOT_FOUND) {
+            st = err_set_field(STATUS_INVALID, key, "%s: no agency %lld", key, (long long)json_integer_value(v));
+        }
+    }
+    if (st != STATUS_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+json_t *pn_ids_json(const char *csv)
+{
+    json_t *a = json_array();
+    const char *f = csv != NULL ? csv : "";
+    while (*f != '\0') {
+        char *end = NULL;
+        long long v = strtoll(f, &end, 10);
+        if (end == f) {
+            break;
+        }
+        json_array_append_new(a, json_integer(v));
+        f = *end == ',' ? end + 1 : end;
+    }
+    return a;
+}
+
+enum status pn_seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
+                    uint8_t **buf, struct sql_value *v)
+{
+    *buf = NULL;
+    *v = SQLV_NULL;
+    if (text == NULL || text[0] == '\0') {
+        return STATUS_OK;
+    }
+    size_t len = 0;
+    struct vault_ad ad = {table, column, id};
+    enum status st = vault_seal(ctx->vault, buf, &len, &ad, text, strlen(text));
+    if (st == STATUS_OK) {
+        *v = SQLV_BLOB(*buf, len);
+    }
+    return st;
+}
+
+enum status pn_unseal(const struct auth_ctx *ctx, struct store_rows *rs, size_t col, const char *table,
+                      const char *column, int64_t id, json_t **out)
+{
+    size_t len = 0;
+    const uint8_t *blob = store_rows_is_null(rs, col) ? NULL : store_rows_blob(rs, col, &len);
+    if (blob == NULL || len == 0) {
+        *out = json_null();
+        return STATUS_OK;
+    }
+    char *plain = NULL;
+    size_t plen = 0;
+    struct vault_ad ad = {table, column, id};
+    enum status st = vault_unseal(ctx->vault, &plain, &plen, &ad, blob, len);
+    if (st == STATUS_OK) {
+        *out = json_stringn(plain, plen);
+        vault_plain_free(plain, plen);
+    }
+    return st;
+}
