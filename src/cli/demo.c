@@ -41,8 +41,8 @@
 #include "plan/practices.h"    /* issue 9, part K */
 
 static enum status op_demo_plan_practices(const struct auth_ctx *ctx, void *p); /* issue 9, part K: at the end */
-#include "plan/nap.h"          /* issue 9, part N */
-#include "plan/prevent.h"      /* issue 9, part N */
+#include "plan/nap.h"                                                           /* issue 9, part N */
+#include "plan/prevent.h"                                                       /* issue 9, part N */
 #include "fund/board.h"
 #include "fund/donors.h"
 #include "fund/calls.h"

@@ -12,8 +12,10 @@
 #include "fund/statement.h"
 #include "justice/coop.h"
 #include "justice/stats.h"
+#include "plan/nap.h"
 #include "plan/partners.h"
 #include "plan/practices.h"
+#include "plan/prevent.h"
 #include "plan/ratify.h"
 #include "util/mem.h"
 #include "util/util.h"
@@ -308,15 +310,83 @@ static enum status fill_partnerships(const struct auth_ctx *ctx, const struct pl
     return st;
 }
 
-/* The sections in the report's order. Part N (prevent) adds its sections here. */
+/* Prevent (Annex paras 18-23): part N's campaigns, trainings of officials, identity-document work
+ * and supply-chain measures whose dates overlap the period (plan_prevention_figures, no check of
+ * its own: plan.read was checked by plan_report_build). */
+static enum status fill_prevention(const struct auth_ctx *ctx, const struct plan_report_period *p, json_t *rows,
+                                   json_t *stats)
+{
+    json_t *f = NULL;
+    enum status st = plan_prevention_figures(ctx, p->from, p->to, NULL, &f);
+    if (st == STATUS_OK) {
+        const json_t *t = json_object_get(f, "total");
+        static const struct {
+            const char *key, *paragraphs, *unit;
+        } r[] = {
+            {"campaigns", "annex-18", "campaigns"},
+            {"people_reached", "annex-18", "persons"},
+            {"trainings", "annex-23 annex-29", "trainings"},
+            {"officials_trained", "annex-23 annex-29", "persons"},
+            {"idwork_activities", "annex-20", "activities"},
+            {"people_registered", "annex-20", "persons"},
+            {"supplychain_measures", "annex-21 annex-22", "measures"},
+            {"workers_covered", "annex-21 annex-22", "persons"},
+        };
+        for (size_t i = 0; i < ARRAY_LEN(r); i++) {
+            char key[64];
+            snprintf(key, sizeof key, "prevention_%s", r[i].key);
+            plan_report_row(rows, key, r[i].paragraphs, json_integer(json_integer_value(json_object_get(t, r[i].key))),
+                            r[i].unit);
+        }
+        json_object_set(stats, "prevention", f);
+    }
+    json_decref(f);
+    return st;
+}
+
+/* Follow-up: part N's national action plans in force in the period, their actions, the progress
+ * reports whose period ends in it and the Plan paragraphs their actions cover (plan_nap_figures,
+ * no check of its own). */
+static enum status fill_naps(const struct auth_ctx *ctx, const struct plan_report_period *p, json_t *rows,
+                             json_t *stats)
+{
+    json_t *f = NULL;
+    enum status st = plan_nap_figures(ctx, p->from, p->to, &f);
+    if (st == STATUS_OK) {
+        int64_t completed = 0;
+        size_t i;
+        json_t *pl;
+        json_array_foreach(json_object_get(f, "pillars"), i, pl)
+        {
+            completed += json_integer_value(json_object_get(pl, "completed"));
+        }
+        plan_report_row(rows, "naps_in_force", "annex-15 op-5",
+                        json_integer(json_integer_value(json_object_get(f, "plans"))), "plans");
+        plan_report_row(rows, "nap_actions", "op-5", json_integer(json_integer_value(json_object_get(f, "actions"))),
+                        "actions");
+        plan_report_row(rows, "nap_actions_completed", "op-5 op-6", json_integer(completed), "actions");
+        plan_report_row(rows, "nap_reports", "op-5 op-6",
+                        json_integer(json_integer_value(json_object_get(f, "reports"))), "reports");
+        plan_report_row(rows, "nap_paragraphs_covered", "op-6",
+                        json_integer(json_integer_value(json_object_get(f, "paragraphs_covered"))), "paragraphs");
+        json_object_set(stats, "naps", f);
+    }
+    json_decref(f);
+    return st;
+}
+
+/* The sections in the report's order (the pillars' order: general, prevent, protect, prosecute,
+ * partner, follow_up); a new section is one line here and its i18n keys. */
 const struct plan_report_section plan_report_sections[] = {
     {"ratify", "general", fill_ratify},                     /* part R's register */
+    {"prevention", "prevent", fill_prevention},             /* part N's prevention */
     {"protect_victims", "protect", fill_victims},           /* cases */
     {"protect_fund", "protect", fill_fund},                 /* the Trust Fund */
     {"prosecute", "prosecute", fill_offenders},             /* justice */
-    {"know", "follow_up", fill_releases},                   /* statistics */
     {"partner_practices", "partner", fill_practices},       /* the knowledge base */
     {"partner_partnerships", "partner", fill_partnerships}, /* part R's partnerships */
+    {"know", "follow_up", fill_releases},                   /* statistics */
+    {"naps", "follow_up", fill_naps},                       /* part N's national action plans */
 };
 const size_t plan_report_sections_count = ARRAY_LEN(plan_report_sections);
 

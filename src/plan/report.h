@@ -10,9 +10,12 @@
  *   - follow_up (know): statistics releases recorded in the period (stats_releases_list);
  *   - partner: best practices published (practices.h, by year); cooperation agreements signed and
  *     technical-assistance requests made, delivered and declined (part R's partners.h);
- *   - general: ratifications and signatures dated in the period (part R's ratify.h).
+ *   - general: ratifications and signatures dated in the period (part R's ratify.h);
+ *   - prevent: campaigns, trainings of officials, identity-document work and supply-chain measures
+ *     (part N's plan_prevention_figures); follow_up: national action plans in force, their actions
+ *     and progress reports (part N's plan_nap_figures).
  * The report is a list of sections (report.c's `plan_report_sections`), each a function filling
- * rows; part N (prevention) adds its own to that list.
+ * rows (and possibly a table under "stats"); a new section is one entry there.
  *
  * With a release spec (stats.publish), the victims and offenders tables go through the statistics
  * module's disclosure control (stats/release.h, datasets "victims" and "offenders", by year) and

@@ -176,6 +176,25 @@ eachEngine((engine) => {
             assert.equal(r.sections[0].pillar, 'general');
         });
 
+        it('part N\'s sections equal its own figures: prevention by year, national action plans', async () => {
+            let seen = 0;
+            for (const year of [2024, 2025, 2026]) {
+                const r = (await coord.get(`/api/v1/plan/report?from=${year}-01-01&to=${year}-12-31`)).json;
+                const p = await coord.get(`/api/v1/plan/prevention?year=${year}`);
+                assert.equal(p.status, 200, p.text);
+                const total = p.json.total;
+                for (const k of ['campaigns', 'people_reached', 'trainings', 'officials_trained', 'idwork_activities',
+                    'people_registered', 'supplychain_measures', 'workers_covered']) {
+                    assert.equal(rowOf(r, `prevention_${k}`).value, total[k], `${year} ${k}`);
+                    seen += total[k];
+                }
+                assert.deepEqual(r.stats.prevention.total, total);
+                assert.equal(rowOf(r, 'naps_in_force').value, r.stats.naps.plans);
+                assert.equal(rowOf(r, 'nap_reports').value, r.stats.naps.reports);
+            }
+            assert.ok(seen > 0, 'the demo has prevention work in one of the years');
+        });
+
         it('the CLI gives the same JSON', async () => {
             const api = (await coord.get(`/api/v1/plan/report?from=${from}&to=${to}`)).json;
             const cli = s.cliOk(['report', 'plan', '--from', from, '--to', to, '--json']).json;

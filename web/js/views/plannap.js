@@ -9,6 +9,7 @@ import {
   h, field, showError, clearErrors, busy, formValues, notice, errorBlock, table, page,
 } from '../dom.js';
 import { t } from '../i18n.js';
+import { planTabs } from './plantabs.js';
 
 const PILLARS = ['general', 'prevent', 'protect', 'prosecute', 'partner', 'follow_up'];
 const NAP_STATUSES = ['draft', 'adopted', 'ended'];
@@ -70,7 +71,7 @@ async function renderList(ctx) {
       options: NAP_STATUSES.map((s) => ({ value: s, label: t(`plannap.nap_status.${s}`) })) }),
   ], (v) => ({ ...v, country: v.country.toUpperCase() }), '/api/v1/plan/naps', (r) => ctx.navigate(`plan-naps?id=${r.id}`),
   { 'data-form': 'nap' });
-  return page(t('plannap.title'), h('p', { class: 'lead' }, t('plannap.intro')), box,
+  return page(t('plannap.title'), planTabs(ctx, 'plan-naps'), h('p', { class: 'lead' }, t('plannap.intro')), box,
     ctx.allowed && !ctx.allowed('plan.write') ? null : form);
 }
 
@@ -95,7 +96,7 @@ async function renderPlan(ctx, id) {
   try {
     nap = await api.get(`/api/v1/plan/naps/${id}`);
   } catch (e) {
-    return page(t('plannap.title'), errorBlock(e), h('p', {}, h('a', { href: '#/plan-naps' }, t('plannap.back'))));
+    return page(t('plannap.title'), planTabs(ctx, 'plan-naps'), errorBlock(e), h('p', {}, h('a', { href: '#/plan-naps' }, t('plannap.back'))));
   }
   const actionsBox = h('div', { 'aria-live': 'polite' });
   const matrixBox = h('div', { 'aria-live': 'polite' });
@@ -176,7 +177,7 @@ async function renderPlan(ctx, id) {
 
   await refresh();
   const write = !ctx.allowed || ctx.allowed('plan.write');
-  return page(nap.title,
+  return page(nap.title, planTabs(ctx, 'plan-naps'),
     h('p', {}, h('a', { href: '#/plan-naps' }, t('plannap.back'))),
     h('dl', { class: 'facts' },
       h('dt', {}, t('plannap.country')), h('dd', {}, ltr(nap.country)),

@@ -9,6 +9,7 @@ import {
   h, field, showError, clearErrors, busy, formValues, notice, errorBlock, table, page,
 } from '../dom.js';
 import { t } from '../i18n.js';
+import { planTabs } from './plantabs.js';
 
 const CAMPAIGN_AUDIENCES = ['general_public', 'children_youth', 'migrants', 'workers', 'employers', 'officials', 'tourists', 'other'];
 const CHANNELS = ['tv', 'radio', 'print', 'online', 'social_media', 'outdoor', 'events', 'schools', 'other'];
@@ -208,7 +209,7 @@ export async function render(ctx) {
     ctx.navigate(`plan-prevention${query({ year: v.year, country: v.country.toUpperCase() })}`);
   });
 
-  return page(t('planprevent.title'), h('p', { class: 'lead' }, t('planprevent.intro')), filter, figBox,
+  return page(t('planprevent.title'), planTabs(ctx, 'plan-prevention'), h('p', { class: 'lead' }, t('planprevent.intro')), filter, figBox,
     KINDS.map((k) => h('section', { 'aria-labelledby': `prev-${k.kind}`, 'data-kind': k.kind },
       h('h2', { id: `prev-${k.kind}` }, t(`planprevent.section.${k.kind}`)),
       boxes.get(k.kind),
