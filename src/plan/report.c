@@ -17,6 +17,7 @@
 #include "plan/practices.h"
 #include "plan/prevent.h"
 #include "plan/ratify.h"
+#include "referral/refstats.h"
 #include "util/mem.h"
 #include "util/util.h"
 
@@ -90,6 +91,31 @@ static enum status fill_victims(const struct auth_ctx *ctx, const struct plan_re
         plan_report_row(rows, "victims_identified", "annex-17 annex-28 annex-32", total, "persons");
     }
     return st;
+}
+
+/* Protect: referrals between agencies made in the period (para 17: the national referral
+ * mechanism) and services delivered to victims (paras 30-31, 33: shelter, medical, legal and
+ * other assistance), from the referral module's own figures. */
+static enum status fill_referrals(const struct auth_ctx *ctx, const struct plan_report_period *p, json_t *rows,
+                                  json_t *stats)
+{
+    json_t *f = NULL;
+    enum status st = referral_stats_period(ctx, p->from_ms, p->to_ms, &f);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    json_t *refs = json_object_get(f, "referrals"), *svc = json_object_get(f, "services");
+    plan_report_row(rows, "referrals_made", "annex-17 annex-32", json_incref(json_object_get(refs, "made")),
+                    "referrals");
+    plan_report_row(rows, "referrals_accepted", "annex-17 annex-32",
+                    json_integer(json_integer_value(json_object_get(refs, "accepted")) +
+                                 json_integer_value(json_object_get(refs, "completed"))),
+                    "referrals");
+    plan_report_row(rows, "services_delivered", "annex-30 annex-31 annex-33",
+                    json_incref(json_object_get(svc, "delivered")), "services");
+    json_object_set(stats, "protection", f);
+    json_decref(f);
+    return STATUS_OK;
 }
 
 /* Protect: the Trust Fund's contributions and disbursements in the period (US cents). */
@@ -381,6 +407,7 @@ const struct plan_report_section plan_report_sections[] = {
     {"ratify", "general", fill_ratify},                     /* part R's register */
     {"prevention", "prevent", fill_prevention},             /* part N's prevention */
     {"protect_victims", "protect", fill_victims},           /* cases */
+    {"protect_referrals", "protect", fill_referrals},       /* referrals and services */
     {"protect_fund", "protect", fill_fund},                 /* the Trust Fund */
     {"prosecute", "prosecute", fill_offenders},             /* justice */
     {"partner_practices", "partner", fill_practices},       /* the knowledge base */

@@ -155,6 +155,24 @@ eachEngine((engine) => {
             assert.deepEqual(rowOf(r.json, 'victims_identified').paragraphs, ['annex-17', 'annex-28', 'annex-32']);
         });
 
+        it('protection: referrals made and accepted, services delivered, counted in the database', async () => {
+            const r = await coord.get(`/api/v1/plan/report?from=${from}&to=${to}`);
+            assert.equal(r.status, 200, r.text);
+            const kept = 'JOIN cases c ON c.id = x.case_id WHERE c.merged_into IS NULL AND (c.consent_flags & 4) = 0';
+            const count = (q) => Number(s.sql(q).trim());
+            const made = count(`SELECT count(*) FROM referrals x ${kept}`);
+            const accepted = count(`SELECT count(*) FROM referrals x ${kept} AND x.state IN ('accepted', 'completed')`);
+            const services = count(`SELECT count(*) FROM case_services x ${kept} AND x.status <> 'cancelled'`);
+            assert.ok(made > 0 && services > 0, 'the demo has referrals and services');
+            assert.equal(rowOf(r.json, 'referrals_made').value, made);
+            assert.equal(rowOf(r.json, 'referrals_accepted').value, accepted);
+            assert.equal(rowOf(r.json, 'services_delivered').value, services);
+            const byType = r.json.stats.protection.services.by_type;
+            assert.equal(Object.values(byType).reduce((n, v) => n + v, 0), services);
+            const none = await coord.get('/api/v1/plan/report?from=2001-01-01&to=2001-12-31');
+            assert.equal(rowOf(none.json, 'referrals_made').value, 0);
+        });
+
         it('part R\'s sections count the register\'s acts and the partnerships\' events in the period', async () => {
             const f = '2001-01-01';
             const t = '2025-12-31';
