@@ -18,9 +18,9 @@ enum status referral_stats_period(const struct auth_ctx *ctx, int64_t from_ms, i
     auth_scope_filter(ctx->who, &agency, &owner);
     struct sql_value a[] = {SQLV_I64(from_ms), SQLV_I64(to_ms ? to_ms : INT64_MAX), SQLV_I64(agency),
                             SQLV_I64(CASE_CONSENT_NO_RESEARCH)};
-    json_t *refs = json_pack("{sIsIsIsIsIsI}", "made", (json_int_t)0, "pending", (json_int_t)0, "accepted",
-                             (json_int_t)0, "rejected", (json_int_t)0, "completed", (json_int_t)0, "revoked",
-                             (json_int_t)0);
+    json_t *refs =
+        json_pack("{sIsIsIsIsIsI}", "made", (json_int_t)0, "pending", (json_int_t)0, "accepted", (json_int_t)0,
+                  "rejected", (json_int_t)0, "completed", (json_int_t)0, "revoked", (json_int_t)0);
     json_t *types = json_object();
     int64_t made = 0, delivered = 0;
     struct store_rows *r = NULL;
@@ -47,6 +47,7 @@ enum status referral_stats_period(const struct auth_ctx *ctx, int64_t from_ms, i
         return st;
     }
     json_object_set_new(refs, "made", json_integer(made));
-    *out = json_pack("{sos{sIso}}", "referrals", refs, "services", "delivered", (json_int_t)delivered, "by_type", types);
+    *out =
+        json_pack("{sos{sIso}}", "referrals", refs, "services", "delivered", (json_int_t)delivered, "by_type", types);
     return STATUS_OK;
 }

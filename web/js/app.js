@@ -133,7 +133,7 @@ const ROUTES = [
 ];
 
 const state = {
-  me: null, meLoaded: false, renderSeq: 0, firstRender: true, meta: null, flash: null, overdue: 0, overdueAt: 0,
+  me: null, meLoaded: false, renderSeq: 0, firstRender: true, meta: null, flash: null, shown: null, overdue: 0, overdueAt: 0,
 };
 
 // The landing page: my work for those who have tasks, else home.
@@ -277,10 +277,16 @@ function showBanner(node) {
   banner.hidden = !node;
 }
 
+// A flash (the outcome of the last action) stays while the page it was shown on is the one on
+// screen, however often that page is drawn again; it goes at the next page.
 function drawBanner() {
   if (state.flash) {
-    showBanner(state.flash);
+    state.shown = { node: state.flash, hash: location.hash };
     state.flash = null;
+  }
+  if (state.shown && state.shown.hash !== location.hash) state.shown = null;
+  if (state.shown) {
+    showBanner(state.shown.node);
   } else if (state.me && state.me.must_change_password) {
     showBanner(notice('warning', t('account.must_change')));
   } else if (pendingStep()) {

@@ -91,7 +91,7 @@ function editForm(treaties, onDone) {
   return h('section', { 'aria-labelledby': 'pr-edit-h' }, h('h2', { id: 'pr-edit-h' }, t('planratify.edit_title')), f, out);
 }
 
-function importForm(onDone) {
+function importForm(ctx, onDone) {
   const out = h('div', { 'aria-live': 'polite' });
   const f = h('form', { class: 'form', novalidate: true, 'data-form': 'import' },
     field({ name: 'file', label: t('planratify.file'), type: 'file', hint: t('planratify.file_hint'), attrs: { accept: '.csv,text/csv' } }),
@@ -117,9 +117,15 @@ function importForm(onDone) {
           const err = data.error || {};
           throw new ApiError(res.status, err.code || 'error', err.message, 'file');
         }
-        out.replaceChildren(notice('success', t('planratify.imported', { n: data.imported })));
+        // The page is drawn again after the import: the notice goes with it as the banner.
+        const done = notice('success', t('planratify.imported', { n: data.imported }));
         f.reset();
-        if (onDone) await onDone();
+        if (onDone) {
+          ctx.flash(done);
+          await onDone();
+        } else {
+          out.replaceChildren(done);
+        }
       } catch (e) {
         showError(f, e);
       }
@@ -179,6 +185,6 @@ export async function render(ctx) {
     filter, cover,
     h('section', { 'aria-labelledby': 'pr-state-h' }, h('h2', { id: 'pr-state-h' }, t('planratify.state_title')), stateForm, stateBox),
     ctx.allowed('plan.write') ? editForm(treaties, reload) : null,
-    ctx.allowed('plan.write') ? importForm(() => reload()) : null,
+    ctx.allowed('plan.write') ? importForm(ctx, () => reload()) : null,
     h('p', { class: 'hint' }, t('planratify.disclaimer')));
 }
