@@ -149,6 +149,11 @@ else
     add "http" 0 1
 fi
 
+note "load, short (issue 10 part L; the long run is make test-load):"
+LOAD_CLIENTS=20 LOAD_SECONDS=5 LOAD_ENGINES=sqlite LOAD_LOGINS=8 LOAD_OUT="$LOGS" CTIS_BIN="$ROOT/build/ctis" \
+    run_node "load" tests/load/
+grep -aE '^# \\?# (load|logins)' "$LOGS/load.log" | sed 's/^# \\\?# /    /'
+
 note "browser test (headless Chromium):"
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
     (cd tests/browser && npm ci --no-audit --no-fund >"$LOGS/npm.log" 2>&1)

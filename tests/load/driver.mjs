@@ -234,9 +234,9 @@ export async function runLoad({ urls, tokens, seconds, seed = 1 }) {
     async function analystStep(c) {
         const x = random();
         if (x < 0.6) {
-            await call(c, 'stats.victims', 'GET', `/api/v1/stats/victims?by=${pick(['gender', 'age', 'citizenship'])}`);
+            await call(c, 'stats.victims', 'GET', `/api/v1/stats/victims?by=${pick(['gender', 'age_group', 'citizenship', 'gender,year'])}`);
         } else {
-            await call(c, 'stats.figures', 'GET', '/api/v1/stats/figures');
+            await call(c, 'stats.figures', 'GET', `/api/v1/stats/figures?country=NGA&from_year=${new Date().getUTCFullYear()}&to_year=${new Date().getUTCFullYear()}`);
         }
     }
 
