@@ -2,7 +2,8 @@
 # The load and scale-out suite (`make test-load`, issue 10 part L), one command:
 #   1. tests/load/load.test.mjs with LOAD_CLIENTS (200) clients for LOAD_SECONDS (60) on SQLite
 #      and on PostgreSQL: throughput, p50/p99, zero 5xx, zero lost writes (counted afterwards),
-#      then LOAD_LOGINS (64) concurrent logins with real Argon2id hashing under the memory cap;
+#      then LOAD_LOGINS (64) concurrent logins with real Argon2id hashing under the memory cap
+#      (on PostgreSQL when it is there: its login transactions run side by side);
 #   2. tests/http/scaleout.test.mjs with SCALEOUT_WRITERS (50) writers and SCALEOUT_PATCHES (1000)
 #      PATCHes of one case through two servers on one PostgreSQL behind a round-robin.
 # Starts a throwaway PostgreSQL (tests/pg.sh) unless TEST_PG_URL is set. Figures go to
