@@ -14,6 +14,8 @@
 #    nothing is corrupt, and the running server writes again once space is freed.
 # 4. PostgreSQL restart (tests/pg.sh, pg_ctl restart) under write load: every request during the
 #    outage answers 201 or 503 (no 500, no hang over 10 s) and the server recovers by itself.
+# 5. restore drill: scripts/restore-drill.sh (backup, key import, restore, audit verify) on the
+#    database of part 1, and the same with a wrong passphrase must fail.
 # Figures go to build/test-logs/faults.txt. Ends with "N passed, N failed".
 # CTIS names the binary (default build/ctis).
 set -u
@@ -302,6 +304,22 @@ process.exit(o.acked > 0 && Object.keys(o.statuses).every((c) => c === "201") ? 
     fi
     bash tests/pg.sh stop "$PG_DIR" >/dev/null 2>&1
     PG_DIR=""
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "5. restore drill (scripts/restore-drill.sh) on the database of part 1"
+if "$CTIS" keys export "$WORK/key.export" --db "$db" <<<"drill passphrase for the faults" >"$WORK/export.out" 2>&1 &&
+    CTIS="$CTIS" bash scripts/restore-drill.sh --db "$db" --key-export "$WORK/key.export" \
+        <<<"drill passphrase for the faults" >"$WORK/drill.out" 2>&1; then
+    if CTIS="$CTIS" bash scripts/restore-drill.sh --db "$db" --key-export "$WORK/key.export" \
+        <<<"not the passphrase at all" >"$WORK/drill-bad.out" 2>&1; then
+        bad "restore drill: passed with a wrong passphrase"
+    else
+        ok "restore drill: $(cat "$WORK/drill.out"); a wrong passphrase fails it"
+    fi
+    fig "restore drill: $(cat "$WORK/drill.out")"
+else
+    bad "restore drill: $(tail -n 2 "$WORK/export.out" "$WORK/drill.out" 2>/dev/null | tr '\n' ' ')"
 fi
 
 fig "result: $PASSED passed, $FAILED failed, $SKIPPED skipped"
