@@ -54,6 +54,9 @@ skip() { SKIPPED=$((SKIPPED + 1)); printf '  skip %s\n' "$*"; }
 fig() { printf '%s\n' "$*" | tee -a "$FIG" >/dev/null; }
 rand_ms() { echo $(( $1 + RANDOM % ($2 - $1 + 1) )); } # min max
 sleep_ms() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
+# A writer's JSON line, shortened for the figures: counts, times, and the first error message.
+brief() { node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const first = o.bad[0]; delete o.bad; console.log(JSON.stringify(o) + (first ? " first error: " + first : ""));' "$1"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 [ -x "$CTIS" ] || { echo "faults: $CTIS is not built"; echo "0 passed, 1 failed"; exit 1; }
@@ -134,7 +137,7 @@ cases=$(sqlite3 "$db" 'SELECT count(*) FROM cases')
 if [ "$lost_rounds" -eq 0 ]; then
     ok "server kill: $ROUNDS rounds, $total_acked acknowledged writes, none lost; $cases cases; integrity and audit chain sound each time"
 fi
-fig "server kill (SQLite): $ROUNDS rounds, $total_acked acknowledged writes, $lost_rounds bad rounds"
+fig "server kill (SQLite): $ROUNDS rounds, $total_acked acknowledged writes, $lost_rounds bad rounds; $cases cases in the end ($((cases - total_acked)) committed but never acknowledged: killed between COMMIT and the answer)"
 
 # ---------------------------------------------------------------------------------------------
 echo "2. import killed with SIGKILL ($IMPORT_ROUNDS rounds of $IMPORT_ROWS rows)"
@@ -203,7 +206,7 @@ else
         : >"$WORK/ack-full.txt"
         WRITE_SECONDS=60 CLIENTS=2 PAD=8000 THROUGH_ERRORS=1 STOP_ON_ERROR_STATUS=1 \
             node tests/faults/writer.mjs "http://127.0.0.1:$port" "$ftoken" "$WORK/ack-full.txt" >"$WORK/full.out" 2>&1
-        fig "full disk: writer $(cat "$WORK/full.out")"
+        fig "full disk: writer $(brief "$WORK/full.out")"
         node -e '
 const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const codes = Object.keys(o.statuses).filter((c) => c !== "201");
@@ -228,7 +231,7 @@ if (o.hangs) { console.log(o.hangs + " requests hung"); process.exit(1); }' "$WO
         WRITE_SECONDS=2 CLIENTS=1 node tests/faults/writer.mjs "http://127.0.0.1:$port" "$ftoken" "$WORK/ack-after.txt" \
             >"$WORK/after.out" 2>&1
         grep -q '"201"' "$WORK/after.out" || why="$why; no write succeeds after space was freed: $(cat "$WORK/after.out")"
-        fig "full disk: after freeing 1 MB: $(cat "$WORK/after.out")"
+        fig "full disk: after freeing 1 MB: $(brief "$WORK/after.out")"
         stop_server
         acked=$(cat "$WORK/ack-full.txt" "$WORK/ack-after.txt" | wc -l)
         sqlite3 "$fdb" 'SELECT id FROM cases' | sort >"$WORK/have.txt"
@@ -274,7 +277,7 @@ else
         fi
         restart_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
         wait "$wpid"
-        fig "PostgreSQL restart (${restart_ms} ms) under 8 writers for ${PG_LOAD_SECONDS}s: $(cat "$WORK/pg-writer.out")"
+        fig "PostgreSQL restart (${restart_ms} ms) under 8 writers for ${PG_LOAD_SECONDS}s, pg_ctl restart 2 s in: $(brief "$WORK/pg-writer.out")"
         node -e '
 const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 for (const c of Object.keys(o.statuses)) if (c !== "201" && c !== "503") { console.log("status " + c + ": " + o.bad.join(" | ")); process.exit(1); }
@@ -288,7 +291,7 @@ if (o.errors) { console.log(o.errors + " connection errors"); process.exit(1); }
         node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 process.exit(o.acked > 0 && Object.keys(o.statuses).every((c) => c === "201") ? 0 : 1)' "$WORK/pg-after.out" ||
             why="$why; not recovered after the restart: $(cat "$WORK/pg-after.out")"
-        fig "PostgreSQL after the restart: $(cat "$WORK/pg-after.out")"
+        fig "PostgreSQL after the restart: $(brief "$WORK/pg-after.out")"
         stop_server
         acked=$(cat "$WORK/ack-pg.txt" "$WORK/ack-pg2.txt" | wc -l)
         psql -Atq "$PG_URL" -c 'SELECT id FROM cases' | sort >"$WORK/have.txt"

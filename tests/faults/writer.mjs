@@ -7,7 +7,8 @@
 // With THROUGH_ERRORS=1 it keeps going through an outage and counts the statuses it got; a
 // STOP_ON_ERROR_STATUS=1 stops after 20 answers other than 201 (the disk is full). A
 // request that takes longer than TIMEOUT_MS (default 10000) counts as a hang. It prints one JSON
-// line: {"acked", "statuses": {...}, "hangs", "errors", "bad": [first bad responses]}.
+// line: {"acked", "statuses": {...}, "hangs", "errors", "max_ms", "first_fail_ms", "last_fail_ms",
+// "bad": [first bad responses]}.
 import { appendFileSync } from 'node:fs';
 
 const [url, token, ackFile] = process.argv.slice(2);
@@ -18,7 +19,10 @@ const timeoutMs = Number(process.env.TIMEOUT_MS ?? 10000);
 const stopOnStatus = process.env.STOP_ON_ERROR_STATUS === '1';
 const pad = 'x'.repeat(Number(process.env.PAD ?? 0));
 const until = Date.now() + seconds * 1000;
-const out = { acked: 0, statuses: {}, hangs: 0, errors: 0, bad: [] };
+const t0 = Date.now();
+// max_ms: the slowest answer; first_fail_ms and last_fail_ms: when (from the start) the first and
+// the last answer other than 201 came, i.e. the outage as the clients saw it.
+const out = { acked: 0, statuses: {}, hangs: 0, errors: 0, max_ms: 0, first_fail_ms: null, last_fail_ms: null, bad: [] };
 let stop = false;
 let n = 0;
 let failures = 0;
@@ -28,6 +32,7 @@ async function one(c) {
     const body = JSON.stringify({
         fields: { given_name: `Fault${c}x${i}`, family_name: "Writer", narrative: pad || undefined },
     });
+    const started = Date.now();
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);
     try {
@@ -38,6 +43,12 @@ async function one(c) {
             signal: ctl.signal,
         });
         const text = await r.text();
+        const now = Date.now();
+        out.max_ms = Math.max(out.max_ms, now - started);
+        if (r.status !== 201) {
+            out.first_fail_ms ??= now - t0;
+            out.last_fail_ms = now - t0;
+        }
         out.statuses[r.status] = (out.statuses[r.status] ?? 0) + 1;
         if (r.status === 201) {
             // The id as written (a regular expression, not JSON.parse: no rounding of big integers).
