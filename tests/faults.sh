@@ -155,7 +155,7 @@ for r in $(seq 1 "$IMPORT_ROUNDS"); do
     "$CTIS" init --db "$idb" >/dev/null 2>&1
     "$CTIS" import htcds-csv "$csv" --db "$idb" --no-duplicates >"$WORK/import.out" 2>&1 &
     ipid=$!
-    sleep_ms "$(rand_ms 50 $((import_ms * 9 / 10 + 60)))"
+    sleep_ms "$(rand_ms 50 $((import_ms * 7 / 10 + 60)))"
     kill -KILL "$ipid" 2>/dev/null && kills=$((kills + 1))
     wait "$ipid" 2>/dev/null
     n=$(sqlite3 "$idb" 'SELECT count(*) FROM cases' 2>&1)
