@@ -25,6 +25,7 @@ CTIS=${CTIS:-$ROOT/build/ctis}
 SHORT=0
 [ "${1:-}" = "--short" ] && SHORT=1
 ROUNDS=${ROUNDS:-$([ $SHORT = 1 ] && echo 3 || echo 20)}
+PG_ROUNDS=${PG_ROUNDS:-$([ $SHORT = 1 ] && echo 1 || echo 5)}
 IMPORT_ROUNDS=${IMPORT_ROUNDS:-$([ $SHORT = 1 ] && echo 2 || echo 5)}
 IMPORT_ROWS=${IMPORT_ROWS:-3000}
 PG_LOAD_SECONDS=${PG_LOAD_SECONDS:-$([ $SHORT = 1 ] && echo 6 || echo 20)}
@@ -32,7 +33,6 @@ export CTIS_PWHASH=fast
 mkdir -p build/test-logs
 FIG=build/test-logs/faults.txt
 WORK=$(mktemp -d /tmp/ctis-faults.XXXXXX)
-chmod 755 "$WORK" # PostgreSQL runs as the user postgres and must reach $WORK/pg
 PASSED=0
 FAILED=0
 SKIPPED=0
@@ -89,58 +89,90 @@ stop_server() {
     SERVER_PID=""
 }
 
-# integrity_check, audit verify: "" when both pass, else a reason.
+# One query's rows, on SQLite or PostgreSQL.
+sqlq() { # db sql
+    case "$1" in
+    postgres://* | postgresql://*) psql -Atq "$1" -c "$2" 2>&1 ;;
+    *) sqlite3 "$1" "$2" 2>&1 ;;
+    esac
+}
+
+# integrity_check (SQLite), audit verify: "" when both pass, else a reason.
 db_sound() { # db
     local ic
-    ic=$(sqlite3 "$1" 'PRAGMA integrity_check' 2>&1 | head -n 3)
-    [ "$ic" = ok ] || { echo "integrity_check: $ic"; return; }
+    case "$1" in
+    postgres://* | postgresql://*) ;;
+    *)
+        ic=$(sqlite3 "$1" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+        [ "$ic" = ok ] || { echo "integrity_check: $ic"; return; }
+        ;;
+    esac
     "$CTIS" audit verify --db "$1" >"$WORK/verify.out" 2>&1 || { echo "audit verify: $(tail -n 1 "$WORK/verify.out")"; return; }
 }
 
-# ---------------------------------------------------------------------------------------------
-echo "1. server killed with SIGKILL while clients write ($ROUNDS rounds)"
-db=$WORK/kill.db
-token=$(make_db "$db")
-port=$(free_port)
-total_acked=0
-lost_rounds=0
-for r in $(seq 1 "$ROUNDS"); do
-    if ! start_server "$db" "$port" "$WORK/kill-serve.log"; then
-        bad "round $r: the server does not start again after SIGKILL: $(tail -n 2 "$WORK/kill-serve.log")"
-        lost_rounds=$((lost_rounds + 1))
-        continue
-    fi
-    : >"$WORK/ack.txt"
-    WRITE_SECONDS=30 CLIENTS=8 node tests/faults/writer.mjs "http://127.0.0.1:$port" "$token" "$WORK/ack.txt" \
-        >"$WORK/writer.out" 2>&1 &
-    wpid=$!
-    sleep_ms "$(rand_ms 300 2500)"
-    kill -KILL "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
-    wait "$wpid"
-    acked=$(wc -l <"$WORK/ack.txt")
-    total_acked=$((total_acked + acked))
-    why=$(db_sound "$db")
-    missing=0
-    if [ "$acked" -gt 0 ]; then
-        sqlite3 "$db" 'SELECT id FROM cases' | sort >"$WORK/have.txt"
+# PostgreSQL for parts 1b, 2b and 4: our own server (part 4 restarts it), never TEST_PG_URL's.
+PG_DIR=$WORK/pg
+chmod 755 "$WORK" # PostgreSQL runs as the user postgres and must reach $WORK/pg
+PG_URL=$(TEST_PG_URL= bash tests/pg.sh start "$PG_DIR" 2>"$WORK/pg.log" | tail -n 1) || PG_URL=""
+# The URL of another database on that server, created empty.
+pg_db() { # name
+    psql -Atq "$PG_URL" -c "CREATE DATABASE $1" >/dev/null 2>&1
+    printf '%s\n' "${PG_URL%/*}/$1"
+}
+
+# Part 1: ROUNDS rounds of writes and SIGKILL on DB (CTIS_KEY_FILE names its key for PostgreSQL).
+server_kills() { # engine db rounds
+    local engine=$1 db=$2 rounds=$3 token port total_acked=0 lost_rounds=0 r acked why missing wpid cases
+    token=$(make_db "$db")
+    port=$(free_port)
+    for r in $(seq 1 "$rounds"); do
+        if ! start_server "$db" "$port" "$WORK/kill-serve.log"; then
+            bad "$engine round $r: the server does not start again after SIGKILL: $(tail -n 2 "$WORK/kill-serve.log")"
+            lost_rounds=$((lost_rounds + 1))
+            continue
+        fi
+        : >"$WORK/ack.txt"
+        WRITE_SECONDS=30 CLIENTS=8 node tests/faults/writer.mjs "http://127.0.0.1:$port" "$token" "$WORK/ack.txt" \
+            >"$WORK/writer.out" 2>&1 &
+        wpid=$!
+        sleep_ms "$(rand_ms 300 2500)"
+        kill -KILL "$SERVER_PID"
+        wait "$SERVER_PID" 2>/dev/null
+        SERVER_PID=""
+        wait "$wpid"
+        acked=$(wc -l <"$WORK/ack.txt")
+        total_acked=$((total_acked + acked))
+        why=$(db_sound "$db")
+        sqlq "$db" 'SELECT id FROM cases' | sort >"$WORK/have.txt"
         missing=$(sort "$WORK/ack.txt" | comm -23 - "$WORK/have.txt" | wc -l)
+        if [ -n "$why" ] || [ "$missing" -ne 0 ]; then
+            bad "$engine round $r: $acked acknowledged, $missing missing; $why"
+            lost_rounds=$((lost_rounds + 1))
+        fi
+    done
+    stop_server
+    cases=$(sqlq "$db" 'SELECT count(*) FROM cases')
+    if [ "$lost_rounds" -eq 0 ]; then
+        ok "server kill ($engine): $rounds rounds, $total_acked acknowledged writes, none lost; $cases cases; $([ "$engine" = SQLite ] && echo "integrity and ")audit chain sound each time"
     fi
-    if [ -n "$why" ] || [ "$missing" -ne 0 ]; then
-        bad "round $r: $acked acknowledged, $missing missing; $why"
-        lost_rounds=$((lost_rounds + 1))
-    fi
-done
-stop_server
-cases=$(sqlite3 "$db" 'SELECT count(*) FROM cases')
-if [ "$lost_rounds" -eq 0 ]; then
-    ok "server kill: $ROUNDS rounds, $total_acked acknowledged writes, none lost; $cases cases; integrity and audit chain sound each time"
-fi
-fig "server kill (SQLite): $ROUNDS rounds, $total_acked acknowledged writes, $lost_rounds bad rounds; $cases cases in the end ($((cases - total_acked)) committed but never acknowledged: killed between COMMIT and the answer)"
+    fig "server kill ($engine): $rounds rounds, $total_acked acknowledged writes, $lost_rounds bad rounds; $cases cases in the end ($((cases - total_acked)) committed but never acknowledged: killed between COMMIT and the answer)"
+}
 
 # ---------------------------------------------------------------------------------------------
-echo "2. import killed with SIGKILL ($IMPORT_ROUNDS rounds of $IMPORT_ROWS rows)"
+echo "1. server killed with SIGKILL while clients write ($ROUNDS rounds on SQLite, $PG_ROUNDS on PostgreSQL)"
+db=$WORK/kill.db
+server_kills SQLite "$db" "$ROUNDS"
+if [ -n "$PG_URL" ]; then
+    CTIS_KEY_FILE=$WORK/kill-pg.key
+    export CTIS_KEY_FILE
+    server_kills PostgreSQL "$(pg_db ctis_kill)" "$PG_ROUNDS"
+    unset CTIS_KEY_FILE
+else
+    bad "server kill (PostgreSQL): cannot start PostgreSQL: $(tail -n 2 "$WORK/pg.log")"
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "2. import killed with SIGKILL ($IMPORT_ROUNDS rounds on SQLite, $PG_ROUNDS on PostgreSQL, of $IMPORT_ROWS rows)"
 csv=$WORK/cases.csv
 "$CTIS" generate htcds-csv --rows "$IMPORT_ROWS" --out "$csv" >/dev/null 2>&1
 rows=$(( $(wc -l <"$csv") - 1 ))
@@ -150,33 +182,53 @@ t0=$(date +%s%N)
 "$CTIS" init --db "$WORK/timing.db" >/dev/null 2>&1
 "$CTIS" import htcds-csv "$csv" --db "$WORK/timing.db" --no-duplicates >/dev/null 2>&1
 import_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-for r in $(seq 1 "$IMPORT_ROUNDS"); do
-    idb=$WORK/import-$r.db
-    "$CTIS" init --db "$idb" >/dev/null 2>&1
-    "$CTIS" import htcds-csv "$csv" --db "$idb" --no-duplicates >"$WORK/import.out" 2>&1 &
-    ipid=$!
-    sleep_ms "$(rand_ms 50 $((import_ms * 7 / 10 + 60)))"
-    kill -KILL "$ipid" 2>/dev/null && kills=$((kills + 1))
-    wait "$ipid" 2>/dev/null
-    n=$(sqlite3 "$idb" 'SELECT count(*) FROM cases' 2>&1)
-    why=$(db_sound "$idb")
-    if [ "$n" != 0 ] && [ "$n" != "$rows" ]; then
-        why="$why half written: $n of $rows rows"
-    fi
-    if ! "$CTIS" import htcds-csv "$csv" --db "$idb" --no-duplicates >"$WORK/import2.out" 2>&1; then
-        why="$why re-run failed: $(tail -n 1 "$WORK/import2.out")"
-    fi
-    n2=$(sqlite3 "$idb" 'SELECT count(*) FROM cases' 2>&1)
-    [ "$n2" = "$rows" ] || why="$why after the re-run $n2 of $rows rows"
-    why="$why$(db_sound "$idb")"
-    if [ -n "$why" ]; then
-        bad "import round $r (killed with $n rows in): $why"
-        bad_rounds=$((bad_rounds + 1))
-    fi
-    rm -f "$idb"*
-done
-[ "$bad_rounds" -eq 0 ] && ok "import kill: $IMPORT_ROUNDS rounds ($kills killed mid-way), all-or-none each time, re-runs complete"
-fig "import kill (SQLite): $IMPORT_ROUNDS rounds of $rows rows (a full import takes ${import_ms} ms), $kills killed mid-way, $bad_rounds bad"
+# Part 2 on one engine: DB_FOR ROUND sets IDB to a fresh database's URL.
+import_kills() { # engine rounds db_for
+    local engine=$1 rounds=$2 db_for=$3 bad_rounds=0 kills=0 whole=0 none=0 r idb ipid n n2 why
+    for r in $(seq 1 "$rounds"); do
+        "$db_for" "$r" # sets IDB (and CTIS_KEY_FILE for PostgreSQL)
+        idb=$IDB
+        "$CTIS" init --db "$idb" >/dev/null 2>&1
+        "$CTIS" import htcds-csv "$csv" --db "$idb" --no-duplicates >"$WORK/import.out" 2>&1 &
+        ipid=$!
+        sleep_ms "$(rand_ms 50 $((import_ms * 7 / 10 + 60)))"
+        kill -KILL "$ipid" 2>/dev/null && kills=$((kills + 1))
+        wait "$ipid" 2>/dev/null
+        n=$(sqlq "$idb" 'SELECT count(*) FROM cases')
+        why=$(db_sound "$idb")
+        if [ "$n" = 0 ]; then
+            none=$((none + 1))
+        elif [ "$n" = "$rows" ]; then
+            whole=$((whole + 1))
+        else
+            why="$why half written: $n of $rows rows"
+        fi
+        if ! "$CTIS" import htcds-csv "$csv" --db "$idb" --no-duplicates >"$WORK/import2.out" 2>&1; then
+            why="$why re-run failed: $(tail -n 1 "$WORK/import2.out")"
+        fi
+        n2=$(sqlq "$idb" 'SELECT count(*) FROM cases')
+        [ "$n2" = "$rows" ] || why="$why after the re-run $n2 of $rows rows"
+        why="$why$(db_sound "$idb")"
+        if [ -n "$why" ]; then
+            bad "import ($engine) round $r (killed with $n rows in): $why"
+            bad_rounds=$((bad_rounds + 1))
+        fi
+        case "$idb" in postgres*) ;; *) rm -f "$idb"* ;; esac
+    done
+    [ "$bad_rounds" -eq 0 ] && ok "import kill ($engine): $rounds rounds ($kills killed before it exited), all-or-none each time, re-runs complete"
+    fig "import kill ($engine): $rounds rounds of $rows rows (a full import on SQLite takes ${import_ms} ms), $kills killed before it exited: $none with no row, $whole with all rows, $bad_rounds bad"
+}
+sqlite_import_db() { IDB=$WORK/import-$1.db; }
+pg_import_db() {
+    CTIS_KEY_FILE=$WORK/import-pg-$1.key
+    export CTIS_KEY_FILE
+    IDB=$(pg_db "ctis_import_$1")
+}
+import_kills SQLite "$IMPORT_ROUNDS" sqlite_import_db
+if [ -n "$PG_URL" ]; then
+    import_kills PostgreSQL "$PG_ROUNDS" pg_import_db
+    unset CTIS_KEY_FILE
+fi
 
 # ---------------------------------------------------------------------------------------------
 echo "3. full disk (SQLite on an 8 MB loop-mounted ext4)"
@@ -251,8 +303,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 echo "4. PostgreSQL restarted under load (${PG_LOAD_SECONDS}s of writes)"
-PG_DIR=$WORK/pg
-if ! PG_URL=$(TEST_PG_URL= bash tests/pg.sh start "$PG_DIR" 2>"$WORK/pg.log" | tail -n 1) || [ -z "$PG_URL" ]; then
+if [ -z "$PG_URL" ]; then
     bad "PostgreSQL restart: cannot start PostgreSQL: $(tail -n 2 "$WORK/pg.log")"
 else
     pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
