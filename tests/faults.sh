@@ -4,11 +4,11 @@
 # 1. server kill: clients write cases through the API while the server is killed with SIGKILL at
 #    a random point; after a restart the database opens, PRAGMA integrity_check is ok,
 #    `ctis audit verify` passes and every write a client saw acknowledged (201) is there.
-#    Repeated ROUNDS times (20; 3 with --short).
+#    Repeated ROUNDS times on SQLite (20; 3 with --short) and PG_ROUNDS times on PostgreSQL (5; 1).
 # 2. import kill: `ctis import htcds-csv` of a generated file (`ctis generate`, IMPORT_ROWS rows,
 #    default 3000) killed with SIGKILL at a random point: the database holds all or none of the
 #    file's rows, the audit chain verifies, and a re-run completes with every row. IMPORT_ROUNDS
-#    times (5; 2 with --short).
+#    times on SQLite (5; 2 with --short), PG_ROUNDS times on PostgreSQL.
 # 3. full disk: the SQLite database on an 8 MB loop-mounted ext4 (root only; skipped with a
 #    message otherwise): writes until full answer 503 with a message (the CLI exits 7 with one),
 #    nothing is corrupt, and the running server writes again once space is freed.
