@@ -198,6 +198,21 @@ done
 note "HTTP integration suite again under ASan+UBSan:"
 CTIS_BIN="$ROOT/build-asan/ctis" run_node "asan:http" tests/http/
 
+note "fault suite, short (tests/faults.sh --short):"
+bash tests/faults.sh --short >"$LOGS/faults.log" 2>&1
+fp=$(tail -n 1 "$LOGS/faults.log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+ff=$(tail -n 1 "$LOGS/faults.log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+fs=$(tail -n 1 "$LOGS/faults.log" | sed -nE 's/.*, ([0-9]+) skipped$/\1/p')
+if [ -z "$fp" ]; then
+    fp=0
+    ff=1
+fi
+add "faults (short)" "$fp" "$ff" "${fs:-0}"
+if [ "$ff" -ne 0 ]; then
+    note "    see $LOGS/faults.log:"
+    grep -a 'FAIL' "$LOGS/faults.log" | head -10 | sed 's/^/      /'
+fi
+
 note "fuzzers (${FUZZ_SECONDS}s each):"
 for f in build-fuzz/tests/fuzz/fuzz_*; do
     [ -f "$f" ] && [ -x "$f" ] || continue
