@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The long suites (`make test-long`): each fuzzer for FUZZ_LONG_SECONDS (default 300) with its
 # corpus kept in build-fuzz/corpus/, then the HTTP integration suite 5 times against the ASan
-# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s.
+# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s, then the
+# long security suite (tests/security-long.sh).
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -47,6 +48,16 @@ if DURATION=60s bash bench/bench_http.sh >build/test-logs/long-load.log 2>&1; th
 else
     FAILED=$((FAILED + 1))
     echo "  load run failed: see build/test-logs/long-load.log"
+fi
+# Issue 10, part S: the long security suite (the whole authorization matrix on both engines, every
+# attack suite on both, the stored-XSS browser test); figures in build/test-logs/security-figures.txt.
+echo "security: tests/security-long.sh"
+if TEST_PG_URL="$TEST_PG_URL" bash tests/security-long.sh >build/test-logs/long-security.log 2>&1; then
+    PASSED=$((PASSED + 1))
+    tail -n 1 build/test-logs/long-security.log
+else
+    FAILED=$((FAILED + 1))
+    echo "  security suite failed: see build/test-logs/long-security.log"
 fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -34,7 +34,7 @@ run_node() { # name args...
     PASSED=$((PASSED + p))
     FAILED=$((FAILED + f))
     printf '  %-28s %4d passed, %d failed  (%s)\n' "$name" "$p" "$f" "$log"
-    grep -aE 'security-matrix|pwhash cap|xss:' "$log" | sed 's/^# //' >>"$FIGURES"
+    grep -aE 'security-matrix|pwhash cap|xss:|sql injection' "$log" | sed 's/^# //' >>"$FIGURES"
 }
 
 start=$(date +%s)
