@@ -115,6 +115,17 @@ test('stored XSS through every free-text field: nothing runs on any page that sh
       if (!r.shown && !item.notShown) failures.push(`${item.tag} on ${hash}: the text was not shown`);
     }
   }
+  // The control: the same payload put into the page as HTML is seen by the element checks above
+  // (so they can fail), and the Content-Security-Policy (no inline script or handler) keeps even
+  // that from running: the flag stays unset.
+  const control = await open('caseworker');
+  await control.evaluate((html) => { window.__xss = undefined; document.querySelector('main').insertAdjacentHTML('beforeend', html); }, payload('control'));
+  await control.waitForTimeout(500);
+  const seen = await control.evaluate(() => ({ img: document.querySelectorAll('img[src="x"]').length, bold: document.querySelectorAll('main b').length, flag: window.__xss ?? null }));
+  assert.ok(seen.img > 0 && seen.bold > 0, `the control payload was seen: ${JSON.stringify(seen)}`);
+  assert.equal(seen.flag, null, 'the CSP stopped the inline handler');
+  assert.ok(consoleErrors.some((e) => /Content Security Policy/i.test(e)), `a CSP violation was reported: ${consoleErrors.join(' | ')}`);
+  consoleErrors.length = 0; // the control's own errors (CSP, <img src=x>)
   process.stderr.write(`xss: ${Object.keys(made).length} payloads stored, ${visits} page views; refused: ${refused.join('; ') || 'none'}\n`);
   for (const p of Object.values(pages)) await p.context.close();
   assert.deepEqual(failures, []);
