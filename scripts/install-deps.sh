@@ -10,7 +10,7 @@ libunistring-dev libclang-rt-14-dev
 libcairo2-dev libpango1.0-dev poppler-utils fonts-wqy-microhei
 libzip-dev libexpat1-dev libxlsxwriter-dev libglpk-dev
 fonts-noto-core fonts-noto-cjk
-chromium wrk curl ca-certificates"
+chromium wrk curl ca-certificates openssl"
 
 missing=""
 for p in $PKGS; do

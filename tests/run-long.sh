@@ -4,6 +4,8 @@
 # binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s, then
 # the load and scale-out suite (tests/load.sh), then the fault suite (tests/faults.sh: figures in
 # build/test-logs/faults.txt).
+# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s, then the
+# long security suite (tests/security-long.sh).
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -66,5 +68,15 @@ else
     echo "  the fault suite failed: see build/test-logs/long-faults.log"
 fi
 tail -n 1 build/test-logs/long-faults.log
+# Issue 10, part S: the long security suite (the whole authorization matrix on both engines, every
+# attack suite on both, the stored-XSS browser test); figures in build/test-logs/security-figures.txt.
+echo "security: tests/security-long.sh"
+if TEST_PG_URL="$TEST_PG_URL" bash tests/security-long.sh >build/test-logs/long-security.log 2>&1; then
+    PASSED=$((PASSED + 1))
+    tail -n 1 build/test-logs/long-security.log
+else
+    FAILED=$((FAILED + 1))
+    echo "  security suite failed: see build/test-logs/long-security.log"
+fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -631,6 +631,7 @@ static enum status tip_for_change(const struct auth_ctx *ctx, int64_t id, const 
 enum status intake_tip_triage(const struct auth_ctx *ctx, int64_t id)
 {
     struct intake_tip t;
+    memset(&t, 0, sizeof t); /* tip_for_change leaves it untouched when the tip is not found */
     enum status st = tip_for_change(ctx, id, "triage tip", &t);
     if (st == STATUS_OK && strcmp(t.state, "new") != 0) {
         st = err_set_field(STATUS_CONFLICT, "state", "the tip is triaged already");
@@ -650,6 +651,7 @@ enum status intake_tip_dismiss(const struct auth_ctx *ctx, int64_t id, const cha
                              "referred_elsewhere or other");
     }
     struct intake_tip t;
+    memset(&t, 0, sizeof t); /* tip_for_change leaves it untouched when the tip is not found */
     enum status st = tip_for_change(ctx, id, "dismiss tip", &t);
     if (st == STATUS_OK) {
         st = set_state(ctx, &t, "dismissed", 0, reason);

@@ -135,5 +135,12 @@ eachEngine((engine) => {
             assert.equal(r.json.dismiss_reason, 'duplicate');
             assertError(await cwA.post('/api/v1/intake/tips', { account: 'x', form_token: 'y' }), 400, 'invalid', 'form_token');
         });
+        it('triage and dismiss of a tip that does not exist → 404, and the server lives on (issue 10: it freed an uninitialised tip)', async () => {
+            assertError(await cwA.post('/api/v1/intake/tips/987654321/triage'), 404, 'not_found');
+            assertError(await cwA.post('/api/v1/intake/tips/987654321/dismiss', { reason: 'duplicate' }), 404, 'not_found');
+            assertError(await analyst.post('/api/v1/intake/tips/987654321/triage'), 404, 'not_found');
+            const r = await cwA.get('/api/v1/intake/tips');
+            assert.equal(r.status, 200, r.text);
+        });
     });
 });

@@ -82,6 +82,12 @@ eachEngine((engine) => {
             assert.deepEqual(r.json.items.map((p) => p.id), [providerB.id]);
             r = await cwA.get('/api/v1/providers?service=legal_aid');
             assert.equal(r.json.items.length, 0);
+            // The filters compare codes literally: '%' and '_' are no LIKE wildcards (issue 10).
+            for (const wild of ['%', '_', '%25', 'shel%', 's_elter']) {
+                r = await cwA.get(`/api/v1/providers?service=${encodeURIComponent(wild)}&language=${encodeURIComponent(wild)}`);
+                assert.equal(r.status, 200, r.text);
+                assert.equal(r.json.items.length, 0, `service=${wild}: ${r.text}`);
+            }
             r = await cwA.post('/api/v1/providers', { name: 'X', services: ['shelter'] });
             assert.equal(r.status, 403, r.text);
             r = await root.post('/api/v1/providers', { name: 'Bad', services: ['spa'] });

@@ -41,6 +41,15 @@ describe('static files: entity tags, gzip, the budget', () => {
         await s?.stop();
     });
 
+    it('a %00 in the path or the query is not decoded: /js/app.js%00.png names no file (issue 10)', async () => {
+        for (const p of ['/js/app.js%00.png', '/index.html%00', '/js/app.js%00', '/%00']) {
+            const r = await get(s.url + p);
+            assert.equal(r.status, 404, `${p} → ${r.status}`);
+        }
+        assert.equal((await get(s.url + '/js/app.js')).status, 200);
+        assert.equal((await get(s.url + '/js/%61pp.js')).status, 200, 'other escapes are decoded');
+    });
+
     it('gzip when asked for, the same bytes once unpacked; identity otherwise and with q=0', async () => {
         const disk = readFileSync(path.join(REPO_ROOT, 'web/js/app.js'));
         const z = await get(`${s.url}/js/app.js`, { 'Accept-Encoding': 'gzip, deflate, br' });
