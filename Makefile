@@ -4,6 +4,8 @@
 #                   demo data if absent, serve http://127.0.0.1:8080
 #   make test       build release, ASan+UBSan and fuzz builds, run every test suite
 #   make test-long  longer suites: fuzzing for minutes, load and soak
+#   make test-fuzz  the long fuzzing alone: every harness for FUZZ_LONG_SECONDS (300), figures in
+#                   build/test-logs/fuzz-figures.tsv (tests/fuzz.sh; FUZZERS="fuzz_http" for some)
 #   make bench      benchmarks with ratios against baselines measured in the same run
 #   make bench-link the linkage matcher's benchmark only (bench/link-speed/run), then end to end
 #                   on generated person records (bench_link_records)
@@ -16,7 +18,7 @@ FUZZ ?= build-fuzz
 PORT ?= 8080
 DB ?= ctis.db
 
-.PHONY: all deps build asan fuzz run test test-long bench bench-link bench-link-quality format format-check clean
+.PHONY: all deps build asan fuzz run test test-long test-fuzz bench bench-link bench-link-quality format format-check clean
 
 all: build
 
@@ -55,6 +57,10 @@ test: build asan fuzz
 
 test-long: build asan fuzz
 	@tests/run-long.sh
+
+test-fuzz: fuzz
+	@mkdir -p $(BUILD)/test-logs
+	@tests/fuzz.sh $(FUZZERS)
 
 bench: deps
 	@if [ -f build-bench/build.ninja ]; then meson setup --reconfigure build-bench >/dev/null; \

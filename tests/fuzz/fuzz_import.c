@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "fuzz_env.h"
 #include "cases/import.h"
 #include "fund/rates.h"
 #include "plan/ratify.h"
@@ -27,65 +28,6 @@
 #include "vault/vault.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENV_RUNS 500
-
-static struct {
-    char dir[128];
-    char db[192];
-    char key[192];
-    char file[192];
-    struct store *store;
-    struct vault *vault;
-    struct auth_principal op;
-    struct auth_ctx ctx;
-    int64_t agency_id;
-    int runs;
-} env;
-
-static void env_close(void)
-{
-    if (env.store == NULL) {
-        return;
-    }
-    vault_close(env.vault);
-    store_close(env.store);
-    env.store = NULL;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", env.dir);
-    ASSERT(system(cmd) == 0);
-}
-
-static void env_open(void)
-{
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(env.dir, sizeof env.dir, "%s/ctis-fuzz-import-XXXXXX", base);
-    ASSERT(mkdtemp(env.dir) != NULL);
-    snprintf(env.db, sizeof env.db, "%s/t.db", env.dir);
-    snprintf(env.key, sizeof env.key, "%s/t.key", env.dir);
-    snprintf(env.file, sizeof env.file, "%s/input", env.dir);
-    if (store_open(&env.store, env.db) != STATUS_OK || store_migrate(env.store, NULL) != STATUS_OK ||
-        vault_key_file_create(env.key) != STATUS_OK || vault_open(&env.vault, env.key, env.store) != STATUS_OK) {
-        fprintf(stderr, "fuzz_import: %s\n", err_last());
-        abort();
-    }
-    ASSERT(store_tx_begin(env.store, STORE_TX_WRITE) == STATUS_OK);
-    ASSERT(auth_roles_seed(env.store) == STATUS_OK);
-    auth_principal_operator(&env.op);
-    env.ctx = (struct auth_ctx){env.store, env.vault, &env.op, "fuzz"};
-    struct auth_agency *a = NULL;
-    struct auth_agency_input in = {"Fuzz agency", "NGO", "NGA", -1};
-    ASSERT(auth_agency_create(&env.ctx, &in, &a) == STATUS_OK);
-    env.agency_id = a->id;
-    auth_agency_free(a);
-    ASSERT(store_tx_commit(env.store) == STATUS_OK);
-    env.runs = 0;
-}
-
-static void env_cleanup(void)
-{
-    env_close();
-}
 
 static void clean(enum status st)
 {
@@ -117,6 +59,7 @@ static void import_cases(const char *format, bool skip_bad)
     struct case_import_summary sum;
     int64_t before = case_count();
     enum status st = case_import(&env.ctx, format, env.file, &opt, &sum);
+    fuzz_note(format, st);
     clean(st);
     ASSERT(sum.imported >= 0 && sum.already_imported >= 0 && sum.rejected >= 0);
     ASSERT(sum.imported + sum.already_imported + sum.rejected <= sum.read);
@@ -159,16 +102,7 @@ static enum status op_text_import(const struct auth_ctx *ctx, void *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (env.store == NULL) {
-        setenv("CTIS_PWHASH", "fast", 1);
-        ASSERT(vault_library_init() == STATUS_OK);
-        env_open();
-        atexit(env_cleanup);
-    } else if (env.runs >= ENV_RUNS) {
-        env_close();
-        env_open();
-    }
-    env.runs++;
+    fuzz_env_next();
 
     FILE *f = fopen(env.file, "wb");
     ASSERT(f != NULL);
@@ -186,7 +120,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     for (int kind = 0; kind < 4; kind++) {
         struct text_import t = {kind, text, size};
-        clean(auth_run(&env.ctx, op_text_import, &t));
+        static const char *const names[] = {"glotip_import", "stats_population_import", "fund_rate_import_csv",
+                                            "plan_ratify_import_csv"};
+        enum status st = auth_run(&env.ctx, op_text_import, &t);
+        fuzz_note(names[kind], st);
+        clean(st);
     }
     free(text);
     return 0;

@@ -7,11 +7,13 @@
  * input is split at its first two NUL bytes into three texts. Checked: no crash or sanitizer
  * report, a clean status, and the round trips: a parsed time prints (ISO 8601) and parses back
  * the same; decoded base64url encodes and decodes back the same bytes; a parsed code is a code
- * of the vocabulary; a parsed field value formats and parses back to the same text; a formatted
+ * of the vocabulary; a parsed field value formats and parses back to the same text (but for the one documented
+ * normalisation: "unknown" for a code list with an unknown code of its own); a formatted
  * message holds the value. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +104,17 @@ static void check_vocab(const char *s)
     }
 }
 
+/* Reads text into field f of a new record and formats it again. */
+static char *reformat(enum case_field_id f, const char *text)
+{
+    struct case_record r;
+    case_record_init(&r);
+    ASSERT(case_value_parse(&r, f, text) == STATUS_OK);
+    char *again = case_value_format(&r, f);
+    case_record_clear(&r);
+    return again;
+}
+
 static void check_fields(const char *s)
 {
     for (int f = 0; f < CASE_F__COUNT; f++) {
@@ -111,14 +124,25 @@ static void check_fields(const char *s)
         clean(st);
         if (st == STATUS_OK) {
             char *text = case_value_format(&r, (enum case_field_id)f);
-            struct case_record r2;
-            case_record_init(&r2);
-            ASSERT(case_value_parse(&r2, (enum case_field_id)f, text) == STATUS_OK);
-            char *text2 = case_value_format(&r2, (enum case_field_id)f);
-            ASSERT(strcmp(text, text2) == 0);
+            char *text2 = reformat((enum case_field_id)f, text);
+            /* The one documented normalisation: a code list with its own "unknown" entry reads
+             * "unknown" as that code (gender: a missing "unknown" comes back NonSpecifiedUnknown);
+             * after it the text is stable. */
+            if (strcmp(text, text2) != 0) {
+                const char *code = NULL;
+                bool own =
+                    case_fields[f].type == CF_CODE && vocab_parse(case_fields[f].vocab, text, &code) == STATUS_OK;
+                if (!own) {
+                    fprintf(stderr, "field %s: \"%s\" formats as \"%s\", which reads back as \"%s\"\n",
+                            case_fields[f].name, s, text, text2);
+                }
+                ASSERT(own);
+                char *text3 = reformat((enum case_field_id)f, text2);
+                ASSERT(strcmp(text2, text3) == 0);
+                free(text3);
+            }
             free(text2);
             free(text);
-            case_record_clear(&r2);
         }
         case_record_clear(&r);
     }
