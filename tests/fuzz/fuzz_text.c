@@ -3,7 +3,8 @@
  * vocabulary codes (vocab_parse over every vocabulary), case field values (case_value_parse for
  * every field, as an import cell or a form gives them), GLOTIP txtVALUE cells
  * (glotip_value_parse), the statistics release parameters (stats_release_spec_parse), the
- * linkage field list (fs_fields_parse) and the i18n formatter with the input as a value. The
+ * linkage field list, CSV and blocking rules (fs_fields_parse, fs_data_read_csv, fs_rules_parse,
+ * fs_block_pairs) and the i18n formatter with the input as a value. The
  * input is split at its first two NUL bytes into three texts. Checked: no crash or sanitizer
  * report, a clean status, and the round trips: a parsed time prints (ISO 8601) and parses back
  * the same; decoded base64url encodes and decodes back the same bytes; a parsed code is a code
@@ -22,6 +23,7 @@
 #include "cases/vocab.h"
 #include "i18n/i18n.h"
 #include "link/fs.h"
+#include "link/link.h"
 #include "stats/glotip.h"
 #include "stats/release.h"
 #include "util/mem.h"
@@ -181,6 +183,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum status st = fs_fields_parse(a, true, fields, &nfields);
     clean(st);
     ASSERT(st != STATUS_OK || nfields <= FS_FIELDS_MAX);
+    if (st == STATUS_OK && c[0] != '\0') {
+        /* The third text as the linkage CSV of those fields, the second as blocking rules. */
+        FILE *in = fmemopen(c, strlen(c), "rb");
+        ASSERT(in != NULL);
+        struct fs_data *d = NULL;
+        st = fs_data_read_csv(in, "id", fields, nfields, &d);
+        fclose(in);
+        clean(st);
+        ASSERT((st == STATUS_OK) == (d != NULL));
+        if (d != NULL) {
+            ASSERT(d->nfields == nfields && d->count <= strlen(c));
+            struct fs_rule rules[FS_RULES_MAX];
+            size_t nrules = 0;
+            st = fs_rules_parse(d, b, rules, &nrules);
+            clean(st);
+            if (st == STATUS_OK) {
+                ASSERT(nrules <= FS_RULES_MAX);
+                struct link_pair *pairs = NULL;
+                size_t count = 0;
+                st = fs_block_pairs(d, rules, nrules, &pairs, &count);
+                clean(st);
+                for (size_t i = 0; st == STATUS_OK && i < count; i++) {
+                    ASSERT(pairs[i].a < pairs[i].b && pairs[i].b < d->count);
+                }
+                for (size_t i = 1; st == STATUS_OK && i < count; i++) {
+                    ASSERT(pairs[i - 1].a < pairs[i].a ||
+                           (pairs[i - 1].a == pairs[i].a && pairs[i - 1].b < pairs[i].b));
+                }
+                free(pairs);
+            }
+            fs_data_free(d);
+        }
+    }
 
     char *msg = i18n_format(b[0] != '\0' ? b : "en", "cli.error", "message", a, NULL);
     ASSERT(msg != NULL);
