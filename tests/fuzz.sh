@@ -15,6 +15,8 @@ FIGURES=$LOGS/fuzz-figures.tsv
 PASSED=0
 FAILED=0
 export CTIS_PWHASH=fast
+# The fuzz build lets UBSan go on after a report; here a report is a finding.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 mkdir -p build-fuzz/corpus "$LOGS"
 if [ $# -gt 0 ]; then
     harnesses=("$@")

@@ -201,7 +201,7 @@ for f in build-fuzz/tests/fuzz/fuzz_*; do
     if [ -d "tests/fuzz/corpus/$name" ]; then
         cp -r "tests/fuzz/corpus/$name/." "$corpus/"
     fi
-    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 \
+    if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$LOGS/$name-" "$corpus" \
         >"$LOGS/$name.log" 2>&1; then
         add "fuzz:$name" 1 0
