@@ -6,6 +6,9 @@
 #   make test-long  longer suites: fuzzing for minutes, load and soak
 #   make test-fuzz  the long fuzzing alone: every harness for FUZZ_LONG_SECONDS (300), figures in
 #                   build/test-logs/fuzz-figures.tsv (tests/fuzz.sh; FUZZERS="fuzz_http" for some)
+#   make test-load  the load and scale-out suite alone (tests/load.sh: 200 clients, 60 s, both engines)
+#   make test-faults the fault suite: SIGKILLed server and import, full disk, PostgreSQL restart
+#                   (tests/faults.sh; figures in build/test-logs/faults.txt)
 #   make bench      benchmarks with ratios against baselines measured in the same run
 #   make bench-link the linkage matcher's benchmark only (bench/link-speed/run), then end to end
 #                   on generated person records (bench_link_records)
@@ -18,7 +21,7 @@ FUZZ ?= build-fuzz
 PORT ?= 8080
 DB ?= ctis.db
 
-.PHONY: all deps build asan fuzz run test test-long test-fuzz bench bench-link bench-link-quality format format-check clean
+.PHONY: all deps build asan fuzz run test test-long test-fuzz test-load test-faults bench bench-link bench-link-quality format format-check clean
 
 all: build
 
@@ -61,6 +64,12 @@ test-long: build asan fuzz
 test-fuzz: fuzz
 	@mkdir -p $(BUILD)/test-logs
 	@tests/fuzz.sh $(FUZZERS)
+
+test-load: build
+	@tests/load.sh
+
+test-faults: build
+	@tests/faults.sh
 
 bench: deps
 	@if [ -f build-bench/build.ninja ]; then meson setup --reconfigure build-bench >/dev/null; \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The long suites (`make test-long`): each fuzzer for FUZZ_LONG_SECONDS (default 300) with its
 # corpus kept in build-fuzz/corpus/, then the HTTP integration suite 5 times against the ASan
-# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s.
+# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s, then
+# the load and scale-out suite (tests/load.sh), then the fault suite (tests/faults.sh: figures in
+# build/test-logs/faults.txt).
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -47,5 +49,21 @@ else
     FAILED=$((FAILED + 1))
     echo "  load run failed: see build/test-logs/long-load.log"
 fi
+echo "load and scale-out: tests/load.sh (200 clients, 60 s, SQLite and PostgreSQL)"
+if bash tests/load.sh >build/test-logs/long-load-suite.log 2>&1; then
+    PASSED=$((PASSED + 1))
+else
+    FAILED=$((FAILED + 1))
+    echo "  load suite failed: see build/test-logs/long-load-suite.log"
+fi
+tail -n 6 build/test-logs/long-load-suite.log
+echo "faults: tests/faults.sh (20 server kills, 5 import kills, full disk, PostgreSQL restart)"
+if TEST_PG_URL= bash tests/faults.sh >build/test-logs/long-faults.log 2>&1; then
+    PASSED=$((PASSED + 1))
+else
+    FAILED=$((FAILED + 1))
+    echo "  the fault suite failed: see build/test-logs/long-faults.log"
+fi
+tail -n 1 build/test-logs/long-faults.log
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

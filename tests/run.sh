@@ -149,6 +149,11 @@ else
     add "http" 0 1
 fi
 
+note "load, short (issue 10 part L; the long run is make test-load):"
+LOAD_CLIENTS=20 LOAD_SECONDS=5 LOAD_ENGINES=sqlite LOAD_LOGINS=8 LOAD_OUT="$LOGS" CTIS_BIN="$ROOT/build/ctis" \
+    run_node "load" tests/load/
+grep -aE '^# \\?# (load|logins)' "$LOGS/load.log" | sed 's/^# \\\?# /    /'
+
 note "browser test (headless Chromium):"
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
     (cd tests/browser && npm ci --no-audit --no-fund >"$LOGS/npm.log" 2>&1)
@@ -192,6 +197,21 @@ for t in build-asan/tests/test_*; do
 done
 note "HTTP integration suite again under ASan+UBSan:"
 CTIS_BIN="$ROOT/build-asan/ctis" run_node "asan:http" tests/http/
+
+note "fault suite, short (tests/faults.sh --short):"
+bash tests/faults.sh --short >"$LOGS/faults.log" 2>&1
+fp=$(tail -n 1 "$LOGS/faults.log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+ff=$(tail -n 1 "$LOGS/faults.log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+fs=$(tail -n 1 "$LOGS/faults.log" | sed -nE 's/.*, ([0-9]+) skipped$/\1/p')
+if [ -z "$fp" ]; then
+    fp=0
+    ff=1
+fi
+add "faults (short)" "$fp" "$ff" "${fs:-0}"
+if [ "$ff" -ne 0 ]; then
+    note "    see $LOGS/faults.log:"
+    grep -a 'FAIL' "$LOGS/faults.log" | head -10 | sed 's/^/      /'
+fi
 
 note "fuzzers (${FUZZ_SECONDS}s each):"
 for f in build-fuzz/tests/fuzz/fuzz_*; do

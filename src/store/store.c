@@ -241,8 +241,13 @@ enum status store_tx_commit(struct store *s)
     st = s->driver->exec_script(s->conn, "COMMIT");
     if (st != STATUS_OK) {
         /* A failed COMMIT leaves SQLite in the transaction and PostgreSQL out of it; make both
-         * end it, so that the caller can retry from the start. */
+         * end it, so that the caller can retry from the start. The COMMIT's message is kept: a
+         * ROLLBACK after SQLite already rolled back (SQLITE_FULL) fails with "no transaction is
+         * active", which said nothing of the full disk. */
+        char msg[ERR_MESSAGE_BYTES_MAX];
+        snprintf(msg, sizeof msg, "%s", err_last());
         s->driver->exec_script(s->conn, "ROLLBACK");
+        err_set(st, "%s", msg);
     }
     s->in_tx = false;
     writer_release(s);

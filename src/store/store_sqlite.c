@@ -36,6 +36,10 @@ static enum status map_rc(sqlite3 *db, int rc, const char *what)
     case SQLITE_RANGE: st = STATUS_INVALID; break;
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB: st = STATUS_UNAVAILABLE; break;
+    case SQLITE_FULL:
+        /* A full disk is an operator's problem, not a bug: 503 and CLI exit 7 with the message,
+         * and the write succeeds again once space is freed (tests/faults.sh). */
+        return err_set(STATUS_UNAVAILABLE, "%s: the disk holding the database is full", what);
     default: st = STATUS_IO; break;
     }
     /* sqlite3_errmsg names constraints and columns, never bound values. */

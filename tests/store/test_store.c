@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -1341,6 +1342,32 @@ static void test_store__pg_commit_after_error(void **state)
     assert_false(agency_exists(s, 2));
 }
 
+/* A full disk (here: SQLite's page limit, which fails the same way with SQLITE_FULL) is
+ * STATUS_UNAVAILABLE with a message saying so, not STATUS_IO (a 500 without a word); the failed
+ * statement leaves nothing, and writes succeed again once there is room (issue 10, faults). */
+static void test_store__sqlite_full(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = f->s;
+    agency_insert(s, 1, "Before The Disk Filled", 1);
+    ASSERT_OK(store_exec_script(s, "PRAGMA max_page_count = 1")); /* clamps to the current size */
+    enum status st = STATUS_OK;
+    int64_t id = 2;
+    char name[64];
+    for (; id < 5000 && st == STATUS_OK; id++) {
+        snprintf(name, sizeof name, "Agency number %" PRId64 " with a longer name", id);
+        struct sql_value a[] = {SQLV_I64(id), sqlv_text(name), sqlv_text("NGO"), sqlv_text("GB"), SQLV_I64(1)};
+        st = store_exec(s, STMT_AGENCY_INSERT, a, 5, NULL);
+    }
+    assert_int_equal(st, STATUS_UNAVAILABLE);
+    assert_non_null(strstr(err_last(), "full"));
+    int64_t kept = count_of(s, STMT_AGENCY_COUNT);
+    assert_int_equal(kept, id - 2); /* every insert before the failing one, not that one */
+    ASSERT_OK(store_exec_script(s, "PRAGMA max_page_count = 1073741823"));
+    agency_insert(s, id, "After Space Was Freed", 1);
+    assert_int_equal(count_of(s, STMT_AGENCY_COUNT), kept + 1);
+}
+
 /* clang-format off */
 #define STORE_TEST(f, b) cmocka_unit_test_prestate_setup_teardown(f, fx_setup, fx_teardown, b)
 #define STORE_TESTS(b) \
@@ -1375,7 +1402,10 @@ int main(void)
     if (pg_url != NULL && pg_url[0] == '\0') {
         pg_url = NULL;
     }
-    const struct CMUnitTest sqlite_tests[] = {STORE_TESTS(&backend_sqlite)};
+    const struct CMUnitTest sqlite_tests[] = {
+        STORE_TESTS(&backend_sqlite),
+        STORE_TEST(test_store__sqlite_full, &backend_sqlite),
+    };
     int failed = cmocka_run_group_tests_name("store_sqlite", sqlite_tests, NULL, NULL);
     if (pg_url != NULL) {
         const struct CMUnitTest pg_tests[] = {
