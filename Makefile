@@ -4,6 +4,8 @@
 #                   demo data if absent, serve http://127.0.0.1:8080
 #   make test       build release, ASan+UBSan and fuzz builds, run every test suite
 #   make test-long  longer suites: fuzzing for minutes, load and soak
+#   make test-fuzz  the long fuzzing alone: every harness for FUZZ_LONG_SECONDS (300), figures in
+#                   build/test-logs/fuzz-figures.tsv (tests/fuzz.sh; FUZZERS="fuzz_http" for some)
 #   make test-load  the load and scale-out suite alone (tests/load.sh: 200 clients, 60 s, both engines)
 #   make test-faults the fault suite: SIGKILLed server and import, full disk, PostgreSQL restart
 #                   (tests/faults.sh; figures in build/test-logs/faults.txt)
@@ -19,7 +21,7 @@ FUZZ ?= build-fuzz
 PORT ?= 8080
 DB ?= ctis.db
 
-.PHONY: all deps build asan fuzz run test test-long test-load test-faults bench bench-link bench-link-quality format format-check clean
+.PHONY: all deps build asan fuzz run test test-long test-fuzz test-load test-faults bench bench-link bench-link-quality format format-check clean
 
 all: build
 
@@ -58,6 +60,10 @@ test: build asan fuzz
 
 test-long: build asan fuzz
 	@tests/run-long.sh
+
+test-fuzz: fuzz
+	@mkdir -p $(BUILD)/test-logs
+	@tests/fuzz.sh $(FUZZERS)
 
 test-load: build
 	@tests/load.sh

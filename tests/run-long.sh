@@ -13,21 +13,20 @@ SECONDS_EACH=${FUZZ_LONG_SECONDS:-300}
 PASSED=0
 FAILED=0
 export CTIS_PWHASH=fast
-mkdir -p build-fuzz/corpus build/test-logs
-for f in build-fuzz/tests/fuzz/fuzz_*; do
-    [ -f "$f" ] && [ -x "$f" ] || continue
-    name=$(basename "$f")
-    mkdir -p "build-fuzz/corpus/$name"
-    [ -d "tests/fuzz/corpus/$name" ] && cp -rn "tests/fuzz/corpus/$name/." "build-fuzz/corpus/$name/"
-    echo "fuzzing $name for ${SECONDS_EACH}s"
-    if "$f" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "build-fuzz/corpus/$name" \
-        >"build/test-logs/long-$name.log" 2>&1; then
-        PASSED=$((PASSED + 1))
-    else
-        FAILED=$((FAILED + 1))
-        echo "  $name found a problem: see build/test-logs/long-$name.log"
-    fi
-done
+mkdir -p build/test-logs
+# Every fuzzer for SECONDS_EACH (tests/fuzz.sh: corpora in build-fuzz/corpus/, figures in
+# build/test-logs/fuzz-figures.tsv).
+echo "fuzzing every harness for ${SECONDS_EACH}s"
+FUZZ_LONG_SECONDS=$SECONDS_EACH bash tests/fuzz.sh >build/test-logs/long-fuzz.log 2>&1
+grep -E '^(fuzzing|  )' build/test-logs/long-fuzz.log
+fuzz_tally=$(tail -n 1 build/test-logs/long-fuzz.log)
+if [[ $fuzz_tally =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    PASSED=$((PASSED + BASH_REMATCH[1]))
+    FAILED=$((FAILED + BASH_REMATCH[2]))
+else
+    FAILED=$((FAILED + 1))
+    echo "  the fuzzing suite did not finish: see build/test-logs/long-fuzz.log"
+fi
 PG_DIR=$(mktemp -d /tmp/ctis-pg.XXXXXX)
 if [ -z "${TEST_PG_URL:-}" ]; then
     TEST_PG_URL=$(bash tests/pg.sh start "$PG_DIR" | tail -n 1)

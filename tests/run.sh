@@ -15,7 +15,7 @@ export CTIS_PWHASH=fast
 PASSED=0
 FAILED=0
 SKIPPED=0
-FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+FUZZ_SECONDS=${FUZZ_SECONDS:-6} # 13 harnesses: about 80 s in all
 
 note() { printf '%s\n' "$*"; }
 
@@ -221,7 +221,8 @@ for f in build-fuzz/tests/fuzz/fuzz_*; do
     if [ -d "tests/fuzz/corpus/$name" ]; then
         cp -r "tests/fuzz/corpus/$name/." "$corpus/"
     fi
-    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
+    if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$LOGS/$name-" "$corpus" \
         >"$LOGS/$name.log" 2>&1; then
         add "fuzz:$name" 1 0
     else

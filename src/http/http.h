@@ -114,6 +114,9 @@ void http_respond_bytes(struct http_request *req, unsigned status, const char *c
 /* True when path matches a route pattern: exact segments, and {name} segments that match one
  * non-empty segment (exposed for tests). */
 bool http_route_match(const char *pattern, const char *path);
+/* True when a Content-Type header names application/json (any case, parameters allowed; exposed
+ * for tests). */
+bool http_content_type_is_json(const char *ct);
 
 /* The HTTP status for an enum status (400, 404, 409, 403, 503, 413, 500, 401, 412, 429). */
 unsigned http_status_for(enum status st);

@@ -488,7 +488,7 @@ static enum MHD_Result tally_value(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-static bool content_type_is_json(const char *ct)
+bool http_content_type_is_json(const char *ct)
 {
     static const char json_type[] = "application/json";
     if (ct == NULL) {
@@ -633,7 +633,7 @@ static void request_begin(struct http_request *req)
         }
     }
     if (req->route != NULL && (req->route->flags & HTTP_ROUTE_JSON_BODY) &&
-        !content_type_is_json(http_request_header(req, "Content-Type"))) {
+        !http_content_type_is_json(http_request_header(req, "Content-Type"))) {
         http_respond_error(req, 415, "unsupported_media_type", "the body must be sent as application/json", NULL);
         return;
     }

@@ -624,7 +624,9 @@ enum status fs_block_pairs(const struct fs_data *d, const struct fs_rule *rules,
         for (size_t i = 0; i < d->count; i++) {
             rule_keys(d, &rules[ri], (uint32_t)i, &keys, &nk, &kcap);
         }
-        qsort(keys, nk, sizeof *keys, bkey_cmp);
+        if (nk > 0) { /* qsort wants an array, even of none */
+            qsort(keys, nk, sizeof *keys, bkey_cmp);
+        }
         for (size_t s = 0; s < nk && st == STATUS_OK;) {
             size_t e = s + 1;
             while (e < nk && strcmp(keys[e].key, keys[s].key) == 0) {
@@ -677,7 +679,9 @@ enum status fs_block_pairs(const struct fs_data *d, const struct fs_rule *rules,
         free(pairs);
         return st;
     }
-    qsort(pairs, np, sizeof *pairs, u64_cmp);
+    if (np > 0) {
+        qsort(pairs, np, sizeof *pairs, u64_cmp);
+    }
     struct link_pair *lp = xcalloc(np + 1, sizeof *lp);
     size_t n = 0;
     for (size_t x = 0; x < np; x++) {
@@ -720,7 +724,9 @@ struct pattern {
 /* Aggregates the keys (sorted in place) into patterns. */
 static struct pattern *patterns_of(uint64_t *keys, size_t n, size_t *np)
 {
-    qsort(keys, n, sizeof *keys, u64_cmp);
+    if (n > 0) {
+        qsort(keys, n, sizeof *keys, u64_cmp);
+    }
     struct pattern *p = xcalloc(n + 1, sizeof *p);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1158,7 +1164,9 @@ enum status fs_score_pairs(const struct fs_model *m, const struct fs_data *d, st
     if (progress != NULL) {
         progress("pairs scored", (int64_t)*count, progress_ctx);
     }
-    qsort(pairs, w, sizeof *pairs, pair_cmp);
+    if (w > 0) {
+        qsort(pairs, w, sizeof *pairs, pair_cmp);
+    }
     *count = w;
     return STATUS_OK;
 }

@@ -16,7 +16,7 @@
 
 /* True when path is "/" followed by safe segments: letters, digits, '.', '_', '-', separated
  * by single '/', with no ".." anywhere and no segment starting with '.'. */
-static bool web_path_safe(const char *path)
+bool web_path_safe(const char *path)
 {
     size_t len = strlen(path);
 
@@ -41,7 +41,7 @@ static bool web_path_safe(const char *path)
 }
 
 /* Whether an If-None-Match list ("*", or tags separated by commas, maybe weak W/) names etag. */
-static bool web_etag_matches(const char *list, const char *etag)
+bool web_etag_matches(const char *list, const char *etag)
 {
     size_t elen = strlen(etag);
     const char *p = list;
@@ -66,7 +66,7 @@ static bool web_etag_matches(const char *list, const char *etag)
 }
 
 /* Whether an Accept-Encoding header takes gzip (named, or "*", without q=0). */
-static bool web_accepts_gzip(const char *header)
+bool web_accepts_gzip(const char *header)
 {
     if (header == NULL) {
         return false;
@@ -99,7 +99,7 @@ static bool web_accepts_gzip(const char *header)
 }
 
 /* The asset for a request path, or NULL. */
-static const struct asset *web_asset_for(const char *path)
+const struct asset *web_asset_for(const char *path)
 {
     char name[HTTP_URL_BYTES_MAX + 8];
     int n;

@@ -121,6 +121,37 @@ static void test_fs__tf_adjustment(void **state)
     fs_data_free(d);
 }
 
+/* Blocking that finds no key (no records, or every blocking value missing) gives no pairs; it
+ * sorted a NULL array before (undefined behaviour, an abort under UBSan; found by fuzz_text). */
+static void test_fs__blocking_nothing(void **state)
+{
+    (void)state;
+    struct fs_field fields[2];
+    size_t nf = 0;
+    assert_int_equal(fs_fields_parse("surname,names:words", true, fields, &nf), STATUS_OK);
+    struct fs_data *d = NULL;
+    assert_int_equal(fs_data_new(&d, fields, nf), STATUS_OK);
+    struct fs_rule rules[FS_RULES_MAX];
+    size_t nr = 0;
+    assert_int_equal(fs_rules_parse(d, "surname,names", rules, &nr), STATUS_OK);
+    struct link_pair *p = NULL;
+    size_t n = 99;
+    assert_int_equal(fs_block_pairs(d, rules, nr, &p, &n), STATUS_OK); /* no records */
+    assert_int_equal(n, 0);
+    free(p);
+    const char *rows[][2] = {{NULL, NULL}, {"", " "}, {NULL, ""}};
+    for (size_t i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "r%zu", i);
+        assert_int_equal(fs_data_add(d, id, rows[i]), STATUS_OK);
+    }
+    n = 99;
+    assert_int_equal(fs_block_pairs(d, rules, nr, &p, &n), STATUS_OK); /* nothing to block on */
+    assert_int_equal(n, 0);
+    free(p);
+    fs_data_free(d);
+}
+
 static void test_fs__blocking_union(void **state)
 {
     (void)state;
@@ -566,8 +597,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fs__em_recovers_m_u), cmocka_unit_test(test_fs__tf_adjustment),
-        cmocka_unit_test(test_fs__blocking_union),  cmocka_unit_test(test_fs__febrl1),
-        cmocka_unit_test(test_fs__febrl2),          cmocka_unit_test(test_fs__febrl3),
+        cmocka_unit_test(test_fs__blocking_union),  cmocka_unit_test(test_fs__blocking_nothing),
+        cmocka_unit_test(test_fs__febrl1),          cmocka_unit_test(test_fs__febrl2),
+        cmocka_unit_test(test_fs__febrl3),
     };
     int failures = cmocka_run_group_tests(tests, NULL, NULL);
     return failures + run_db_tests();
