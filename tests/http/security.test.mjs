@@ -54,7 +54,9 @@ function tableCounts(s) {
             ? s.sql('SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1')
             : s.sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1");
     const names = list.split('\n').map((t) => t.trim()).filter((t) => t && !volatile.test(t));
-    return s.sql(names.map((n) => `SELECT '${n}', count(*) FROM "${n}"`).join(' UNION ALL ') + ';');
+    // UNION ALL keeps no order on PostgreSQL: sort the lines (a run compared them in two orders).
+    const out = s.sql(names.map((n) => `SELECT '${n}', count(*) FROM "${n}"`).join(' UNION ALL ') + ';');
+    return out.split('\n').filter((l) => l.trim()).sort().join('\n');
 }
 
 const onlySqlite = (engine) => engine === 'postgres' && !FULL && 'on PostgreSQL in the long suite only (CTIS_SECURITY_FULL=1)';
