@@ -100,6 +100,11 @@ static const struct arec_type service_type = {
     .after = service_after,
 };
 
+const struct arec_type *assist__type(size_t i)
+{
+    return i == 0 ? &service_type : NULL;
+}
+
 enum status assist_services(const struct auth_ctx *ctx, int64_t case_id, json_t **out)
 {
     *out = NULL;

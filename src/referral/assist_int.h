@@ -5,7 +5,7 @@
  * "Assistance and legal status"): INSERT (id, case_id[, parent], fields..., now), SELECT
  * (id, case_id[, parent], fields..., created_at_ms, updated_at_ms, version) by case or by id
  * and case, UPDATE (id, expected version, fields..., now) RETURNING version. Nothing outside
- * src/referral includes it. */
+ * src/referral includes it, but the fuzz harness of the JSON readers (tests/fuzz/fuzz_bodies.c). */
 #ifndef CTIS_REFERRAL_ASSIST_INT_H
 #define CTIS_REFERRAL_ASSIST_INT_H
 
@@ -113,6 +113,10 @@ enum status arec_update(const struct auth_ctx *ctx, int64_t case_id, int64_t id,
                         const struct arec *in);
 /* Empties the sealed columns of a case's rows (purge statement returning ids); *items += rows. */
 enum status arec_purge(const struct auth_ctx *ctx, enum stmt purge, int64_t case_id, int64_t *items);
+/* The record types, for the fuzz harness: i = 0, 1, ... until NULL (assist.c's, then legal.c's). */
+const struct arec_type *assist__type(size_t i);
+const struct arec_type *legal__type(size_t i);
+
 /* Checks a calendar date YYYY-MM-DD. */
 bool arec_date_valid(const char *s);
 /* Midnight UTC of a valid date, in ms since the epoch. */

@@ -284,6 +284,12 @@ static const struct arec_type *kind_type(enum legal_kind kind)
     return &permit_type;
 }
 
+const struct arec_type *legal__type(size_t i)
+{
+    static const struct arec_type *const types[] = {&np_type, &permit_type, &return_type, &follow_up_type, &claim_type};
+    return i < ARRAY_LEN(types) ? types[i] : NULL;
+}
+
 /* The child safeguard. */
 
 enum status legal_return_bid_check(const char *status, bool bid_ok)

@@ -96,7 +96,7 @@ enum status vault_key_file_create(const char *key_path)
 }
 
 /* Parses the key file text: the magic line, then 64 hex digits, then optional white space. */
-static enum status key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size_t len, const char *key_path)
+enum status vault__key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size_t len, const char *key_path)
 {
     size_t magic = sizeof KEY_FILE_MAGIC - 1;
     size_t pos = magic;
@@ -171,7 +171,7 @@ enum status vault__key_file_read(uint8_t out[VAULT_KEY_BYTES], const char *key_p
         }
     }
     text[len] = '\0';
-    st = key_file_parse(out, text, len, key_path);
+    st = vault__key_file_parse(out, text, len, key_path);
 out:
     if (fd >= 0) {
         close(fd);
@@ -277,30 +277,15 @@ static enum status json_hex(uint8_t *out, size_t len, const json_t *doc, const c
     return STATUS_OK;
 }
 
-enum status vault_keys_import(const char *export_path, const char *passphrase, const char *key_path)
+enum status vault__export_parse(struct vault__export *out, const char *text, size_t len, const char *name)
 {
-    ASSERT(export_path != NULL && key_path != NULL);
-    char *text = NULL;
-    size_t len = 0;
-    json_t *doc = NULL;
-    uint8_t *kek = secret_alloc(VAULT_KEY_BYTES);
-    uint8_t *master = secret_alloc(VAULT_KEY_BYTES);
-    enum status st = passphrase_check(passphrase);
-    if (st != STATUS_OK) {
-        goto out;
-    }
-    if (util_file_exists(key_path)) {
-        st = err_set(STATUS_CONFLICT, "key file %s exists already; it is never overwritten", key_path);
-        goto out;
-    }
-    st = util_file_read(&text, &len, export_path, EXPORT_BYTES_MAX);
-    if (st != STATUS_OK) {
-        goto out;
-    }
-    doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    ASSERT(out != NULL && text != NULL && name != NULL);
+    memset(out, 0, sizeof *out);
+    enum status st = STATUS_OK;
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
     const char *format = json_string_value(json_object_get(doc, "format"));
     if (!json_is_object(doc) || format == NULL || strcmp(format, EXPORT_FORMAT) != 0) {
-        st = err_set(STATUS_INVALID, "%s is not a ctis key export (%s)", export_path, EXPORT_FORMAT);
+        st = err_set(STATUS_INVALID, "%s is not a ctis key export (%s)", name, EXPORT_FORMAT);
         goto out;
     }
     json_t *ops_j = json_object_get(doc, "opslimit");
@@ -315,28 +300,73 @@ enum status vault_keys_import(const char *export_path, const char *passphrase, c
         st = err_set(STATUS_INVALID, "key export: Argon2id limits out of range");
         goto out;
     }
-    uint8_t salt[EXPORT_SALT_BYTES], nonce[VAULT_NONCE_BYTES], sealed[EXPORT_SEALED_BYTES];
-    if ((st = json_hex(salt, sizeof salt, doc, "salt")) != STATUS_OK ||
-        (st = json_hex(nonce, sizeof nonce, doc, "nonce")) != STATUS_OK ||
-        (st = json_hex(sealed, sizeof sealed, doc, "sealed")) != STATUS_OK) {
+    out->ops = (unsigned long long)ops;
+    out->mem = (size_t)mem;
+    if ((st = json_hex(out->salt, sizeof out->salt, doc, "salt")) != STATUS_OK ||
+        (st = json_hex(out->nonce, sizeof out->nonce, doc, "nonce")) != STATUS_OK ||
+        (st = json_hex(out->sealed, sizeof out->sealed, doc, "sealed")) != STATUS_OK) {
         goto out;
     }
-    st = export_kek(kek, passphrase, salt, (unsigned long long)ops, (size_t)mem);
+out:
+    json_decref(doc);
+    return st;
+}
+
+enum status vault__export_open(uint8_t master[VAULT_KEY_BYTES], const struct vault__export *e, const char *passphrase)
+{
+    ASSERT(master != NULL && e != NULL);
+    _Static_assert(sizeof e->salt == EXPORT_SALT_BYTES, "salt size");
+    _Static_assert(sizeof e->sealed == EXPORT_SEALED_BYTES, "sealed size");
+    uint8_t *kek = secret_alloc(VAULT_KEY_BYTES);
+    enum status st = passphrase_check(passphrase);
+    if (st != STATUS_OK) {
+        goto out;
+    }
+    st = export_kek(kek, passphrase, e->salt, e->ops, e->mem);
     if (st != STATUS_OK) {
         goto out;
     }
     unsigned long long mlen = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(master, &mlen, NULL, sealed, sizeof sealed,
-                                                   (const unsigned char *)EXPORT_FORMAT, strlen(EXPORT_FORMAT), nonce,
-                                                   kek) != 0) {
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(master, &mlen, NULL, e->sealed, sizeof e->sealed,
+                                                   (const unsigned char *)EXPORT_FORMAT, strlen(EXPORT_FORMAT),
+                                                   e->nonce, kek) != 0) {
         st = err_set(STATUS_CRYPTO, "wrong passphrase, or the key export is damaged");
         goto out;
     }
-    st = key_file_write(key_path, master);
+    ASSERT(mlen == VAULT_KEY_BYTES);
 out:
-    json_decref(doc);
-    free(text);
     sodium_free(kek);
+    return st;
+}
+
+enum status vault_keys_import(const char *export_path, const char *passphrase, const char *key_path)
+{
+    ASSERT(export_path != NULL && key_path != NULL);
+    char *text = NULL;
+    size_t len = 0;
+    struct vault__export e;
+    uint8_t *master = secret_alloc(VAULT_KEY_BYTES);
+    enum status st = passphrase_check(passphrase);
+    if (st != STATUS_OK) {
+        goto out;
+    }
+    if (util_file_exists(key_path)) {
+        st = err_set(STATUS_CONFLICT, "key file %s exists already; it is never overwritten", key_path);
+        goto out;
+    }
+    st = util_file_read(&text, &len, export_path, EXPORT_BYTES_MAX);
+    if (st != STATUS_OK) {
+        goto out;
+    }
+    st = vault__export_parse(&e, text, len, export_path);
+    if (st == STATUS_OK) {
+        st = vault__export_open(master, &e, passphrase);
+    }
+    if (st == STATUS_OK) {
+        st = key_file_write(key_path, master);
+    }
+out:
+    free(text);
     sodium_free(master);
     return st;
 }

@@ -58,6 +58,24 @@ struct vault {
 
 /* Reads and checks a master key file into out (a sodium_malloc region of VAULT_KEY_BYTES). */
 enum status vault__key_file_read(uint8_t out[VAULT_KEY_BYTES], const char *key_path);
+/* Parses a key file's text (len bytes, text[len] writable: it is NUL-terminated in place); errors
+ * name key_path. */
+enum status vault__key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size_t len, const char *key_path);
+
+/* A key export file (vault_keys_import): the Argon2id cost it names, checked against the limits,
+ * and the sealed master key. */
+struct vault__export {
+    uint8_t salt[16]; /* crypto_pwhash_argon2id_SALTBYTES */
+    uint8_t nonce[VAULT_NONCE_BYTES];
+    uint8_t sealed[VAULT_KEY_BYTES + VAULT_TAG_BYTES];
+    unsigned long long ops;
+    size_t mem;
+};
+/* Parses an export's text; errors name the file (name). */
+enum status vault__export_parse(struct vault__export *out, const char *text, size_t len, const char *name);
+/* Opens a parsed export with the passphrase: the master key, or STATUS_CRYPTO (wrong passphrase
+ * or a damaged file). */
+enum status vault__export_open(uint8_t master[VAULT_KEY_BYTES], const struct vault__export *e, const char *passphrase);
 /* Encodes a master key as the key file text; *out is a sodium_malloc region of *len bytes,
  * freed with sodium_free by the caller. */
 void vault__key_file_text(char **out, size_t *len, const uint8_t master[VAULT_KEY_BYTES]);

@@ -2,8 +2,8 @@
  * The input is parsed as the server parses a body (http_json_parse, within the limits), and the
  * object, and each of its object members, go to every reader a route hands a body to: the case
  * fields, perpetrators, support plans, providers, referrals, the public and staff intake forms,
- * pathway moves and not-a-victim decisions, child flags, investigations and screening indicator
- * sets. Each must end with a clean status (OK, or INVALID/TOO_LARGE with a message), never crash,
+ * pathway moves and not-a-victim decisions, child flags, investigations, screening indicator
+ * sets, and the service and legal-status records (arec_from_json). Each must end with a clean status (OK, or INVALID/TOO_LARGE with a message), never crash,
  * leak or trip a sanitizer; a case record it accepts writes to JSON and reads back the same. */
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include "cases/records.h"
 #include "http/http.h"
 #include "justice/investigation.h"
+#include "referral/assist_int.h"
 #include "referral/child.h"
 #include "referral/intake.h"
 #include "referral/pathway.h"
@@ -50,8 +51,46 @@ static void case_round_trip(const struct case_record *r)
     json_decref(j);
 }
 
+/* A service or legal record: what is accepted whole writes to JSON and reads back the same, and
+ * its cross-field check answers cleanly (409 is the check's refusal of a coherent input). */
+static void arec_readers(const json_t *o)
+{
+    for (int source = 0; source < 2; source++) {
+        for (size_t i = 0;; i++) {
+            const struct arec_type *t = source == 0 ? assist__type(i) : legal__type(i);
+            if (t == NULL) {
+                break;
+            }
+            for (int partial = 0; partial < 2; partial++) {
+                struct arec r;
+                arec_init(&r, t);
+                enum status st = arec_from_json(&r, o, partial);
+                check(st);
+                if (st == STATUS_OK && !partial) {
+                    json_t *j = arec_to_json(&r);
+                    struct arec again;
+                    arec_init(&again, t);
+                    ASSERT(arec_from_json(&again, j, false) == STATUS_OK);
+                    json_t *j2 = arec_to_json(&again);
+                    ASSERT(json_equal(j, j2));
+                    json_decref(j2);
+                    json_decref(j);
+                    arec_clear(&again);
+                    if (t->check) {
+                        enum status cst = t->check(&r);
+                        ASSERT(cst == STATUS_OK || cst == STATUS_INVALID || cst == STATUS_CONFLICT);
+                        ASSERT(cst == STATUS_OK || err_last()[0] != '\0');
+                    }
+                }
+                arec_clear(&r);
+            }
+        }
+    }
+}
+
 static void readers(const json_t *o)
 {
+    arec_readers(o);
     for (int partial = 0; partial < 2; partial++) {
         struct case_record r;
         case_record_init(&r);
