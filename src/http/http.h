@@ -19,13 +19,13 @@ struct http_request;
 struct http_route;
 
 typedef void (*http_handler_fn)(struct http_request *req, void *app);
-/* Runs after routing and body parsing, before the handler of a route (not before
- * cfg.fallback); returns false when it has already responded (e.g. 401), and the handler is then
- * skipped. */
+/* Runs after routing and reading the body, before the JSON body is parsed and before the handler
+ * of a route (not before cfg.fallback); returns false when it has already responded (401, 403),
+ * and the body is then not parsed and the handler is skipped. */
 typedef bool (*http_before_fn)(struct http_request *req, const struct http_route *route, void *app);
 /* Runs after the response is sent (to release per-request resources such as a connection), for
- * every request whose route reached `before` or its handler (not for refusals such as 404, 405,
- * 413, 415 or a bad JSON body, nor for cfg.fallback). */
+ * every request whose route reached `before` (a bad JSON body included; not for refusals such as
+ * 404, 405, 413 or 415, nor for cfg.fallback). */
 typedef void (*http_after_fn)(struct http_request *req, void *app);
 
 /* Route flags. */
@@ -40,7 +40,11 @@ struct http_route {
     const char *pattern; /* "/api/v1/users/{id}": {name} matches one non-empty segment */
     http_handler_fn handler;
     unsigned flags;
-    const char *permission; /* informative: the permission the handler checks (for docs) */
+    /* The permission the route requires (NULL: any signed-in principal, or public). The before
+     * hook (api_before) refuses with 403 a principal that holds neither it nor `alternative`,
+     * before the handler runs; the handler's domain function checks it again on the record. */
+    const char *permission;
+    const char *alternative; /* a second permission that also admits (NULL: none) */
 };
 
 struct http_config {

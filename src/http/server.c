@@ -648,16 +648,11 @@ static void request_dispatch(struct http_request *req)
         return;
     }
     ASSERT(req->handler != NULL);
-    if (req->route != NULL && (req->route->flags & HTTP_ROUTE_JSON_BODY)) {
-        enum status st = http_json_parse(&req->json, req->body.data, req->body.len);
-        if (st != STATUS_OK) {
-            http_respond_error(req, 400, status_name(st), err_last(), err_last_field());
-            return;
-        }
-    }
     err_clear();
     if (req->route != NULL) {
         req->dispatched = true;
+        /* Who asks, and may they call this route at all, before anything of the body is read:
+         * 401 and 403 come before a 400 about the input. */
         if (srv->cfg.before != NULL && !srv->cfg.before(req, req->route, srv->cfg.app)) {
             if (!req->responded) {
                 log_error("http: before hook refused %s %s without a response", method_names[req->method],
@@ -669,6 +664,14 @@ static void request_dispatch(struct http_request *req)
         if (req->responded) {
             return;
         }
+    }
+    if (req->route != NULL && (req->route->flags & HTTP_ROUTE_JSON_BODY)) {
+        enum status st = http_json_parse(&req->json, req->body.data, req->body.len);
+        if (st != STATUS_OK) {
+            http_respond_error(req, 400, status_name(st), err_last(), err_last_field());
+            return;
+        }
+        err_clear();
     }
     req->handler(req, srv->cfg.app);
     if (!req->responded) {

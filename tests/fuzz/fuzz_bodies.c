@@ -3,8 +3,9 @@
  * object, and each of its object members, go to every reader a route hands a body to: the case
  * fields, perpetrators, support plans, providers, referrals, the public and staff intake forms,
  * pathway moves and not-a-victim decisions, child flags, investigations, screening indicator
- * sets, and the service and legal-status records (arec_from_json). Each must end with a clean status (OK, or INVALID/TOO_LARGE with a message), never crash,
- * leak or trip a sanitizer; a case record it accepts writes to JSON and reads back the same. */
+ * sets, and the service and legal-status records (arec_from_json). Each must end with a clean status (OK, or
+ * INVALID/TOO_LARGE with a message), never crash, leak or trip a sanitizer; a case record it accepts writes to JSON and
+ * reads back the same. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

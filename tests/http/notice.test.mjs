@@ -124,9 +124,18 @@ eachEngine((engine) => {
             assert.equal(r.status, 200, r.text);
             const reads = r.json.items.filter((e) => e.action === 'case.read' && e.detail.endsWith('rights-notice'));
             assert.equal(reads.filter((e) => e.outcome === 'ok' && e.detail === 'rights-notice').length, 14, r.text);
-            // The denials say why: out of scope (caseworker of B), no permission (analyst).
+            // The denials say why: out of scope (caseworker of B) on the case; no permission
+            // (analyst) at the route, with the path it was after.
             assert.ok(reads.some((e) => e.outcome === 'denied' && e.detail === 'scope; rights-notice'), r.text);
-            assert.ok(reads.some((e) => e.outcome === 'denied' && e.detail === 'permission; rights-notice'), r.text);
+            const me = await analyst.get('/api/v1/me');
+            assert.equal(me.status, 200, me.text);
+            const all = await root.get(`/api/v1/audit?user_id=${me.json.id}&limit=500`);
+            assert.equal(all.status, 200, all.text);
+            const path = `GET /api/v1/cases/${caseId}/rights-notice.pdf`;
+            assert.ok(
+                all.json.items.some((e) => e.outcome === 'denied' && e.action === 'case.read' && e.detail === `permission; ${path}`),
+                all.text.slice(-2000),
+            );
         });
 
         it('is written by the CLI in any of the six languages', async () => {

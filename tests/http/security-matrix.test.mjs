@@ -7,14 +7,15 @@
 // that do not exist, an empty JSON body) and the test asserts:
 //   - never a 5xx;
 //   - without a session: 401 on every route that is not public;
-//   - a role lacking the route's permission never gets a 2xx: exactly 403 on the routes with
-//     nothing to validate first (GET without ids or required query), else 403 or the refusal of
-//     the harmless input (400, 404, 412...) that comes before the permission check;
+//   - a role holding neither the route's permission nor its `x-permission-alternative` gets
+//     exactly 403 `forbidden` on every route: the permission is checked before the ids, the query
+//     or the body (api_before), so a refusal never says whether a record exists; a malformed JSON
+//     body or a wrong query gets the same 403;
 //   - a role holding it never gets 401 (its session is valid) nor 5xx;
 //   - nothing written: the row counts of every table (but the audit trail, sessions and the
 //     login throttle) are the same after the run as before.
-// The exceptions (routes that are public or whose permission is not one name) are in EXCEPTIONS
-// below, each explained.
+// The exceptions (routes that are public or need only a session) are in EXCEPTIONS below, each
+// explained.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,14 +25,19 @@ import { PG_URL, REPO_ROOT, skipWithoutPg, startServer } from './lib.mjs';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** [{method, path, permission}] of docs/openapi.json. */
+/** [{method, path, permission, alternative}] of docs/openapi.json. */
 export function openapiRoutes() {
     const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs/openapi.json'), 'utf8'));
     const out = [];
     for (const [p, ops] of Object.entries(doc.paths)) {
         for (const m of METHODS) {
             if (ops[m]) {
-                out.push({ method: m.toUpperCase(), path: p, permission: ops[m]['x-permission'] ?? null });
+                out.push({
+                    method: m.toUpperCase(),
+                    path: p,
+                    permission: ops[m]['x-permission'] ?? null,
+                    alternative: ops[m]['x-permission-alternative'] ?? null,
+                });
             }
         }
     }
@@ -93,55 +99,13 @@ const EXCEPTIONS = {
     'GET /api/v1/permissions': 'self',
 };
 
-// Routes that admit a second permission besides x-permission (each documented on the route):
-//   the Trust Fund's lists: a grantee (fund.apply) sees its own organisation's calls,
-//   applications, grants, reports and results;
-//   the indicator sets: screening.sets (who edits them reads them);
-//   the provider directory: provider.manage (who edits it reads it).
-const ALTERNATIVES = {
-    'GET /api/v1/fund/applications': ['fund.apply'],
-    'GET /api/v1/fund/calls': ['fund.apply'],
-    'GET /api/v1/fund/grants': ['fund.apply'],
-    'GET /api/v1/fund/reports': ['fund.apply'],
-    'GET /api/v1/fund/results': ['fund.apply'],
-    'GET /api/v1/indicator-sets': ['screening.sets'],
-    'GET /api/v1/providers': ['provider.manage'],
-};
-
-// GET routes without path parameters whose required query parameters are checked before the
-// permission (an empty query is refused with 400 whoever asks).
-const QUERY_FIRST = new Set([
-    'GET /api/v1/fund/statement',
-    'GET /api/v1/fund/statement.csv',
-    'GET /api/v1/fund/statement.pdf',
-    'GET /api/v1/fund/statement.xlsx',
-    'GET /api/v1/stats/figures',
-    'GET /api/v1/stats/glotip',
-    'GET /api/v1/stats/questionnaire.xlsx',
-    'GET /api/v1/stats/report.pdf',
-    'GET /api/v1/stats/submission',
-]);
-
 /** True when the role holds neither the route's permission nor an alternative. */
 function expectedDenied(route, role) {
     if (!route.permission) {
         return false;
     }
-    const alt = ALTERNATIVES[`${route.method} ${route.path}`] ?? [];
-    return !role.perms.has(route.permission) && !alt.some((p) => role.perms.has(p));
+    return !role.perms.has(route.permission) && !(route.alternative && role.perms.has(route.alternative));
 }
-
-/**
- * Must the refusal be exactly 403? Yes for a GET without path parameters or required query
- * (nothing to validate first). Routes with an id, a body or a required query validate their input
- * (400), find the record (404) or check its version (412) before reaching the permission check
- * inside auth_run, so a harmless input may be refused earlier: a 4xx refusal, never a 2xx.
- */
-function strict403(route) {
-    const key = `${route.method} ${route.path}`;
-    return route.method === 'GET' && !route.path.includes('{') && !QUERY_FIRST.has(key);
-}
-const EARLY_REFUSALS = new Set([400, 403, 404, 409, 412, 413, 415, 422]);
 
 const PARAMS = { id: '987654321', sub_id: '987654322', name: 'no-such-name', lang: 'en', chart: 'no-such-chart', state: 'no-such-state', instrument: 'no-such-instrument' };
 
@@ -176,6 +140,18 @@ async function call(c, route, { csrf = true } = {}) {
     return c.request(route.method, p, opts);
 }
 
+/** The same call with what a handler would refuse first: a body that is not JSON, a query that
+ * is not valid, an id that is not a number. */
+async function brokenCall(c, route) {
+    const p = route.path.replace(/\{(\w+)\}/g, 'not-a-number') + '?limit=-1&offset=x&from=not-a-date';
+    const opts = {};
+    if (route.method !== 'GET' && route.method !== 'DELETE') {
+        opts.body = '{"unterminated": ';
+        opts.headers = { 'Content-Type': 'application/json' };
+    }
+    return c.request(route.method, p, opts);
+}
+
 describe('the sources of the matrix', () => {
     it('auth.c defines exactly the known built-in roles, each with permissions', () => {
         const roles = builtinRoles();
@@ -184,6 +160,16 @@ describe('the sources of the matrix', () => {
             assert.ok(r.perms && r.perms.size > 0, name);
         }
         assert.ok(roles.caseworker.perms.has('fg.health.write'), 'macros expanded');
+    });
+    it('an x-permission-alternative is a known permission, only beside an x-permission', () => {
+        const roles = builtinRoles();
+        const known = new Set(Object.values(roles).flatMap((r) => [...r.perms]));
+        const alts = openapiRoutes().filter((r) => r.alternative);
+        assert.ok(alts.length > 0);
+        for (const r of alts) {
+            assert.ok(r.permission, `${r.method} ${r.path}`);
+            assert.ok(known.has(r.alternative), `${r.method} ${r.path}: ${r.alternative}`);
+        }
     });
     it('every route with no x-permission is in the table of exceptions (and none else)', () => {
         const routes = openapiRoutes();
@@ -243,7 +229,7 @@ function matrix(engine) {
     });
 
     it(`every role × scope × route: 403 exactly without the permission, never 5xx or 2xx without it`, async () => {
-        const tally = { calls: 0, denied: 0, strict: 0, exact: 0, allowed: 0 };
+        const tally = { calls: 0, denied: 0, broken: 0, allowed: 0 };
         for (const pr of principals) {
             const role = roles[pr.role];
             for (const route of routes) {
@@ -265,14 +251,15 @@ function matrix(engine) {
                 }
                 if (expectedDenied(route, role)) {
                     tally.denied++;
-                    if (strict403(route)) {
-                        tally.strict++;
+                    if (r.status !== 403 || r.json?.error?.code !== 'forbidden') {
+                        failures.push(`${who}: lacks ${route.permission}, expected 403 forbidden ${r.text.slice(0, 200)}`);
+                        continue;
                     }
-                    if (r.status === 403) {
-                        tally.exact++;
-                    }
-                    if (strict403(route) ? r.status !== 403 : !EARLY_REFUSALS.has(r.status)) {
-                        failures.push(`${who}: lacks ${route.permission}, expected 403 ${r.text.slice(0, 200)}`);
+                    // Nothing of the request is looked at: a broken body or query changes nothing.
+                    const broken = await brokenCall(pr.client, route);
+                    tally.broken++;
+                    if (broken.status !== 403 || broken.json?.error?.code !== 'forbidden') {
+                        failures.push(`${who}: lacks ${route.permission}, a broken request got ${broken.status}, expected 403 ${broken.text.slice(0, 200)}`);
                     }
                 } else {
                     tally.allowed++;
@@ -282,7 +269,7 @@ function matrix(engine) {
                 }
             }
         }
-        process.stderr.write(`security-matrix ${engine}: ${tally.calls} calls, ${tally.denied} without the permission (${tally.exact} answered 403; ${tally.strict} had to), ${tally.allowed} with the permission\n`);
+        process.stderr.write(`security-matrix ${engine}: ${tally.calls} calls, ${tally.denied} without the permission (each answered 403, and again with a broken body or query: ${tally.broken}), ${tally.allowed} with the permission\n`);
         assert.deepEqual(failures, []);
     });
 

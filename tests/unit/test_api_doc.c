@@ -1,6 +1,7 @@
 /* test_api_doc: docs/openapi.json against the server's route table (api_routes). Both ways:
  * every route is documented under its method and pattern, and every documented operation is a
- * route; each operation's x-permission is the route's permission (absent when NULL); each has a
+ * route; each operation's x-permission is the route's permission (absent when NULL) and its
+ * x-permission-alternative the route's alternative; each has a
  * 2xx response and an error response whose JSON schema is the Error schema; public routes have
  * `security: []` and the others a security requirement; JSON-body routes document a required
  * application/json request body and 415; routes with {id} document the path parameter id.
@@ -212,6 +213,16 @@ static void test_permissions_match(void **state)
                     : documented != NULL ? documented
                                          : "not a string",
                     r->permission != NULL ? r->permission : "none");
+            wrong++;
+        }
+        json_t *xa = json_object_get(op, "x-permission-alternative");
+        const char *alt = json_string_value(xa);
+        ok = r->alternative == NULL ? xa == NULL : alt != NULL && strcmp(alt, r->alternative) == 0;
+        ok = ok && (r->alternative == NULL || r->permission != NULL);
+        if (!ok) {
+            fprintf(stderr, "%s: %s %s: x-permission-alternative is %s, the route admits %s\n", doc_path,
+                    method_keys[r->method], r->pattern, alt != NULL ? alt : "absent",
+                    r->alternative != NULL ? r->alternative : "none");
             wrong++;
         }
     }

@@ -509,14 +509,14 @@ static void after_hook(struct http_request *req, void *app)
 }
 
 static const struct http_route test_routes[] = {
-    {HTTP_GET, "/api/v1/ping", h_ping, HTTP_ROUTE_PUBLIC, NULL},
-    {HTTP_POST, "/api/v1/echo", h_echo, HTTP_ROUTE_JSON_BODY, "echo"},
-    {HTTP_GET, "/api/v1/items/{id}", h_item, 0, "items.read"},
-    {HTTP_DELETE, "/api/v1/items/{id}", h_item_delete, 0, "items.delete"},
-    {HTTP_GET, "/api/v1/page", h_page, 0, NULL},
-    {HTTP_GET, "/api/v1/slow", h_slow, 0, NULL},
-    {HTTP_GET, "/api/v1/silent", h_silent, 0, NULL},
-    {HTTP_GET, "/api/v1/fail", h_fail, 0, NULL},
+    {HTTP_GET, "/api/v1/ping", h_ping, HTTP_ROUTE_PUBLIC, NULL, NULL},
+    {HTTP_POST, "/api/v1/echo", h_echo, HTTP_ROUTE_JSON_BODY, "echo", NULL},
+    {HTTP_GET, "/api/v1/items/{id}", h_item, 0, "items.read", NULL},
+    {HTTP_DELETE, "/api/v1/items/{id}", h_item_delete, 0, "items.delete", NULL},
+    {HTTP_GET, "/api/v1/page", h_page, 0, NULL, NULL},
+    {HTTP_GET, "/api/v1/slow", h_slow, 0, NULL, NULL},
+    {HTTP_GET, "/api/v1/silent", h_silent, 0, NULL, NULL},
+    {HTTP_GET, "/api/v1/fail", h_fail, 0, NULL, NULL},
 };
 
 static struct http_config test_config(void)
