@@ -15,6 +15,7 @@
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "util/jsonin.h"
 
 struct justice_args {
     int64_t id;
@@ -478,7 +479,7 @@ void api_investigation_victim_link(struct http_request *req, void *app)
     if (st == STATUS_OK) {
         json_t *c = json_object_get(in, "case_id");
         a.case_id = json_is_integer(c) ? json_integer_value(c) : 0;
-        st = justice__text_member(in, "role", 16, &a.role);
+        st = util_json_str(in, "role", 16, &a.role);
     }
     if (st == STATUS_OK) {
         st = auth_run(api__ctx(req), op_victim_link, &a);

@@ -18,7 +18,7 @@ static const char *const categories[] = {"staff", "shelter", "medical", "legal",
 
 bool fund_budget_category_known(const char *code)
 {
-    return fa_in_list(code, categories);
+    return util_in_list(code, categories);
 }
 
 /* ---- organisations ---- */
@@ -108,37 +108,37 @@ enum status fund_org_set(const struct auth_ctx *ctx, int64_t agency_id, int64_t 
     const char *country = "", *registered = "", *since = "", *policy = "", *account = "";
     bool non_profit = false, psea = false, own = false;
     if (st == STATUS_OK) {
-        st = fa_text(in, "registration_country", 3, false, &country);
+        st = util_json_text(in, "registration_country", 3, false, &country);
     }
     if (st == STATUS_OK && country[0] != '\0' && !fa_upper3(country)) {
         st = err_set_field(STATUS_INVALID, "registration_country", "registration_country must be ISO 3166 alpha-3");
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "registered_on", 10, false, &registered);
+        st = util_json_text(in, "registered_on", 10, false, &registered);
     }
-    if (st == STATUS_OK && registered[0] != '\0' && !fa_date_ok(registered)) {
+    if (st == STATUS_OK && registered[0] != '\0' && !util_date_valid(registered)) {
         st = err_set_field(STATUS_INVALID, "registered_on", "registered_on must be a date YYYY-MM-DD");
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "assistance_since", 10, false, &since);
+        st = util_json_text(in, "assistance_since", 10, false, &since);
     }
-    if (st == STATUS_OK && since[0] != '\0' && !fa_date_ok(since)) {
+    if (st == STATUS_OK && since[0] != '\0' && !util_date_valid(since)) {
         st = err_set_field(STATUS_INVALID, "assistance_since", "assistance_since must be a date YYYY-MM-DD");
     }
     if (st == STATUS_OK) {
-        st = fa_bool(in, "non_profit", false, &non_profit);
+        st = util_json_bool(in, "non_profit", false, &non_profit);
     }
     if (st == STATUS_OK) {
-        st = fa_bool(in, "psea", false, &psea);
+        st = util_json_bool(in, "psea", false, &psea);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "psea_policy", FUND_TEXT_MAX, false, &policy);
+        st = util_json_text(in, "psea_policy", FUND_TEXT_MAX, false, &policy);
     }
     if (st == STATUS_OK) {
-        st = fa_bool(in, "own_account", false, &own);
+        st = util_json_bool(in, "own_account", false, &own);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "account_number", 64, false, &account);
+        st = util_json_text(in, "account_number", 64, false, &account);
     }
     json_t *cur = NULL;
     if (st == STATUS_OK) {
@@ -200,18 +200,18 @@ static const char *const people_keys[] = {"women", "men", "girls", "boys"};
 
 static enum status app_from_json(const json_t *in, struct app_in *a)
 {
-    enum status st = fa_text(in, "title", FUND_TEXT_MAX, false, &a->title);
+    enum status st = util_json_text(in, "title", FUND_TEXT_MAX, false, &a->title);
     if (st == STATUS_OK) {
-        st = fa_text(in, "summary", FUND_NOTE_MAX, false, &a->summary);
+        st = util_json_text(in, "summary", FUND_NOTE_MAX, false, &a->summary);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "country", 3, false, &a->country);
+        st = util_json_text(in, "country", 3, false, &a->country);
     }
     if (st == STATUS_OK && a->country[0] != '\0' && !fa_upper3(a->country)) {
         st = err_set_field(STATUS_INVALID, "country", "country must be an ISO 3166 alpha-3 code");
     }
     if (st == STATUS_OK) {
-        st = fa_int(in, "duration_months", 0, 120, 0, &a->duration);
+        st = util_json_int(in, "duration_months", 0, 120, 0, &a->duration);
     }
     if (st == STATUS_OK) {
         st = fa_codes(in, "forms", fund_form_known, &a->forms);
@@ -221,7 +221,7 @@ static enum status app_from_json(const json_t *in, struct app_in *a)
         st = err_set_field(STATUS_INVALID, "beneficiaries", "beneficiaries must be {women, men, girls, boys}");
     }
     for (size_t i = 0; st == STATUS_OK && i < 4; i++) {
-        st = fa_int(b, people_keys[i], 0, FUND_PEOPLE_MAX, 0, &a->people[i]);
+        st = util_json_int(b, people_keys[i], 0, FUND_PEOPLE_MAX, 0, &a->people[i]);
     }
     const json_t *lines = json_object_get(in, "budget");
     if (st == STATUS_OK && lines != NULL && !json_is_null(lines) &&
@@ -239,13 +239,13 @@ static enum status app_from_json(const json_t *in, struct app_in *a)
             st = err_set_field(STATUS_INVALID, "budget", "each budget line must be an object");
             break;
         }
-        st = fa_text(l, "category", 20, true, &a->lines[i].category);
+        st = util_json_text(l, "category", 20, true, &a->lines[i].category);
         if (st == STATUS_OK && !fund_budget_category_known(a->lines[i].category)) {
             st = err_set_field(STATUS_INVALID, "budget",
                                "a budget line's category is staff, shelter, medical, legal, material, travel or other");
         }
         if (st == STATUS_OK) {
-            st = fa_text(l, "description", FUND_TEXT_MAX, false, &a->lines[i].description);
+            st = util_json_text(l, "description", FUND_TEXT_MAX, false, &a->lines[i].description);
         }
         if (st == STATUS_OK) {
             st = fa_usd(l, "amount", "amount_cents", true, &a->lines[i].cents);
@@ -487,13 +487,13 @@ enum status fund_application_save(const struct auth_ctx *ctx, int64_t id, int64_
             st = err_set(STATUS_INVALID, "an application must be a JSON object");
         }
         if (st == STATUS_OK) {
-            st = fa_int(in, "call_id", 1, INT64_MAX, 0, &a.call_id);
+            st = util_json_int(in, "call_id", 1, INT64_MAX, 0, &a.call_id);
         }
         if (st == STATUS_OK && a.call_id == 0) {
             st = err_set_field(STATUS_INVALID, "call_id", "call_id is required");
         }
         if (st == STATUS_OK && ctx->who->operator) {
-            st = fa_int(in, "agency_id", 1, INT64_MAX, 0, &a.agency_id);
+            st = util_json_int(in, "agency_id", 1, INT64_MAX, 0, &a.agency_id);
         }
         if (st == STATUS_OK && a.agency_id <= 0) {
             st = err_set_field(STATUS_INVALID, "agency_id", "the application needs the applying organisation");
@@ -574,7 +574,7 @@ enum status fund_application_submit(const struct auth_ctx *ctx, int64_t id, int6
     json_t *cur = NULL, *call = NULL, *crit = NULL;
     bool fund_user = false, all = false;
     char today[11];
-    fa_today(today);
+    util_today(today);
     enum status st = app_reach(ctx, id, true, "submit", &cur, &fund_user);
     if (st == STATUS_OK && strcmp(json_string_value(json_object_get(cur, "status")), "draft") != 0) {
         st = err_set_field(STATUS_CONFLICT, "status", "the application was already submitted");
@@ -640,7 +640,7 @@ enum status fund_application_get(const struct auth_ctx *ctx, int64_t id, json_t 
     }
     if (st == STATUS_OK && json_is_null(json_object_get(*out, "eligibility"))) {
         char today[11];
-        fa_today(today);
+        util_today(today);
         json_t *crit = NULL;
         bool all = false;
         st = eligibility(ctx, *out, today, &crit, &all);
@@ -682,7 +682,7 @@ enum status fund_application_list(const struct auth_ctx *ctx, int64_t call_id, c
         return STATUS_OK;
     }
     static const char *const statuses[] = {"draft", "submitted", "awarded", "rejected", NULL};
-    if (status != NULL && status[0] != '\0' && !fa_in_list(status, statuses)) {
+    if (status != NULL && status[0] != '\0' && !util_in_list(status, statuses)) {
         return err_set_field(STATUS_INVALID, "status", "status is draft, submitted, awarded or rejected");
     }
     struct store_rows *rs = NULL;

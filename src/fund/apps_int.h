@@ -12,28 +12,17 @@
 #include "auth/auth.h"
 #include "store/store.h"
 #include "util/status.h"
+#include "util/jsonin.h"
 
 #define FUND_TEXT_MAX 200  /* titles, descriptions, policy titles */
 #define FUND_NOTE_MAX 4000 /* sealed notes, comments, reasons, summaries */
 #define FUND_LIST_MAX 64   /* forms, countries, budget lines, tranches */
 #define FUND_PEOPLE_MAX 1000000
 
-/* YYYY-MM-DD with a real day of the month. */
-bool fa_date_ok(const char *s);
-/* Today (UTC) as YYYY-MM-DD. */
-void fa_today(char out[11]);
 /* date plus (or minus) whole months/years, day clamped to the month's end. */
 void fa_add_months(const char *date, int months, char out[11]);
 bool fa_upper3(const char *s);
-bool fa_in_list(const char *code, const char *const *list);
 
-/* A string member: "" when absent or null; STATUS_INVALID naming key when not a string, too
- * long, or required and empty. */
-enum status fa_text(const json_t *o, const char *key, size_t max, bool required, const char **out);
-/* An integer member in [min, max]; def when absent. */
-enum status fa_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t def, int64_t *out);
-/* A boolean member (true/false, or 1/0); def when absent. */
-enum status fa_bool(const json_t *o, const char *key, bool def, bool *out);
 /* A USD amount: "amount" as a decimal string in dollars ("20,000.00") or "amount_cents" /
  * cents_key as an integer; required unless def_ok (then 0). */
 enum status fa_usd(const json_t *o, const char *key, const char *cents_key, bool required, int64_t *out);

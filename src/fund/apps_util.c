@@ -12,42 +12,14 @@
 #include "util/util.h"
 #include "vault/vault.h"
 
-static int month_days(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : d[m - 1];
-}
-
-bool fa_date_ok(const char *s)
-{
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
-        return false;
-    }
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) {
-            return false;
-        }
-    }
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
-}
-
-void fa_today(char out[11])
-{
-    char iso[32];
-    util_time_iso(iso, util_now_ms());
-    snprintf(out, 11, "%.10s", iso);
-}
-
 void fa_add_months(const char *date, int months, char out[11])
 {
     int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
     int total = y * 12 + (m - 1) + months;
     y = total / 12;
     m = total % 12 + 1;
-    if (d > month_days(y, m)) {
-        d = month_days(y, m);
+    if (d > util_month_days(y, m)) {
+        d = util_month_days(y, m);
     }
     char tmp[32];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
@@ -59,69 +31,6 @@ bool fa_upper3(const char *s)
 {
     return s != NULL && strlen(s) == 3 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
            isupper((unsigned char)s[2]);
-}
-
-bool fa_in_list(const char *code, const char *const *list)
-{
-    for (size_t i = 0; code != NULL && list[i] != NULL; i++) {
-        if (strcmp(code, list[i]) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-enum status fa_text(const json_t *o, const char *key, size_t max, bool required, const char **out)
-{
-    const json_t *v = json_object_get(o, key);
-    *out = "";
-    if (v == NULL || json_is_null(v)) {
-        return required ? err_set_field(STATUS_INVALID, key, "%s is required", key) : STATUS_OK;
-    }
-    if (!json_is_string(v)) {
-        return err_set_field(STATUS_INVALID, key, "%s must be a string", key);
-    }
-    *out = json_string_value(v);
-    if (strlen(*out) > max) {
-        return err_set_field(STATUS_INVALID, key, "%s is longer than %zu bytes", key, max);
-    }
-    if (required && (*out)[0] == '\0') {
-        return err_set_field(STATUS_INVALID, key, "%s is required", key);
-    }
-    return STATUS_OK;
-}
-
-enum status fa_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t def, int64_t *out)
-{
-    const json_t *v = json_object_get(o, key);
-    *out = def;
-    if (v == NULL || json_is_null(v)) {
-        return STATUS_OK;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        return err_set_field(STATUS_INVALID, key, "%s must be a whole number from %lld to %lld", key, (long long)min,
-                             (long long)max);
-    }
-    *out = json_integer_value(v);
-    return STATUS_OK;
-}
-
-enum status fa_bool(const json_t *o, const char *key, bool def, bool *out)
-{
-    const json_t *v = json_object_get(o, key);
-    *out = def;
-    if (v == NULL || json_is_null(v)) {
-        return STATUS_OK;
-    }
-    if (json_is_boolean(v)) {
-        *out = json_is_true(v);
-        return STATUS_OK;
-    }
-    if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
-        *out = json_integer_value(v) == 1;
-        return STATUS_OK;
-    }
-    return err_set_field(STATUS_INVALID, key, "%s must be true or false", key);
 }
 
 enum status fa_usd(const json_t *o, const char *key, const char *cents_key, bool required, int64_t *out)

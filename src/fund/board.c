@@ -51,7 +51,7 @@ static const struct {
 const char *fund_un_group(const char *iso3)
 {
     for (size_t g = 0; iso3 != NULL && g < ARRAY_LEN(groups); g++) {
-        if (fa_in_list(iso3, groups[g].members)) {
+        if (util_in_list(iso3, groups[g].members)) {
             return groups[g].code;
         }
     }
@@ -87,7 +87,7 @@ static enum status trustee_load(const struct auth_ctx *ctx, int64_t id, json_t *
         st = err_set(STATUS_NOT_FOUND, "no such trustee");
     }
     char today[11];
-    fa_today(today);
+    util_today(today);
     if (st == STATUS_OK) {
         st = trustee_json(ctx, rs, today, out);
     }
@@ -176,10 +176,10 @@ enum status fund_trustee_add(const struct auth_ctx *ctx, const json_t *in, json_
     const char *name, *country, *from, *to;
     int64_t user_id = 0;
     char today[11], term_end[11];
-    fa_today(today);
-    st = fa_text(in, "name", FUND_TEXT_MAX, true, &name);
+    util_today(today);
+    st = util_json_text(in, "name", FUND_TEXT_MAX, true, &name);
     if (st == STATUS_OK) {
-        st = fa_text(in, "country", 3, true, &country);
+        st = util_json_text(in, "country", 3, true, &country);
     }
     const char *group = st == STATUS_OK ? fund_un_group(country) : NULL;
     if (st == STATUS_OK && group == NULL) {
@@ -187,25 +187,25 @@ enum status fund_trustee_add(const struct auth_ctx *ctx, const json_t *in, json_
                            "country must be the ISO 3166 alpha-3 code of a member state of a UN regional group");
     }
     if (st == STATUS_OK) {
-        st = fa_int(in, "user_id", 0, INT64_MAX, 0, &user_id);
+        st = util_json_int(in, "user_id", 0, INT64_MAX, 0, &user_id);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "appointed_on", 10, false, &from);
+        st = util_json_text(in, "appointed_on", 10, false, &from);
     }
     if (st == STATUS_OK && from[0] == '\0') {
         from = today;
     }
-    if (st == STATUS_OK && !fa_date_ok(from)) {
+    if (st == STATUS_OK && !util_date_valid(from)) {
         st = err_set_field(STATUS_INVALID, "appointed_on", "appointed_on must be a date YYYY-MM-DD");
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "term_end", 10, false, &to);
+        st = util_json_text(in, "term_end", 10, false, &to);
     }
     if (st == STATUS_OK && to[0] == '\0') {
         fa_add_months(from, 12 * FUND_TERM_YEARS, term_end);
         to = term_end;
     }
-    if (st == STATUS_OK && (!fa_date_ok(to) || strcmp(to, from) <= 0)) {
+    if (st == STATUS_OK && (!util_date_valid(to) || strcmp(to, from) <= 0)) {
         st = err_set_field(STATUS_INVALID, "term_end", "term_end must be a date YYYY-MM-DD after appointed_on");
     }
     if (st == STATUS_OK && user_id > 0) {
@@ -255,7 +255,7 @@ enum status fund_trustee_list(const struct auth_ctx *ctx, json_t **out)
         st = store_exec(ctx->store, STMT_FUND_TRUSTEE_LIST, NULL, 0, &rs);
     }
     char today[11];
-    fa_today(today);
+    util_today(today);
     json_t *arr = json_array();
     while (st == STATUS_OK && (st = store_rows_next(rs)) == STATUS_OK) {
         json_t *t = NULL;
@@ -285,9 +285,9 @@ enum status fund_trustee_end(const struct auth_ctx *ctx, int64_t id, const char 
         return st;
     }
     char today[11];
-    fa_today(today);
+    util_today(today);
     const char *d = date != NULL && date[0] != '\0' ? date : today;
-    if (!fa_date_ok(d)) {
+    if (!util_date_valid(d)) {
         return err_set_field(STATUS_INVALID, "date", "date must be YYYY-MM-DD");
     }
     json_t *cur = NULL;
@@ -338,24 +338,24 @@ enum status fund_conflict_add(const struct auth_ctx *ctx, const json_t *in, json
     }
     const char *date, *note;
     char today[11];
-    fa_today(today);
-    st = fa_int(in, "trustee_id", 1, INT64_MAX, 0, &trustee_id);
+    util_today(today);
+    st = util_json_int(in, "trustee_id", 1, INT64_MAX, 0, &trustee_id);
     if (st == STATUS_OK) {
-        st = fa_int(in, "agency_id", 1, INT64_MAX, 0, &agency_id);
+        st = util_json_int(in, "agency_id", 1, INT64_MAX, 0, &agency_id);
     }
     if (st == STATUS_OK) {
-        st = fa_int(in, "application_id", 1, INT64_MAX, 0, &app_id);
+        st = util_json_int(in, "application_id", 1, INT64_MAX, 0, &app_id);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "declared_on", 10, false, &date);
+        st = util_json_text(in, "declared_on", 10, false, &date);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "note", FUND_NOTE_MAX, false, &note);
+        st = util_json_text(in, "note", FUND_NOTE_MAX, false, &note);
     }
     if (st == STATUS_OK && date[0] == '\0') {
         date = today;
     }
-    if (st == STATUS_OK && !fa_date_ok(date)) {
+    if (st == STATUS_OK && !util_date_valid(date)) {
         st = err_set_field(STATUS_INVALID, "declared_on", "declared_on must be a date YYYY-MM-DD");
     }
     if (st == STATUS_OK && (agency_id == 0) == (app_id == 0)) {

@@ -17,7 +17,7 @@ static const char *const programmes[] = {"immediate", "medium_term", NULL};
 
 bool fund_programme_known(const char *code)
 {
-    return fa_in_list(code, programmes);
+    return util_in_list(code, programmes);
 }
 
 bool fund_form_known(const char *code)
@@ -80,26 +80,26 @@ enum status fund_call_add(const struct auth_ctx *ctx, const json_t *in, json_t *
     const char *title, *programme, *opens, *closes;
     int64_t window = 0, cmin = 0, cmax = 0, agency_id = ctx->who->agency_id;
     char *forms = NULL, *countries = NULL;
-    st = fa_text(in, "title", FUND_TEXT_MAX, true, &title);
+    st = util_json_text(in, "title", FUND_TEXT_MAX, true, &title);
     if (st == STATUS_OK) {
-        st = fa_text(in, "programme", 20, true, &programme);
+        st = util_json_text(in, "programme", 20, true, &programme);
     }
     if (st == STATUS_OK && !fund_programme_known(programme)) {
         st = err_set_field(STATUS_INVALID, "programme", "programme must be immediate or medium_term");
     }
     if (st == STATUS_OK) {
-        st = fa_int(in, "window_months", 1, 60, strcmp(programme, "immediate") == 0 ? 9 : 24, &window);
+        st = util_json_int(in, "window_months", 1, 60, strcmp(programme, "immediate") == 0 ? 9 : 24, &window);
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "opens_on", 10, true, &opens);
+        st = util_json_text(in, "opens_on", 10, true, &opens);
     }
-    if (st == STATUS_OK && !fa_date_ok(opens)) {
+    if (st == STATUS_OK && !util_date_valid(opens)) {
         st = err_set_field(STATUS_INVALID, "opens_on", "opens_on must be a date YYYY-MM-DD");
     }
     if (st == STATUS_OK) {
-        st = fa_text(in, "closes_on", 10, true, &closes);
+        st = util_json_text(in, "closes_on", 10, true, &closes);
     }
-    if (st == STATUS_OK && (!fa_date_ok(closes) || strcmp(closes, opens) < 0)) {
+    if (st == STATUS_OK && (!util_date_valid(closes) || strcmp(closes, opens) < 0)) {
         st = err_set_field(STATUS_INVALID, "closes_on", "closes_on must be a date YYYY-MM-DD, not before opens_on");
     }
     if (st == STATUS_OK) {
@@ -119,7 +119,7 @@ enum status fund_call_add(const struct auth_ctx *ctx, const json_t *in, json_t *
         st = fa_codes(in, "priority_countries", country_known, &countries);
     }
     if (st == STATUS_OK && ctx->who->operator) {
-        st = fa_int(in, "agency_id", 0, INT64_MAX, 0, &agency_id);
+        st = util_json_int(in, "agency_id", 0, INT64_MAX, 0, &agency_id);
     }
     int64_t id = vault_random_id();
     if (st == STATUS_OK) {
@@ -252,7 +252,7 @@ enum status fund_call_close(const struct auth_ctx *ctx, int64_t id, json_t **out
     }
     /* A review task for each trustee serving today with a user account. */
     char today[11];
-    fa_today(today);
+    util_today(today);
     struct store_rows *rs = NULL;
     if (st == STATUS_OK) {
         st = store_exec(ctx->store, STMT_FUND_TRUSTEE_LIST, NULL, 0, &rs);

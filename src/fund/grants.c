@@ -48,29 +48,6 @@ enum status fund__date(const char *field, const char *text, char out[11])
     return STATUS_OK;
 }
 
-void fund__today(char out[11])
-{
-    char iso[32];
-    util_time_iso(iso, util_now_ms());
-    memcpy(out, iso, 10);
-    out[10] = '\0';
-}
-
-enum status fund__text(const json_t *in, const char *key, size_t max, const char **out)
-{
-    *out = NULL;
-    json_t *v = json_object_get(in, key);
-    if (v == NULL || json_is_null(v)) {
-        return STATUS_OK;
-    }
-    if (!json_is_string(v) || json_string_length(v) > max ||
-        !util_utf8_valid(json_string_value(v), json_string_length(v))) {
-        return err_set_field(STATUS_INVALID, key, "%s: text of at most %zu bytes", key, max);
-    }
-    *out = json_string_value(v);
-    return STATUS_OK;
-}
-
 enum status fund__id(const json_t *in, const char *key, int64_t *out)
 {
     *out = 0;
@@ -481,7 +458,7 @@ enum status fund_grant_create(const struct auth_ctx *ctx, const struct fund_gran
     }
     /* The award, dated the earlier of today and the start date. */
     char today[11], memo[64];
-    fund__today(today);
+    util_today(today);
     const char *award_date = strcmp(start, today) < 0 ? start : today;
     snprintf(memo, sizeof memo, "award %s", number);
     int64_t entry = 0;
@@ -533,16 +510,16 @@ enum status fund_grant_add(const struct auth_ctx *ctx, const json_t *in, int64_t
         st = fund__id(in, "call_id", &g.call_id);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "country", 64, &g.country);
+        st = util_json_str(in, "country", 64, &g.country);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "programme", 16, &g.programme);
+        st = util_json_str(in, "programme", 16, &g.programme);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "start_date", 10, &g.start_date);
+        st = util_json_str(in, "start_date", 10, &g.start_date);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "end_date", 10, &g.end_date);
+        st = util_json_str(in, "end_date", 10, &g.end_date);
     }
     if (st == STATUS_OK) {
         st = fund__amount(in, &g.amount_cents, &set);
@@ -675,13 +652,13 @@ enum status fund_grant_close(const struct auth_ctx *ctx, int64_t id, const json_
         st = err_set(STATUS_INVALID, "a JSON object is required");
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "status", 16, &to);
+        st = util_json_str(in, "status", 16, &to);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "reason", FUND_REASON_BYTES_MAX, &reason);
+        st = util_json_str(in, "reason", FUND_REASON_BYTES_MAX, &reason);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "date", 10, &date_in);
+        st = util_json_str(in, "date", 10, &date_in);
     }
     if (st != STATUS_OK) {
         return st;
@@ -697,7 +674,7 @@ enum status fund_grant_close(const struct auth_ctx *ctx, int64_t id, const json_
     if (date_in != NULL && date_in[0]) {
         st = fund__date("date", date_in, date);
     } else {
-        fund__today(date);
+        util_today(date);
     }
     if (st != STATUS_OK) {
         return st;
@@ -841,10 +818,10 @@ enum status fund_disbursement_record(const struct auth_ctx *ctx, const json_t *i
         st = err_set_field(STATUS_INVALID, "amount", "amount: more than zero, in US dollars");
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "date", 10, &date_in);
+        st = util_json_str(in, "date", 10, &date_in);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "bank_reference", FUND_BANK_REFERENCE_BYTES_MAX, &bank);
+        st = util_json_str(in, "bank_reference", FUND_BANK_REFERENCE_BYTES_MAX, &bank);
     }
     if (st == STATUS_OK && (bank == NULL || bank[0] == '\0')) {
         st = err_set_field(STATUS_INVALID, "bank_reference", "bank_reference: required");
@@ -853,7 +830,7 @@ enum status fund_disbursement_record(const struct auth_ctx *ctx, const json_t *i
     if (st == STATUS_OK && date_in != NULL && date_in[0]) {
         st = fund__date("date", date_in, date);
     } else {
-        fund__today(date);
+        util_today(date);
     }
     struct fund__tranche t;
     if (st == STATUS_OK) {
@@ -911,9 +888,9 @@ enum status fund_disbursement_decide(const struct auth_ctx *ctx, int64_t id, con
     if (!json_is_object(in)) {
         return err_set(STATUS_INVALID, "a JSON object is required");
     }
-    st = fund__text(in, "decision", 16, &decision);
+    st = util_json_str(in, "decision", 16, &decision);
     if (st == STATUS_OK) {
-        st = fund__text(in, "reason", FUND_REASON_BYTES_MAX, &reason);
+        st = util_json_str(in, "reason", FUND_REASON_BYTES_MAX, &reason);
     }
     if (st == STATUS_OK &&
         (decision == NULL || (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0))) {

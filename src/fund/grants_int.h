@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "store/store.h"
 #include "util/status.h"
+#include "util/jsonin.h"
 
 #define FUND_AMOUNT_TEXT_BYTES 32
 
@@ -43,9 +44,6 @@ enum status fund__tranche_release(const struct auth_ctx *ctx, const struct fund_
 
 /* YYYY-MM-DD (a real date) into out; STATUS_INVALID naming field. */
 enum status fund__date(const char *field, const char *text, char out[11]);
-void fund__today(char out[11]);
-/* A text member (NULL when absent or null); STATUS_INVALID when not a string or too long. */
-enum status fund__text(const json_t *in, const char *key, size_t max, const char **out);
 /* A positive id member (0 when absent). */
 enum status fund__id(const json_t *in, const char *key, int64_t *out);
 /* "amount" (USD decimal text) or "amount_cents" (integer); *set false when neither. */

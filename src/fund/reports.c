@@ -233,16 +233,16 @@ enum status fund_report_save(const struct auth_ctx *ctx, int64_t id, int64_t ver
         st = fund__id(in, "tranche_id", &tranche_id);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "period_from", 10, &from_in);
+        st = util_json_str(in, "period_from", 10, &from_in);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "period_to", 10, &to_in);
+        st = util_json_str(in, "period_to", 10, &to_in);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "country", 64, &country_in);
+        st = util_json_str(in, "country", 64, &country_in);
     }
     if (st == STATUS_OK) {
-        st = fund__text(in, "narrative", FUND_NARRATIVE_BYTES_MAX, &narrative);
+        st = util_json_str(in, "narrative", FUND_NARRATIVE_BYTES_MAX, &narrative);
     }
     if (st != STATUS_OK) {
         return st;
@@ -383,9 +383,9 @@ enum status fund_report_decide(const struct auth_ctx *ctx, int64_t id, const jso
     if (!json_is_object(in)) {
         return err_set(STATUS_INVALID, "a JSON object is required");
     }
-    st = fund__text(in, "decision", 16, &decision);
+    st = util_json_str(in, "decision", 16, &decision);
     if (st == STATUS_OK) {
-        st = fund__text(in, "reason", FUND_REASON_BYTES_MAX, &reason);
+        st = util_json_str(in, "reason", FUND_REASON_BYTES_MAX, &reason);
     }
     if (st == STATUS_OK && (decision == NULL || (strcmp(decision, "accept") != 0 && strcmp(decision, "return") != 0))) {
         st = err_set_field(STATUS_INVALID, "decision", "decision: accept or return");
@@ -428,7 +428,7 @@ enum status fund_report_decide(const struct auth_ctx *ctx, int64_t id, const jso
         for (size_t i = 0; st == STATUS_OK && i < n; i++) {
             if (all[i].seq == p.seq + 1 && strcmp(all[i].status, "scheduled") == 0) {
                 char today[11];
-                fund__today(today);
+                util_today(today);
                 st = fund__tranche_release(ctx, &g, &all[i], today);
             }
         }

@@ -198,10 +198,10 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
         st = err_set(STATUS_INVALID, "a review must be a JSON object");
     }
     char today[11];
-    fa_today(today);
+    util_today(today);
     int64_t trustee = 0;
     if (st == STATUS_OK && ctx->who->operator) {
-        st = fa_int(in, "trustee_id", 1, INT64_MAX, 0, &trustee);
+        st = util_json_int(in, "trustee_id", 1, INT64_MAX, 0, &trustee);
         if (st == STATUS_OK && trustee == 0) {
             st = err_set_field(STATUS_INVALID, "trustee_id", "the operator names the reviewing trustee_id");
         }
@@ -235,14 +235,14 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
     }
     int64_t score[4] = {0};
     for (size_t i = 0; st == STATUS_OK && i < 4; i++) {
-        st = fa_int(in, score_keys[i], 1, 5, 0, &score[i]);
+        st = util_json_int(in, score_keys[i], 1, 5, 0, &score[i]);
         if (st == STATUS_OK && score[i] == 0) {
             st = err_set_field(STATUS_INVALID, score_keys[i], "%s is required: a score from 1 to 5", score_keys[i]);
         }
     }
     const char *comment = "";
     if (st == STATUS_OK) {
-        st = fa_text(in, "comment", FUND_NOTE_MAX, false, &comment);
+        st = util_json_text(in, "comment", FUND_NOTE_MAX, false, &comment);
     }
     int64_t id = vault_random_id();
     uint8_t *sealed = NULL;
@@ -330,7 +330,7 @@ enum status fund_review_queue(const struct auth_ctx *ctx, json_t **out)
         return st;
     }
     char today[11];
-    fa_today(today);
+    util_today(today);
     int64_t trustee = 0;
     st = fa_trustee_of_user(ctx, ctx->who->user_id, today, &trustee);
     struct store_rows *rs = NULL;
@@ -447,7 +447,7 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
     int64_t amount = 0, sum = 0;
     json_t *tranches = json_array();
     if (st == STATUS_OK) {
-        st = fa_text(in, "outcome", 10, true, &outcome);
+        st = util_json_text(in, "outcome", 10, true, &outcome);
     }
     bool award = st == STATUS_OK && strcmp(outcome, "award") == 0;
     if (st == STATUS_OK && !award && strcmp(outcome, "reject") != 0) {
@@ -459,15 +459,15 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
             st = err_set_field(STATUS_INVALID, "amount", "the amount awarded must be positive");
         }
         if (st == STATUS_OK) {
-            st = fa_text(in, "start_date", 10, true, &start);
+            st = util_json_text(in, "start_date", 10, true, &start);
         }
-        if (st == STATUS_OK && !fa_date_ok(start)) {
+        if (st == STATUS_OK && !util_date_valid(start)) {
             st = err_set_field(STATUS_INVALID, "start_date", "start_date must be a date YYYY-MM-DD");
         }
         if (st == STATUS_OK) {
-            st = fa_text(in, "end_date", 10, true, &end);
+            st = util_json_text(in, "end_date", 10, true, &end);
         }
-        if (st == STATUS_OK && (!fa_date_ok(end) || strcmp(end, start) <= 0)) {
+        if (st == STATUS_OK && (!util_date_valid(end) || strcmp(end, start) <= 0)) {
             st = err_set_field(STATUS_INVALID, "end_date", "end_date must be a date YYYY-MM-DD after start_date");
         }
         const json_t *tr = json_object_get(in, "tranches");
@@ -486,9 +486,9 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
                 st = err_set_field(STATUS_INVALID, "tranches", "each tranche is {due_date, amount}");
             }
             if (st == STATUS_OK) {
-                st = fa_text(t, "due_date", 10, true, &due);
+                st = util_json_text(t, "due_date", 10, true, &due);
             }
-            if (st == STATUS_OK && !fa_date_ok(due)) {
+            if (st == STATUS_OK && !util_date_valid(due)) {
                 st = err_set_field(STATUS_INVALID, "tranches", "tranche %zu: due_date must be YYYY-MM-DD", i + 1);
             }
             if (st == STATUS_OK) {
@@ -507,7 +507,7 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
             st = err_set_field(STATUS_INVALID, "tranches", "the tranches must add up to the amount awarded");
         }
     } else if (st == STATUS_OK) {
-        st = fa_text(in, "reason", FUND_NOTE_MAX, true, &reason);
+        st = util_json_text(in, "reason", FUND_NOTE_MAX, true, &reason);
     }
     json_t *call = NULL;
     int64_t grant_id = 0;
@@ -516,7 +516,7 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
     }
     if (st == STATUS_OK && award) {
         const char *country = "";
-        st = fa_text(in, "country", 3, false, &country);
+        st = util_json_text(in, "country", 3, false, &country);
         if (st == STATUS_OK && country[0] == '\0') {
             country = a.country;
         }

@@ -45,17 +45,17 @@ static const char *const statuses[] = {"requested",   "ordered",  "executed", "l
 
 bool asset_kind_known(const char *code)
 {
-    return code != NULL && justice__in_list(code, kinds);
+    return code != NULL && util_in_list(code, kinds);
 }
 
 bool asset_type_known(const char *code)
 {
-    return code != NULL && justice__in_list(code, types);
+    return code != NULL && util_in_list(code, types);
 }
 
 bool asset_status_known(const char *code)
 {
-    return code != NULL && justice__in_list(code, statuses);
+    return code != NULL && util_in_list(code, statuses);
 }
 
 bool asset_transition_allowed(const char *from, const char *to)
@@ -277,13 +277,13 @@ static enum status order_in_read(const json_t *in, bool create, struct order_in 
         st = err_set_field(STATUS_INVALID, "kind", "kind: cannot change");
     }
     if (st == STATUS_OK && create) {
-        st = justice__text_member(in, "kind", 16, &o->kind);
+        st = util_json_str(in, "kind", 16, &o->kind);
         if (st == STATUS_OK && !asset_kind_known(o->kind)) {
             st = err_set_field(STATUS_INVALID, "kind", "kind: freezing, seizure or confiscation");
         }
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "asset_type", 16, &o->asset_type);
+        st = util_json_str(in, "asset_type", 16, &o->asset_type);
     }
     if (st == STATUS_OK && (create || o->asset_type != NULL) && !asset_type_known(o->asset_type)) {
         st = err_set_field(STATUS_INVALID, "asset_type",
@@ -291,10 +291,10 @@ static enum status order_in_read(const json_t *in, bool create, struct order_in 
                            "other");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "description", ASSET_DESCRIPTION_BYTES_MAX, &o->description);
+        st = util_json_str(in, "description", ASSET_DESCRIPTION_BYTES_MAX, &o->description);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "currency", 3, &o->currency);
+        st = util_json_str(in, "currency", 3, &o->currency);
     }
     if (st == STATUS_OK && o->currency != NULL && o->currency[0] != '\0' && asset_currency_exponent(o->currency) < 0) {
         st = err_set_field(STATUS_INVALID, "currency", "currency: an ISO 4217 code in upper case (EUR, JPY, KWD)");
@@ -303,13 +303,13 @@ static enum status order_in_read(const json_t *in, bool create, struct order_in 
         st = amount_members(in, &o->amount_text, &o->amount_minor, &o->amount_minor_set, &o->amount_null);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "authority", ASSET_TEXT_BYTES_MAX, &o->authority);
+        st = util_json_str(in, "authority", ASSET_TEXT_BYTES_MAX, &o->authority);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "court_reference", ASSET_TEXT_BYTES_MAX, &o->court_reference);
+        st = util_json_str(in, "court_reference", ASSET_TEXT_BYTES_MAX, &o->court_reference);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "order_date", 10, &o->order_date);
+        st = util_json_str(in, "order_date", 10, &o->order_date);
     }
     if (st == STATUS_OK && o->order_date != NULL && o->order_date[0] != '\0') {
         st = justice__date_check("order_date", o->order_date);
@@ -431,7 +431,7 @@ enum status asset_add(const struct auth_ctx *ctx, int64_t inv_id, const json_t *
         return st;
     }
     char today[11];
-    justice__today(today);
+    util_today(today);
     const char *date = oi.order_date != NULL && oi.order_date[0] ? oi.order_date : today;
     int64_t id = vault_random_id();
     uint8_t *buf = NULL;
@@ -724,20 +724,20 @@ enum status asset_status_set(const struct auth_ctx *ctx, int64_t inv_id, int64_t
         st = justice__known_members(in, keys);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "status", 16, &to);
+        st = util_json_str(in, "status", 16, &to);
     }
     if (st == STATUS_OK && !asset_status_known(to)) {
         st = err_set_field(STATUS_INVALID, "status",
                            "status: requested, ordered, executed, lifted, confiscated, realised or refused");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "date", 10, &date);
+        st = util_json_str(in, "date", 10, &date);
     }
     if (st == STATUS_OK && date != NULL && date[0] != '\0') {
         st = justice__date_check("date", date);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "note", ASSET_NOTE_BYTES_MAX, &note);
+        st = util_json_str(in, "note", ASSET_NOTE_BYTES_MAX, &note);
     }
     if (st == STATUS_OK && note != NULL && note[0] != '\0') {
         st = auth_check(ctx, "justice.write", &rec, AUTH_FG_LEGAL, true, "asset status note");
@@ -788,7 +788,7 @@ enum status asset_status_set(const struct auth_ctx *ctx, int64_t inv_id, int64_t
         return st;
     }
     char today[11];
-    justice__today(today);
+    util_today(today);
     const char *when = date != NULL && date[0] ? date : today;
     struct sql_value a[] = {SQLV_I64(id),
                             SQLV_I64(o.version),
@@ -830,7 +830,7 @@ enum status asset_allocate(const struct auth_ctx *ctx, int64_t inv_id, int64_t i
         st = err_set_field(STATUS_INVALID, "claim_id", "claim_id: required, a compensation claim's id");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "date", 10, &date);
+        st = util_json_str(in, "date", 10, &date);
     }
     if (st == STATUS_OK && date != NULL && date[0] != '\0') {
         st = justice__date_check("date", date);
@@ -903,7 +903,7 @@ enum status asset_allocate(const struct auth_ctx *ctx, int64_t inv_id, int64_t i
         return st;
     }
     char today[11];
-    justice__today(today);
+    util_today(today);
     int64_t aid = vault_random_id();
     struct sql_value a[] = {SQLV_I64(aid),
                             SQLV_I64(id),

@@ -34,22 +34,22 @@ static const char *const channels[] = {"bank_transfer", "cash", "money_transfer_
 
 bool justice_entity_kind_known(const char *code)
 {
-    return justice__in_list(code, kinds);
+    return util_in_list(code, kinds);
 }
 
 bool justice_entity_relation_known(const char *code)
 {
-    return justice__in_list(code, relations);
+    return util_in_list(code, relations);
 }
 
 bool justice_entity_platform_known(const char *code)
 {
-    return justice__in_list(code, platforms);
+    return util_in_list(code, platforms);
 }
 
 bool justice_tx_channel_known(const char *code)
 {
-    return justice__in_list(code, channels);
+    return util_in_list(code, channels);
 }
 
 /* ---- normalisation ----------------------------------------------------------------------- */
@@ -400,7 +400,7 @@ struct entity_texts {
 static enum status line_member(const json_t *in, const char *key, size_t max, char *out, size_t cap)
 {
     const char *v = NULL;
-    enum status st = justice__text_member(in, key, max, &v);
+    enum status st = util_json_str(in, key, max, &v);
     if (st != STATUS_OK || v == NULL) {
         return st;
     }
@@ -438,7 +438,7 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
     enum status st = justice__known_members(in, create ? keys_new : keys_change);
     const char *v = NULL;
     if (st == STATUS_OK && create) {
-        st = justice__text_member(in, "kind", 32, &v);
+        st = util_json_str(in, "kind", 32, &v);
         if (st == STATUS_OK && !justice_entity_kind_known(v)) {
             st = err_set_field(STATUS_INVALID, "kind",
                                "kind: company, phone, email, address, bank_account, vehicle, online_ad, "
@@ -449,7 +449,7 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         }
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "value", ENTITY_VALUE_BYTES_MAX, &t->value);
+        st = util_json_str(in, "value", ENTITY_VALUE_BYTES_MAX, &t->value);
     }
     if (st == STATUS_OK && (create || t->value != NULL)) {
         char *n = NULL;
@@ -457,10 +457,10 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         free(n);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "note", ENTITY_NOTE_BYTES_MAX, &t->note);
+        st = util_json_str(in, "note", ENTITY_NOTE_BYTES_MAX, &t->note);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "country", 64, &v);
+        st = util_json_str(in, "country", 64, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         const char *code = "";
@@ -505,7 +505,7 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         st = only_for(in, "bank_code", e, "bank_account", NULL);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "bank_code", sizeof e->bank_code - 1, &v);
+        st = util_json_str(in, "bank_code", sizeof e->bank_code - 1, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         char *n = v[0] ? norm_account(v) : xstrdup("");
@@ -525,7 +525,7 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         st = only_for(in, "currency", e, "bank_account", NULL);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "currency", 3, &v);
+        st = util_json_str(in, "currency", 3, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         if (v[0] == '\0') {
@@ -544,7 +544,7 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         st = only_for(in, "platform", e, "online_profile", "online_ad");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "platform", 32, &v);
+        st = util_json_str(in, "platform", 32, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         if (v[0] != '\0' && !justice_entity_platform_known(v)) {
@@ -562,7 +562,7 @@ static enum status entity_apply(const struct auth_ctx *ctx, const json_t *in, bo
         e->retracted = true;
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "retract_reason", ENTITY_REASON_BYTES_MAX, &t->reason);
+        st = util_json_str(in, "retract_reason", ENTITY_REASON_BYTES_MAX, &t->reason);
     }
     if (st == STATUS_OK && (t->reason != NULL) != (ret != NULL && json_is_true(ret))) {
         st = err_set_field(STATUS_INVALID, "retract_reason", "retract_reason: required with retracted, only with it");
@@ -860,7 +860,7 @@ enum status justice_entity_link_add(const struct auth_ctx *ctx, int64_t inv_id, 
         st = err_set_field(STATUS_INVALID, "to_entity", "to_entity: another entity than from_entity");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "relation", 32, &rel);
+        st = util_json_str(in, "relation", 32, &rel);
     }
     if (st == STATUS_OK && !justice_entity_relation_known(rel)) {
         st = err_set_field(STATUS_INVALID, "relation",
@@ -983,13 +983,13 @@ enum status justice_transaction_add(const struct auth_ctx *ctx, int64_t inv_id, 
     }
     if (st == STATUS_OK) {
         t.amount_minor = json_integer_value(amt);
-        st = justice__text_member(in, "currency", 3, &v);
+        st = util_json_str(in, "currency", 3, &v);
     }
     if (st == STATUS_OK && !currency_parse(v, t.currency)) {
         st = err_set_field(STATUS_INVALID, "currency", "currency: an ISO 4217 code of three letters, required");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "channel", 32, &v);
+        st = util_json_str(in, "channel", 32, &v);
     }
     if (st == STATUS_OK) {
         if (v == NULL || v[0] == '\0') {
@@ -1003,7 +1003,7 @@ enum status justice_transaction_add(const struct auth_ctx *ctx, int64_t inv_id, 
         }
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "reference", ENTITY_TX_REFERENCE_BYTES_MAX, &ref);
+        st = util_json_str(in, "reference", ENTITY_TX_REFERENCE_BYTES_MAX, &ref);
     }
     char kind[16];
     if (st == STATUS_OK) {

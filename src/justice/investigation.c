@@ -17,16 +17,6 @@
 
 /* Helpers (justice_int.h). */
 
-bool justice__in_list(const char *code, const char *const *list)
-{
-    for (size_t i = 0; code != NULL && list[i] != NULL; i++) {
-        if (strcmp(code, list[i]) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 enum status justice__collect(const struct auth_ctx *ctx, enum stmt stmt, int64_t id, size_t elem_size,
                              justice_row_fn row, void *arg, justice_free_fn free_list, void **out, size_t *count_out)
 {
@@ -80,36 +70,6 @@ enum status justice__date_check(const char *field, const char *date)
     return ok ? STATUS_OK : err_set_field(STATUS_INVALID, field, "%s: a date YYYY-MM-DD", field);
 }
 
-void justice__today(char out[11])
-{
-    time_t t = (time_t)(util_now_ms() / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-enum status justice__text_member(const json_t *o, const char *key, size_t max, const char **out)
-{
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (v == NULL || json_is_null(v)) {
-        return STATUS_OK;
-    }
-    if (!json_is_string(v)) {
-        return err_set_field(STATUS_INVALID, key, "%s: a text value", key);
-    }
-    const char *s = json_string_value(v);
-    size_t n = strlen(s);
-    if (n > max) {
-        return err_set_field(STATUS_INVALID, key, "%s: at most %zu bytes", key, max);
-    }
-    if (!util_utf8_valid(s, n)) {
-        return err_set_field(STATUS_INVALID, key, "%s: not valid UTF-8 text", key);
-    }
-    *out = s;
-    return STATUS_OK;
-}
-
 enum status justice__date_member(const json_t *o, const char *key, char out[11])
 {
     json_t *j = json_object_get(o, key);
@@ -121,7 +81,7 @@ enum status justice__date_member(const json_t *o, const char *key, char out[11])
         return STATUS_OK;
     }
     const char *v = NULL;
-    enum status st = justice__text_member(o, key, 10, &v);
+    enum status st = util_json_str(o, key, 10, &v);
     if (st == STATUS_OK && v[0] != '\0') {
         st = justice__date_check(key, v);
     }
@@ -151,7 +111,7 @@ enum status justice__known_members(const json_t *o, const char *const *keys)
     json_object_foreach((json_t *)o, key, v)
     {
         (void)v;
-        if (!justice__in_list(key, keys)) {
+        if (!util_in_list(key, keys)) {
             return err_set_field(STATUS_INVALID, key, "%s: not a known member", key);
         }
     }
@@ -168,19 +128,19 @@ enum status investigation_input_from_json(struct investigation_input *in, const 
     static const char *const keys[] = {"reference", "title", "opened", "status", "country", "agency_id", NULL};
     enum status st = justice__known_members(o, keys);
     if (st == STATUS_OK) {
-        st = justice__text_member(o, "reference", INVESTIGATION_REFERENCE_BYTES_MAX, &in->reference);
+        st = util_json_str(o, "reference", INVESTIGATION_REFERENCE_BYTES_MAX, &in->reference);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(o, "title", INVESTIGATION_TITLE_BYTES_MAX, &in->title);
+        st = util_json_str(o, "title", INVESTIGATION_TITLE_BYTES_MAX, &in->title);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(o, "opened", 10, &in->opened);
+        st = util_json_str(o, "opened", 10, &in->opened);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(o, "status", 32, &in->status);
+        st = util_json_str(o, "status", 32, &in->status);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(o, "country", 64, &in->country);
+        st = util_json_str(o, "country", 64, &in->country);
     }
     json_t *a = json_object_get(o, "agency_id");
     if (st == STATUS_OK && a != NULL && !json_is_null(a)) {
@@ -212,7 +172,7 @@ static enum status values_check(const struct investigation_input *in, const stru
         snprintf(v->status, sizeof v->status, "%s", cur->status);
         snprintf(v->country, sizeof v->country, "%s", cur->country);
     } else {
-        justice__today(v->opened);
+        util_today(v->opened);
         snprintf(v->status, sizeof v->status, "open");
     }
     if (in->reference != NULL || cur == NULL) {
@@ -248,7 +208,7 @@ static enum status values_check(const struct investigation_input *in, const stru
         if (cur == NULL && strcmp(in->status, "open") != 0) {
             return err_set_field(STATUS_INVALID, "status", "status: a new investigation is open");
         }
-        if (!justice__in_list(in->status, statuses)) {
+        if (!util_in_list(in->status, statuses)) {
             return err_set_field(STATUS_INVALID, "status", "status: open, referred_to_prosecution or closed");
         }
         snprintf(v->status, sizeof v->status, "%s", in->status);
@@ -472,7 +432,7 @@ enum status investigation_list(const struct auth_ctx *ctx, const struct investig
 {
     *out = NULL;
     *count_out = 0;
-    if (f->status != NULL && f->status[0] != '\0' && !justice__in_list(f->status, statuses)) {
+    if (f->status != NULL && f->status[0] != '\0' && !util_in_list(f->status, statuses)) {
         return err_set_field(STATUS_INVALID, "status", "status: open, referred_to_prosecution or closed");
     }
     int64_t limit = f->limit ? f->limit : PAGE_ROWS_DEFAULT;

@@ -28,17 +28,17 @@ static const char *const linked[] = {
 
 bool justice_form_known(const char *code)
 {
-    return justice__in_list(code, forms);
+    return util_in_list(code, forms);
 }
 
 bool justice_modality_known(const char *code)
 {
-    return justice__in_list(code, modalities);
+    return util_in_list(code, modalities);
 }
 
 bool justice_linked_known(const char *code)
 {
-    return justice__in_list(code, linked);
+    return util_in_list(code, linked);
 }
 
 /* A code member: absent keeps *out; must be in list (or "" when empty_ok). */
@@ -46,11 +46,11 @@ static enum status code_member(const json_t *o, const char *key, const char *con
                                size_t cap, const char *what)
 {
     const char *v = NULL;
-    enum status st = justice__text_member(o, key, 64, &v);
+    enum status st = util_json_str(o, key, 64, &v);
     if (st != STATUS_OK || v == NULL) {
         return st;
     }
-    if (!((empty_ok && v[0] == '\0') || justice__in_list(v, list))) {
+    if (!((empty_ok && v[0] == '\0') || util_in_list(v, list))) {
         return err_set_field(STATUS_INVALID, key, "%s: %s", key, what);
     }
     snprintf(out, cap, "%s", v);
@@ -113,7 +113,7 @@ static enum status offence_apply(const json_t *in, bool create, struct justice_o
     const char *code = NULL;
     *text_out = o->article_text ? o->article_text : "";
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "article_code", JUSTICE_ARTICLE_CODE_BYTES_MAX, &code);
+        st = util_json_str(in, "article_code", JUSTICE_ARTICLE_CODE_BYTES_MAX, &code);
     }
     if (st == STATUS_OK && code != NULL) {
         snprintf(o->article_code, sizeof o->article_code, "%s", code);
@@ -123,7 +123,7 @@ static enum status offence_apply(const json_t *in, bool create, struct justice_o
     }
     const char *text = NULL;
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "article_text", JUSTICE_ARTICLE_TEXT_BYTES_MAX, &text);
+        st = util_json_str(in, "article_text", JUSTICE_ARTICLE_TEXT_BYTES_MAX, &text);
     }
     if (st == STATUS_OK && text != NULL) {
         *text_out = text;
@@ -359,12 +359,12 @@ static enum status suspect_apply(const json_t *in, struct justice_suspect *s, bo
         st = err_set_field(STATUS_INVALID, "kind", "kind: natural or legal, required");
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "name", JUSTICE_NAME_BYTES_MAX, name_out);
+        st = util_json_str(in, "name", JUSTICE_NAME_BYTES_MAX, name_out);
         *name_set = *name_out != NULL;
     }
     const char *v = NULL;
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "role", 64, &v);
+        st = util_json_str(in, "role", 64, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         const char *code = "";
@@ -387,7 +387,7 @@ static enum status suspect_apply(const json_t *in, struct justice_suspect *s, bo
         }
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "age_band", 32, &v);
+        st = util_json_str(in, "age_band", 32, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         const char *code = "";
@@ -398,7 +398,7 @@ static enum status suspect_apply(const json_t *in, struct justice_suspect *s, bo
         snprintf(s->age_band, sizeof s->age_band, "%s", code);
     }
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "citizenship", 64, &v);
+        st = util_json_str(in, "citizenship", 64, &v);
     }
     if (st == STATUS_OK && v != NULL) {
         const char *code = "";

@@ -31,7 +31,7 @@ enum status justice_victim_link(const struct auth_ctx *ctx, int64_t inv_id, int6
                                 int64_t *id_out)
 {
     static const char *const roles[] = {"victim", "witness", NULL};
-    if (role != NULL && !justice__in_list(role, roles)) {
+    if (role != NULL && !util_in_list(role, roles)) {
         return err_set_field(STATUS_INVALID, "role", "role: victim or witness");
     }
     if (case_id <= 0) {
@@ -230,10 +230,10 @@ static enum status prot_apply(const json_t *in, bool create, struct justice_prot
     enum status st = justice__known_members(in, create ? keys_new : keys_change);
     const char *v = NULL;
     if (st == STATUS_OK) {
-        st = justice__text_member(in, "type", 32, &v);
+        st = util_json_str(in, "type", 32, &v);
     }
     if (st == STATUS_OK && v != NULL) {
-        if (!justice__in_list(v, ptypes)) {
+        if (!util_in_list(v, ptypes)) {
             return err_set_field(STATUS_INVALID, "type",
                                  "type: identity_protection, screen, video_link, relocation, police_protection or "
                                  "other");
@@ -254,7 +254,7 @@ static enum status prot_apply(const json_t *in, bool create, struct justice_prot
             dv[i][0] = '\0';
             continue;
         }
-        st = justice__text_member(in, dk[i], 10, &v);
+        st = util_json_str(in, dk[i], 10, &v);
         if (st == STATUS_OK && v[0] != '\0') {
             st = justice__date_check(dk[i], v);
         }

@@ -68,33 +68,33 @@ static enum status nap_fields(const json_t *in, const json_t *cur, struct sql_va
 {
     const char *country, *title, *from, *to, *by, *status;
 #define MEMBER(key) (json_object_get(in, key) != NULL || cur == NULL ? in : cur)
-    enum status st = pn_text(MEMBER("country"), "country", 3, true, &country);
+    enum status st = util_json_text(MEMBER("country"), "country", 3, true, &country);
     if (st == STATUS_OK && !pn_country_ok(country)) {
         st = err_set_field(STATUS_INVALID, "country", "country must be an ISO 3166-1 alpha-3 code of the vocabulary");
     }
     if (st == STATUS_OK) {
-        st = pn_text(MEMBER("title"), "title", PN_TEXT_MAX, true, &title);
+        st = util_json_text(MEMBER("title"), "title", PN_TEXT_MAX, true, &title);
     }
     if (st == STATUS_OK) {
-        st = pn_date(MEMBER("period_from"), "period_from", true, &from);
+        st = util_json_date(MEMBER("period_from"), "period_from", true, &from);
     }
     if (st == STATUS_OK) {
-        st = pn_date(MEMBER("period_to"), "period_to", true, &to);
+        st = util_json_date(MEMBER("period_to"), "period_to", true, &to);
     }
     if (st == STATUS_OK && strcmp(to, from) < 0) {
         st = err_set_field(STATUS_INVALID, "period_to", "period_to must not be before period_from");
     }
     if (st == STATUS_OK) {
-        st = pn_text(MEMBER("adopted_by"), "adopted_by", PN_TEXT_MAX, false, &by);
+        st = util_json_text(MEMBER("adopted_by"), "adopted_by", PN_TEXT_MAX, false, &by);
     }
     if (st == STATUS_OK) {
-        st = pn_text(MEMBER("status"), "status", 16, false, &status);
+        st = util_json_text(MEMBER("status"), "status", 16, false, &status);
     }
 #undef MEMBER
     if (st == STATUS_OK && status[0] == '\0') {
         status = "draft";
     }
-    if (st == STATUS_OK && !pn_in_list(status, plan_nap_statuses)) {
+    if (st == STATUS_OK && !util_in_list(status, plan_nap_statuses)) {
         st = err_set_field(STATUS_INVALID, "status", "status must be draft, adopted or ended");
     }
     if (st == STATUS_OK) {
@@ -242,16 +242,16 @@ static enum status indicators(const json_t *in, char **out)
             st = err_set_field(STATUS_INVALID, "indicators", "indicators[%zu] must be an object", i);
         }
         if (st == STATUS_OK) {
-            st = pn_text(v, "name", PN_TEXT_MAX, true, &name);
+            st = util_json_text(v, "name", PN_TEXT_MAX, true, &name);
         }
         if (st == STATUS_OK) {
-            st = pn_text(v, "unit", PN_TEXT_MAX, false, &unit);
+            st = util_json_text(v, "unit", PN_TEXT_MAX, false, &unit);
         }
         if (st == STATUS_OK) {
-            st = pn_text(v, "direction", 16, false, &dir);
+            st = util_json_text(v, "direction", 16, false, &dir);
         }
         if (st == STATUS_OK) {
-            st = pn_date(v, "target_date", false, &date);
+            st = util_json_date(v, "target_date", false, &date);
         }
         if (st == STATUS_OK && dir[0] == '\0') {
             dir = "increase";
@@ -316,7 +316,7 @@ enum status plan_action_add(const struct auth_ctx *ctx, int64_t nap_id, const js
     st = nap_load(ctx, nap_id, NULL, &nap);
     json_decref(nap);
     if (st == STATUS_OK) {
-        st = pn_text(in, "title", PN_TEXT_MAX, true, &title);
+        st = util_json_text(in, "title", PN_TEXT_MAX, true, &title);
     }
     if (st == STATUS_OK) {
         st = pn_codes(in, "paragraphs", NULL, pn_paragraph_ok, true, &paras);
@@ -463,7 +463,7 @@ static enum status values(const json_t *in, const json_t *inds, char **out)
         int64_t seq = 0;
         const char *date = "";
         const json_t *value = json_object_get(v, "value");
-        st = json_is_object(v) ? pn_int(v, "indicator", 1, PN_LIST_MAX, 0, &seq)
+        st = json_is_object(v) ? util_json_int(v, "indicator", 1, PN_LIST_MAX, 0, &seq)
                                : err_set_field(STATUS_INVALID, "values", "values[%zu] must be an object", i);
         if (st == STATUS_OK && (seq == 0 || (size_t)seq > json_array_size(inds))) {
             st = err_set_field(STATUS_INVALID, "indicator", "values[%zu]: the action has no indicator %lld", i,
@@ -473,7 +473,7 @@ static enum status values(const json_t *in, const json_t *inds, char **out)
             st = err_set_field(STATUS_INVALID, "value", "values[%zu]: value must be a number", i);
         }
         if (st == STATUS_OK) {
-            st = pn_date(v, "measured_on", true, &date);
+            st = util_json_date(v, "measured_on", true, &date);
         }
         if (st != STATUS_OK) {
             break;
@@ -550,9 +550,9 @@ enum status plan_progress_add(const struct auth_ctx *ctx, int64_t action_id, con
                            json_string_value(json_object_get(nap, "period_to")));
     }
     if (st == STATUS_OK) {
-        st = pn_text(in, "status", 16, true, &status);
+        st = util_json_text(in, "status", 16, true, &status);
     }
-    if (st == STATUS_OK && !pn_in_list(status, plan_progress_statuses)) {
+    if (st == STATUS_OK && !util_in_list(status, plan_progress_statuses)) {
         st = err_set_field(STATUS_INVALID, "status",
                            "status must be not_started, on_track, delayed, completed or cancelled");
     }
@@ -560,7 +560,7 @@ enum status plan_progress_add(const struct auth_ctx *ctx, int64_t action_id, con
         st = values(in, json_object_get(action, "indicators"), &vals);
     }
     if (st == STATUS_OK) {
-        st = pn_text(in, "narrative", PN_NOTE_MAX, false, &narrative);
+        st = util_json_text(in, "narrative", PN_NOTE_MAX, false, &narrative);
     }
     if (st == STATUS_OK) {
         struct sql_value k[] = {SQLV_I64(action_id), sqlv_text(from), sqlv_text(to)};
@@ -767,9 +767,9 @@ enum status plan_nap_matrix(const struct auth_ctx *ctx, int64_t nap_id, const ch
         return st;
     }
     char today[11];
-    pn_today(today);
+    util_today(today);
     const char *d = at != NULL && at[0] != '\0' ? at : today;
-    if (!pn_date_ok(d)) {
+    if (!util_date_valid(d)) {
         return err_set_field(STATUS_INVALID, "at", "at must be a date YYYY-MM-DD");
     }
     json_t *nap = NULL, *acts = NULL;
@@ -835,7 +835,7 @@ enum status plan_nap_matrix(const struct auth_ctx *ctx, int64_t nap_id, const ch
 
 enum status plan_nap_figures(const struct auth_ctx *ctx, const char *from, const char *to, json_t **out)
 {
-    if (!pn_date_ok(from) || !pn_date_ok(to) || strcmp(to, from) < 0) {
+    if (!util_date_valid(from) || !util_date_valid(to) || strcmp(to, from) < 0) {
         return err_set_field(STATUS_INVALID, "from", "from and to must be dates YYYY-MM-DD, to not before from");
     }
     size_t n = 0, np = 0;

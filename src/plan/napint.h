@@ -11,26 +11,16 @@
 #include "auth/auth.h"
 #include "store/store.h"
 #include "util/status.h"
+#include "util/jsonin.h"
 
 #define PN_TEXT_MAX 300  /* titles, bodies, indicator names, units */
 #define PN_NOTE_MAX 8000 /* sealed narratives and notes */
 #define PN_LIST_MAX 64   /* paragraphs, bodies, indicators, codes */
 #define PN_COUNT_MAX 2000000000LL
 
-/* YYYY-MM-DD with a real day of the month. */
-bool pn_date_ok(const char *s);
-void pn_today(char out[11]);
-bool pn_in_list(const char *code, const char *const *list);
 /* A country of the registry's vocabulary (ISO 3166-1 alpha-3). */
 bool pn_country_ok(const char *s);
 
-/* A string member: "" when absent or null; STATUS_INVALID naming key when not a string, too long,
- * or required and empty. */
-enum status pn_text(const json_t *o, const char *key, size_t max, bool required, const char **out);
-/* An integer member in [min, max]; def when absent. */
-enum status pn_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t def, int64_t *out);
-/* A date member (required or "" when absent). */
-enum status pn_date(const json_t *o, const char *key, bool required, const char **out);
 /* A period: from and to (both required), to not before from. */
 enum status pn_period(const json_t *o, const char *from_key, const char *to_key, const char **from, const char **to);
 /* The comma-separated codes of an array member, each checked by ok (list) or by okf; "" when

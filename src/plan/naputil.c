@@ -12,44 +12,6 @@
 #include "util/util.h"
 #include "vault/vault.h"
 
-static int month_days(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : d[m - 1];
-}
-
-bool pn_date_ok(const char *s)
-{
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
-        return false;
-    }
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) {
-            return false;
-        }
-    }
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
-}
-
-void pn_today(char out[11])
-{
-    char iso[32];
-    util_time_iso(iso, util_now_ms());
-    snprintf(out, 11, "%.10s", iso);
-}
-
-bool pn_in_list(const char *code, const char *const *list)
-{
-    for (size_t i = 0; code != NULL && list[i] != NULL; i++) {
-        if (strcmp(code, list[i]) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool pn_country_ok(const char *s)
 {
     return s != NULL && strlen(s) == 3 && isupper((unsigned char)s[0]) && vocab_index("country", s) >= 0;
@@ -67,55 +29,11 @@ bool pn_paragraph_ok(const char *id)
     return false;
 }
 
-enum status pn_text(const json_t *o, const char *key, size_t max, bool required, const char **out)
-{
-    const json_t *v = json_object_get(o, key);
-    *out = "";
-    if (v == NULL || json_is_null(v)) {
-        return required ? err_set_field(STATUS_INVALID, key, "%s is required", key) : STATUS_OK;
-    }
-    if (!json_is_string(v)) {
-        return err_set_field(STATUS_INVALID, key, "%s must be a string", key);
-    }
-    *out = json_string_value(v);
-    if (strlen(*out) > max) {
-        return err_set_field(STATUS_INVALID, key, "%s is longer than %zu bytes", key, max);
-    }
-    if (required && (*out)[0] == '\0') {
-        return err_set_field(STATUS_INVALID, key, "%s is required", key);
-    }
-    return STATUS_OK;
-}
-
-enum status pn_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t def, int64_t *out)
-{
-    const json_t *v = json_object_get(o, key);
-    *out = def;
-    if (v == NULL || json_is_null(v)) {
-        return STATUS_OK;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        return err_set_field(STATUS_INVALID, key, "%s must be a whole number from %lld to %lld", key, (long long)min,
-                             (long long)max);
-    }
-    *out = json_integer_value(v);
-    return STATUS_OK;
-}
-
-enum status pn_date(const json_t *o, const char *key, bool required, const char **out)
-{
-    enum status st = pn_text(o, key, 10, required, out);
-    if (st == STATUS_OK && (*out)[0] != '\0' && !pn_date_ok(*out)) {
-        st = err_set_field(STATUS_INVALID, key, "%s must be a date YYYY-MM-DD", key);
-    }
-    return st;
-}
-
 enum status pn_period(const json_t *o, const char *from_key, const char *to_key, const char **from, const char **to)
 {
-    enum status st = pn_date(o, from_key, true, from);
+    enum status st = util_json_date(o, from_key, true, from);
     if (st == STATUS_OK) {
-        st = pn_date(o, to_key, true, to);
+        st = util_json_date(o, to_key, true, to);
     }
     if (st == STATUS_OK && strcmp(*to, *from) < 0) {
         st = err_set_field(STATUS_INVALID, to_key, "%s must not be before %s", to_key, from_key);
@@ -142,7 +60,7 @@ enum status pn_codes(const json_t *o, const char *key, const char *const *list, 
     json_array_foreach(a, i, v)
     {
         const char *c = json_string_value(v);
-        if (c == NULL || (list != NULL && !pn_in_list(c, list)) || (okf != NULL && !okf(c))) {
+        if (c == NULL || (list != NULL && !util_in_list(c, list)) || (okf != NULL && !okf(c))) {
             st = err_set_field(STATUS_INVALID, key, "%s: unknown code \"%.40s\"", key, c != NULL ? c : "");
             break;
         }

@@ -49,8 +49,8 @@ static void prev_row_free(struct prev_row *r)
 
 static enum status one_code(const json_t *in, const char *key, const char *const *list, bool required, const char **out)
 {
-    enum status st = pn_text(in, key, 40, required, out);
-    if (st == STATUS_OK && (*out)[0] != '\0' && !pn_in_list(*out, list)) {
+    enum status st = util_json_text(in, key, 40, required, out);
+    if (st == STATUS_OK && (*out)[0] != '\0' && !util_in_list(*out, list)) {
         st = err_set_field(STATUS_INVALID, key, "%s: unknown code \"%s\"", key, *out);
     }
     return st;
@@ -58,7 +58,7 @@ static enum status one_code(const json_t *in, const char *key, const char *const
 
 static enum status campaign_in(const json_t *in, struct prev_row *r)
 {
-    enum status st = pn_text(in, "title", PN_TEXT_MAX, true, &r->title);
+    enum status st = util_json_text(in, "title", PN_TEXT_MAX, true, &r->title);
     if (st == STATUS_OK) {
         st = pn_codes(in, "audiences", plan_campaign_audiences, NULL, true, &r->audiences);
     }
@@ -72,7 +72,7 @@ static enum status campaign_in(const json_t *in, struct prev_row *r)
         st = pn_period(in, "period_from", "period_to", &r->from, &r->to);
     }
     if (st == STATUS_OK) {
-        st = pn_int(in, "reach", 0, PN_COUNT_MAX, 0, &r->people);
+        st = util_json_int(in, "reach", 0, PN_COUNT_MAX, 0, &r->people);
     }
     if (st == STATUS_OK) {
         static const char *const kinds[] = {"estimated", "measured", NULL};
@@ -86,10 +86,10 @@ static enum status campaign_in(const json_t *in, struct prev_row *r)
 
 static enum status training_in(const struct auth_ctx *ctx, const json_t *in, struct prev_row *r)
 {
-    enum status st = pn_date(in, "date", true, &r->from);
+    enum status st = util_json_date(in, "date", true, &r->from);
     r->to = r->from;
     if (st == STATUS_OK) {
-        st = pn_text(in, "title", PN_TEXT_MAX, false, &r->title);
+        st = util_json_text(in, "title", PN_TEXT_MAX, false, &r->title);
     }
     if (st == STATUS_OK) {
         const char *a = "";
@@ -104,13 +104,13 @@ static enum status training_in(const struct auth_ctx *ctx, const json_t *in, str
         st = err_set_field(STATUS_INVALID, "participants", "participants must be {\"women\",\"men\",\"other\"}");
     }
     if (st == STATUS_OK) {
-        st = pn_int(p, "women", 0, PN_COUNT_MAX, 0, &r->women);
+        st = util_json_int(p, "women", 0, PN_COUNT_MAX, 0, &r->women);
     }
     if (st == STATUS_OK) {
-        st = pn_int(p, "men", 0, PN_COUNT_MAX, 0, &r->men);
+        st = util_json_int(p, "men", 0, PN_COUNT_MAX, 0, &r->men);
     }
     if (st == STATUS_OK) {
-        st = pn_int(p, "other", 0, PN_COUNT_MAX, 0, &r->other);
+        st = util_json_int(p, "other", 0, PN_COUNT_MAX, 0, &r->other);
     }
     if (st == STATUS_OK && r->women + r->men + r->other == 0) {
         st = err_set_field(STATUS_INVALID, "participants", "a training has at least one participant");
@@ -119,13 +119,13 @@ static enum status training_in(const struct auth_ctx *ctx, const json_t *in, str
         st = pn_codes(in, "topics", plan_training_topics, NULL, true, &r->topics);
     }
     if (st == STATUS_OK) {
-        st = pn_int(in, "hours", 0, 10000, 0, &r->hours);
+        st = util_json_int(in, "hours", 0, 10000, 0, &r->hours);
     }
     if (st == STATUS_OK) {
-        st = pn_int(in, "organiser_agency_id", 0, INT64_MAX, 0, &r->org_agency);
+        st = util_json_int(in, "organiser_agency_id", 0, INT64_MAX, 0, &r->org_agency);
     }
     if (st == STATUS_OK) {
-        st = pn_int(in, "organiser_partner_id", 0, INT64_MAX, 0, &r->org_partner);
+        st = util_json_int(in, "organiser_partner_id", 0, INT64_MAX, 0, &r->org_partner);
     }
     if (st == STATUS_OK && r->org_agency > 0) {
         struct sql_value k[] = {SQLV_I64(r->org_agency)};
@@ -141,28 +141,28 @@ static enum status training_in(const struct auth_ctx *ctx, const json_t *in, str
 
 static enum status idwork_in(const json_t *in, struct prev_row *r)
 {
-    enum status st = pn_text(in, "activity", PN_TEXT_MAX, true, &r->title);
+    enum status st = util_json_text(in, "activity", PN_TEXT_MAX, true, &r->title);
     if (st == STATUS_OK) {
         st = pn_period(in, "period_from", "period_to", &r->from, &r->to);
     }
     if (st == STATUS_OK) {
-        st = pn_int(in, "people", 0, PN_COUNT_MAX, 0, &r->people);
+        st = util_json_int(in, "people", 0, PN_COUNT_MAX, 0, &r->people);
     }
     return st;
 }
 
 static enum status supplychain_in(const json_t *in, struct prev_row *r)
 {
-    enum status st = pn_text(in, "company", PN_TEXT_MAX, true, &r->title);
+    enum status st = util_json_text(in, "company", PN_TEXT_MAX, true, &r->title);
     if (st == STATUS_OK) {
         st = one_code(in, "measure", plan_supplychain_measures, true, &r->measure);
     }
     if (st == STATUS_OK) {
-        st = pn_date(in, "date", true, &r->from);
+        st = util_json_date(in, "date", true, &r->from);
         r->to = r->from;
     }
     if (st == STATUS_OK) {
-        st = pn_int(in, "coverage", 0, PN_COUNT_MAX, 0, &r->people);
+        st = util_json_int(in, "coverage", 0, PN_COUNT_MAX, 0, &r->people);
     }
     if (st == STATUS_OK) {
         static const char *const kinds[] = {"workers", "companies", NULL};
@@ -225,7 +225,7 @@ static enum status prev_json(const struct auth_ctx *ctx, struct store_rows *rs, 
 
 static enum status kind_ok(const char *kind)
 {
-    return kind != NULL && pn_in_list(kind, plan_prevent_kinds)
+    return kind != NULL && util_in_list(kind, plan_prevent_kinds)
                ? STATUS_OK
                : err_set_field(STATUS_INVALID, "kind", "kind must be campaign, training, idwork or supplychain");
 }
@@ -245,7 +245,7 @@ enum status plan_prevention_add(const struct auth_ctx *ctx, const char *kind, co
         return st;
     }
     struct prev_row r = {.title = "", .measure = "", .people_kind = "", .note = ""};
-    st = pn_text(in, "country", 3, true, &r.country);
+    st = util_json_text(in, "country", 3, true, &r.country);
     if (st == STATUS_OK && !pn_country_ok(r.country)) {
         st = err_set_field(STATUS_INVALID, "country", "country must be an ISO 3166-1 alpha-3 code of the vocabulary");
     }
@@ -259,7 +259,7 @@ enum status plan_prevention_add(const struct auth_ctx *ctx, const char *kind, co
         st = pn_codes(in, "paragraphs", NULL, pn_paragraph_ok, false, &r.paragraphs);
     }
     if (st == STATUS_OK) {
-        st = pn_text(in, "note", PN_NOTE_MAX, false, &r.note);
+        st = util_json_text(in, "note", PN_NOTE_MAX, false, &r.note);
     }
     int64_t id = vault_random_id();
     uint8_t *sealed = NULL;
@@ -326,8 +326,8 @@ enum status plan_prevention_list(const struct auth_ctx *ctx, const char *kind, c
     if (st == STATUS_OK && c[0] != '\0' && !pn_country_ok(c)) {
         st = err_set_field(STATUS_INVALID, "country", "country must be an ISO 3166-1 alpha-3 code of the vocabulary");
     }
-    if (st == STATUS_OK && ((f[0] != '\0' && !pn_date_ok(f)) || (t[0] != '\0' && !pn_date_ok(t)))) {
-        st = err_set_field(STATUS_INVALID, f[0] != '\0' && !pn_date_ok(f) ? "from" : "to", "a date YYYY-MM-DD");
+    if (st == STATUS_OK && ((f[0] != '\0' && !util_date_valid(f)) || (t[0] != '\0' && !util_date_valid(t)))) {
+        st = err_set_field(STATUS_INVALID, f[0] != '\0' && !util_date_valid(f) ? "from" : "to", "a date YYYY-MM-DD");
     }
     if (st != STATUS_OK) {
         return st;
@@ -414,7 +414,7 @@ static void figures_add(json_t *f, struct store_rows *rs)
 enum status plan_prevention_figures(const struct auth_ctx *ctx, const char *from, const char *to, const char *country,
                                     json_t **out)
 {
-    if (!pn_date_ok(from) || !pn_date_ok(to) || strcmp(to, from) < 0) {
+    if (!util_date_valid(from) || !util_date_valid(to) || strcmp(to, from) < 0) {
         return err_set_field(STATUS_INVALID, "from", "from and to must be dates YYYY-MM-DD, to not before from");
     }
     struct sql_value k[] = {sqlv_text(from), sqlv_text(to), sqlv_text(country != NULL ? country : "")};

@@ -15,6 +15,7 @@
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "util/jsonin.h"
 
 #define CHILD_TEXT_MAX 4000
 #define CHILD_ORG_MAX 200
@@ -37,7 +38,7 @@ static enum status text_check(const char *field, const char *text, size_t max, b
 static enum status date_or_today(const char *field, const char *given, char out[11])
 {
     if (given == NULL || given[0] == '\0') {
-        pathway__today(out);
+        util_today(out);
         return STATUS_OK;
     }
     enum status st = pathway__date_check(field, given);

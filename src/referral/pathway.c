@@ -17,6 +17,7 @@
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "util/jsonin.h"
 
 #define DAY_MS ((int64_t)86400000)
 
@@ -130,14 +131,6 @@ enum status pathway__date_check(const char *field, const char *date)
         return err_set_field(STATUS_INVALID, field, "%s: a date YYYY-MM-DD", field);
     }
     return STATUS_OK;
-}
-
-void pathway__today(char out[11])
-{
-    time_t t = (time_t)(util_now_ms() / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 enum status pathway__date_add(const char *date, int days, char out[11])
@@ -444,7 +437,7 @@ static enum status version_check(const struct pathway *p, int64_t expected)
 static enum status date_or_today(const char *field, const char *given, char out[11])
 {
     if (given == NULL || given[0] == '\0') {
-        pathway__today(out);
+        util_today(out);
         return STATUS_OK;
     }
     enum status st = pathway__date_check(field, given);
@@ -629,7 +622,7 @@ enum status pathway_move(const struct auth_ctx *ctx, int64_t case_id, int64_t ex
         }
         if (st == STATUS_OK) {
             if (p.rg_date[0] == '\0') {
-                pathway__today(p.rg_date);
+                util_today(p.rg_date);
             }
             snprintf(p.reflection.start, sizeof p.reflection.start, "%s", p.rg_date);
             p.reflection.days = days;

@@ -170,8 +170,6 @@ enum status pathway__sar(const struct auth_ctx *ctx, int64_t case_id, json_t **o
 /* Purge hook: removes the sealed reasons of the case's log; *items_out the count. */
 enum status pathway__purge(const struct auth_ctx *ctx, int64_t case_id, int64_t *items_out);
 
-/* Date helpers: today (UTC) as YYYY-MM-DD; date + days; a date's midnight UTC in ms. */
-void pathway__today(char out[11]);
 enum status pathway__date_add(const char *date, int days, char out[11]);
 enum status pathway__date_ms(const char *date, int64_t *out);
 enum status pathway__date_check(const char *field, const char *date);

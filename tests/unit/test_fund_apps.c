@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "tasks/tasks.h"
 #include "testlib.h"
+#include "util/jsonin.h"
 
 struct world {
     struct test_env t;
@@ -44,7 +45,7 @@ static int setup(void **state)
         snprintf(name, sizeof name, "trustee%d", i);
         w->trustee_u[i] = test_user(&w->t, name, w->unodc, "trustee", "all");
     }
-    fa_today(w->today);
+    util_today(w->today);
     *state = w;
     return 0;
 }
