@@ -1233,6 +1233,38 @@ static int cmd_keys_rotate(const struct command *cmd, struct args *args)
     return CLI_EXIT_OK;
 }
 
+static int cmd_keys_rotate_master(const struct command *cmd, struct args *args)
+{
+    struct env e;
+    enum status st = cli_env_open(&e, false);
+    if (st != STATUS_OK) {
+        return cli_fail(st);
+    }
+    st = vault_master_rotate(e.vault, e.store, e.key_path);
+    if (st == STATUS_OK) {
+        store_tx_begin(e.store, STORE_TX_WRITE);
+        st = auth_audit(&e.ctx, "keys.rotate_master", "", 0, "ok", NULL);
+        st = st == STATUS_OK ? store_tx_commit(e.store) : (store_tx_rollback(e.store), st);
+    }
+    char *kp = xstrdup(e.key_path);
+    cli_env_close(&e);
+    if (st != STATUS_OK) {
+        free(kp);
+        return cli_fail(st);
+    }
+    if (cli_json_out) {
+        cli_print_json(json_pack("{sbsssb}", "rotated", 1, "key_file", kp, "export_needed", 1));
+    } else {
+        printf("master key rotated: %s holds the new key\n", kp);
+    }
+    fprintf(stderr,
+            "ctis: the old key file and its exports no longer open this database (keep them with the "
+            "backups taken before today); run `ctis keys export FILE` now, and copy %s to every server\n",
+            kp);
+    free(kp);
+    return CLI_EXIT_OK;
+}
+
 /* backup and restore. */
 
 static int cmd_backup(const struct command *cmd, struct args *args)
@@ -2827,6 +2859,14 @@ static const struct command commands[] = {
      "Re-encrypts every sealed value under a new data key; resumable.",
      {{0}},
      cmd_keys_rotate},
+    {"keys rotate-master",
+     "",
+     0,
+     0,
+     "Makes a new master key: re-wraps the data keys and the signing key under it and replaces the key file "
+     "(stop the servers first; export the new key after).",
+     {{0}},
+     cmd_keys_rotate_master},
     {"backup",
      "FILE",
      1,

@@ -180,6 +180,65 @@ out:
     return st;
 }
 
+enum status vault__key_file_replace(const char *next_path, const char *key_path)
+{
+    if (rename(next_path, key_path) != 0) {
+        return err_set(STATUS_IO, "cannot move %s to %s: %s (move it by hand: it holds the new master key)", next_path,
+                       key_path, strerror(errno));
+    }
+    /* The rename is durable once the directory is. */
+    char *dir = xstrdup(key_path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else if (slash == dir) {
+        dir[1] = '\0';
+    } else {
+        *slash = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+    return STATUS_OK;
+}
+
+enum status vault_master_rotate(struct vault *v, struct store *s, const char *key_path)
+{
+    ASSERT(v != NULL && s != NULL && key_path != NULL);
+    char *next = xasprintf("%s.new", key_path);
+    uint8_t *master = secret_alloc(VAULT_KEY_BYTES);
+    randombytes_buf(master, VAULT_KEY_BYTES);
+    enum status st = STATUS_OK;
+    if (util_file_exists(next)) {
+        st = err_set(STATUS_CONFLICT,
+                     "%s exists: an earlier master-key rotation did not finish; any ctis command that opens the "
+                     "database finishes it, or remove the file if that command says the key file matches",
+                     next);
+        goto out;
+    }
+    /* The new key is on disk before the database depends on it. */
+    st = key_file_write(next, master);
+    if (st != STATUS_OK) {
+        goto out;
+    }
+    st = vault__master_rewrap(v, master, s);
+    if (st != STATUS_OK) {
+        unlink(next);
+        goto out;
+    }
+    st = vault__key_file_replace(next, key_path);
+    if (st == STATUS_OK) {
+        log_info("vault: master key rotated; %s holds the new key", key_path);
+    }
+out:
+    free(next);
+    sodium_free(master);
+    return st;
+}
+
 /* ---- export and import ------------------------------------------------------------------ */
 
 static void export_limits(unsigned long long *ops, size_t *mem)

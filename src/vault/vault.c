@@ -603,6 +603,117 @@ out:
     return st;
 }
 
+/* ---- master-key rotation ---------------------------------------------------------------- */
+
+/* The blind-index and MAC root keys, once a master key has been rotated: kept in vault_meta
+ * (VAULT_META_DERIVED), wrapped under the wrap key, so that blind indexes, the audit chain and
+ * every MAC stay valid under the new master key. Hex of nonce | ciphertext of bidx | mac | tag. */
+#define DERIVED_AD "ctis|derived-keys|v1"
+#define DERIVED_BYTES (2 * VAULT_KEY_BYTES)
+#define DERIVED_WRAPPED_BYTES (VAULT_NONCE_BYTES + DERIVED_BYTES + VAULT_TAG_BYTES)
+
+static enum status meta_get_text(struct store *s, const char *name, char **out)
+{
+    *out = NULL;
+    struct store_rows *r = NULL;
+    struct sql_value arg = sqlv_text(name);
+    enum status st = store_exec_one(s, STMT_VAULT_META_GET, &arg, 1, &r);
+    if (st == STATUS_OK) {
+        *out = xstrdup(store_rows_text(r, 0));
+    } else if (st == STATUS_NOT_FOUND) {
+        st = STATUS_OK;
+    }
+    store_rows_free(r);
+    return st;
+}
+
+/* Loads the kept derived keys into v's secrets, if a rotation left them; else v keeps the keys
+ * derived from its master key. */
+static enum status derived_load(struct vault *v, struct store *s)
+{
+    char *hex = NULL;
+    uint8_t *plain = secret_alloc(DERIVED_BYTES);
+    uint8_t wrapped[DERIVED_WRAPPED_BYTES];
+    enum status st = meta_get_text(s, VAULT_META_DERIVED, &hex);
+    if (st != STATUS_OK || hex == NULL || hex[0] == '\0') {
+        goto out;
+    }
+    unsigned long long plen = 0;
+    if (util_hex_decode(wrapped, sizeof wrapped, hex) != STATUS_OK ||
+        crypto_aead_xchacha20poly1305_ietf_decrypt(
+            plain, &plen, NULL, wrapped + VAULT_NONCE_BYTES, sizeof wrapped - VAULT_NONCE_BYTES,
+            (const unsigned char *)DERIVED_AD, strlen(DERIVED_AD), wrapped, v->secrets->wrap) != 0) {
+        st = err_set(STATUS_CRYPTO, "the key file does not match this database (the kept index keys cannot be "
+                                    "unwrapped)");
+        goto out;
+    }
+    sodium_mprotect_readwrite(v->secrets);
+    memcpy(v->secrets->bidx, plain, VAULT_KEY_BYTES);
+    memcpy(v->secrets->mac, plain + VAULT_KEY_BYTES, VAULT_KEY_BYTES);
+    sodium_mprotect_readonly(v->secrets);
+out:
+    free(hex);
+    sodium_free(plain);
+    return st;
+}
+
+struct rewrap {
+    const struct vault *from, *to;
+};
+
+/* In one transaction: every row of vault_keys unwrapped under from's master key and wrapped
+ * under to's; from's blind-index and MAC keys kept, wrapped under to's; the export time cleared
+ * (the last export holds the old master key). */
+static enum status rewrap_tx(struct store *s, void *p)
+{
+    const struct rewrap *rw = p;
+    struct key_row *rows = NULL;
+    size_t count = 0;
+    uint8_t *plain = secret_alloc(VAULT_SIGN_SK_BYTES > DERIVED_BYTES ? VAULT_SIGN_SK_BYTES : DERIVED_BYTES);
+    enum status st = key_rows_read(&rows, &count, s);
+    for (size_t i = 0; i < count && st == STATUS_OK; i++) {
+        size_t len = rows[i].sign ? VAULT_SIGN_SK_BYTES : VAULT_KEY_BYTES;
+        st = vault__key_unwrap(rw->from, plain, len, rows[i].id, rows[i].wrapped, rows[i].wrapped_len);
+        if (st != STATUS_OK) {
+            break;
+        }
+        uint8_t wrapped[VAULT_WRAPPED_SIGN_BYTES];
+        vault__key_wrap(rw->to, wrapped, rows[i].id, plain, len);
+        struct sql_value a[] = {SQLV_I64(rows[i].id), SQLV_BLOB(wrapped, VAULT_NONCE_BYTES + len + VAULT_TAG_BYTES)};
+        st = store_exec(s, STMT_VAULT_KEY_REWRAP, a, ARRAY_LEN(a), NULL);
+    }
+    if (st == STATUS_OK) {
+        memcpy(plain, rw->from->secrets->bidx, VAULT_KEY_BYTES);
+        memcpy(plain + VAULT_KEY_BYTES, rw->from->secrets->mac, VAULT_KEY_BYTES);
+        uint8_t wrapped[DERIVED_WRAPPED_BYTES];
+        char hex[2 * DERIVED_WRAPPED_BYTES + 1];
+        unsigned long long clen = 0;
+        randombytes_buf(wrapped, VAULT_NONCE_BYTES);
+        crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped + VAULT_NONCE_BYTES, &clen, plain, DERIVED_BYTES,
+                                                   (const unsigned char *)DERIVED_AD, strlen(DERIVED_AD), NULL, wrapped,
+                                                   rw->to->secrets->wrap);
+        ASSERT(clen == DERIVED_BYTES + VAULT_TAG_BYTES);
+        util_hex_encode(hex, wrapped, sizeof wrapped);
+        struct sql_value a[] = {sqlv_text(VAULT_META_DERIVED), sqlv_text(hex)};
+        st = store_exec(s, STMT_VAULT_META_SET, a, ARRAY_LEN(a), NULL);
+    }
+    if (st == STATUS_OK) {
+        st = vault__meta_set_i64(s, VAULT_META_EXPORTED_AT, 0);
+    }
+    key_rows_free(rows, count);
+    sodium_free(plain);
+    return st;
+}
+
+enum status vault__master_rewrap(const struct vault *from, const uint8_t new_master[VAULT_KEY_BYTES], struct store *s)
+{
+    struct vault *to = vault_new(new_master);
+    struct rewrap rw = {from, to};
+    enum status st = store_tx_run(s, STORE_TX_WRITE, rewrap_tx, &rw);
+    vault_close(to);
+    return st;
+}
+
 enum status vault_open(struct vault **out, const char *key_path, struct store *s)
 {
     ASSERT(out != NULL && key_path != NULL && s != NULL);
@@ -616,6 +727,25 @@ enum status vault_open(struct vault **out, const char *key_path, struct store *s
     v = vault_new(master);
     /* Load (and so check) what exists before writing anything. */
     st = vault_reload(v, s);
+    if (st == STATUS_CRYPTO) {
+        /* A master-key rotation that committed but did not replace the key file: finish it. */
+        char *next = xasprintf("%s.new", key_path);
+        if (util_file_exists(next) && vault__key_file_read(master, next) == STATUS_OK) {
+            vault_close(v);
+            v = vault_new(master);
+            st = vault_reload(v, s);
+            if (st == STATUS_OK) {
+                st = vault__key_file_replace(next, key_path);
+            }
+            if (st == STATUS_OK) {
+                log_warn("vault: finished an interrupted master-key rotation: %s replaced %s", next, key_path);
+            }
+        }
+        free(next);
+    }
+    if (st == STATUS_OK) {
+        st = derived_load(v, s);
+    }
     if (st != STATUS_OK) {
         goto out;
     }
@@ -650,6 +780,9 @@ enum status vault_key_file_check(const char *key_path, struct store *s)
     if (st == STATUS_OK) {
         v = vault_new(master);
         st = vault_reload(v, s); /* unwraps every key: a wrong master key fails here */
+    }
+    if (st == STATUS_OK) {
+        st = derived_load(v, s);
     }
     sodium_free(master);
     vault_close(v);

@@ -179,4 +179,14 @@ enum status vault_keys_exported_at(int64_t *out, struct store *s);
 typedef void (*vault_progress_fn)(int64_t done, void *ctx);
 enum status vault_keys_rotate(struct vault *v, struct store *s, vault_progress_fn progress, void *ctx);
 
+/* Master-key rotation: a new master key; every data key and the signing key re-wrapped under it
+ * in one transaction; the blind-index and MAC keys (derived from the old master key) kept in the
+ * database, wrapped under the new one, so that indexes, the audit chain and sessions stay valid;
+ * the key file replaced (the new key is written to KEY.new first, renamed over KEY after the
+ * commit; a vault_open that finds KEY not matching and KEY.new matching finishes the rename).
+ * The old key file and its exports no longer open this database (older backups still need them);
+ * the export time is cleared. v keeps working with the old keys in memory: close it after.
+ * Run with no server on the database. STATUS_CONFLICT when KEY.new exists. */
+enum status vault_master_rotate(struct vault *v, struct store *s, const char *key_path);
+
 #endif

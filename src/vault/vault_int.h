@@ -22,6 +22,7 @@
 /* vault_meta names. */
 #define VAULT_META_ROTATION_TARGET "rotation_target"
 #define VAULT_META_EXPORTED_AT "key_exported_at_ms"
+#define VAULT_META_DERIVED "derived_keys" /* the blind-index and MAC keys, kept by a master-key rotation */
 
 _Static_assert(VAULT_ENVELOPE_OVERHEAD == VAULT_HEADER_BYTES + VAULT_TAG_BYTES, "envelope layout");
 
@@ -61,6 +62,12 @@ enum status vault__key_file_read(uint8_t out[VAULT_KEY_BYTES], const char *key_p
 /* Parses a key file's text (len bytes, text[len] writable: it is NUL-terminated in place); errors
  * name key_path. */
 enum status vault__key_file_parse(uint8_t out[VAULT_KEY_BYTES], char *text, size_t len, const char *key_path);
+
+/* Master-key rotation. rewrap: in one transaction, every vault_keys row re-wrapped from `from`'s
+ * master key to new_master, `from`'s blind-index and MAC keys kept in vault_meta under it, the
+ * export time cleared. replace: renames the new key file over the old one, durably. */
+enum status vault__master_rewrap(const struct vault *from, const uint8_t new_master[VAULT_KEY_BYTES], struct store *s);
+enum status vault__key_file_replace(const char *next_path, const char *key_path);
 
 /* A key export file (vault_keys_import): the Argon2id cost it names, checked against the limits,
  * and the sealed master key. */

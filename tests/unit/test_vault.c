@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1052,6 +1053,108 @@ static int group_setup(void **state)
     return vault_library_init() == STATUS_OK ? 0 : -1;
 }
 
+/* Master-key rotation: a new key file; everything sealed before opens after, blind indexes, MACs
+ * and the signing key are unchanged; the old key file no longer opens the database; an
+ * interruption after the commit (KEY.new not yet renamed) is finished by the next open. */
+static void rotate_master_check(struct db *d, const uint8_t *env, size_t len, const uint8_t bidx[VAULT_BIDX_BYTES],
+                                const uint8_t mac[VAULT_HASH_BYTES], const uint8_t pk[VAULT_PUBKEY_BYTES])
+{
+    struct vault *v = db_vault(d);
+    unseal_expect(v, "cases", "given_name_enc", 42, env, len, "Amina");
+    uint8_t b2[VAULT_BIDX_BYTES], m2[VAULT_HASH_BYTES], pk2[VAULT_PUBKEY_BYTES];
+    assert_int_equal(vault_blind_index(v, b2, "cases.given_name", "amina", 5), STATUS_OK);
+    assert_memory_equal(b2, bidx, sizeof b2);
+    vault_mac(v, m2, "audit", "entry", 5);
+    assert_memory_equal(m2, mac, sizeof m2);
+    vault_public_key(v, pk2);
+    assert_memory_equal(pk2, pk, sizeof pk2);
+    vault_close(v);
+}
+
+static void test_master_rotation(void **state)
+{
+    (void)state;
+    struct db d;
+    db_open(&d);
+    struct vault *v = db_vault(&d);
+    uint8_t *env = NULL;
+    size_t len = 0;
+    seal_ok(v, &env, &len, "cases", "given_name_enc", 42, "Amina");
+    uint8_t bidx[VAULT_BIDX_BYTES], mac[VAULT_HASH_BYTES], pk[VAULT_PUBKEY_BYTES];
+    assert_int_equal(vault_blind_index(v, bidx, "cases.given_name", "Amina", 5), STATUS_OK);
+    vault_mac(v, mac, "audit", "entry", 5);
+    vault_public_key(v, pk);
+    assert_int_equal(vault__meta_set_i64(d.s, VAULT_META_EXPORTED_AT, 12345), STATUS_OK);
+
+    char *old_key = NULL, *new_key = NULL;
+    size_t old_len = 0, new_len = 0;
+    assert_int_equal(util_file_read(&old_key, &old_len, d.key_path, 4096), STATUS_OK);
+    assert_int_equal(vault_master_rotate(v, d.s, d.key_path), STATUS_OK);
+    vault_close(v);
+    assert_int_equal(util_file_read(&new_key, &new_len, d.key_path, 4096), STATUS_OK);
+    assert_true(old_len != new_len || memcmp(old_key, new_key, old_len) != 0);
+    char *next = xasprintf("%s.new", d.key_path);
+    assert_false(util_file_exists(next));
+    struct stat sb;
+    assert_int_equal(stat(d.key_path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    int64_t exported = -1;
+    assert_int_equal(vault_keys_exported_at(&exported, d.s), STATUS_OK);
+    assert_int_equal(exported, 0);
+    rotate_master_check(&d, env, len, bidx, mac, pk);
+
+    /* The old key file opens nothing any more. */
+    char *old_path = xasprintf("%s/old.key", d.dir);
+    assert_int_equal(util_file_write_atomic(old_path, old_key, old_len, 0600), STATUS_OK);
+    struct vault *bad = NULL;
+    assert_int_equal(vault_open(&bad, old_path, d.s), STATUS_CRYPTO);
+    assert_null(bad);
+    assert_int_equal(vault_key_file_check(old_path, d.s), STATUS_CRYPTO);
+
+    /* A second rotation, and data keys rotated in between: all still opens. */
+    v = db_vault(&d);
+    assert_int_equal(vault_keys_rotate(v, d.s, NULL, NULL), STATUS_OK);
+    vault_close(v);
+    v = db_vault(&d);
+    assert_int_equal(vault_master_rotate(v, d.s, d.key_path), STATUS_OK);
+    vault_close(v);
+    rotate_master_check(&d, env, len, bidx, mac, pk);
+
+    /* Interrupted after the commit: the database is under a new master key that is only in
+     * KEY.new. The next open finishes the rename. */
+    v = db_vault(&d);
+    uint8_t *master = sodium_malloc(VAULT_KEY_BYTES);
+    assert_non_null(master);
+    vault_random(master, VAULT_KEY_BYTES);
+    char *text = NULL;
+    size_t text_len = 0;
+    vault__key_file_text(&text, &text_len, master);
+    assert_int_equal(util_file_write_atomic(next, text, text_len, 0600), STATUS_OK);
+    sodium_free(text);
+    assert_int_equal(vault__master_rewrap(v, master, d.s), STATUS_OK);
+    vault_close(v);
+    assert_true(util_file_exists(next));
+    rotate_master_check(&d, env, len, bidx, mac, pk);
+    assert_false(util_file_exists(next));
+    assert_int_equal(vault_key_file_check(d.key_path, d.s), STATUS_OK);
+
+    /* A leftover KEY.new stops a new rotation before anything changes. */
+    assert_int_equal(util_file_write_atomic(next, "x", 1, 0600), STATUS_OK);
+    v = db_vault(&d);
+    assert_int_equal(vault_master_rotate(v, d.s, d.key_path), STATUS_CONFLICT);
+    vault_close(v);
+    unlink(next);
+    rotate_master_check(&d, env, len, bidx, mac, pk);
+
+    sodium_free(master);
+    free(next);
+    free(old_path);
+    free(old_key);
+    free(new_key);
+    free(env);
+    db_close(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1075,6 +1178,7 @@ int main(void)
         cmocka_unit_test(test_rotation_interrupted_and_resumed),
         cmocka_unit_test(test_rotation_picks_up_rewritten_values),
         cmocka_unit_test(test_threads_during_rotation),
+        cmocka_unit_test(test_master_rotation),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
