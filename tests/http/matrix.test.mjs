@@ -9,6 +9,20 @@ import { after, before, describe, it } from 'node:test';
 
 import { eachEngine, isErrorShape, startServer } from './lib.mjs';
 
+/**
+ * Signs in one user per row of table ([role, scope] or [role, scope, agency, ...]) into
+ * clients (index → Client): username `${prefix}${i}-${role}`, two-factor enrolled; agency from
+ * the row unless opts.agency is given.
+ */
+async function roleClients(s, table, prefix, clients, { agency } = {}) {
+    await Promise.all(
+        table.map(async ([role, scope, rowAgency], i) => {
+            const u = s.addUser({ username: `${prefix}${i}-${role.replace(/_/g, '-')}`, agency: agency ?? rowAgency, role, scope, totp: true });
+            clients.set(i, await s.clientFor(u));
+        }),
+    );
+}
+
 function assertError(r, status, code, field) {
     assert.equal(r.status, status, `expected ${status} ${code ?? ''}, got ${r.status} ${r.text}`);
     assert.ok(isErrorShape(r.json), r.text);
@@ -524,12 +538,7 @@ eachEngine((engine) => {
             const p = await cSupervisor.post(`/api/v1/cases/${caseId}/legal/residence-permits`, { kind: 'humanitarian' });
             assert.equal(p.status, 201, p.text);
             permitId = p.json.id;
-            await Promise.all(
-                TABLE.map(async ([role, scope, agency], i) => {
-                    const u = s.addUser({ username: `pa${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
-                    clients.set(i, await s.clientFor(u));
-                }),
-            );
+            await roleClients(s, TABLE, 'pa', clients);
         });
 
         TABLE.forEach(([role, scope, agency, ...want], i) => {
@@ -588,12 +597,7 @@ eachEngine((engine) => {
             const r = await owner.post('/api/v1/cases', { fields: { gender: 'female', age: 16 } });
             assert.equal(r.status, 201, r.text);
             caseId = r.json.case.id;
-            await Promise.all(
-                PATHWAY_TABLE.map(async ([role, scope, agency], i) => {
-                    const u = s.addUser({ username: `pw${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
-                    clients.set(i, await s.clientFor(u));
-                }),
-            );
+            await roleClients(s, PATHWAY_TABLE, 'pw', clients);
         });
 
         PATHWAY_TABLE.forEach(([role, scope, agency, pathway, transition, child, getSet, putSet], i) => {
@@ -638,12 +642,7 @@ eachEngine((engine) => {
             const r = await owner.post('/api/v1/cases', { fields: { age: 20 } });
             assert.equal(r.status, 201, r.text);
             caseId = r.json.case.id;
-            await Promise.all(
-                SCREENING_TABLE.map(async ([role, scope], i) => {
-                    const u = s.addUser({ username: `scr${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                    clients.set(i, await s.clientFor(u));
-                }),
-            );
+            await roleClients(s, SCREENING_TABLE, 'scr', clients, { agency: 'A' });
         });
         const answers = { protocol: { acts: { recruitment: 'yes' }, purposes: { forced_labour: 'yes' } } };
         SCREENING_TABLE.forEach(([role, scope, sets, imp, evaluate, list, add], i) => {
@@ -692,12 +691,7 @@ eachEngine((engine) => {
             const r = await cSupervisor.post('/api/v1/tasks', { title: 'matrix queue task' });
             assert.equal(r.status, 201, r.text);
             queueTask = r.json;
-            await Promise.all(
-                TASK_TABLE.map(async ([role, scope], i) => {
-                    const u = s.addUser({ username: `t${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                    clients.set(i, await s.clientFor(u));
-                }),
-            );
+            await roleClients(s, TASK_TABLE, 't', clients, { agency: 'A' });
         });
         TASK_TABLE.forEach(([role, scope, list, create, myWork, read], i) => {
             it(`${role} (scope ${scope}): list ${list}, create ${create}, my-work ${myWork}, read ${read}`, async () => {
@@ -747,12 +741,7 @@ eachEngine((engine) => {
         ];
         const clients = new Map();
         before(async () => {
-            await Promise.all(
-                INTAKE_TABLE.map(async ([role, scope], i) => {
-                    const u = s.addUser({ username: `i${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                    clients.set(i, await s.clientFor(u));
-                }),
-            );
+            await roleClients(s, INTAKE_TABLE, 'i', clients, { agency: 'A' });
         });
         INTAKE_TABLE.forEach(([role, scope, list, record], i) => {
             it(`${role} (scope ${scope}): list tips ${list}, record a call ${record}`, async () => {
@@ -807,12 +796,7 @@ eachEngine((engine) => {
         r = await cwB.post('/api/v1/cases', { fields: { gender: 'female' } });
         assert.equal(r.status, 201, r.text);
         caseB = r.json.case;
-        await Promise.all(
-            REFERRAL_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `r${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, REFERRAL_TABLE, 'r', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -854,12 +838,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            COOP_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `c${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, COOP_TABLE, 'c', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -908,12 +887,7 @@ eachEngine((engine) => {
         const r = await root.post('/api/v1/court-decisions', CASELAW_DECISION);
         assert.equal(r.status, 201, r.text);
         decisionId = r.json.id;
-        await Promise.all(
-            CASELAW_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `j${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, CASELAW_TABLE, 'j', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -964,12 +938,7 @@ eachEngine((engine) => {
         const r = await cwB.post('/api/v1/cases', { fields: { given_name: 'Matrixname', gender: 'female' } });
         assert.equal(r.status, 201, r.text);
         victim = s.cliOk(['investigation', 'victim', String(inv.id), String(r.json.case.id), '--json']).json;
-        await Promise.all(
-            JUSTICE_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `j${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, JUSTICE_TABLE, 'j', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1072,12 +1041,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            GEO_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `g${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, GEO_TABLE, 'g', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1123,12 +1087,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            RELEASE_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `r${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, RELEASE_TABLE, 'r', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1185,12 +1144,7 @@ eachEngine((engine) => {
         r = await cwA.post(`/api/v1/cases/${caseId}/legal/compensation`, { kind: 'civil', currency: 'EUR', amount_claimed: 100000 });
         assert.equal(r.status, 201, r.text);
         claimId = r.json.id;
-        await Promise.all(
-            ASSETS_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `a${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, ASSETS_TABLE, 'a', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1240,12 +1194,7 @@ eachEngine((engine) => {
         s = await startServer({ engine });
         inv = s.cliOk(['investigation', 'create', '--agency', String(s.agencyA.id), '--reference', 'MATRIX/E1', '--json']).json;
         ent = s.cliOk(['entity', 'add', String(inv.id), '--kind', 'phone', '--value', '+44 7700 900777', '--json']).json;
-        await Promise.all(
-            ENTITY_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `e${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, ENTITY_TABLE, 'e', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1304,12 +1253,7 @@ eachEngine((engine) => {
         fs.writeFileSync(f, file(-1));
         s.cliOk(['import', 'glotip', f]);
         fs.rmSync(f);
-        await Promise.all(
-            GLOTIP_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `g${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, GLOTIP_TABLE, 'g', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1353,12 +1297,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            CHARTS_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `ch${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, CHARTS_TABLE, 'ch', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1400,12 +1339,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            QUESTIONNAIRE_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `q${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, QUESTIONNAIRE_TABLE, 'q', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1448,12 +1382,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            LINK_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `ln${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, LINK_TABLE, 'ln', clients, { agency: 'A' });
         const inv = clients.get(2);
         const id = (await inv.post('/api/v1/investigations', { reference: 'PF/MX/1' })).json.id;
         await inv.post(`/api/v1/investigations/${id}/entities`, { kind: 'phone', value: '+44 7700 900001' });
@@ -1537,12 +1466,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            PLAN_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `pl${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, PLAN_TABLE, 'pl', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1582,12 +1506,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            FUND_LEDGER_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `fl${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, FUND_LEDGER_TABLE, 'fl', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1640,12 +1559,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            FUND_GRANTS_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `fg${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, FUND_GRANTS_TABLE, 'fg', clients, { agency: 'A' });
         grantId = s.cliOk(['fund', 'grant', 'add', '--agency', String(s.agencyA.id), '--country', 'NGA', '--programme',
             'immediate', '--start', '2026-01-01', '--end', '2026-09-30', '--tranches', '2026-01-01:20,000.00', '--json']).json.id;
     });
@@ -1698,12 +1612,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            FUND_APPS_TABLE.map(async ([role, scope, agency], i) => {
-                const u = s.addUser({ username: `fa${i}-${role.replace(/_/g, '-')}`, agency, role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, FUND_APPS_TABLE, 'fa', clients);
     });
     after(async () => {
         await s?.stop();
@@ -1757,12 +1666,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            PLAN_RATIFY_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `pr${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, PLAN_RATIFY_TABLE, 'pr', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1809,12 +1713,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            PLAN_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `pn${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, PLAN_TABLE, 'pn', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
@@ -1879,12 +1778,7 @@ eachEngine((engine) => {
     const clients = new Map();
     before(async () => {
         s = await startServer({ engine });
-        await Promise.all(
-            PLAN_K_TABLE.map(async ([role, scope], i) => {
-                const u = s.addUser({ username: `pk${i}-${role.replace(/_/g, '-')}`, agency: 'A', role, scope, totp: true });
-                clients.set(i, await s.clientFor(u));
-            }),
-        );
+        await roleClients(s, PLAN_K_TABLE, 'pk', clients, { agency: 'A' });
     });
     after(async () => {
         await s?.stop();
