@@ -16,6 +16,10 @@
 #    outage answers 201 or 503 (no 500, no hang over 10 s) and the server recovers by itself.
 # 5. restore drill: scripts/restore-drill.sh (backup, key import, restore, audit verify) on the
 #    database of part 1, and the same with a wrong passphrase must fail.
+# 6. failover: a primary with a synchronous streaming standby (pg_basebackup -R),
+#    the primary crashed (pg_ctl -m immediate) under 8 writers, the standby promoted, ctis pointed
+#    at it: every acknowledged write there, audit chain sound, writes go on (FO_SECONDS of writes:
+#    12; 4 with --short).
 # Figures go to build/test-logs/faults.txt. Ends with "N passed, N failed".
 # CTIS names the binary (default build/ctis).
 set -u
@@ -42,6 +46,9 @@ PG_DIR=""
 
 cleanup() {
     [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
+    for d in "$WORK/fo-standby" "$WORK/fo-primary"; do
+        [ -f "$d/postmaster.pid" ] && pg__as_owner "$(pg__bindir)/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1
+    done
     [ -n "$MNT" ] && umount "$MNT" 2>/dev/null
     [ -n "$PG_DIR" ] && bash tests/pg.sh stop "$PG_DIR" >/dev/null 2>&1
     rm -rf "$WORK"
@@ -381,6 +388,119 @@ if "$CTIS" keys export "$WORK/key.export" --db "$db" <<<"drill passphrase for th
 else
     bad "restore drill: $(tail -n 2 "$WORK/export.out" "$WORK/drill.out" 2>/dev/null | tr '\n' ' ')"
 fi
+
+# ---------------------------------------------------------------------------------------------
+echo "6. failover: a synchronous streaming standby promoted after the primary crashed under load"
+# The setup of docs/operations.md ("On PostgreSQL with a standby"): pg_basebackup -R -X stream -C
+# -S, synchronous_standby_names; the primary stopped with -m immediate (a crash: no checkpoint,
+# no goodbye to the clients) while 8 writers run; the standby promoted; ctis pointed at it with
+# the same key file. Every write a client saw acknowledged must be on the standby, the audit chain
+# must verify there, and writes must go on.
+FO_SECONDS=${FO_SECONDS:-$([ $SHORT = 1 ] && echo 4 || echo 12)}
+. tests/pg.sh
+FO_PRI=$WORK/fo-primary
+FO_SBY=$WORK/fo-standby
+fo_bin=$(pg__bindir 2>/dev/null) || fo_bin=""
+fo_why=""
+fo_up() { # datadir port log [extra -c options]
+    local d=$1 port=$2 log=$3
+    shift 3
+    pg__as_owner "$fo_bin/pg_ctl" -D "$d" -l "$log" -w -t 60 \
+        -o "-k '' -p $port -c listen_addresses=127.0.0.1 -c fsync=off $*" start >>"$WORK/fo.log" 2>&1
+}
+fo_sql() { psql -Atq -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3" 2>>"$WORK/fo.log"; }
+if [ -z "$fo_bin" ]; then
+    bad "failover: no PostgreSQL server binaries"
+else
+    mkdir -p "$FO_PRI" "$FO_SBY"
+    chmod 700 "$FO_PRI" "$FO_SBY"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$FO_PRI" "$FO_SBY"
+    touch "$WORK/fo-primary.log" "$WORK/fo-standby.log"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$WORK/fo-primary.log" "$WORK/fo-standby.log"
+    fo_pport=$(free_port)
+    fo_sport=$(free_port)
+    if ! pg__as_owner "$fo_bin/initdb" -D "$FO_PRI" -A trust -U postgres --no-sync -E UTF8 --locale=C >>"$WORK/fo.log" 2>&1 ||
+        ! fo_up "$FO_PRI" "$fo_pport" "$WORK/fo-primary.log"; then
+        fo_why="cannot start the primary: $(tail -n 2 "$WORK/fo.log")"
+    elif ! fo_sql "$fo_pport" postgres "CREATE DATABASE ctis" >/dev/null; then
+        fo_why="createdb failed"
+    fi
+    FO_URL_P="postgresql://postgres@127.0.0.1:$fo_pport/ctis"
+    FO_URL_S="postgresql://postgres@127.0.0.1:$fo_sport/ctis"
+    if [ -z "$fo_why" ]; then
+        fo_token=$(CTIS_KEY_FILE=$WORK/fo.key make_db "$FO_URL_P")
+        [ -n "$fo_token" ] || fo_why="ctis init on the primary failed"
+    fi
+    if [ -z "$fo_why" ]; then
+        if ! pg__as_owner "$fo_bin/pg_basebackup" -h 127.0.0.1 -p "$fo_pport" -U postgres -D "$FO_SBY" -R -X stream -c fast \
+            -C -S ctis_standby >>"$WORK/fo.log" 2>&1 || ! fo_up "$FO_SBY" "$fo_sport" "$WORK/fo-standby.log"; then
+            fo_why="cannot make or start the standby: $(tail -n 2 "$WORK/fo.log")"
+        fi
+    fi
+    if [ -z "$fo_why" ]; then
+        # Synchronous from now on: a commit is acknowledged once the standby has flushed it.
+        fo_sql "$fo_pport" postgres "ALTER SYSTEM SET synchronous_standby_names = '*'" >/dev/null
+        fo_sql "$fo_pport" postgres "SELECT pg_reload_conf()" >/dev/null
+        for _ in $(seq 1 100); do
+            [ "$(fo_sql "$fo_pport" postgres "SELECT sync_state FROM pg_stat_replication")" = sync ] && break
+            sleep 0.1
+        done
+        [ "$(fo_sql "$fo_pport" postgres "SELECT sync_state FROM pg_stat_replication")" = sync ] ||
+            fo_why="the standby did not become synchronous"
+    fi
+    if [ -z "$fo_why" ]; then
+        port=$(free_port)
+        if ! CTIS_KEY_FILE=$WORK/fo.key start_server "$FO_URL_P" "$port" "$WORK/fo-serve.log"; then
+            fo_why="ctis does not start on the primary: $(tail -n 2 "$WORK/fo-serve.log")"
+        else
+            : >"$WORK/ack-fo.txt"
+            WRITE_SECONDS=$FO_SECONDS CLIENTS=8 THROUGH_ERRORS=1 TIMEOUT_MS=10000 \
+                node tests/faults/writer.mjs "http://127.0.0.1:$port" "$fo_token" "$WORK/ack-fo.txt" >"$WORK/fo-writer.out" 2>&1 &
+            wpid=$!
+            sleep $((FO_SECONDS / 3))
+            pg__as_owner "$fo_bin/pg_ctl" -D "$FO_PRI" -m immediate -w stop >>"$WORK/fo.log" 2>&1
+            t0=$(date +%s%N)
+            pg__as_owner "$fo_bin/pg_ctl" -D "$FO_SBY" -w -t 60 promote >>"$WORK/fo.log" 2>&1 ||
+                fo_why="promote failed: $(tail -n 2 "$WORK/fo.log")"
+            promote_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+            wait "$wpid"
+            stop_server
+            fig "failover: 8 writers for ${FO_SECONDS}s on the primary, crashed (pg_ctl -m immediate) $((FO_SECONDS / 3)) s in, standby promoted in ${promote_ms} ms: $(brief "$WORK/fo-writer.out")"
+        fi
+    fi
+    if [ -z "$fo_why" ]; then
+        acked=$(wc -l <"$WORK/ack-fo.txt")
+        fo_sql "$fo_sport" ctis 'SELECT id FROM cases' | sort >"$WORK/fo-have.txt"
+        missing=$(sort "$WORK/ack-fo.txt" | comm -23 - "$WORK/fo-have.txt" | wc -l)
+        [ "$acked" -gt 0 ] || fo_why="no write was acknowledged before the crash"
+        [ "$missing" -eq 0 ] || fo_why="$fo_why; $missing of $acked acknowledged writes are not on the standby"
+        CTIS_KEY_FILE=$WORK/fo.key "$CTIS" audit verify --db "$FO_URL_S" >"$WORK/fo-verify.out" 2>&1 ||
+            fo_why="$fo_why; audit verify on the standby: $(tail -n 1 "$WORK/fo-verify.out")"
+        # ctis on the promoted standby, the same key file: writes go on.
+        port=$(free_port)
+        if ! CTIS_KEY_FILE=$WORK/fo.key start_server "$FO_URL_S" "$port" "$WORK/fo-serve2.log"; then
+            fo_why="$fo_why; ctis does not start on the promoted standby: $(tail -n 2 "$WORK/fo-serve2.log")"
+        else
+            : >"$WORK/ack-fo2.txt"
+            WRITE_SECONDS=2 CLIENTS=2 node tests/faults/writer.mjs "http://127.0.0.1:$port" "$fo_token" "$WORK/ack-fo2.txt" \
+                >"$WORK/fo-after.out" 2>&1
+            node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+process.exit(o.acked > 0 && Object.keys(o.statuses).every((c) => c === "201") ? 0 : 1)' "$WORK/fo-after.out" ||
+                fo_why="$fo_why; writes on the promoted standby: $(cat "$WORK/fo-after.out")"
+            fig "failover: on the promoted standby: $(brief "$WORK/fo-after.out")"
+            stop_server
+        fi
+        fig "failover: $acked writes acknowledged before the crash, $missing missing on the standby"
+    fi
+    if [ -z "$fo_why" ]; then
+        ok "failover: the primary crashed under load, the synchronous standby promoted, all $acked acknowledged writes there, audit chain sound, ctis writes on it"
+    else
+        bad "failover: $fo_why"
+    fi
+    pg__as_owner "$fo_bin/pg_ctl" -D "$FO_SBY" -m fast -w stop >/dev/null 2>&1
+    pg__as_owner "$fo_bin/pg_ctl" -D "$FO_PRI" -m immediate -w stop >/dev/null 2>&1
+fi
+
 
 fig "result: $PASSED passed, $FAILED failed, $SKIPPED skipped"
 echo "figures: $FIG"
