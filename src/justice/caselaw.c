@@ -14,6 +14,7 @@
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "util/jsonin.h"
 
 #define CASELAW_TEXT_MAX 200
 #define CASELAW_SUMMARY_MAX 20000
@@ -82,26 +83,6 @@ static void row_free(struct row *r)
     free(r->countries);
 }
 
-static enum status text_of(const json_t *o, const char *key, size_t max, bool required, const char **out)
-{
-    const json_t *v = json_object_get(o, key);
-    if (v == NULL || json_is_null(v)) {
-        *out = "";
-        return required ? err_set_field(STATUS_INVALID, key, "%s is required", key) : STATUS_OK;
-    }
-    if (!json_is_string(v)) {
-        return err_set_field(STATUS_INVALID, key, "%s must be a string", key);
-    }
-    *out = json_string_value(v);
-    if (strlen(*out) > max) {
-        return err_set_field(STATUS_INVALID, key, "%s is longer than %zu bytes", key, max);
-    }
-    if (required && (*out)[0] == '\0') {
-        return err_set_field(STATUS_INVALID, key, "%s is required", key);
-    }
-    return STATUS_OK;
-}
-
 static enum status dump(const json_t *j, char **out)
 {
     *out = json_dumps(j, JSON_COMPACT);
@@ -137,9 +118,9 @@ static enum status charges_check(const json_t *a, struct row *r)
             st = err_set_field(STATUS_INVALID, "charges", "each charge must be an object");
             break;
         }
-        st = text_of(c, "article", CASELAW_TEXT_MAX, false, &article);
+        st = util_json_text(c, "article", CASELAW_TEXT_MAX, false, &article);
         if (st == STATUS_OK) {
-            st = text_of(c, "form", CASELAW_TEXT_MAX, true, &form);
+            st = util_json_text(c, "form", CASELAW_TEXT_MAX, true, &form);
         }
         if (st == STATUS_OK && !caselaw_form_known(form)) {
             st = err_set_field(STATUS_INVALID, "charges", "unknown form of exploitation in a charge");
@@ -193,7 +174,7 @@ static enum status sentences_check(const json_t *a, struct row *r)
             st = err_set_field(STATUS_INVALID, "sentences", "each sentence must be an object");
             break;
         }
-        st = text_of(s, "defendant", CASELAW_TEXT_MAX, true, &label);
+        st = util_json_text(s, "defendant", CASELAW_TEXT_MAX, true, &label);
         if (st == STATUS_OK) {
             st = int_of(s, "imprisonment_months", "sentences", &months);
         }
@@ -201,7 +182,7 @@ static enum status sentences_check(const json_t *a, struct row *r)
             st = int_of(s, "fine_amount", "sentences", &fine);
         }
         if (st == STATUS_OK) {
-            st = text_of(s, "fine_currency", 3, false, &currency);
+            st = util_json_text(s, "fine_currency", 3, false, &currency);
         }
         if (st == STATUS_OK && (fine > 0 || currency[0] != '\0') && !upper3(currency)) {
             st = err_set_field(STATUS_INVALID, "sentences", "a fine needs an ISO 4217 currency code");
@@ -262,10 +243,10 @@ static enum status countries_check(const json_t *a, struct row *r)
         st = json_is_object(c) ? STATUS_OK
                                : err_set_field(STATUS_INVALID, "countries", "each country must be an object");
         if (st == STATUS_OK) {
-            st = text_of(c, "country", 3, true, &country);
+            st = util_json_text(c, "country", 3, true, &country);
         }
         if (st == STATUS_OK) {
-            st = text_of(c, "role", 20, true, &role);
+            st = util_json_text(c, "role", 20, true, &role);
         }
         if (st == STATUS_OK && (!upper3(country) || !in_list(role, roles))) {
             st = err_set_field(STATUS_INVALID, "countries",
@@ -289,43 +270,43 @@ static enum status row_from_json(const json_t *in, struct row *r)
     if (!json_is_object(in)) {
         return err_set(STATUS_INVALID, "a court decision must be a JSON object");
     }
-    enum status st = text_of(in, "court_name", CASELAW_TEXT_MAX, true, &r->court_name);
+    enum status st = util_json_text(in, "court_name", CASELAW_TEXT_MAX, true, &r->court_name);
     if (st == STATUS_OK) {
-        st = text_of(in, "court_level", 20, true, &r->court_level);
+        st = util_json_text(in, "court_level", 20, true, &r->court_level);
     }
     if (st == STATUS_OK && !in_list(r->court_level, levels)) {
         st = err_set_field(STATUS_INVALID, "court_level",
                            "court_level must be first_instance, appeal, supreme or other");
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "country", 3, true, &r->country);
+        st = util_json_text(in, "country", 3, true, &r->country);
     }
     if (st == STATUS_OK && !upper3(r->country)) {
         st = err_set_field(STATUS_INVALID, "country", "country must be an ISO 3166 alpha-3 code");
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "decision_date", 10, true, &r->decision_date);
+        st = util_json_text(in, "decision_date", 10, true, &r->decision_date);
     }
     if (st == STATUS_OK && !date_ok(r->decision_date)) {
         st = err_set_field(STATUS_INVALID, "decision_date", "decision_date must be YYYY-MM-DD");
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "case_number", CASELAW_TEXT_MAX, false, &r->case_number);
+        st = util_json_text(in, "case_number", CASELAW_TEXT_MAX, false, &r->case_number);
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "summary", CASELAW_SUMMARY_MAX, false, &r->summary);
+        st = util_json_text(in, "summary", CASELAW_SUMMARY_MAX, false, &r->summary);
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "verdict", 20, true, &r->verdict);
+        st = util_json_text(in, "verdict", 20, true, &r->verdict);
     }
     if (st == STATUS_OK && !in_list(r->verdict, verdicts)) {
         st = err_set_field(STATUS_INVALID, "verdict", "verdict must be convicted, acquitted, partly or other");
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "source", 2000, false, &r->source);
+        st = util_json_text(in, "source", 2000, false, &r->source);
     }
     if (st == STATUS_OK) {
-        st = text_of(in, "language", 16, false, &r->language);
+        st = util_json_text(in, "language", 16, false, &r->language);
     }
     const json_t *a = NULL;
     if (st == STATUS_OK) {
