@@ -96,6 +96,15 @@ stop_server() {
     SERVER_PID=""
 }
 
+# Two clients write for 2 s on the server at PORT: true when every answer was 201 (the writer's
+# JSON line goes to OUT).
+writes_go_on() { # port token ackfile out
+    : >"$3"
+    WRITE_SECONDS=2 CLIENTS=2 node tests/faults/writer.mjs "http://127.0.0.1:$1" "$2" "$3" >"$4" 2>&1
+    node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+process.exit(o.acked > 0 && Object.keys(o.statuses).every((c) => c === "201") ? 0 : 1)' "$4"
+}
+
 # One query's rows, on SQLite or PostgreSQL.
 sqlq() { # db sql
     case "$1" in
@@ -349,11 +358,7 @@ if (o.hangs) { console.log(o.hangs + " requests hung over 10 s"); process.exit(1
 if (o.errors) { console.log(o.errors + " connection errors"); process.exit(1); }' "$WORK/pg-writer.out" >"$WORK/pg.why" ||
             why="$(cat "$WORK/pg.why")"
         # Recovered without a restart of ctis: writes succeed now.
-        : >"$WORK/ack-pg2.txt"
-        WRITE_SECONDS=2 CLIENTS=2 node tests/faults/writer.mjs "http://127.0.0.1:$port" "$ptoken" "$WORK/ack-pg2.txt" \
-            >"$WORK/pg-after.out" 2>&1
-        node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-process.exit(o.acked > 0 && Object.keys(o.statuses).every((c) => c === "201") ? 0 : 1)' "$WORK/pg-after.out" ||
+        writes_go_on "$port" "$ptoken" "$WORK/ack-pg2.txt" "$WORK/pg-after.out" ||
             why="$why; not recovered after the restart: $(cat "$WORK/pg-after.out")"
         fig "PostgreSQL after the restart: $(brief "$WORK/pg-after.out")"
         stop_server
@@ -481,11 +486,7 @@ else
         if ! CTIS_KEY_FILE=$WORK/fo.key start_server "$FO_URL_S" "$port" "$WORK/fo-serve2.log"; then
             fo_why="$fo_why; ctis does not start on the promoted standby: $(tail -n 2 "$WORK/fo-serve2.log")"
         else
-            : >"$WORK/ack-fo2.txt"
-            WRITE_SECONDS=2 CLIENTS=2 node tests/faults/writer.mjs "http://127.0.0.1:$port" "$fo_token" "$WORK/ack-fo2.txt" \
-                >"$WORK/fo-after.out" 2>&1
-            node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-process.exit(o.acked > 0 && Object.keys(o.statuses).every((c) => c === "201") ? 0 : 1)' "$WORK/fo-after.out" ||
+            writes_go_on "$port" "$fo_token" "$WORK/ack-fo2.txt" "$WORK/fo-after.out" ||
                 fo_why="$fo_why; writes on the promoted standby: $(cat "$WORK/fo-after.out")"
             fig "failover: on the promoted standby: $(brief "$WORK/fo-after.out")"
             stop_server
