@@ -279,8 +279,8 @@ static enum status route_refuse_op(const struct auth_ctx *ctx, void *arg)
 /* The route's permission, checked before the handler reads anything of the request: a principal
  * holding neither route->permission nor route->alternative gets 403 whatever the path's ids or the
  * body say (no answer tells whether a record exists), audited as a denial with the method and the
- * path (the record it was after). The handler's domain
- * function checks again, on the record (scope, field groups, shares). */
+ * path (the record it was after). The handler's domain function checks again, on the record
+ * (scope, field groups, shares). */
 static bool route_permitted(struct http_request *req, const struct http_route *route, struct api_req *r)
 {
     if (route->permission == NULL || auth_has(&r->who, route->permission) ||
