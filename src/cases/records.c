@@ -27,23 +27,6 @@
 
 /* Shared helpers. */
 
-static enum status seal_text(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id,
-                             const char *text, uint8_t **buf, struct sql_value *v)
-{
-    *v = SQLV_NULL;
-    *buf = NULL;
-    if (text == NULL || text[0] == '\0') {
-        return STATUS_OK;
-    }
-    size_t len = 0;
-    struct vault_ad ad = {table, column, id};
-    enum status st = vault_seal(ctx->vault, buf, &len, &ad, text, strlen(text));
-    if (st == STATUS_OK) {
-        *v = SQLV_BLOB(*buf, len);
-    }
-    return st;
-}
-
 /* The sealed text in column col, or NULL: when absent, or when not allowed (then *withheld gets
  * bit). A value that does not open is an integrity failure, not a silent NULL. */
 static enum status unseal_col(const struct auth_ctx *ctx, struct store_rows *r, size_t col, const char *table,
@@ -487,12 +470,12 @@ enum status case_perpetrator_add(const struct auth_ctx *ctx, int64_t case_id, co
     int64_t id = vault_random_id(), now = util_now_ms();
     struct perp_write w = {0};
     struct sql_value vd, vn, vo;
-    st = seal_text(ctx, "case_perpetrators", "role_details_enc", id, in->role_details, &w.sealed[0], &vd);
+    st = vault_seal_text(ctx->vault, "case_perpetrators", "role_details_enc", id, in->role_details, &w.sealed[0], &vd);
     if (st == STATUS_OK) {
-        st = seal_text(ctx, "case_perpetrators", "name_enc", id, in->name, &w.sealed[1], &vn);
+        st = vault_seal_text(ctx->vault, "case_perpetrators", "name_enc", id, in->name, &w.sealed[1], &vn);
     }
     if (st == STATUS_OK) {
-        st = seal_text(ctx, "case_perpetrators", "notes_enc", id, in->notes, &w.sealed[2], &vo);
+        st = vault_seal_text(ctx->vault, "case_perpetrators", "notes_enc", id, in->notes, &w.sealed[2], &vo);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
@@ -679,13 +662,14 @@ enum status case_perpetrator_update(const struct auth_ctx *ctx, int64_t case_id,
     }
     struct sql_value vd = old[0], vn = old[1], vo = old[2];
     if (st == STATUS_OK && (mask & P_ROLE_DETAILS)) {
-        st = seal_text(ctx, "case_perpetrators", "role_details_enc", id, in->role_details, &w.sealed[0], &vd);
+        st = vault_seal_text(ctx->vault, "case_perpetrators", "role_details_enc", id, in->role_details, &w.sealed[0],
+                             &vd);
     }
     if (st == STATUS_OK && (mask & P_NAME)) {
-        st = seal_text(ctx, "case_perpetrators", "name_enc", id, in->name, &w.sealed[1], &vn);
+        st = vault_seal_text(ctx->vault, "case_perpetrators", "name_enc", id, in->name, &w.sealed[1], &vn);
     }
     if (st == STATUS_OK && (mask & P_NOTES)) {
-        st = seal_text(ctx, "case_perpetrators", "notes_enc", id, in->notes, &w.sealed[2], &vo);
+        st = vault_seal_text(ctx->vault, "case_perpetrators", "notes_enc", id, in->notes, &w.sealed[2], &vo);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
@@ -950,9 +934,9 @@ enum status case_support_plan_add(const struct auth_ctx *ctx, int64_t case_id, c
     int64_t id = vault_random_id();
     uint8_t *b1 = NULL, *b2 = NULL;
     struct sql_value v1, v2;
-    st = seal_text(ctx, "case_support_plans", "objectives_enc", id, in->objectives, &b1, &v1);
+    st = vault_seal_text(ctx->vault, "case_support_plans", "objectives_enc", id, in->objectives, &b1, &v1);
     if (st == STATUS_OK) {
-        st = seal_text(ctx, "case_support_plans", "action_plan_enc", id, in->action_plan, &b2, &v2);
+        st = vault_seal_text(ctx->vault, "case_support_plans", "action_plan_enc", id, in->action_plan, &b2, &v2);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
@@ -1095,10 +1079,10 @@ enum status case_support_plan_update(const struct auth_ctx *ctx, int64_t case_id
         st = err_set_field(STATUS_INVALID, "type", "type or status: not a code");
     }
     if (st == STATUS_OK && (mask & S_OBJECTIVES)) {
-        st = seal_text(ctx, "case_support_plans", "objectives_enc", id, in->objectives, &sealed[0], &v1);
+        st = vault_seal_text(ctx->vault, "case_support_plans", "objectives_enc", id, in->objectives, &sealed[0], &v1);
     }
     if (st == STATUS_OK && (mask & S_ACTION_PLAN)) {
-        st = seal_text(ctx, "case_support_plans", "action_plan_enc", id, in->action_plan, &sealed[1], &v2);
+        st = vault_seal_text(ctx->vault, "case_support_plans", "action_plan_enc", id, in->action_plan, &sealed[1], &v2);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
@@ -1284,7 +1268,7 @@ enum status case_attachment_add(const struct auth_ctx *ctx, int64_t case_id, con
     size_t chunks = (len + CASE_ATTACHMENT_CHUNK_BYTES - 1) / CASE_ATTACHMENT_CHUNK_BYTES;
     uint8_t *fn = NULL;
     struct sql_value vf;
-    st = seal_text(ctx, "case_attachments", "file_name_enc", id, file_name, &fn, &vf);
+    st = vault_seal_text(ctx->vault, "case_attachments", "file_name_enc", id, file_name, &fn, &vf);
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
                                 SQLV_I64(case_id),

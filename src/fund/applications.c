@@ -46,7 +46,7 @@ static enum status org_load(const struct auth_ctx *ctx, int64_t agency_id, json_
     }
     json_t *account = NULL;
     if (st == STATUS_OK) {
-        st = fa_unseal(ctx, rs, 8, "fund_orgs", "account_enc", agency_id, &account);
+        st = vault_unseal_column_json(ctx->vault, rs, 8, "fund_orgs", "account_enc", agency_id, &account);
     }
     if (st == STATUS_OK) {
         *out = json_pack("{sI ss ss sb ss sb ss sb so sI}", "agency_id", (json_int_t)agency_id, "registration_country",
@@ -152,7 +152,7 @@ enum status fund_org_set(const struct auth_ctx *ctx, int64_t agency_id, int64_t 
     uint8_t *sealed = NULL;
     struct sql_value v[12];
     if (st == STATUS_OK) {
-        st = fa_seal(ctx, "fund_orgs", "account_enc", agency_id, account, &sealed, &v[8]);
+        st = vault_seal_text(ctx->vault, "fund_orgs", "account_enc", agency_id, account, &sealed, &v[8]);
     }
     if (st == STATUS_OK) {
         v[0] = SQLV_I64(agency_id);
@@ -267,7 +267,7 @@ static json_t *app_json(const struct auth_ctx *ctx, struct store_rows *rs, enum 
 {
     int64_t id = store_rows_i64(rs, 0);
     json_t *summary = NULL;
-    *st = fa_unseal(ctx, rs, 4, "fund_applications", "summary_enc", id, &summary);
+    *st = vault_unseal_column_json(ctx->vault, rs, 4, "fund_applications", "summary_enc", id, &summary);
     if (*st != STATUS_OK) {
         return NULL;
     }
@@ -426,7 +426,7 @@ static enum status app_write(const struct auth_ctx *ctx, int64_t id, int64_t ver
 {
     uint8_t *sealed = NULL;
     struct sql_value sv;
-    enum status st = fa_seal(ctx, "fund_applications", "summary_enc", id, a->summary, &sealed, &sv);
+    enum status st = vault_seal_text(ctx->vault, "fund_applications", "summary_enc", id, a->summary, &sealed, &sv);
     int64_t now = util_now_ms();
     if (st == STATUS_OK && create) {
         struct sql_value v[] = {SQLV_I64(id),

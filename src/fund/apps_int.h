@@ -29,13 +29,6 @@ enum status fa_usd(const json_t *o, const char *key, const char *cents_key, bool
 /* "12,345.67" */
 void fa_usd_format(int64_t cents, char out[32]);
 
-/* Seals text (NULL or "": SQL NULL) for table.column of row id; *buf is freed by the caller. */
-enum status fa_seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
-                    uint8_t **buf, struct sql_value *v);
-/* Unseals column col of rs into a JSON string (null when NULL). */
-enum status fa_unseal(const struct auth_ctx *ctx, struct store_rows *rs, size_t col, const char *table,
-                      const char *column, int64_t id, json_t **out);
-
 /* Settings: "max_per_group" (1..5, default 1), "min_reviews" (1..5, default 2). No permission
  * check (callers check theirs). */
 enum status fa_setting(const struct auth_ctx *ctx, const char *name, int64_t *out);

@@ -71,43 +71,6 @@ void fa_usd_format(int64_t cents, char out[32])
     snprintf(out + o, 32 - o, "%s", dot != NULL ? dot : "");
 }
 
-enum status fa_seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
-                    uint8_t **buf, struct sql_value *v)
-{
-    *buf = NULL;
-    *v = SQLV_NULL;
-    if (text == NULL || text[0] == '\0') {
-        return STATUS_OK;
-    }
-    size_t len = 0;
-    struct vault_ad ad = {table, column, id};
-    enum status st = vault_seal(ctx->vault, buf, &len, &ad, text, strlen(text));
-    if (st == STATUS_OK) {
-        *v = SQLV_BLOB(*buf, len);
-    }
-    return st;
-}
-
-enum status fa_unseal(const struct auth_ctx *ctx, struct store_rows *rs, size_t col, const char *table,
-                      const char *column, int64_t id, json_t **out)
-{
-    size_t len = 0;
-    const uint8_t *blob = store_rows_is_null(rs, col) ? NULL : store_rows_blob(rs, col, &len);
-    if (blob == NULL || len == 0) {
-        *out = json_null();
-        return STATUS_OK;
-    }
-    char *plain = NULL;
-    size_t plen = 0;
-    struct vault_ad ad = {table, column, id};
-    enum status st = vault_unseal(ctx->vault, &plain, &plen, &ad, blob, len);
-    if (st == STATUS_OK) {
-        *out = json_stringn(plain, plen);
-        vault_plain_free(plain, plen);
-    }
-    return st;
-}
-
 enum status fa_setting(const struct auth_ctx *ctx, const char *name, int64_t *out)
 {
     int64_t def = strcmp(name, "max_per_group") == 0 ? 1 : 2;

@@ -63,7 +63,7 @@ static enum status trustee_json(const struct auth_ctx *ctx, struct store_rows *r
 {
     int64_t id = store_rows_i64(rs, 0);
     json_t *name = NULL;
-    enum status st = fa_unseal(ctx, rs, 1, "fund_trustees", "name_enc", id, &name);
+    enum status st = vault_unseal_column_json(ctx->vault, rs, 1, "fund_trustees", "name_enc", id, &name);
     if (st != STATUS_OK) {
         return st;
     }
@@ -226,7 +226,7 @@ enum status fund_trustee_add(const struct auth_ctx *ctx, const json_t *in, json_
     int64_t id = vault_random_id();
     uint8_t *sealed = NULL;
     struct sql_value v[8];
-    st = fa_seal(ctx, "fund_trustees", "name_enc", id, name, &sealed, &v[1]);
+    st = vault_seal_text(ctx->vault, "fund_trustees", "name_enc", id, name, &sealed, &v[1]);
     if (st == STATUS_OK) {
         v[0] = SQLV_I64(id);
         v[2] = sqlv_text(country);
@@ -389,7 +389,7 @@ enum status fund_conflict_add(const struct auth_ctx *ctx, const json_t *in, json
     int64_t id = vault_random_id();
     uint8_t *sealed = NULL;
     struct sql_value v[8];
-    st = fa_seal(ctx, "fund_conflicts", "note_enc", id, note, &sealed, &v[5]);
+    st = vault_seal_text(ctx->vault, "fund_conflicts", "note_enc", id, note, &sealed, &v[5]);
     if (st == STATUS_OK) {
         v[0] = SQLV_I64(id);
         v[1] = SQLV_I64(trustee_id);
@@ -425,7 +425,7 @@ enum status fund_conflict_list(const struct auth_ctx *ctx, int64_t trustee_id, j
     while (st == STATUS_OK && (st = store_rows_next(rs)) == STATUS_OK) {
         int64_t id = store_rows_i64(rs, 0);
         json_t *note = NULL;
-        st = fa_unseal(ctx, rs, 5, "fund_conflicts", "note_enc", id, &note);
+        st = vault_unseal_column_json(ctx->vault, rs, 5, "fund_conflicts", "note_enc", id, &note);
         if (st == STATUS_OK) {
             json_array_append_new(arr, json_pack("{sI sI sI sI ss so}", "id", (json_int_t)id, "trustee_id",
                                                  (json_int_t)store_rows_i64(rs, 1), "agency_id",

@@ -101,42 +101,6 @@ void fund__usd(int64_t cents, char out[FUND_AMOUNT_TEXT_BYTES])
     out[off + len] = '\0';
 }
 
-enum status fund__seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
-                       uint8_t **buf, struct sql_value *v)
-{
-    *buf = NULL;
-    *v = SQLV_NULL;
-    if (text == NULL || text[0] == '\0') {
-        return STATUS_OK;
-    }
-    size_t len = 0;
-    struct vault_ad ad = {table, column, id};
-    enum status st = vault_seal(ctx->vault, buf, &len, &ad, text, strlen(text));
-    if (st == STATUS_OK) {
-        *v = SQLV_BLOB(*buf, len);
-    }
-    return st;
-}
-
-enum status fund__unseal_json(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id,
-                              const uint8_t *blob, size_t len, json_t **out)
-{
-    *out = NULL;
-    if (blob == NULL || len == 0) {
-        *out = json_null();
-        return STATUS_OK;
-    }
-    char *plain = NULL;
-    size_t plen = 0;
-    struct vault_ad ad = {table, column, id};
-    enum status st = vault_unseal(ctx->vault, &plain, &plen, &ad, blob, len);
-    if (st == STATUS_OK) {
-        *out = json_stringn(plain, plen);
-        vault_plain_free(plain, plen);
-    }
-    return st;
-}
-
 /* The ledger (part L's fund_ledger_post): the one place part G posts. */
 enum status fund__post(const struct auth_ctx *ctx, const char *date, const char *kind, const char *ref_type,
                        int64_t ref_id, const char *memo, const char *debit, const char *credit, int64_t cents,
@@ -591,7 +555,7 @@ enum status fund_grant_get(const struct auth_ctx *ctx, int64_t id, json_t **out)
         if (st == STATUS_OK) {
             size_t len = 0;
             const uint8_t *b = store_rows_blob(r, 0, &len);
-            st = fund__unseal_json(ctx, "fund_grants", "close_reason_enc", id, b, len, &reason);
+            st = vault_unseal_json(ctx->vault, "fund_grants", "close_reason_enc", id, b, len, &reason);
         }
         store_rows_free(r);
     }
@@ -693,7 +657,7 @@ enum status fund_grant_close(const struct auth_ctx *ctx, int64_t id, const json_
     uint8_t *buf = NULL;
     struct sql_value rv;
     if (st == STATUS_OK) {
-        st = fund__seal(ctx, "fund_grants", "close_reason_enc", id, reason, &buf, &rv);
+        st = vault_seal_text(ctx->vault, "fund_grants", "close_reason_enc", id, reason, &buf, &rv);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
@@ -935,7 +899,7 @@ enum status fund_disbursement_decide(const struct auth_ctx *ctx, int64_t id, con
     uint8_t *buf = NULL;
     struct sql_value rv = SQLV_NULL;
     if (st == STATUS_OK) {
-        st = fund__seal(ctx, "fund_disbursements", "reason_enc", id, reason, &buf, &rv);
+        st = vault_seal_text(ctx->vault, "fund_disbursements", "reason_enc", id, reason, &buf, &rv);
     }
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
@@ -974,7 +938,7 @@ enum status fund_disbursement_get(const struct auth_ctx *ctx, int64_t id, json_t
         st = auth_check(ctx, "fund.read", &rec, AUTH_FG_NONE, false, "read disbursement");
     }
     if (st == STATUS_OK) {
-        st = fund__unseal_json(ctx, "fund_disbursements", "reason_enc", id, d.reason, d.reason_len, &reason);
+        st = vault_unseal_json(ctx->vault, "fund_disbursements", "reason_enc", id, d.reason, d.reason_len, &reason);
     }
     if (st == STATUS_OK) {
         *out = disb_json(&d, reason);
@@ -1001,7 +965,7 @@ enum status fund_disbursement_list(const struct auth_ctx *ctx, int64_t grant_id,
         struct disb d;
         disb_row(r, &d);
         json_t *reason = NULL;
-        st = fund__unseal_json(ctx, "fund_disbursements", "reason_enc", d.id, d.reason, d.reason_len, &reason);
+        st = vault_unseal_json(ctx->vault, "fund_disbursements", "reason_enc", d.id, d.reason, d.reason_len, &reason);
         if (st != STATUS_OK) {
             break;
         }

@@ -49,12 +49,6 @@ enum status fund__id(const json_t *in, const char *key, int64_t *out);
 /* "amount" (USD decimal text) or "amount_cents" (integer); *set false when neither. */
 enum status fund__amount(const json_t *in, int64_t *cents, bool *set);
 void fund__usd(int64_t cents, char out[FUND_AMOUNT_TEXT_BYTES]);
-/* Seals text (NULL or "": SQL NULL) with {table, column, id}; *buf freed by the caller. */
-enum status fund__seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
-                       uint8_t **buf, struct sql_value *v);
-/* Opens a sealed value into a JSON string (null when none). */
-enum status fund__unseal_json(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id,
-                              const uint8_t *blob, size_t len, json_t **out);
 
 /* Posts one two-line entry to the fund's ledger (part L's fund_ledger_post): Dr debit, Cr credit,
  * cents. The one place part G posts. */

@@ -303,7 +303,7 @@ enum status fund_report_save(const struct auth_ctx *ctx, int64_t id, int64_t ver
     struct sql_value nv = SQLV_NULL;
     bool narrative_kept = id != 0 && narrative == NULL;
     if (st == STATUS_OK && !narrative_kept) {
-        st = fund__seal(ctx, "fund_reports", "narrative_enc", rid, narrative, &buf, &nv);
+        st = vault_seal_text(ctx->vault, "fund_reports", "narrative_enc", rid, narrative, &buf, &nv);
     } else if (st == STATUS_OK) {
         nv = cur.narrative_len ? SQLV_BLOB(cur.narrative, cur.narrative_len) : SQLV_NULL;
     }
@@ -410,7 +410,7 @@ enum status fund_report_decide(const struct auth_ctx *ctx, int64_t id, const jso
     bool accept = strcmp(decision, "accept") == 0;
     uint8_t *buf = NULL;
     struct sql_value rv = SQLV_NULL;
-    st = fund__seal(ctx, "fund_reports", "reason_enc", id, reason, &buf, &rv);
+    st = vault_seal_text(ctx->vault, "fund_reports", "reason_enc", id, reason, &buf, &rv);
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id), sqlv_text(accept ? "accepted" : "returned"), rv,
                                 SQLV_I64(ctx->who->user_id), SQLV_I64(util_now_ms())};
@@ -474,10 +474,11 @@ enum status fund_report_get(const struct auth_ctx *ctx, int64_t id, json_t **out
     enum status st = report_reach(ctx, id, fund__read_perm(ctx), false, "read report", &p, &keep, &g);
     json_t *narrative = NULL, *reason = NULL, *ben = NULL, *svc = NULL;
     if (st == STATUS_OK) {
-        st = fund__unseal_json(ctx, "fund_reports", "narrative_enc", id, p.narrative, p.narrative_len, &narrative);
+        st = vault_unseal_json(ctx->vault, "fund_reports", "narrative_enc", id, p.narrative, p.narrative_len,
+                               &narrative);
     }
     if (st == STATUS_OK) {
-        st = fund__unseal_json(ctx, "fund_reports", "reason_enc", id, p.reason, p.reason_len, &reason);
+        st = vault_unseal_json(ctx->vault, "fund_reports", "reason_enc", id, p.reason, p.reason_len, &reason);
     }
     if (st == STATUS_OK) {
         st = pairs_json(ctx, STMT_FUND_REPORT_BEN_LIST, id, true, &ben);

@@ -160,7 +160,7 @@ enum status fa_review_summary(const struct auth_ctx *ctx, json_t *app)
         } else if (st == STATUS_OK) {
             int64_t did = store_rows_i64(rs, 0);
             json_t *reason = NULL;
-            st = fa_unseal(ctx, rs, 6, "fund_decisions", "reason_enc", did, &reason);
+            st = vault_unseal_column_json(ctx->vault, rs, 6, "fund_decisions", "reason_enc", did, &reason);
             if (st == STATUS_OK) {
                 char amount[32];
                 fa_usd_format(store_rows_i64(rs, 2), amount);
@@ -248,7 +248,7 @@ enum status fund_review_add(const struct auth_ctx *ctx, int64_t app_id, const js
     uint8_t *sealed = NULL;
     struct sql_value sv;
     if (st == STATUS_OK) {
-        st = fa_seal(ctx, "fund_reviews", "comment_enc", id, comment, &sealed, &sv);
+        st = vault_seal_text(ctx->vault, "fund_reviews", "comment_enc", id, comment, &sealed, &sv);
     }
     if (st == STATUS_OK) {
         struct sql_value v[] = {SQLV_I64(id),
@@ -300,7 +300,7 @@ enum status fund_review_list(const struct auth_ctx *ctx, int64_t app_id, json_t 
     while (st == STATUS_OK && (st = store_rows_next(rs)) == STATUS_OK) {
         int64_t id = store_rows_i64(rs, 0);
         json_t *comment = NULL;
-        st = fa_unseal(ctx, rs, 7, "fund_reviews", "comment_enc", id, &comment);
+        st = vault_unseal_column_json(ctx->vault, rs, 7, "fund_reviews", "comment_enc", id, &comment);
         if (st == STATUS_OK) {
             json_array_append_new(
                 arr,
@@ -533,7 +533,7 @@ enum status fund_decide(const struct auth_ctx *ctx, int64_t app_id, const json_t
     struct sql_value sv;
     char *tr_text = NULL;
     if (st == STATUS_OK) {
-        st = fa_seal(ctx, "fund_decisions", "reason_enc", id, reason, &sealed, &sv);
+        st = vault_seal_text(ctx->vault, "fund_decisions", "reason_enc", id, reason, &sealed, &sv);
     }
     if (st == STATUS_OK) {
         tr_text = json_dumps(tranches, JSON_COMPACT);

@@ -307,23 +307,6 @@ static enum status cin_parse(const json_t *in, struct cin *c)
     return st;
 }
 
-static enum status seal_text(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id,
-                             const char *text, uint8_t **buf, struct sql_value *v)
-{
-    *buf = NULL;
-    *v = SQLV_NULL;
-    if (text == NULL || text[0] == '\0') {
-        return STATUS_OK;
-    }
-    size_t len = 0;
-    struct vault_ad ad = {table, column, id};
-    enum status st = vault_seal(ctx->vault, buf, &len, &ad, text, strlen(text));
-    if (st == STATUS_OK) {
-        *v = SQLV_BLOB(*buf, len);
-    }
-    return st;
-}
-
 static enum status documents_add(const struct auth_ctx *ctx, int64_t request_id, const json_t *in)
 {
     const json_t *docs = json_object_get(in, "documents");
@@ -350,7 +333,7 @@ static enum status documents_add(const struct auth_ctx *ctx, int64_t request_id,
         uint8_t *buf = NULL;
         struct sql_value tv;
         if (st == STATUS_OK) {
-            st = seal_text(ctx, "coop_documents", "title_enc", id, title, &buf, &tv);
+            st = vault_seal_text(ctx->vault, "coop_documents", "title_enc", id, title, &buf, &tv);
         }
         if (st == STATUS_OK) {
             struct sql_value a[] = {SQLV_I64(id), SQLV_I64(request_id), tv, SQLV_I64(date), SQLV_I64(util_now_ms())};
@@ -596,7 +579,7 @@ enum status coop_add(const struct auth_ctx *ctx, const json_t *in, int64_t *id_o
     }
     uint8_t *buf = NULL;
     struct sql_value pv;
-    st = seal_text(ctx, "coop_requests", "person_sought_enc", id, c.person_sought, &buf, &pv);
+    st = vault_seal_text(ctx->vault, "coop_requests", "person_sought_enc", id, c.person_sought, &buf, &pv);
     if (st == STATUS_OK) {
         struct sql_value a[] = {SQLV_I64(id),
                                 sqlv_text(c.direction),
@@ -809,7 +792,7 @@ enum status coop_update(const struct auth_ctx *ctx, int64_t id, int64_t version,
     uint8_t *buf = NULL;
     struct sql_value pv = SQLV_NULL;
     if (st == STATUS_OK) {
-        st = seal_text(ctx, "coop_requests", "person_sought_enc", id, p.person_sought, &buf, &pv);
+        st = vault_seal_text(ctx->vault, "coop_requests", "person_sought_enc", id, p.person_sought, &buf, &pv);
     }
     if (st == STATUS_OK && !person_changes && json_object_get(merged, "person_sought_withheld") != NULL) {
         st = err_set(STATUS_DENIED, "the person sought is withheld: this update needs the legal field group");

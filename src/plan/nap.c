@@ -501,7 +501,7 @@ static enum status progress_rows(const struct auth_ctx *ctx, int64_t action_id, 
             continue;
         }
         json_t *narrative = NULL;
-        st = pn_unseal(ctx, rs, 6, "plan_nap_progress", "narrative_enc", id, &narrative);
+        st = vault_unseal_column_json(ctx->vault, rs, 6, "plan_nap_progress", "narrative_enc", id, &narrative);
         if (st != STATUS_OK) {
             break;
         }
@@ -576,7 +576,7 @@ enum status plan_progress_add(const struct auth_ctx *ctx, int64_t action_id, con
     uint8_t *sealed = NULL;
     struct sql_value v[9];
     if (st == STATUS_OK) {
-        st = pn_seal(ctx, "plan_nap_progress", "narrative_enc", id, narrative, &sealed, &v[6]);
+        st = vault_seal_text(ctx->vault, "plan_nap_progress", "narrative_enc", id, narrative, &sealed, &v[6]);
     }
     if (st == STATUS_OK) {
         v[0] = SQLV_I64(id);

@@ -36,11 +36,4 @@ enum status pn_agency_ids(const struct auth_ctx *ctx, const json_t *o, const cha
 enum status pn_ids(const json_t *o, const char *key, char **out);
 json_t *pn_ids_json(const char *csv);
 
-/* Seals text (NULL or "": SQL NULL) for table.column of row id; *buf freed by the caller. */
-enum status pn_seal(const struct auth_ctx *ctx, const char *table, const char *column, int64_t id, const char *text,
-                    uint8_t **buf, struct sql_value *v);
-/* Unseals column col of rs into a JSON string (null when NULL). */
-enum status pn_unseal(const struct auth_ctx *ctx, struct store_rows *rs, size_t col, const char *table,
-                      const char *column, int64_t id, json_t **out);
-
 #endif

@@ -179,7 +179,7 @@ static enum status prev_json(const struct auth_ctx *ctx, struct store_rows *rs, 
 {
     int64_t id = store_rows_i64(rs, 0);
     json_t *note = NULL;
-    enum status st = pn_unseal(ctx, rs, 20, "plan_prevention", "note_enc", id, &note);
+    enum status st = vault_unseal_column_json(ctx->vault, rs, 20, "plan_prevention", "note_enc", id, &note);
     if (st != STATUS_OK) {
         return st;
     }
@@ -265,7 +265,7 @@ enum status plan_prevention_add(const struct auth_ctx *ctx, const char *kind, co
     uint8_t *sealed = NULL;
     struct sql_value note = SQLV_NULL;
     if (st == STATUS_OK) {
-        st = pn_seal(ctx, "plan_prevention", "note_enc", id, r.note, &sealed, &note);
+        st = vault_seal_text(ctx->vault, "plan_prevention", "note_enc", id, r.note, &sealed, &note);
     }
     if (st == STATUS_OK) {
 #define OR_EMPTY(s) sqlv_text((s) != NULL ? (s) : "")

@@ -603,6 +603,52 @@ out:
     return st;
 }
 
+/* ---- sealed columns -------------------------------------------------------------------- */
+
+enum status vault_seal_text(struct vault *v, const char *table, const char *column, int64_t id, const char *text,
+                            uint8_t **buf, struct sql_value *out)
+{
+    *buf = NULL;
+    *out = SQLV_NULL;
+    if (text == NULL || text[0] == '\0') {
+        return STATUS_OK;
+    }
+    size_t len = 0;
+    struct vault_ad ad = {table, column, id};
+    enum status st = vault_seal(v, buf, &len, &ad, text, strlen(text));
+    if (st == STATUS_OK) {
+        *out = SQLV_BLOB(*buf, len);
+    }
+    return st;
+}
+
+enum status vault_unseal_json(struct vault *v, const char *table, const char *column, int64_t id, const uint8_t *blob,
+                              size_t len, json_t **out)
+{
+    *out = NULL;
+    if (blob == NULL || len == 0) {
+        *out = json_null();
+        return STATUS_OK;
+    }
+    char *plain = NULL;
+    size_t plen = 0;
+    struct vault_ad ad = {table, column, id};
+    enum status st = vault_unseal(v, &plain, &plen, &ad, blob, len);
+    if (st == STATUS_OK) {
+        *out = json_stringn(plain, plen);
+        vault_plain_free(plain, plen);
+    }
+    return st;
+}
+
+enum status vault_unseal_column_json(struct vault *v, struct store_rows *rs, size_t col, const char *table,
+                                     const char *column, int64_t id, json_t **out)
+{
+    size_t len = 0;
+    const uint8_t *blob = store_rows_is_null(rs, col) ? NULL : store_rows_blob(rs, col, &len);
+    return vault_unseal_json(v, table, column, id, blob, len, out);
+}
+
 /* ---- master-key rotation ---------------------------------------------------------------- */
 
 /* The blind-index and MAC root keys, once a master key has been rotated: kept in vault_meta

@@ -16,6 +16,7 @@
 #ifndef CTIS_VAULT_VAULT_H
 #define CTIS_VAULT_VAULT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,8 @@
 #include "util/status.h"
 
 struct store;
+struct store_rows;
+struct sql_value;
 struct vault;
 
 #define VAULT_KEY_BYTES 32
@@ -76,6 +79,17 @@ enum status vault_seal(struct vault *v, uint8_t **out, size_t *out_len, const st
 enum status vault_unseal(struct vault *v, char **out, size_t *out_len, const struct vault_ad *ad, const uint8_t *sealed,
                          size_t sealed_len);
 void vault_plain_free(char *plain, size_t len);
+/* The sealed value of column `column` of row `id` of `table`, ready to bind: text NULL or "" is
+ * SQL NULL (nothing sealed); else *out points into *buf, the envelope (caller frees *buf once
+ * the statement has run). */
+enum status vault_seal_text(struct vault *v, const char *table, const char *column, int64_t id, const char *text,
+                            uint8_t **buf, struct sql_value *out);
+/* An envelope opened into a JSON string; no envelope (NULL or empty) is JSON null. */
+enum status vault_unseal_json(struct vault *v, const char *table, const char *column, int64_t id, const uint8_t *blob,
+                              size_t len, json_t **out);
+/* The same for column col of the current row of rs (SQL NULL is JSON null). */
+enum status vault_unseal_column_json(struct vault *v, struct store_rows *rs, size_t col, const char *table,
+                                     const char *column, int64_t id, json_t **out);
 /* The key id an envelope was sealed under (for rotation). STATUS_INVALID if malformed. */
 enum status vault_envelope_key_id(int64_t *out, const uint8_t *sealed, size_t sealed_len);
 int64_t vault_active_key_id(struct vault *v);
