@@ -3,7 +3,7 @@
  * 100 dpi (rasterise), the rows of the title (title_band), the connected blobs of ink in those
  * rows (blobs: joined Arabic letters make fewer blobs than the same letters set apart), and a
  * text with every Arabic letter unjoined by a zero-width non-joiner (unjoined). Include after
- * cmocka.h; static functions, one test file each. */
+ * cmocka.h; static inline functions, so that a test file may use some of them. */
 #ifndef CTIS_TESTS_PDFCHECK_H
 #define CTIS_TESTS_PDFCHECK_H
 
@@ -18,7 +18,7 @@
 #include "util/status.h"
 
 /* Runs `cmd FILE tail` on a temporary copy of the PDF; its standard output (caller frees). */
-static char *run_on(const uint8_t *pdf, size_t len, const char *cmd, const char *tail, size_t *out_len)
+static inline char *run_on(const uint8_t *pdf, size_t len, const char *cmd, const char *tail, size_t *out_len)
 {
     char path[] = "/tmp/ctis-test-report-XXXXXX";
     int fd = mkstemp(path);
@@ -50,7 +50,7 @@ struct image {
 };
 
 /* Page `page` in grey at 100 dpi. */
-static void rasterise(const uint8_t *pdf, size_t len, int page, struct image *im)
+static inline void rasterise(const uint8_t *pdf, size_t len, int page, struct image *im)
 {
     char cmd[96];
     snprintf(cmd, sizeof cmd, "pdftoppm -gray -r 100 -f %d -l %d", page, page);
@@ -60,14 +60,14 @@ static void rasterise(const uint8_t *pdf, size_t len, int page, struct image *im
     im->px = (const unsigned char *)im->data + off + 1;
 }
 
-static bool dark(const struct image *im, int x, int y)
+static inline bool dark(const struct image *im, int x, int y)
 {
     return im->px[(long)y * im->w + x] < 128;
 }
 
 /* The title's rows on page 1, in pixels at 100 dpi: the words of the largest size (the title
  * is 20 points, headings 13.5, the body 11) as pdftotext -bbox places them. */
-static void title_band(const uint8_t *pdf, size_t len, int *top, int *bottom)
+static inline void title_band(const uint8_t *pdf, size_t len, int *top, int *bottom)
 {
     char *bbox = run_on(pdf, len, "pdftotext -q -f 1 -l 1 -bbox", "-", NULL);
     double hmax = 0, ymin = 1e9, ymax = -1;
@@ -92,7 +92,7 @@ static void title_band(const uint8_t *pdf, size_t len, int *top, int *bottom)
 }
 
 /* Connected blobs of ink (8-connected) in rows [top, bottom]; the ink's horizontal extent out. */
-static int blobs(const struct image *im, int top, int bottom, int *xmin, int *xmax)
+static inline int blobs(const struct image *im, int top, int bottom, int *xmin, int *xmax)
 {
     int w = im->w, hh = bottom - top + 1;
     unsigned char *seen = calloc((size_t)w * (size_t)hh, 1);
@@ -135,7 +135,7 @@ static int blobs(const struct image *im, int top, int bottom, int *xmin, int *xm
 }
 
 /* The text with U+200C (zero-width non-joiner) after every Arabic letter. */
-static char *unjoined(const char *s)
+static inline char *unjoined(const char *s)
 {
     struct buf b = BUF_INIT(64 * 1024);
     for (const unsigned char *p = (const unsigned char *)s; *p;) {

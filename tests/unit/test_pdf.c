@@ -13,42 +13,19 @@
 #include <cmocka.h>
 
 #include "pdf/pdf.h"
+#include "pdfcheck.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 
-/* Writes the file to a temporary path and runs "cmd PATH tail" (e.g. "pdfinfo", "") on it;
- * returns its output (caller frees). */
-static char *run_on(const uint8_t *pdf, size_t len, const char *cmd, const char *tail)
-{
-    char path[] = "/tmp/ctis-test-pdf-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, pdf, len), (ssize_t)len);
-    close(fd);
-    char line[512];
-    snprintf(line, sizeof line, "%s %s %s", cmd, path, tail);
-    FILE *p = popen(line, "r");
-    assert_non_null(p);
-    struct buf out = BUF_INIT(16 * 1024 * 1024);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
-        assert_int_equal(buf_append(&out, chunk, n), STATUS_OK);
-    }
-    assert_int_equal(pclose(p), 0);
-    unlink(path);
-    return buf_take(&out);
-}
-
 static char *pdf_text(const uint8_t *pdf, size_t len)
 {
-    return run_on(pdf, len, "pdftotext -q -enc UTF-8", "-");
+    return run_on(pdf, len, "pdftotext -q -enc UTF-8", "-", NULL);
 }
 
 static int pdf_page_count(const uint8_t *pdf, size_t len)
 {
-    char *info = run_on(pdf, len, "pdfinfo", "");
+    char *info = run_on(pdf, len, "pdfinfo", "", NULL);
     const char *p = strstr(info, "Pages:");
     assert_non_null(p);
     int pages = atoi(p + 6);
@@ -142,10 +119,10 @@ static void test_pdf__six_languages(void **state)
             assert_contains(text, "تعافيك");
         }
         /* The metadata holds the title given, and the file names its fonts (embedded subsets). */
-        char *info = run_on(pdf, len, "pdfinfo", "");
+        char *info = run_on(pdf, len, "pdfinfo", "", NULL);
         assert_non_null(strstr(info, s->title));
         free(info);
-        char *fonts = run_on(pdf, len, "pdffonts", "");
+        char *fonts = run_on(pdf, len, "pdffonts", "", NULL);
         if (strcmp(s->lang, "zh") == 0) {
             assert_non_null(strstr(fonts, "WenQuanYi"));
         }
@@ -170,7 +147,7 @@ static void test_pdf__rtl_aligns_right(void **state)
         size_t len = 0;
         assert_int_equal(pdf_doc_finish(d, &pdf, &len), STATUS_OK);
         pdf_doc_free(d);
-        char *bbox = run_on(pdf, len, "pdftotext -q -bbox", "-");
+        char *bbox = run_on(pdf, len, "pdftotext -q -bbox", "-", NULL);
         const char *w = strstr(bbox, "<word xMin=\"");
         assert_non_null(w);
         double xmin = atof(w + strlen("<word xMin=\""));
@@ -187,7 +164,7 @@ static void test_pdf__rtl_aligns_right(void **state)
 /* Dark pixels of page 1 rendered in grey at 72 dpi (pdftoppm's PGM on its standard output). */
 static long ink(const uint8_t *pdf, size_t len)
 {
-    char *pgm = run_on(pdf, len, "pdftoppm -gray -r 72 -f 1 -l 1", "");
+    char *pgm = run_on(pdf, len, "pdftoppm -gray -r 72 -f 1 -l 1", "", NULL);
     int w = 0, h = 0, max = 0, off = 0;
     assert_int_equal(sscanf(pgm, "P5 %d %d %d%n", &w, &h, &max, &off), 3);
     const unsigned char *px = (const unsigned char *)pgm + off + 1;
