@@ -3,9 +3,7 @@
 # corpus kept in build-fuzz/corpus/, then the HTTP integration suite 5 times against the ASan
 # binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s, then
 # the load and scale-out suite (tests/load.sh), then the fault suite (tests/faults.sh: figures in
-# build/test-logs/faults.txt).
-# binary (to shake out races and leaks), then a load run of the HTTP benchmark for 60 s, then the
-# long security suite (tests/security-long.sh).
+# build/test-logs/faults.txt), then the long security suite (tests/security-long.sh).
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -59,7 +57,7 @@ else
     echo "  load suite failed: see build/test-logs/long-load-suite.log"
 fi
 tail -n 6 build/test-logs/long-load-suite.log
-echo "faults: tests/faults.sh (20 server kills, 5 import kills, full disk, PostgreSQL restart)"
+echo "faults: tests/faults.sh (20 server kills, 5 import kills, full disk, PostgreSQL restart, restore drill, failover)"
 if TEST_PG_URL= bash tests/faults.sh >build/test-logs/long-faults.log 2>&1; then
     PASSED=$((PASSED + 1))
 else
