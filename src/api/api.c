@@ -287,10 +287,9 @@ static bool route_permitted(struct http_request *req, const struct http_route *r
         (route->alternative != NULL && auth_has(&r->who, route->alternative))) {
         return true;
     }
-    static const char *const methods[HTTP_METHOD__COUNT] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
     char detail[AUDIT_DETAIL_BYTES_MAX], message[160];
     /* The path as the access log has it: ids, never the query or the body. */
-    snprintf(detail, sizeof detail, "permission; %s %.400s", methods[route->method], http_request_path(req));
+    snprintf(detail, sizeof detail, "permission; %s %.400s", http_method_name(route->method), http_request_path(req));
     if (route->alternative != NULL) {
         snprintf(message, sizeof message, "not permitted: %s or %s", route->permission, route->alternative);
     } else {

@@ -77,6 +77,8 @@ void http_server_stop(struct http_server *srv);
 
 /* Request accessors. Strings are borrowed for the life of the request. */
 enum http_method http_request_method(const struct http_request *req);
+/* "GET", "HEAD", "POST", ... */
+const char *http_method_name(enum http_method m);
 const char *http_request_path(const struct http_request *req);
 /* A {name} segment of the matched route, or NULL. */
 const char *http_request_param(const struct http_request *req, const char *name);

@@ -86,6 +86,12 @@ static const char *const method_names[HTTP_METHOD__COUNT] = {
     [HTTP_PUT] = "PUT", [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
 };
 
+const char *http_method_name(enum http_method m)
+{
+    ASSERT((unsigned)m < HTTP_METHOD__COUNT);
+    return method_names[m];
+}
+
 static const struct header_pair security_headers[] = {
     {"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                 "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
