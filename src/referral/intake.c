@@ -14,6 +14,7 @@
 #include "util/mem.h"
 #include "util/util.h"
 #include "vault/vault.h"
+#include "util/jsonin.h"
 
 static bool in_list(const char *code, const char *const *list)
 {
@@ -48,24 +49,11 @@ bool intake_dismiss_reason_known(const char *code)
 
 static enum status text_member(const json_t *o, const char *key, size_t max, const char **out)
 {
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (v == NULL || json_is_null(v)) {
-        return STATUS_OK;
+    enum status st = util_json_str(o, key, max, out);
+    if (st == STATUS_OK && *out != NULL && (*out)[0] == '\0') {
+        *out = NULL; /* empty is none here */
     }
-    if (!json_is_string(v)) {
-        return err_set_field(STATUS_INVALID, key, "%s: a text value", key);
-    }
-    const char *s = json_string_value(v);
-    size_t n = strlen(s);
-    if (n > max) {
-        return err_set_field(STATUS_INVALID, key, "%s: at most %zu bytes", key, max);
-    }
-    if (!util_utf8_valid(s, n)) {
-        return err_set_field(STATUS_INVALID, key, "%s: not valid UTF-8 text", key);
-    }
-    *out = n ? s : NULL;
-    return STATUS_OK;
+    return st;
 }
 
 static enum status bool_member(const json_t *o, const char *key, bool *out)
