@@ -15,19 +15,9 @@
 #include "util/money.h"
 #include "util/status.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_part.h"
 
-/* The next NUL-terminated part of the input (a copy), advancing *p. */
-static char *part(const uint8_t **p, const uint8_t *end)
-{
-    const uint8_t *z = memchr(*p, 0, (size_t)(end - *p));
-    size_t n = z != NULL ? (size_t)(z - *p) : (size_t)(end - *p);
-    char *s = xmalloc(n + 1);
-    memcpy(s, *p, n);
-    s[n] = '\0';
-    *p = z != NULL ? z + 1 : end;
-    return s;
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static __int128 pow10_128(int n)
 {

@@ -29,19 +29,9 @@
 #include "util/mem.h"
 #include "util/util.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_part.h"
 
-/* The next NUL-terminated part of the input (a copy), advancing *p. */
-static char *part(const uint8_t **p, const uint8_t *end)
-{
-    const uint8_t *z = memchr(*p, 0, (size_t)(end - *p));
-    size_t n = z != NULL ? (size_t)(z - *p) : (size_t)(end - *p);
-    char *s = xmalloc(n + 1);
-    memcpy(s, *p, n);
-    s[n] = '\0';
-    *p = z != NULL ? z + 1 : end;
-    return s;
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void clean(enum status st)
 {
