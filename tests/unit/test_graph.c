@@ -541,8 +541,11 @@ static void test_graph__across_investigations(void **state)
         json_decref(j);
     }
     const char *x = buf_str(&b);
-    const char *secret[] = {"Quillfeather", "Marsh", "Harbourlight", "Olwen",   "Tarrant", "Amarantha",
-                            "Zephyrine",    "7700",  "NWBK",         "example", "olwen",   "entity:"};
+    /* The phone in every form a leak could take (raw, spaced, normalised), never a bare "7700":
+     * four digits turn up inside random 53-bit ids, which made this check fail by chance. */
+    const char *secret[] = {"Quillfeather", "Marsh",     "Harbourlight", "Olwen",   "Tarrant",
+                            "Amarantha",    "Zephyrine", "7700 900",     "7700900", "900555",
+                            "900 555",      "NWBK",      "example",      "olwen",   "entity:"};
     for (size_t k = 0; k < ARRAY_LEN(secret); k++) {
         if (strstr(x, secret[k]) != NULL) {
             fail_msg("%s in an export", secret[k]);
@@ -604,7 +607,9 @@ static void test_graph__across_investigations(void **state)
             runs++;
         }
         denied += strcmp(ae[k].outcome, "denied") == 0;
-        assert_null(strstr(ae[k].detail, "7700"));
+        assert_null(strstr(ae[k].detail, "7700 900"));
+        assert_null(strstr(ae[k].detail, "7700900"));
+        assert_null(strstr(ae[k].detail, "900555"));
     }
     assert_int_equal(runs, 3);
     assert_true(denied >= 2);
